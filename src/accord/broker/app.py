@@ -1,0 +1,171 @@
+"""The broker's ASGI application: auth, routing, one transaction per request, errors as data.
+
+Usage::
+
+    from accord.broker import create_app, BrokerConfig
+    app = create_app(BrokerConfig(database_url="sqlite:///broker.sqlite3"))
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from accord.broker.api import (
+    auth,
+    badges,
+    deployments,
+    environments,
+    for_verification,
+    index,
+    matrix,
+    pacticipants,
+    pacts,
+    publish,
+    verifications,
+    versions,
+    webhooks,
+)
+from accord.broker.api.hal import BROKER_VERSION, hal_response
+from accord.broker.api.routing import ApiError, Ctx, Router
+from accord.broker.config import BrokerConfig
+from accord.broker.storage.db import make_engine, migrate, run_in_transaction
+
+__all__ = ["create_app", "BrokerApp"]
+
+log = logging.getLogger("accord.broker")
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def build_router() -> Router:
+    router = Router()
+    for module in (
+        index,
+        pacticipants,
+        versions,
+        publish,
+        pacts,
+        verifications,
+        for_verification,
+        environments,
+        deployments,
+        matrix,
+        badges,
+        webhooks,
+    ):
+        module.register(router)
+    return router
+
+
+class BrokerApp:
+    """ASGI callable; cheap to create once the schema exists."""
+
+    def __init__(self, config: BrokerConfig, engine: Any = None) -> None:
+        self.config = config
+        self.engine = engine or make_engine(config.database_url)
+        if config.migrate_on_start:
+            migrate(self.engine)
+        self.router = build_router()
+        self.webhook_runner = webhooks.WebhookRunner(self.engine, config)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        response.headers["Vary"] = "Accept"
+        response.headers["X-Pact-Broker-Version"] = BROKER_VERSION
+        await response(scope, receive, send)
+
+    def base_url(self, request: Request) -> str:
+        if self.config.base_url:
+            return self.config.base_url.rstrip("/")
+        headers = request.headers
+        scheme = headers.get("x-forwarded-proto", "").split(",")[0].strip() or request.url.scheme
+        host = headers.get("x-forwarded-host", "").split(",")[0].strip() or headers.get(
+            "host", f"{request.url.hostname}:{request.url.port}"
+        )
+        port = headers.get("x-forwarded-port", "").strip()
+        if port and ":" not in host and port not in (("443", "80")):
+            host = f"{host}:{port}"
+        prefix = headers.get("x-forwarded-prefix", "").rstrip("/") or request.scope.get(
+            "root_path", ""
+        ).rstrip("/")
+        return f"{scheme}://{host}{prefix}"
+
+    async def handle(self, request: Request) -> Response:
+        method = request.method.upper()
+        raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+        path = raw_path.decode("latin-1").split("?", 1)[0]
+        root = request.scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root):] or "/"
+        level = auth.access_level(self.config, request.headers.get("authorization"))
+        if not auth.allowed(self.config, method, path, level):
+            return hal_response(
+                {"error": "Authentication required" if level is None else "Not authorised"},
+                401 if level is None else 403,
+                headers={"WWW-Authenticate": 'Basic realm="Restricted area"'},
+            )
+        found = self.router.match(path)
+        if found is None:
+            return hal_response({"error": "The requested document was not found on this server."}, 404)
+        route, params = found
+        if method == "OPTIONS":
+            allow = ", ".join(sorted(set(route.methods) | {"OPTIONS"}))
+            return Response(status_code=200, headers={"Allow": allow, "Access-Control-Allow-Methods": allow})
+        handler = route.methods.get(method) or (route.methods.get("GET") if method == "HEAD" else None)
+        if handler is None:
+            return hal_response({"error": f"Method {method} is not allowed here"}, 405)
+        body = await request.body()
+        base = self.base_url(request)
+        try:
+            return await run_in_threadpool(self._run, handler, request, params, body, base, method)
+        except ApiError as err:
+            return err.response()
+        except Exception:  # a bug: log it, tell the client without a traceback
+            reference = uuid.uuid4().hex[:10]
+            log.exception("error reference %s", reference)
+            return hal_response(
+                {"error": {"message": "An error occurred on the broker; see its log.",
+                           "reference": reference}},
+                500,
+            )
+
+    def _run(self, handler: Any, request: Request, params: dict, body: bytes, base: str,
+             method: str) -> Response:
+        after: list = []
+
+        def work(conn: Any) -> Response:
+            after.clear()
+            ctx = Ctx(request, params, body, base, conn, self.config, self, after_commit=after)
+            return handler(ctx)
+
+        write = method in WRITE_METHODS and not request.url.path.endswith("/for-verification")
+        try:
+            response = run_in_transaction(self.engine, work, write=write)
+        except DBAPIError:
+            log.exception("database error")
+            raise
+        for callback in after:
+            threading.Thread(target=callback, daemon=True).start()
+        return response
+
+
+def create_app(config: BrokerConfig | None = None, engine: Any = None) -> BrokerApp:
+    return BrokerApp(config or BrokerConfig.from_env(), engine)

@@ -1,0 +1,278 @@
+"""Repositories for pacticipants, versions, branches, tags, labels and environments.
+
+Plain functions over a ``Connection`` inside the caller's transaction. Get-or-create does a
+select then an insert; a concurrent insert raises IntegrityError and the whole transaction is
+retried by ``run_in_transaction``, so no duplicates are ever created.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+
+from accord.broker.api.hal import now
+from accord.broker.storage.schema import (
+    branch_versions,
+    branches,
+    labels,
+    pacticipants,
+    tags,
+    versions,
+)
+
+MAIN_BRANCH_CANDIDATES = ("develop", "main", "master")
+
+
+# -- pacticipants ----------------------------------------------------------------------------
+
+def find_pacticipant(conn: Connection, name: str) -> Row | None:
+    return conn.execute(select(pacticipants).where(pacticipants.c.name == name)).first()
+
+
+def pacticipant_by_id(conn: Connection, pid: int) -> Row:
+    return conn.execute(select(pacticipants).where(pacticipants.c.id == pid)).one()
+
+
+def create_pacticipant(conn: Connection, name: str, **fields: Any) -> Row:
+    ts = now()
+    values = {k: v for k, v in fields.items() if k in pacticipants.c}
+    conn.execute(insert(pacticipants).values(name=name, created_at=ts, updated_at=ts, **values))
+    row = find_pacticipant(conn, name)
+    assert row is not None
+    return row
+
+
+def get_or_create_pacticipant(conn: Connection, name: str) -> Row:
+    return find_pacticipant(conn, name) or create_pacticipant(conn, name)
+
+
+def update_pacticipant(conn: Connection, pid: int, fields: dict[str, Any]) -> Row:
+    if fields:
+        conn.execute(
+            update(pacticipants).where(pacticipants.c.id == pid).values(updated_at=now(), **fields)
+        )
+    return pacticipant_by_id(conn, pid)
+
+
+def list_pacticipants(conn: Connection, name_filter: str | None, offset: int, limit: int
+                      ) -> tuple[list[Row], int]:
+    query = select(pacticipants)
+    count = select(func.count()).select_from(pacticipants)
+    if name_filter:
+        cond = func.lower(pacticipants.c.name).contains(name_filter.lower())
+        query, count = query.where(cond), count.where(cond)
+    rows = conn.execute(query.order_by(func.lower(pacticipants.c.name)).offset(offset).limit(limit))
+    return list(rows), conn.execute(count).scalar_one()
+
+
+def labels_for(conn: Connection, pid: int) -> list[str]:
+    return list(conn.execute(
+        select(labels.c.name).where(labels.c.pacticipant_id == pid).order_by(labels.c.name)
+    ).scalars())
+
+
+def add_label(conn: Connection, pid: int, name: str) -> bool:
+    exists = conn.execute(
+        select(labels.c.name).where(labels.c.pacticipant_id == pid, labels.c.name == name)
+    ).first()
+    if exists:
+        return False
+    conn.execute(insert(labels).values(pacticipant_id=pid, name=name, created_at=now()))
+    return True
+
+
+def pacticipants_with_label(conn: Connection, label: str) -> list[Row]:
+    return list(conn.execute(
+        select(pacticipants).join(labels, labels.c.pacticipant_id == pacticipants.c.id)
+        .where(labels.c.name == label).order_by(pacticipants.c.name)
+    ))
+
+
+# -- versions ----------------------------------------------------------------------------------
+
+def find_version(conn: Connection, pid: int, number: str) -> Row | None:
+    return conn.execute(
+        select(versions).where(versions.c.pacticipant_id == pid, versions.c.number == number)
+    ).first()
+
+
+def version_by_id(conn: Connection, vid: int) -> Row:
+    return conn.execute(select(versions).where(versions.c.id == vid)).one()
+
+
+def get_or_create_version(conn: Connection, pid: int, number: str) -> tuple[Row, bool]:
+    row = find_version(conn, pid, number)
+    if row is not None:
+        return row, False
+    ts = now()
+    conn.execute(insert(versions).values(pacticipant_id=pid, number=number, created_at=ts,
+                                         updated_at=ts))
+    row = find_version(conn, pid, number)
+    assert row is not None
+    return row, True
+
+
+def set_build_url(conn: Connection, vid: int, build_url: str | None) -> None:
+    if build_url:
+        conn.execute(update(versions).where(versions.c.id == vid).values(build_url=build_url,
+                                                                         updated_at=now()))
+
+
+def latest_version(conn: Connection, pid: int, tag: str | None = None,
+                   branch: str | None = None) -> Row | None:
+    query = select(versions).where(versions.c.pacticipant_id == pid)
+    if tag is not None:
+        query = query.join(tags, tags.c.version_id == versions.c.id).where(tags.c.name == tag)
+    if branch is not None:
+        query = query.join(branch_versions, branch_versions.c.version_id == versions.c.id).where(
+            branch_versions.c.branch_name == branch, branch_versions.c.pacticipant_id == pid)
+    return conn.execute(query.order_by(versions.c.id.desc()).limit(1)).first()
+
+
+def list_versions(conn: Connection, pid: int, offset: int, limit: int) -> tuple[list[Row], int]:
+    rows = conn.execute(select(versions).where(versions.c.pacticipant_id == pid)
+                        .order_by(versions.c.id.desc()).offset(offset).limit(limit))
+    total = conn.execute(select(func.count()).select_from(versions)
+                         .where(versions.c.pacticipant_id == pid)).scalar_one()
+    return list(rows), total
+
+
+# -- branches ---------------------------------------------------------------------------------
+
+def find_branch(conn: Connection, pid: int, name: str) -> Row | None:
+    return conn.execute(
+        select(branches).where(branches.c.pacticipant_id == pid, branches.c.name == name)
+    ).first()
+
+
+def add_branch_version(conn: Connection, pacticipant: Row, version: Row, name: str,
+                       auto_created: bool = False) -> bool:
+    """Put ``version`` on branch ``name``; True when that link is new."""
+    ts = now()
+    branch = find_branch(conn, pacticipant.id, name)
+    if branch is None:
+        conn.execute(insert(branches).values(pacticipant_id=pacticipant.id, name=name,
+                                             created_at=ts, updated_at=ts))
+        branch = find_branch(conn, pacticipant.id, name)
+        assert branch is not None
+    exists = conn.execute(select(branch_versions.c.id).where(
+        branch_versions.c.branch_id == branch.id, branch_versions.c.version_id == version.id
+    )).first()
+    if exists:
+        return False
+    conn.execute(insert(branch_versions).values(
+        branch_id=branch.id, version_id=version.id, pacticipant_id=pacticipant.id,
+        branch_name=name, auto_created=auto_created, created_at=ts))
+    conn.execute(update(branches).where(branches.c.id == branch.id).values(updated_at=ts))
+    _maybe_set_main_branch(conn, pacticipant, name)
+    return True
+
+
+def _maybe_set_main_branch(conn: Connection, pacticipant: Row, name: str) -> None:
+    if pacticipant.main_branch is None and name in MAIN_BRANCH_CANDIDATES:
+        conn.execute(update(pacticipants).where(pacticipants.c.id == pacticipant.id,
+                                                pacticipants.c.main_branch.is_(None))
+                     .values(main_branch=name))
+
+
+def branch_head(conn: Connection, pid: int, name: str) -> Row | None:
+    return conn.execute(
+        select(versions).join(branch_versions, branch_versions.c.version_id == versions.c.id)
+        .where(branch_versions.c.pacticipant_id == pid, branch_versions.c.branch_name == name)
+        .order_by(versions.c.id.desc()).limit(1)
+    ).first()
+
+
+def branches_for_version(conn: Connection, vid: int) -> list[str]:
+    return list(conn.execute(select(branch_versions.c.branch_name)
+                             .where(branch_versions.c.version_id == vid)
+                             .order_by(branch_versions.c.id)).scalars())
+
+
+def branches_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for chunk in _chunks(vids):
+        for vid, name in conn.execute(
+            select(branch_versions.c.version_id, branch_versions.c.branch_name)
+            .where(branch_versions.c.version_id.in_(chunk)).order_by(branch_versions.c.id)
+        ):
+            out.setdefault(vid, []).append(name)
+    return out
+
+
+def head_version_ids(conn: Connection, pid: int, branch_names: list[str]) -> dict[str, int]:
+    """Head version id per branch name for one pacticipant."""
+    if not branch_names:
+        return {}
+    rows = conn.execute(
+        select(branch_versions.c.branch_name, func.max(branch_versions.c.version_id))
+        .where(branch_versions.c.pacticipant_id == pid,
+               branch_versions.c.branch_name.in_(branch_names))
+        .group_by(branch_versions.c.branch_name))
+    return {name: vid for name, vid in rows}
+
+
+def list_branches(conn: Connection, pid: int) -> list[Row]:
+    return list(conn.execute(select(branches).where(branches.c.pacticipant_id == pid)
+                             .order_by(branches.c.updated_at.desc(), branches.c.id.desc())))
+
+
+def delete_branch(conn: Connection, branch_id: int) -> None:
+    conn.execute(delete(branch_versions).where(branch_versions.c.branch_id == branch_id))
+    conn.execute(delete(branches).where(branches.c.id == branch_id))
+
+
+# -- tags -------------------------------------------------------------------------------------
+
+def find_tag(conn: Connection, vid: int, name: str) -> Row | None:
+    return conn.execute(select(tags).where(tags.c.version_id == vid, tags.c.name == name)).first()
+
+
+def add_tag(conn: Connection, pacticipant: Row, version: Row, name: str) -> bool:
+    if find_tag(conn, version.id, name) is not None:
+        return False
+    conn.execute(insert(tags).values(version_id=version.id, name=name,
+                                     pacticipant_id=pacticipant.id, created_at=now()))
+    # use_first_tag_as_branch: a fresh branchless version takes its first tag as branch.
+    created = version.created_at
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=now().tzinfo)
+    if now() - created < timedelta(seconds=10) and not branches_for_version(conn, version.id):
+        has_tags = conn.execute(select(func.count()).select_from(tags)
+                                .where(tags.c.version_id == version.id)).scalar_one()
+        if has_tags == 1:
+            add_branch_version(conn, pacticipant, version, name, auto_created=True)
+    else:
+        _maybe_set_main_branch(conn, pacticipant, name)
+    return True
+
+
+def tags_for_version(conn: Connection, vid: int) -> list[Row]:
+    return list(conn.execute(select(tags).where(tags.c.version_id == vid)
+                             .order_by(tags.c.created_at, tags.c.name)))
+
+
+def tags_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for chunk in _chunks(vids):
+        for vid, name in conn.execute(select(tags.c.version_id, tags.c.name)
+                                      .where(tags.c.version_id.in_(chunk))
+                                      .order_by(tags.c.created_at, tags.c.name)):
+            out.setdefault(vid, []).append(name)
+    return out
+
+
+def latest_tag_version_ids(conn: Connection, pid: int, names: list[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    rows = conn.execute(select(tags.c.name, func.max(tags.c.version_id))
+                        .where(tags.c.pacticipant_id == pid, tags.c.name.in_(names))
+                        .group_by(tags.c.name))
+    return {name: vid for name, vid in rows}
+
+
+def _chunks(items: list[int], size: int = 500) -> list[list[int]]:
+    items = list(dict.fromkeys(items))
+    return [items[i:i + size] for i in range(0, len(items), size)] or []

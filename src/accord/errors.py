@@ -1,0 +1,105 @@
+"""The exception tree of accord.
+
+Every error a user can cause carries a message that says what is wrong and where
+(the file, the JSON pointer, the interaction), so that it can be shown as-is instead
+of a traceback::
+
+    AccordError
+    ├── PactFormatError          a pact file or pact JSON that cannot be read
+    │   └── UnsupportedVersionError  a feature the target specification version cannot hold
+    ├── MatchingRuleError        an unknown matching rule, an invalid regex or date format
+    ├── DocPathError             a path expression ($.a[*].b) that does not parse
+    ├── GeneratorError           a generator that cannot produce a value
+    ├── ContractDefinitionError  a mistake in a consumer test's contract (caught when declared)
+    ├── VerificationSetupError   a verifier that cannot start (no pacts, bad source, bad option)
+    ├── BrokerError              a Pact Broker that answers with an error
+    └── PactFileLockError        a pact file that cannot be locked for writing
+
+    MismatchError (AssertionError)  a consumer test whose mock server saw a mismatch
+    VerificationFailed (AssertionError)  a provider that does not honour its pacts
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AccordError",
+    "BrokerError",
+    "ContractDefinitionError",
+    "DocPathError",
+    "GeneratorError",
+    "MatchingRuleError",
+    "MismatchError",
+    "PactFileLockError",
+    "PactFormatError",
+    "UnsupportedVersionError",
+    "VerificationFailed",
+    "VerificationSetupError",
+]
+
+
+class AccordError(Exception):
+    """Base of every error accord raises on bad input or set-up."""
+
+
+class _Located(AccordError):
+    """An error about a place in a document: the file (when known) and a JSON pointer."""
+
+    def __init__(self, message: str, *, file: str | None = None, pointer: str | None = None):
+        self.reason = message
+        self.file = file
+        self.pointer = pointer
+        where = []
+        if file:
+            where.append(str(file))
+        if pointer is not None:
+            where.append(f"at {pointer or '/'}")
+        super().__init__(f"{' '.join(where)}: {message}" if where else message)
+
+
+class PactFormatError(_Located):
+    """A pact file or pact JSON that cannot be read."""
+
+
+class UnsupportedVersionError(PactFormatError):
+    """A pact feature that the target specification version cannot represent."""
+
+
+class MatchingRuleError(_Located):
+    """An unknown matching rule, or a rule with invalid parameters (bad regex, bad format)."""
+
+
+class DocPathError(_Located):
+    """A DocPath expression such as ``$.a[*].b`` that does not parse."""
+
+
+class GeneratorError(_Located):
+    """A generator with invalid parameters, or one that cannot produce a value."""
+
+
+class ContractDefinitionError(AccordError):
+    """A mistake in how a consumer test declares its contract."""
+
+
+class VerificationSetupError(AccordError):
+    """The verifier cannot run: no pacts found, an unreachable source, an invalid option."""
+
+
+class BrokerError(AccordError):
+    """A Pact Broker answered with an error, or could not be reached."""
+
+    def __init__(self, message: str, *, status: int | None = None, url: str | None = None):
+        self.status = status
+        self.url = url
+        super().__init__(message)
+
+
+class PactFileLockError(AccordError):
+    """A pact file could not be locked for writing in time."""
+
+
+class MismatchError(AssertionError):
+    """A consumer test's mock server saw unexpected, mismatched or missing requests."""
+
+
+class VerificationFailed(AssertionError):
+    """A provider does not honour one or more of its pacts."""

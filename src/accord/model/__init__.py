@@ -1,0 +1,70 @@
+"""The Pact model: pacts, interactions, bodies, matching rules, generators and DocPaths.
+
+Pure data (frozen dataclasses) with no I/O. ``load_pact``/``dump_pact`` read and write pact
+JSON of any specification version::
+
+    pact = load_pact(json.loads(text), file="web-users.json")
+    data = dump_pact(pact, "3.0.0")
+"""
+
+from __future__ import annotations
+
+from accord.model.body import Body, BodyState, detect_content_type, is_json_type, is_xml_type
+from accord.model.docpath import STAR, DocPath, Location
+from accord.model.generators import Generator, Generators
+from accord.model.interactions import (
+    AsynchronousMessage,
+    HttpRequest,
+    HttpResponse,
+    Interaction,
+    MessageContents,
+    ProviderState,
+    SynchronousHttp,
+    SynchronousMessages,
+)
+from accord.model.pact import Pact, SpecVersion
+from accord.model.rules import MatchingRules, Rule, RuleList
+from accord.model.spec import (
+    dump_interaction,
+    dump_pact,
+    load_interaction,
+    load_message_contents,
+    load_pact,
+    load_request,
+    load_response,
+    parse_query_string,
+)
+
+__all__ = [
+    "STAR",
+    "AsynchronousMessage",
+    "Body",
+    "BodyState",
+    "DocPath",
+    "Generator",
+    "Generators",
+    "HttpRequest",
+    "HttpResponse",
+    "Interaction",
+    "Location",
+    "MatchingRules",
+    "MessageContents",
+    "Pact",
+    "ProviderState",
+    "Rule",
+    "RuleList",
+    "SpecVersion",
+    "SynchronousHttp",
+    "SynchronousMessages",
+    "detect_content_type",
+    "dump_interaction",
+    "dump_pact",
+    "is_json_type",
+    "is_xml_type",
+    "load_interaction",
+    "load_message_contents",
+    "load_pact",
+    "load_request",
+    "load_response",
+    "parse_query_string",
+]

@@ -1,0 +1,158 @@
+"""Interactions: synchronous HTTP, asynchronous messages and synchronous messages.
+
+One V4-shaped model for every specification version; ``accord.model.spec`` reads older
+versions into it and writes it back out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
+
+from accord.model.body import Body
+from accord.model.generators import Generators
+from accord.model.rules import MatchingRules
+
+__all__ = [
+    "AsynchronousMessage",
+    "HttpRequest",
+    "HttpResponse",
+    "Interaction",
+    "MessageContents",
+    "ProviderState",
+    "SynchronousHttp",
+    "SynchronousMessages",
+]
+
+Headers = Mapping[str, tuple[str, ...]]
+Query = Mapping[str, tuple[str | None, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderState:
+    """A state the provider must be in (``given``), with optional parameters."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        if self.params:
+            out["params"] = dict(self.params)
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpRequest:
+    method: str = "GET"
+    path: str = "/"
+    query: Query | None = None  # None: not constrained; {}: no query parameters
+    headers: Headers = field(default_factory=dict)
+    body: Body = field(default_factory=Body)
+    matching_rules: MatchingRules = field(default_factory=MatchingRules)
+    generators: Generators = field(default_factory=Generators)
+    raw_query: str | None = None  # the query string as a V1/V2 pact wrote it, when it did
+
+    def header(self, name: str) -> tuple[str, ...] | None:
+        """The values of header ``name`` (case-insensitive), or None."""
+        return _header(self.headers, name)
+
+    @property
+    def content_type(self) -> str | None:
+        return self.body.content_type or _first(self.header("Content-Type"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpResponse:
+    status: int | None = 200  # None: not constrained (spec test cases)
+    headers: Headers = field(default_factory=dict)
+    body: Body = field(default_factory=Body)
+    matching_rules: MatchingRules = field(default_factory=MatchingRules)
+    generators: Generators = field(default_factory=Generators)
+
+    def header(self, name: str) -> tuple[str, ...] | None:
+        return _header(self.headers, name)
+
+    @property
+    def content_type(self) -> str | None:
+        return self.body.content_type or _first(self.header("Content-Type"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageContents:
+    """The content of a message plus its metadata (content type, routing keys, ...)."""
+
+    body: Body = field(default_factory=Body)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    matching_rules: MatchingRules = field(default_factory=MatchingRules)
+    generators: Generators = field(default_factory=Generators)
+
+    @property
+    def content_type(self) -> str | None:
+        if self.body.content_type:
+            return self.body.content_type
+        for key in ("contentType", "content-type", "Content-Type"):
+            if isinstance(self.metadata.get(key), str):
+                return str(self.metadata[key])
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interaction:
+    """What every interaction has: a description, provider states and V4 annotations."""
+
+    TYPE: ClassVar[str] = ""
+
+    description: str
+    provider_states: tuple[ProviderState, ...] = ()
+    key: str | None = None
+    pending: bool = False
+    comments: Mapping[str, Any] = field(default_factory=dict)
+    plugin_config: Mapping[str, Any] = field(default_factory=dict)
+    interaction_markup: Mapping[str, Any] = field(default_factory=dict)
+    transport: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)  # unknown fields, written back as-is
+
+    @property
+    def unique_key(self) -> tuple[str, tuple[str, ...]]:
+        """(description, provider state names): how pact files merge interactions."""
+        return (self.description, tuple(s.name for s in self.provider_states))
+
+    def replace(self, **changes: Any) -> Any:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynchronousHttp(Interaction):
+    TYPE: ClassVar[str] = "Synchronous/HTTP"
+
+    request: HttpRequest = field(default_factory=HttpRequest)
+    response: HttpResponse = field(default_factory=HttpResponse)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AsynchronousMessage(Interaction):
+    TYPE: ClassVar[str] = "Asynchronous/Messages"
+
+    contents: MessageContents = field(default_factory=MessageContents)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynchronousMessages(Interaction):
+    TYPE: ClassVar[str] = "Synchronous/Messages"
+
+    request: MessageContents = field(default_factory=MessageContents)
+    responses: tuple[MessageContents, ...] = ()
+
+
+def _header(headers: Headers, name: str) -> tuple[str, ...] | None:
+    lower = name.lower()
+    for key, values in headers.items():
+        if key.lower() == lower:
+            return values
+    return None
+
+
+def _first(values: tuple[str, ...] | None) -> str | None:
+    return values[0] if values else None

@@ -1,0 +1,759 @@
+"""Reading and writing pact JSON of every specification version (V1 to V4).
+
+``load_pact`` reads any version into the one V4-shaped model; ``dump_pact`` writes the model
+as any version and raises ``UnsupportedVersionError`` for what an older version cannot hold
+(rather than silently dropping it). Unknown fields are carried in ``extra`` and written back.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from accord.errors import PactFormatError, UnsupportedVersionError
+from accord.model.body import Body, BodyState, detect_content_type, is_json_type
+from accord.model.generators import Generator, Generators
+from accord.model.interactions import (
+    AsynchronousMessage,
+    HttpRequest,
+    HttpResponse,
+    Interaction,
+    MessageContents,
+    ProviderState,
+    SynchronousHttp,
+    SynchronousMessages,
+)
+from accord.model.pact import Pact, SpecVersion
+from accord.model.rules import MatchingRules, Rule, RuleList
+
+__all__ = [
+    "dump_interaction",
+    "dump_pact",
+    "load_interaction",
+    "load_message_contents",
+    "load_pact",
+    "load_request",
+    "load_response",
+    "parse_query_string",
+]
+
+
+class _Reader:
+    """Reads one document, remembering the file name for error messages."""
+
+    def __init__(self, file: str | None):
+        self.file = file
+
+    def fail(self, message: str, pointer: str) -> PactFormatError:
+        return PactFormatError(message, file=self.file, pointer=pointer)
+
+    def obj(self, value: Any, pointer: str, what: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(f"{what} must be a JSON object, got {_kind(value)}", pointer)
+        return value
+
+    def string(self, value: Any, pointer: str, what: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(f"{what} must be a string, got {_kind(value)}", pointer)
+        return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def load_pact(data: Any, *, file: str | None = None) -> Pact:
+    """Read a pact document (already parsed JSON) of any specification version."""
+    r = _Reader(file)
+    doc = r.obj(data, "", "a pact")
+    consumer = _pacticipant(r, doc, "consumer")
+    provider = _pacticipant(r, doc, "provider")
+    metadata = dict(r.obj(doc.get("metadata") or {}, "/metadata", "metadata"))
+    version = _spec_version(r, doc, metadata)
+    interactions: list[Interaction] = []
+    if "interactions" in doc:
+        items = doc["interactions"]
+        if not isinstance(items, list):
+            raise r.fail("'interactions' must be an array", "/interactions")
+        for i, item in enumerate(items):
+            interactions.append(_interaction(r, item, f"/interactions/{i}", version))
+    if "messages" in doc:
+        items = doc["messages"]
+        if not isinstance(items, list):
+            raise r.fail("'messages' must be an array", "/messages")
+        for i, item in enumerate(items):
+            interactions.append(_v3_message(r, item, f"/messages/{i}", version))
+    known = {"consumer", "provider", "interactions", "messages", "metadata"}
+    extra = {k: v for k, v in doc.items() if k not in known}
+    return Pact(consumer=consumer, provider=provider, interactions=tuple(interactions),
+                metadata=metadata, spec_version=version, extra=extra)
+
+
+def _pacticipant(r: _Reader, doc: Mapping[str, Any], role: str) -> str:
+    if role not in doc:
+        raise r.fail(f"the pact has no '{role}'", f"/{role}")
+    who = r.obj(doc[role], f"/{role}", role)
+    if not isinstance(who.get("name"), str) or not who["name"]:
+        raise r.fail(f"the {role} needs a non-empty 'name'", f"/{role}/name")
+    return str(who["name"])
+
+
+def _spec_version(r: _Reader, doc: Mapping[str, Any], metadata: Mapping[str, Any]) -> SpecVersion:
+    for key in ("pactSpecification", "pact-specification", "pactSpecificationVersion"):
+        value = metadata.get(key)
+        if isinstance(value, Mapping):
+            value = value.get("version")
+        if isinstance(value, str) and value:
+            try:
+                return SpecVersion.parse(value)
+            except PactFormatError:
+                raise r.fail(f"unknown Pact Specification version {value!r}",
+                             f"/metadata/{key}") from None
+    items = doc.get("interactions")
+    if isinstance(items, list) and any(isinstance(i, Mapping) and "type" in i for i in items):
+        return SpecVersion.V4
+    if "messages" in doc:
+        return SpecVersion.V3
+    return SpecVersion.V3
+
+
+def _interaction(r: _Reader, item: Any, ptr: str, version: SpecVersion) -> Interaction:
+    obj = r.obj(item, ptr, "an interaction")
+    kind = obj.get("type")
+    if kind is None or kind == "Synchronous/HTTP":
+        return _http_interaction(r, obj, ptr, version)
+    if kind == "Asynchronous/Messages":
+        return _async_message(r, obj, ptr, version)
+    if kind == "Synchronous/Messages":
+        return _sync_messages(r, obj, ptr, version)
+    raise r.fail(
+        f"unknown interaction type {kind!r} (expected Synchronous/HTTP, "
+        "Asynchronous/Messages or Synchronous/Messages)", f"{ptr}/type")
+
+
+_COMMON = {"type", "description", "providerState", "provider_state", "providerStates", "key",
+           "pending", "comments", "pluginConfiguration", "interactionMarkup", "transport"}
+
+
+def _common(r: _Reader, obj: Mapping[str, Any], ptr: str, known: set[str]) -> dict[str, Any]:
+    desc = obj.get("description")
+    if not isinstance(desc, str):
+        raise r.fail("an interaction needs a 'description' string", f"{ptr}/description")
+    states = _provider_states(r, obj, ptr)
+    comments = obj.get("comments") or {}
+    return {
+        "description": desc,
+        "provider_states": states,
+        "key": obj.get("key") if isinstance(obj.get("key"), str) else None,
+        "pending": bool(obj.get("pending", False)),
+        "comments": dict(r.obj(comments, f"{ptr}/comments", "comments")),
+        "plugin_config": dict(obj.get("pluginConfiguration") or {}),
+        "interaction_markup": dict(obj.get("interactionMarkup") or {}),
+        "transport": obj.get("transport"),
+        "extra": {k: v for k, v in obj.items() if k not in _COMMON and k not in known},
+    }
+
+
+def _provider_states(r: _Reader, obj: Mapping[str, Any], ptr: str) -> tuple[ProviderState, ...]:
+    if "providerStates" in obj:
+        raw = obj["providerStates"]
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            raise r.fail("'providerStates' must be an array", f"{ptr}/providerStates")
+        states = []
+        for i, s in enumerate(raw):
+            p = f"{ptr}/providerStates/{i}"
+            if isinstance(s, str):
+                states.append(ProviderState(s))
+                continue
+            s = r.obj(s, p, "a provider state")
+            name = r.string(s.get("name"), f"{p}/name", "a provider state's name")
+            params = s.get("params") or {}
+            states.append(ProviderState(name, dict(r.obj(params, f"{p}/params", "params"))))
+        return tuple(states)
+    for key in ("providerState", "provider_state"):
+        if isinstance(obj.get(key), str) and obj[key]:
+            return (ProviderState(obj[key]),)
+    return ()
+
+
+def _http_interaction(r: _Reader, obj: Mapping[str, Any], ptr: str,
+                      version: SpecVersion) -> SynchronousHttp:
+    common = _common(r, obj, ptr, {"request", "response"})
+    request = load_request(obj.get("request", {}), version, file=r.file, pointer=f"{ptr}/request")
+    response = load_response(obj.get("response", {}), version, file=r.file,
+                             pointer=f"{ptr}/response")
+    return SynchronousHttp(request=request, response=response, **common)
+
+
+def load_request(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
+                 file: str | None = None, pointer: str = "") -> HttpRequest:
+    """Read the ``request`` object of an HTTP interaction."""
+    r, v = _Reader(file), SpecVersion.parse(version)
+    obj = r.obj(data, pointer, "a request")
+    headers = _headers(r, obj.get("headers"), f"{pointer}/headers")
+    query, raw_query = _query(r, obj.get("query"), f"{pointer}/query")
+    rules = _rules(r, obj, pointer, v)
+    return HttpRequest(
+        method=r.string(obj.get("method", "GET"), f"{pointer}/method", "the method"),
+        path=r.string(obj.get("path", "/"), f"{pointer}/path", "the path"),
+        query=query,
+        raw_query=raw_query,
+        headers=headers,
+        body=_body(r, obj, "body", headers, f"{pointer}/body", v),
+        matching_rules=rules,
+        generators=_generators(r, obj.get("generators"), f"{pointer}/generators"),
+    )
+
+
+def load_response(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
+                  file: str | None = None, pointer: str = "") -> HttpResponse:
+    """Read the ``response`` object of an HTTP interaction."""
+    r, v = _Reader(file), SpecVersion.parse(version)
+    obj = r.obj(data, pointer, "a response")
+    headers = _headers(r, obj.get("headers"), f"{pointer}/headers")
+    status = obj.get("status")
+    if status is not None:
+        if isinstance(status, str) and status.isdigit():
+            status = int(status)
+        if not isinstance(status, int) or isinstance(status, bool):
+            raise r.fail(f"the status must be a number, got {status!r}", f"{pointer}/status")
+    return HttpResponse(
+        status=status,
+        headers=headers,
+        body=_body(r, obj, "body", headers, f"{pointer}/body", v),
+        matching_rules=_rules(r, obj, pointer, v),
+        generators=_generators(r, obj.get("generators"), f"{pointer}/generators"),
+    )
+
+
+def load_message_contents(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
+                          file: str | None = None, pointer: str = "") -> MessageContents:
+    """Read message contents: ``contents`` + ``metadata``/``metaData`` + rules + generators."""
+    r, v = _Reader(file), SpecVersion.parse(version)
+    obj = r.obj(data, pointer, "a message")
+    metadata = obj.get("metadata", obj.get("metaData")) or {}
+    metadata = dict(r.obj(metadata, f"{pointer}/metadata", "message metadata"))
+    ct = next((metadata[k] for k in ("contentType", "content-type", "Content-Type")
+               if isinstance(metadata.get(k), str)), None)
+    headers = {"Content-Type": (ct,)} if ct else {}
+    body = _body(r, obj, "contents", headers, f"{pointer}/contents", v)
+    return MessageContents(
+        body=body,
+        metadata=metadata,
+        matching_rules=_rules(r, obj, pointer, v).rename("content", "body"),
+        generators=_generators(r, obj.get("generators"), f"{pointer}/generators").rename(
+            "content", "body"),
+    )
+
+
+def _v3_message(r: _Reader, item: Any, ptr: str, version: SpecVersion) -> AsynchronousMessage:
+    obj = r.obj(item, ptr, "a message")
+    common = _common(r, obj, ptr, {"contents", "metaData", "metadata", "matchingRules",
+                                   "generators"})
+    contents = load_message_contents(obj, version, file=r.file, pointer=ptr)
+    return AsynchronousMessage(contents=contents, **common)
+
+
+def _async_message(r: _Reader, obj: Mapping[str, Any], ptr: str,
+                   version: SpecVersion) -> AsynchronousMessage:
+    common = _common(r, obj, ptr, {"contents", "metadata", "metaData", "matchingRules",
+                                   "generators"})
+    contents = load_message_contents(obj, version, file=r.file, pointer=ptr)
+    return AsynchronousMessage(contents=contents, **common)
+
+
+def _sync_messages(r: _Reader, obj: Mapping[str, Any], ptr: str,
+                   version: SpecVersion) -> SynchronousMessages:
+    common = _common(r, obj, ptr, {"request", "response"})
+    request = load_message_contents(obj.get("request", {}), version, file=r.file,
+                                    pointer=f"{ptr}/request")
+    raw = obj.get("response", [])
+    if isinstance(raw, Mapping):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise r.fail("'response' must be an array of messages", f"{ptr}/response")
+    responses = tuple(
+        load_message_contents(m, version, file=r.file, pointer=f"{ptr}/response/{i}")
+        for i, m in enumerate(raw)
+    )
+    return SynchronousMessages(request=request, responses=responses, **common)
+
+
+def _headers(r: _Reader, raw: Any, ptr: str) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return {}
+    obj = r.obj(raw, ptr, "headers")
+    out: dict[str, tuple[str, ...]] = {}
+    for name, value in obj.items():
+        if isinstance(value, list):
+            out[name] = tuple(str(v) for v in value)
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            out[name] = (str(value),)
+        else:
+            raise r.fail(f"header {name!r} must be a string or an array of strings",
+                         f"{ptr}/{_escape(name)}")
+    return out
+
+
+def parse_query_string(text: str) -> dict[str, tuple[str | None, ...]]:
+    """Parse ``a=1&b=2&a=3`` into ``{"a": ("1", "3"), "b": ("2",)}`` (order kept)."""
+    out: dict[str, list[str | None]] = {}
+    for part in text.lstrip("?").split("&"):
+        if not part:
+            continue
+        if "=" in part:
+            (k, v), = parse_qsl(part, keep_blank_values=True) or [(part.split("=")[0], "")]
+            out.setdefault(k, []).append(v)
+        else:
+            (k, _), = parse_qsl(part + "=", keep_blank_values=True) or [(part, "")]
+            out.setdefault(k, []).append(None)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _query(r: _Reader, raw: Any, ptr: str) -> tuple[dict[str, tuple[str | None, ...]] | None,
+                                                    str | None]:
+    if raw is None:
+        return None, None
+    if isinstance(raw, str):
+        return parse_query_string(raw), raw
+    obj = r.obj(raw, ptr, "the query")
+    out: dict[str, tuple[str | None, ...]] = {}
+    for name, value in obj.items():
+        if isinstance(value, list):
+            out[name] = tuple(None if v is None else str(v) for v in value)
+        elif value is None:
+            out[name] = (None,)
+        else:
+            out[name] = (str(value),)
+    return out, None
+
+
+def _body(r: _Reader, obj: Mapping[str, Any], key: str, headers: Mapping[str, tuple[str, ...]],
+          ptr: str, version: SpecVersion) -> Body:
+    if key not in obj:
+        return Body.missing()
+    raw = obj[key]
+    header_ct = next((v[0] for k, v in headers.items() if k.lower() == "content-type" and v), None)
+    if version >= SpecVersion.V4 and isinstance(raw, Mapping) and (
+            "content" in raw or "contentType" in raw or "encoded" in raw):
+        return _v4_body(r, raw, header_ct, ptr)
+    if raw is None:
+        return Body.null()
+    if isinstance(raw, str):
+        if raw == "":
+            return Body.empty(header_ct)
+        if header_ct and is_json_type(header_ct):
+            # A JSON document stored as a string (some writers do this); otherwise a JSON string.
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                return Body.of_json(raw, header_ct)
+            return Body.of_json(value, header_ct)
+        return Body.of_text(raw, header_ct or detect_content_type(raw.encode()))
+    return Body.of_json(raw, header_ct or "application/json")
+
+
+def _v4_body(r: _Reader, raw: Mapping[str, Any], header_ct: str | None, ptr: str) -> Body:
+    content = raw.get("content")
+    ct = raw.get("contentType") or header_ct
+    hint = raw.get("contentTypeHint")
+    encoded = raw.get("encoded", False)
+    if "content" not in raw:
+        return Body.missing()
+    if content is None:
+        return Body(BodyState.NULL, content_type=ct, content_type_hint=hint)
+    if isinstance(encoded, str) and encoded.lower() == "base64" or encoded is True:
+        if not isinstance(content, str):
+            raise r.fail("a base64-encoded body must be a string", f"{ptr}/content")
+        try:
+            data = base64.b64decode(content, validate=False)
+        except ValueError as exc:
+            raise r.fail(f"the body is not valid base64: {exc}", f"{ptr}/content") from None
+        body = Body.of_bytes(data, ct)
+    elif isinstance(encoded, str) and encoded.lower() == "json":
+        body = (Body.of_json(json.loads(content), ct or "application/json")
+                if isinstance(content, str) else Body.of_json(content, ct or "application/json"))
+    elif isinstance(content, str):
+        if content == "":
+            body = Body.empty(ct)
+        elif ct and is_json_type(ct):
+            try:
+                body = Body.of_json(json.loads(content), ct)
+            except ValueError:
+                body = Body.of_bytes(content.encode(), ct)
+        else:
+            body = Body.of_text(content, ct)
+    else:
+        body = Body.of_json(content, ct or "application/json")
+    return Body(body.state, body.content, body.content_type, hint) if hint else body
+
+
+def _rules(r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion) -> MatchingRules:
+    raw = obj.get("matchingRules")
+    if raw is None:
+        return MatchingRules()
+    p = f"{ptr}/matchingRules"
+    raw = r.obj(raw, p, "matchingRules")
+    if any(isinstance(k, str) and k.startswith("$") for k in raw):
+        return _v2_rules(r, raw, p)
+    cats: dict[str, dict[str, RuleList]] = {}
+    for cat, entries in raw.items():
+        cp = f"{p}/{_escape(cat)}"
+        if cat in ("path", "status", "method") and isinstance(entries, Mapping) and (
+                "matchers" in entries or "match" in entries):
+            cats[cat] = {"": RuleList.from_json(entries, where=cp, file=r.file)}
+            continue
+        entries = r.obj(entries, cp, f"matching rules for {cat}")
+        cats[cat] = {
+            key: RuleList.from_json(value, where=f"{cp}/{_escape(key)}", file=r.file)
+            for key, value in entries.items()
+        }
+    return MatchingRules(cats)
+
+
+def _v2_rules(r: _Reader, raw: Mapping[str, Any], ptr: str) -> MatchingRules:
+    """V2 keeps rules in one flat map: ``$.body.x``, ``$.headers.X``, ``$.query.q``, ``$.path``."""
+    cats: dict[str, dict[str, RuleList]] = {}
+    for key, value in raw.items():
+        where = f"{ptr}/{_escape(key)}"
+        rules = RuleList.from_json(value, where=where, file=r.file)
+        if key == "$.path":
+            cats.setdefault("path", {})[""] = rules
+        elif key == "$.body" or key.startswith(("$.body.", "$.body[")):
+            cats.setdefault("body", {})["$" + key[len("$.body"):]] = rules
+        elif key.startswith(("$.headers.", "$.headers[")):
+            cats.setdefault("header", {})[_v2_name(key[len("$.headers"):].lstrip("."))] = rules
+        elif key.startswith("$.header."):
+            cats.setdefault("header", {})[_v2_name(key[len("$.header."):])] = rules
+        elif key.startswith(("$.query.", "$.query[")):
+            cats.setdefault("query", {})[_v2_name(key[len("$.query"):].lstrip("."))] = rules
+        elif key == "$.status":
+            cats.setdefault("status", {})[""] = rules
+        else:
+            raise r.fail(f"matching rule path {key!r} does not name the body, a header, "
+                         "a query parameter or the path", where)
+    return MatchingRules(cats)
+
+
+def _v2_name(text: str) -> str:
+    if text.startswith("['") and text.endswith("']"):
+        return text[2:-2]
+    return text
+
+
+def _generators(r: _Reader, raw: Any, ptr: str) -> Generators:
+    if raw is None:
+        return Generators()
+    raw = r.obj(raw, ptr, "generators")
+    cats: dict[str, dict[str, Generator]] = {}
+    for cat, entries in raw.items():
+        cp = f"{ptr}/{_escape(cat)}"
+        if cat in ("path", "status", "method") and isinstance(entries, Mapping) and "type" in entries:
+            cats[cat] = {"": Generator.from_json(entries, where=cp, file=r.file)}
+            continue
+        entries = r.obj(entries, cp, f"generators for {cat}")
+        cats[cat] = {
+            key: Generator.from_json(value, where=f"{cp}/{_escape(key)}", file=r.file)
+            for key, value in entries.items()
+        }
+    return Generators(cats)
+
+
+def _escape(token: str) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def load_interaction(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
+                     file: str | None = None) -> Interaction:
+    """Read one interaction (an HTTP interaction, a V3 message or any V4 interaction)."""
+    r, v = _Reader(file), SpecVersion.parse(version)
+    obj = r.obj(data, "", "an interaction")
+    if "type" not in obj and ("contents" in obj or "metaData" in obj) and "request" not in obj:
+        return _v3_message(r, obj, "", v)
+    return _interaction(r, obj, "", v)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dump_pact(pact: Pact, version: SpecVersion | str | None = None) -> dict[str, Any]:
+    """Write the pact as JSON-ready data for ``version`` (default: the pact's own)."""
+    v = SpecVersion.parse(version) if version is not None else pact.spec_version
+    doc: dict[str, Any] = {"consumer": {"name": pact.consumer}}
+    http = [i for i in pact.interactions if isinstance(i, SynchronousHttp)]
+    messages = [i for i in pact.interactions if not isinstance(i, SynchronousHttp)]
+    if v >= SpecVersion.V4:
+        doc["interactions"] = [dump_interaction(i, v) for i in pact.interactions]
+    else:
+        if messages and v < SpecVersion.V3:
+            raise UnsupportedVersionError(
+                f"pact {pact.consumer}-{pact.provider}: messages need Pact Specification V3 or "
+                f"later; {v.name} cannot hold {messages[0].description!r}")
+        if http and messages:
+            raise UnsupportedVersionError(
+                f"pact {pact.consumer}-{pact.provider}: a {v.name} pact file holds either HTTP "
+                "interactions or messages, not both; write it as V4")
+        if messages:
+            doc["messages"] = [dump_interaction(i, v) for i in messages]
+        else:
+            doc["interactions"] = [dump_interaction(i, v) for i in http]
+    metadata = {k: val for k, val in pact.metadata.items()
+                if k not in ("pactSpecification", "pact-specification", "pactSpecificationVersion")}
+    metadata["pactSpecification"] = {"version": v.value}
+    doc["metadata"] = metadata
+    doc["provider"] = {"name": pact.provider}
+    doc.update(pact.extra)
+    return doc
+
+
+def dump_interaction(interaction: Interaction, version: SpecVersion | str = SpecVersion.V4
+                     ) -> dict[str, Any]:
+    """Write one interaction for ``version``."""
+    v = SpecVersion.parse(version)
+    i = interaction
+    if v < SpecVersion.V4:
+        _check_v4_only(i, v)
+    out: dict[str, Any] = {}
+    if v >= SpecVersion.V4:
+        out["type"] = i.TYPE
+    out["description"] = i.description
+    if i.provider_states:
+        if v >= SpecVersion.V3:
+            out["providerStates"] = [s.to_json() for s in i.provider_states]
+        else:
+            if len(i.provider_states) > 1 or i.provider_states[0].params:
+                raise UnsupportedVersionError(
+                    f"interaction {i.description!r}: {v.name} holds one provider state without "
+                    "parameters; write it as V3 or later")
+            out["providerState"] = i.provider_states[0].name
+    if isinstance(i, SynchronousHttp):
+        out["request"] = _dump_request(i.request, v, i.description)
+        out["response"] = _dump_response(i.response, v, i.description)
+    elif isinstance(i, AsynchronousMessage):
+        out.update(_dump_contents(i.contents, v, i.description))
+    elif isinstance(i, SynchronousMessages):
+        if v < SpecVersion.V4:
+            raise UnsupportedVersionError(
+                f"interaction {i.description!r}: synchronous messages need Pact Specification V4")
+        out["request"] = _dump_contents(i.request, v, i.description)
+        out["response"] = [_dump_contents(m, v, i.description) for m in i.responses]
+    if v >= SpecVersion.V4:
+        out["pending"] = i.pending
+        if i.comments:
+            out["comments"] = dict(i.comments)
+        if i.plugin_config:
+            out["pluginConfiguration"] = dict(i.plugin_config)
+        if i.interaction_markup:
+            out["interactionMarkup"] = dict(i.interaction_markup)
+        if i.transport:
+            out["transport"] = i.transport
+        out["key"] = i.key or interaction_key(out)
+    out.update(i.extra)
+    return out
+
+
+def interaction_key(data: Mapping[str, Any]) -> str:
+    """A stable key for a V4 interaction that has none: a hash of its content."""
+    content = {k: v for k, v in data.items() if k not in ("key", "pending", "comments")}
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+def _check_v4_only(i: Interaction, v: SpecVersion) -> None:
+    lost = [name for name, present in (
+        ("pending", i.pending), ("comments", bool(i.comments)),
+        ("plugin configuration", bool(i.plugin_config)),
+        ("interaction markup", bool(i.interaction_markup)),
+        ("transport", bool(i.transport) and i.transport not in ("http", "https")),
+    ) if present]
+    if lost:
+        raise UnsupportedVersionError(
+            f"interaction {i.description!r}: {v.name} cannot hold {', '.join(lost)} "
+            "(V4 only); write the pact as V4")
+
+
+def _dump_headers(headers: Mapping[str, tuple[str, ...]], v: SpecVersion) -> dict[str, Any]:
+    if v >= SpecVersion.V4:
+        return {k: list(vals) for k, vals in headers.items()}
+    return {k: ", ".join(vals) for k, vals in headers.items()}
+
+
+def _dump_query(request: HttpRequest, v: SpecVersion) -> Any:
+    if v >= SpecVersion.V3:
+        return {k: [x for x in vals] for k, vals in (request.query or {}).items()}
+    if request.raw_query is not None:
+        return request.raw_query
+    return "&".join(
+        quote(k, safe="") + ("" if val is None else "=" + quote(val, safe=""))
+        for k, vals in (request.query or {}).items() for val in vals
+    )
+
+
+def _dump_request(req: HttpRequest, v: SpecVersion, desc: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"method": req.method, "path": req.path}
+    if req.query:
+        out["query"] = _dump_query(req, v)
+    if req.headers:
+        out["headers"] = _dump_headers(req.headers, v)
+    _dump_body_into(out, "body", req.body, v, desc)
+    _dump_rules_into(out, req.matching_rules, v, desc, message=False)
+    _dump_generators_into(out, req.generators, v, desc, message=False)
+    return out
+
+
+def _dump_response(resp: HttpResponse, v: SpecVersion, desc: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"status": resp.status if resp.status is not None else 200}
+    if resp.headers:
+        out["headers"] = _dump_headers(resp.headers, v)
+    _dump_body_into(out, "body", resp.body, v, desc)
+    _dump_rules_into(out, resp.matching_rules, v, desc, message=False)
+    _dump_generators_into(out, resp.generators, v, desc, message=False)
+    return out
+
+
+def _dump_contents(m: MessageContents, v: SpecVersion, desc: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    _dump_body_into(out, "contents", m.body, v, desc)
+    if v >= SpecVersion.V4:
+        out["metadata"] = dict(m.metadata)
+    else:
+        out["metaData"] = dict(m.metadata)
+    _dump_rules_into(out, m.matching_rules, v, desc, message=True)
+    _dump_generators_into(out, m.generators, v, desc, message=True)
+    return out
+
+
+def _dump_body_into(out: dict[str, Any], key: str, body: Body, v: SpecVersion, desc: str) -> None:
+    if body.state is BodyState.MISSING:
+        return
+    if v >= SpecVersion.V4:
+        out[key] = _v4_body_json(body)
+        return
+    if body.state is BodyState.NULL:
+        out[key] = None
+    elif body.state is BodyState.EMPTY:
+        out[key] = ""
+    elif body.is_json:
+        try:
+            out[key] = body.json
+        except ValueError:
+            out[key] = body.text
+    else:
+        try:
+            out[key] = body.content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnsupportedVersionError(
+                f"interaction {desc!r}: a binary body ({body.content_type}) needs Pact "
+                "Specification V4 (V3 and earlier can only hold text)") from None
+
+
+def _v4_body_json(body: Body) -> dict[str, Any]:
+    if body.state is BodyState.NULL:
+        return {"content": None}
+    if body.state is BodyState.EMPTY:
+        out: dict[str, Any] = {"content": ""}
+        if body.content_type:
+            out["contentType"] = body.content_type
+        return out
+    out = {}
+    if body.is_json:
+        try:
+            out = {"content": body.json, "contentType": body.content_type, "encoded": False}
+        except ValueError:
+            pass
+    if not out:
+        try:
+            text = body.content.decode("utf-8")
+            binary = body.content_type_hint == "BINARY"
+        except UnicodeDecodeError:
+            binary = True
+        if binary:
+            out = {"content": base64.b64encode(body.content).decode("ascii"),
+                   "contentType": body.content_type or "application/octet-stream",
+                   "encoded": "base64"}
+        else:
+            out = {"content": text, "contentType": body.content_type or "text/plain",
+                   "encoded": False}
+    if body.content_type_hint:
+        out["contentTypeHint"] = body.content_type_hint
+    return out
+
+
+_V2_RULE_KINDS = {"regex", "type", "equality", "include"}
+
+
+def _dump_rules_into(out: dict[str, Any], rules: MatchingRules, v: SpecVersion, desc: str,
+                     *, message: bool) -> None:
+    if not rules:
+        return
+    if v < SpecVersion.V2:
+        raise UnsupportedVersionError(
+            f"interaction {desc!r}: matching rules need Pact Specification V2 or later")
+    if v == SpecVersion.V2:
+        out["matchingRules"] = _v2_rules_json(rules, desc)
+        return
+    cats: dict[str, Any] = {}
+    for cat, entries in rules.categories.items():
+        if not entries:
+            continue
+        name = "content" if (message and cat == "body" and v >= SpecVersion.V4) else cat
+        if cat in ("path", "status", "method") and set(entries) == {""}:
+            cats[name] = entries[""].to_json()
+        else:
+            cats[name] = {k: rl.to_json() for k, rl in entries.items()}
+    out["matchingRules"] = cats
+
+
+def _v2_rules_json(rules: MatchingRules, desc: str) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for cat, key, rl in rules:
+        if rl.combine == "OR" or len(rl.rules) != 1 or rl.rules[0].kind not in _V2_RULE_KINDS:
+            kinds = ", ".join(r.kind for r in rl.rules)
+            raise UnsupportedVersionError(
+                f"interaction {desc!r}: rule {kinds} on {cat} {key or ''} needs Pact "
+                "Specification V3 or later (V2 holds one regex or type rule per path)")
+        rule: Rule = rl.rules[0]
+        if cat == "body":
+            path = "$.body" + key[1:]
+        elif cat == "header":
+            path = f"$.headers.{key}"
+        elif cat == "query":
+            path = f"$.query.{key}"
+        elif cat == "path":
+            path = "$.path"
+        else:
+            raise UnsupportedVersionError(
+                f"interaction {desc!r}: V2 cannot hold matching rules on {cat}")
+        flat[path] = rule.to_json()
+    return flat
+
+
+def _dump_generators_into(out: dict[str, Any], gens: Generators, v: SpecVersion, desc: str,
+                          *, message: bool) -> None:
+    if not gens:
+        return
+    if v < SpecVersion.V3:
+        raise UnsupportedVersionError(
+            f"interaction {desc!r}: generators need Pact Specification V3 or later")
+    cats: dict[str, Any] = {}
+    for cat, entries in gens.categories.items():
+        if not entries:
+            continue
+        name = "content" if (message and cat == "body" and v >= SpecVersion.V4) else cat
+        if cat in ("path", "status", "method") and set(entries) == {""}:
+            cats[name] = entries[""].to_json()
+        else:
+            cats[name] = {k: g.to_json() for k, g in entries.items()}
+    out["generators"] = cats
