@@ -1,0 +1,231 @@
+"""Applying a part's generators: requests, responses and message contents.
+
+Body generators are keyed by DocPath and apply to every location the path names (wildcards
+included), shallowest paths first; JSON and form-urlencoded bodies are supported (other
+bodies are left as they are, as the official tools do for content they cannot address).
+Header, query and metadata generators are keyed by name; ``path``, ``method`` and ``status``
+have one generator each.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from accord.errors import GeneratorError
+from accord.generation._values import GeneratorContext, applies_in, generate_value
+from accord.model.body import Body, BodyState
+from accord.model.docpath import STAR, DocPath
+from accord.model.generators import Generator, Generators
+from accord.model.interactions import HttpRequest, HttpResponse, MessageContents
+
+__all__ = ["apply_body_generators", "generate_message", "generate_request", "generate_response"]
+
+
+def _active(generators: Generators, category: str, ctx: GeneratorContext
+            ) -> list[tuple[str, Generator]]:
+    return [(k, g) for k, g in generators.category(category).items() if applies_in(g, ctx.mode)]
+
+
+def _try(generator: Generator, ctx: GeneratorContext, current: Any) -> Any:
+    """Generate, keeping the example when the context lacks what the generator needs
+    (no provider-state value, no mock server URL) — as the official tools do."""
+    try:
+        return generate_value(generator, ctx, current)
+    except GeneratorError as exc:
+        if generator.kind in ("ProviderState", "MockServerURL") and (
+                "gave no value" in exc.reason or "no mock server URL" in exc.reason):
+            return current
+        raise
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def generate_request(request: HttpRequest, ctx: GeneratorContext) -> HttpRequest:
+    """``request`` with its generators applied for ``ctx.mode``."""
+    gens = request.generators
+    if not gens:
+        return request
+    changes: dict[str, Any] = {}
+    for _, g in _active(gens, "method", ctx)[:1]:
+        changes["method"] = _as_text(_try(g, ctx, request.method)).upper()
+    for _, g in _active(gens, "path", ctx)[:1]:
+        changes["path"] = _as_text(_try(g, ctx, request.path))
+    query_gens = _active(gens, "query", ctx)
+    if query_gens:
+        query = dict(request.query or {})
+        for name, g in query_gens:
+            if query.get(name):
+                query[name] = tuple(_as_text(_try(g, ctx, v)) for v in query[name])
+            elif (value := _try(g, ctx, None)) is not None:  # absent: added when generated
+                query[name] = (_as_text(value),)
+        changes["query"] = query
+        changes["raw_query"] = None
+    headers = _headers(request.headers, _active(gens, "header", ctx), ctx)
+    if headers is not None:
+        changes["headers"] = headers
+    body = apply_body_generators(request.body, gens.category("body"), ctx)
+    if body is not request.body:
+        changes["body"] = body
+    return replace(request, **changes) if changes else request
+
+
+def generate_response(response: HttpResponse, ctx: GeneratorContext) -> HttpResponse:
+    """``response`` with its generators applied for ``ctx.mode``."""
+    gens = response.generators
+    if not gens:
+        return response
+    changes: dict[str, Any] = {}
+    for _, g in _active(gens, "status", ctx)[:1]:
+        value = _try(g, ctx, response.status if response.status is not None else 200)
+        try:
+            changes["status"] = int(value)
+        except (TypeError, ValueError):
+            raise GeneratorError(f"{g.kind} generator for the status produced {value!r}, "
+                                 "not a status code") from None
+    headers = _headers(response.headers, _active(gens, "header", ctx), ctx)
+    if headers is not None:
+        changes["headers"] = headers
+    body = apply_body_generators(response.body, gens.category("body"), ctx)
+    if body is not response.body:
+        changes["body"] = body
+    return replace(response, **changes) if changes else response
+
+
+def generate_message(contents: MessageContents, ctx: GeneratorContext) -> MessageContents:
+    """Message ``contents`` with body (``content``) and metadata generators applied."""
+    gens = contents.generators
+    if not gens:
+        return contents
+    changes: dict[str, Any] = {}
+    meta_gens = _active(gens, "metadata", ctx)
+    if meta_gens:
+        metadata = dict(contents.metadata)
+        for key, g in meta_gens:
+            name = key[2:] if key.startswith("$.") else key
+            metadata[name] = _try(g, ctx, metadata.get(name))
+        changes["metadata"] = metadata
+    body_gens = {**gens.category("content"), **gens.category("body")}
+    body = apply_body_generators(contents.body, body_gens, ctx)
+    if body is not contents.body:
+        changes["body"] = body
+    return replace(contents, **changes) if changes else contents
+
+
+def _headers(headers: Mapping[str, tuple[str, ...]], gens: list[tuple[str, Generator]],
+             ctx: GeneratorContext) -> dict[str, tuple[str, ...]] | None:
+    if not gens:
+        return None
+    out = dict(headers)
+    for name, g in gens:
+        existing = next((k for k in out if k.lower() == name.lower()), None)
+        if existing is not None and out[existing]:
+            out[existing] = tuple(_as_text(_try(g, ctx, v)) for v in out[existing])
+        elif (value := _try(g, ctx, None)) is not None:  # absent: added when generated
+            out[existing or name] = (_as_text(value),)
+    return out
+
+
+# --------------------------------------------------------------------------- bodies
+
+
+def apply_body_generators(body: Body, generators: Mapping[str, Generator],
+                          ctx: GeneratorContext) -> Body:
+    """``body`` with DocPath-keyed ``generators`` applied (the same object when unchanged)."""
+    active = [(DocPath.parse(k), g) for k, g in generators.items() if applies_in(g, ctx.mode)]
+    if not active or body.state is BodyState.MISSING:
+        return body
+    active.sort(key=lambda item: len(item[0]))  # shallowest first: parents before children
+    if body.state is BodyState.PRESENT and _is_form(body):
+        return _form_body(body, active, ctx)
+    if body.state is BodyState.PRESENT:
+        try:
+            document = body.json
+        except ValueError:
+            return body
+    elif body.state is BodyState.NULL:
+        document = None
+    else:
+        return body
+    root: list[Any] = [copy.deepcopy(document)]
+    changed = False
+    for path, g in active:
+        locations = list(_resolve(root[0], path.tokens))
+        for loc in locations:
+            current = _get(root[0], loc)
+            _set(root, loc, _try(g, ctx, current))
+            changed = True
+    if not changed:
+        return body
+    new = Body.of_json(root[0], body.content_type or "application/json")
+    if body.content_type_hint:
+        new = Body(new.state, new.content, new.content_type, body.content_type_hint)
+    return new
+
+
+def _resolve(node: Any, tokens: tuple[Any, ...], prefix: tuple[Any, ...] = ()
+             ) -> Iterator[tuple[Any, ...]]:
+    """Every concrete location under ``node`` that ``tokens`` names."""
+    if not tokens:
+        yield prefix
+        return
+    head, rest = tokens[0], tokens[1:]
+    if head is STAR:
+        if isinstance(node, dict):
+            for key in list(node):
+                yield from _resolve(node[key], rest, (*prefix, key))
+        elif isinstance(node, list):
+            for i in range(len(node)):
+                yield from _resolve(node[i], rest, (*prefix, i))
+    elif isinstance(node, dict) and isinstance(head, (str, int)) and str(head) in node:
+        yield from _resolve(node[str(head)], rest, (*prefix, str(head)))
+    elif isinstance(node, list):
+        index = head if isinstance(head, int) else (int(head) if str(head).isdigit() else None)
+        if index is not None and -len(node) <= index < len(node):
+            yield from _resolve(node[index], rest, (*prefix, index))
+
+
+def _get(node: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        node = node[part]
+    return node
+
+
+def _set(root: list[Any], loc: tuple[Any, ...], value: Any) -> None:
+    if not loc:
+        root[0] = value
+        return
+    parent = _get(root[0], loc[:-1])
+    parent[loc[-1]] = value
+
+
+def _is_form(body: Body) -> bool:
+    return body.base_type == "application/x-www-form-urlencoded"
+
+
+def _form_body(body: Body, active: list[tuple[DocPath, Generator]],
+               ctx: GeneratorContext) -> Body:
+    pairs = parse_qsl(body.text, keep_blank_values=True)
+    changed = False
+    for path, g in active:
+        if len(path.tokens) != 1:
+            continue
+        token = path.tokens[0]
+        for i, (k, v) in enumerate(pairs):
+            if token is STAR or k == token:
+                pairs[i] = (k, _as_text(_try(g, ctx, v)))
+                changed = True
+    if not changed:
+        return body
+    return Body(BodyState.PRESENT, urlencode(pairs).encode(), body.content_type,
+                body.content_type_hint)
