@@ -38,7 +38,7 @@ from accord.broker.api.routing import ApiError, Ctx, Router
 from accord.broker.config import BrokerConfig
 from accord.broker.storage.db import make_engine, migrate, run_in_transaction
 
-__all__ = ["create_app", "BrokerApp"]
+__all__ = ["BrokerApp", "create_app"]
 
 log = logging.getLogger("accord.broker")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -114,7 +114,7 @@ class BrokerApp:
         path = raw_path.decode("latin-1").split("?", 1)[0]
         root = request.scope.get("root_path", "")
         if root and path.startswith(root):
-            path = path[len(root):] or "/"
+            path = path[len(root) :] or "/"
         level = auth.access_level(self.config, request.headers.get("authorization"))
         if not auth.allowed(self.config, method, path, level):
             return hal_response(
@@ -124,12 +124,18 @@ class BrokerApp:
             )
         found = self.router.match(path)
         if found is None:
-            return hal_response({"error": "The requested document was not found on this server."}, 404)
+            return hal_response(
+                {"error": "The requested document was not found on this server."}, 404
+            )
         route, params = found
         if method == "OPTIONS":
             allow = ", ".join(sorted(set(route.methods) | {"OPTIONS"}))
-            return Response(status_code=200, headers={"Allow": allow, "Access-Control-Allow-Methods": allow})
-        handler = route.methods.get(method) or (route.methods.get("GET") if method == "HEAD" else None)
+            return Response(
+                status_code=200, headers={"Allow": allow, "Access-Control-Allow-Methods": allow}
+            )
+        handler = route.methods.get(method) or (
+            route.methods.get("GET") if method == "HEAD" else None
+        )
         if handler is None:
             return hal_response({"error": f"Method {method} is not allowed here"}, 405)
         body = await request.body()
@@ -142,13 +148,18 @@ class BrokerApp:
             reference = uuid.uuid4().hex[:10]
             log.exception("error reference %s", reference)
             return hal_response(
-                {"error": {"message": "An error occurred on the broker; see its log.",
-                           "reference": reference}},
+                {
+                    "error": {
+                        "message": "An error occurred on the broker; see its log.",
+                        "reference": reference,
+                    }
+                },
                 500,
             )
 
-    def _run(self, handler: Any, request: Request, params: dict, body: bytes, base: str,
-             method: str) -> Response:
+    def _run(
+        self, handler: Any, request: Request, params: dict, body: bytes, base: str, method: str
+    ) -> Response:
         after: list = []
 
         def work(conn: Any) -> Response:

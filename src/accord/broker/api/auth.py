@@ -48,8 +48,11 @@ def _is_read(method: str, path: str) -> bool:
     if method in ("GET", "HEAD", "OPTIONS"):
         return True
     parts = path.strip("/").split("/")
-    return method == "POST" and len(parts) == 4 and parts[:2] == ["pacts", "provider"] and (
-        parts[3] == "for-verification"
+    return (
+        method == "POST"
+        and len(parts) == 4
+        and parts[:2] == ["pacts", "provider"]
+        and (parts[3] == "for-verification")
     )
 
 

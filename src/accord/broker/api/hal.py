@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-__all__ = ["HAL_JSON", "link", "iso", "now", "seg", "hal_response", "json_response"]
+__all__ = ["HAL_JSON", "hal_response", "iso", "json_response", "link", "now", "seg"]
 
 HAL_JSON = "application/hal+json;charset=utf-8"
 BROKER_VERSION = "2.120.0-accord"

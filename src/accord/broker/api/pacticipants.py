@@ -15,7 +15,7 @@ from accord.broker.api.render import (
     version_json,
     version_url,
 )
-from accord.broker.api.routing import ApiError, Ctx, Router, not_found, validation_error
+from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.storage import repo
 
 FIELDS = {
@@ -66,9 +66,15 @@ def page_links(ctx: Ctx, path: str, number: int, size: int, total: int) -> tuple
     page = {"number": number, "size": size, "totalElements": total, "totalPages": pages}
     links: dict[str, Any] = {}
     if number < pages:
-        links["next"] = {"href": f"{path}?pageNumber={number + 1}&pageSize={size}", "title": "Next page"}
+        links["next"] = {
+            "href": f"{path}?pageNumber={number + 1}&pageSize={size}",
+            "title": "Next page",
+        }
     if number > 1:
-        links["previous"] = {"href": f"{path}?pageNumber={number - 1}&pageSize={size}", "title": "Previous page"}
+        links["previous"] = {
+            "href": f"{path}?pageNumber={number - 1}&pageSize={size}",
+            "title": "Previous page",
+        }
     return page, links
 
 
@@ -78,14 +84,21 @@ def list_pacticipants(ctx: Ctx) -> Response:
     items = [pacticipant_json(ctx, r) for r in rows]
     path = ctx.url("pacticipants")
     page, extra = page_links(ctx, path, number, size, total)
-    return hal_response({
-        "_embedded": {"pacticipants": items},
-        "pacticipants": items,
-        "page": page,
-        "_links": {"self": {"href": path},
-                   "pb:pacticipants": [{"href": pacticipant_url(ctx, r.name), "title": r.name, "name": r.name} for r in rows],
-                   **extra},
-    })
+    return hal_response(
+        {
+            "_embedded": {"pacticipants": items},
+            "pacticipants": items,
+            "page": page,
+            "_links": {
+                "self": {"href": path},
+                "pb:pacticipants": [
+                    {"href": pacticipant_url(ctx, r.name), "title": r.name, "name": r.name}
+                    for r in rows
+                ],
+                **extra,
+            },
+        }
+    )
 
 
 def create_pacticipant(ctx: Ctx) -> Response:
@@ -109,7 +122,9 @@ def patch_pacticipant(ctx: Ctx) -> Response:
     row = repo.find_pacticipant(ctx.conn, name)
     if row is None:
         row = repo.create_pacticipant(ctx.conn, name, **_fields(data))
-        return hal_response(pacticipant_json(ctx, row), 201, {"Location": pacticipant_url(ctx, name)})
+        return hal_response(
+            pacticipant_json(ctx, row), 201, {"Location": pacticipant_url(ctx, name)}
+        )
     row = repo.update_pacticipant(ctx.conn, row.id, _fields(data))
     return hal_response(pacticipant_json(ctx, row))
 
@@ -135,10 +150,15 @@ def delete_pacticipant(ctx: Ctx) -> Response:
 
 # -- labels ---------------------------------------------------------------------------------------
 
+
 def _label_json(ctx: Ctx, pacticipant: str, label: str) -> dict:
-    return {"name": label, "_links": {
-        "self": {"href": ctx.url("pacticipants", pacticipant, "labels", label)},
-        "pb:pacticipant": {"name": pacticipant, "href": pacticipant_url(ctx, pacticipant)}}}
+    return {
+        "name": label,
+        "_links": {
+            "self": {"href": ctx.url("pacticipants", pacticipant, "labels", label)},
+            "pb:pacticipant": {"name": pacticipant, "href": pacticipant_url(ctx, pacticipant)},
+        },
+    }
 
 
 def get_label(ctx: Ctx) -> Response:
@@ -160,8 +180,11 @@ def delete_label(ctx: Ctx) -> Response:
     from accord.broker.storage.schema import labels
 
     row = require_pacticipant(ctx)
-    result = ctx.conn.execute(delete(labels).where(labels.c.pacticipant_id == row.id,
-                                                   labels.c.name == ctx.params["label"]))
+    result = ctx.conn.execute(
+        delete(labels).where(
+            labels.c.pacticipant_id == row.id, labels.c.name == ctx.params["label"]
+        )
+    )
     if result.rowcount == 0:
         raise not_found()
     return Response(status_code=204)
@@ -170,11 +193,16 @@ def delete_label(ctx: Ctx) -> Response:
 def pacticipants_by_label(ctx: Ctx) -> Response:
     rows = repo.pacticipants_with_label(ctx.conn, ctx.params["label"])
     items = [pacticipant_json(ctx, r, embed=False) for r in rows]
-    return hal_response({"_embedded": {"pacticipants": items},
-                         "_links": {"self": {"href": ctx.url("pacticipants", "label", ctx.params["label"])}}})
+    return hal_response(
+        {
+            "_embedded": {"pacticipants": items},
+            "_links": {"self": {"href": ctx.url("pacticipants", "label", ctx.params["label"])}},
+        }
+    )
 
 
 # -- latest versions ------------------------------------------------------------------------------
+
 
 def latest_version(ctx: Ctx) -> Response:
     row = require_pacticipant(ctx)
@@ -186,6 +214,7 @@ def latest_version(ctx: Ctx) -> Response:
 
 # -- branches -------------------------------------------------------------------------------------
 
+
 def _branch_json(ctx: Ctx, pacticipant: str, branch: Any) -> dict:
     url = ctx.url("pacticipants", pacticipant, "branches", branch.name)
     body: dict[str, Any] = {"name": branch.name, "createdAt": iso(branch.created_at)}
@@ -193,9 +222,16 @@ def _branch_json(ctx: Ctx, pacticipant: str, branch: Any) -> dict:
         body["updatedAt"] = iso(branch.updated_at)
     body["_links"] = {
         "self": {"title": "Branch", "href": url},
-        "pb:latest-version": {"title": "Latest version for branch", "href": url + "/latest-version"},
+        "pb:latest-version": {
+            "title": "Latest version for branch",
+            "href": url + "/latest-version",
+        },
         "pb:versions": {"title": "Versions for branch", "href": url + "/versions"},
-        "pb:pacticipant": {"title": "Pacticipant", "name": pacticipant, "href": pacticipant_url(ctx, pacticipant)},
+        "pb:pacticipant": {
+            "title": "Pacticipant",
+            "name": pacticipant,
+            "href": pacticipant_url(ctx, pacticipant),
+        },
     }
     return body
 
@@ -206,8 +242,12 @@ def list_branches(ctx: Ctx) -> Response:
     q = ctx.query.get("q")
     if q:
         items = [b for b in items if q.lower() in b["name"].lower()]
-    return hal_response({"_embedded": {"branches": items},
-                         "_links": {"self": {"href": ctx.url("pacticipants", row.name, "branches")}}})
+    return hal_response(
+        {
+            "_embedded": {"branches": items},
+            "_links": {"self": {"href": ctx.url("pacticipants", row.name, "branches")}},
+        }
+    )
 
 
 def _require_branch(ctx: Ctx) -> tuple[Any, Any]:
@@ -236,12 +276,24 @@ def branch_versions(ctx: Ctx) -> Response:
     from accord.broker.storage.schema import versions
 
     row, branch = _require_branch(ctx)
-    rows = ctx.conn.execute(select(versions).join(bv, bv.c.version_id == versions.c.id)
-                            .where(bv.c.branch_id == branch.id).order_by(versions.c.id.desc())
-                            .limit(100))
+    rows = ctx.conn.execute(
+        select(versions)
+        .join(bv, bv.c.version_id == versions.c.id)
+        .where(bv.c.branch_id == branch.id)
+        .order_by(versions.c.id.desc())
+        .limit(100)
+    )
     items = [version_json(ctx, row.name, v, embed=False) for v in rows]
-    return hal_response({"_embedded": {"versions": items}, "_links": {"self": {"href": ctx.url(
-        "pacticipants", row.name, "branches", branch.name, "versions")}}})
+    return hal_response(
+        {
+            "_embedded": {"versions": items},
+            "_links": {
+                "self": {
+                    "href": ctx.url("pacticipants", row.name, "branches", branch.name, "versions")
+                }
+            },
+        }
+    )
 
 
 def branch_latest_version(ctx: Ctx) -> Response:
@@ -252,12 +304,30 @@ def branch_latest_version(ctx: Ctx) -> Response:
     return hal_response(version_json(ctx, row.name, version))
 
 
-def _branch_version_json(ctx: Ctx, pacticipant: str, branch: str, version: Any, created_at: Any) -> dict:
-    return {"createdAt": iso(created_at), "_links": {
-        "self": {"title": "Branch version", "href": ctx.url("pacticipants", pacticipant, "branches", branch, "versions", version.number)},
-        "pb:branch": {"title": "Branch", "name": branch, "href": ctx.url("pacticipants", pacticipant, "branches", branch)},
-        "pb:version": {"title": "Version", "name": version.number, "href": version_url(ctx, pacticipant, version.number)},
-    }}
+def _branch_version_json(
+    ctx: Ctx, pacticipant: str, branch: str, version: Any, created_at: Any
+) -> dict:
+    return {
+        "createdAt": iso(created_at),
+        "_links": {
+            "self": {
+                "title": "Branch version",
+                "href": ctx.url(
+                    "pacticipants", pacticipant, "branches", branch, "versions", version.number
+                ),
+            },
+            "pb:branch": {
+                "title": "Branch",
+                "name": branch,
+                "href": ctx.url("pacticipants", pacticipant, "branches", branch),
+            },
+            "pb:version": {
+                "title": "Version",
+                "name": version.number,
+                "href": version_url(ctx, pacticipant, version.number),
+            },
+        },
+    }
 
 
 def put_branch_version(ctx: Ctx) -> Response:
@@ -278,7 +348,9 @@ def get_branch_version(ctx: Ctx) -> Response:
     version = repo.find_version(ctx.conn, row.id, ctx.params["version"])
     if version is None or branch.name not in repo.branches_for_version(ctx.conn, version.id):
         raise not_found()
-    return hal_response(_branch_version_json(ctx, row.name, branch.name, version, version.created_at))
+    return hal_response(
+        _branch_version_json(ctx, row.name, branch.name, version, version.created_at)
+    )
 
 
 def delete_branch_version(ctx: Ctx) -> Response:
@@ -296,20 +368,36 @@ def delete_branch_version(ctx: Ctx) -> Response:
 
 def register(router: Router) -> None:
     router.add("/pacticipants", GET=list_pacticipants, POST=create_pacticipant)
-    router.add("/pacticipants/{pacticipant}", GET=get_pacticipant, PATCH=patch_pacticipant,
-               PUT=put_pacticipant, DELETE=delete_pacticipant)
+    router.add(
+        "/pacticipants/{pacticipant}",
+        GET=get_pacticipant,
+        PATCH=patch_pacticipant,
+        PUT=put_pacticipant,
+        DELETE=delete_pacticipant,
+    )
     router.add("/pacticipants/label/{label}", GET=pacticipants_by_label)
-    router.add("/pacticipants/{pacticipant}/labels/{label}", GET=get_label, PUT=put_label,
-               DELETE=delete_label)
+    router.add(
+        "/pacticipants/{pacticipant}/labels/{label}",
+        GET=get_label,
+        PUT=put_label,
+        DELETE=delete_label,
+    )
     router.add("/pacticipants/{pacticipant}/latest-version", GET=latest_version)
     router.add("/pacticipants/{pacticipant}/latest-version/{tag}", GET=latest_version)
     router.add("/pacticipants/{pacticipant}/branches", GET=list_branches)
-    router.add("/pacticipants/{pacticipant}/branches/{branch}", GET=get_branch, DELETE=delete_branch)
+    router.add(
+        "/pacticipants/{pacticipant}/branches/{branch}", GET=get_branch, DELETE=delete_branch
+    )
     router.add("/pacticipants/{pacticipant}/branches/{branch}/versions", GET=branch_versions)
-    router.add("/pacticipants/{pacticipant}/branches/{branch}/latest-version", GET=branch_latest_version)
-    router.add("/pacticipants/{pacticipant}/branches/{branch}/versions/{version}",
-               GET=get_branch_version, PUT=put_branch_version, DELETE=delete_branch_version)
+    router.add(
+        "/pacticipants/{pacticipant}/branches/{branch}/latest-version", GET=branch_latest_version
+    )
+    router.add(
+        "/pacticipants/{pacticipant}/branches/{branch}/versions/{version}",
+        GET=get_branch_version,
+        PUT=put_branch_version,
+        DELETE=delete_branch_version,
+    )
 
 
 __all__ = ["register", "require_pacticipant"]
-_unused = ApiError

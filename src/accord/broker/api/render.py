@@ -7,14 +7,21 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from accord.broker.api.hal import iso, link
+from accord.broker.api.hal import iso
 from accord.broker.api.routing import Ctx
 from accord.broker.storage import repo
 from accord.broker.storage.schema import environments
 
 __all__ = [
-    "pacticipant_url", "version_url", "pacticipant_json", "version_json", "tag_json",
-    "environment_json", "pact_url", "pact_version_url", "curies",
+    "curies",
+    "environment_json",
+    "pact_url",
+    "pact_version_url",
+    "pacticipant_json",
+    "pacticipant_url",
+    "tag_json",
+    "version_json",
+    "version_url",
 ]
 
 
@@ -34,8 +41,9 @@ def pact_url(ctx: Ctx, provider: str, consumer: str, number: str) -> str:
     return ctx.url("pacts", "provider", provider, "consumer", consumer, "version", number)
 
 
-def pact_version_url(ctx: Ctx, provider: str, consumer: str, sha: str,
-                     metadata: str | None = None) -> str:
+def pact_version_url(
+    ctx: Ctx, provider: str, consumer: str, sha: str, metadata: str | None = None
+) -> str:
     parts: list[Any] = ["pacts", "provider", provider, "consumer", consumer, "pact-version", sha]
     if metadata:
         parts += ["metadata", metadata]
@@ -54,18 +62,26 @@ def pacticipant_json(ctx: Ctx, row: Row, embed: bool = True) -> dict[str, Any]:
     name = row.name
     url = pacticipant_url(ctx, name)
     body: dict[str, Any] = {"name": name}
-    for key, col in (("displayName", "display_name"), ("repositoryUrl", "repository_url"),
-                     ("repositoryName", "repository_name"),
-                     ("repositoryNamespace", "repository_namespace"),
-                     ("mainBranch", "main_branch")):
+    for key, col in (
+        ("displayName", "display_name"),
+        ("repositoryUrl", "repository_url"),
+        ("repositoryName", "repository_name"),
+        ("repositoryNamespace", "repository_namespace"),
+        ("mainBranch", "main_branch"),
+    ):
         body[key] = getattr(row, col)
     if body["displayName"] is None:
         body["displayName"] = _display_name(name)
     body.update(_times(row))
     if embed:
         embedded: dict[str, Any] = {
-            "labels": [{"name": label, "_links": {"self": {"href": ctx.url(
-                "pacticipants", name, "labels", label)}}} for label in repo.labels_for(ctx.conn, row.id)]
+            "labels": [
+                {
+                    "name": label,
+                    "_links": {"self": {"href": ctx.url("pacticipants", name, "labels", label)}},
+                }
+                for label in repo.labels_for(ctx.conn, row.id)
+            ]
         }
         latest = repo.latest_version(ctx.conn, row.id)
         if latest is not None:
@@ -75,14 +91,39 @@ def pacticipant_json(ctx: Ctx, row: Row, embed: bool = True) -> dict[str, Any]:
     body["_links"] = {
         "self": {"href": url},
         "pb:versions": {"href": url + "/versions"},
-        "pb:version": {"href": url + "/versions/{version}", "title": "Get, create or delete a pacticipant version", "templated": True},
-        "pb:version-tag": {"href": url + "/versions/{version}/tags/{tag}", "title": "Get, create or delete a tag for a version of this pacticipant", "templated": True},
-        "pb:branch-version": {"href": url + "/branches/{branch}/versions/{version}", "title": "Get or add/create a version for a branch of this pacticipant", "templated": True},
+        "pb:version": {
+            "href": url + "/versions/{version}",
+            "title": "Get, create or delete a pacticipant version",
+            "templated": True,
+        },
+        "pb:version-tag": {
+            "href": url + "/versions/{version}/tags/{tag}",
+            "title": "Get, create or delete a tag for a version of this pacticipant",
+            "templated": True,
+        },
+        "pb:branch-version": {
+            "href": url + "/branches/{branch}/versions/{version}",
+            "title": "Get or add/create a version for a branch of this pacticipant",
+            "templated": True,
+        },
         "pb:branches": {"href": url + "/branches"},
-        "pb:label": {"href": url + "/labels/{label}", "title": "Get, create or delete a label for this pacticipant", "templated": True},
+        "pb:label": {
+            "href": url + "/labels/{label}",
+            "title": "Get, create or delete a label for this pacticipant",
+            "templated": True,
+        },
         "pb:deployed-environments": [],
-        "pb:can-i-deploy-badge": {"href": url + "/latest-version/{tag}/can-i-deploy/to/{environmentTag}/badge", "title": "Can I Deploy badge", "templated": True},
-        "pb:can-i-deploy-branch-to-environment-badge": {"href": url + "/branches/{branch}/latest-version/can-i-deploy/to-environment/{environment}/badge", "title": "Can I Deploy badge", "templated": True},
+        "pb:can-i-deploy-badge": {
+            "href": url + "/latest-version/{tag}/can-i-deploy/to/{environmentTag}/badge",
+            "title": "Can I Deploy badge",
+            "templated": True,
+        },
+        "pb:can-i-deploy-branch-to-environment-badge": {
+            "href": url
+            + "/branches/{branch}/latest-version/can-i-deploy/to-environment/{environment}/badge",
+            "title": "Can I Deploy badge",
+            "templated": True,
+        },
         "versions": {"href": url + "/versions", "title": "Deprecated - use pb:versions"},
         "pb:latest-version": {"href": url + "/latest-version"},
         "curies": curies(ctx),
@@ -104,8 +145,16 @@ def tag_json(ctx: Ctx, pacticipant: str, number: str, row: Row) -> dict[str, Any
         "createdAt": iso(row.created_at),
         "_links": {
             "self": {"title": "Tag", "name": row.name, "href": url},
-            "pb:version": {"title": "Version", "name": number, "href": version_url(ctx, pacticipant, number)},
-            "pb:pacticipant": {"title": "Pacticipant", "name": pacticipant, "href": pacticipant_url(ctx, pacticipant)},
+            "pb:version": {
+                "title": "Version",
+                "name": number,
+                "href": version_url(ctx, pacticipant, number),
+            },
+            "pb:pacticipant": {
+                "title": "Pacticipant",
+                "name": pacticipant,
+                "href": pacticipant_url(ctx, pacticipant),
+            },
             "version": {"href": version_url(ctx, pacticipant, number)},
             "pacticipant": {"href": pacticipant_url(ctx, pacticipant)},
         },
@@ -116,8 +165,9 @@ def all_environments(conn: Connection) -> list[Row]:
     return list(conn.execute(select(environments).order_by(environments.c.name)))
 
 
-def version_json(ctx: Ctx, pacticipant: str, row: Row, embed: bool = True,
-                 pacticipant_row: Row | None = None) -> dict[str, Any]:
+def version_json(
+    ctx: Ctx, pacticipant: str, row: Row, embed: bool = True, pacticipant_row: Row | None = None
+) -> dict[str, Any]:
     url = version_url(ctx, pacticipant, row.number)
     body: dict[str, Any] = {"number": row.number}
     if row.build_url:
@@ -129,37 +179,85 @@ def version_json(ctx: Ctx, pacticipant: str, row: Row, embed: bool = True,
     if embed:
         branch_names = repo.branches_for_version(ctx.conn, row.id)
         heads = repo.head_version_ids(ctx.conn, row.pacticipant_id, branch_names)
-        branch_versions = [{
-            "name": b, "latest": heads.get(b) == row.id,
-            "_links": {"self": {"title": "Branch version", "name": b, "href": ctx.url(
-                "pacticipants", pacticipant, "branches", b, "versions", row.number)}},
-        } for b in branch_names]
+        branch_versions = [
+            {
+                "name": b,
+                "latest": heads.get(b) == row.id,
+                "_links": {
+                    "self": {
+                        "title": "Branch version",
+                        "name": b,
+                        "href": ctx.url(
+                            "pacticipants", pacticipant, "branches", b, "versions", row.number
+                        ),
+                    }
+                },
+            }
+            for b in branch_names
+        ]
         body["_embedded"] = {
             "branchVersions": branch_versions,
-            "branches": [{"name": b, "latest": heads.get(b) == row.id,
-                          "_links": {"self": {"href": ctx.url("pacticipants", pacticipant, "branches", b)}}}
-                         for b in branch_names],
-            "tags": [tag_json(ctx, pacticipant, row.number, t)
-                     for t in repo.tags_for_version(ctx.conn, row.id)],
+            "branches": [
+                {
+                    "name": b,
+                    "latest": heads.get(b) == row.id,
+                    "_links": {
+                        "self": {"href": ctx.url("pacticipants", pacticipant, "branches", b)}
+                    },
+                }
+                for b in branch_names
+            ],
+            "tags": [
+                tag_json(ctx, pacticipant, row.number, t)
+                for t in repo.tags_for_version(ctx.conn, row.id)
+            ],
         }
         envs = all_environments(ctx.conn)
-        links.update({
-            "pb:pacticipant": {"title": "Pacticipant", "name": pacticipant, "href": pacticipant_url(ctx, pacticipant)},
-            "pb:tag": {"href": url + "/tags/{tag}", "title": "Get, create or delete a tag for this pacticipant version", "templated": True},
-            "pb:latest-verification-results-where-pacticipant-is-consumer": {
-                "title": "Latest verification results for consumer version",
-                "href": ctx.url("verification-results", "consumer", pacticipant, "version", row.number, "latest")},
-            "pb:pact-versions": [],
-            "pb:deployed-environments": [],
-            "pb:released-environments": [],
-            "pb:record-deployment": [
-                {"title": f"Record deployment to {e.display_name or e.name}", "name": e.name,
-                 "href": url + "/deployed-versions/environment/" + e.uuid} for e in envs],
-            "pb:record-release": [
-                {"title": f"Record release to {e.display_name or e.name}", "name": e.name,
-                 "href": url + "/released-versions/environment/" + e.uuid} for e in envs],
-            "curies": curies(ctx),
-        })
+        links.update(
+            {
+                "pb:pacticipant": {
+                    "title": "Pacticipant",
+                    "name": pacticipant,
+                    "href": pacticipant_url(ctx, pacticipant),
+                },
+                "pb:tag": {
+                    "href": url + "/tags/{tag}",
+                    "title": "Get, create or delete a tag for this pacticipant version",
+                    "templated": True,
+                },
+                "pb:latest-verification-results-where-pacticipant-is-consumer": {
+                    "title": "Latest verification results for consumer version",
+                    "href": ctx.url(
+                        "verification-results",
+                        "consumer",
+                        pacticipant,
+                        "version",
+                        row.number,
+                        "latest",
+                    ),
+                },
+                "pb:pact-versions": [],
+                "pb:deployed-environments": [],
+                "pb:released-environments": [],
+                "pb:record-deployment": [
+                    {
+                        "title": f"Record deployment to {e.display_name or e.name}",
+                        "name": e.name,
+                        "href": url + "/deployed-versions/environment/" + e.uuid,
+                    }
+                    for e in envs
+                ],
+                "pb:record-release": [
+                    {
+                        "title": f"Record release to {e.display_name or e.name}",
+                        "name": e.name,
+                        "href": url + "/released-versions/environment/" + e.uuid,
+                    }
+                    for e in envs
+                ],
+                "curies": curies(ctx),
+            }
+        )
     body["_links"] = links
     return body
 
@@ -178,11 +276,13 @@ def environment_json(ctx: Ctx, row: Row) -> dict[str, Any]:
         "self": {"title": "Environment", "name": row.name, "href": url},
         "pb:currently-deployed-deployed-versions": {
             "title": "Versions currently deployed to this environment",
-            "href": url + "/deployed-versions/currently-deployed"},
+            "href": url + "/deployed-versions/currently-deployed",
+        },
         "pb:currently-deployed-versions": {"href": url + "/deployed-versions/currently-deployed"},
         "pb:currently-supported-released-versions": {
             "title": "Versions released and supported in this environment",
-            "href": url + "/released-versions/currently-supported"},
+            "href": url + "/released-versions/currently-supported",
+        },
         "pb:environments": {"title": "Environments", "href": ctx.url("environments")},
     }
     return body

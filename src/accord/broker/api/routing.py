@@ -87,9 +87,7 @@ class Ctx:
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(
-                400, {"error": {"message": f"Error parsing JSON body: {exc}"}}
-            ) from None
+            raise ApiError(400, {"error": {"message": f"Error parsing JSON body: {exc}"}}) from None
 
     def json_object(self, *, required: bool = True) -> dict[str, Any]:
         data = self.json(required=required)

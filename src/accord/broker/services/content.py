@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-__all__ = ["canonical_sha", "with_interaction_ids", "spec_version", "merge_pacts"]
+__all__ = ["canonical_sha", "merge_pacts", "spec_version", "with_interaction_ids"]
 
 
 def _dump(value: Any) -> str:
@@ -19,8 +19,7 @@ def _dump(value: Any) -> str:
 
 
 def _strip_ids(items: list[Any]) -> list[Any]:
-    return [{k: v for k, v in i.items() if k != "_id"} if isinstance(i, dict) else i
-            for i in items]
+    return [{k: v for k, v in i.items() if k != "_id"} if isinstance(i, dict) else i for i in items]
 
 
 def spec_version(pact: dict[str, Any]) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-__all__ = ["make_engine", "migrate", "run_in_transaction", "DEFAULT_DATABASE_URL"]
+__all__ = ["DEFAULT_DATABASE_URL", "make_engine", "migrate", "run_in_transaction"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./accord-broker.sqlite3"
 T = TypeVar("T")
@@ -26,7 +26,7 @@ def normalise_url(url: str) -> str:
     """Accept ``postgres://`` and ``postgresql://`` URLs and use psycopg 3 for them."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from accord.broker.api.hal import now
 from accord.broker.storage.schema import (
@@ -26,6 +26,7 @@ MAIN_BRANCH_CANDIDATES = ("develop", "main", "master")
 
 
 # -- pacticipants ----------------------------------------------------------------------------
+
 
 def find_pacticipant(conn: Connection, name: str) -> Row | None:
     return conn.execute(select(pacticipants).where(pacticipants.c.name == name)).first()
@@ -56,8 +57,9 @@ def update_pacticipant(conn: Connection, pid: int, fields: dict[str, Any]) -> Ro
     return pacticipant_by_id(conn, pid)
 
 
-def list_pacticipants(conn: Connection, name_filter: str | None, offset: int, limit: int
-                      ) -> tuple[list[Row], int]:
+def list_pacticipants(
+    conn: Connection, name_filter: str | None, offset: int, limit: int
+) -> tuple[list[Row], int]:
     query = select(pacticipants)
     count = select(func.count()).select_from(pacticipants)
     if name_filter:
@@ -68,9 +70,11 @@ def list_pacticipants(conn: Connection, name_filter: str | None, offset: int, li
 
 
 def labels_for(conn: Connection, pid: int) -> list[str]:
-    return list(conn.execute(
-        select(labels.c.name).where(labels.c.pacticipant_id == pid).order_by(labels.c.name)
-    ).scalars())
+    return list(
+        conn.execute(
+            select(labels.c.name).where(labels.c.pacticipant_id == pid).order_by(labels.c.name)
+        ).scalars()
+    )
 
 
 def add_label(conn: Connection, pid: int, name: str) -> bool:
@@ -84,13 +88,18 @@ def add_label(conn: Connection, pid: int, name: str) -> bool:
 
 
 def pacticipants_with_label(conn: Connection, label: str) -> list[Row]:
-    return list(conn.execute(
-        select(pacticipants).join(labels, labels.c.pacticipant_id == pacticipants.c.id)
-        .where(labels.c.name == label).order_by(pacticipants.c.name)
-    ))
+    return list(
+        conn.execute(
+            select(pacticipants)
+            .join(labels, labels.c.pacticipant_id == pacticipants.c.id)
+            .where(labels.c.name == label)
+            .order_by(pacticipants.c.name)
+        )
+    )
 
 
 # -- versions ----------------------------------------------------------------------------------
+
 
 def find_version(conn: Connection, pid: int, number: str) -> Row | None:
     return conn.execute(
@@ -107,8 +116,9 @@ def get_or_create_version(conn: Connection, pid: int, number: str) -> tuple[Row,
     if row is not None:
         return row, False
     ts = now()
-    conn.execute(insert(versions).values(pacticipant_id=pid, number=number, created_at=ts,
-                                         updated_at=ts))
+    conn.execute(
+        insert(versions).values(pacticipant_id=pid, number=number, created_at=ts, updated_at=ts)
+    )
     row = find_version(conn, pid, number)
     assert row is not None
     return row, True
@@ -116,30 +126,42 @@ def get_or_create_version(conn: Connection, pid: int, number: str) -> tuple[Row,
 
 def set_build_url(conn: Connection, vid: int, build_url: str | None) -> None:
     if build_url:
-        conn.execute(update(versions).where(versions.c.id == vid).values(build_url=build_url,
-                                                                         updated_at=now()))
+        conn.execute(
+            update(versions)
+            .where(versions.c.id == vid)
+            .values(build_url=build_url, updated_at=now())
+        )
 
 
-def latest_version(conn: Connection, pid: int, tag: str | None = None,
-                   branch: str | None = None) -> Row | None:
+def latest_version(
+    conn: Connection, pid: int, tag: str | None = None, branch: str | None = None
+) -> Row | None:
     query = select(versions).where(versions.c.pacticipant_id == pid)
     if tag is not None:
         query = query.join(tags, tags.c.version_id == versions.c.id).where(tags.c.name == tag)
     if branch is not None:
         query = query.join(branch_versions, branch_versions.c.version_id == versions.c.id).where(
-            branch_versions.c.branch_name == branch, branch_versions.c.pacticipant_id == pid)
+            branch_versions.c.branch_name == branch, branch_versions.c.pacticipant_id == pid
+        )
     return conn.execute(query.order_by(versions.c.id.desc()).limit(1)).first()
 
 
 def list_versions(conn: Connection, pid: int, offset: int, limit: int) -> tuple[list[Row], int]:
-    rows = conn.execute(select(versions).where(versions.c.pacticipant_id == pid)
-                        .order_by(versions.c.id.desc()).offset(offset).limit(limit))
-    total = conn.execute(select(func.count()).select_from(versions)
-                         .where(versions.c.pacticipant_id == pid)).scalar_one()
+    rows = conn.execute(
+        select(versions)
+        .where(versions.c.pacticipant_id == pid)
+        .order_by(versions.c.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    total = conn.execute(
+        select(func.count()).select_from(versions).where(versions.c.pacticipant_id == pid)
+    ).scalar_one()
     return list(rows), total
 
 
 # -- branches ---------------------------------------------------------------------------------
+
 
 def find_branch(conn: Connection, pid: int, name: str) -> Row | None:
     return conn.execute(
@@ -147,24 +169,37 @@ def find_branch(conn: Connection, pid: int, name: str) -> Row | None:
     ).first()
 
 
-def add_branch_version(conn: Connection, pacticipant: Row, version: Row, name: str,
-                       auto_created: bool = False) -> bool:
+def add_branch_version(
+    conn: Connection, pacticipant: Row, version: Row, name: str, auto_created: bool = False
+) -> bool:
     """Put ``version`` on branch ``name``; True when that link is new."""
     ts = now()
     branch = find_branch(conn, pacticipant.id, name)
     if branch is None:
-        conn.execute(insert(branches).values(pacticipant_id=pacticipant.id, name=name,
-                                             created_at=ts, updated_at=ts))
+        conn.execute(
+            insert(branches).values(
+                pacticipant_id=pacticipant.id, name=name, created_at=ts, updated_at=ts
+            )
+        )
         branch = find_branch(conn, pacticipant.id, name)
         assert branch is not None
-    exists = conn.execute(select(branch_versions.c.id).where(
-        branch_versions.c.branch_id == branch.id, branch_versions.c.version_id == version.id
-    )).first()
+    exists = conn.execute(
+        select(branch_versions.c.id).where(
+            branch_versions.c.branch_id == branch.id, branch_versions.c.version_id == version.id
+        )
+    ).first()
     if exists:
         return False
-    conn.execute(insert(branch_versions).values(
-        branch_id=branch.id, version_id=version.id, pacticipant_id=pacticipant.id,
-        branch_name=name, auto_created=auto_created, created_at=ts))
+    conn.execute(
+        insert(branch_versions).values(
+            branch_id=branch.id,
+            version_id=version.id,
+            pacticipant_id=pacticipant.id,
+            branch_name=name,
+            auto_created=auto_created,
+            created_at=ts,
+        )
+    )
     conn.execute(update(branches).where(branches.c.id == branch.id).values(updated_at=ts))
     _maybe_set_main_branch(conn, pacticipant, name)
     return True
@@ -172,23 +207,31 @@ def add_branch_version(conn: Connection, pacticipant: Row, version: Row, name: s
 
 def _maybe_set_main_branch(conn: Connection, pacticipant: Row, name: str) -> None:
     if pacticipant.main_branch is None and name in MAIN_BRANCH_CANDIDATES:
-        conn.execute(update(pacticipants).where(pacticipants.c.id == pacticipant.id,
-                                                pacticipants.c.main_branch.is_(None))
-                     .values(main_branch=name))
+        conn.execute(
+            update(pacticipants)
+            .where(pacticipants.c.id == pacticipant.id, pacticipants.c.main_branch.is_(None))
+            .values(main_branch=name)
+        )
 
 
 def branch_head(conn: Connection, pid: int, name: str) -> Row | None:
     return conn.execute(
-        select(versions).join(branch_versions, branch_versions.c.version_id == versions.c.id)
+        select(versions)
+        .join(branch_versions, branch_versions.c.version_id == versions.c.id)
         .where(branch_versions.c.pacticipant_id == pid, branch_versions.c.branch_name == name)
-        .order_by(versions.c.id.desc()).limit(1)
+        .order_by(versions.c.id.desc())
+        .limit(1)
     ).first()
 
 
 def branches_for_version(conn: Connection, vid: int) -> list[str]:
-    return list(conn.execute(select(branch_versions.c.branch_name)
-                             .where(branch_versions.c.version_id == vid)
-                             .order_by(branch_versions.c.id)).scalars())
+    return list(
+        conn.execute(
+            select(branch_versions.c.branch_name)
+            .where(branch_versions.c.version_id == vid)
+            .order_by(branch_versions.c.id)
+        ).scalars()
+    )
 
 
 def branches_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]:
@@ -196,7 +239,8 @@ def branches_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[s
     for chunk in _chunks(vids):
         for vid, name in conn.execute(
             select(branch_versions.c.version_id, branch_versions.c.branch_name)
-            .where(branch_versions.c.version_id.in_(chunk)).order_by(branch_versions.c.id)
+            .where(branch_versions.c.version_id.in_(chunk))
+            .order_by(branch_versions.c.id)
         ):
             out.setdefault(vid, []).append(name)
     return out
@@ -208,15 +252,22 @@ def head_version_ids(conn: Connection, pid: int, branch_names: list[str]) -> dic
         return {}
     rows = conn.execute(
         select(branch_versions.c.branch_name, func.max(branch_versions.c.version_id))
-        .where(branch_versions.c.pacticipant_id == pid,
-               branch_versions.c.branch_name.in_(branch_names))
-        .group_by(branch_versions.c.branch_name))
+        .where(
+            branch_versions.c.pacticipant_id == pid, branch_versions.c.branch_name.in_(branch_names)
+        )
+        .group_by(branch_versions.c.branch_name)
+    )
     return {name: vid for name, vid in rows}
 
 
 def list_branches(conn: Connection, pid: int) -> list[Row]:
-    return list(conn.execute(select(branches).where(branches.c.pacticipant_id == pid)
-                             .order_by(branches.c.updated_at.desc(), branches.c.id.desc())))
+    return list(
+        conn.execute(
+            select(branches)
+            .where(branches.c.pacticipant_id == pid)
+            .order_by(branches.c.updated_at.desc(), branches.c.id.desc())
+        )
+    )
 
 
 def delete_branch(conn: Connection, branch_id: int) -> None:
@@ -226,6 +277,7 @@ def delete_branch(conn: Connection, branch_id: int) -> None:
 
 # -- tags -------------------------------------------------------------------------------------
 
+
 def find_tag(conn: Connection, vid: int, name: str) -> Row | None:
     return conn.execute(select(tags).where(tags.c.version_id == vid, tags.c.name == name)).first()
 
@@ -233,15 +285,19 @@ def find_tag(conn: Connection, vid: int, name: str) -> Row | None:
 def add_tag(conn: Connection, pacticipant: Row, version: Row, name: str) -> bool:
     if find_tag(conn, version.id, name) is not None:
         return False
-    conn.execute(insert(tags).values(version_id=version.id, name=name,
-                                     pacticipant_id=pacticipant.id, created_at=now()))
+    conn.execute(
+        insert(tags).values(
+            version_id=version.id, name=name, pacticipant_id=pacticipant.id, created_at=now()
+        )
+    )
     # use_first_tag_as_branch: a fresh branchless version takes its first tag as branch.
     created = version.created_at
     if created.tzinfo is None:
         created = created.replace(tzinfo=now().tzinfo)
     if now() - created < timedelta(seconds=10) and not branches_for_version(conn, version.id):
-        has_tags = conn.execute(select(func.count()).select_from(tags)
-                                .where(tags.c.version_id == version.id)).scalar_one()
+        has_tags = conn.execute(
+            select(func.count()).select_from(tags).where(tags.c.version_id == version.id)
+        ).scalar_one()
         if has_tags == 1:
             add_branch_version(conn, pacticipant, version, name, auto_created=True)
     else:
@@ -250,16 +306,21 @@ def add_tag(conn: Connection, pacticipant: Row, version: Row, name: str) -> bool
 
 
 def tags_for_version(conn: Connection, vid: int) -> list[Row]:
-    return list(conn.execute(select(tags).where(tags.c.version_id == vid)
-                             .order_by(tags.c.created_at, tags.c.name)))
+    return list(
+        conn.execute(
+            select(tags).where(tags.c.version_id == vid).order_by(tags.c.created_at, tags.c.name)
+        )
+    )
 
 
 def tags_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for chunk in _chunks(vids):
-        for vid, name in conn.execute(select(tags.c.version_id, tags.c.name)
-                                      .where(tags.c.version_id.in_(chunk))
-                                      .order_by(tags.c.created_at, tags.c.name)):
+        for vid, name in conn.execute(
+            select(tags.c.version_id, tags.c.name)
+            .where(tags.c.version_id.in_(chunk))
+            .order_by(tags.c.created_at, tags.c.name)
+        ):
             out.setdefault(vid, []).append(name)
     return out
 
@@ -267,12 +328,14 @@ def tags_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]
 def latest_tag_version_ids(conn: Connection, pid: int, names: list[str]) -> dict[str, int]:
     if not names:
         return {}
-    rows = conn.execute(select(tags.c.name, func.max(tags.c.version_id))
-                        .where(tags.c.pacticipant_id == pid, tags.c.name.in_(names))
-                        .group_by(tags.c.name))
+    rows = conn.execute(
+        select(tags.c.name, func.max(tags.c.version_id))
+        .where(tags.c.pacticipant_id == pid, tags.c.name.in_(names))
+        .group_by(tags.c.name)
+    )
     return {name: vid for name, vid in rows}
 
 
 def _chunks(items: list[int], size: int = 500) -> list[list[int]]:
     items = list(dict.fromkeys(items))
-    return [items[i:i + size] for i in range(0, len(items), size)] or []
+    return [items[i : i + size] for i in range(0, len(items), size)] or []

@@ -1,0 +1,184 @@
+# ruff: noqa: E501  (wire-format texts and URLs are kept on one line)
+"""``/pacts/provider/{provider}/for-verification``: the pacts a provider build should verify."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from accord.broker.api.hal import hal_response
+from accord.broker.api.pacticipants import require_pacticipant
+from accord.broker.api.pacts import encode_metadata
+from accord.broker.api.render import pact_version_url
+from accord.broker.api.routing import Ctx, Router, validation_error
+from accord.broker.services.for_verification import find_pacts_for_verification
+from accord.broker.services.selectors import (
+    VerifiablePact,
+    notices_for,
+    parse_date,
+    short_description,
+    validate_request,
+)
+
+
+def _metadata(pact: VerifiablePact, include_pending: bool) -> str:
+    if pact.wip:
+        return encode_metadata({"w": "true"})
+    sels = []
+    for s in pact.selectors:
+        item: dict[str, Any] = {}
+        if s.branch:
+            item["b"] = s.branch
+        if s.tag:
+            item["t"] = s.tag
+        if s.kind in ("latest", "tag_latest", "main_branch", "branch"):
+            item["l"] = "true"
+        if s.environment:
+            item["e"] = s.environment
+        item["cv"] = s.consumer_version_id
+        sels.append(item)
+    params: dict[str, Any] = {"s": sels}
+    if include_pending:
+        params["p"] = "true" if pact.pending else "false"
+    return encode_metadata(params)
+
+
+def _render(
+    ctx: Ctx,
+    provider: Any,
+    pacts: list[VerifiablePact],
+    branch: str | None,
+    tags: list[str],
+    include_pending: bool,
+    deprecated: bool,
+) -> Response:
+    items = []
+    for pact in pacts:
+        url = pact_version_url(
+            ctx, provider.name, pact.consumer_name, pact.sha, _metadata(pact, include_pending)
+        )
+        props: dict[str, Any] = {}
+        if include_pending:
+            props["pending"] = pact.pending
+        if pact.wip:
+            props["wip"] = True
+        notices = notices_for(pact, provider.name, url, branch, tags, include_pending)
+        if deprecated:
+            notices.insert(
+                0,
+                {
+                    "when": "before_verification",
+                    "text": "WARNING - this endpoint is deprecated. Please use the POST method instead.",
+                },
+            )
+        props["notices"] = notices
+        items.append(
+            {
+                "shortDescription": short_description(pact),
+                "verificationProperties": props,
+                "_links": {
+                    "self": {
+                        "href": url,
+                        "name": f"Pact between {pact.consumer_name} ({pact.consumer_version_number}) and {provider.name}",
+                    }
+                },
+            }
+        )
+    return hal_response(
+        {
+            "_embedded": {"pacts": items},
+            "_links": {
+                "self": {
+                    "href": ctx.url("pacts", "provider", provider.name, "for-verification"),
+                    "title": "Pacts to be verified",
+                }
+            },
+        }
+    )
+
+
+def _run(ctx: Ctx, body: dict[str, Any], deprecated: bool) -> Response:
+    errors = validate_request(body)
+    if errors:
+        raise validation_error(errors)
+    provider = require_pacticipant(ctx, ctx.params["provider"])
+    branch = body.get("providerVersionBranch") or None
+    tags = [t for t in (body.get("providerVersionTags") or []) if t]
+    include_pending = body.get("includePendingStatus") is True
+    wip_since = (
+        parse_date(body.get("includeWipPactsSince")) if body.get("includeWipPactsSince") else None
+    )
+    pacts = find_pacts_for_verification(
+        ctx.conn,
+        provider,
+        body.get("consumerVersionSelectors"),
+        branch,
+        tags,
+        include_pending,
+        wip_since,
+    )
+    return _render(ctx, provider, pacts, branch, tags, include_pending, deprecated)
+
+
+def post_for_verification(ctx: Ctx) -> Response:
+    return _run(ctx, ctx.json_object(required=False), deprecated=False)
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    return str(value).lower() == "true"
+
+
+def get_for_verification(ctx: Ctx) -> Response:
+    """The deprecated GET; without parameters it answers cheaply (the Rust verifier probes it)."""
+    q = ctx.query
+    if not q:
+        provider = require_pacticipant(ctx, ctx.params["provider"])
+        return hal_response(
+            {
+                "_embedded": {"pacts": []},
+                "_links": {
+                    "self": {
+                        "href": ctx.url("pacts", "provider", provider.name, "for-verification"),
+                        "title": "Pacts to be verified",
+                    }
+                },
+            }
+        )
+    selectors = []
+    for sel in q.get("consumer_version_selectors") or []:
+        if isinstance(sel, dict):
+            selectors.append(
+                {
+                    k: v
+                    for k, v in {
+                        "tag": sel.get("tag"),
+                        "latest": _bool(sel.get("latest")),
+                        "fallbackTag": sel.get("fallback_tag"),
+                        "consumer": sel.get("consumer"),
+                        "branch": sel.get("branch"),
+                    }.items()
+                    if v is not None
+                }
+            )
+    body = {
+        "consumerVersionSelectors": selectors,
+        "providerVersionTags": q.get("provider_version_tags") or [],
+        "providerVersionBranch": q.get("provider_version_branch"),
+        "includePendingStatus": _bool(q.get("include_pending_status")),
+        "includeWipPactsSince": q.get("include_wip_pacts_since"),
+    }
+    return _run(ctx, {k: v for k, v in body.items() if v is not None}, deprecated=True)
+
+
+def register(router: Router) -> None:
+    router.add(
+        "/pacts/provider/{provider}/for-verification",
+        GET=get_for_verification,
+        POST=post_for_verification,
+    )
+
+
+__all__ = ["register"]

@@ -1,0 +1,235 @@
+"""``GET /matrix`` and ``GET /can-i-deploy`` (Rack-style ``q[][...]`` queries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import PlainTextResponse, Response
+
+from accord.broker.api.hal import hal_response, iso
+from accord.broker.api.pacticipants import require_pacticipant
+from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
+from accord.broker.api.routing import ApiError, Ctx, Router
+from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_matrix
+from accord.broker.storage import repo
+
+
+def _version_json(ctx: Ctx, pacticipant: str, version: Any, heads: dict, env_map: dict) -> dict:
+    branches = repo.branches_for_version(ctx.conn, version.id)
+    head_ids = repo.head_version_ids(ctx.conn, version.pacticipant_id, branches) if branches else {}
+    url = version_url(ctx, pacticipant, version.number)
+    return {
+        "number": version.number,
+        "branch": branches[-1] if branches else None,
+        "branches": [
+            {
+                "name": b,
+                "latest": head_ids.get(b) == version.id,
+                "_links": {"self": {"href": ctx.url("pacticipants", pacticipant, "branches", b)}},
+            }
+            for b in branches
+        ],
+        "branchVersions": [
+            {
+                "name": b,
+                "latest": head_ids.get(b) == version.id,
+                "_links": {
+                    "self": {
+                        "href": ctx.url(
+                            "pacticipants", pacticipant, "branches", b, "versions", version.number
+                        )
+                    }
+                },
+            }
+            for b in branches
+        ],
+        "environments": env_map.get(version.id, []),
+        "tags": [
+            {"name": t.name, "latest": None, "_links": {"self": {"href": url + "/tags/" + t.name}}}
+            for t in repo.tags_for_version(ctx.conn, version.id)
+        ],
+        "_links": {"self": {"href": url}},
+    }
+
+
+def _environments_for(ctx: Ctx, rows: list[Row]) -> dict[int, list[dict]]:
+    from sqlalchemy import select
+
+    from accord.broker.api.render import environment_json
+    from accord.broker.storage.schema import deployed_versions, environments, released_versions
+
+    ids = {r.consumer_version.id for r in rows} | {
+        r.provider_version.id for r in rows if r.provider_version
+    }
+    out: dict[int, list[dict]] = {}
+    if not ids:
+        return out
+    for table, flag in (
+        (deployed_versions, deployed_versions.c.currently_deployed.is_(True)),
+        (released_versions, released_versions.c.support_ended_at.is_(None)),
+    ):
+        q = (
+            select(table.c.version_id, environments)
+            .join(environments, environments.c.id == table.c.environment_id)
+            .where(table.c.version_id.in_(ids), flag)
+        )
+        for row in ctx.conn.execute(q):
+            env = environment_json(ctx, row)
+            env = {k: v for k, v in env.items() if k != "_links"} | {
+                "_links": {"self": env["_links"]["self"]}
+            }
+            if env not in out.setdefault(row.version_id, []):
+                out[row.version_id].append(env)
+    return out
+
+
+def render_rows(ctx: Ctx, rows: list[Row]) -> list[dict]:
+    env_map = _environments_for(ctx, rows)
+    out = []
+    for r in rows:
+        c, p = r.consumer.name, r.provider.name
+        item: dict[str, Any] = {
+            "consumer": {
+                "name": c,
+                "_links": {"self": {"href": pacticipant_url(ctx, c)}},
+                "version": _version_json(ctx, c, r.consumer_version, {}, env_map),
+            },
+            "provider": {
+                "name": p,
+                "_links": {"self": {"href": pacticipant_url(ctx, p)}},
+                "version": _version_json(ctx, p, r.provider_version, {}, env_map)
+                if r.provider_version
+                else None,
+            },
+            "pact": {
+                "createdAt": iso(r.pact.created_at),
+                "_links": {"self": {"href": pact_url(ctx, p, c, r.consumer_version.number)}},
+            },
+            "verificationResult": None,
+        }
+        if r.verification is not None:
+            item["verificationResult"] = {
+                "success": bool(r.verification.success),
+                "verifiedAt": iso(r.verification.execution_date),
+                "_links": {
+                    "self": {
+                        "href": pact_version_url(ctx, p, c, r.pact.sha)
+                        + f"/verification-results/{r.verification.id}"
+                    }
+                },
+            }
+        if r.ignored:
+            item["ignored"] = True
+        out.append(item)
+    return out
+
+
+def _flag(value: Any) -> bool:
+    return str(value).lower() == "true"
+
+
+def _query_from(ctx: Ctx, selectors: list[dict], **options: Any) -> MatrixQuery:
+    q = ctx.query
+    ignore = q.get("ignore") or []
+    if isinstance(ignore, dict):
+        ignore = [ignore]
+    ignore = [i if isinstance(i, dict) else {"pacticipant": i} for i in ignore]
+    success = q.get("success")
+    if success is not None and not isinstance(success, list):
+        success = [success]
+    try:
+        limit = int(q.get("limit") or 100)
+    except ValueError:
+        raise ApiError(400, {"errors": ["limit must be an integer"]}) from None
+    defaults = {
+        "latestby": q.get("latestby") or None,
+        "latest": _flag(q.get("latest")),
+        "tag": q.get("tag") or None,
+        "environment": q.get("environment") or None,
+        "main_branch": _flag(q.get("mainBranch")),
+        "ignore": ignore,
+        "success": [_flag(s) for s in success] if success is not None else None,
+        "limit": min(max(limit, 1), 1000),
+    }
+    defaults.update(options)
+    if defaults["latestby"] not in (None, "cvp", "cvpv", "cp"):
+        raise ApiError(400, {"errors": ["latestby must be one of cvp, cvpv or cp"]})
+    return MatrixQuery(selectors, **defaults)
+
+
+def _respond(ctx: Ctx, query: MatrixQuery) -> Response:
+    try:
+        result = run_matrix(ctx.conn, query)
+    except MatrixError as err:
+        raise ApiError(400, {"errors": err.errors}) from None
+    rows = render_rows(ctx, result.rows)
+    accept = ctx.request.headers.get("accept", "")
+    if "text/plain" in accept and "json" not in accept:
+        return PlainTextResponse(_text_table(rows, result.summary))
+    return hal_response({"summary": result.summary, "notices": result.notices, "matrix": rows})
+
+
+def _text_table(rows: list[dict], summary: dict) -> str:
+    lines = ["CONSUMER | C.VERSION | PROVIDER | P.VERSION | SUCCESS?"]
+    for r in rows:
+        pv = r["provider"]["version"]
+        vr = r["verificationResult"]
+        lines.append(
+            " | ".join(
+                [
+                    r["consumer"]["name"],
+                    r["consumer"]["version"]["number"],
+                    r["provider"]["name"],
+                    pv["number"] if pv else "???",
+                    str(vr["success"]).lower() if vr else "???",
+                ]
+            )
+        )
+    lines += ["", f"Deployable: {summary['deployable']}", summary["reason"]]
+    return "\n".join(lines) + "\n"
+
+
+def get_matrix(ctx: Ctx) -> Response:
+    selectors = ctx.query.get("q") or []
+    if isinstance(selectors, dict):
+        selectors = [selectors]
+    selectors = [s for s in selectors if isinstance(s, dict)]
+    return _respond(ctx, _query_from(ctx, selectors))
+
+
+def can_i_deploy(ctx: Ctx) -> Response:
+    q = ctx.query
+    errors = []
+    if not q.get("pacticipant"):
+        errors.append("pacticipant is required")
+    if not q.get("version"):
+        errors.append("version is required")
+    if bool(q.get("to")) == bool(q.get("environment")):
+        errors.append("Please specify either the environment or the to tag, but not both")
+    if errors:
+        raise ApiError(400, {"errors": errors})
+    selector = {"pacticipant": q["pacticipant"], "version": q["version"]}
+    options: dict[str, Any] = {"latestby": "cvpv" if q.get("environment") else "cvp"}
+    if q.get("to"):
+        options.update(latest=True, tag=q["to"])
+    return _respond(ctx, _query_from(ctx, [selector], **options))
+
+
+def matrix_for_pair(ctx: Ctx) -> Response:
+    consumer = require_pacticipant(ctx, ctx.params["consumer"])
+    provider = require_pacticipant(ctx, ctx.params["provider"])
+    return _respond(
+        ctx,
+        _query_from(
+            ctx, [{"pacticipant": consumer.name}, {"pacticipant": provider.name}], latestby="cvpv"
+        ),
+    )
+
+
+def register(router: Router) -> None:
+    router.add("/matrix", GET=get_matrix)
+    router.add("/can-i-deploy", GET=can_i_deploy)
+    router.add("/matrix/provider/{provider}/consumer/{consumer}", GET=matrix_for_pair)
+
+
+__all__ = ["register", "render_rows"]

@@ -1,0 +1,337 @@
+# ruff: noqa: E501  (wire-format texts and URLs are kept on one line)
+"""Publishing: ``POST /contracts/publish`` and the older ``PUT``/``PATCH`` of one pact."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.responses import Response
+
+from accord.broker.api.hal import hal_response, json_response
+from accord.broker.api.render import pact_url, pacticipant_url, version_url
+from accord.broker.api.routing import ApiError, Ctx, Router, validation_error
+from accord.broker.services.content import canonical_sha, merge_pacts, with_interaction_ids
+from accord.broker.services.publication import (
+    PublishOutcome,
+    conflict_message,
+    content_diff,
+    validate_publish_request,
+)
+from accord.broker.storage import pacts_repo, repo
+
+
+class Conflict(Exception):
+    def __init__(self, message: str, diff: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diff = diff
+
+
+def _content_changed_reasons(
+    ctx: Ctx, consumer: Any, provider: Any, version: Any, sha: str, existing: Any
+) -> list[str]:
+    if existing is not None:
+        if existing.sha != sha:
+            return [
+                f"pact content modified since previous publication for {consumer.name} version {version.number}"
+            ]
+        return []
+    reasons = []
+    tag_names = [t.name for t in repo.tags_for_version(ctx.conn, version.id)]
+    for tag in tag_names or [None]:
+        previous = pacts_repo.latest_publication(
+            ctx.conn, consumer.id, provider.id, tag=tag, untagged=tag is None
+        )
+        label = f"tagged {tag}" if tag else "untagged"
+        if previous is None:
+            reasons.append(
+                f"first time any pact published for this consumer with consumer version {label}"
+            )
+        elif previous.sha != sha:
+            reasons.append(
+                f"pact content has changed since the last consumer version {label} with "
+                f"{previous.consumer_version_number}"
+            )
+    return reasons
+
+
+def store_pact(
+    ctx: Ctx,
+    consumer: Any,
+    provider: Any,
+    version: Any,
+    content: dict[str, Any],
+    merge: bool = False,
+) -> PublishOutcome:
+    """Create, keep, merge or (when allowed) overwrite the pact for this consumer version."""
+    existing = pacts_repo.find_publication(ctx.conn, version.id, provider.id, with_content=True)
+    status_hint = None
+    if merge and existing is not None:
+        merged, conflicts = merge_pacts(json.loads(existing.content), content)
+        if conflicts:
+            raise Conflict(
+                f"Cannot merge pacts for {consumer.name} version {version.number} and provider "
+                f"{provider.name}: these interactions have the same description and provider "
+                f"state but different content: {', '.join(conflicts)}",
+                "",
+            )
+        content = {
+            **content,
+            **{k: v for k, v in merged.items() if k in ("interactions", "messages")},
+        }
+        status_hint = "merged"
+    sha = canonical_sha(content)
+    if (
+        existing is not None
+        and existing.sha != sha
+        and not merge
+        and not ctx.config.allow_dangerous_contract_modification
+    ):
+        raise Conflict(
+            conflict_message(consumer.name, version.number, provider.name),
+            content_diff(json.loads(existing.content), content),
+        )
+    reasons = _content_changed_reasons(ctx, consumer, provider, version, sha, existing)
+    stored = with_interaction_ids(content)
+    pact_version = pacts_repo.get_or_create_pact_version(
+        ctx.conn, consumer.id, provider.id, sha, stored
+    )
+    _publication, status = pacts_repo.save_publication(
+        ctx.conn, consumer.id, provider.id, version.id, pact_version.id
+    )
+    events = ["contract_published"]
+    if reasons:
+        events.append(f"contract_content_changed ({', '.join(reasons)})")
+    outcome = PublishOutcome(
+        provider.name, status_hint if status_hint and status != "same" else status, events
+    )
+    from accord.broker.api import webhooks
+
+    names = ["contract_published"] + (["contract_content_changed"] if reasons else [])
+    outcome.triggered = webhooks.trigger_for_publication(
+        ctx, names, consumer, provider, version, pact_version
+    )
+    return outcome
+
+
+def publish_contracts(ctx: Ctx) -> Response:
+    data = ctx.json()
+    contracts, errors = validate_publish_request(data)
+    if errors:
+        raise validation_error(errors)
+    name, number = data["pacticipantName"], data["pacticipantVersionNumber"]
+    branch, tags = data.get("branch"), list(dict.fromkeys(data.get("tags") or []))
+    consumer = repo.get_or_create_pacticipant(ctx.conn, name)
+    version, created = repo.get_or_create_version(ctx.conn, consumer.id, number)
+    repo.set_build_url(ctx.conn, version.id, data.get("buildUrl"))
+    if branch:
+        repo.add_branch_version(ctx.conn, consumer, version, branch)
+    for tag in tags:
+        if repo.add_tag(ctx.conn, consumer, version, tag):
+            from accord.broker.storage import deployments_repo
+
+            deployments_repo.deploy_for_tag(ctx.conn, consumer, version, tag)
+    consumer = repo.find_pacticipant(ctx.conn, name)
+    notices: list[dict[str, str]] = []
+    detail = []
+    if branch:
+        detail.append(f"branch {branch}")
+    if tags:
+        detail.append("tags " + ", ".join(tags))
+    notices.append(
+        {
+            "type": "debug",
+            "text": f"{'Created' if created else 'Updated'} {name} version {number}"
+            + (" with " + " and ".join(detail) if detail else ""),
+        }
+    )
+    if not branch:
+        notices.append(
+            {
+                "type": "prompt",
+                "text": "  Next steps:\n    Configure the version branch to be the value of your repository branch.",
+            }
+        )
+    contract_links = []
+    for contract in contracts:
+        provider = repo.get_or_create_pacticipant(ctx.conn, contract.provider_name)
+        try:
+            outcome = store_pact(
+                ctx,
+                consumer,
+                provider,
+                version,
+                contract.content,
+                merge=contract.on_conflict == "merge",
+            )
+        except Conflict as conflict:
+            body = {
+                "notices": [{"type": "error", "text": conflict.message}]
+                + ([{"type": "info", "text": conflict.diff}] if conflict.diff else []),
+                "errors": {"contracts": [conflict.message]},
+            }
+            raise ApiError(409, body, "application/json;charset=utf-8") from None
+        url = pact_url(ctx, provider.name, name, number)
+        if outcome.status == "updated":
+            notices.append(
+                {
+                    "type": "warning",
+                    "text": (
+                        f"Pact with changed content published over existing content for {name} version {number} "
+                        f"and provider {provider.name}. This is not recommended in normal circumstances and may "
+                        "indicate that you have not configured your Pact pipeline correctly. For more information "
+                        "see https://docs.pact.io/go/versioning"
+                    ),
+                }
+            )
+        elif outcome.status == "merged":
+            notices.append(
+                {
+                    "type": "success",
+                    "text": f"Pact merged with existing content for {name} version {number} and provider {provider.name}.",
+                }
+            )
+        elif outcome.status == "same":
+            notices.append(
+                {
+                    "type": "success",
+                    "text": f"Pact published for {name} version {number} and provider {provider.name} (unchanged content).",
+                }
+            )
+        else:
+            notices.append(
+                {
+                    "type": "success",
+                    "text": f"Pact successfully published for {name} version {number} and provider {provider.name}.",
+                }
+            )
+        notices.append({"type": "debug", "text": f"  View the published pact at {url}"})
+        notices.append({"type": "debug", "text": "  Events detected: " + ", ".join(outcome.events)})
+        notices.extend({"type": "debug", "text": t} for t in outcome.triggered)
+        if not outcome.triggered and outcome.status == "created":
+            notices.append({"type": "prompt", "text": "  Next steps:"})
+            notices.append(
+                {
+                    "type": "prompt",
+                    "text": f"    * Add Pact verification tests to the {provider.name} build. See https://docs.pact.io/go/provider_verification",
+                }
+            )
+            notices.append(
+                {
+                    "type": "prompt",
+                    "text": f"    * Configure separate {provider.name} pact verification build and webhook to trigger it when the pact content changes. See https://docs.pact.io/go/webhooks",
+                }
+            )
+        contract_links.append(
+            {
+                "title": "Pact",
+                "name": f"Pact between {name} ({number}) and {provider.name}",
+                "href": url,
+            }
+        )
+    body = {
+        "notices": notices,
+        "logs": [
+            {"level": n["type"], "message": n["text"], "deprecationWarning": "Replaced by notices"}
+            for n in notices
+        ],
+        "_embedded": {
+            "pacticipant": {"name": name, "_links": {"self": {"href": pacticipant_url(ctx, name)}}},
+            "version": {
+                "number": number,
+                "_links": {
+                    "self": {
+                        "title": "Version",
+                        "name": number,
+                        "href": version_url(ctx, name, number),
+                    }
+                },
+            },
+        },
+        "_links": {
+            "pb:pacticipant": {
+                "title": "Pacticipant",
+                "name": name,
+                "href": pacticipant_url(ctx, name),
+            },
+            "pb:pacticipant-version": {
+                "title": "Pacticipant version",
+                "name": number,
+                "href": version_url(ctx, name, number),
+            },
+            "pb:pacticipant-version-tags": [
+                {
+                    "title": "Tag",
+                    "name": t,
+                    "href": ctx.url("pacticipants", name, "versions", number, "tags", t),
+                }
+                for t in tags
+            ],
+            "pb:contracts": contract_links,
+        },
+    }
+    return hal_response(body)
+
+
+def put_pact(ctx: Ctx) -> Response:
+    """The older per-pact publication (pact-jvm and old clients): PUT replaces, PATCH merges."""
+    from accord.broker.api.pacts import pact_document
+
+    content = ctx.json()
+    if not isinstance(content, dict):
+        raise validation_error({"body": ["The pact must be a JSON object"]})
+    consumer_name, provider_name = ctx.params["consumer"], ctx.params["provider"]
+    errors: dict[str, list[str]] = {}
+    inner_c = (
+        (content.get("consumer") or {}).get("name")
+        if isinstance(content.get("consumer"), dict)
+        else None
+    )
+    inner_p = (
+        (content.get("provider") or {}).get("name")
+        if isinstance(content.get("provider"), dict)
+        else None
+    )
+    if inner_c is not None and inner_c != consumer_name:
+        errors.setdefault("consumer", []).append(
+            f"Consumer name in pact ({inner_c}) does not match consumer name in path ({consumer_name})."
+        )
+    if inner_p is not None and inner_p != provider_name:
+        errors.setdefault("provider", []).append(
+            f"Provider name in pact ({inner_p}) does not match provider name in path ({provider_name})."
+        )
+    number = ctx.params["version"]
+    if not number.strip():
+        errors.setdefault("consumerVersionNumber", []).append("cannot be blank")
+    if errors:
+        raise validation_error(errors)
+    consumer = repo.get_or_create_pacticipant(ctx.conn, consumer_name)
+    provider = repo.get_or_create_pacticipant(ctx.conn, provider_name)
+    version, _ = repo.get_or_create_version(ctx.conn, consumer.id, number)
+    try:
+        outcome = store_pact(ctx, consumer, provider, version, content, merge=ctx.method == "PATCH")
+    except Conflict as conflict:
+        raise ApiError(
+            409,
+            {
+                "errors": {"content": [conflict.message]},
+                "notices": [{"type": "error", "text": conflict.message}],
+            },
+        ) from None
+    publication = pacts_repo.find_publication(ctx.conn, version.id, provider.id, with_content=True)
+    body = pact_document(ctx, publication, consumer.name, provider.name)
+    return json_response(body, 201 if outcome.status == "created" else 200)
+
+
+def register(router: Router) -> None:
+    router.add("/contracts/publish", POST=publish_contracts)
+    for prefix in ("/pacts", "/pact"):
+        router.add(
+            prefix + "/provider/{provider}/consumer/{consumer}/version/{version}",
+            PUT=put_pact,
+            PATCH=put_pact,
+        )
+
+
+__all__ = ["register", "store_pact"]

@@ -1,0 +1,522 @@
+# ruff: noqa: E501  (wire-format texts and URLs are kept on one line)
+"""The matrix and can-i-deploy: which versions were verified against which, and may I deploy?
+
+1. Resolve each specified selector to version ids (a version, the latest, by tag, branch,
+   main branch or environment, or "any version").
+2. When the query asks to infer the other side (``latest``/``tag``/``environment``/
+   ``mainBranch`` options or a single selector), add every integration partner, resolved
+   with the same options. A consumer's providers are required; a provider's consumers are not.
+3. Rows: each consumer version's pact with each provider, left-joined to the latest
+   verification per (pact content, provider version) within the selected provider versions.
+4. Group by ``latestby``, filter, split off ignored rows and summarise.
+
+``deployable`` is false when a specified version does not exist, null (unknown) when a
+considered row is unverified or a required integration has no row, else whether every row
+succeeded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from accord.broker.storage import deployments_repo, pacts_repo, repo
+from accord.broker.storage.schema import (
+    branch_versions,
+    integrations,
+    pact_publications,
+    tags,
+    verifications,
+    versions,
+)
+
+__all__ = ["MatrixError", "MatrixQuery", "Row", "Selector", "run_matrix"]
+
+
+class MatrixError(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class MatrixQuery:
+    selectors: list[dict[str, Any]]
+    latestby: str | None = None
+    latest: bool = False
+    tag: str | None = None
+    environment: str | None = None
+    main_branch: bool = False
+    ignore: list[dict[str, Any]] = field(default_factory=list)
+    success: list[bool] | None = None
+    limit: int = 100
+
+
+@dataclass
+class Selector:
+    pacticipant: Any
+    version_ids: list[int] | None  # None: any version
+    description: str
+    specified: bool
+    missing_version: bool = False
+    inferred_from: str | None = None
+
+
+@dataclass
+class Row:
+    consumer: Any
+    provider: Any
+    consumer_version: Any
+    provider_version: Any | None
+    pact: Any
+    verification: Any | None
+    ignored: bool = False
+
+    @property
+    def success(self) -> bool | None:
+        return None if self.verification is None else bool(self.verification.success)
+
+
+@dataclass
+class MatrixResult:
+    rows: list[Row]
+    summary: dict[str, Any]
+    notices: list[dict[str, str]]
+
+
+def _versions(conn: Connection, ids: list[int]) -> dict[int, Any]:
+    out: dict[int, Any] = {}
+    ids = list(dict.fromkeys(ids))
+    for i in range(0, len(ids), 500):
+        for row in conn.execute(select(versions).where(versions.c.id.in_(ids[i : i + 500]))):
+            out[row.id] = row
+    return out
+
+
+def _resolve(conn: Connection, pacticipant: Any, spec: dict[str, Any], specified: bool) -> Selector:
+    name = pacticipant.name
+    pid = pacticipant.id
+    number = spec.get("version")
+    tag, branch = spec.get("tag"), spec.get("branch")
+    latest = str(spec.get("latest", "")).lower() == "true" or spec.get("latest") is True
+    main = str(spec.get("mainBranch", "")).lower() == "true" or spec.get("mainBranch") is True
+    env_name = spec.get("environment")
+    if number:
+        row = repo.find_version(conn, pid, number)
+        return Selector(
+            pacticipant,
+            [row.id] if row else [],
+            f"version {number} of {name}",
+            specified,
+            missing_version=row is None,
+        )
+    if env_name:
+        env = deployments_repo.find_environment(conn, name=env_name)
+        ids = (
+            [
+                vid
+                for vid, _ in deployments_repo.deployed_or_released_version_ids(
+                    conn, pid, env.id, True, True
+                )
+            ]
+            if env
+            else []
+        )
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return Selector(
+                pacticipant,
+                [],
+                f"a version of {name} currently in {env_name} (no version is "
+                "currently recorded as deployed/released in this environment)",
+                specified,
+            )
+        numbers = ", ".join(v.number for v in _versions(conn, ids).values())
+        return Selector(
+            pacticipant, ids, f"a version of {name} currently in {env_name} ({numbers})", specified
+        )
+    if main:
+        if not pacticipant.main_branch:
+            return Selector(
+                pacticipant,
+                [],
+                f"any version of {name} from the main branch (no main branch is configured)",
+                specified,
+            )
+        head = repo.branch_head(conn, pid, pacticipant.main_branch)
+        if head is None:
+            return Selector(
+                pacticipant,
+                [],
+                f"any version of {name} from the main branch (no versions exist for this branch)",
+                specified,
+            )
+        return Selector(
+            pacticipant,
+            [head.id],
+            f"the latest version of {name} from the main branch ({head.number})",
+            specified,
+        )
+    if latest or (not specified and (tag or branch)):
+        row = repo.latest_version(conn, pid, tag=tag, branch=branch)
+        what = f" with tag {tag}" if tag else (f" from branch {branch}" if branch else "")
+        if row is None:
+            return Selector(
+                pacticipant,
+                [],
+                f"the latest version of {name}{what} (no such version exists)",
+                specified,
+            )
+        return Selector(
+            pacticipant, [row.id], f"the latest version of {name}{what} ({row.number})", specified
+        )
+    if tag:
+        ids = list(
+            conn.execute(
+                select(tags.c.version_id).where(tags.c.pacticipant_id == pid, tags.c.name == tag)
+            ).scalars()
+        )
+        return Selector(pacticipant, ids, f"a version of {name} with tag {tag}", specified)
+    if branch:
+        ids = list(
+            conn.execute(
+                select(branch_versions.c.version_id).where(
+                    branch_versions.c.pacticipant_id == pid, branch_versions.c.branch_name == branch
+                )
+            ).scalars()
+        )
+        return Selector(pacticipant, ids, f"a version of {name} from branch {branch}", specified)
+    return Selector(pacticipant, None, f"any version of {name}", specified)
+
+
+def _inferred_spec(query: MatrixQuery) -> dict[str, Any]:
+    if query.environment:
+        return {"environment": query.environment}
+    if query.main_branch:
+        return {"mainBranch": True}
+    if query.tag:
+        return {"tag": query.tag, "latest": query.latest}
+    if query.latest:
+        return {"latest": True}
+    return {}
+
+
+def _rows_for(conn: Connection, consumer: Selector, provider: Selector) -> list[Row]:
+    cid, pid = consumer.pacticipant.id, provider.pacticipant.id
+    pp = pact_publications
+    q = pacts_repo.publication_query().where(pp.c.consumer_id == cid, pp.c.provider_id == pid)
+    if consumer.version_ids is not None:
+        if not consumer.version_ids:
+            return []
+        q = q.where(pp.c.consumer_version_id.in_(consumer.version_ids))
+    pubs = list(conn.execute(q))
+    if not pubs:
+        return []
+    pact_version_ids = list({p.pact_version_id for p in pubs})
+    vq = select(func.max(verifications.c.id)).where(
+        verifications.c.pact_version_id.in_(pact_version_ids), verifications.c.provider_id == pid
+    )
+    if provider.version_ids is not None:
+        if not provider.version_ids:
+            return []
+        vq = vq.where(verifications.c.provider_version_id.in_(provider.version_ids))
+    ids = list(
+        conn.execute(
+            vq.group_by(verifications.c.pact_version_id, verifications.c.provider_version_id)
+        ).scalars()
+    )
+    by_pact: dict[int, list[Any]] = {}
+    if ids:
+        for v in conn.execute(pacts_repo.verification_query().where(verifications.c.id.in_(ids))):
+            by_pact.setdefault(v.pact_version_id, []).append(v)
+    version_rows = _versions(
+        conn,
+        [p.consumer_version_id for p in pubs]
+        + [v.provider_version_id for vs in by_pact.values() for v in vs],
+    )
+    rows: list[Row] = []
+    for pub in pubs:
+        found = by_pact.get(pub.pact_version_id) or []
+        cv = version_rows[pub.consumer_version_id]
+        if not found:
+            rows.append(Row(consumer.pacticipant, provider.pacticipant, cv, None, pub, None))
+        for v in found:
+            rows.append(
+                Row(
+                    consumer.pacticipant,
+                    provider.pacticipant,
+                    cv,
+                    version_rows[v.provider_version_id],
+                    pub,
+                    v,
+                )
+            )
+    return rows
+
+
+def _group(rows: list[Row], latestby: str | None) -> list[Row]:
+    def pv_id(r: Row) -> int:
+        return r.provider_version.id if r.provider_version is not None else -1
+
+    if latestby == "cvp":
+        best: dict[tuple, Row] = {}
+        for r in rows:
+            key = (r.consumer_version.id, r.provider.id)
+            if key not in best or pv_id(r) > pv_id(best[key]):
+                best[key] = r
+        return list(best.values())
+    if latestby == "cp":
+        best = {}
+        for r in rows:
+            key = (r.consumer.id, r.provider.id)
+            cur = best.get(key)
+            if cur is None or (r.consumer_version.id, pv_id(r)) > (
+                cur.consumer_version.id,
+                pv_id(cur),
+            ):
+                best[key] = r
+        return list(best.values())
+    return rows
+
+
+def _matches_ignore(
+    ignores: list[tuple[Any, str | None]], pacticipant: Any, version: Any | None
+) -> bool:
+    for row, number in ignores:
+        if row.id == pacticipant.id and (
+            number is None or (version is not None and version.number == number)
+        ):
+            return True
+    return False
+
+
+def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
+    errors: list[str] = []
+    if not query.selectors:
+        errors.append("Please provide 1 or more version selectors.")
+    specified: list[Selector] = []
+    for spec in query.selectors:
+        name = spec.get("pacticipant")
+        if not name:
+            errors.append("Please specify the pacticipant name")
+            continue
+        row = repo.find_pacticipant(conn, name)
+        if row is None:
+            errors.append(f"Pacticipant {name} not found")
+            continue
+        specified.append(_resolve(conn, row, spec, True))
+    if (
+        query.environment
+        and deployments_repo.find_environment(conn, name=query.environment) is None
+    ):
+        errors.append(f"Environment with name '{query.environment}' does not exist")
+    for spec in query.selectors:
+        env = spec.get("environment")
+        if env and deployments_repo.find_environment(conn, name=env) is None:
+            errors.append(f"Environment with name '{env}' does not exist")
+    if errors:
+        raise MatrixError(errors)
+
+    notices: list[dict[str, str]] = []
+    ignores: list[tuple[Any, str | None]] = []
+    for spec in query.ignore:
+        name = spec.get("pacticipant") if isinstance(spec, dict) else spec
+        row = repo.find_pacticipant(conn, name) if name else None
+        number = spec.get("version") if isinstance(spec, dict) else None
+        if row is None:
+            notices.append(
+                {
+                    "type": "warning",
+                    "text": f"Cannot ignore {name} as it is not a known pacticipant",
+                }
+            )
+            continue
+        if number and repo.find_version(conn, row.id, number) is None:
+            notices.append(
+                {
+                    "type": "warning",
+                    "text": f"Cannot ignore version {number} of {name} as it does not exist",
+                }
+            )
+        ignores.append((row, number))
+
+    infer = bool(
+        query.latest or query.tag or query.environment or query.main_branch or len(specified) == 1
+    )
+    pairs: list[tuple[Selector, Selector, bool]] = []  # consumer, provider, required
+    by_id = {s.pacticipant.id: s for s in specified}
+    if infer:
+        inferred: dict[int, Selector] = {}
+        spec = _inferred_spec(query)
+        for sel in specified:
+            pid = sel.pacticipant.id
+            pq = (
+                select(pact_publications.c.provider_id)
+                .where(pact_publications.c.consumer_id == pid)
+                .distinct()
+            )
+            if sel.version_ids is not None:
+                pq = pq.where(pact_publications.c.consumer_version_id.in_(sel.version_ids or [-1]))
+            for provider_id in conn.execute(pq).scalars():
+                partner = by_id.get(provider_id) or inferred.get(provider_id)
+                if partner is None:
+                    partner = inferred[provider_id] = _resolve(
+                        conn, repo.pacticipant_by_id(conn, provider_id), spec, False
+                    )
+                pairs.append((sel, partner, True))
+            cq = select(integrations.c.consumer_id).where(integrations.c.provider_id == pid)
+            for consumer_id in conn.execute(cq).scalars():
+                if consumer_id in by_id and any(
+                    p[0].pacticipant.id == consumer_id and p[1] is sel for p in pairs
+                ):
+                    continue
+                partner = by_id.get(consumer_id) or inferred.get(consumer_id)
+                if partner is None:
+                    partner = inferred[consumer_id] = _resolve(
+                        conn, repo.pacticipant_by_id(conn, consumer_id), spec, False
+                    )
+                pairs.append((partner, sel, False))
+    else:
+        for a in specified:
+            for b in specified:
+                if a is not b:
+                    pairs.append((a, b, False))
+
+    rows: list[Row] = []
+    missing: list[tuple[Selector, Selector]] = []
+    seen: set[tuple[int, int]] = set()
+    for consumer, provider, required in pairs:
+        key = (consumer.pacticipant.id, provider.pacticipant.id)
+        if key in seen:
+            continue
+        seen.add(key)
+        found = _rows_for(conn, consumer, provider)
+        rows.extend(found)
+        if required and not found:
+            missing.append((consumer, provider))
+
+    rows = _group(rows, query.latestby)
+    if query.success is not None:
+        rows = [r for r in rows if r.success in query.success]
+    rows.sort(
+        key=lambda r: (
+            r.consumer.name,
+            -r.consumer_version.id,
+            r.provider.name,
+            -(r.provider_version.id if r.provider_version else 0),
+        )
+    )
+    for r in rows:
+        if ignores and (
+            _matches_ignore(ignores, r.consumer, r.consumer_version)
+            or _matches_ignore(ignores, r.provider, r.provider_version)
+        ):
+            r.ignored = True
+    considered = [r for r in rows if not r.ignored]
+    ignored_missing = [m for m in missing if _matches_ignore(ignores, m[1].pacticipant, None)]
+    missing = [m for m in missing if m not in ignored_missing]
+
+    warnings: list[str] = []
+    if infer and not query.environment and not query.tag and not query.main_branch and query.latest:
+        warnings.append(
+            "WARN: It is recommended to specify the environment into which you are deploying. Without the environment, this result will not be reliable."
+        )
+    if (query.tag or query.environment or query.main_branch) and any(
+        not s.get("version") for s in query.selectors
+    ):
+        warnings.append(
+            "WARN: It is recommended to specify the version number (rather than the tag or branch) of the pacticipant you wish to deploy to avoid race conditions. Without a version number, this result will not be reliable."
+        )
+    errors_out: list[str] = []
+    sels = {(s.pacticipant.id): s for s in specified}
+
+    def desc(pacticipant: Any, version: Any | None) -> str:
+        sel = sels.get(pacticipant.id)
+        if sel is not None and sel.version_ids is not None and len(sel.version_ids) <= 1:
+            return sel.description
+        if version is not None and sel is None:
+            return f"version {version.number} of {pacticipant.name}"
+        return sel.description if sel else f"any version of {pacticipant.name}"
+
+    describe = _describer(specified, pairs)
+    for s in specified:
+        if s.missing_version:
+            errors_out.append(f"No pacts or verifications have been published for {s.description}")
+    for r in considered:
+        c, p = describe(r.consumer, r.consumer_version), describe(r.provider, r.provider_version)
+        if r.success is False:
+            errors_out.append(f"The verification for the pact between {c} and {p} failed")
+        elif r.success is None:
+            errors_out.append(f"There is no verified pact between {c} and {p}")
+    for consumer, provider in missing:
+        errors_out.append(
+            f"There is no verified pact between {consumer.description} and {provider.description}"
+        )
+    errors_out = list(dict.fromkeys(errors_out))
+    _ = desc
+
+    if any(s.missing_version for s in specified):
+        deployable: bool | None = False
+    elif any(r.success is None for r in considered) or missing:
+        deployable = None
+    else:
+        deployable = all(r.success for r in considered)
+    for w in warnings:
+        notices.insert(0, {"type": "warning", "text": w})
+    for r in rows:
+        if r.ignored:
+            notices.append(
+                {
+                    "type": "info",
+                    "text": f"Ignoring the verification result for {describe(r.consumer, r.consumer_version)} and {describe(r.provider, r.provider_version)}",
+                }
+            )
+    if deployable is True and not errors_out:
+        notices.append(
+            {
+                "type": "success",
+                "text": "All required verification results are published and successful",
+            }
+        )
+    else:
+        notices.extend({"type": "error", "text": t} for t in errors_out)
+    reason_parts = [n["text"] for n in notices if n["type"] == "warning"] + (
+        ["All required verification results are published and successful"]
+        if deployable is True and not errors_out
+        else errors_out
+    )
+    summary: dict[str, Any] = {
+        "deployable": deployable,
+        "reason": "\n".join(reason_parts),
+        "success": sum(1 for r in considered if r.success is True),
+        "failed": sum(1 for r in considered if r.success is False),
+        "unknown": sum(1 for r in considered if r.success is None) + len(missing),
+    }
+    if query.ignore:
+        summary["ignored"] = sum(1 for r in rows if r.ignored) + len(ignored_missing)
+    return MatrixResult(rows[: max(query.limit, 1)], summary, notices)
+
+
+def _describer(specified: list[Selector], pairs: list[tuple[Selector, Selector, bool]]):
+    by_id: dict[int, Selector] = {s.pacticipant.id: s for s in specified}
+    for c, p, _ in pairs:
+        by_id.setdefault(c.pacticipant.id, c)
+        by_id.setdefault(p.pacticipant.id, p)
+
+    def describe(pacticipant: Any, version: Any | None) -> str:
+        sel = by_id.get(pacticipant.id)
+        if sel is None:
+            return (
+                f"version {version.number} of {pacticipant.name}"
+                if version
+                else f"any version of {pacticipant.name}"
+            )
+        if sel.version_ids is None:
+            return sel.description
+        if len(sel.version_ids) == 1 or version is None:
+            return sel.description
+        return f"version {version.number} of {pacticipant.name}"
+
+    return describe

@@ -1,0 +1,177 @@
+# ruff: noqa: E501  (wire-format texts and URLs are kept on one line)
+"""Publishing contracts: validation of the request and the texts the clients print.
+
+Pure functions; ``accord.broker.api.publish`` does the storage work in one transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Contract",
+    "PublishOutcome",
+    "conflict_message",
+    "content_diff",
+    "validate_publish_request",
+]
+
+
+@dataclass
+class Contract:
+    consumer_name: str
+    provider_name: str
+    content: dict[str, Any]
+    on_conflict: str = "overwrite"
+
+
+@dataclass
+class PublishOutcome:
+    provider: str
+    status: str  # created | same | updated | merged
+    events: list[str] = field(default_factory=list)
+    triggered: list[str] = field(default_factory=list)
+
+
+def _single_line(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != "" and "\n" not in value
+
+
+def validate_publish_request(data: Any) -> tuple[list[Contract], dict[str, list[str]]]:
+    """Check a ``POST /contracts/publish`` body; returns contracts and an errors map."""
+    errors: dict[str, list[str]] = {}
+
+    def err(key: str, msg: str) -> None:
+        errors.setdefault(key, []).append(msg)
+
+    if not isinstance(data, dict):
+        return [], {"body": ["must be a JSON object"]}
+    name = data.get("pacticipantName")
+    number = data.get("pacticipantVersionNumber")
+    if name is None:
+        err("pacticipantName", "is missing")
+    elif not _single_line(name):
+        err("pacticipantName", "cannot be blank" if isinstance(name, str) else "must be a string")
+    if number is None:
+        err("pacticipantVersionNumber", "is missing")
+    elif not _single_line(number):
+        err(
+            "pacticipantVersionNumber",
+            "cannot be blank"
+            if isinstance(number, str) and not number.strip()
+            else "must be a single line string",
+        )
+    for key in ("branch", "buildUrl"):
+        value = data.get(key)
+        if value is not None and not _single_line(value):
+            err(key, "must be a non-blank single line string")
+    tags = data.get("tags")
+    if tags is not None:
+        if not isinstance(tags, list):
+            err("tags", "must be an array")
+        else:
+            for i, tag in enumerate(tags):
+                if not _single_line(tag):
+                    err(f"tags[{i}]", "cannot be blank")
+    contracts_data = data.get("contracts")
+    contracts: list[Contract] = []
+    if contracts_data is None:
+        err("contracts", "is missing")
+    elif not isinstance(contracts_data, list):
+        err("contracts", "must be an array")
+    else:
+        for i, item in enumerate(contracts_data):
+            key = f"contracts[{i}]"
+            if not isinstance(item, dict):
+                err(key, "must be an object")
+                continue
+            contract = _validate_contract(item, name, lambda m, k=key: err(k, m))
+            if contract is not None:
+                contracts.append(contract)
+    return contracts, errors
+
+
+def _validate_contract(item: dict, pacticipant: Any, err: Any) -> Contract | None:
+    consumer, provider = item.get("consumerName"), item.get("providerName")
+    ok = True
+    if not _single_line(consumer):
+        err("consumerName is missing")
+        ok = False
+    elif consumer != pacticipant:
+        err(f"consumerName ({consumer}) must match pacticipantName ({pacticipant})")
+        ok = False
+    if not _single_line(provider):
+        err("providerName is missing")
+        ok = False
+    if item.get("specification") != "pact":
+        err(f"specification must be 'pact' (got {item.get('specification')!r})")
+        ok = False
+    content_type = item.get("contentType")
+    if content_type != "application/json":
+        err(f"contentType must be application/json (got {content_type!r})")
+        ok = False
+    on_conflict = item.get("onConflict") or "overwrite"
+    if on_conflict not in ("overwrite", "merge"):
+        err("onConflict must be overwrite or merge")
+        ok = False
+    raw = item.get("content")
+    content: Any = None
+    if not isinstance(raw, str) or not raw:
+        err("content is missing")
+        ok = False
+    else:
+        try:
+            content = json.loads(base64.b64decode(raw, validate=True).decode("utf-8"))
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            err("content is not valid base64 encoded JSON")
+            return None
+        if not isinstance(content, dict):
+            err("content must be a JSON object")
+            return None
+        inner_c = (
+            (content.get("consumer") or {}).get("name")
+            if isinstance(content.get("consumer"), dict)
+            else None
+        )
+        inner_p = (
+            (content.get("provider") or {}).get("name")
+            if isinstance(content.get("provider"), dict)
+            else None
+        )
+        if inner_c is not None and inner_c != consumer:
+            err(
+                f"consumer name in contract content ({inner_c}) must match consumerName ({consumer})"
+            )
+            ok = False
+        if inner_p is not None and inner_p != provider:
+            err(
+                f"provider name in contract content ({inner_p}) must match providerName ({provider})"
+            )
+            ok = False
+    if not ok:
+        return None
+    return Contract(consumer, provider, content, on_conflict)
+
+
+def conflict_message(consumer: str, version: str, provider: str) -> str:
+    return (
+        f"Cannot change the content of the pact for {consumer} version {version} and provider "
+        f"{provider}, as race conditions will cause unreliable results for can-i-deploy. Each "
+        "pact must be published with a unique consumer version number. Some Pact libraries "
+        "generate random data when a concrete value for a type matcher is not specified, and "
+        "this can cause the contract to mutate - ensure you have given example values for all "
+        "type matchers. For more information see https://docs.pact.io/go/versioning"
+    )
+
+
+def content_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
+    def lines(doc: dict[str, Any]) -> list[str]:
+        subject = {k: doc.get(k) for k in ("interactions", "messages") if k in doc}
+        return json.dumps(subject, indent=2, sort_keys=True).splitlines()
+
+    return "\n".join(difflib.unified_diff(lines(old), lines(new), "existing", "new", lineterm=""))

@@ -1,0 +1,353 @@
+# ruff: noqa: E501  (wire-format texts and URLs are kept on one line)
+"""Consumer version selectors: validation, and the texts verifiers print about each pact.
+
+Pure logic. The resolution against the database lives in
+``accord.broker.services.for_verification``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Resolved",
+    "VerifiablePact",
+    "notices_for",
+    "short_description",
+    "validate_request",
+    "validate_selectors",
+]
+
+BRANCH_KEYS = {
+    "latest",
+    "tag",
+    "fallbackTag",
+    "branch",
+    "fallbackBranch",
+    "matchingBranch",
+    "mainBranch",
+}
+ENV_KEYS = {"environment", "deployed", "released", "deployedOrReleased"}
+READ_MORE_PENDING = "Read more at https://docs.pact.io/go/pending"
+READ_MORE_WIP = "Read more at https://docs.pact.io/go/wip"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """One selector as it matched one consumer version."""
+
+    kind: str  # latest | tag_latest | tag_all | main_branch | branch | deployed | released
+    consumer_version_id: int
+    consumer_version_number: str
+    consumer: str | None = None
+    tag: str | None = None
+    fallback_tag: str | None = None
+    branch: str | None = None
+    environment: str | None = None
+
+
+@dataclass
+class VerifiablePact:
+    consumer_id: int
+    consumer_name: str
+    consumer_main_branch: str | None
+    pact_version_id: int
+    sha: str
+    consumer_version_id: int
+    consumer_version_number: str
+    selectors: list[Resolved] = field(default_factory=list)
+    pending: bool = False
+    wip: bool = False
+    pending_tags: list[str] = field(default_factory=list)
+    non_pending_tags: list[str] = field(default_factory=list)
+
+
+def _is_true(value: Any) -> bool:
+    return value is True
+
+
+def validate_selectors(selectors: Any, provider_branch: str | None) -> list[str]:
+    """Error messages for invalid consumer version selectors (empty when valid)."""
+    if selectors is None:
+        return []
+    if not isinstance(selectors, list):
+        return ["consumerVersionSelectors must be an array"]
+    errors: list[str] = []
+    for n, sel in enumerate(selectors, 1):
+        where = f"consumerVersionSelectors: selector at index {n - 1}"
+        if not isinstance(sel, dict):
+            errors.append(f"{where} must be an object")
+            continue
+        keys = {k for k, v in sel.items() if v is not None}
+        if (
+            not keys
+            & {
+                "mainBranch",
+                "tag",
+                "branch",
+                "environment",
+                "matchingBranch",
+                "deployed",
+                "released",
+                "deployedOrReleased",
+            }
+            and sel.get("latest") is not True
+        ):
+            errors.append(
+                f"{where}: must specify a value for environment or tag or branch, or specify mainBranch=true, matchingBranch=true, latest=true, deployed=true, released=true or deployedOrReleased=true"
+            )
+            continue
+        if keys & BRANCH_KEYS and keys & ENV_KEYS:
+            errors.append(
+                f"{where}: cannot specify the environment-related keys ({', '.join(sorted(keys & ENV_KEYS))}) together with the branch/tag keys ({', '.join(sorted(keys & BRANCH_KEYS))})"
+            )
+        for key in ("mainBranch", "matchingBranch", "deployed", "released", "deployedOrReleased"):
+            if key in keys and sel[key] is not True:
+                errors.append(f"{where}: {key} must be true")
+        for key in ("tag", "fallbackTag", "fallbackBranch", "environment", "consumer"):
+            if key in keys and (not isinstance(sel[key], str) or not sel[key].strip()):
+                errors.append(f"{where}: {key} must be a non-blank string")
+        if "branch" in keys and not (
+            sel["branch"] is True or (isinstance(sel["branch"], str) and sel["branch"].strip())
+        ):
+            errors.append(f"{where}: branch must be a non-blank string")
+        if "latest" in keys and not isinstance(sel["latest"], bool):
+            errors.append(f"{where}: latest must be true or false")
+        if "mainBranch" in keys and (keys - {"mainBranch", "consumer", "latest"}):
+            errors.append(
+                f"{where}: cannot specify mainBranch=true with any other criteria apart from consumer"
+            )
+        if ("mainBranch" in keys or "branch" in keys) and sel.get("latest") is False:
+            errors.append(f"{where}: cannot specify a branch with latest=false")
+        if "branch" in keys and "tag" in keys:
+            errors.append(f"{where}: cannot specify both a tag and a branch")
+        if "matchingBranch" in keys:
+            if keys - {"matchingBranch", "consumer"}:
+                errors.append(
+                    f"{where}: cannot specify matchingBranch=true with any other criteria apart from consumer"
+                )
+            if not provider_branch:
+                errors.append(
+                    f"{where}: the providerVersionBranch must be specified when the selector matchingBranch=true is used"
+                )
+        if "fallbackTag" in keys and not ("tag" in keys and sel.get("latest") is True):
+            errors.append(
+                f"{where}: can only set fallbackTag when latest is true and a tag is specified"
+            )
+        if "fallbackBranch" in keys and "branch" not in keys:
+            errors.append(f"{where}: a branch must be specified when a fallbackBranch is specified")
+        if "deployed" in keys and ("released" in keys or "deployedOrReleased" in keys):
+            errors.append(
+                f"{where}: cannot specify deployed together with released or deployedOrReleased"
+            )
+    return errors
+
+
+def validate_request(body: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    pending = body.get("includePendingStatus")
+    if pending is not None and not isinstance(pending, bool):
+        errors["includePendingStatus"] = ["must be a boolean"]
+    wip = body.get("includeWipPactsSince")
+    if wip is not None and parse_date(wip) is None:
+        errors["includeWipPactsSince"] = ["must be a date (eg. 2020-01-01)"]
+    tags = body.get("providerVersionTags")
+    if tags is not None and (
+        not isinstance(tags, list) or not all(isinstance(t, str) for t in tags)
+    ):
+        errors["providerVersionTags"] = ["must be an array of strings"]
+    branch = body.get("providerVersionBranch")
+    if branch is not None and not isinstance(branch, str):
+        errors["providerVersionBranch"] = ["must be a string"]
+    elif isinstance(branch, str) and not branch.strip() and not tags and (pending or wip):
+        errors["providerVersionBranch"] = ["cannot be blank"]
+    selector_errors = validate_selectors(body.get("consumerVersionSelectors"), branch)
+    if selector_errors:
+        errors["consumerVersionSelectors"] = selector_errors
+    return errors
+
+
+def parse_date(value: Any) -> Any:
+    from datetime import UTC, datetime
+
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# -- texts ---------------------------------------------------------------------------------------
+
+
+def _join(words: list[str], quote: bool = True) -> str:
+    items = [f"'{w}'" for w in words] if quote else list(words)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-2]) + ", " + " and ".join(items[-2:])
+
+
+def _short(sel: Resolved) -> str:
+    return {
+        "latest": "latest",
+        "tag_latest": f"latest with tag {sel.fallback_tag or sel.tag}",
+        "main_branch": "latest from main branch",
+        "branch": f"latest from branch {sel.branch}",
+        "tag_all": f"one of {sel.consumer} {sel.tag}" if sel.consumer else f"one of {sel.tag}",
+        "deployed": f"deployed to {sel.environment}",
+        "released": f"released in {sel.environment}",
+    }.get(sel.kind, sel.kind)
+
+
+def short_description(pact: VerifiablePact) -> str:
+    if pact.wip and not pact.selectors:
+        return "WIP"
+    return ", ".join(dict.fromkeys(_short(s) for s in pact.selectors))
+
+
+def _long(sel: Resolved, provider: str, main_branch: str | None) -> str:
+    label = f"version of {sel.consumer}" if sel.consumer else "version"
+    if sel.kind == "latest":
+        text = f"latest version of {sel.consumer or 'a consumer'} that has a pact with {provider}"
+    elif sel.kind == "tag_latest":
+        text = (
+            f"latest {label} tagged '{sel.fallback_tag}' (fallback tag used as no pact was found with tag '{sel.tag}')"
+            if sel.fallback_tag
+            else f"latest {label} tagged '{sel.tag}'"
+        )
+    elif sel.kind == "main_branch":
+        text = f"latest {label} from the main branch '{main_branch}'"
+    elif sel.kind == "branch":
+        text = f"latest {label} from branch '{sel.branch}'"
+    elif sel.kind == "tag_all":
+        text = (
+            f"all {sel.consumer} versions tagged '{sel.tag}'"
+            if sel.consumer
+            else f"all consumer versions tagged '{sel.tag}'"
+        )
+    elif sel.kind == "deployed":
+        who = f"version(s) of {sel.consumer}" if sel.consumer else "consumer version(s)"
+        return f"{who} currently deployed to {sel.environment} ({sel.consumer_version_number})"
+    else:
+        who = f"version(s) of {sel.consumer}" if sel.consumer else "consumer version(s)"
+        return f"{who} released and supported in {sel.environment} ({sel.consumer_version_number})"
+    return f"{text} ({sel.consumer_version_number})"
+
+
+def _pending_target(
+    pact: VerifiablePact, provider: str, branch: str | None, tags: list[str], any_or_a: str = "any"
+) -> str:
+    if branch:
+        return f"{any_or_a} version of {provider} from branch '{branch}'"
+    pending_tags = pact.pending_tags
+    if not pending_tags:
+        return provider
+    if len(pending_tags) == 1:
+        return f"{any_or_a} version of {provider} with tag '{pending_tags[0]}'"
+    return f"{any_or_a} versions of {provider} with tag {_join(pending_tags)}"
+
+
+def notices_for(
+    pact: VerifiablePact,
+    provider: str,
+    url: str,
+    branch: str | None,
+    tags: list[str],
+    include_pending: bool,
+) -> list[dict[str, str]]:
+    """The ``verificationProperties.notices`` of one verifiable pact."""
+    notices: list[dict[str, str]] = []
+    if pact.wip:
+        latest_branches = [s.branch for s in pact.selectors if s.branch] or []
+        latest_tags = [s.tag for s in pact.selectors if s.tag] or []
+        parts = []
+        if latest_branches:
+            parts.append(
+                f"from {'branch' if len(latest_branches) == 1 else 'branches'} {_join(latest_branches)}"
+            )
+        if latest_tags:
+            parts.append(f"tagged with {_join(latest_tags)}")
+        version_text = (
+            "version" if len(latest_tags) == 1 or len(latest_branches) == 1 else "versions"
+        )
+        notices.append(
+            {
+                "when": "before_verification",
+                "text": (
+                    f"The pact at {url} is being verified because it is a 'work in progress' pact (ie. it is the "
+                    f"pact for the latest {version_text} of {pact.consumer_name} {' and '.join(parts)} and it has "
+                    f"not yet been successfully verified by {_pending_target(pact, provider, branch, tags, 'a')} when "
+                    f"the pact's application version was explicitly specified in the consumer version selectors). {READ_MORE_WIP}"
+                ),
+            }
+        )
+    else:
+        count = len(pact.selectors)
+        descriptions = "\n".join(
+            f"    * {_long(s, provider, pact.consumer_main_branch)}" for s in pact.selectors
+        )
+        notices.append(
+            {
+                "when": "before_verification",
+                "text": (
+                    f"The pact at {url} is being verified because the pact content belongs to "
+                    f"{'the consumer version' if count == 1 else 'the consumer versions'} matching the following "
+                    f"{'criterion' if count == 1 else 'criteria'}:\n{descriptions}"
+                ),
+            }
+        )
+    if not include_pending:
+        return notices
+    if pact.pending and pact.wip:
+        text = (
+            f"This pact is in pending state for this version of {provider} because it was included as a "
+            f"'work in progress' pact. If this verification fails, it will not cause the overall build to fail. {READ_MORE_PENDING}"
+        )
+    elif pact.pending:
+        text = (
+            f"This pact is in pending state for this version of {provider} because a successful verification "
+            f"result for {_pending_target(pact, provider, branch, tags, 'a')} has not yet been published. If this "
+            f"verification fails, it will not cause the overall build to fail. {READ_MORE_PENDING}"
+        )
+    else:
+        if branch:
+            by = f"a version of {provider} from branch '{branch}'"
+        elif pact.non_pending_tags:
+            by = (
+                f"a version of {provider} with tag '{pact.non_pending_tags[0]}'"
+                if len(pact.non_pending_tags) == 1
+                else f"a version of {provider} with tag {_join(pact.non_pending_tags)}"
+            )
+        else:
+            by = provider
+        text = (
+            f"This pact has previously been successfully verified by {by}. If this verification fails, "
+            f"it will fail the build. {READ_MORE_PENDING}"
+        )
+    notices.append({"when": "before_verification", "text": text})
+    if pact.pending:
+        target = _pending_target(pact, provider, branch, tags)
+        with_tags = {0: "", 1: "with this tag "}.get(len(pact.pending_tags), "with these tags ")
+        still = f"This pact is still in pending state for {target} as a successful verification result {with_tags}has not yet been published"
+        notices += [
+            {
+                "when": "after_verification:success_true_published_false",
+                "text": (
+                    f"This pact is still in pending state for {target} as the successful verification results {with_tags}have not yet been published."
+                ),
+            },
+            {"when": "after_verification:success_false_published_false", "text": still},
+            {
+                "when": "after_verification:success_true_published_true",
+                "text": (
+                    f"This pact is no longer in pending state for {target}, as a successful verification result {with_tags}has been "
+                    f"published. If a verification for a version of {provider} {with_tags}fails in the future, it will fail the build. {READ_MORE_PENDING}"
+                ),
+            },
+            {"when": "after_verification:success_false_published_true", "text": still},
+        ]
+    return notices

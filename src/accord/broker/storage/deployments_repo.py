@@ -1,0 +1,197 @@
+"""Environments, deployed versions and released versions."""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+from typing import Any
+
+from sqlalchemy import Connection, Row, select, update
+
+from accord.broker.api.hal import now
+from accord.broker.storage.schema import deployed_versions, environments, released_versions
+
+dv, rv = deployed_versions, released_versions
+
+
+def find_environment(
+    conn: Connection, *, uuid: str | None = None, name: str | None = None
+) -> Row | None:
+    query = select(environments)
+    query = (
+        query.where(environments.c.uuid == uuid)
+        if uuid
+        else query.where(environments.c.name == name)
+    )
+    return conn.execute(query).first()
+
+
+def create_environment(
+    conn: Connection,
+    name: str,
+    display_name: str | None,
+    production: bool,
+    contacts: Any,
+    uuid: str | None = None,
+) -> Row:
+    ts = now()
+    uuid = uuid or str(uuidlib.uuid4())
+    conn.execute(
+        environments.insert().values(
+            uuid=uuid,
+            name=name,
+            display_name=display_name,
+            production=production,
+            contacts=json.dumps(contacts) if contacts is not None else None,
+            created_at=ts,
+            updated_at=ts,
+        )
+    )
+    row = find_environment(conn, uuid=uuid)
+    assert row is not None
+    return row
+
+
+def deploy(
+    conn: Connection,
+    pacticipant_id: int,
+    version_id: int,
+    environment_id: int,
+    target: str | None,
+    auto_created: bool = False,
+) -> tuple[Row, bool]:
+    """Record a deployment; returns (record, created). Replaces the same instance's version."""
+    key = target or ""
+    current = conn.execute(
+        select(dv).where(
+            dv.c.pacticipant_id == pacticipant_id,
+            dv.c.environment_id == environment_id,
+            dv.c.target_for_index == key,
+            dv.c.currently_deployed.is_(True),
+        )
+    ).first()
+    if current is not None and current.version_id == version_id:
+        return current, False
+    ts = now()
+    if current is not None:
+        conn.execute(
+            update(dv)
+            .where(dv.c.id == current.id)
+            .values(currently_deployed=False, undeployed_at=ts, updated_at=ts)
+        )
+    new_uuid = str(uuidlib.uuid4())
+    conn.execute(
+        dv.insert().values(
+            uuid=new_uuid,
+            version_id=version_id,
+            pacticipant_id=pacticipant_id,
+            environment_id=environment_id,
+            target=target,
+            target_for_index=key,
+            currently_deployed=True,
+            auto_created=auto_created,
+            created_at=ts,
+            updated_at=ts,
+        )
+    )
+    return conn.execute(select(dv).where(dv.c.uuid == new_uuid)).one(), True
+
+
+def undeploy(conn: Connection, record_id: int) -> Row:
+    ts = now()
+    conn.execute(
+        update(dv)
+        .where(dv.c.id == record_id)
+        .values(currently_deployed=False, undeployed_at=ts, updated_at=ts)
+    )
+    return conn.execute(select(dv).where(dv.c.id == record_id)).one()
+
+
+def deploy_for_tag(conn: Connection, pacticipant: Row, version: Row, tag: str) -> None:
+    """A tag named like an environment records a deployment (create_deployed_versions_for_tags)."""
+    env = find_environment(conn, name=tag)
+    if env is not None:
+        deploy(conn, pacticipant.id, version.id, env.id, None, auto_created=True)
+
+
+def currently_deployed(
+    conn: Connection, environment_id: int | None = None, pacticipant_id: int | None = None
+) -> list[Row]:
+    query = select(dv).where(dv.c.currently_deployed.is_(True))
+    if environment_id is not None:
+        query = query.where(dv.c.environment_id == environment_id)
+    if pacticipant_id is not None:
+        query = query.where(dv.c.pacticipant_id == pacticipant_id)
+    return list(conn.execute(query.order_by(dv.c.id)))
+
+
+def release(
+    conn: Connection, pacticipant_id: int, version_id: int, environment_id: int
+) -> tuple[Row, bool]:
+    ts = now()
+    existing = conn.execute(
+        select(rv).where(rv.c.version_id == version_id, rv.c.environment_id == environment_id)
+    ).first()
+    if existing is not None:
+        if existing.support_ended_at is not None:
+            conn.execute(
+                update(rv)
+                .where(rv.c.id == existing.id)
+                .values(support_ended_at=None, updated_at=ts)
+            )
+        return conn.execute(select(rv).where(rv.c.id == existing.id)).one(), False
+    new_uuid = str(uuidlib.uuid4())
+    conn.execute(
+        rv.insert().values(
+            uuid=new_uuid,
+            version_id=version_id,
+            pacticipant_id=pacticipant_id,
+            environment_id=environment_id,
+            created_at=ts,
+            updated_at=ts,
+        )
+    )
+    return conn.execute(select(rv).where(rv.c.uuid == new_uuid)).one(), True
+
+
+def end_support(conn: Connection, record_id: int) -> Row:
+    ts = now()
+    conn.execute(update(rv).where(rv.c.id == record_id).values(support_ended_at=ts, updated_at=ts))
+    return conn.execute(select(rv).where(rv.c.id == record_id)).one()
+
+
+def currently_supported(
+    conn: Connection, environment_id: int | None = None, pacticipant_id: int | None = None
+) -> list[Row]:
+    query = select(rv).where(rv.c.support_ended_at.is_(None))
+    if environment_id is not None:
+        query = query.where(rv.c.environment_id == environment_id)
+    if pacticipant_id is not None:
+        query = query.where(rv.c.pacticipant_id == pacticipant_id)
+    return list(conn.execute(query.order_by(rv.c.id)))
+
+
+def deployed_or_released_version_ids(
+    conn: Connection,
+    pacticipant_id: int,
+    environment_id: int | None,
+    deployed: bool,
+    released: bool,
+) -> list[tuple[int, int]]:
+    """(version_id, environment_id) pairs currently deployed and/or supported."""
+    out: list[tuple[int, int]] = []
+    if deployed:
+        out += [
+            (r.version_id, r.environment_id)
+            for r in currently_deployed(conn, environment_id, pacticipant_id)
+        ]
+    if released:
+        out += [
+            (r.version_id, r.environment_id)
+            for r in currently_supported(conn, environment_id, pacticipant_id)
+        ]
+    return out
+
+
+def find_environment_by_id(conn: Connection, environment_id: int) -> Row:
+    return conn.execute(select(environments).where(environments.c.id == environment_id)).one()
