@@ -1,0 +1,172 @@
+"""Reading and writing pact files: the one module of the core that touches the file system.
+
+``write_pact`` is safe for parallel test workers (pytest-xdist): it takes a file lock beside
+the pact file, merges with what is already there (interactions with the same description and
+provider states are replaced, others kept), and replaces the file atomically, so a reader
+never sees half a file and no worker loses another's interactions. Output is deterministic:
+interactions sorted by description and provider states, keys sorted as the official (Rust)
+tools write them, two-space indentation and a trailing newline::
+
+    path = write_pact(pact, "pacts")            # pacts/web-users.json
+    pact = read_pact(path)
+    for file in iter_pact_files("pacts"):
+        ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from filelock import Timeout as _LockTimeout
+
+from accord import __version__
+from accord.errors import ContractDefinitionError, PactFileLockError, PactFormatError
+from accord.model import Interaction, Pact, SpecVersion, dump_pact, load_pact
+
+__all__ = ["iter_pact_files", "pact_file_name", "read_pact", "write_pact"]
+
+LOCK_TIMEOUT = 60.0  # seconds a writer waits for another worker's write to finish
+
+
+def pact_file_name(consumer: str, provider: str) -> str:
+    """``{consumer}-{provider}.json`` (path separators in names are replaced by ``_``)."""
+    def safe(name: str) -> str:
+        return name.replace("/", "_").replace("\\", "_")
+
+    return f"{safe(consumer)}-{safe(provider)}.json"
+
+
+def read_pact(path: str | os.PathLike[str]) -> Pact:
+    """Read a pact file of any specification version.
+
+    Raises ``PactFormatError`` naming the file: for malformed JSON with the line and column,
+    for a valid JSON document that is not a pact with the JSON pointer of the problem.
+    """
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise PactFormatError(f"cannot read the pact file: {exc.strerror or exc}",
+                              file=file) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PactFormatError(f"the pact file is not UTF-8 text (byte {exc.start})",
+                              file=file) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PactFormatError(
+            f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            file=file) from None
+    return load_pact(data, file=file)
+
+
+def iter_pact_files(path_or_dir: str | os.PathLike[str], *, recursive: bool = True
+                    ) -> Iterator[Path]:
+    """The pact files at ``path_or_dir``: the file itself, or the ``*.json`` files under the
+    directory (sorted; hidden files such as our temporary files are skipped)."""
+    root = Path(path_or_dir)
+    if root.is_file():
+        yield root
+        return
+    if not root.is_dir():
+        raise PactFormatError("no such pact file or directory", file=str(root))
+    found = root.rglob("*.json") if recursive else root.glob("*.json")
+    for file in sorted(found):
+        hidden = any(part.startswith(".") for part in file.relative_to(root).parts)
+        if file.is_file() and not hidden:
+            yield file
+
+
+def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
+               version: SpecVersion | str | None = None, merge: bool = True,
+               lock_timeout: float = LOCK_TIMEOUT) -> Path:
+    """Write ``pact`` to ``directory/{consumer}-{provider}.json`` and return the path.
+
+    With ``merge`` (the default) an existing file's interactions are kept unless the pact
+    replaces them (same description and provider states); the file's version is upgraded when
+    the pact being written is newer, and kept when it is older. ``version`` defaults to the
+    pact's own. Raises ``ContractDefinitionError`` when the pact holds two different
+    interactions with the same description and provider states, ``PactFileLockError`` when
+    the lock cannot be taken within ``lock_timeout`` seconds.
+    """
+    target = SpecVersion.parse(version) if version is not None else pact.spec_version
+    interactions = _deduplicated(pact.interactions, f"{pact.consumer}-{pact.provider}")
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / pact_file_name(pact.consumer, pact.provider)
+    lock = FileLock(str(path) + ".lock", timeout=lock_timeout)
+    try:
+        with lock:
+            metadata: dict[str, Any] = {}
+            extra: dict[str, Any] = {}
+            if merge and path.exists():
+                existing = read_pact(path)
+                target = max(target, existing.spec_version)
+                metadata.update(existing.metadata)
+                extra.update(existing.extra)
+                merged = {i.unique_key: i for i in existing.interactions}
+                merged.update((i.unique_key, i) for i in interactions)
+                interactions = list(merged.values())
+            metadata.update(pact.metadata)
+            metadata["accord"] = {"version": __version__}
+            extra.update(pact.extra)
+            final = pact.replace(interactions=tuple(sorted(interactions, key=_sort_key)),
+                                 metadata=metadata, extra=extra, spec_version=target)
+            _atomic_write(path, render_pact(final, target))
+    except _LockTimeout:
+        raise PactFileLockError(
+            f"could not lock {path} within {lock_timeout:g}s: another process is writing it "
+            f"(or a stale lock file {path}.lock was left behind)") from None
+    return path
+
+
+def render_pact(pact: Pact, version: SpecVersion | str | None = None) -> str:
+    """The exact text ``write_pact`` writes for ``pact`` (no merging, no metadata added)."""
+    doc = dump_pact(pact, version)
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _sort_key(interaction: Interaction) -> tuple[str, tuple[str, ...], str]:
+    description, states = interaction.unique_key
+    params = json.dumps([dict(s.params) for s in interaction.provider_states],
+                        sort_keys=True, default=str)
+    return description, states, params
+
+
+def _deduplicated(interactions: tuple[Interaction, ...], pact_name: str) -> list[Interaction]:
+    seen: dict[tuple[str, tuple[str, ...]], Interaction] = {}
+    for interaction in interactions:
+        key = interaction.unique_key
+        if key in seen:
+            if seen[key] != interaction:
+                states = ", ".join(key[1]) or "no provider state"
+                raise ContractDefinitionError(
+                    f"pact {pact_name}: two different interactions are both described as "
+                    f"{key[0]!r} with {states}; give each a unique description or provider "
+                    "state (pact files merge interactions by them)")
+            continue
+        seen[key] = interaction
+    return list(seen.values())
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
