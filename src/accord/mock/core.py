@@ -1,0 +1,367 @@
+"""The mock server's brain, without I/O: which interaction a request is, and what to answer.
+
+``MockSession`` holds the HTTP interactions of one mock server. For each incoming request
+(an ``HttpRequest`` built from the wire with ``request_from_wire``) it finds the interaction
+it is, records the outcome and returns the response to send::
+
+    session = MockSession(pact.interactions, pact.spec_version)
+    reply = session.handle(request, context)   # context: a GeneratorContext, or None
+    reply.status, reply.headers, reply.body    # what to write back
+    session.report().ok
+
+Matching stays fast with hundreds of interactions: interactions are indexed by (method, path)
+so a request is fully matched only against the few that share both; interactions whose path
+has a matching rule (a regex) are the only ones scanned for every request. Nothing is copied
+per request, and a response without generators is rendered once and reused.
+
+An interaction, once matched, stays matched (it may be requested any number of times). When
+several interactions match the same request, one that was not requested yet is preferred, so
+that repeated identical requests walk through them in pact order before reusing the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from accord.errors import AccordError
+from accord.mock.report import MockReport, RequestResult
+from accord.model import (
+    Body,
+    BodyState,
+    HttpRequest,
+    HttpResponse,
+    Interaction,
+    Pact,
+    SpecVersion,
+    SynchronousHttp,
+    parse_query_string,
+)
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from accord.generation import GeneratorContext
+    from accord.matching import MatchResult
+
+    ContextArg: TypeAlias = GeneratorContext | Callable[[], GeneratorContext | None] | None
+
+__all__ = [
+    "MockReport",
+    "MockResponse",
+    "MockSession",
+    "RequestResult",
+    "request_from_wire",
+]
+
+Matcher = Callable[..., "MatchResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class MockResponse:
+    """A response ready for the wire: ``headers`` are (name, value) pairs, ``body`` bytes.
+
+    ``result`` is what the session recorded about the request that produced it.
+    """
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    result: RequestResult
+    raw_headers: tuple[tuple[bytes, bytes], ...] = field(default=(), repr=False)
+
+    def with_result(self, result: RequestResult) -> MockResponse:
+        return MockResponse(self.status, self.headers, self.body, result, self.raw_headers)
+
+
+def _encode_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[bytes, bytes], ...]:
+    out = []
+    for name, value in headers:
+        try:
+            raw = value.encode("latin-1")
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8")
+        out.append((name.lower().encode("latin-1"), raw))
+    return tuple(out)
+
+
+def _wire(status: int, headers: Iterable[tuple[str, str]], body: bytes,
+          result: RequestResult) -> MockResponse:
+    pairs = tuple(headers)
+    return MockResponse(status, pairs, body, result, _encode_headers(pairs))
+
+
+def response_to_wire(response: HttpResponse, result: RequestResult) -> MockResponse:
+    """Render a model response: headers joined per name (``Set-Cookie`` kept apart), the
+    body's content type added when no header names one, and an exact Content-Length."""
+    body = _body_bytes(response.body)
+    headers: list[tuple[str, str]] = []
+    has_type = False
+    for name, values in response.headers.items():
+        lower = name.lower()
+        if lower == "content-length":
+            continue  # recomputed: generators may change the body's length
+        if lower == "content-type":
+            has_type = True
+        if lower == "set-cookie":
+            headers.extend((name, v) for v in values)
+        else:
+            headers.append((name, ", ".join(values)))
+    if not has_type and response.body.state in (BodyState.PRESENT, BodyState.NULL):
+        ctype = response.body.content_type or (
+            "application/json" if response.body.state is BodyState.NULL else None)
+        if ctype:
+            headers.append(("Content-Type", ctype))
+    headers.append(("Content-Length", str(len(body))))
+    status = response.status if response.status is not None else 200
+    return _wire(status, headers, body, result)
+
+
+def _body_bytes(body: Body) -> bytes:
+    if body.state is BodyState.PRESENT:
+        return body.content
+    if body.state is BodyState.NULL:
+        return b"null"
+    return b""
+
+
+def request_from_wire(method: str, path: str, query_string: bytes | str,
+                      headers: Iterable[tuple[bytes | str, bytes | str]],
+                      body: bytes) -> HttpRequest:
+    """Build the actual request as the matching engine expects it: header values grouped
+    by (lower-cased) name, the query parsed, and no body when none was sent."""
+    grouped: dict[str, list[str]] = {}
+    for name, value in headers:
+        n = name.decode("latin-1") if isinstance(name, bytes) else name
+        v = value.decode("latin-1") if isinstance(value, bytes) else value
+        grouped.setdefault(n.lower(), []).append(v)
+    qs = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
+    ctype = grouped.get("content-type")
+    return HttpRequest(
+        method=method.upper(),
+        path=path,
+        query=parse_query_string(qs) if qs else {},
+        headers={k: tuple(v) for k, v in grouped.items()},
+        body=Body.of_bytes(body, ctype[0] if ctype else None) if body else Body.missing(),
+    )
+
+
+@dataclass(slots=True)
+class _Entry:
+    index: int
+    interaction: SynchronousHttp
+    spec: SpecVersion
+    method: str
+    path_rules: bool
+    prefilter: Any = None  # a compiled regex that any matching path must contain
+    cached: MockResponse | None = None  # the rendered response when it has no generators
+
+
+class MockSession:
+    """The interactions one mock server serves and what it has seen so far.
+
+    ``interactions`` may hold any interaction kinds; only synchronous HTTP ones are served.
+    Pass ``(interaction, spec)`` pairs instead to match each with its own pact's version
+    (``MockSession.from_pacts`` does this for several pact files).
+    """
+
+    #: matched requests kept for the report beyond per-interaction counts (failures are
+    #: always kept); bounds memory for long-running stub servers
+    max_recorded = 10_000
+
+    def __init__(self, interactions: Iterable[Interaction | tuple[Interaction, SpecVersion]],
+                 spec: SpecVersion | str = SpecVersion.V4, *, matcher: Matcher | None = None):
+        default_spec = SpecVersion.parse(spec)
+        self.spec = default_spec
+        self._matcher = matcher
+        self._entries: list[_Entry] = []
+        self._exact: dict[tuple[str, str], list[_Entry]] = {}
+        self._scan: dict[str, list[_Entry]] = {}  # method -> entries with path rules
+        self._methods_by_path: dict[str, set[str]] = {}
+        for item in interactions:
+            inter, ispec = item if isinstance(item, tuple) else (item, default_spec)
+            if not isinstance(inter, SynchronousHttp):
+                continue
+            self._add(inter, SpecVersion.parse(ispec))
+        self._matched_count = [0] * len(self._entries)
+        self._results: list[RequestResult] = []
+
+    @classmethod
+    def from_pacts(cls, pacts: Sequence[Pact], *, matcher: Matcher | None = None) -> MockSession:
+        """One session serving the HTTP interactions of several pacts."""
+        items = [(i, p.spec_version) for p in pacts for i in p.interactions]
+        spec = max((p.spec_version for p in pacts), default=SpecVersion.V4)
+        return cls(items, spec, matcher=matcher)
+
+    # ------------------------------------------------------------------ set-up
+
+    def _add(self, inter: SynchronousHttp, spec: SpecVersion) -> None:
+        method = inter.request.method.upper()
+        path_rules = inter.request.matching_rules.category("path")
+        entry = _Entry(len(self._entries), inter, spec, method, bool(path_rules))
+        if not inter.response.generators:
+            entry.cached = response_to_wire(inter.response, _PLACEHOLDER)
+        self._entries.append(entry)
+        if entry.path_rules:
+            entry.prefilter = _path_prefilter(path_rules)
+            self._scan.setdefault(method, []).append(entry)
+        else:
+            self._exact.setdefault((method, inter.request.path), []).append(entry)
+        self._methods_by_path.setdefault(inter.request.path, set()).add(method)
+
+    @property
+    def interactions(self) -> tuple[SynchronousHttp, ...]:
+        return tuple(e.interaction for e in self._entries)
+
+    def _match_fn(self) -> Matcher:
+        if self._matcher is None:
+            from accord.matching import match_request
+
+            self._matcher = match_request
+        return self._matcher
+
+    # ------------------------------------------------------------------ matching
+
+    def match(self, request: HttpRequest) -> RequestResult:
+        """Which interaction ``request`` is (pure: nothing is recorded)."""
+        return self._match(request)[0]
+
+    def _match(self, request: HttpRequest) -> tuple[RequestResult, _Entry | None]:
+        method = request.method.upper()
+        match = self._match_fn()
+        candidates = self._exact.get((method, request.path), ())
+        scanned = self._scan.get(method, ())
+        ok: list[_Entry] = []
+        closest: tuple[float, _Entry, MatchResult] | None = None
+        for entry in candidates:
+            result = match(entry.interaction.request, request, spec=entry.spec)
+            if result.ok:
+                ok.append(entry)
+                if not self._matched_count[entry.index]:
+                    break
+            elif closest is None or result.score > closest[0]:
+                closest = (result.score, entry, result)
+        if not ok or self._matched_count[ok[-1].index]:
+            for entry in scanned:
+                if entry.prefilter is not None and entry.prefilter.search(request.path) is None:
+                    continue
+                result = match(entry.interaction.request, request, spec=entry.spec)
+                if result.ok:
+                    ok.append(entry)
+                    if not self._matched_count[entry.index]:
+                        break
+                elif (closest is None or result.score > closest[0]) and not any(
+                        m.kind in ("PathMismatch", "MethodMismatch") for m in result.mismatches):
+                    closest = (result.score, entry, result)
+        if ok:
+            chosen = next((e for e in ok if not self._matched_count[e.index]), ok[0])
+            return RequestResult("matched", request, chosen.interaction), chosen
+        if closest is not None:
+            _, entry, result = closest
+            return RequestResult("mismatched", request, entry.interaction,
+                                 tuple(result.mismatches)), entry
+        return RequestResult("unexpected", request, None, (),
+                             hints=self._hints(request, method)), None
+
+    def _hints(self, request: HttpRequest, method: str) -> tuple[SynchronousHttp, ...]:
+        """Interactions the unexpected request may have been meant for: the same path with
+        another method, else the most similar paths (only computed on the failure path)."""
+        same_path = [e.interaction for e in self._entries
+                     if e.interaction.request.path == request.path and e.method != method]
+        if same_path:
+            return tuple(same_path[:3])
+        paths = [e.interaction.request.path for e in self._entries if e.method == method]
+        near = difflib.get_close_matches(request.path, paths, n=2, cutoff=0.75)
+        return tuple(e.interaction for e in self._entries
+                     if e.method == method and e.interaction.request.path in near)[:2]
+
+    # ------------------------------------------------------------------ answering
+
+    def handle(self, request: HttpRequest, context: ContextArg = None) -> MockResponse:
+        """Match ``request``, record the outcome and return the response to send.
+
+        Response generators are applied with ``context`` (consumer mode; it carries the
+        clock, the random source and the mock server URL); ``context`` may also be a
+        zero-argument callable, called only when a response has generators. Without a
+        context the response's example values are sent as they are.
+        """
+        result, entry = self._match(request)
+        if entry is None or result.kind != "matched":
+            self._results.append(result)
+            return error_response(result)
+        try:
+            reply = self._respond(entry, context, result)
+        except AccordError as exc:
+            result = RequestResult("matched", request, entry.interaction,
+                                   error=f"could not generate the response: {exc}")
+            reply = error_response(result)
+        self._matched_count[entry.index] += 1
+        if result.error is not None or len(self._results) < self.max_recorded:
+            self._results.append(result)
+        return reply
+
+    def _respond(self, entry: _Entry, context: ContextArg, result: RequestResult
+                 ) -> MockResponse:
+        if entry.cached is not None:
+            return entry.cached.with_result(result)
+        response = entry.interaction.response
+        if callable(context):
+            context = context()
+        if context is None:
+            return response_to_wire(response, result)
+        from accord.generation import generate_response
+
+        return response_to_wire(generate_response(response, context), result)
+
+    # ------------------------------------------------------------------ reporting
+
+    @property
+    def results(self) -> tuple[RequestResult, ...]:
+        return tuple(self._results)
+
+    def report(self) -> MockReport:
+        """A snapshot of what was matched, mismatched, unexpected and never requested."""
+        results = tuple(self._results)
+        counts = list(self._matched_count)
+        missing = tuple(e.interaction for e in self._entries if not counts[e.index])
+        served = tuple((e.interaction, counts[e.index]) for e in self._entries
+                       if counts[e.index])
+        return MockReport(results, missing, served)
+
+
+_PLACEHOLDER = RequestResult("matched", HttpRequest(), None)
+
+
+def error_response(result: RequestResult) -> MockResponse:
+    """The 500 answer to a request the session could not serve, explaining why in JSON."""
+    payload: dict[str, Any] = {"error": result.summary()}
+    if result.interaction is not None:
+        payload["interaction"] = result.interaction.description
+    payload["mismatches"] = [m.to_json() for m in result.mismatches]
+    if result.hints:
+        payload["did_you_mean"] = [
+            f"{h.request.method.upper()} {h.request.path} ({h.description})" for h in result.hints]
+    body = json.dumps(payload, ensure_ascii=False, default=str).encode()
+    headers = (("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+               ("X-Accord-Mismatch", result.kind))
+    return _wire(500, headers, body, result)
+
+
+def _path_prefilter(rules: Mapping[str, Any]) -> Any:
+    """A regex any matching path must contain, when the path rule is one regex (AND): a
+    cheap test that skips full matching for paths that cannot match."""
+    from accord.model.regex import compile_pattern
+
+    rule_list = rules.get("")
+    if rule_list is None or len(rule_list.rules) != 1 or rule_list.rules[0].kind != "regex":
+        return None
+    try:
+        return compile_pattern(rule_list.rules[0].get("regex"))
+    except Exception:  # the model validated it already; be safe, never block matching
+        return None
+
+
+Kind = Literal["matched", "mismatched", "unexpected"]
