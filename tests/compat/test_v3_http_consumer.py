@@ -1,0 +1,17 @@
+"""features/V3/http_consumer.feature: provider states (several, with data) in V3 pact files."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.model import SpecVersion
+
+from .support.binding import bind
+
+
+@pytest.fixture
+def spec_version() -> SpecVersion:
+    return SpecVersion.V3
+
+
+bind(globals(), "V3/http_consumer.feature")

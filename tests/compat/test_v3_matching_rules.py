@@ -1,0 +1,17 @@
+"""features/V3/matching_rules.feature: V3 matching rules, compared directly."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.model import SpecVersion
+
+from .support.binding import bind
+
+
+@pytest.fixture
+def spec_version() -> SpecVersion:
+    return SpecVersion.V3
+
+
+bind(globals(), "V3/matching_rules.feature")

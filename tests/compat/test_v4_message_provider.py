@@ -1,0 +1,17 @@
+"""features/V4/message_provider.feature: pending message interactions and comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.model import SpecVersion
+
+from .support.binding import bind
+
+
+@pytest.fixture
+def spec_version() -> SpecVersion:
+    return SpecVersion.V4
+
+
+bind(globals(), "V4/message_provider.feature")
