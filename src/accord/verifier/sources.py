@@ -1,0 +1,185 @@
+"""Where pacts come from: files, directories (searched recursively), URLs and a broker.
+
+Each source yields ``LoadedPact`` objects, or ``SourceFailure`` for a pact that cannot be read,
+so one bad file is reported and the rest are still verified::
+
+    FileSource("pacts/web-users.json")
+    DirectorySource("pacts/")                      # keeps pacts whose provider is ours
+    UrlSource("https://ci/pact.json", token="…")   # or username= / password=
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from accord.errors import AccordError
+from accord.model import Pact, load_pact
+from accord.verifier.results import SourceFailure
+
+__all__ = [
+    "DirectorySource",
+    "FileSource",
+    "LoadedPact",
+    "PactSource",
+    "UrlSource",
+    "auth_for",
+    "source_for",
+]
+
+
+@dataclass
+class LoadedPact:
+    """A pact ready to verify, with what its source knows about it."""
+
+    pact: Pact
+    source: str
+    pending: bool = False  # the broker says failures must not fail the build
+    wip: bool = False
+    notices: list[str] = field(default_factory=list)
+    links: Mapping[str, Any] = field(default_factory=dict)  # the pact document's HAL _links
+    broker: Any = None  # the BrokerSource it came from (for publishing results)
+
+
+class PactSource(Protocol):
+    """Anything that can produce pacts for a provider."""
+
+    def describe(self) -> str: ...
+
+    def load(self, provider: str) -> Iterator[LoadedPact | SourceFailure]: ...
+
+
+def _read_document(data: Any, origin: str) -> LoadedPact:
+    pact = load_pact(data, file=origin)
+    links = data.get("_links") if isinstance(data, Mapping) else None
+    return LoadedPact(pact=pact, source=origin, links=links if isinstance(links, Mapping) else {})
+
+
+@dataclass
+class FileSource:
+    """One pact file. It is verified even if it names another provider (with a notice)."""
+
+    path: Path
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def load(self, provider: str) -> Iterator[LoadedPact | SourceFailure]:
+        try:
+            data = json.loads(Path(self.path).read_bytes())
+        except FileNotFoundError:
+            yield SourceFailure(str(self.path), "the file does not exist")
+            return
+        except (OSError, ValueError) as exc:
+            yield SourceFailure(str(self.path), f"not a JSON pact file: {exc}")
+            return
+        try:
+            loaded = _read_document(data, str(self.path))
+        except AccordError as exc:
+            yield SourceFailure(str(self.path), str(exc))
+            return
+        if loaded.pact.provider != provider:
+            loaded.notices.append(
+                f"{self.path} is a pact with provider {loaded.pact.provider!r}, "
+                f"verified as {provider!r}")
+        yield loaded
+
+
+@dataclass
+class DirectorySource:
+    """Every ``*.json`` pact under a directory (sub-directories included) whose provider is
+    ours. JSON files that are not pacts at all are ignored; broken pacts are reported."""
+
+    path: Path
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def load(self, provider: str) -> Iterator[LoadedPact | SourceFailure]:
+        root = Path(self.path)
+        if not root.is_dir():
+            yield SourceFailure(str(root), "the directory does not exist")
+            return
+        for file in sorted(root.rglob("*.json")):
+            try:
+                data = json.loads(file.read_bytes())
+            except (OSError, ValueError) as exc:
+                yield SourceFailure(str(file), f"not a JSON pact file: {exc}")
+                continue
+            if not _looks_like_pact(data):
+                continue
+            try:
+                loaded = _read_document(data, str(file))
+            except AccordError as exc:
+                yield SourceFailure(str(file), str(exc))
+                continue
+            if loaded.pact.provider == provider:
+                yield loaded
+
+
+def _looks_like_pact(data: Any) -> bool:
+    return isinstance(data, Mapping) and (
+        "consumer" in data or "provider" in data or "interactions" in data or "messages" in data)
+
+
+def auth_for(username: str | None = None, password: str | None = None,
+             token: str | None = None) -> tuple[httpx.Auth | None, dict[str, str]]:
+    """httpx auth and headers for basic (username/password) or bearer (token) auth."""
+    if token:
+        return None, {"Authorization": f"Bearer {token}"}
+    if username is not None:
+        return httpx.BasicAuth(username, password or ""), {}
+    return None, {}
+
+
+@dataclass
+class UrlSource:
+    """A pact served at a URL, optionally behind basic or bearer authentication."""
+
+    url: str
+    username: str | None = None
+    password: str | None = None
+    token: str | None = None
+    timeout: float = 30.0
+
+    def describe(self) -> str:
+        return self.url
+
+    def load(self, provider: str) -> Iterator[LoadedPact | SourceFailure]:
+        auth, headers = auth_for(self.username, self.password, self.token)
+        headers["Accept"] = "application/hal+json, application/json"
+        try:
+            reply = httpx.get(self.url, auth=auth, headers=headers, timeout=self.timeout,
+                              follow_redirects=True)
+        except httpx.HTTPError as exc:
+            yield SourceFailure(self.url, f"could not fetch the pact: {exc}")
+            return
+        if reply.status_code != 200:
+            yield SourceFailure(self.url, f"fetching the pact answered HTTP {reply.status_code}")
+            return
+        try:
+            loaded = _read_document(reply.json(), self.url)
+        except ValueError as exc:
+            yield SourceFailure(self.url, f"not a JSON pact: {exc}")
+            return
+        except AccordError as exc:
+            yield SourceFailure(self.url, str(exc))
+            return
+        yield loaded
+
+
+def source_for(location: str | Path, *, username: str | None = None,
+               password: str | None = None, token: str | None = None) -> PactSource:
+    """A file, directory or URL source, chosen from what ``location`` is."""
+    text = str(location)
+    if text.startswith(("http://", "https://")):
+        return UrlSource(text, username=username, password=password, token=token)
+    path = Path(location)
+    if path.is_dir():
+        return DirectorySource(path)
+    return FileSource(path)
