@@ -288,7 +288,12 @@ class MockSession:
         zero-argument callable, called only when a response has generators. Without a
         context the response's example values are sent as they are.
         """
-        result, entry = self._match(request)
+        try:
+            result, entry = self._match(request)
+        except Exception as exc:  # a bug must reach the consumer's logs and the report
+            result = RequestResult("unexpected", request, None,
+                                   error=f"accord could not match this request: {exc!r}")
+            entry = None
         if entry is None or result.kind != "matched":
             self._results.append(result)
             return error_response(result)

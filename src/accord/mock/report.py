@@ -57,6 +57,8 @@ class RequestResult:
             n = len(self.mismatches)
             return (f"{self.line} did not match {_name(self.interaction)} "
                     f"({n} mismatch{'es' if n != 1 else ''})")
+        if self.error:
+            return f"{self.line} could not be served: {self.error}"
         return f"unexpected request {self.line}: no interaction expects " \
                f"{self.request.method.upper()} {self.request.path}"
 
@@ -124,7 +126,7 @@ class MockReport:
     @property
     def errors(self) -> list[RequestResult]:
         """Matched requests that could not be answered (a response generator failed)."""
-        return [r for r in self.results if r.error is not None]
+        return [r for r in self.results if r.kind == "matched" and r.error is not None]
 
     @property
     def ok(self) -> bool:
@@ -200,8 +202,12 @@ def _numbered(i: int, text: str) -> str:
 
 
 def _show(value: Any) -> str:
+    """A mismatch's expected/actual: text as given (the matcher writes bodies as JSON
+    text already), anything else as JSON."""
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
+    if isinstance(value, str):
+        return value if len(value) <= _MAX_VALUE else value[:_MAX_VALUE] + "…"
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
