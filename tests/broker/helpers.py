@@ -56,7 +56,7 @@ def publish_body(
 
 
 def publish(
-    client: TestClient,
+    client: Any,
     consumer: str = "Foo",
     version: str = "1",
     provider: str = "Bar",
@@ -75,7 +75,7 @@ def publish(
 
 
 def verify(
-    client: TestClient,
+    client: Any,
     consumer: str,
     version: str,
     provider: str,
@@ -102,7 +102,7 @@ def verify(
 
 
 def create_environment(
-    client: TestClient, name: str = "production", production: bool = True
+    client: Any, name: str = "production", production: bool = True
 ) -> dict:
     response = client.post("/environments", json={"name": name, "production": production})
     assert response.status_code == 201, response.text
@@ -110,7 +110,7 @@ def create_environment(
 
 
 def deploy(
-    client: TestClient, pacticipant: str, version: str, env: dict, instance: str | None = None
+    client: Any, pacticipant: str, version: str, env: dict, instance: str | None = None
 ) -> Any:
     response = client.post(
         f"/pacticipants/{pacticipant}/versions/{version}/deployed-versions/environment/{env['uuid']}",
