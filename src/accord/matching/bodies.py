@@ -1,0 +1,420 @@
+"""Body matchers by content type, in a registry plugins can extend.
+
+A body matcher is ``fn(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]``.
+``register_body_matcher`` adds one for a content type (``"application/x-thing"``, a pattern
+such as ``"application/*+cbor"``) or for any predicate on the content type; matchers
+registered later are tried first, so a plugin can override a built-in.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from accord.matching.contenttype import is_binary_type
+from accord.matching.json_body import JsonContext, compare_json
+from accord.matching.result import Mismatch
+from accord.matching.rules import RuleIndex, apply_rules, check_string
+from accord.model.body import Body, BodyState, is_json_type, is_xml_type
+
+__all__ = [
+    "BodyContext",
+    "BodyMatcher",
+    "find_body_matcher",
+    "match_body_content",
+    "register_body_matcher",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyContext:
+    """What a body matcher needs besides the two bodies."""
+
+    rules: RuleIndex  # the body (or message content) rules, paths rooted at ``$``
+    allow_unexpected: bool  # True for responses and messages
+    content_type: str  # the expected body's content type (base type, lower case)
+
+
+BodyMatcher = Callable[[Body, Body, BodyContext], list[Mismatch]]
+_Predicate = Callable[[str], bool]
+_REGISTRY: list[tuple[_Predicate, BodyMatcher]] = []
+
+
+def register_body_matcher(content_type: str | _Predicate, matcher: BodyMatcher) -> None:
+    """Match bodies of ``content_type`` (a type, a glob pattern or a predicate) with ``matcher``."""
+    if isinstance(content_type, str):
+        pattern = content_type.split(";", 1)[0].strip().lower()
+        if any(ch in pattern for ch in "*?["):
+
+            def predicate(ct: str, _p: str = pattern) -> bool:
+                return fnmatch.fnmatchcase(ct, _p)
+        else:
+
+            def predicate(ct: str, _p: str = pattern) -> bool:
+                return ct == _p
+
+        _REGISTRY.insert(0, (predicate, matcher))
+    else:
+        _REGISTRY.insert(0, (content_type, matcher))
+
+
+def find_body_matcher(content_type: str) -> BodyMatcher | None:
+    for predicate, matcher in _REGISTRY:
+        if predicate(content_type):
+            return matcher
+    return None
+
+
+def _mm(path: str, expected: Any, actual: Any, message: str) -> Mismatch:
+    return Mismatch("BodyMismatch", path, expected, actual, message)
+
+
+def _describe(body: Body) -> str:
+    if body.state is BodyState.PRESENT:
+        return (
+            f"'{body.text[:200]}'"
+            if not is_binary_type(body.content_type)
+            else f"{len(body.content)} bytes"
+        )
+    return body.state.value
+
+
+def match_body_content(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
+    """Compare two bodies of an agreed content type, honouring missing/null/empty states."""
+    if expected.state is BodyState.MISSING:
+        return []
+    if expected.state in (BodyState.NULL, BodyState.EMPTY):
+        if actual.state is BodyState.PRESENT:
+            return [
+                _mm("$", None, actual.text, f"Expected empty body but received {_describe(actual)}")
+            ]
+        return []
+    if actual.state is BodyState.MISSING:
+        return [
+            _mm("$", expected.text, None, f"Expected body {_describe(expected)} but was missing")
+        ]
+    if actual.state is BodyState.EMPTY:
+        root = ctx.rules.best(())
+        if root is not None and any(
+            r.kind in ("contentType", "notEmpty") for r in root.rules.rules
+        ):
+            return match_binary(expected, actual, ctx)
+        return [_mm("$", expected.text, "", f"Expected body {_describe(expected)} but was empty")]
+    matcher = find_body_matcher(ctx.content_type)
+    if matcher is None:
+        root = ctx.rules.best(())
+        has_content_type_rule = root is not None and any(
+            r.kind == "contentType" for r in root.rules.rules
+        )
+        if has_content_type_rule or is_binary_type(ctx.content_type):
+            matcher = match_binary
+        else:
+            matcher = match_text
+    return matcher(expected, actual, ctx)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _json_value(body: Body) -> Any:
+    if body.state is BodyState.NULL:
+        return None
+    return body.json
+
+
+def match_json(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
+    out = []
+    try:
+        e_value = _json_value(expected)
+    except ValueError as exc:
+        out.append(
+            _mm("$", expected.text, actual.text, f"Failed to parse the expected body: '{exc}'")
+        )
+    try:
+        a_value = _json_value(actual)
+    except ValueError as exc:
+        out.append(
+            _mm("$", expected.text, actual.text, f"Failed to parse the actual body: '{exc}'")
+        )
+    if out:
+        return out
+    return compare_json((), e_value, a_value, JsonContext(ctx.rules, ctx.allow_unexpected))
+
+
+# --------------------------------------------------------------------------- XML
+
+
+def match_xml(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
+    from accord.matching.xml_body import compare_xml, parse_xml
+
+    out = []
+    e_root = a_root = None
+    try:
+        e_root = parse_xml(expected.content)
+    except ValueError as exc:
+        out.append(
+            _mm("$", expected.text, actual.text, f"Failed to parse the expected body: '{exc}'")
+        )
+    try:
+        a_root = parse_xml(actual.content)
+    except ValueError as exc:
+        out.append(
+            _mm("$", expected.text, actual.text, f"Failed to parse the actual body: '{exc}'")
+        )
+    if out or e_root is None or a_root is None:
+        return out
+    return compare_xml(e_root, a_root, ctx.rules.for_xml(), ctx.allow_unexpected)
+
+
+# --------------------------------------------------------------------------- text and binary
+
+
+def match_text(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
+    root = ctx.rules.best(())
+    if root is not None:
+        e_text, a_text = expected.text, actual.text
+        errors = apply_rules(
+            root.effective(), root.combine, lambda r: check_string(r, e_text, a_text, root.cascaded)
+        )
+        return [_mm("$", e_text, a_text, e) for e in errors]
+    if expected.content != actual.content:
+        return [
+            _mm(
+                "$",
+                expected.text,
+                actual.text,
+                f"Expected body '{expected.text}' to match '{actual.text}' using equality but did "
+                "not match",
+            )
+        ]
+    return []
+
+
+def _binary_rule(rule: Any, expected: bytes, actual: bytes) -> str | None:
+    from accord.matching.rules import check_content_type
+
+    kind = rule.kind
+    if kind == "contentType":
+        return check_content_type(actual, str(rule.params.get("value")))
+    if kind == "notEmpty":
+        return None if actual else "Expected [] (0 bytes) to not be empty"
+    if kind in ("type",):
+        return None
+    if kind == "equality":
+        return (
+            None
+            if expected == actual
+            else (
+                f"Expected binary data of {len(actual)} bytes to be equal to the expected "
+                f"{len(expected)} bytes"
+            )
+        )
+    if kind in ("regex", "include"):
+        try:
+            text = actual.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return f"Could not convert actual bytes into a UTF-8 string - {exc}"
+        return check_string(rule, "", text)
+    return f"Unable to match {len(actual)} bytes of binary data using the {kind} rule"
+
+
+def match_binary(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
+    root = ctx.rules.best(())
+    e_data, a_data = expected.content, actual.content
+    if root is not None:
+        errors = apply_rules(
+            root.effective(), root.combine, lambda r: _binary_rule(r, e_data, a_data)
+        )
+        return [_mm("$", f"{len(e_data)} bytes", f"{len(a_data)} bytes", e) for e in errors]
+    if e_data != a_data:
+        return [
+            _mm(
+                "$",
+                f"{len(e_data)} bytes",
+                f"{len(a_data)} bytes",
+                f"Expected binary contents of {len(e_data)} bytes ({e_data[:10]!r}...) but "
+                f"received {len(a_data)} bytes ({a_data[:10]!r}...)",
+            )
+        ]
+    return []
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def _form(body: Body) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in parse_qsl(body.text, keep_blank_values=True):
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def match_form(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
+    """``application/x-www-form-urlencoded``: compared field by field, rules at ``$.field``."""
+    e_form, a_form = _form(expected), _form(actual)
+    out: list[Mismatch] = []
+    for key, e_values in e_form.items():
+        loc: tuple[str | int, ...] = (key,)
+        path = str(_docpath(loc))
+        if key not in a_form:
+            out.append(
+                _mm(path, e_values, None, f"Expected form post parameter '{key}' but was missing")
+            )
+            continue
+        a_values = a_form[key]
+        selected = ctx.rules.best(loc)
+        if selected is None and len(e_values) != len(a_values):
+            out.append(
+                _mm(
+                    path,
+                    e_values,
+                    a_values,
+                    f"Expected form post parameter '{key}' with {len(e_values)} value(s) but "
+                    f"received {len(a_values)} value(s)",
+                )
+            )
+        templates = e_values
+        if selected is not None and len(a_values) > len(e_values) and e_values:
+            templates = e_values + [e_values[0]] * (len(a_values) - len(e_values))
+        for i, (e, a) in enumerate(zip(templates, a_values, strict=False)):
+            item = ctx.rules.best((key, i)) or selected
+            if item is not None:
+                errors = apply_rules(
+                    item.effective(),
+                    item.combine,
+                    lambda r, e=e, a=a, c=item.cascaded: check_string(r, e, a, c),
+                )
+            elif e != a:
+                errors = [f"Expected form post parameter '{key}' with value '{e}' but was '{a}'"]
+            else:
+                errors = []
+            out.extend(_mm(path, e, a, msg) for msg in errors)
+    if not ctx.allow_unexpected:
+        for key, a_values in a_form.items():
+            if key not in e_form:
+                out.append(
+                    _mm(
+                        str(_docpath((key,))),
+                        None,
+                        a_values,
+                        f"Unexpected form post parameter '{key}' received",
+                    )
+                )
+    return out
+
+
+def _docpath(loc: tuple[str | int, ...]) -> Any:
+    from accord.model.docpath import DocPath
+
+    return DocPath.of(loc)
+
+
+# --------------------------------------------------------------------------- multipart
+
+
+def match_multipart(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
+    """``multipart/form-data``: each expected part must come, compared by its own content type."""
+    from accord.matching.multipart import parse_multipart
+
+    try:
+        e_parts = parse_multipart(expected.content, expected.content_type or "")
+    except ValueError as exc:
+        return [_mm("$", None, None, f"Failed to parse the expected multipart body: {exc}")]
+    try:
+        a_parts = parse_multipart(actual.content, actual.content_type or "")
+    except ValueError as exc:
+        return [_mm("$", None, None, f"Failed to parse the actual multipart body: {exc}")]
+    out: list[Mismatch] = []
+    actual_by_name = {p.name: p for p in a_parts}
+    for part in e_parts:
+        loc: tuple[str | int, ...] = (part.name,)
+        path = str(_docpath(loc))
+        got = actual_by_name.get(part.name)
+        if got is None:
+            out.append(
+                _mm(
+                    path,
+                    part.name,
+                    None,
+                    f"Expected a part with name '{part.name}' but was missing",
+                )
+            )
+            continue
+        selected = ctx.rules.best(loc)
+        if selected is not None:
+            errors = apply_rules(
+                selected.effective(),
+                selected.combine,
+                lambda r, p=part, g=got: _binary_rule(r, p.content, g.content),
+            )
+            out.extend(
+                _mm(path, f"{len(part.content)} bytes", f"{len(got.content)} bytes", e)
+                for e in errors
+            )
+            continue
+        e_type = (part.content_type or "text/plain").split(";", 1)[0].strip().lower()
+        a_type = (got.content_type or "text/plain").split(";", 1)[0].strip().lower()
+        if e_type != a_type:
+            out.append(
+                _mm(
+                    path,
+                    e_type,
+                    a_type,
+                    f"Expected part '{part.name}' with content type '{e_type}' but was '{a_type}'",
+                )
+            )
+            continue
+        sub_ctx = BodyContext(_PartRules(ctx.rules, part.name), ctx.allow_unexpected, e_type)
+        e_body = Body.of_bytes(part.content, e_type)
+        a_body = Body.of_bytes(got.content, a_type)
+        for m in match_body_content(e_body, a_body, sub_ctx):
+            sub = m.path[1:] if m.path.startswith("$") else m.path
+            out.append(Mismatch(m.kind, path + sub, m.expected, m.actual, m.message))
+    return out
+
+
+class _PartRules(RuleIndex):
+    """The body rules seen from inside one part (``$.part.x`` becomes ``$.x``)."""
+
+    __slots__ = ("_inner", "_name")
+
+    def __init__(self, inner: RuleIndex, name: str):
+        super().__init__({})
+        self._inner = inner
+        self._name = name
+
+    def __bool__(self) -> bool:
+        return bool(self._inner)
+
+    def best(self, location: Any) -> Any:
+        return self._inner.best((self._name, *location))
+
+    def defined(self, location: Any) -> bool:
+        return self._inner.defined((self._name, *location))
+
+    def exact(self, location: Any) -> Any:
+        return self._inner.exact((self._name, *location))
+
+    def type_defined(self, location: Any) -> bool:
+        return self._inner.type_defined((self._name, *location))
+
+    def for_xml(self) -> RuleIndex:
+        return _PartRules(self._inner.for_xml(), self._name)
+
+
+def _is_json(ct: str) -> bool:
+    return is_json_type(ct) or ct in (
+        "application/graphql",
+        "application/json-rpc",
+        "application/jsonrequest",
+    )
+
+
+register_body_matcher(lambda ct: ct == "text/plain", match_text)
+register_body_matcher(lambda ct: ct.startswith("multipart/"), match_multipart)
+register_body_matcher(lambda ct: ct == "application/x-www-form-urlencoded", match_form)
+register_body_matcher(is_xml_type, match_xml)
+register_body_matcher(_is_json, match_json)

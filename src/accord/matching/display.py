@@ -1,0 +1,67 @@
+"""How values are shown in mismatch messages (the official tools' wording and layout)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["compact", "json_equal", "list_display", "raw", "type_of", "value_of", "with_type"]
+
+
+def type_of(value: Any) -> str:
+    """The JSON type name messages use (Object, Array, Null, Boolean, Integer, Decimal, String)."""
+    if value is None:
+        return "Null"
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    if isinstance(value, float):
+        return "Decimal"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, dict):
+        return "Object"
+    if isinstance(value, list):
+        return "Array"
+    return type(value).__name__
+
+
+def compact(value: Any) -> str:
+    """JSON without spaces, as serde_json's ``to_string`` writes it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def value_of(value: Any) -> str:
+    """A value as messages show it: strings quoted with ', everything else as JSON."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    return compact(value)
+
+
+def raw(value: Any) -> str:
+    """Strings bare, everything else as JSON (what regex/include messages show)."""
+    if isinstance(value, str):
+        return value
+    return compact(value)
+
+
+def with_type(value: Any) -> str:
+    return f"{value_of(value)} ({type_of(value)})"
+
+
+def list_display(values: list[Any]) -> str:
+    return "[" + ", ".join(compact(v) for v in values) + "]"
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    """Equality that keeps JSON types apart (``1`` ≠ ``1.0`` ≠ ``true``)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        if a.keys() != b.keys():
+            return False
+        return all(json_equal(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)

@@ -1,0 +1,526 @@
+"""Matching-rule evaluation: which rules apply where, and whether a value satisfies a rule.
+
+``RuleIndex`` parses the rule paths of one category once and picks the most specific rule
+list for a location (``DocPath`` weight times token count, as the reference implementation does).
+A rule list chosen through a parent path is *cascaded*: min/max limits then do not apply,
+and rules that only make sense on collections (values, eachKey, eachValue) are ignored.
+
+The ``check_*`` functions evaluate one rule against one value and return an error sentence,
+or ``None`` when the value passes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from accord.errors import DocPathError, MatchingRuleError
+from accord.matching.contenttype import content_type_matches
+from accord.matching.datetimes import InvalidFormat, matches_format
+from accord.matching.display import compact, json_equal, list_display, raw, type_of, with_type
+from accord.model.docpath import DocPath, Location
+from accord.model.regex import compile_pattern
+from accord.model.rules import Rule, RuleList
+
+__all__ = [
+    "STATUS_CLASSES",
+    "RuleIndex",
+    "Selected",
+    "apply_rules",
+    "array_contains_variants",
+    "check_json",
+    "check_list",
+    "check_map",
+    "check_status",
+    "check_string",
+    "rule_index",
+    "sub_rules",
+]
+
+# Rules that apply to a collection as a whole and are not passed down to its children.
+NON_CASCADING = frozenset({"values", "eachKey", "eachValue"})
+VALUES_LIKE = frozenset({"values", "eachValue", "arrayContains"})
+
+# The labels use an en dash, as the official messages do.
+STATUS_CLASSES: dict[str, tuple[Callable[[int], bool], str]] = {
+    "information": (lambda s: 100 <= s <= 199, "Informational response (100–199)"),  # noqa: RUF001
+    "success": (lambda s: 200 <= s <= 299, "Successful response (200–299)"),  # noqa: RUF001
+    "redirect": (lambda s: 300 <= s <= 399, "Redirect (300–399)"),  # noqa: RUF001
+    "clientError": (lambda s: 400 <= s <= 499, "Client error (400–499)"),  # noqa: RUF001
+    "serverError": (lambda s: 500 <= s <= 599, "Server error (500–599)"),  # noqa: RUF001
+    "nonError": (lambda s: s < 400, "Non-error response (< 400)"),
+    "error": (lambda s: s >= 400, "Error response (>= 400)"),
+}
+
+_SEMVER = re.compile(
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
+)
+
+
+class Selected:
+    """The rule list that applies at a location, and whether it came from a parent path."""
+
+    __slots__ = ("cascaded", "rules")
+
+    def __init__(self, rules: RuleList, cascaded: bool):
+        self.rules = rules
+        self.cascaded = cascaded
+
+    @property
+    def combine(self) -> str:
+        return self.rules.combine
+
+    def kinds(self) -> set[str]:
+        return {r.kind for r in self.rules.rules}
+
+    def effective(self) -> tuple[Rule, ...]:
+        """The rules to evaluate here: non-cascading rules are dropped when inherited."""
+        if not self.cascaded:
+            return self.rules.rules
+        return tuple(r for r in self.rules.rules if r.kind not in NON_CASCADING)
+
+
+class RuleIndex:
+    """The rules of one category with their paths parsed once."""
+
+    __slots__ = ("_entries", "_xml", "lower")
+
+    def __init__(self, rules: Mapping[str, RuleList], *, names: bool = False, lower: bool = False):
+        self.lower = lower
+        self._xml: RuleIndex | None = None
+        entries: list[tuple[DocPath, RuleList]] = []
+        for key, rule_list in rules.items():
+            if not rule_list.rules:
+                continue
+            entries.append((_key_path(key, names=names, lower=lower), rule_list))
+        self._entries = tuple(entries)
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def for_xml(self) -> RuleIndex:
+        """The same rules for XML, whose element paths have no indexes: ``[*]`` is dropped
+        (``$.animals[*].alligator`` names every ``alligator`` child of ``animals``)."""
+        if self._xml is None:
+            derived = RuleIndex({})
+            extra = []
+            for path, rule_list in self._entries:
+                if "[*]" in path.expression:
+                    stripped = path.expression.replace("[*]", "")
+                    try:
+                        extra.append((DocPath.parse(stripped or "$"), rule_list))
+                    except DocPathError:
+                        continue
+            derived._entries = (*self._entries, *extra)
+            self._xml = derived
+        return self._xml
+
+    def _norm(self, location: Location) -> Location:
+        if self.lower:
+            return tuple(p.lower() if isinstance(p, str) else p for p in location)
+        return location
+
+    def best(self, location: Location) -> Selected | None:
+        """The most specific rule list for ``location`` (its own or a parent's)."""
+        if not self._entries:
+            return None
+        loc = self._norm(location)
+        chosen: tuple[DocPath, RuleList] | None = None
+        top = 0
+        for path, rule_list in self._entries:
+            weight = path.prefix_weight(loc)
+            if weight:
+                score = weight * (len(path.tokens) + 1)
+                if score > top:
+                    top, chosen = score, (path, rule_list)
+        if chosen is None:
+            return None
+        return Selected(chosen[1], len(chosen[0].tokens) != len(loc))
+
+    def defined(self, location: Location) -> bool:
+        loc = self._norm(location)
+        return any(path.prefix_weight(loc) for path, _ in self._entries)
+
+    def exact(self, location: Location) -> RuleList | None:
+        """A rule list whose path names exactly ``location`` (not through a parent)."""
+        loc = self._norm(location)
+        chosen, top = None, 0
+        for path, rule_list in self._entries:
+            weight = path.weight(loc)
+            if weight > top:
+                top, chosen = weight, rule_list
+        return chosen
+
+    def type_defined(self, location: Location) -> bool:
+        loc = self._norm(location)
+        return any(
+            path.prefix_weight(loc) and any(r.kind == "type" for r in rl.rules)
+            for path, rl in self._entries
+        )
+
+
+def _key_path(key: str, *, names: bool, lower: bool) -> DocPath:
+    if names:
+        text = key.strip()
+        if text.startswith("$"):
+            path = DocPath.parse(text)
+        else:
+            m = re.fullmatch(r"(.*)\[(\d+|\*)\]", text)
+            if m:
+                path = DocPath.parse(f"$['{m.group(1)}'][{m.group(2)}]")
+            else:
+                path = DocPath((text,), text)
+    else:
+        path = DocPath.parse(key)
+    if lower:
+        tokens = tuple(t.lower() if isinstance(t, str) else t for t in path.tokens)
+        path = DocPath(tokens, path.expression)
+    return path
+
+
+_CACHE: dict[tuple[int, bool, bool], tuple[Any, RuleIndex]] = {}
+
+
+def rule_index(
+    rules: Mapping[str, RuleList], *, names: bool = False, lower: bool = False
+) -> RuleIndex:
+    """The (cached) index of one category's rules; pacts are matched many times."""
+    key = (id(rules), names, lower)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    index = RuleIndex(rules, names=names, lower=lower)
+    if len(_CACHE) > 4096:
+        _CACHE.clear()
+    _CACHE[key] = (rules, index)  # keeps ``rules`` alive, so its id is not reused
+    return index
+
+
+_SUB_CACHE: dict[int, tuple[Any, Any]] = {}
+
+
+def _cached(obj: Any, build: Callable[[], Any]) -> Any:
+    hit = _SUB_CACHE.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    value = build()
+    if len(_SUB_CACHE) > 4096:
+        _SUB_CACHE.clear()
+    _SUB_CACHE[id(obj)] = (obj, value)
+    return value
+
+
+def sub_rules(rule: Rule) -> tuple[Rule, ...]:
+    """The rules inside an eachKey/eachValue rule (parsed once)."""
+
+    def build() -> tuple[Rule, ...]:
+        raw_rules = rule.params.get("rules") or []
+        if isinstance(raw_rules, Mapping):
+            raw_rules = [raw_rules]
+        out = []
+        for i, item in enumerate(raw_rules):
+            if isinstance(item, Rule):
+                out.append(item)
+            else:
+                out.append(Rule.from_json(item, where=f"{rule.kind}/rules/{i}"))
+        return tuple(out)
+
+    return _cached(rule, build)  # type: ignore[no-any-return]
+
+
+def array_contains_variants(rule: Rule) -> list[tuple[int, RuleIndex]]:
+    """The variants of an arrayContains rule: (index into the expected list, its rules)."""
+
+    def build() -> list[tuple[int, RuleIndex]]:
+        out = []
+        for i, variant in enumerate(rule.params.get("variants") or []):
+            if not isinstance(variant, Mapping):
+                raise MatchingRuleError(f"arrayContains variant {i} must be an object")
+            index = variant.get("index", i)
+            raw_rules = variant.get("rules") or {}
+            rules = {
+                key: value
+                if isinstance(value, RuleList)
+                else RuleList.from_json(value, where=f"arrayContains/variants/{i}/rules/{key}")
+                for key, value in raw_rules.items()
+            }
+            out.append((int(index), RuleIndex(rules)))
+        return out
+
+    return _cached(rule, build)  # type: ignore[no-any-return]
+
+
+def apply_rules(
+    rules: Sequence[Rule], combine: str, check: Callable[[Rule], str | None]
+) -> list[str]:
+    """Evaluate ``rules`` with AND (every failure reported) or OR (fails only if all fail)."""
+    errors = []
+    passed = False
+    for rule in rules:
+        message = check(rule)
+        if message is None:
+            passed = True
+        else:
+            errors.append(message)
+    if combine == "OR":
+        return [] if passed or not rules else errors
+    return errors
+
+
+# --------------------------------------------------------------------------- single values
+
+
+def _same_json_type(expected: Any, actual: Any) -> bool:
+    def cls(v: Any) -> str:
+        if isinstance(v, bool):
+            return "bool"
+        if isinstance(v, (int, float)):
+            return "number"
+        return type(v).__name__
+
+    return cls(expected) == cls(actual)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _date_message(kind: str, value: str, fmt: str | None) -> str:
+    from accord.matching.datetimes import DEFAULT_FORMATS
+
+    return f"Expected '{value}' to match a {kind} pattern of '{fmt or DEFAULT_FORMATS[kind]}'"
+
+
+def _check_date(rule: Rule, value: str) -> str | None:
+    fmt = rule.params.get("format")
+    kind = "date" if rule.kind == "date" else "time" if rule.kind == "time" else "timestamp"
+    try:
+        ok = matches_format(value, fmt, kind)
+    except InvalidFormat as exc:
+        return f"'{fmt}' is not a valid {kind} format: {exc}"
+    return None if ok else _date_message(kind, value, fmt)
+
+
+def _regex(rule: Rule) -> re.Pattern[str]:
+    try:
+        return compile_pattern(str(rule.params.get("regex", "")))
+    except re.error as exc:
+        raise MatchingRuleError(
+            f"invalid regular expression {rule.params.get('regex')!r}: {exc}"
+        ) from None
+
+
+def _as_bytes(value: str) -> bytes:
+    """Binary data inside JSON is base64; fall back to the text itself."""
+    if len(value) >= 8 and len(value) % 4 == 0:
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    return value.encode()
+
+
+def check_content_type(data: bytes, expected: str) -> str | None:
+    ok, found = content_type_matches(data, expected)
+    if ok:
+        return None
+    return (
+        f"Expected binary contents to have content type '{expected}' "
+        f"but detected contents was '{found}'"
+    )
+
+
+def check_status(rule: Rule, status: int) -> str | None:
+    if rule.kind != "statusCode":
+        return None
+    spec = rule.params.get("status")
+    if isinstance(spec, list):
+        codes = [int(c) for c in spec]
+        if status in codes:
+            return None
+        return f"Expected status code {status} to be a {', '.join(str(c) for c in codes)}"
+    entry = STATUS_CLASSES.get(str(spec))
+    if entry is None:
+        raise MatchingRuleError(
+            f"statusCode rule: unknown status class {spec!r} (known: {', '.join(STATUS_CLASSES)})"
+        )
+    test, label = entry
+    return None if test(status) else f"Expected status code {status} to be a {label}"
+
+
+def check_json(rule: Rule, expected: Any, actual: Any, cascaded: bool = False) -> str | None:
+    """One rule against one JSON value (not a container: see ``check_list``/``check_map``)."""
+    kind = rule.kind
+    if kind == "regex":
+        text = raw(actual)
+        if _regex(rule).fullmatch(text):
+            return None
+        return f"Expected '{text}' to match '{rule.params.get('regex')}'"
+    if kind in ("equality", "values"):
+        if json_equal(expected, actual):
+            return None
+        return f"Expected {with_type(actual)} to be equal to {with_type(expected)}"
+    if kind == "type":
+        if _same_json_type(expected, actual):
+            return None
+        return f"Expected {with_type(actual)} to be the same type as {with_type(expected)}"
+    if kind == "include":
+        text = raw(actual)
+        if str(rule.params.get("value")) in text:
+            return None
+        return f"Expected '{text}' to include '{rule.params.get('value')}'"
+    if kind == "null":
+        return None if actual is None else f"Expected {with_type(actual)} to be a null value"
+    if kind == "integer":
+        return None if _is_int(actual) else f"Expected {with_type(actual)} to be an integer"
+    if kind == "decimal":
+        return (
+            None
+            if isinstance(actual, float)
+            else f"Expected {with_type(actual)} to be a decimal number"
+        )
+    if kind == "number":
+        if _is_int(actual) or isinstance(actual, float):
+            return None
+        return f"Expected {with_type(actual)} to be a number"
+    if kind == "boolean":
+        if isinstance(actual, bool) or actual in ("true", "false"):
+            return None
+        return f"Expected {with_type(actual)} to match a boolean"
+    if kind in ("date", "time", "timestamp"):
+        return _check_date(rule, raw(actual))
+    if kind == "contentType":
+        data = _as_bytes(actual) if isinstance(actual, str) else compact(actual).encode()
+        return check_content_type(data, str(rule.params.get("value")))
+    if kind == "notEmpty":
+        if actual is None:
+            return "Expected non-empty value but got a NULL"
+        if actual in ("", [], {}):
+            return f"Expected {with_type(actual)} to not be empty"
+        return None
+    if kind == "semver":
+        if not isinstance(actual, str):
+            return (
+                f"Expected something that matches a semantic version, but got '{compact(actual)}'"
+            )
+        return None if _SEMVER.fullmatch(actual) else f"'{actual}' is not a valid semantic version"
+    if kind == "statusCode" and _is_int(actual):
+        return check_status(rule, actual)
+    return None  # collection rules (eachKey, eachValue, arrayContains) do not constrain a leaf
+
+
+def check_string(rule: Rule, expected: str, actual: str, cascaded: bool = False) -> str | None:
+    """One rule against a string value (headers, query values, the path, XML text)."""
+    kind = rule.kind
+    if kind == "regex":
+        if _regex(rule).fullmatch(actual):
+            return None
+        return f"Expected '{actual}' to match '{rule.params.get('regex')}'"
+    if kind in ("equality", "values"):
+        return None if expected == actual else f"Expected '{actual}' to be equal to '{expected}'"
+    if kind == "type":
+        return None
+    if kind == "include":
+        value = str(rule.params.get("value"))
+        return None if value in actual else f"Expected '{actual}' to include '{value}'"
+    if kind in ("number", "decimal"):
+        try:
+            float(actual)
+        except ValueError:
+            return f"Expected '{actual}' to match a number"
+        return None
+    if kind == "integer":
+        return (
+            None
+            if re.fullmatch(r"[+-]?\d+", actual)
+            else f"Expected '{actual}' to match an integer number"
+        )
+    if kind in ("date", "time", "timestamp"):
+        return _check_date(rule, actual)
+    if kind == "boolean":
+        return None if actual in ("true", "false") else f"Expected '{actual}' to match a boolean"
+    if kind == "statusCode":
+        if not actual.strip().isdigit():
+            return f"Unable to match '{actual}' as a status code"
+        return check_status(rule, int(actual))
+    if kind == "notEmpty":
+        return None if actual else "Expected '' to not be empty"
+    if kind == "semver":
+        return None if _SEMVER.fullmatch(actual) else f"'{actual}' is not a valid semantic version"
+    if kind == "contentType":
+        return check_content_type(actual.encode(), str(rule.params.get("value")))
+    if kind == "null":
+        return f"Expected '{actual}' to be a null value"
+    if cascaded:
+        return None
+    return f"Unable to match '{actual}' using the {kind} rule"
+
+
+def check_list(rule: Rule, expected: list[Any], actual: list[Any], cascaded: bool) -> str | None:
+    """A rule's constraint on a list as a whole (size limits, equality, not empty)."""
+    kind = rule.kind
+    if kind == "type":
+        low, high = rule.params.get("min"), rule.params.get("max")
+        if not cascaded and low is not None and len(actual) < low:
+            shown = list_display(actual)
+            return f"Expected {shown} (size {len(actual)}) to have minimum size of {low}"
+        if not cascaded and high is not None and len(actual) > high:
+            shown = list_display(actual)
+            return f"Expected {shown} (size {len(actual)}) to have maximum size of {high}"
+        return None
+    if kind == "equality":
+        if json_equal(expected, actual):
+            return None
+        return f"Expected {compact(actual)} to be equal to {compact(expected)}"
+    if kind == "notEmpty":
+        return None if actual else "Expected [] (Array) to not be empty"
+    if kind in ("null", "statusCode"):
+        what = "a null value" if kind == "null" else "a status code"
+        return f"Expected {compact(actual)} (Array) to be {what}"
+    return None
+
+
+def check_map(
+    rule: Rule, expected: dict[str, Any], actual: dict[str, Any], cascaded: bool
+) -> str | None:
+    """A rule's constraint on an object as a whole."""
+    kind = rule.kind
+    if kind == "type":
+        low, high = rule.params.get("min"), rule.params.get("max")
+        if not cascaded and low is not None and len(actual) < low:
+            return f"Expected {compact(actual)} (size {len(actual)}) to have minimum size of {low}"
+        if not cascaded and high is not None and len(actual) > high:
+            return f"Expected {compact(actual)} (size {len(actual)}) to have maximum size of {high}"
+        return None
+    if kind == "equality":
+        if json_equal(expected, actual):
+            return None
+        return f"Expected {compact(actual)} to be equal to {compact(expected)}"
+    if kind == "notEmpty":
+        return None if actual else "Expected {} (Object) to not be empty"
+    if kind in ("regex", "values", "eachKey", "eachValue", "arrayContains", "include"):
+        return None
+    if kind in (
+        "integer",
+        "decimal",
+        "number",
+        "boolean",
+        "null",
+        "date",
+        "time",
+        "timestamp",
+        "semver",
+        "contentType",
+        "statusCode",
+    ):
+        return check_json(rule, expected, actual, cascaded)
+    return None
+
+
+def type_name(value: Any) -> str:
+    return type_of(value)
