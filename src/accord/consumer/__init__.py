@@ -1,0 +1,38 @@
+"""The consumer side: declare a contract, exercise it against a mock server, write the pact.
+
+::
+
+    from accord import Pact, match
+
+    pact = Pact("web", "users-api")
+    (pact.upon_receiving("a request for user 123")
+         .given("user 123 exists", id=123)
+         .with_request("GET", "/users/123")
+         .will_respond_with(200)
+         .with_body({"id": match.integer(123), "name": match.string("Alice")}))
+    with pact.serve() as server:
+        assert UsersClient(server.url).get(123).name == "Alice"
+
+Modules: ``builder`` (Pact, HTTP interactions), ``messages`` (async and sync messages),
+``match`` and ``generate`` (matchers and generators), ``xml`` (XML bodies), ``serve`` (the
+mock server glue).
+"""
+
+from __future__ import annotations
+
+from accord.consumer import generate, match, xml
+from accord.consumer.builder import HttpInteraction, Pact, default_pact_dir
+from accord.consumer.matchers import Matcher
+from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
+
+__all__ = [
+    "AsyncMessageInteraction",
+    "HttpInteraction",
+    "Matcher",
+    "Pact",
+    "SyncMessageInteraction",
+    "default_pact_dir",
+    "generate",
+    "match",
+    "xml",
+]

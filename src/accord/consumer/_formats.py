@@ -1,0 +1,270 @@
+"""Helpers that turn user-friendly arguments into Pact's wire vocabulary.
+
+* ``strftime_to_java``: Python ``%Y-%m-%d`` → Java ``yyyy-MM-dd`` (pact files use Java formats).
+* ``format_java``: render a date/time with a Java pattern (deterministic examples).
+* ``int_range_regex``: an anchored regex for the integers in ``[lo, hi]`` so that a range is a
+  real matching rule any Pact tool understands (a regex on the number's text), not a hint.
+* ``example_for_regex``: a short string a regex matches (examples for ``match.regex`` without one).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+__all__ = ["example_for_regex", "format_java", "int_range_regex", "strftime_to_java"]
+
+_STRFTIME = {
+    "Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "I": "hh", "M": "mm", "S": "ss",
+    "f": "SSSSSS", "z": "Z", "Z": "z", "b": "MMM", "B": "MMMM", "a": "EEE", "A": "EEEE",
+    "p": "a", "j": "DDD", "e": "d", "%": "%", "G": "YYYY", "V": "ww", "u": "e",
+}  # fmt: skip
+
+
+def strftime_to_java(fmt: str) -> str:
+    """Convert a strftime format to a Java one; formats without ``%`` are returned as they are."""
+    if "%" not in fmt:
+        return fmt
+    out: list[str] = []
+    literal: list[str] = []
+
+    def flush() -> None:
+        if literal:
+            text = "".join(literal)
+            if re.search(r"[A-Za-z']", text):
+                out.append("'" + text.replace("'", "''") + "'")
+            else:
+                out.append(text)
+            literal.clear()
+
+    i = 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch == "%" and i + 1 < len(fmt):
+            code = fmt[i + 1]
+            if code == "%":
+                literal.append("%")
+            else:
+                java = _STRFTIME.get(code)
+                if java is None:
+                    raise ValueError(f"strftime directive %{code} has no Java equivalent")
+                flush()
+                out.append(java)
+            i += 2
+            continue
+        literal.append(ch)
+        i += 1
+    flush()
+    return "".join(out)
+
+
+_TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|.", re.S)
+_FIXED = datetime(2000, 2, 1, 13, 45, 30, 123000, tzinfo=UTC)
+
+
+def format_java(value: datetime | date | time | None, pattern: str) -> str:
+    """Render ``value`` (default: a fixed instant, so examples are stable) with a Java pattern."""
+    dt = _as_datetime(_FIXED if value is None else value)
+    parts: list[str] = []
+    for m in _TOKEN.finditer(pattern):
+        tok = m.group(0)
+        if tok.startswith("'"):
+            parts.append("'" if tok == "''" else tok[1:-1].replace("''", "'"))
+        elif tok[0].isalpha():
+            parts.append(_field(dt, tok[0], len(tok)))
+        else:
+            parts.append(tok)
+    return "".join(parts)
+
+
+def _as_datetime(value: datetime | date | time) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return datetime.combine(date(2000, 1, 1), value).replace(tzinfo=value.tzinfo or UTC)
+
+
+def _offset(dt: datetime, colon: bool, z_for_zero: bool) -> str:
+    delta = dt.utcoffset() or timedelta(0)
+    if z_for_zero and not delta:
+        return "Z"
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}{':' if colon else ''}{mins:02d}"
+
+
+def _field(dt: datetime, letter: str, n: int) -> str:
+    if letter in "yuY":
+        return f"{dt.year % 100:02d}" if n == 2 else f"{dt.year:0{n}d}"
+    if letter in "ML":
+        if n >= 4:
+            return dt.strftime("%B")
+        if n == 3:
+            return dt.strftime("%b")
+        return f"{dt.month:0{n}d}"
+    if letter == "d":
+        return f"{dt.day:0{n}d}"
+    if letter == "D":
+        return f"{dt.timetuple().tm_yday:0{n}d}"
+    if letter == "H":
+        return f"{dt.hour:0{n}d}"
+    if letter == "k":
+        return f"{dt.hour or 24:0{n}d}"
+    if letter == "h":
+        return f"{(dt.hour % 12) or 12:0{n}d}"
+    if letter == "K":
+        return f"{dt.hour % 12:0{n}d}"
+    if letter == "m":
+        return f"{dt.minute:0{n}d}"
+    if letter == "s":
+        return f"{dt.second:0{n}d}"
+    if letter == "S":
+        return f"{dt.microsecond:06d}"[:n].ljust(n, "0")
+    if letter == "a":
+        return "AM" if dt.hour < 12 else "PM"
+    if letter in "Ec":
+        return dt.strftime("%A") if n >= 4 else dt.strftime("%a")
+    if letter == "e":
+        return str(dt.isoweekday())
+    if letter == "X":
+        return _offset(dt, colon=n >= 3, z_for_zero=True)
+    if letter == "x":
+        return _offset(dt, colon=n >= 3, z_for_zero=False)
+    if letter == "Z":
+        return _offset(dt, colon=n >= 5, z_for_zero=False)
+    if letter in "zV":
+        return dt.tzname() or "UTC"
+    if letter == "G":
+        return "AD"
+    if letter == "w":
+        return f"{dt.isocalendar()[1]:0{n}d}"
+    raise ValueError(f"pattern letter {letter!r} is not supported")
+
+
+# --------------------------------------------------------------------------- integer ranges
+
+
+def int_range_regex(lo: int | None, hi: int | None) -> str:
+    """An anchored regex matching exactly the decimal integers in ``[lo, hi]`` (None: open)."""
+    alts: list[str] = []
+    if lo is None or lo < 0:
+        # negative part: -(max(1, -hi) .. -lo)
+        neg_lo = 1 if hi is None or hi >= 0 else -hi
+        neg_hi = None if lo is None else -lo
+        if neg_hi is None or neg_lo <= neg_hi:
+            alts += ["-" + p for p in _nonneg(neg_lo, neg_hi)]
+    if hi is None or hi >= 0:
+        alts += _nonneg(max(lo or 0, 0), hi)
+    return "^(?:" + "|".join(alts) + ")$"
+
+
+def _nonneg(lo: int, hi: int | None) -> list[str]:
+    out: list[str] = []
+    digits = len(str(lo))
+    top = hi if hi is not None else 10**digits - 1
+    d = digits
+    while True:
+        start = max(lo, 0 if d == 1 else 10 ** (d - 1))
+        end = min(top, 10**d - 1)
+        if start <= end:
+            out += _same_length(str(start), str(end))
+        if 10**d - 1 >= top:
+            break
+        d += 1
+    if hi is None:
+        out.append(rf"[1-9]\d{{{digits},}}")
+    return out
+
+
+def _same_length(a: str, b: str) -> list[str]:
+    if a == b:
+        return [a]
+    if len(a) == 1:
+        return [f"[{a}-{b}]"]
+    n = len(a) - 1
+    if a[1:] == "0" * n and b[1:] == "9" * n:
+        return [_cls(a[0], b[0]) + rf"\d{{{n}}}"]
+    if a[0] == b[0]:
+        return [a[0] + p for p in _same_length(a[1:], b[1:])]
+    out = [a[0] + p for p in _same_length(a[1:], "9" * n)]
+    if int(a[0]) + 1 <= int(b[0]) - 1:
+        out.append(_cls(str(int(a[0]) + 1), str(int(b[0]) - 1)) + rf"\d{{{n}}}")
+    out += [b[0] + p for p in _same_length("0" * n, b[1:])]
+    return out
+
+
+def _cls(a: str, b: str) -> str:
+    return a if a == b else f"[{a}-{b}]"
+
+
+# --------------------------------------------------------------------------- regex examples
+
+
+def example_for_regex(pattern: str) -> str | None:
+    """A short string matching ``pattern`` (None when one cannot be built)."""
+    from accord.model.regex import compile_pattern
+
+    try:
+        compiled = compile_pattern(pattern)
+        import re._parser as sre  # type: ignore[import-not-found]
+
+        text = _gen(sre.parse(compiled.pattern), sre)
+    except Exception:
+        return None
+    return text if compiled.fullmatch(text) or compiled.search(text) else None
+
+
+def _gen(parsed, sre) -> str:  # type: ignore[no-untyped-def]
+    out: list[str] = []
+    for op, av in parsed:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(av))
+        elif name == "ANY":
+            out.append("x")
+        elif name == "IN":
+            out.append(_pick_in(av))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            lo, _hi, sub = av
+            out.append(_gen(sub, sre) * max(lo, 1 if lo == 0 and _hi != 0 else lo))
+        elif name == "SUBPATTERN":
+            out.append(_gen(av[-1], sre))
+        elif name == "BRANCH":
+            out.append(_gen(av[1][0], sre))
+        elif name in ("AT", "ASSERT", "ASSERT_NOT") or name == "GROUPREF":
+            continue
+        else:
+            raise ValueError(name)
+    return "".join(out)
+
+
+def _pick_in(items) -> str:  # type: ignore[no-untyped-def]
+    negate = False
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+            continue
+        if negate:
+            break
+        if name == "LITERAL":
+            return chr(av)
+        if name == "RANGE":
+            return chr(av[0])
+        if name == "CATEGORY":
+            cat = str(av)
+            if "DIGIT" in cat and "NOT" not in cat:
+                return "1"
+            if "WORD" in cat and "NOT" not in cat:
+                return "a"
+            if "SPACE" in cat and "NOT" not in cat:
+                return " "
+            return "a" if "DIGIT" in cat else "1"
+    if negate:
+        excluded = {chr(av) for op, av in items if str(op) == "LITERAL"}
+        for ch in "aZ1_x":
+            if ch not in excluded:
+                return ch
+    return "a"

@@ -1,0 +1,135 @@
+"""``pact.serve()``: the consumer DSL's glue to ``accord.mock.MockServer``.
+
+A ``PactServer`` serves the interactions declared since the last ``serve()`` of the pact on
+127.0.0.1 (a free port by default). On leaving the block it checks the mock server's report:
+anything unexpected, mismatched or never requested raises ``MismatchError`` with the
+report; otherwise the interactions are recorded on the pact (and its file written).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from accord.errors import ContractDefinitionError, MismatchError
+
+if TYPE_CHECKING:
+    from accord.consumer.builder import HttpInteraction, Pact
+    from accord.mock import MockServer
+    from accord.mock.report import MockReport
+    from accord.model import Interaction
+
+__all__ = ["PactServer"]
+
+
+class PactServer:
+    """A running mock server for some of a pact's interactions (a context manager)."""
+
+    def __init__(self, pact: Pact, builders: list[HttpInteraction], *, host: str, port: int,
+                 tls: bool, cors: bool, raises: bool, generator_context: Any) -> None:
+        self._pact = pact
+        self._builders = builders
+        self._options = {"host": host, "port": port, "tls": tls, "cors": cors,
+                         "generator_context": generator_context}
+        self._raises = raises
+        self._mock: MockServer | None = None
+        self._models: list[Interaction] = []
+
+    # ------------------------------------------------------------------ addresses
+
+    @property
+    def mock(self) -> MockServer:
+        if self._mock is None:
+            raise RuntimeError("the mock server is not running; use 'with pact.serve() as server'")
+        return self._mock
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
+        return self.mock.url
+
+    @property
+    def host(self) -> str:
+        return self.mock.host
+
+    @property
+    def port(self) -> int:
+        return self.mock.port
+
+    def __truediv__(self, path: str) -> str:
+        """``server / "users/1"`` → ``http://127.0.0.1:54321/users/1``."""
+        return self.url + "/" + str(path).lstrip("/")
+
+    def client_ssl_context(self) -> Any:
+        """An ``ssl.SSLContext`` trusting the self-signed certificate (``tls=True``)."""
+        return self.mock.client_ssl_context()
+
+    @property
+    def certificate(self) -> Any:
+        return self.mock.certificate
+
+    @property
+    def report(self) -> MockReport:
+        """What the server has seen so far."""
+        return self.mock.report
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.report.ok)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def _start(self) -> PactServer:
+        from accord.mock import MockServer
+
+        models = [self._pact._finalise(b) for b in self._builders]
+        seen: dict[Any, Interaction] = {}
+        for model in models:
+            other = seen.get(model.unique_key)
+            if other is not None and other != model:
+                raise ContractDefinitionError(
+                    f"interaction {model.description!r}: declared twice with the same provider "
+                    "states but different content; give each a unique description")
+            seen[model.unique_key] = model
+        self._models = list(seen.values())
+        for b in self._builders:
+            b._used = True
+        self._mock = MockServer(self._pact._model(self._models), **self._options)
+        self._mock.start()
+        return self
+
+    def _finish(self, exc: BaseException | None) -> None:
+        __tracebackhide__ = True
+        report = self.mock.report
+        if exc is not None:
+            if not report.ok and isinstance(exc, Exception):
+                exc.add_note("accord mock server report:\n" + report.render())
+            return
+        if not report.ok:
+            if self._raises:
+                raise MismatchError(report.render())
+            return
+        self._pact._record(self._models)
+
+    def __enter__(self) -> PactServer:
+        return self._start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        __tracebackhide__ = True
+        self.mock.stop()
+        self._finish(exc)
+
+    async def __aenter__(self) -> PactServer:
+        return await asyncio.to_thread(self._start)
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        __tracebackhide__ = True
+        await asyncio.to_thread(self.mock.stop)
+        self._finish(exc)
+
+    def __repr__(self) -> str:
+        where = self._mock.url if self._mock is not None and self._mock.running else "stopped"
+        return f"<PactServer {self._pact.consumer}->{self._pact.provider} {where}>"
