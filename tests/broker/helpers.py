@@ -101,9 +101,7 @@ def verify(
     return response.json()
 
 
-def create_environment(
-    client: Any, name: str = "production", production: bool = True
-) -> dict:
+def create_environment(client: Any, name: str = "production", production: bool = True) -> dict:
     response = client.post("/environments", json={"name": name, "production": production})
     assert response.status_code == 201, response.text
     return response.json()

@@ -1,0 +1,117 @@
+"""Environments, deployments, releases."""
+
+from __future__ import annotations
+
+from .helpers import create_environment, deploy, publish
+
+
+def test_environment_crud_and_named_links(client):
+    env = create_environment(client, "test", production=False)
+    assert env["name"] == "test" and env["production"] is False
+    listing = client.get("/environments").json()
+    assert listing["_links"]["pb:environments"] == [
+        {"title": "Environment", "name": "test", "href": env["_links"]["self"]["href"]}
+    ]
+    assert client.get("/environments?name=nope").json()["_embedded"]["environments"] == []
+    uuid = env["uuid"]
+    updated = client.put(
+        f"/environments/{uuid}", json={"name": "test", "displayName": "Test", "production": False}
+    )
+    assert updated.status_code == 200 and updated.json()["displayName"] == "Test"
+    assert (
+        client.post("/environments", json={"name": "test", "production": True}).status_code == 400
+    )
+    assert (
+        client.post("/environments", json={"name": "has space", "production": True}).status_code
+        == 400
+    )
+    assert client.post("/environments", json={"name": "x"}).json()["errors"]["production"]
+    assert client.delete(f"/environments/{uuid}").status_code == 204
+    assert client.get(f"/environments/{uuid}").status_code == 404
+
+
+def test_record_deployment_replaces_previous_version_of_same_instance(client):
+    env = create_environment(client)
+    publish(client, "Foo", "1", "Bar")
+    publish(client, "Foo", "2", "Bar", "other")
+    version = client.get("/pacticipants/Foo/versions/1").json()
+    assert version["_links"]["pb:record-deployment"][0]["name"] == "production"
+    first = deploy(client, "Foo", "1", env)
+    assert (
+        first["currentlyDeployed"] is True
+        and first["_embedded"]["environment"]["name"] == "production"
+    )
+    deploy(client, "Foo", "2", env)
+    current = client.get(
+        f"/environments/{env['uuid']}/deployed-versions/currently-deployed?pacticipant=Foo"
+    ).json()
+    assert [
+        d["_embedded"]["version"]["number"] for d in current["_embedded"]["deployedVersions"]
+    ] == ["2"]
+    deploy(client, "Foo", "1", env, "blue")
+    current = client.get(
+        f"/environments/{env['uuid']}/deployed-versions/currently-deployed?pacticipant=Foo"
+    ).json()
+    assert sorted(
+        d["_embedded"]["version"]["number"] for d in current["_embedded"]["deployedVersions"]
+    ) == ["1", "2"]
+
+
+def test_record_deployment_does_not_auto_create_versions(client):
+    env = create_environment(client)
+    response = client.post(
+        f"/pacticipants/Foo/versions/9/deployed-versions/environment/{env['uuid']}", json={}
+    )
+    assert response.status_code == 404
+
+
+def test_undeploy_with_merge_patch(client):
+    env = create_environment(client)
+    publish(client, "Foo", "1", "Bar")
+    record = deploy(client, "Foo", "1", env, "customer-1")
+    href = record["_links"]["self"]["href"]
+    response = client.patch(
+        href,
+        json={"currentlyDeployed": False},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert response.status_code == 200
+    assert response.json()["currentlyDeployed"] is False and response.json()["undeployedAt"]
+    again = client.patch(
+        href,
+        json={"currentlyDeployed": True},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert again.status_code == 422
+    current = client.get(
+        f"/environments/{env['uuid']}/deployed-versions/currently-deployed?pacticipant=Foo"
+    ).json()
+    assert current["_embedded"]["deployedVersions"] == []
+
+
+def test_release_and_support_ended(client):
+    env = create_environment(client)
+    publish(client, "Foo", "1", "Bar")
+    href = f"/pacticipants/Foo/versions/1/released-versions/environment/{env['uuid']}"
+    first = client.post(href, json={})
+    assert first.status_code == 201 and first.json()["currentlySupported"] is True
+    assert client.post(href, json={}).status_code == 200
+    supported = client.get(
+        f"/environments/{env['uuid']}/released-versions/currently-supported?pacticipant=Foo&version=1"
+    ).json()
+    record = supported["_embedded"]["releasedVersions"][0]
+    ended = client.patch(
+        record["_links"]["self"]["href"],
+        json={"currentlySupported": False},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert ended.status_code == 200 and ended.json()["currentlySupported"] is False
+    assert client.post(href, json={}).json()["currentlySupported"] is True
+
+
+def test_tag_named_like_environment_records_deployment(client):
+    env = create_environment(client, "prod")
+    publish(client, "Foo", "1", "Bar")
+    client.put("/pacticipants/Foo/versions/1/tags/prod", json={})
+    current = client.get(f"/environments/{env['uuid']}/deployed-versions/currently-deployed").json()
+    assert len(current["_embedded"]["deployedVersions"]) == 1

@@ -1,0 +1,221 @@
+"""Publishing: POST /contracts/publish and the older PUT/PATCH of one pact."""
+
+from __future__ import annotations
+
+from .helpers import pact, publish, publish_body
+
+
+def test_publish_creates_everything_and_answers_like_the_official_broker(client):
+    body = publish(client, "Foo", "1", "Bar", branch="main", tags=["a", "b"])
+    texts = [n["text"] for n in body["notices"]]
+    assert texts[0] == "Created Foo version 1 with branch main and tags a, b"
+    assert "Pact successfully published for Foo version 1 and provider Bar." in texts
+    assert any(
+        "first time any pact published for this consumer with consumer version tagged a" in t
+        for t in texts
+    )
+    assert body["logs"][0] == {
+        "level": "debug",
+        "message": texts[0],
+        "deprecationWarning": "Replaced by notices",
+    }
+    links = body["_links"]
+    assert links["pb:pacticipant"] == {
+        "title": "Pacticipant",
+        "name": "Foo",
+        "href": "http://broker/pacticipants/Foo",
+    }
+    assert links["pb:pacticipant-version"]["name"] == "1"
+    assert [t["name"] for t in links["pb:pacticipant-version-tags"]] == ["a", "b"]
+    assert links["pb:contracts"] == [
+        {
+            "title": "Pact",
+            "name": "Pact between Foo (1) and Bar",
+            "href": "http://broker/pacts/provider/Bar/consumer/Foo/version/1",
+        }
+    ]
+    assert body["_embedded"]["version"]["number"] == "1"
+    version = client.get("/pacticipants/Foo/versions/1").json()
+    assert [b["name"] for b in version["_embedded"]["branchVersions"]] == ["main"]
+    assert client.get("/pacticipants/Foo").json()["mainBranch"] == "main"
+
+
+def test_publish_without_branch_prompts_for_one(client):
+    body = publish(client, "Foo", "1", "Bar", tags=["a"])
+    assert body["notices"][1]["type"] == "prompt"
+    assert "Configure the version branch" in body["notices"][1]["text"]
+
+
+def test_republishing_identical_content_is_fine(client):
+    publish(client, "Foo", "1", "Bar", "x", "y")
+    again = client.post(
+        "/contracts/publish", json=publish_body("Foo", "1", [pact("Foo", "Bar", "y", "x")])
+    )
+    assert again.status_code == 200
+
+
+def test_changed_content_for_same_version_is_409_with_notices(client):
+    publish(client, "Foo", "1", "Bar", "x")
+    response = client.post(
+        "/contracts/publish", json=publish_body("Foo", "1", [pact("Foo", "Bar", "x", "z")])
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["notices"][0]["type"] == "error"
+    assert body["notices"][0]["text"].startswith(
+        "Cannot change the content of the pact for Foo version 1 and provider Bar"
+    )
+    assert body["notices"][1]["type"] == "info"
+    assert "errors" in body and "contracts" in body["errors"]
+    # nothing half-written: the original pact is still there
+    doc = client.get("/pacts/provider/Bar/consumer/Foo/version/1").json()
+    assert [i["description"] for i in doc["interactions"]] == ["x"]
+
+
+def test_dangerous_modification_allowed_by_config(make_client):
+    client = make_client(allow_dangerous_contract_modification=True)
+    publish(client, "Foo", "1", "Bar", "x")
+    response = client.post(
+        "/contracts/publish", json=publish_body("Foo", "1", [pact("Foo", "Bar", "z")])
+    )
+    assert response.status_code == 200
+    assert "warning" in [n["type"] for n in response.json()["notices"]]
+
+
+def test_merge_adds_interactions(client):
+    publish(client, "Foo", "1", "Bar", "x")
+    response = client.post(
+        "/contracts/publish",
+        json=publish_body("Foo", "1", [pact("Foo", "Bar", "y")], on_conflict="merge"),
+    )
+    assert response.status_code == 200
+    doc = client.get("/pacts/provider/Bar/consumer/Foo/version/1").json()
+    assert sorted(i["description"] for i in doc["interactions"]) == ["x", "y"]
+
+
+def test_validation_errors(client):
+    body = publish_body("Foo", "1", [pact()])
+    del body["pacticipantVersionNumber"]
+    response = client.post("/contracts/publish", json=body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"pacticipantVersionNumber": ["is missing"]}
+    bad = publish_body("Foo", "1", [pact()])
+    bad["contracts"][0]["content"] = "not base64!"
+    assert client.post("/contracts/publish", json=bad).status_code == 400
+    mismatch = publish_body("Foo", "1", [pact("Other", "Bar")])
+    errors = client.post("/contracts/publish", json=mismatch).json()["errors"]
+    assert "contracts[0]" in errors
+
+
+def test_malformed_json_is_400_and_wrong_content_type_415(client):
+    response = client.post(
+        "/contracts/publish", content=b"{nope", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "error" in response.json()
+    response = client.post(
+        "/contracts/publish",
+        content=b"x=1",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 415
+
+
+def test_nothing_written_when_a_later_contract_conflicts(client):
+    publish(client, "Foo", "1", "Bar", "x")
+    body = publish_body("Foo", "1", [pact("Foo", "Baz", "q"), pact("Foo", "Bar", "changed")])
+    assert client.post("/contracts/publish", json=body).status_code == 409
+    assert client.get("/pacticipants/Baz").status_code == 404
+
+
+def test_old_put_api(client):
+    doc = pact("Foo", "Bar", "x")
+    response = client.put("/pacts/provider/Bar/consumer/Foo/version/1.0", json=doc)
+    assert response.status_code == 201
+    assert response.json()["_links"]["pb:publish-verification-results"]
+    assert client.put("/pacts/provider/Bar/consumer/Foo/version/1.0", json=doc).status_code == 200
+    assert (
+        client.put(
+            "/pacts/provider/Bar/consumer/Foo/version/1.0", json=pact("Foo", "Bar", "y")
+        ).status_code
+        == 409
+    )
+    merged = client.patch(
+        "/pacts/provider/Bar/consumer/Foo/version/1.0", json=pact("Foo", "Bar", "y")
+    )
+    assert merged.status_code == 200
+    assert len(merged.json()["interactions"]) == 2
+    wrong = client.put("/pacts/provider/Bar/consumer/Foo/version/2", json=pact("Nope", "Bar"))
+    assert wrong.status_code == 400
+
+
+def test_same_content_is_deduplicated(client):
+    publish(client, "Foo", "1", "Bar", "x")
+    publish(client, "Foo", "2", "Bar", "x")
+    one = client.get("/pacts/provider/Bar/consumer/Foo/version/1").json()["_links"][
+        "pb:pact-version"
+    ]["href"]
+    two = client.get("/pacts/provider/Bar/consumer/Foo/version/2").json()["_links"][
+        "pb:pact-version"
+    ]["href"]
+    assert one == two
+    assert client.get("/metrics").json()["pactVersions"]["count"] == 1
+
+
+def test_pact_document_links_and_ids(client):
+    publish(client, "Foo", "1", "Bar", "x")
+    response = client.get("/pacts/provider/Bar/consumer/Foo/latest")
+    assert response.headers["x-pact-consumer-version"] == "1"
+    doc = response.json()
+    assert next(iter(doc["interactions"][0])) == "_id"
+    for rel in (
+        "self",
+        "pb:consumer",
+        "pb:consumer-version",
+        "pb:provider",
+        "pb:pact-version",
+        "pb:latest-pact-version",
+        "pb:all-pact-versions",
+        "pb:publish-verification-results",
+        "pb:diff",
+        "pb:tag-version",
+        "pb:latest-verification-results",
+    ):
+        assert rel in doc["_links"], rel
+    assert "createdAt" in doc
+
+
+def test_pact_lists(client):
+    publish(client, "Foo", "1", "Bar", "x", tags=["prod"], branch="main")
+    publish(client, "Foo", "2", "Bar", "y", branch="feat/x")
+    publish(client, "Baz", "1", "Bar", "z")
+    latest = client.get("/pacts/latest").json()
+    assert len(latest["pacts"]) == 2
+    assert latest["pacts"][0]["_embedded"]["consumer"]["_embedded"]["version"]["number"] in (
+        "1",
+        "2",
+    )
+    provider = client.get("/pacts/provider/Bar/latest").json()["_links"]
+    assert {p["name"] for p in provider["pb:pacts"]} == {"Foo", "Baz"} and provider["pacts"]
+    tagged = client.get("/pacts/provider/Bar/latest/prod").json()["_links"]["pb:pacts"]
+    assert [p["href"] for p in tagged] == [
+        "http://broker/pacts/provider/Bar/consumer/Foo/version/1"
+    ]
+    assert (
+        client.get("/pacts/provider/Bar/consumer/Foo/latest/prod").json()["interactions"][0][
+            "description"
+        ]
+        == "x"
+    )
+    assert client.get("/pacts/provider/Bar/consumer/Foo/branch/feat%2Fx/latest").status_code == 200
+    versions = client.get("/pacts/provider/Bar/consumer/Foo/versions").json()
+    assert [p["name"] for p in versions["_links"]["pb:pact-versions"]] == ["Foo", "Foo"]
+    assert (
+        client.get("/pacts/provider/Bar/consumer/Foo/version/2/previous-distinct").status_code
+        == 200
+    )
+    assert client.get("/pacts/provider/Nope/consumer/Foo/latest").status_code == 404
+    assert (
+        client.get("/integrations").json()["_embedded"]["integrations"][0]["consumer"]["name"]
+        == "Baz"
+    )
