@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from accord.errors import PactFormatError, UnsupportedVersionError
+from accord.errors import DocPathError, PactFormatError, UnsupportedVersionError
 from accord.model.body import Body, BodyState, detect_content_type, is_json_type
+from accord.model.docpath import DocPath
 from accord.model.generators import Generator, Generators
 from accord.model.interactions import (
     AsynchronousMessage,
@@ -368,13 +369,15 @@ def _body(r: _Reader, obj: Mapping[str, Any], key: str, headers: Mapping[str, tu
 def _v4_body(r: _Reader, raw: Mapping[str, Any], header_ct: str | None, ptr: str) -> Body:
     content = raw.get("content")
     ct = raw.get("contentType") or header_ct
+    if ct is not None and not isinstance(ct, str):
+        raise r.fail(f"contentType must be a string, got {_kind(ct)}", f"{ptr}/contentType")
     hint = raw.get("contentTypeHint")
     encoded = raw.get("encoded", False)
     if "content" not in raw:
         return Body.missing()
     if content is None:
         return Body(BodyState.NULL, content_type=ct, content_type_hint=hint)
-    if isinstance(encoded, str) and encoded.lower() == "base64" or encoded is True:
+    if (isinstance(encoded, str) and encoded.lower() == "base64") or encoded is True:
         if not isinstance(content, str):
             raise r.fail("a base64-encoded body must be a string", f"{ptr}/content")
         try:
@@ -416,6 +419,8 @@ def _rules(r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion) -
             cats[cat] = {"": RuleList.from_json(entries, where=cp, file=r.file)}
             continue
         entries = r.obj(entries, cp, f"matching rules for {cat}")
+        if cat in ("body", "content"):
+            _check_paths(r, entries, cp)
         cats[cat] = {
             key: RuleList.from_json(value, where=f"{cp}/{_escape(key)}", file=r.file)
             for key, value in entries.items()
@@ -432,6 +437,7 @@ def _v2_rules(r: _Reader, raw: Mapping[str, Any], ptr: str) -> MatchingRules:
         if key == "$.path":
             cats.setdefault("path", {})[""] = rules
         elif key == "$.body" or key.startswith(("$.body.", "$.body[")):
+            _check_paths(r, {"$" + key[len("$.body"):]: None}, ptr, pointer=where)
             cats.setdefault("body", {})["$" + key[len("$.body"):]] = rules
         elif key.startswith(("$.headers.", "$.headers[")):
             cats.setdefault("header", {})[_v2_name(key[len("$.headers"):].lstrip("."))] = rules
@@ -445,6 +451,17 @@ def _v2_rules(r: _Reader, raw: Mapping[str, Any], ptr: str) -> MatchingRules:
             raise r.fail(f"matching rule path {key!r} does not name the body, a header, "
                          "a query parameter or the path", where)
     return MatchingRules(cats)
+
+
+def _check_paths(r: _Reader, entries: Mapping[str, Any], ptr: str, *,
+                 pointer: str | None = None) -> None:
+    """Body rule and generator keys must be DocPaths: fail on read, naming the place."""
+    for key in entries:
+        try:
+            DocPath.parse(key)
+        except DocPathError as exc:
+            raise DocPathError(exc.reason, file=r.file,
+                               pointer=pointer or f"{ptr}/{_escape(key)}") from None
 
 
 def _v2_name(text: str) -> str:
@@ -464,6 +481,8 @@ def _generators(r: _Reader, raw: Any, ptr: str) -> Generators:
             cats[cat] = {"": Generator.from_json(entries, where=cp, file=r.file)}
             continue
         entries = r.obj(entries, cp, f"generators for {cat}")
+        if cat in ("body", "content"):
+            _check_paths(r, entries, cp)
         cats[cat] = {
             key: Generator.from_json(value, where=f"{cp}/{_escape(key)}", file=r.file)
             for key, value in entries.items()
