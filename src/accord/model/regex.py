@@ -27,10 +27,10 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a Java/Rust-style pattern (raises ``re.error`` when it is invalid)."""
     translated = _QUOTED.sub(lambda m: re.escape(m.group(1)), pattern)
     translated = _NAMED_GROUP.sub(r"(?P<\1>", translated)
+    for java, python in _POSIX.items():  # before the possessive rule: \p{Alpha}+ is greedy
+        translated = translated.replace(java, python)
     translated = re.sub(r"([*+?}])\+", r"\1", translated)  # possessive → greedy
     translated = translated.replace(r"\z", r"\Z")
-    for java, python in _POSIX.items():
-        translated = translated.replace(java, python)
     return re.compile(translated)
 
 
