@@ -196,6 +196,9 @@ class Session:
         transport = self.transport
         if transport is None:
             raise httpx.ConnectError("no provider transport to send a relative URL to")
+        target = transport.base_url + request.url.raw_path.decode("ascii")
+        request = httpx.Request(request.method, target, headers=request.headers,
+                                content=request.content)
         try:
             reply = transport.send(request, timeout=self.config.timeout)
         except ProviderError as exc:

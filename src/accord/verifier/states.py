@@ -36,7 +36,7 @@ class StateError(Exception):
     """A provider state could not be set up or torn down (the message says which and why)."""
 
 
-_STATE_NAMES = ("state", "name", "state_name")
+_STATE_NAMES = ("state", "name", "state_name")  # "name" yields to a parameter
 _ACTION_NAMES = ("action",)
 _PARAM_NAMES = ("params", "parameters")
 
@@ -119,7 +119,7 @@ class StateChangeUrl:
             if self.url.startswith("/") and send is not None:
                 request = httpx.Request("POST", "http://localhost" + self.url, headers=headers,
                                         **request_kw)
-                status, content = send(request)
+                status, content, _ = send(request)
             else:
                 reply = httpx.post(self.url, headers=headers, timeout=timeout, **request_kw)
                 status, content = reply.status_code, reply.content
@@ -246,8 +246,9 @@ class StateHandlers:
 
     def _invoke(self, fn: Callable[..., Any], state: ProviderState, action: str,
                 bridge: AsyncBridge) -> Any:
-        available: dict[str, Any] = dict(state.params)
-        available.update({n: state.name for n in _STATE_NAMES})
+        available: dict[str, Any] = {"name": state.name}  # a parameter called name wins
+        available.update(state.params)
+        available.update({n: state.name for n in _STATE_NAMES if n != "name"})
         available.update({n: action for n in _ACTION_NAMES})
         available.update({n: dict(state.params) for n in _PARAM_NAMES})
 
