@@ -44,10 +44,11 @@ class Newsletter:
 
     subscribers: dict[int, Subscriber] = field(default_factory=dict)
 
-    def handle(self, body: bytes | str, metadata: Mapping[str, Any]) -> None:
+    def handle(self, body: bytes | str | Mapping[str, Any], metadata: Mapping[str, Any]) -> None:
+        """Apply one event; ``body`` is the raw message (or already decoded JSON)."""
         if metadata.get("contentType", "application/json") != "application/json":
             raise UnknownEvent(f"cannot read a {metadata.get('contentType')} message")
-        event = json.loads(body)
+        event = body if isinstance(body, Mapping) else json.loads(body)
         kind = metadata.get("eventType") or event.get("type")
         if kind == "user.created":
             self._user_created(event)
