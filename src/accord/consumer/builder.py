@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
     from accord.consumer.serve import PactServer
 
-__all__ = ["HttpInteraction", "Pact", "default_pact_dir"]
+__all__ = ["HttpInteraction", "Pact", "default_pact_dir", "write_pacts"]
 
 Self = TypeVar("Self", bound="_Interaction")
 
@@ -236,6 +236,10 @@ class Pact:
         """Build the model interaction and check the target version can hold it."""
         model = interaction._build()
         if self.specification < SpecVersion.V3:
+            if not isinstance(model, SynchronousHttp):
+                raise ContractDefinitionError(
+                    f"interaction {interaction.description!r}: messages need Pact Specification "
+                    f"V3 or later; the pact targets {self.specification.name}")
             model = _without_generators(model)
         try:
             dump_interaction(model, self.specification)
@@ -264,6 +268,35 @@ class Pact:
             run[item.unique_key] = item
         if self._auto_write and items:
             self.write_file()
+
+
+def write_pacts(pacts: Iterable[Pact], directory: str | os.PathLike[str] | None = None
+                ) -> list[Path]:
+    """Write several pacts' recorded interactions, one merged write per pact file.
+
+    Used at the end of a test session: all pacts for the same consumer, provider and
+    directory are combined first, so each file is locked and rewritten once.
+    """
+    from accord.pactfile import write_pact
+
+    groups: dict[tuple[str, str, Path], list[Pact]] = {}
+    for p in pacts:
+        target = Path(directory) if directory is not None else (p.pact_dir or default_pact_dir())
+        groups.setdefault((p.consumer, p.provider, target), []).append(p)
+    written = []
+    for (_consumer, _provider, target), members in groups.items():
+        interactions: list[Interaction] = []
+        metadata: dict[str, Any] = {}
+        spec = max(m.specification for m in members)
+        for m in members:
+            interactions.extend(m._recorded.values())
+            for namespace, values in m._metadata.items():
+                metadata.setdefault(namespace, {}).update(values)
+        if not interactions:
+            continue
+        model = members[0]._model(interactions).replace(metadata=metadata, spec_version=spec)
+        written.append(write_pact(model, target, version=spec))
+    return written
 
 
 def _without_generators(model: Interaction) -> Interaction:

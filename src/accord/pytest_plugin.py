@@ -1,0 +1,110 @@
+"""The accord pytest plugin (registered through the ``pytest11`` entry point).
+
+Options: ``--pact-dir DIR`` (where pact files go; default ``$ACCORD_PACT_DIR`` or ``pacts``)
+and ``--pact-spec V2|V3|V4`` (the version fixture pacts target; default V4).
+
+The ``pact`` fixture is a factory::
+
+    def test_get_user(pact):
+        p = pact("web", "users-api")
+        p.upon_receiving("a request for user 1").with_request("GET", "/users/1") \\
+         .will_respond_with(200).with_body({"id": match.integer(1)})
+        with p.serve() as server:
+            assert get_user(server.url, 1)["id"] == 1
+
+Pacts made by the fixture are written once, at the end of the session, and only with the
+interactions of tests that passed. Under pytest-xdist every worker writes its share; the
+pact file lock and merge put them together. A mismatch fails the test with the mock
+server's report as the message.
+
+This module loads in every pytest run where accord is installed, so it imports nothing
+heavy until a test asks for the fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from accord.consumer.builder import Pact
+
+__all__ = ["pact", "pytest_addoption"]
+
+_PACTS_KEY = pytest.StashKey[list]()  # the Pact objects a test made
+_FAILED_KEY = pytest.StashKey[bool]()
+_PASSED_KEY = pytest.StashKey[list]()  # session: pacts of passed tests
+_PREVIOUS_DIR = pytest.StashKey[Any]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("accord", "accord (Pact contract testing)")
+    group.addoption("--pact-dir", action="store", default=None, metavar="DIR",
+                    help="directory for pact files (default: $ACCORD_PACT_DIR or ./pacts)")
+    group.addoption("--pact-spec", action="store", default=None, metavar="VERSION",
+                    help="Pact Specification version for the 'pact' fixture: V2, V3 or V4 "
+                         "(default V4)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_PASSED_KEY] = []
+    if config.getoption("pact_dir", None):
+        from accord.consumer import builder
+
+        config.stash[_PREVIOUS_DIR] = builder.DEFAULT_PACT_DIR
+        builder.DEFAULT_PACT_DIR = str(config.getoption("pact_dir"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _PREVIOUS_DIR in config.stash:
+        from accord.consumer import builder
+
+        builder.DEFAULT_PACT_DIR = config.stash[_PREVIOUS_DIR]
+
+
+@pytest.fixture
+def pact(request: pytest.FixtureRequest) -> Iterator[Callable[..., Pact]]:
+    """A factory: ``pact(consumer, provider, *, spec=None, **options)`` → a ``Pact`` whose
+    interactions are written at session end if this test passes."""
+    from accord.consumer.builder import Pact
+
+    made: list[Pact] = []
+    request.node.stash[_PACTS_KEY] = made
+    config = request.config
+
+    def factory(consumer: str, provider: str, *, spec: str | None = None, **options: Any) -> Pact:
+        p = Pact(consumer, provider, **options)
+        p._auto_write = False
+        version = spec or config.getoption("pact_spec", None)
+        if version:
+            p.with_specification(version)
+        made.append(p)
+        return p
+
+    yield factory
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    report = yield
+    made = item.stash.get(_PACTS_KEY, None)
+    if made is None:
+        return report
+    if report.failed or (report.when == "call" and report.outcome != "passed"):
+        item.stash[_FAILED_KEY] = True
+    if report.when == "teardown" and not item.stash.get(_FAILED_KEY, False):
+        item.config.stash[_PASSED_KEY].extend(made)
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    passed = session.config.stash.get(_PASSED_KEY, [])
+    if not passed:
+        return
+    from accord.consumer.builder import write_pacts
+
+    directory = session.config.getoption("pact_dir", None)
+    write_pacts(passed, directory)
+    passed.clear()
