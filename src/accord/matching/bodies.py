@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from accord.matching.contenttype import is_binary_type
-from accord.matching.json_body import JsonContext, compare_json
+from accord.matching.json_body import JsonContext, compare_json, path_text
 from accord.matching.result import Mismatch
 from accord.matching.rules import RuleIndex, apply_rules, check_string
 from accord.model.body import Body, BodyState, is_json_type, is_xml_type
@@ -258,7 +258,7 @@ def match_form(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]
     out: list[Mismatch] = []
     for key, e_values in e_form.items():
         loc: tuple[str | int, ...] = (key,)
-        path = str(_docpath(loc))
+        path = path_text(loc)
         if key not in a_form:
             out.append(
                 _mm(path, e_values, None, f"Expected form post parameter '{key}' but was missing")
@@ -297,19 +297,13 @@ def match_form(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]
             if key not in e_form:
                 out.append(
                     _mm(
-                        str(_docpath((key,))),
+                        path_text((key,)),
                         None,
                         a_values,
                         f"Unexpected form post parameter '{key}' received",
                     )
                 )
     return out
-
-
-def _docpath(loc: tuple[str | int, ...]) -> Any:
-    from accord.model.docpath import DocPath
-
-    return DocPath.of(loc)
 
 
 # --------------------------------------------------------------------------- multipart
@@ -331,7 +325,7 @@ def match_multipart(expected: Body, actual: Body, ctx: BodyContext) -> list[Mism
     actual_by_name = {p.name: p for p in a_parts}
     for part in e_parts:
         loc: tuple[str | int, ...] = (part.name,)
-        path = str(_docpath(loc))
+        path = path_text(loc)
         got = actual_by_name.get(part.name)
         if got is None:
             out.append(

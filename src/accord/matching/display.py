@@ -28,8 +28,8 @@ def type_of(value: Any) -> str:
 
 
 def compact(value: Any) -> str:
-    """JSON without spaces, as serde_json's ``to_string`` writes it."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON without spaces and with sorted keys, as the reference implementation shows it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def value_of(value: Any) -> str:

@@ -468,7 +468,10 @@ def _normalise_commas(value: str) -> str:
 
 
 def _parameters_match(expected: str, actual: str) -> bool:
-    """``type/sub; a=b`` values: same base; every expected parameter present (any case, order)."""
+    """``type/sub; a=b`` values: same base; every expected parameter present (any case, order).
+
+    A multipart ``boundary`` is not compared: it is chosen afresh for every request.
+    """
     e_parts = [p.strip() for p in expected.split(";") if p.strip()]
     a_parts = [p.strip() for p in actual.split(";") if p.strip()]
     e_base = e_parts[0] if e_parts else ""
@@ -479,8 +482,11 @@ def _parameters_match(expected: str, actual: str) -> bool:
     for p in a_parts[1:]:
         k, _, v = p.partition("=")
         a_params[k.strip().lower()] = v.strip().strip('"').lower()
+    multipart = e_base.lower().startswith("multipart/")
     for p in e_parts[1:]:
         k, _, v = p.partition("=")
+        if multipart and k.strip().lower() == "boundary":
+            continue  # clients pick a fresh boundary per request
         if a_params.get(k.strip().lower()) != v.strip().strip('"').lower():
             return False
     return True

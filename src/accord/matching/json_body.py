@@ -8,6 +8,7 @@ eachValue/arrayContains for collections, and the value rules for leaves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +41,19 @@ class JsonContext:
 
 
 def path_text(location: Loc) -> str:
-    return str(DocPath.of(location))
+    """``$.a[0].b``; numeric keys are shown as indexes (``$[100]``) as the official tools do."""
+    parts = ["$"]
+    for token in location:
+        if isinstance(token, int) or token.isdigit():
+            parts.append(f"[{token}]")
+        elif _PLAIN.fullmatch(token):
+            parts.append(f".{token}")
+        else:
+            parts.append("['" + token.replace("'", "\\'") + "']")
+    return "".join(parts)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_\-]+")
 
 
 def _mismatch(loc: Loc, expected: Any, actual: Any, message: str) -> Mismatch:

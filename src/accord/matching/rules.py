@@ -41,7 +41,8 @@ __all__ = [
 ]
 
 # Rules that apply to a collection as a whole and are not passed down to its children.
-NON_CASCADING = frozenset({"values", "eachKey", "eachValue"})
+# (A cascaded ``values`` rule still compares leaves by equality, so it stays.)
+NON_CASCADING = frozenset({"eachKey", "eachValue"})
 VALUES_LIKE = frozenset({"values", "eachValue", "arrayContains"})
 
 # The labels use an en dash, as the official messages do.

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.matching.json_body import path_text
 from accord.matching.result import Mismatch
 from accord.matching.rules import RuleIndex, apply_rules, check_string
-from accord.model.docpath import DocPath
 
 __all__ = ["XmlElement", "compare_xml", "parse_xml"]
 
@@ -68,7 +68,7 @@ class _Ctx:
 
 
 def _path(loc: Loc) -> str:
-    return str(DocPath.of(loc))
+    return path_text(loc)
 
 
 def _mm(loc: Loc, expected: Any, actual: Any, message: str) -> Mismatch:
@@ -82,6 +82,11 @@ def compare_xml(
     return _element((expected.name,), expected, actual, ctx)
 
 
+def _child_count(element: XmlElement) -> int:
+    """Child nodes as the reference counts them: elements, plus the text when there is any."""
+    return len(element.children) + (1 if element.text else 0)
+
+
 def _element_rule(
     rule: Any, expected: XmlElement, actual: XmlElement, cascaded: bool
 ) -> str | None:
@@ -90,9 +95,10 @@ def _element_rule(
         if expected.name != actual.name:
             return f"Expected '{actual.name}' to be the same type as '{expected.name}'"
         low, high = rule.params.get("min"), rule.params.get("max")
-        if not cascaded and low is not None and len(actual.children) < low:
+        count = _child_count(actual)
+        if not cascaded and low is not None and count < low:
             return f"Expected '{actual.name}' to have at least {low} children"
-        if not cascaded and high is not None and len(actual.children) > high:
+        if not cascaded and high is not None and count > high:
             return f"Expected '{actual.name}' to have at most {high} children"
         return None
     if kind in ("equality", "values"):
@@ -102,7 +108,9 @@ def _element_rule(
             else f"Expected '{actual.name}' to be equal to '{expected.name}'"
         )
     if kind == "notEmpty":
-        return None if actual.children else f"Expected '{actual.name}' to have at least one child"
+        return (
+            None if _child_count(actual) else f"Expected '{actual.name}' to have at least one child"
+        )
     # Value rules (regex, include, number, date, ...) on an element apply to its text: they
     # cascade to the element's ``#text`` path and are checked there.
     return None
