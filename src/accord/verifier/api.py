@@ -30,7 +30,7 @@ import httpx
 
 from accord.errors import VerificationFailed, VerificationSetupError
 from accord.model import Interaction
-from accord.verifier.broker_source import BrokerSource
+from accord.verifier.broker_source import BrokerSource, close_brokers
 from accord.verifier.messages import MessageProducers, MessageRelay
 from accord.verifier.publish import PublishOptions
 from accord.verifier.results import InteractionResult, VerificationResult
@@ -356,6 +356,7 @@ class Verifier:
             config = self.config()
             config.filters = Filters.from_env(config.filters)
             pacts, failures = load_pacts(config)
+            close_brokers(pacts)  # nothing is published from pytest items
             if failures:
                 raise VerificationSetupError("; ".join(f"{f.source}: {f.error}"
                                                        for f in failures))

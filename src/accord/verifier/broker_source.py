@@ -14,7 +14,7 @@ connection errors and 5xx answers with exponential back-off::
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -26,7 +26,7 @@ from accord.errors import AccordError, BrokerError
 from accord.verifier.results import SourceFailure
 from accord.verifier.sources import LoadedPact, _read_document, auth_for
 
-__all__ = ["BrokerSource", "HalClient"]
+__all__ = ["BrokerSource", "HalClient", "close_brokers"]
 
 _HAL = "application/hal+json, application/json"
 
@@ -168,7 +168,19 @@ class BrokerSource:
         return body
 
     def load(self, provider: str) -> Iterator[LoadedPact | SourceFailure]:
+        """The selected pacts; each keeps the HAL client for publishing (``close_brokers``
+        closes it after the run)."""
         client = self.client()
+        yielded = False
+        try:
+            for item in self._load(client, provider):
+                yielded = yielded or isinstance(item, LoadedPact)
+                yield item
+        finally:
+            if not yielded:
+                client.close()
+
+    def _load(self, client: HalClient, provider: str) -> Iterator[LoadedPact | SourceFailure]:
         try:
             index = client.get("/")
         except BrokerError as exc:
@@ -218,3 +230,9 @@ class BrokerSource:
                 if isinstance(n, Mapping) and n.get("when") == "before_verification")
             loaded.broker = client
             yield loaded
+
+
+def close_brokers(pacts: Iterable[LoadedPact]) -> None:
+    """Close the HAL clients that loaded pacts keep for publishing."""
+    for client in {id(p.broker): p.broker for p in pacts if p.broker is not None}.values():
+        client.close()

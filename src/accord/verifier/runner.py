@@ -31,6 +31,7 @@ from accord.model import (
     SynchronousHttp,
     SynchronousMessages,
 )
+from accord.verifier.broker_source import close_brokers
 from accord.verifier.messages import MessageError, MessageProducers
 from accord.verifier.results import InteractionResult, Outcome, SourceFailure, VerificationResult
 from accord.verifier.sources import LoadedPact, PactSource
@@ -361,5 +362,6 @@ def run(config: RunConfig) -> Iterator[Event]:
             outcome.notices.append("results were not published because filters were applied")
         else:
             publish_results(config.publish, done, outcome)
+    close_brokers(pacts)
     outcome.duration = time.perf_counter() - started
     yield RunFinished(outcome)
