@@ -244,9 +244,12 @@ class Pact:
         try:
             dump_interaction(model, self.specification)
         except UnsupportedVersionError as exc:
+            text = str(exc)
+            if not text.startswith("interaction "):
+                text = f"interaction {interaction.description!r}: {text}"
             raise ContractDefinitionError(
-                f"interaction {interaction.description!r}: {exc} (the pact targets "
-                f"{self.specification.name}; use with_specification('V4'))") from None
+                f"{text} (the pact targets {self.specification.name}; "
+                "use with_specification('V4'))") from None
         return model
 
     def _record(self, interactions: Iterable[Interaction]) -> None:
