@@ -143,7 +143,8 @@ def _range_check(name: str, value: Any, lo: Any, hi: Any) -> str | None:
     if lo is not None and hi is not None and lo > hi:
         return f"{name}(): min {lo} is greater than max {hi}"
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        return f"{name}(): the example {value!r} is outside min={lo} max={hi}"
+        bounds = " ".join(f"{k}={v}" for k, v in (("min", lo), ("max", hi)) if v is not None)
+        return f"{name}(): the example {value!r} is outside {bounds}"
     return None
 
 
