@@ -1,0 +1,238 @@
+"""Pacts for verification: selectors, merging, pending and WIP."""
+
+from __future__ import annotations
+
+from .helpers import create_environment, deploy, publish, verify
+
+URL = "/pacts/provider/Bar/for-verification"
+
+
+def pacts(client, **body):
+    response = client.post(URL, json=body)
+    assert response.status_code == 200, response.text
+    return response.json()["_embedded"]["pacts"]
+
+
+def versions_of(items):
+    return [i["_links"]["self"]["name"] for i in items]
+
+
+def test_get_without_parameters_is_cheap_and_has_self(client):
+    publish(client, "Foo", "1", "Bar")
+    body = client.get(URL).json()
+    assert body["_links"]["self"]["href"] == "http://broker" + URL
+    assert client.get("/pacts/provider/Nope/for-verification").status_code == 404
+
+
+def test_main_branch_selector_uses_the_head_version(client):
+    publish(client, "Foo", "1", "Bar", "a", branch="main")
+    publish(client, "Foo", "2", "Bar", "b", branch="main")
+    publish(client, "Foo", "3", "Bar", "c", branch="feat")
+    items = pacts(client, consumerVersionSelectors=[{"mainBranch": True}])
+    assert versions_of(items) == ["Pact between Foo (2) and Bar"]
+    assert items[0]["shortDescription"] == "latest from main branch"
+    assert "pending" not in items[0]["verificationProperties"]
+    assert items[0]["verificationProperties"]["notices"][0]["text"].endswith(
+        "latest version from the main branch 'main' (2)"
+    )
+    # head without a pact for this provider gives nothing
+    publish(client, "Foo", "4", "Other", branch="main")
+    assert pacts(client, consumerVersionSelectors=[{"mainBranch": True}]) == []
+
+
+def test_branch_tag_latest_and_consumer_selectors(client):
+    publish(client, "Foo", "1", "Bar", "a", branch="feat/x", tags=["prod"])
+    publish(client, "Foo", "2", "Bar", "b", branch="main", tags=["prod"])
+    publish(client, "Baz", "1", "Bar", "c", branch="main")
+    assert versions_of(pacts(client, consumerVersionSelectors=[{"branch": "feat/x"}])) == [
+        "Pact between Foo (1) and Bar"
+    ]
+    assert len(pacts(client, consumerVersionSelectors=[{"tag": "prod"}])) == 2
+    latest_prod = pacts(client, consumerVersionSelectors=[{"tag": "prod", "latest": True}])
+    assert versions_of(latest_prod) == ["Pact between Foo (2) and Bar"]
+    assert latest_prod[0]["shortDescription"] == "latest with tag prod"
+    fallback = pacts(
+        client, consumerVersionSelectors=[{"tag": "nope", "latest": True, "fallbackTag": "prod"}]
+    )
+    assert versions_of(fallback) == ["Pact between Foo (2) and Bar"]
+    assert len(pacts(client, consumerVersionSelectors=[{"latest": True}])) == 2
+    only_baz = pacts(client, consumerVersionSelectors=[{"latest": True, "consumer": "Baz"}])
+    assert versions_of(only_baz) == ["Pact between Baz (1) and Bar"]
+    matching = pacts(
+        client, consumerVersionSelectors=[{"matchingBranch": True}], providerVersionBranch="feat/x"
+    )
+    assert versions_of(matching) == ["Pact between Foo (1) and Bar"]
+
+
+def test_same_content_is_merged_with_every_selector(client):
+    publish(client, "Foo", "1", "Bar", "a", branch="main", tags=["prod"])
+    items = pacts(
+        client, consumerVersionSelectors=[{"mainBranch": True}, {"tag": "prod", "latest": True}]
+    )
+    assert len(items) == 1
+    assert items[0]["shortDescription"] == "latest from main branch, latest with tag prod"
+
+
+def test_deployed_and_released_selectors(client):
+    env = create_environment(client)
+    publish(client, "Foo", "1", "Bar", "a")
+    publish(client, "Foo", "2", "Bar", "b")
+    deploy(client, "Foo", "1", env)
+    items = pacts(client, consumerVersionSelectors=[{"deployedOrReleased": True}])
+    assert versions_of(items) == ["Pact between Foo (1) and Bar"]
+    assert items[0]["shortDescription"] == "deployed to production"
+    assert pacts(client, consumerVersionSelectors=[{"released": True}]) == []
+    client.post(
+        f"/pacticipants/Foo/versions/2/released-versions/environment/{env['uuid']}", json={}
+    )
+    assert len(pacts(client, consumerVersionSelectors=[{"environment": "production"}])) == 2
+
+
+def test_default_selectors_without_any(client):
+    publish(client, "Foo", "1", "Bar", "a", branch="main")
+    publish(client, "Foo", "2", "Bar", "b", branch="feat")
+    publish(client, "Baz", "1", "Bar", "c")
+    publish(client, "Baz", "2", "Bar", "d")
+    items = pacts(client, consumerVersionSelectors=[])
+    assert sorted(versions_of(items)) == [
+        "Pact between Baz (2) and Bar",
+        "Pact between Foo (1) and Bar",
+    ]
+
+
+def test_pending_by_branch(client):
+    publish(client, "Foo", "1", "Bar", "a", branch="main")
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+    }
+    first = pacts(client, **body)[0]["verificationProperties"]
+    assert first["pending"] is True
+    whens = [n["when"] for n in first["notices"]]
+    assert whens[:2] == ["before_verification", "before_verification"]
+    assert "after_verification:success_true_published_true" in whens
+    verify(client, "Foo", "1", "Bar", "p1", success=False, branch="main")
+    assert pacts(client, **body)[0]["verificationProperties"]["pending"] is True
+    verify(client, "Foo", "1", "Bar", "p2", success=True, branch="main")
+    props = pacts(client, **body)[0]["verificationProperties"]
+    assert props["pending"] is False
+    assert (
+        "previously been successfully verified by a version of Bar from branch 'main'"
+        in props["notices"][1]["text"]
+    )
+    # a new provider branch created after that verification is also not pending
+    assert (
+        pacts(client, **{**body, "providerVersionBranch": "feat-new"})[0]["verificationProperties"][
+            "pending"
+        ]
+        is False
+    )
+
+
+def test_pending_by_tags_and_without_either(client):
+    publish(client, "Foo", "1", "Bar", "a", branch="main")
+    tagged = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "providerVersionTags": ["dev"],
+        "includePendingStatus": True,
+    }
+    assert pacts(client, **tagged)[0]["verificationProperties"]["pending"] is True
+    verify(client, "Foo", "1", "Bar", "p1", tags=["dev"])
+    assert pacts(client, **tagged)[0]["verificationProperties"]["pending"] is False
+    plain = {"consumerVersionSelectors": [{"mainBranch": True}], "includePendingStatus": True}
+    assert pacts(client, **plain)[0]["verificationProperties"]["pending"] is False
+
+
+def test_wip_pacts(client):
+    publish(client, "Foo", "1", "Bar", "a", branch="main")
+    publish(client, "Foo", "2", "Bar", "b", branch="feat-1")
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+        "includeWipPactsSince": "2000-01-01",
+    }
+    items = pacts(client, **body)
+    assert versions_of(items) == ["Pact between Foo (1) and Bar", "Pact between Foo (2) and Bar"]
+    wip = items[1]["verificationProperties"]
+    assert wip["wip"] is True and wip["pending"] is True
+    assert "work in progress" in wip["notices"][0]["text"]
+    assert "wip" not in items[0]["verificationProperties"]
+    # no provider branch or tags: no WIP pacts
+    assert (
+        len(
+            pacts(
+                client,
+                consumerVersionSelectors=[{"mainBranch": True}],
+                includeWipPactsSince="2000-01-01",
+            )
+        )
+        == 1
+    )
+    # once verified on the provider branch (outside WIP), it is no longer WIP
+    verify(client, "Foo", "2", "Bar", "p1", branch="main")
+    assert len(pacts(client, **body)) == 1
+    # published after the date only
+    assert (
+        len(
+            pacts(
+                client,
+                **{**body, "includeWipPactsSince": "2999-01-01", "providerVersionBranch": "other"},
+            )
+        )
+        == 1
+    )
+
+
+def test_wip_verification_is_recorded_as_wip(client):
+    publish(client, "Foo", "2", "Bar", "b", branch="feat-1")
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+        "includeWipPactsSince": "2000-01-01",
+    }
+    item = pacts(client, **body)[0]
+    doc = client.get(item["_links"]["self"]["href"]).json()
+    client.put("/pacticipants/Bar/branches/main/versions/p1", json={})
+    assert (
+        client.post(
+            doc["_links"]["pb:publish-verification-results"]["href"],
+            json={"success": True, "providerApplicationVersion": "p1"},
+        ).status_code
+        == 201
+    )
+    # a WIP verification does not take it out of WIP
+    assert len(pacts(client, **body)) == 1
+
+
+def test_validation(client):
+    publish(client, "Foo", "1", "Bar")
+    bad = client.post(URL, json={"consumerVersionSelectors": [{"mainBranch": True, "tag": "x"}]})
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["consumerVersionSelectors"]
+    assert (
+        client.post(URL, json={"consumerVersionSelectors": [{"matchingBranch": True}]}).status_code
+        == 400
+    )
+    assert client.post(URL, json={"includePendingStatus": "yes"}).status_code == 400
+    assert client.post(URL, json={"includeWipPactsSince": "not a date"}).status_code == 400
+    assert (
+        client.post(
+            URL, json={"consumerVersionSelectors": [{"deployed": True, "tag": "x"}]}
+        ).status_code
+        == 400
+    )
+
+
+def test_deprecated_get_form(client):
+    publish(client, "Foo", "1", "Bar", tags=["prod"])
+    body = client.get(
+        URL + "?consumer_version_selectors[][tag]=prod&consumer_version_selectors[][latest]=true"
+    ).json()
+    assert len(body["_embedded"]["pacts"]) == 1
+    assert (
+        "deprecated"
+        in body["_embedded"]["pacts"][0]["verificationProperties"]["notices"][0]["text"]
+    )

@@ -1,0 +1,226 @@
+"""The matrix and can-i-deploy."""
+
+from __future__ import annotations
+
+from .helpers import create_environment, deploy, publish, verify
+
+
+def matrix(client, query):
+    response = client.get("/matrix?" + query)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_two_versions_verified(client):
+    publish(client, "Foo", "1.2.3", "Bar")
+    verify(client, "Foo", "1.2.3", "Bar", "4.5.6")
+    body = matrix(
+        client,
+        "q[][pacticipant]=Foo&q[][version]=1.2.3&q[][pacticipant]=Bar&q[][version]=4.5.6&latestby=cvpv",
+    )
+    assert body["summary"] == {
+        "deployable": True,
+        "reason": "All required verification results are published and successful",
+        "success": 1,
+        "failed": 0,
+        "unknown": 0,
+    }
+    row = body["matrix"][0]
+    assert (
+        row["consumer"]["version"]["number"] == "1.2.3"
+        and row["provider"]["version"]["number"] == "4.5.6"
+    )
+    assert row["verificationResult"]["success"] is True and row["pact"]["createdAt"]
+    assert body["notices"] == [
+        {
+            "type": "success",
+            "text": "All required verification results are published and successful",
+        }
+    ]
+
+
+def test_unknown_pacticipant_is_400_with_list_of_errors(client):
+    response = client.get(
+        "/matrix?q[][pacticipant]=Wiffle&q[][version]=1.2.3&q[][pacticipant]=Meep&q[][version]=9.9.9&latestby=cvpv"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        "Pacticipant Wiffle not found",
+        "Pacticipant Meep not found",
+    ]
+
+
+def test_unknown_version_is_not_deployable(client):
+    publish(client, "Foo", "1.2.3", "Bar")
+    verify(client, "Foo", "1.2.3", "Bar", "4.5.6")
+    body = matrix(
+        client,
+        "q[][pacticipant]=Foo&q[][version]=1.2.3&q[][pacticipant]=Bar&q[][version]=9.9.9&latestby=cvpv",
+    )
+    assert body["summary"]["deployable"] is False
+    assert "9.9.9" in body["summary"]["reason"]
+
+
+def test_only_consumer_version_with_latest_uses_latest_provider(client):
+    publish(client, "Foo", "1.2.3", "Bar")
+    verify(client, "Foo", "1.2.3", "Bar", "4.5.6", success=False)
+    verify(client, "Foo", "1.2.3", "Bar", "5.6.7", success=True)
+    body = matrix(client, "q[][pacticipant]=Foo&q[][version]=1.2.3&latestby=cvp&latest=true")
+    assert [r["provider"]["version"]["number"] for r in body["matrix"]] == ["5.6.7"]
+    assert body["summary"]["deployable"] is True
+    assert body["summary"]["reason"].startswith(
+        "WARN: It is recommended to specify the environment"
+    )
+
+
+def test_latest_tagged_provider(client):
+    publish(client, "Foo", "1.2.3", "Bar")
+    verify(client, "Foo", "1.2.3", "Bar", "4.5.6", tags=["prod"])
+    verify(client, "Foo", "1.2.3", "Bar", "5.6.7", success=False)
+    body = matrix(
+        client, "q[][pacticipant]=Foo&q[][version]=1.2.3&latestby=cvp&latest=true&tag=prod"
+    )
+    assert [r["provider"]["version"]["number"] for r in body["matrix"]] == ["4.5.6"]
+    assert body["summary"]["deployable"] is True
+    explicit = matrix(
+        client,
+        "q[][pacticipant]=Foo&q[][version]=1.2.3&q[][pacticipant]=Bar&q[][latest]=true&q[][tag]=prod&latestby=cvpv",
+    )
+    assert explicit["summary"]["deployable"] is True
+
+
+def test_failed_verification_says_no(client):
+    publish(client, "Foo", "1.2.4", "Bar")
+    verify(client, "Foo", "1.2.4", "Bar", "9.9.9", success=False)
+    body = matrix(
+        client,
+        "q[][pacticipant]=Foo&q[][version]=1.2.4&q[][pacticipant]=Bar&q[][latest]=true&latestby=cvpv",
+    )
+    assert body["summary"]["deployable"] is False
+    assert body["summary"]["failed"] == 1
+    assert (
+        "The verification for the pact between version 1.2.4 of Foo and the latest version of Bar (9.9.9) failed"
+        in body["summary"]["reason"]
+    )
+
+
+def test_all_versions_and_success_filter(client):
+    publish(client, "Foo", "1.2.3", "Bar", "a")
+    publish(client, "Foo", "1.2.4", "Bar", "b")
+    verify(client, "Foo", "1.2.3", "Bar", "4.5.6")
+    verify(client, "Foo", "1.2.4", "Bar", "9.9.9", success=False)
+    body = matrix(client, "q[][pacticipant]=Foo&q[][pacticipant]=Bar&latestby=cvpv")
+    assert len(body["matrix"]) == 2
+    ok = matrix(client, "q[][pacticipant]=Foo&q[][pacticipant]=Bar&latestby=cvpv&success[]=true")
+    assert [r["verificationResult"]["success"] for r in ok["matrix"]] == [True]
+
+
+def test_ignore(client):
+    publish(client, "Foo", "1.2.3", "Bar", "a", tags=["prod"])
+    publish(client, "Foo", "3.4.5", "Bar", "b", tags=["prod"])
+    verify(client, "Foo", "1.2.3", "Bar", "4.5.6")
+    verify(client, "Foo", "3.4.5", "Bar", "4.5.6", success=False)
+    base = (
+        "q[][pacticipant]=Bar&q[][version]=4.5.6&q[][pacticipant]=Foo&q[][tag]=prod&latestby=cvpv"
+    )
+    assert matrix(client, base)["summary"]["deployable"] is False
+    body = matrix(client, base + "&ignore[][pacticipant]=Foo&ignore[][version]=3.4.5")
+    assert body["summary"]["deployable"] is True and body["summary"]["ignored"] == 1
+    ignored = {r["consumer"]["version"]["number"]: r.get("ignored", False) for r in body["matrix"]}
+    assert ignored == {"1.2.3": False, "3.4.5": True}
+
+
+def test_can_i_deploy_to_environment(client):
+    env = create_environment(client)
+    publish(client, "Foo", "1", "Bar")
+    publish(client, "Foo", "1", "Baz")
+    no_provider = client.get(
+        "/can-i-deploy?pacticipant=Foo&version=1&environment=production"
+    ).json()["summary"]
+    assert no_provider["deployable"] is None and no_provider["unknown"] == 2
+    assert (
+        "a version of Bar currently in production (no version is currently recorded as deployed/released in this environment)"
+        in no_provider["reason"]
+    )
+    verify(client, "Foo", "1", "Bar", "b1")
+    client.put("/pacticipants/Baz/versions/z1", json={})
+    deploy(client, "Bar", "b1", env)
+    deploy(client, "Baz", "z1", env)
+    summary = client.get("/can-i-deploy?pacticipant=Foo&version=1&environment=production").json()[
+        "summary"
+    ]
+    assert summary["deployable"] is None and summary["success"] == 1 and summary["unknown"] == 1
+    ignored = matrix(
+        client,
+        "q[][pacticipant]=Foo&q[][version]=1&latestby=cvpv&environment=production&ignore[][pacticipant]=Baz",
+    )
+    assert ignored["summary"]["deployable"] is True and ignored["summary"]["ignored"] == 1
+    verify(client, "Foo", "1", "Baz", "z1")
+    assert (
+        client.get("/can-i-deploy?pacticipant=Foo&version=1&environment=production").json()[
+            "summary"
+        ]["deployable"]
+        is True
+    )
+
+
+def test_provider_can_i_deploy_checks_deployed_consumers(client):
+    env = create_environment(client)
+    publish(client, "Foo", "1", "Bar")
+    deploy(client, "Foo", "1", env)
+    client.put("/pacticipants/Bar/versions/b2", json={})
+    summary = matrix(
+        client, "q[][pacticipant]=Bar&q[][version]=b2&latestby=cvpv&environment=production"
+    )["summary"]
+    assert summary["deployable"] is None
+    verify(client, "Foo", "1", "Bar", "b2")
+    assert (
+        matrix(client, "q[][pacticipant]=Bar&q[][version]=b2&latestby=cvpv&environment=production")[
+            "summary"
+        ]["deployable"]
+        is True
+    )
+
+
+def test_can_i_merge_main_branch(client):
+    client.post("/pacticipants", json={"name": "Bar", "mainBranch": "main"})
+    publish(client, "Foo", "2", "Bar")
+    summary = matrix(
+        client, "q[][pacticipant]=Foo&q[][version]=2&latestby=cvp&latest=true&mainBranch=true"
+    )["summary"]
+    assert (
+        summary["reason"]
+        == "There is no verified pact between version 2 of Foo and any version of Bar from the main branch (no versions exist for this branch)"
+    )
+    verify(client, "Foo", "2", "Bar", "m1", branch="main")
+    assert (
+        matrix(
+            client, "q[][pacticipant]=Foo&q[][version]=2&latestby=cvp&latest=true&mainBranch=true"
+        )["summary"]["deployable"]
+        is True
+    )
+
+
+def test_can_i_deploy_validation(client):
+    assert client.get("/can-i-deploy?pacticipant=Foo").status_code == 400
+    publish(client, "Foo", "1", "Bar")
+    assert client.get("/can-i-deploy?pacticipant=Foo&version=1&environment=nope").status_code == 400
+
+
+def test_text_plain_matrix(client):
+    publish(client, "Foo", "1", "Bar")
+    verify(client, "Foo", "1", "Bar", "2")
+    response = client.get(
+        "/matrix?q[][pacticipant]=Foo&q[][version]=1&latestby=cvp&latest=true",
+        headers={"Accept": "text/plain"},
+    )
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "Foo | 1 | Bar" in response.text
+
+
+def test_badges(client):
+    publish(client, "Foo", "1", "Bar")
+    badge = client.get("/pacts/provider/Bar/consumer/Foo/latest/badge.svg")
+    assert badge.headers["content-type"].startswith("image/svg+xml") and "unknown" in badge.text
+    verify(client, "Foo", "1", "Bar", "p1")
+    assert "verified" in client.get("/pacts/provider/Bar/consumer/Foo/latest/badge").text
