@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (official reason texts are compared verbatim)
 """The matrix and can-i-deploy."""
 
 from __future__ import annotations

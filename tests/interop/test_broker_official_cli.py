@@ -1,0 +1,515 @@
+"""The official Pact CLIs (``pact broker …`` and ``pact verifier`` from pact-python-cli) against
+``accord broker serve`` for real: publish, versions, environments, deployments, releases,
+can-i-deploy in its forms, and the verifier fetching pacts for verification and publishing."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.interop
+
+PACT_BIN = shutil.which("pact", path=str(Path(sys.executable).parent)) or shutil.which("pact")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if PACT_BIN is None:
+        pytest.skip("the official `pact` binary (pact-python-cli) is not installed")
+    tmp = tmp_path_factory.mktemp("broker")
+    port = free_port()
+    env = {**os.environ, "ACCORD_BROKER_DATABASE_URL": f"sqlite:///{tmp / 'broker.sqlite3'}"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from accord.cli import main; main()",
+            "broker",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(url + "/diagnostic/status/heartbeat").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("accord broker did not start")
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def pact_cli(broker: str, *args: str) -> subprocess.CompletedProcess[str]:
+    assert PACT_BIN is not None
+    env = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
+    command = [PACT_BIN, *args]
+    if args[0] == "broker":
+        command += ["-b", broker]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
+def write_pact(directory: Path, consumer: str, provider: str, body: Any) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "consumer": {"name": consumer},
+        "provider": {"name": provider},
+        "interactions": [
+            {
+                "description": "a request for things",
+                "request": {"method": "GET", "path": "/things"},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": body,
+                },
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "2.0.0"}},
+    }
+    path = directory / f"{consumer}-{provider}.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+class Provider:
+    """A stdlib HTTP provider answering /things with a configurable body."""
+
+    def __init__(self, body: Any) -> None:
+        self.body = body
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                data = json.dumps(outer.body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def verify(
+    broker: str, provider: Provider, provider_version: str, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    return pact_cli(
+        broker,
+        "verifier",
+        "-b",
+        broker,
+        "-n",
+        "Bar",
+        "--provider-version",
+        provider_version,
+        "--publish",
+        "--hostname",
+        "127.0.0.1",
+        "--port",
+        str(provider.port),
+        *extra,
+    )
+
+
+def test_the_ci_loop_with_official_tools(broker: str, tmp_path: Path) -> None:
+    pacts = tmp_path / "pacts"
+    write_pact(pacts, "Foo", "Bar", {"id": 1})
+    published = pact_cli(
+        broker,
+        "broker",
+        "publish",
+        str(pacts),
+        "--consumer-app-version",
+        "c1",
+        "--branch",
+        "main",
+        "--tag",
+        "dev",
+        "--build-url",
+        "https://ci/1",
+    )
+    assert published.returncode == 0, published.stderr + published.stdout
+    assert "Created Foo version c1 with branch main and tags dev" in published.stdout
+    again = pact_cli(
+        broker, "broker", "publish", str(pacts), "--consumer-app-version", "c1", "--branch", "main"
+    )
+    assert again.returncode == 0
+    write_pact(pacts, "Foo", "Bar", {"id": 2})
+    conflict = pact_cli(
+        broker, "broker", "publish", str(pacts), "--consumer-app-version", "c1", "--branch", "main"
+    )
+    assert conflict.returncode != 0
+    assert "Cannot change the content of the pact" in conflict.stdout + conflict.stderr
+    write_pact(pacts, "Foo", "Bar", {"id": 1})
+
+    assert (
+        pact_cli(
+            broker,
+            "broker",
+            "create-environment",
+            "--name",
+            "production",
+            "--display-name",
+            "Production",
+            "--production",
+        ).returncode
+        == 0
+    )
+    listed = pact_cli(broker, "broker", "list-environments")
+    assert "production" in listed.stdout
+
+    provider = Provider({"id": 1})
+    try:
+        run = verify(
+            broker,
+            provider,
+            "p1",
+            "--provider-branch",
+            "main",
+            "--consumer-version-selectors",
+            '{"mainBranch":true}',
+            "--consumer-version-selectors",
+            '{"deployedOrReleased":true}',
+            "--enable-pending",
+            "--include-wip-pacts-since",
+            "2020-01-01",
+            "--build-url",
+            "https://ci/2",
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "latest version from the main branch 'main' (c1)" in run.stdout
+    finally:
+        provider.close()
+    assert httpx.get(broker + "/pacticipants/Bar/branches/main/versions/p1").status_code == 200
+
+    cid = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--version",
+        "c1",
+        "--pacticipant",
+        "Bar",
+        "--version",
+        "p1",
+    )
+    assert cid.returncode == 0, cid.stdout + cid.stderr
+    assert "Computer says yes" in cid.stdout
+
+    to_env = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--version",
+        "c1",
+        "--to-environment",
+        "production",
+    )
+    assert to_env.returncode == 1 and "currently in production" in to_env.stdout
+
+    assert (
+        pact_cli(
+            broker,
+            "broker",
+            "record-deployment",
+            "--pacticipant",
+            "Bar",
+            "--version",
+            "p1",
+            "--environment",
+            "production",
+        ).returncode
+        == 0
+    )
+    to_env = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--version",
+        "c1",
+        "--to-environment",
+        "production",
+        "--retry-while-unknown",
+        "1",
+        "--retry-interval",
+        "1",
+    )
+    assert to_env.returncode == 0, to_env.stdout + to_env.stderr
+
+    as_json = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--version",
+        "c1",
+        "--to-environment",
+        "production",
+        "--output",
+        "json",
+    )
+    assert as_json.returncode == 0
+    assert json.loads(as_json.stdout)["summary"]["deployable"] is True
+
+    by_branch = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--branch",
+        "main",
+        "--to-environment",
+        "production",
+    )
+    assert by_branch.returncode == 0, by_branch.stdout + by_branch.stderr
+
+    unknown = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--version",
+        "nope",
+        "--to-environment",
+        "production",
+    )
+    assert unknown.returncode == 1
+
+    merge = pact_cli(broker, "broker", "can-i-merge", "--pacticipant", "Foo", "--version", "c1")
+    assert merge.returncode == 0, merge.stdout + merge.stderr
+
+
+def test_a_breaking_provider_change_says_no_and_pending_does_not_fail(
+    broker: str, tmp_path: Path
+) -> None:
+    pacts = tmp_path / "pacts"
+    write_pact(pacts, "Foo", "Bar", {"id": 1})
+    assert (
+        pact_cli(
+            broker,
+            "broker",
+            "publish",
+            str(pacts),
+            "--consumer-app-version",
+            "c2",
+            "--branch",
+            "feat-new",
+        ).returncode
+        == 0
+    )
+    provider = Provider({"id": "not a number"})
+    try:
+        # c2 has the same content as c1, already verified on main: not pending, so the failure fails
+        run = verify(
+            broker,
+            provider,
+            "p-broken",
+            "--provider-branch",
+            "main",
+            "--consumer-version-selectors",
+            '{"branch":"feat-new"}',
+            "--enable-pending",
+        )
+        assert run.returncode != 0
+        write_pact(pacts, "Foo", "Bar", {"id": 1, "extra": "new field"})
+        assert (
+            pact_cli(
+                broker,
+                "broker",
+                "publish",
+                str(pacts),
+                "--consumer-app-version",
+                "c3",
+                "--branch",
+                "feat-new",
+            ).returncode
+            == 0
+        )
+        pending = verify(
+            broker,
+            provider,
+            "p-broken2",
+            "--provider-branch",
+            "main",
+            "--consumer-version-selectors",
+            '{"branch":"feat-new"}',
+            "--enable-pending",
+        )
+        assert pending.returncode == 0, pending.stdout + pending.stderr
+        assert "pending" in pending.stdout
+    finally:
+        provider.close()
+    cid = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--version",
+        "c2",
+        "--pacticipant",
+        "Bar",
+        "--version",
+        "p-broken",
+    )
+    assert cid.returncode == 1
+    assert "failed" in cid.stdout
+
+
+def test_versions_tags_releases_and_undeployment(broker: str) -> None:
+    created = pact_cli(
+        broker,
+        "broker",
+        "create-or-update-version",
+        "--pacticipant",
+        "Svc",
+        "--version",
+        "v1",
+        "--branch",
+        "feat/x",
+        "--tag",
+        "t1",
+    )
+    assert created.returncode == 0, created.stdout + created.stderr
+    version = httpx.get(broker + "/pacticipants/Svc/versions/v1").json()
+    assert [b["name"] for b in version["_embedded"]["branchVersions"]] == ["feat/x"]
+    assert {t["name"] for t in version["_embedded"]["tags"]} == {"t1"}
+    assert (
+        pact_cli(
+            broker,
+            "broker",
+            "create-version-tag",
+            "--pacticipant",
+            "Svc",
+            "--version",
+            "v1",
+            "--tag",
+            "prod",
+        ).returncode
+        == 0
+    )
+    described = pact_cli(
+        broker, "broker", "describe-version", "--pacticipant", "Svc", "--version", "v1"
+    )
+    assert described.returncode == 0 and "v1" in described.stdout
+    assert pact_cli(broker, "broker", "create-environment", "--name", "staging").returncode == 0
+    deployed = pact_cli(
+        broker,
+        "broker",
+        "record-deployment",
+        "--pacticipant",
+        "Svc",
+        "--version",
+        "v1",
+        "--environment",
+        "staging",
+        "--application-instance",
+        "blue",
+    )
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    undeployed = pact_cli(
+        broker,
+        "broker",
+        "record-undeployment",
+        "--pacticipant",
+        "Svc",
+        "--environment",
+        "staging",
+        "--application-instance",
+        "blue",
+    )
+    assert undeployed.returncode == 0, undeployed.stdout + undeployed.stderr
+    released = pact_cli(
+        broker,
+        "broker",
+        "record-release",
+        "--pacticipant",
+        "Svc",
+        "--version",
+        "v1",
+        "--environment",
+        "staging",
+    )
+    assert released.returncode == 0, released.stdout + released.stderr
+    ended = pact_cli(
+        broker,
+        "broker",
+        "record-support-ended",
+        "--pacticipant",
+        "Svc",
+        "--version",
+        "v1",
+        "--environment",
+        "staging",
+    )
+    assert ended.returncode == 0, ended.stdout + ended.stderr
+    deleted = pact_cli(
+        broker, "broker", "delete-branch", "--pacticipant", "Svc", "--branch", "feat/x"
+    )
+    assert deleted.returncode == 0, deleted.stdout + deleted.stderr
+    assert httpx.get(broker + "/pacticipants/Svc/branches/feat%2Fx").status_code == 404
+    pacticipant = pact_cli(
+        broker,
+        "broker",
+        "create-or-update-pacticipant",
+        "--name",
+        "Svc",
+        "--display-name",
+        "Service",
+        "--main-branch",
+        "main",
+        "--repository-url",
+        "https://git/svc",
+    )
+    assert pacticipant.returncode == 0, pacticipant.stdout + pacticipant.stderr
+    assert httpx.get(broker + "/pacticipants/Svc").json()["mainBranch"] == "main"
+    assert "Svc" in pact_cli(broker, "broker", "list-pacticipants").stdout
+    assert pact_cli(broker, "broker", "list-latest-pact-versions").returncode == 0
