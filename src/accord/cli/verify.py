@@ -161,6 +161,8 @@ def exit_code(result: Any) -> int:
 @click.option("--timeout", type=float, default=5.0, help="Seconds per provider request.")
 @click.option("--request-timeout", type=int, default=None,
               help="Milliseconds per provider request (overrides --timeout).")
+@click.option("--broker-retries", type=int, default=3,
+              help="Retries of a broker call that fails to connect or answers 5xx.")
 @click.option("--ignore-no-pacts-error", is_flag=True, help="Finding no pacts is not an error.")
 @click.option("--junit", type=click.Path(path_type=Path), help="Write a JUnit XML report.")
 @click.option("--json", "json_file", type=click.Path(path_type=Path),
@@ -181,8 +183,8 @@ def verify_command(pact_files: tuple[Path, ...], provider_name: str,
                    custom_headers: tuple[str, ...], filter_description: str | None,
                    filter_state: str | None, filter_consumer: tuple[str, ...],
                    filter_no_state: bool, timeout: float, request_timeout: int | None,
-                   ignore_no_pacts_error: bool, junit: Path | None, json_file: Path | None,
-                   no_colour: bool) -> None:
+                   broker_retries: int, ignore_no_pacts_error: bool, junit: Path | None,
+                   json_file: Path | None, no_colour: bool) -> None:
     from accord.errors import AccordError
     from accord.reporting import ConsoleReporter, JsonReporter, JUnitReporter
     from accord.verifier import Verifier
@@ -211,7 +213,8 @@ def verify_command(pact_files: tuple[Path, ...], provider_name: str,
         if broker_url:
             builder = verifier.broker_source(broker_url, username=broker_username,
                                              password=broker_password, token=broker_token,
-                                             selector=True, use_env=False)
+                                             selector=True, use_env=False,
+                                             retries=broker_retries)
             assert isinstance(builder, BrokerSelectorBuilder)
             builder.consumer_version_selectors(*_selectors(consumer_version_selectors))
             builder.consumer_tags(*_split(consumer_version_tags))
