@@ -232,7 +232,10 @@ def test_multipart_parts_compared_by_their_content_type() -> None:
     result = match_request(expected, bad)
     assert [m.path for m in result.mismatches] == ["$.meta.a", "$.photo"]
     missing = mp_req(multipart([("meta", "application/json", b'{"a": 1}')]))
-    assert "Expected a part with name 'photo'" in match_request(expected, missing).describe()
+    assert (
+        "Expected a MIME part 'photo' but was missing"
+        in match_request(expected, missing).describe()
+    )
 
 
 # --------------------------------------------------------------------------- text and binary

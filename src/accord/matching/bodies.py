@@ -230,13 +230,16 @@ def match_binary(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatc
         )
         return [_mm("$", f"{len(e_data)} bytes", f"{len(a_data)} bytes", e) for e in errors]
     if e_data != a_data:
+        e_type = expected.content_type or ctx.content_type
+        a_type = actual.content_type or e_type
         return [
             _mm(
                 "$",
                 f"{len(e_data)} bytes",
                 f"{len(a_data)} bytes",
-                f"Expected binary contents of {len(e_data)} bytes ({e_data[:10]!r}...) but "
-                f"received {len(a_data)} bytes ({a_data[:10]!r}...)",
+                f"Actual body [{a_type}, {len(a_data)} bytes, starting with {a_data[:32].hex()}] "
+                f"is not equal to the expected body [{e_type}, {len(e_data)} bytes, starting with "
+                f"{e_data[:32].hex()}]",
             )
         ]
     return []
@@ -322,19 +325,18 @@ def match_multipart(expected: Body, actual: Body, ctx: BodyContext) -> list[Mism
     except ValueError as exc:
         return [_mm("$", None, None, f"Failed to parse the actual multipart body: {exc}")]
     out: list[Mismatch] = []
-    actual_by_name = {p.name: p for p in a_parts}
-    for part in e_parts:
-        loc: tuple[str | int, ...] = (part.name,)
+    for index, part in enumerate(e_parts):
+        # Named parts are found by name; unnamed ones (multipart/mixed) by position.
+        key: str | int = part.name or index
+        loc: tuple[str | int, ...] = (key,)
         path = path_text(loc)
-        got = actual_by_name.get(part.name)
+        if part.name:
+            got = next((p for p in a_parts if p.name == part.name), None)
+        else:
+            got = a_parts[index] if index < len(a_parts) and not a_parts[index].name else None
         if got is None:
             out.append(
-                _mm(
-                    path,
-                    part.name,
-                    None,
-                    f"Expected a part with name '{part.name}' but was missing",
-                )
+                _mm(path, part.name, None, f"Expected a MIME part '{part.name}' but was missing")
             )
             continue
         selected = ctx.rules.best(loc)
@@ -357,11 +359,12 @@ def match_multipart(expected: Body, actual: Body, ctx: BodyContext) -> list[Mism
                     path,
                     e_type,
                     a_type,
-                    f"Expected part '{part.name}' with content type '{e_type}' but was '{a_type}'",
+                    f"MIME part '{key}': Expected a body of '{e_type}' but the actual content "
+                    f"type was '{a_type}'",
                 )
             )
             continue
-        sub_ctx = BodyContext(_PartRules(ctx.rules, part.name), ctx.allow_unexpected, e_type)
+        sub_ctx = BodyContext(_PartRules(ctx.rules, key), ctx.allow_unexpected, e_type)
         e_body = Body.of_bytes(part.content, e_type)
         a_body = Body.of_bytes(got.content, a_type)
         for m in match_body_content(e_body, a_body, sub_ctx):
@@ -375,7 +378,7 @@ class _PartRules(RuleIndex):
 
     __slots__ = ("_inner", "_name")
 
-    def __init__(self, inner: RuleIndex, name: str):
+    def __init__(self, inner: RuleIndex, name: str | int):
         super().__init__({})
         self._inner = inner
         self._name = name

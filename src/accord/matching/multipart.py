@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
 from dataclasses import dataclass, field
 
 __all__ = ["Part", "parse_multipart"]
@@ -67,11 +70,16 @@ def parse_multipart(data: bytes, content_type: str) -> list[Part]:
 
     def on_part_end() -> None:
         disposition = _params(headers.get("content-disposition", ""))
+        content = b"".join(chunks)
+        if headers.get("content-transfer-encoding", "").lower() == "base64":
+            # When it is not valid base64 after all, the bytes are compared as they came.
+            with contextlib.suppress(binascii.Error, ValueError):
+                content = base64.b64decode(content)
         parts.append(
             Part(
                 disposition.get("name", ""),
                 dict(headers),
-                b"".join(chunks),
+                content,
                 disposition.get("filename"),
             )
         )
