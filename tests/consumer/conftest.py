@@ -6,6 +6,12 @@ from pathlib import Path
 
 import pytest
 
+# Imported before pytester's in-process runs take their sys.modules snapshot, so the child
+# sessions and this process share one copy of the DSL's classes.
+import accord.consumer
+import accord.generate
+import accord.match  # noqa: F401
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # pytester drives the accord pytest plugin in child sessions; a non-root conftest may not

@@ -15,10 +15,25 @@ from accord.consumer._formats import (
 )
 
 
-@pytest.mark.parametrize("lo,hi", [
-    (1, 100), (0, 0), (-5, 5), (5, None), (None, 10), (-100, -7), (17, 1234), (None, None),
-    (0, 9), (10, 19), (123, 987), (-1, None), (None, -3), (99, 101),
-])
+@pytest.mark.parametrize(
+    "lo,hi",
+    [
+        (1, 100),
+        (0, 0),
+        (-5, 5),
+        (5, None),
+        (None, 10),
+        (-100, -7),
+        (17, 1234),
+        (None, None),
+        (0, 9),
+        (10, 19),
+        (123, 987),
+        (-1, None),
+        (None, -3),
+        (99, 101),
+    ],
+)
 def test_int_range_regex_matches_exactly_the_range(lo, hi):
     pattern = re.compile(int_range_regex(lo, hi))
     for n in range(-1300, 1301):
@@ -34,15 +49,18 @@ def test_int_range_regex_open_ended_large_numbers():
     assert not pattern.fullmatch("0")
 
 
-@pytest.mark.parametrize("python,java", [
-    ("%Y-%m-%d", "yyyy-MM-dd"),
-    ("%H:%M:%S", "HH:mm:ss"),
-    ("%Y-%m-%dT%H:%M:%S.%f%z", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSZ"),
-    ("%d/%m/%y %I:%M %p", "dd/MM/yy hh:mm a"),
-    ("%a, %d %b %Y", "EEE, dd MMM yyyy"),
-    ("yyyy-MM-dd", "yyyy-MM-dd"),  # already Java: untouched
-    ("100%% at %H", "'100% at 'HH"),
-])
+@pytest.mark.parametrize(
+    "python,java",
+    [
+        ("%Y-%m-%d", "yyyy-MM-dd"),
+        ("%H:%M:%S", "HH:mm:ss"),
+        ("%Y-%m-%dT%H:%M:%S.%f%z", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSZ"),
+        ("%d/%m/%y %I:%M %p", "dd/MM/yy hh:mm a"),
+        ("%a, %d %b %Y", "EEE, dd MMM yyyy"),
+        ("yyyy-MM-dd", "yyyy-MM-dd"),  # already Java: untouched
+        ("100%% at %H", "'100% at 'HH"),
+    ],
+)
 def test_strftime_to_java(python, java):
     assert strftime_to_java(python) == java
 
@@ -62,10 +80,18 @@ def test_format_java_renders_stable_examples():
     assert format_java(datetime(2024, 1, 2, tzinfo=tz), "EEE MMM d ''yy") == "Tue Jan 2 '24"
 
 
-@pytest.mark.parametrize("pattern", [
-    r"\d+", r"[a-z]{3}-\d{2,4}", r"^(foo|bar)$", r"[^abc]+", r"\w+@\w+\.com",
-    r"^[0-9a-f]{8}-[0-9a-f]{4}$", r"(?<year>\d{4})-\d\d",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\d+",
+        r"[a-z]{3}-\d{2,4}",
+        r"^(foo|bar)$",
+        r"[^abc]+",
+        r"\w+@\w+\.com",
+        r"^[0-9a-f]{8}-[0-9a-f]{4}$",
+        r"(?<year>\d{4})-\d\d",
+    ],
+)
 def test_example_for_regex_matches(pattern):
     from accord.model.regex import compile_pattern
 

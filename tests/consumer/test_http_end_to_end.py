@@ -14,13 +14,20 @@ from accord.errors import ContractDefinitionError, MismatchError
 
 
 def user_interaction(pact, user_id=123, name="Alice", *, params=True):
-    return (pact.upon_receiving(f"a request for user {user_id}")
-                .given("the user exists", **({"id": user_id} if params else {}))
-                .with_request("GET", f"/users/{user_id}")
-                .with_header("Accept", "application/json")
-                .will_respond_with(200)
-                .with_body({"id": match.integer(user_id), "name": match.string(name),
-                            "roles": match.each_like("admin", min=2)}))
+    return (
+        pact.upon_receiving(f"a request for user {user_id}")
+        .given("the user exists", **({"id": user_id} if params else {}))
+        .with_request("GET", f"/users/{user_id}")
+        .with_header("Accept", "application/json")
+        .will_respond_with(200)
+        .with_body(
+            {
+                "id": match.integer(user_id),
+                "name": match.string(name),
+                "roles": match.each_like("admin", min=2),
+            }
+        )
+    )
 
 
 def read(pact_dir, name="web-users-api.json"):
@@ -44,36 +51,44 @@ def test_httpx_round_trip_writes_the_pact(make_pact, pact_dir):
 
 def test_requests_client_and_post_body_with_matchers(make_pact, pact_dir):
     pact = make_pact()
-    (pact.upon_receiving("a new user").with_request("POST", "/users")
-         .with_body({"name": match.string("Bob"), "age": match.integer(30, min=0, max=150)})
-         .will_respond_with(201)
-         .with_header("Location", match.regex("/users/7", r"/users/\d+"))
-         .with_body({"id": generate.random_int(1, 100)}))
+    (
+        pact.upon_receiving("a new user")
+        .with_request("POST", "/users")
+        .with_body({"name": match.string("Bob"), "age": match.integer(30, min=0, max=150)})
+        .will_respond_with(201)
+        .with_header("Location", match.regex("/users/7", r"/users/\d+"))
+        .with_body({"id": generate.random_int(1, 100)})
+    )
     with pact.serve() as server:
         response = requests.post(server / "users", json={"name": "Carol", "age": 41}, timeout=10)
     assert response.status_code == 201
     assert response.headers["Location"] == "/users/7"
     assert 1 <= response.json()["id"] <= 100
     assert read(pact_dir)["interactions"][0]["request"]["body"]["content"] == {
-        "name": "Bob", "age": 30}
+        "name": "Bob",
+        "age": 30,
+    }
 
 
 async def test_async_with_and_aiohttp(make_pact, pact_dir):
     pact = make_pact()
     user_interaction(pact, 5, "Eve")
-    async with pact.serve() as server, aiohttp.ClientSession() as session:
-        async with session.get(f"{server.url}/users/5",
-                               headers={"Accept": "application/json"}) as response:
-            assert response.status == 200
-            assert (await response.json())["name"] == "Eve"
+    async with pact.serve() as server, aiohttp.ClientSession() as session, session.get(
+        f"{server.url}/users/5", headers={"Accept": "application/json"}
+    ) as response:
+        assert response.status == 200
+        assert (await response.json())["name"] == "Eve"
     assert read(pact_dir)["interactions"][0]["description"] == "a request for user 5"
 
 
 def test_mismatched_request_raises_with_report_and_writes_nothing(make_pact, pact_dir):
     pact = make_pact()
-    (pact.upon_receiving("a search").with_request("GET", "/search")
-         .with_query_parameter("q", match.regex("abc", "[a-z]+"))
-         .will_respond_with(200))
+    (
+        pact.upon_receiving("a search")
+        .with_request("GET", "/search")
+        .with_query_parameter("q", match.regex("abc", "[a-z]+"))
+        .will_respond_with(200)
+    )
     with pytest.raises(MismatchError) as info, pact.serve() as server:
         response = httpx.get(f"{server.url}/search", params={"q": "ABC1"})
         assert response.status_code == 500
@@ -85,13 +100,21 @@ def test_mismatched_request_raises_with_report_and_writes_nothing(make_pact, pac
 
 def test_range_rule_is_enforced_by_the_mock_server(make_pact, pact_dir):
     pact = make_pact()
-    (pact.upon_receiving("a bounded number").with_request("POST", "/n")
-         .with_body({"n": match.integer(5, min=1, max=10)}).will_respond_with(204))
+    (
+        pact.upon_receiving("a bounded number")
+        .with_request("POST", "/n")
+        .with_body({"n": match.integer(5, min=1, max=10)})
+        .will_respond_with(204)
+    )
     with pytest.raises(MismatchError), pact.serve() as server:
         assert httpx.post(f"{server.url}/n", json={"n": 11}).status_code == 500
     pact = make_pact()
-    (pact.upon_receiving("a bounded number").with_request("POST", "/n")
-         .with_body({"n": match.integer(5, min=1, max=10)}).will_respond_with(204))
+    (
+        pact.upon_receiving("a bounded number")
+        .with_request("POST", "/n")
+        .with_body({"n": match.integer(5, min=1, max=10)})
+        .will_respond_with(204)
+    )
     with pact.serve() as server:
         assert httpx.post(f"{server.url}/n", json={"n": 10}).status_code == 204
 
@@ -100,14 +123,14 @@ def test_unrequested_interaction_fails(make_pact, pact_dir):
     pact = make_pact()
     user_interaction(pact, 1)
     user_interaction(pact, 2)
-    with pytest.raises(MismatchError, match="user 2"), pact.serve() as server:
+    with pytest.raises(MismatchError, match=r"user 2"), pact.serve() as server:
         httpx.get(f"{server.url}/users/1", headers={"Accept": "application/json"})
     assert not (pact_dir / "web-users-api.json").exists()
 
 
 def test_unexpected_request_fails(make_pact):
     pact = make_pact()
-    with pytest.raises(MismatchError, match="/nothing"), pact.serve() as server:
+    with pytest.raises(MismatchError, match=r"/nothing"), pact.serve() as server:
         assert httpx.get(f"{server.url}/nothing").status_code == 500
 
 
@@ -116,8 +139,10 @@ def test_error_in_block_propagates_with_report_note(make_pact, pact_dir):
     user_interaction(pact)
     with pytest.raises(KeyError) as info, pact.serve():
         raise KeyError("client bug")
-    assert any("never requested" in n or "missing" in n.lower() or "user 123" in n
-               for n in getattr(info.value, "__notes__", []))
+    assert any(
+        "never requested" in n or "missing" in n.lower() or "user 123" in n
+        for n in getattr(info.value, "__notes__", [])
+    )
     assert not (pact_dir / "web-users-api.json").exists()
 
 
@@ -154,8 +179,10 @@ def test_conflicting_duplicate_in_one_run_is_an_error(make_pact):
         httpx.get(f"{server.url}/users/9", headers={"Accept": "application/json"})
     second = make_pact()
     user_interaction(second, 9, "Different")
-    with pytest.raises(ContractDefinitionError, match="a request for user 9"), \
-            second.serve() as server:
+    with (
+        pytest.raises(ContractDefinitionError, match=r"a request for user 9"),
+        second.serve() as server,
+    ):
         httpx.get(f"{server.url}/users/9", headers={"Accept": "application/json"})
 
 
@@ -177,11 +204,22 @@ def test_write_file_explicitly_and_overwrite(make_pact, tmp_path):
     target = tmp_path / "elsewhere"
     path = pact.write_file(target)
     assert path == target / "web-users-api.json"
-    (target / "web-users-api.json").write_text(json.dumps({
-        "consumer": {"name": "web"}, "provider": {"name": "users-api"},
-        "interactions": [{"description": "old", "request": {"method": "GET", "path": "/old"},
-                          "response": {"status": 200}}],
-        "metadata": {"pactSpecification": {"version": "3.0.0"}}}))
+    (target / "web-users-api.json").write_text(
+        json.dumps(
+            {
+                "consumer": {"name": "web"},
+                "provider": {"name": "users-api"},
+                "interactions": [
+                    {
+                        "description": "old",
+                        "request": {"method": "GET", "path": "/old"},
+                        "response": {"status": 200},
+                    }
+                ],
+                "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            }
+        )
+    )
     pact.write_file(target)
     assert len(read(target)["interactions"]) == 2
     pact.write_file(target, overwrite=True)
@@ -191,24 +229,36 @@ def test_write_file_explicitly_and_overwrite(make_pact, tmp_path):
 def test_v3_and_v2_files(make_pact, pact_dir):
     for version, key in (("V3", "3.0.0"), ("V2", "2.0.0")):
         pact = make_pact("web-" + version, "users-api").with_specification(version)
-        (pact.upon_receiving("a request for user 1").given("the user exists")
-             .with_request("GET", "/users/1").will_respond_with(200)
-             .with_body({"id": match.like(1), "roles": match.each_like("admin", min=2)}))
+        (
+            pact.upon_receiving("a request for user 1")
+            .given("the user exists")
+            .with_request("GET", "/users/1")
+            .will_respond_with(200)
+            .with_body({"id": match.like(1), "roles": match.each_like("admin", min=2)})
+        )
         with pact.serve() as server:
-            assert httpx.get(f"{server.url}/users/1").json() == {"id": 1,
-                                                                 "roles": ["admin", "admin"]}
+            assert httpx.get(f"{server.url}/users/1").json() == {
+                "id": 1,
+                "roles": ["admin", "admin"],
+            }
         doc = read(pact_dir, f"web-{version}-users-api.json")
         assert doc["metadata"]["pactSpecification"]["version"] == key
         assert doc["interactions"][0]["response"]["body"]["roles"] == ["admin", "admin"]
         assert doc["interactions"][0]["providerState" if version == "V2" else "providerStates"]
     assert doc["interactions"][0]["response"]["matchingRules"]["$.body.roles"] == {
-        "match": "type", "min": 2}
+        "match": "type",
+        "min": 2,
+    }
 
 
 def test_mock_server_url_generator_and_tls(make_pact):
     pact = make_pact()
-    (pact.upon_receiving("a link").with_request("GET", "/orders")
-         .will_respond_with(200).with_body({"next": match.url("/orders?page=2")}))
+    (
+        pact.upon_receiving("a link")
+        .with_request("GET", "/orders")
+        .will_respond_with(200)
+        .with_body({"next": match.url("/orders?page=2")})
+    )
     with pact.serve(tls=True) as server:
         assert server.url.startswith("https://")
         response = httpx.get(f"{server.url}/orders", verify=server.client_ssl_context())
@@ -219,16 +269,32 @@ def test_form_multipart_binary_and_xml_over_the_wire(make_pact, tmp_path):
     from accord.consumer import xml
 
     pact = make_pact()
-    (pact.upon_receiving("a form post").with_request("POST", "/form")
-         .with_form({"name": match.regex("al", "[a-z]+")}).will_respond_with(204))
+    (
+        pact.upon_receiving("a form post")
+        .with_request("POST", "/form")
+        .with_form({"name": match.regex("al", "[a-z]+")})
+        .will_respond_with(204)
+    )
     upload = tmp_path / "a.txt"
     upload.write_text("hello")
-    (pact.upon_receiving("an upload").with_request("POST", "/upload")
-         .with_multipart_file("file", upload, "text/plain").will_respond_with(201))
-    (pact.upon_receiving("some bytes").with_request("GET", "/bytes")
-         .will_respond_with(200).with_binary_body(b"\x00\x01\x02", "application/octet-stream"))
-    (pact.upon_receiving("some xml").with_request("GET", "/xml").will_respond_with(200)
-         .with_body(xml.element("user", attrs={"id": match.integer(1)}), "application/xml"))
+    (
+        pact.upon_receiving("an upload")
+        .with_request("POST", "/upload")
+        .with_multipart_file("file", upload, "text/plain")
+        .will_respond_with(201)
+    )
+    (
+        pact.upon_receiving("some bytes")
+        .with_request("GET", "/bytes")
+        .will_respond_with(200)
+        .with_binary_body(b"\x00\x01\x02", "application/octet-stream")
+    )
+    (
+        pact.upon_receiving("some xml")
+        .with_request("GET", "/xml")
+        .will_respond_with(200)
+        .with_body(xml.element("user", attrs={"id": match.integer(1)}), "application/xml")
+    )
     with pact.serve() as server:
         assert httpx.post(f"{server.url}/form", data={"name": "bob"}).status_code == 204
         files = {"file": ("b.txt", b"other text", "text/plain")}
@@ -245,7 +311,7 @@ def test_server_helpers(make_pact):
         _ = server.url
     with server:
         assert server.port > 0 and server.host == "127.0.0.1"
-        assert (server / "/users/123").endswith(":%d/users/123" % server.port)
+        assert (server / "/users/123").endswith(f":{server.port}/users/123")
         httpx.get(server / "users/123", headers={"Accept": "application/json"})
         assert server.matched
     assert "stopped" in repr(server)

@@ -21,11 +21,12 @@ def msg_pact(make_pact):
 
 
 def order_event(pact, description="an order created event"):
-    return (pact.upon_receiving(description, kind="async")
-                .given("an order exists", id=7)
-                .with_content({"id": match.integer(7), "total": match.decimal(9.5),
-                               "ref": generate.uuid()})
-                .with_metadata({"topic": "orders", "key": match.regex("o-7", r"o-\d+")}))
+    return (
+        pact.upon_receiving(description, kind="async")
+        .given("an order exists", id=7)
+        .with_content({"id": match.integer(7), "total": match.decimal(9.5), "ref": generate.uuid()})
+        .with_metadata({"topic": "orders", "key": match.regex("o-7", r"o-\d+")})
+    )
 
 
 def test_sync_handler_gets_reified_message_and_pact_is_written(msg_pact, pact_dir):
@@ -104,10 +105,16 @@ def test_v3_message_pact(msg_pact, pact_dir):
 def test_binary_and_text_messages(msg_pact):
     got = []
     pact = msg_pact()
-    (pact.async_message("a binary event").with_content(b"\x00\x01", "application/octet-stream")
-         .verify(lambda body, metadata: got.append(body)))
-    (pact.upon_receiving("a text event", kind="async").with_content("hello", "text/plain")
-         .verify(lambda body, metadata: got.append(body)))
+    (
+        pact.async_message("a binary event")
+        .with_content(b"\x00\x01", "application/octet-stream")
+        .verify(lambda body, metadata: got.append(body))
+    )
+    (
+        pact.upon_receiving("a text event", kind="async")
+        .with_content("hello", "text/plain")
+        .verify(lambda body, metadata: got.append(body))
+    )
     assert got == [b"\x00\x01", b"hello"]
 
 
@@ -127,11 +134,14 @@ def test_reify_shows_what_a_handler_gets(msg_pact):
 
 
 def price_call(pact):
-    return (pact.upon_receiving("a price request", kind="sync")
-                .given("SKU A-1 is sold")
-                .with_request({"sku": match.regex("A-1", r"[A-Z]-\d")}, {"replyTo": "prices"})
-                .will_respond_with({"sku": match.string("A-1"), "price": match.decimal(9.99)},
-                                   {"status": "ok"}))
+    return (
+        pact.upon_receiving("a price request", kind="sync")
+        .given("SKU A-1 is sold")
+        .with_request({"sku": match.regex("A-1", r"[A-Z]-\d")}, {"replyTo": "prices"})
+        .will_respond_with(
+            {"sku": match.string("A-1"), "price": match.decimal(9.99)}, {"status": "ok"}
+        )
+    )
 
 
 def test_sync_message_handler_response_matches(msg_pact, pact_dir):
@@ -166,10 +176,14 @@ async def test_sync_message_async_handler(msg_pact):
 
 def test_sync_message_several_responses_and_pact_python_style(msg_pact, pact_dir):
     pact = msg_pact()
-    (pact.upon_receiving("a stream request", kind="sync")
-         .with_request({"q": "x"})
-         .will_respond_with().with_body({"n": match.integer(1)})
-         .will_respond_with().with_body({"done": match.boolean(True)}))
+    (
+        pact.upon_receiving("a stream request", kind="sync")
+        .with_request({"q": "x"})
+        .will_respond_with()
+        .with_body({"n": match.integer(1)})
+        .will_respond_with()
+        .with_body({"done": match.boolean(True)})
+    )
     pact.verify(lambda request, metadata: {"done": False}, "Sync")
     (interaction,) = read(pact_dir)["interactions"]
     assert len(interaction["response"]) == 2
@@ -182,5 +196,5 @@ def test_bad_message_declarations():
     event = pact.upon_receiving("bad", kind="async")
     with pytest.raises(ContractDefinitionError, match=r"'bad'.*1 is outside max=0 \(at \$.n\)"):
         event.with_content({"n": match.integer(1, max=0)})
-    with pytest.raises(ContractDefinitionError, match="'bad'.*metadata 'k'.*single value"):
+    with pytest.raises(ContractDefinitionError, match=r"'bad'.*metadata 'k'.*single value"):
         event.with_metadata(k=match.like({"a": match.integer(1)})).verify(lambda b, m: None)
