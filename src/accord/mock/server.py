@@ -1,17 +1,21 @@
-"""``MockServer``: a pact's HTTP interactions served on a real socket, in a background thread.
+"""``MockServer``: a pact's HTTP interactions served on a real socket, off the caller's thread.
 
-Each server owns a thread with its own asyncio event loop running uvicorn's httptools
-protocol around ``MockApp``. ``start()`` returns once the socket is listening (the port is
-bound before the thread starts, so ``url`` is known at once); ``stop()`` closes idle
-keep-alive connections, lets in-flight requests finish and joins the thread, in
-milliseconds rather than uvicorn's polling ticks. Any number of servers may run at once.
+Every mock server of the process runs on one background daemon thread with its own asyncio
+event loop (started on first use), serving uvicorn's httptools protocol around ``MockApp``.
+Starting a server is then only binding a socket and registering it with that loop -- a
+fraction of a millisecond, which matters when every consumer test starts one. ``start()``
+returns once the socket is listening (the port is bound first, so ``url`` is known at once);
+``stop()`` closes idle keep-alive connections and lets in-flight requests finish. Any number
+of servers may run at once, each with its own session and report; the caller's own event
+loop (``async with``) is never used for serving.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import concurrent.futures
 import dataclasses
+import os
 import socket
 import ssl
 import threading
@@ -64,10 +68,8 @@ class MockServer:
         self._admin = admin
         self._on_result = on_result
         self._port: int | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping: asyncio.Event | None = None
-        self._error: BaseException | None = None
+        self._pending: concurrent.futures.Future[tuple[Any, Any]] | None = None
+        self._handle: tuple[Any, Any] | None = None  # (asyncio server, uvicorn ServerState)
         self.certificate: Path | None = None
 
     # ------------------------------------------------------------------ addresses
@@ -87,7 +89,7 @@ class MockServer:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._handle is not None
 
     def client_ssl_context(self) -> ssl.SSLContext:
         """An SSL context that trusts this server's self-signed certificate."""
@@ -98,35 +100,36 @@ class MockServer:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> MockServer:
-        """Bind, start serving in a background thread, and return once listening."""
-        if self._thread is not None:
-            raise RuntimeError("this mock server is already started")
-        sock = _listen(self.host, self._requested_port)
-        self._port = sock.getsockname()[1]
-        app = MockApp(self.session, context=self._context_arg(), cors=self.cors,
-                      admin=self._admin, on_result=self._on_result)
-        config = self._config(app)
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(config, sock, ready),
-                                        name=f"accord-mock-{self._port}", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if self._error is not None:
-            self._thread.join()
-            self._thread = None
-            raise RuntimeError(f"the mock server could not start: {self._error}") from self._error
-        return self
+        """Bind, start serving on the background loop, and return once listening."""
+        self._begin()
+        return self._finish_start(self._pending.result())  # type: ignore[union-attr]
 
     def stop(self) -> None:
         """Stop serving (idempotent). In-flight requests finish first."""
-        thread, loop, stopping = self._thread, self._loop, self._stopping
-        if thread is None:
+        handle = self._handle
+        if handle is None:
             return
-        if loop is not None and stopping is not None and thread.is_alive():
-            with contextlib.suppress(RuntimeError):  # the loop closed already
-                loop.call_soon_threadsafe(stopping.set)
-        thread.join()
-        self._thread = None
+        self._handle = None
+        _Reactor.get().submit(_close(*handle)).result()
+
+    def _begin(self) -> None:
+        if self._handle is not None or self._pending is not None:
+            raise RuntimeError("this mock server is already started")
+        sock = _listen(self.host, self._requested_port)
+        self._port = sock.getsockname()[1]
+        try:
+            app = MockApp(self.session, context=self._context_arg(), cors=self.cors,
+                          admin=self._admin, on_result=self._on_result)
+            config = self._config(app)
+            self._pending = _Reactor.get().submit(_open(config, sock))
+        except BaseException:
+            sock.close()
+            raise
+
+    def _finish_start(self, handle: tuple[Any, Any]) -> MockServer:
+        self._pending = None
+        self._handle = handle
+        return self
 
     def __enter__(self) -> MockServer:
         return self.start()
@@ -138,11 +141,19 @@ class MockServer:
             self.assert_ok()
 
     async def __aenter__(self) -> MockServer:
-        return await asyncio.to_thread(self.start)
+        self._begin()
+        try:
+            handle = await asyncio.wrap_future(self._pending)  # type: ignore[arg-type]
+        except BaseException:
+            self._pending = None
+            raise
+        return self._finish_start(handle)
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
-        await asyncio.to_thread(self.stop)
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            await asyncio.wrap_future(_Reactor.get().submit(_close(*handle)))
         if self.raise_on_exit and exc_type is None:
             self.assert_ok()
 
@@ -201,47 +212,77 @@ class MockServer:
         config.load()
         return config
 
-    def _run(self, config: Any, sock: socket.socket, ready: threading.Event) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        try:
-            loop.run_until_complete(self._serve(config, sock, ready))
-        except BaseException as exc:  # reported to start(); the thread must not die silently
-            self._error = exc
-        finally:
-            ready.set()
-            try:
-                loop.run_until_complete(loop.shutdown_asyncgens())
-            finally:
-                loop.close()
-                sock.close()
 
-    async def _serve(self, config: Any, sock: socket.socket, ready: threading.Event) -> None:
-        from uvicorn.server import ServerState
+class _Reactor:
+    """The daemon thread and event loop every mock server of this process is served on."""
 
-        loop = asyncio.get_running_loop()
-        state = ServerState()
-        state.default_headers = list(config.encoded_headers)
-        self._stopping = asyncio.Event()
+    _lock = threading.Lock()
+    _instance: _Reactor | None = None
 
-        def protocol() -> asyncio.Protocol:
-            return config.http_protocol_class(config=config, server_state=state,  # type: ignore[no-any-return]
-                                              app_state={}, _loop=loop)
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="accord-mock-server",
+                                       daemon=True)
+        self.thread.start()
 
+    @classmethod
+    def get(cls) -> _Reactor:
+        reactor = cls._instance
+        if reactor is None or not reactor.thread.is_alive():
+            with cls._lock:
+                reactor = cls._instance
+                if reactor is None or not reactor.thread.is_alive():
+                    reactor = cls._instance = _Reactor()
+        return reactor
+
+    def submit(self, coro: Any) -> concurrent.futures.Future[Any]:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    @classmethod
+    def _forget(cls) -> None:  # in a forked child the thread is gone: start afresh
+        cls._instance = None
+        cls._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_Reactor._forget)
+
+
+async def _open(config: Any, sock: socket.socket) -> tuple[Any, Any]:
+    from uvicorn.server import ServerState
+
+    loop = asyncio.get_running_loop()
+    state = ServerState()
+    state.default_headers = list(config.encoded_headers)
+
+    def protocol() -> asyncio.Protocol:
+        return config.http_protocol_class(config=config, server_state=state,  # type: ignore[no-any-return]
+                                          app_state={}, _loop=loop)
+
+    try:
         server = await loop.create_server(protocol, sock=sock, ssl=config.ssl, backlog=1024)
-        ready.set()
-        await self._stopping.wait()
-        server.close()
-        for connection in list(state.connections):
-            connection.shutdown()
-        deadline = loop.time() + _STOP_GRACE
-        while (state.connections or state.tasks) and loop.time() < deadline:
-            await asyncio.sleep(0.001)
-        for task in list(state.tasks):
-            task.cancel()
-        for connection in list(state.connections):
-            connection.transport.abort()
-        await server.wait_closed()
+    except BaseException:
+        sock.close()
+        raise
+    return server, state
+
+
+async def _close(server: Any, state: Any) -> None:
+    server.close()
+    for connection in list(state.connections):
+        connection.shutdown()
+    for _ in range(3):  # idle connections close within a loop iteration or two
+        if not (state.connections or state.tasks):
+            break
+        await asyncio.sleep(0)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + _STOP_GRACE
+    while (state.connections or state.tasks) and loop.time() < deadline:
+        await asyncio.sleep(0.001)
+    for task in list(state.tasks):
+        task.cancel()
+    for connection in list(state.connections):
+        connection.transport.abort()
 
 
 def _listen(host: str, port: int) -> socket.socket:

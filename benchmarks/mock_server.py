@@ -1,0 +1,375 @@
+"""Mock server benchmark: accord against pact-python (the official Rust mock server), side by side.
+
+    PACT_DO_NOT_TRACK=true .venv/bin/python benchmarks/mock_server.py          # ~2 minutes
+    PACT_DO_NOT_TRACK=true .venv/bin/python benchmarks/mock_server.py --quick  # ~20 seconds
+
+Both servers serve the *same* pact: it is written by pact-python and read by accord. Measured:
+
+(a) start-up: a fresh interpreter importing the library, starting a server and getting its
+    first answer (cold); then, in a warm process, start-to-listening and a whole consumer
+    test's cycle (start, one request, stop);
+(b) per-request latency with N = 25, 100, 400 interactions in one server, requesting the
+    last interaction, one keep-alive connection (the client runs in the same process, as a
+    consumer test does);
+(c) requests/second with one interaction under keep-alive, from a separate client process
+    (threads with raw-socket keep-alive clients, a bounded number of requests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
+logging.getLogger("pact").setLevel(logging.CRITICAL)  # its FFI warns per interaction
+
+REQUEST_HEADERS = {"Accept": "application/json", "X-Client": "bench"}
+
+
+# --------------------------------------------------------------------------- the client
+
+
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client: so the client costs little next to the server."""
+
+    def __init__(self, host: str, port: int):
+        self.sock = socket.create_connection((host, port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.host = f"{host}:{port}"
+
+    def request_bytes(self, path: str) -> bytes:
+        lines = [f"GET {path} HTTP/1.1", f"Host: {self.host}"]
+        lines += [f"{k}: {v}" for k, v in REQUEST_HEADERS.items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+    def send(self, raw: bytes) -> tuple[int, bytes]:
+        self.sock.sendall(raw)
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("the server closed the connection")
+            buf += chunk
+        head, _, body = buf.partition(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(body) < length:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("the server closed the connection mid-body")
+            body += chunk
+        return status, body
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def load_client(host: str, port: int, path: str, threads: int, count: int) -> None:
+    """Entry point of the separate load process: prints {"elapsed", "count", "errors"}."""
+    per_thread = count // threads
+    errors: list[str] = []
+    barrier = threading.Barrier(threads + 1)
+
+    def run() -> None:
+        client = RawClient(host, port)
+        raw = client.request_bytes(path)
+        client.send(raw)  # connect and warm up before the clock starts
+        barrier.wait()
+        try:
+            for _ in range(per_thread):
+                status, _ = client.send(raw)
+                if status != 200:
+                    errors.append(str(status))
+        finally:
+            client.close()
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - start
+    print(json.dumps({"elapsed": elapsed, "count": per_thread * threads, "errors": len(errors)}))
+
+
+# --------------------------------------------------------------------------- the pacts
+
+
+def official_pact(n: int, consumer: str = "bench-web") -> Any:
+    """N interactions GET /items/{i}, written with pact-python's API."""
+    from pact import Pact, match
+
+    pact = Pact(consumer, "bench-items").with_specification("V4")
+    for i in range(n):
+        (
+            pact.upon_receiving(f"a request for item {i}")
+            .given("items exist", count=n)
+            .with_request("GET", f"/items/{i}")
+            .with_header("Accept", "application/json")
+            .will_respond_with(200)
+            .with_header("Content-Type", "application/json")
+            .with_body({"id": match.int(i), "name": match.str(f"item {i}"),
+                        "tags": match.each_like(match.str("new")),
+                        "price": match.decimal(9.99)})
+        )
+    return pact
+
+
+class Contender:
+    """Starts one implementation's mock server for a pact (as a context manager)."""
+
+    name = ""
+
+    def serve(self, n: int) -> AbstractContextManager[tuple[str, int]]:
+        raise NotImplementedError
+
+
+class Accord(Contender):
+    name = "accord"
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.pacts: dict[int, Any] = {}
+
+    def pact(self, n: int) -> Any:
+        if n not in self.pacts:
+            directory = self.tmp / f"accord-{n}"
+            directory.mkdir(exist_ok=True)
+            official = official_pact(n, consumer=f"bench-web-{n}")
+            from accord.pactfile import read_pact
+
+            official.write_file(directory, overwrite=True)
+            (file,) = directory.glob("*.json")
+            self.pacts[n] = read_pact(file)
+        return self.pacts[n]
+
+    def serve(self, n: int) -> AbstractContextManager[tuple[str, int]]:
+        from contextlib import contextmanager
+
+        from accord.mock import MockServer
+
+        pact = self.pact(n)
+
+        @contextmanager
+        def cm():  # type: ignore[no-untyped-def]
+            with MockServer(pact) as server:
+                yield ("127.0.0.1", server.port)
+
+        return cm()
+
+
+class Official(Contender):
+    name = "pact-python"
+
+    def __init__(self) -> None:
+        self.pacts: dict[int, Any] = {}
+
+    def serve(self, n: int) -> AbstractContextManager[tuple[str, int]]:
+        from contextlib import contextmanager
+
+        if n not in self.pacts:
+            self.pacts[n] = official_pact(n, consumer=f"bench-web-{n}")
+        pact = self.pacts[n]
+
+        @contextmanager
+        def cm():  # type: ignore[no-untyped-def]
+            with pact.serve(addr="127.0.0.1", raises=False, verbose=False) as server:
+                yield ("127.0.0.1", server.port)
+
+        return cm()
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+COLD = {
+    "accord": """
+        import time; t0 = time.perf_counter()
+        import http.client
+        from accord.mock import MockServer
+        from accord.model import load_pact
+        pact = load_pact({"consumer": {"name": "c"}, "provider": {"name": "p"},
+            "interactions": [{"type": "Synchronous/HTTP", "description": "d",
+                "request": {"method": "GET", "path": "/items/0"},
+                "response": {"status": 200, "body": {"content": {"id": 1},
+                    "contentType": "application/json", "encoded": False}}}],
+            "metadata": {"pactSpecification": {"version": "4.0"}}})
+        with MockServer(pact) as server:
+            c = http.client.HTTPConnection("127.0.0.1", server.port)
+            c.request("GET", "/items/0"); r = c.getresponse(); r.read(); assert r.status == 200
+            print(time.perf_counter() - t0)
+    """,
+    "pact-python": """
+        import time; t0 = time.perf_counter()
+        import http.client
+        from pact import Pact
+        pact = Pact("c", "p").with_specification("V4")
+        (pact.upon_receiving("d").with_request("GET", "/items/0").will_respond_with(200)
+             .with_body({"id": 1}, "application/json"))
+        with pact.serve(addr="127.0.0.1", raises=False, verbose=False) as server:
+            c = http.client.HTTPConnection("127.0.0.1", server.port)
+            c.request("GET", "/items/0"); r = c.getresponse(); r.read(); assert r.status == 200
+            print(time.perf_counter() - t0)
+    """,
+}
+
+
+def cold_start(name: str, runs: int) -> float:
+    """Median seconds from a fresh interpreter's first import to the first answer."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", textwrap.dedent(COLD[name])],
+                             capture_output=True, text=True, check=True, timeout=120,
+                             env={**os.environ, "PACT_DO_NOT_TRACK": "true"})
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def warm_start(contender: Contender, runs: int) -> tuple[float, float]:
+    """Median seconds (start to listening, whole cycle: start + one request + stop)."""
+    with contender.serve(1):  # warm up imports and caches
+        pass
+    starts, cycles = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        cm = contender.serve(1)
+        host, port = cm.__enter__()
+        t1 = time.perf_counter()
+        client = RawClient(host, port)
+        status, _ = client.send(client.request_bytes("/items/0"))
+        assert status == 200, status
+        client.close()
+        cm.__exit__(None, None, None)
+        t2 = time.perf_counter()
+        starts.append(t1 - t0)
+        cycles.append(t2 - t0)
+    return statistics.median(starts), statistics.median(cycles)
+
+
+def latency(contender: Contender, n: int, budget: float, max_requests: int) -> float:
+    """Median seconds per request for the last of N interactions, on one connection
+    (medians of batches of 10 requests, so that a busy machine's hiccups do not count)."""
+    with contender.serve(n) as (host, port):
+        client = RawClient(host, port)
+        raw = client.request_bytes(f"/items/{n - 1}")
+        for _ in range(2):
+            status, _ = client.send(raw)
+            assert status == 200, (contender.name, n, status)
+        batches: list[float] = []
+        count, start = 0, time.perf_counter()
+        while count < max_requests and (count < 3 or time.perf_counter() - start < budget):
+            size = min(10, max_requests - count)
+            t0 = time.perf_counter()
+            for _ in range(size):
+                status, _ = client.send(raw)
+                assert status == 200, (contender.name, n, status)
+            batches.append((time.perf_counter() - t0) / size)
+            count += size
+        client.close()
+    return statistics.median(batches)
+
+
+def throughput(contender: Contender, threads: int, count: int) -> float:
+    """Requests per second with one interaction, from a separate client process."""
+    with contender.serve(1) as (host, port):
+        out = subprocess.run(
+            [sys.executable, __file__, "--load", f"{host}:{port}", "--threads", str(threads),
+             "--count", str(count)], capture_output=True, text=True, check=True, timeout=300)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["errors"]:
+        raise RuntimeError(f"{contender.name}: {result['errors']} failed requests")
+    return result["count"] / result["elapsed"]
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def row(label: str, ours: float, theirs: float, unit: str, higher_is_better: bool = False
+        ) -> str:
+    ratio = (ours / theirs) if higher_is_better else (theirs / ours)
+    fmt = "{:>12,.0f}" if unit == "req/s" else "{:>12.2f}"
+    return (f"{label:<44}{fmt.format(ours)}{fmt.format(theirs)}  {unit:<6}"
+            f"{ratio:>8.1f}x")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a ~20 second smoke run")
+    parser.add_argument("--load", help=argparse.SUPPRESS)
+    parser.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, default=20000, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load:
+        host, port = args.load.rsplit(":", 1)
+        load_client(host, int(port), "/items/0", args.threads, args.count)
+        return 0
+
+    quick = args.quick
+    sizes = (25, 100, 400)
+    cold_runs, warm_runs = (1, 10) if quick else (3, 50)
+    budget, max_requests = (0.3, 200) if quick else (1.5, 2000)
+    load_count = 4000 if quick else 20000
+    rows: list[str] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        ours, theirs = Accord(Path(tmp)), Official()
+        log = _progress
+
+        log("(a) start-up")
+        cold = {name: cold_start(name, cold_runs) for name in ("accord", "pact-python")}
+        rows.append(row("cold start: import, start, first answer", cold["accord"] * 1000,
+                        cold["pact-python"] * 1000, "ms"))
+        a_start, a_cycle = warm_start(ours, warm_runs)
+        o_start, o_cycle = warm_start(theirs, warm_runs)
+        rows.append(row("warm start to listening", a_start * 1000, o_start * 1000, "ms"))
+        rows.append(row("one test's cycle: start, 1 request, stop", a_cycle * 1000,
+                        o_cycle * 1000, "ms"))
+
+        for n in sizes:
+            log(f"(b) latency, N={n}")
+            a = latency(ours, n, budget, max_requests)
+            o = latency(theirs, n, budget, max_requests if n < 400 else 10)
+            rows.append(row(f"per request, N={n} interactions (last one)", a * 1000, o * 1000,
+                            "ms"))
+
+        log("(c) keep-alive throughput")
+        a_rps = throughput(ours, args.threads, load_count)
+        o_rps = throughput(theirs, args.threads, load_count)
+        rows.append(row(f"keep-alive, 1 interaction, {args.threads} connections", a_rps, o_rps,
+                        "req/s", higher_is_better=True))
+
+    print()
+    print(f"{'':<44}{'accord':>12}{'pact-python':>12}  {'':<6}{'speed-up':>9}")
+    for line in rows:
+        print(line)
+    print(f"\n(speed-up: how many times faster accord is; {time.perf_counter() - started:.0f} s "
+          f"in all, {os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    return 0
+
+
+def _progress(text: str) -> None:
+    print(f"... {text}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
