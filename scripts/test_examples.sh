@@ -48,7 +48,7 @@ extras_for() {
   if grep -q '^broker = ' "$1/pyproject.toml"; then echo "test,broker"; else echo "test"; fi
 }
 
-# Install the environments two at a time (pip is mostly waiting on unpacking and I/O).
+# Install the environments side by side: pip spends most of its time waiting on the index.
 # Each job leaves its exit status in <env>.install.rc; the tests of an example start as soon
 # as its environment is ready.
 for example in "${examples[@]}"; do
@@ -57,7 +57,7 @@ for example in "${examples[@]}"; do
   rm -f "$env.install.rc"
   { setup_env "$example" "$env" "$(extras_for "$example")" >"$env.install.log" 2>&1
     echo $? >"$env.install.rc"; } &
-  while [ "$(jobs -rp | wc -l)" -ge 2 ]; do sleep 0.2; done
+  while [ "$(jobs -rp | wc -l)" -ge "${ACCORD_EXAMPLES_JOBS:-4}" ]; do sleep 0.2; done
 done
 
 failed=()
