@@ -66,34 +66,36 @@ _SEMVER = re.compile(
 class Selected:
     """The rule list that applies at a location, and whether it came from a parent path."""
 
-    __slots__ = ("cascaded", "rules")
+    __slots__ = ("_effective", "cascaded", "combine", "rules")
 
     def __init__(self, rules: RuleList, cascaded: bool):
         self.rules = rules
         self.cascaded = cascaded
-
-    @property
-    def combine(self) -> str:
-        return self.rules.combine
+        self.combine: str = rules.combine
+        self._effective = (
+            tuple(r for r in rules.rules if r.kind not in NON_CASCADING)
+            if cascaded
+            else rules.rules
+        )
 
     def kinds(self) -> set[str]:
         return {r.kind for r in self.rules.rules}
 
     def effective(self) -> tuple[Rule, ...]:
         """The rules to evaluate here: non-cascading rules are dropped when inherited."""
-        if not self.cascaded:
-            return self.rules.rules
-        return tuple(r for r in self.rules.rules if r.kind not in NON_CASCADING)
+        return self._effective
 
 
 class RuleIndex:
     """The rules of one category with their paths parsed once."""
 
-    __slots__ = ("_entries", "_xml", "lower")
+    __slots__ = ("_entries", "_memo", "_xml", "lower")
 
     def __init__(self, rules: Mapping[str, RuleList], *, names: bool = False, lower: bool = False):
         self.lower = lower
         self._xml: RuleIndex | None = None
+        # location -> chosen rule list: the same pact is matched again and again.
+        self._memo: dict[tuple[str | int, ...], Selected | None] = {}
         entries: list[tuple[DocPath, RuleList]] = []
         for key, rule_list in rules.items():
             if not rule_list.rules:
@@ -130,6 +132,17 @@ class RuleIndex:
         """The most specific rule list for ``location`` (its own or a parent's)."""
         if not self._entries:
             return None
+        key = location if isinstance(location, tuple) else tuple(location)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        if len(self._memo) > 50_000:
+            self._memo.clear()
+        found = self._memo[key] = self._select(key)
+        return found
+
+    def _select(self, location: Location) -> Selected | None:
         loc = self._norm(location)
         chosen: tuple[DocPath, RuleList] | None = None
         top = 0
@@ -144,8 +157,7 @@ class RuleIndex:
         return Selected(chosen[1], len(chosen[0].tokens) != len(loc))
 
     def defined(self, location: Location) -> bool:
-        loc = self._norm(location)
-        return any(path.prefix_weight(loc) for path, _ in self._entries)
+        return self.best(location) is not None
 
     def exact(self, location: Location) -> RuleList | None:
         """A rule list whose path names exactly ``location`` (not through a parent)."""
@@ -276,15 +288,20 @@ def apply_rules(
 # --------------------------------------------------------------------------- single values
 
 
-def _same_json_type(expected: Any, actual: Any) -> bool:
-    def cls(v: Any) -> str:
-        if isinstance(v, bool):
-            return "bool"
-        if isinstance(v, (int, float)):
-            return "number"
-        return type(v).__name__
+_JSON_CLASS = {
+    bool: "bool",
+    int: "number",
+    float: "number",
+    str: "str",
+    type(None): "null",
+    dict: "object",
+    list: "array",
+}
 
-    return cls(expected) == cls(actual)
+
+def _same_json_type(expected: Any, actual: Any) -> bool:
+    e, a = type(expected), type(actual)
+    return e is a or _JSON_CLASS.get(e, e) == _JSON_CLASS.get(a, a)
 
 
 def _is_int(v: Any) -> bool:
