@@ -32,6 +32,11 @@ def test_request_from_wire_groups_headers_and_parses_query() -> None:
     assert req.query == {"x": ("1", "3"), "y": ("2",)}
     assert req.header("ACCEPT") == ("a", "b")
     assert not req.body.is_present
+    assert req == HttpRequest(method="GET", path="/a", query={"x": ("1", "3"), "y": ("2",)},
+                              headers={"accept": ("a", "b")})
+    posted = request_from_wire("POST", "/b", b"", [(b"content-type", b"text/plain")], b"hi")
+    assert posted.body.text == "hi"
+    assert posted.body.content_type == "text/plain"
 
 
 def test_matched_request_gets_the_interaction_response() -> None:
@@ -211,3 +216,30 @@ def test_matched_requests_kept_are_bounded_but_counted() -> None:
     assert len(report.matched) == 5
     assert report.served[0][1] == 8
     assert len(report.unexpected) == 1
+
+
+def test_identical_wire_requests_are_matched_once_and_still_recorded() -> None:
+    calls: list[str] = []
+    from accord.matching import match_request
+
+    def counting(expected, actual, *, spec):
+        calls.append(expected.path)
+        return match_request(expected, actual, spec=spec)
+
+    first = get_user(1)
+    second = get_user(1, description="user 1 again")
+    second["response"] = {"status": 404}
+    pact = make_pact(first, second)
+    session = MockSession(pact.interactions, pact.spec_version, matcher=counting)
+    headers = [(b"host", b"127.0.0.1:1"), (b"accept", b"*/*")]
+    statuses = [session.handle_wire("GET", "/users/1", b"", headers, b"")[0].status
+                for _ in range(4)]
+    assert statuses == [200, 404, 200, 200]  # unrequested interactions are still preferred
+    assert calls == ["/users/1", "/users/1"]  # both candidates matched once, then remembered
+    other = session.handle_wire("GET", "/users/1", b"", [*headers, (b"x-id", b"2")], b"")
+    assert other[1].kind == "matched"
+    assert len(calls) == 4  # a different request is matched afresh
+    report = session.report()
+    assert report.ok
+    assert sum(n for _, n in report.served) == 5
+    assert all(r.request.path == "/users/1" for r in report.results)

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from accord.mock.core import MockSession, RequestResult, request_from_wire
+from accord.mock.core import MockSession, RequestResult
 
 if TYPE_CHECKING:
     from accord.generation import GeneratorContext
@@ -63,10 +63,10 @@ class MockApp:
         if self.admin and path.startswith(ADMIN_PREFIX):
             await self._admin(path, send)
             return
-        request = request_from_wire(method, path, scope["query_string"], scope["headers"], body)
-        reply = self.session.handle(request, self.context)
+        reply, result = self.session.handle_wire(method, path, scope["query_string"],
+                                                 scope["headers"], body, self.context)
         if self.on_result is not None:
-            self.on_result(reply.result)
+            self.on_result(result)
         headers = reply.raw_headers
         if self.cors:
             headers = _with_cors(headers, scope)

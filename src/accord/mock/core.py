@@ -21,6 +21,7 @@ that repeated identical requests walk through them in pact order before reusing 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,9 +33,11 @@ from accord.mock.report import MockReport, RequestResult
 from accord.model import (
     Body,
     BodyState,
+    Generators,
     HttpRequest,
     HttpResponse,
     Interaction,
+    MatchingRules,
     Pact,
     SpecVersion,
     SynchronousHttp,
@@ -140,13 +143,40 @@ def request_from_wire(method: str, path: str, query_string: bytes | str,
         grouped.setdefault(n.lower(), []).append(v)
     qs = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
     ctype = grouped.get("content-type")
-    return HttpRequest(
+    return _new_request(
         method=method.upper(),
         path=path,
         query=parse_query_string(qs) if qs else {},
         headers={k: tuple(v) for k, v in grouped.items()},
         body=Body.of_bytes(body, ctype[0] if ctype else None) if body else Body.missing(),
     )
+
+
+_EMPTY_RULES = MatchingRules()
+_EMPTY_GENERATORS = Generators()
+_REQUEST_DEFAULTS = {"raw_query": None, "matching_rules": _EMPTY_RULES,
+                     "generators": _EMPTY_GENERATORS}
+
+
+def _plain_dataclass(cls: type) -> bool:
+    """Can instances be made by filling ``__dict__`` (no slots, no __post_init__)?"""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return ("__slots__" not in cls.__dict__ and not hasattr(cls, "__post_init__")
+            and names == {"method", "path", "query", "headers", "body", *_REQUEST_DEFAULTS})
+
+
+def _new_request(**values: Any) -> HttpRequest:
+    """An ``HttpRequest`` without the frozen-dataclass ``__init__`` (a third of the cost of
+    taking a request off the wire); the same object the constructor would build."""
+    if not _FAST_REQUESTS:
+        return HttpRequest(**values, **_REQUEST_DEFAULTS)
+    request = object.__new__(HttpRequest)
+    request.__dict__.update(_REQUEST_DEFAULTS)
+    request.__dict__.update(values)
+    return request
+
+
+_FAST_REQUESTS = _plain_dataclass(HttpRequest)
 
 
 @dataclass(slots=True)
@@ -188,6 +218,7 @@ class MockSession:
             self._add(inter, SpecVersion.parse(ispec))
         self._matched_count = [0] * len(self._entries)
         self._results: list[RequestResult] = []
+        self._wire_cache: dict[Any, tuple[HttpRequest, tuple[_Entry, ...]]] = {}
 
     @classmethod
     def from_pacts(cls, pacts: Sequence[Pact], *, matcher: Matcher | None = None) -> MockSession:
@@ -217,54 +248,57 @@ class MockSession:
         return tuple(e.interaction for e in self._entries)
 
     def _match_fn(self) -> Matcher:
-        if self._matcher is None:
-            from accord.matching import match_request
+        from accord.matching import match_request
 
-            self._matcher = match_request
-        return self._matcher
+        self._matcher = match_request
+        return match_request
 
     # ------------------------------------------------------------------ matching
 
     def match(self, request: HttpRequest) -> RequestResult:
         """Which interaction ``request`` is (pure: nothing is recorded)."""
-        return self._match(request)[0]
+        result, _, _ = self._match(request)
+        return result
 
-    def _match(self, request: HttpRequest) -> tuple[RequestResult, _Entry | None]:
+    def _match(self, request: HttpRequest
+               ) -> tuple[RequestResult, _Entry | None, tuple[_Entry, ...]]:
+        """(the outcome, the entry that answers it, every entry the request matches)."""
         method = request.method.upper()
-        match = self._match_fn()
-        candidates = self._exact.get((method, request.path), ())
-        scanned = self._scan.get(method, ())
+        match = self._matcher or self._match_fn()
         ok: list[_Entry] = []
         closest: tuple[float, _Entry, MatchResult] | None = None
-        for entry in candidates:
+        for entry in self._exact.get((method, request.path), ()):
             result = match(entry.interaction.request, request, spec=entry.spec)
             if result.ok:
                 ok.append(entry)
-                if not self._matched_count[entry.index]:
-                    break
             elif closest is None or result.score > closest[0]:
                 closest = (result.score, entry, result)
-        if not ok or self._matched_count[ok[-1].index]:
-            for entry in scanned:
-                if entry.prefilter is not None and entry.prefilter.search(request.path) is None:
-                    continue
-                result = match(entry.interaction.request, request, spec=entry.spec)
-                if result.ok:
-                    ok.append(entry)
-                    if not self._matched_count[entry.index]:
-                        break
-                elif (closest is None or result.score > closest[0]) and not any(
-                        m.kind in ("PathMismatch", "MethodMismatch") for m in result.mismatches):
-                    closest = (result.score, entry, result)
+        for entry in self._scan.get(method, ()):
+            if entry.prefilter is not None and entry.prefilter.search(request.path) is None:
+                continue
+            result = match(entry.interaction.request, request, spec=entry.spec)
+            if result.ok:
+                ok.append(entry)
+            elif (closest is None or result.score > closest[0]) and not any(
+                    m.kind in ("PathMismatch", "MethodMismatch") for m in result.mismatches):
+                closest = (result.score, entry, result)
         if ok:
-            chosen = next((e for e in ok if not self._matched_count[e.index]), ok[0])
-            return RequestResult("matched", request, chosen.interaction), chosen
+            chosen = self._choose(ok)
+            return RequestResult("matched", request, chosen.interaction), chosen, tuple(ok)
         if closest is not None:
             _, entry, result = closest
             return RequestResult("mismatched", request, entry.interaction,
-                                 tuple(result.mismatches)), entry
+                                 tuple(result.mismatches)), entry, ()
         return RequestResult("unexpected", request, None, (),
-                             hints=self._hints(request, method)), None
+                             hints=self._hints(request, method)), None, ()
+
+    def _choose(self, ok: Sequence[_Entry]) -> _Entry:
+        """The first matching interaction not requested yet, else the first."""
+        counts = self._matched_count
+        for entry in ok:
+            if not counts[entry.index]:
+                return entry
+        return ok[0]
 
     def _hints(self, request: HttpRequest, method: str) -> tuple[SynchronousHttp, ...]:
         """Interactions the unexpected request may have been meant for: the same path with
@@ -288,30 +322,60 @@ class MockSession:
         zero-argument callable, called only when a response has generators. Without a
         context the response's example values are sent as they are.
         """
+        reply, result = self._serve(request, None, context)
+        return reply if reply.result is result else reply.with_result(result)
+
+    def handle_wire(self, method: str, path: str, query_string: bytes,
+                    headers: Sequence[tuple[bytes, bytes]], body: bytes,
+                    context: ContextArg = None) -> tuple[MockResponse, RequestResult]:
+        """``handle`` for a request as it came off the wire (what the server calls).
+
+        Matching is pure, so a request identical to one already matched (same method, path,
+        query string, headers and body) is not matched again: the interactions it matched
+        are remembered and the usual choice among them is made.
+        """
+        key = (method, path, query_string, tuple(headers), body)
+        hit = self._wire_cache.get(key)
+        if hit is not None:
+            request, entries = hit
+            entry = self._choose(entries)
+            return self._answer(entry, RequestResult("matched", request, entry.interaction),
+                                context)
+        request = request_from_wire(method, path, query_string, headers, body)
+        return self._serve(request, key, context)
+
+    def _serve(self, request: HttpRequest, key: Any, context: ContextArg
+               ) -> tuple[MockResponse, RequestResult]:
         try:
-            result, entry = self._match(request)
+            result, entry, ok = self._match(request)
         except Exception as exc:  # a bug must reach the consumer's logs and the report
             result = RequestResult("unexpected", request, None,
                                    error=f"accord could not match this request: {exc!r}")
-            entry = None
+            entry, ok = None, ()
         if entry is None or result.kind != "matched":
             self._results.append(result)
-            return error_response(result)
+            return error_response(result), result
+        if key is not None:
+            if len(self._wire_cache) >= _WIRE_CACHE_SIZE:
+                self._wire_cache.clear()
+            self._wire_cache[key] = (request, ok)
+        return self._answer(entry, result, context)
+
+    def _answer(self, entry: _Entry, result: RequestResult, context: ContextArg
+                ) -> tuple[MockResponse, RequestResult]:
         try:
-            reply = self._respond(entry, context, result)
+            reply = entry.cached or self._generate(entry, context, result)
         except AccordError as exc:
-            result = RequestResult("matched", request, entry.interaction,
+            result = RequestResult("matched", result.request, entry.interaction,
                                    error=f"could not generate the response: {exc}")
             reply = error_response(result)
         self._matched_count[entry.index] += 1
         if result.error is not None or len(self._results) < self.max_recorded:
             self._results.append(result)
-        return reply
+        return reply, result
 
-    def _respond(self, entry: _Entry, context: ContextArg, result: RequestResult
-                 ) -> MockResponse:
-        if entry.cached is not None:
-            return entry.cached.with_result(result)
+    def _generate(self, entry: _Entry, context: ContextArg, result: RequestResult
+                  ) -> MockResponse:
         response = entry.interaction.response
         if callable(context):
             context = context()
@@ -338,6 +402,7 @@ class MockSession:
 
 
 _PLACEHOLDER = RequestResult("matched", HttpRequest(), None)
+_WIRE_CACHE_SIZE = 4096  # distinct matched requests remembered per session
 
 
 def error_response(result: RequestResult) -> MockResponse:
