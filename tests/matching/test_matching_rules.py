@@ -420,3 +420,19 @@ def test_most_specific_rule_wins() -> None:
     rules = {"$.a.*": [{"match": "type"}], "$.a.b": [{"match": "regex", "regex": "x+"}]}
     assert json_req_match({"a": {"b": "x", "c": "q"}}, {"a": {"b": "xxx", "c": "z"}}, rules).ok
     assert not json_req_match({"a": {"b": "x", "c": "q"}}, {"a": {"b": "y", "c": "z"}}, rules).ok
+
+
+def test_an_unusable_date_format_is_reported_not_raised() -> None:
+    result = json_req_match(
+        {"d": "x"}, {"d": "x"}, {"$.d": [{"match": "date", "format": "yyyy-MM-dd'T"}]}
+    )
+    assert not result.ok
+    assert "is not a valid date format" in result.mismatches[0].message
+
+
+def test_rule_selection_is_stable_across_repeated_matches() -> None:
+    rules = {"$.items": [{"match": "type", "min": 1}], "$.items[*].id": [{"match": "integer"}]}
+    expected = request({"items": [{"id": 1}]}, rules=body_rules(**rules))
+    for _ in range(3):
+        assert match_request(expected, request({"items": [{"id": 2}, {"id": 3}]})).ok
+        assert not match_request(expected, request({"items": [{"id": "2"}]})).ok

@@ -197,12 +197,15 @@ def _key_path(key: str, *, names: bool, lower: bool) -> DocPath:
 
 
 _CACHE: dict[tuple[int, bool, bool], tuple[Any, RuleIndex]] = {}
+_EMPTY = RuleIndex({})
 
 
 def rule_index(
     rules: Mapping[str, RuleList], *, names: bool = False, lower: bool = False
 ) -> RuleIndex:
     """The (cached) index of one category's rules; pacts are matched many times."""
+    if not rules:
+        return _EMPTY
     key = (id(rules), names, lower)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is rules:
