@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -288,7 +289,7 @@ def match_form(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]
                 errors = apply_rules(
                     item.effective(),
                     item.combine,
-                    lambda r, e=e, a=a, c=item.cascaded: check_string(r, e, a, c),
+                    partial(check_string, expected=e, actual=a, cascaded=item.cascaded),
                 )
             elif e != a:
                 errors = [f"Expected form post parameter '{key}' with value '{e}' but was '{a}'"]
@@ -344,7 +345,7 @@ def match_multipart(expected: Body, actual: Body, ctx: BodyContext) -> list[Mism
             errors = apply_rules(
                 selected.effective(),
                 selected.combine,
-                lambda r, p=part, g=got: _binary_rule(r, p.content, g.content),
+                partial(_binary_rule, expected=part.content, actual=got.content),
             )
             out.extend(
                 _mm(path, f"{len(part.content)} bytes", f"{len(got.content)} bytes", e)

@@ -5,6 +5,7 @@ body and message metadata, with the leniencies each specification version define
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import unquote
 
@@ -283,7 +284,7 @@ def _query_values(
                 errors = apply_rules(
                     item.effective(),
                     item.combine,
-                    lambda r, v=value, a=actual[i], c=item.cascaded: check_string(r, v, a, c),
+                    partial(check_string, expected=value, actual=actual[i], cascaded=item.cascaded),
                 )
                 out.extend(mm(value, actual[i], e) for e in errors)
             elif value != actual[i]:
@@ -340,7 +341,9 @@ def _values_with_rules(
     for i, (e, a) in enumerate(zip(templates, actual, strict=False)):
         item = index.best((*loc, i)) or selected
         errors = apply_rules(
-            item.effective(), item.combine, lambda r, e=e, a=a: check_string(r, e, a, True)
+            item.effective(),
+            item.combine,
+            partial(check_string, expected=e, actual=a, cascaded=True),
         )
         out.extend((e, a, msg) for msg in errors)
     return out
@@ -590,7 +593,7 @@ def _match_metadata(
             errors = apply_rules(
                 selected.effective(),
                 selected.combine,
-                lambda r, e=e_value, a=a_value: check_json(r, e, a),
+                partial(check_json, expected=e_value, actual=a_value),
             )
         elif key.lower() in ("contenttype", "content-type"):
             errors = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from accord.matching.display import compact, json_equal, with_type
@@ -141,7 +142,7 @@ def _key_checks(
                 continue
             for key in actual:
                 errors = apply_rules(
-                    sub_rules(rule), "AND", lambda r, k=key: check_string(r, "", k)
+                    sub_rules(rule), "AND", partial(check_string, expected="", actual=key)
                 )
                 out.extend(_mismatch((*loc, key), "", key, e) for e in errors)
     return out
