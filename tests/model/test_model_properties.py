@@ -7,6 +7,7 @@ written (the model's meaning is kept; only the V4 ``key``, computed when absent,
 
 from __future__ import annotations
 
+import base64
 import json
 import string
 from typing import Any
@@ -60,7 +61,8 @@ body_paths = st.sampled_from(["$", "$.a", "$.a.b", "$.items[*].id", "$[0]", "$['
 @st.composite
 def bodies(draw, version: str) -> dict[str, Any]:
     """A body plus the headers that describe it (nothing, null, empty, JSON or text)."""
-    kind = draw(st.sampled_from(["missing", "null", "empty", "json", "text"]))
+    kinds = ["missing", "null", "empty", "json", "text", "xml"]
+    kind = draw(st.sampled_from([*kinds, "binary"] if version == "4.0" else kinds))
     if kind == "missing":
         return {}
     if kind == "null":
@@ -73,10 +75,17 @@ def bodies(draw, version: str) -> dict[str, Any]:
             return {"body": {"content": value, "contentType": "application/json",
                              "encoded": False}}
         return {"body": value, "headers": {"Content-Type": "application/json"}}
-    text = draw(st.text(string.ascii_letters + " ", min_size=1, max_size=20))
+    if kind == "binary":
+        data = draw(st.binary(min_size=1, max_size=16))
+        return {"body": {"content": base64.b64encode(data).decode(), "encoded": "base64",
+                         "contentType": "application/octet-stream"}}
+    text = draw(st.text(string.ascii_letters + " ", min_size=1, max_size=20)).strip() or "x"
+    ctype = "text/plain"
+    if kind == "xml":
+        text, ctype = f"<root><item>{text}</item></root>", "application/xml"
     if version == "4.0":
-        return {"body": {"content": text, "contentType": "text/plain", "encoded": False}}
-    return {"body": text, "headers": {"Content-Type": "text/plain"}}
+        return {"body": {"content": text, "contentType": ctype, "encoded": False}}
+    return {"body": text, "headers": {"Content-Type": ctype}}
 
 
 def _headers(draw, version: str) -> dict[str, Any]:
