@@ -4,6 +4,7 @@ set (CI sets it), against PostgreSQL too."""
 from __future__ import annotations
 
 import os
+import shutil
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -21,14 +22,42 @@ PG_URL = os.environ.get("ACCORD_TEST_POSTGRES_URL")
 HAL = {"Accept": "application/hal+json"}
 
 
+_PG_MIGRATED = False
+
+
 def _reset_postgres(url: str) -> None:
+    """Migrate once per session, then empty every table (fast enough for each test)."""
+    global _PG_MIGRATED
     from sqlalchemy import text
 
+    from accord.broker.storage.db import migrate
+    from accord.broker.storage.schema import metadata
+
     engine = make_engine(url)
+    if not _PG_MIGRATED:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        migrate(engine)
+        _PG_MIGRATED = True
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A migrated SQLite file, copied for each test (migrating takes longer than a test)."""
+    from accord.broker.storage.db import migrate
+
+    path = tmp_path_factory.mktemp("template") / "broker.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
 
 
 @pytest.fixture(
@@ -46,9 +75,11 @@ def _reset_postgres(url: str) -> None:
         ),
     ]
 )
-def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Any, sqlite_template: Any) -> str:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'broker.sqlite3'}"
+        target = tmp_path / "broker.sqlite3"
+        shutil.copyfile(sqlite_template, target)
+        return f"sqlite:///{target}"
     assert PG_URL is not None
     _reset_postgres(PG_URL)
     return PG_URL
