@@ -234,3 +234,32 @@ def test_message_body_and_metadata():
 def test_message_without_generators_is_unchanged():
     contents = MessageContents(body=Body.of_json({"a": 1}))
     assert generate_message(contents, ctx()) is contents
+
+
+# --------------------------------------------------------------------------- XML bodies
+
+XML = (b'<?xml version="1.0"?><ns:root xmlns:ns="urn:x"><ns:item id="1">a</ns:item>'
+       b'<ns:item id="2">b</ns:item><other>z</other></ns:root>')
+
+
+def test_xml_attributes_and_text():
+    body = Body.of_bytes(XML, "application/xml")
+    gens = {"$['ns:root']['ns:item']['@id']": Generator("RandomInt", {"min": 5, "max": 5}),
+            "$.root.other['#text']": Generator("Regex", {"regex": "q{3}"}),
+            "$.root.item[1]['#text']": Generator("RandomString", {"size": 4})}
+    out = apply_body_generators(body, gens, ctx())
+    text = out.content.decode()
+    assert text.count('id="5"') == 2 and "<other>qqq</other>" in text
+    assert '<ns:item id="5">a</ns:item>' in text
+    assert re.search(r'<ns:item id="5">[A-Za-z0-9]{4}</ns:item>', text)
+    assert 'xmlns:ns="urn:x"' in text and out.content_type == "application/xml"
+
+
+def test_xml_without_matches_or_with_entities_is_left_alone():
+    body = Body.of_bytes(XML, "application/xml")
+    gens = {"$.root.missing['#text']": Generator("RandomInt", {})}
+    assert apply_body_generators(body, gens, ctx()) is body
+    bomb = Body.of_bytes(b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>',
+                         "application/xml")
+    assert apply_body_generators(bomb, {"$.a['#text']": Generator("RandomInt", {})},
+                                 ctx()) is bomb

@@ -1,8 +1,9 @@
 """Applying a part's generators: requests, responses and message contents.
 
 Body generators are keyed by DocPath and apply to every location the path names (wildcards
-included), shallowest paths first; JSON and form-urlencoded bodies are supported (other
-bodies are left as they are, as the official tools do for content they cannot address).
+included), shallowest paths first. JSON, XML (``$.root.child['#text']`` for text,
+``$.root.child['@id']`` for attributes, as the official tools key them) and form-urlencoded
+bodies are supported; other bodies are left as they are, as the official tools do.
 Header, query and metadata generators are keyed by name; ``path``, ``method`` and ``status``
 have one generator each.
 """
@@ -148,6 +149,8 @@ def apply_body_generators(body: Body, generators: Mapping[str, Generator],
     active.sort(key=lambda item: len(item[0]))  # shallowest first: parents before children
     if body.state is BodyState.PRESENT and _is_form(body):
         return _form_body(body, active, ctx)
+    if body.state is BodyState.PRESENT and body.is_xml:
+        return _xml_body(body, active, ctx)
     if body.state is BodyState.PRESENT:
         try:
             document = body.json
@@ -229,3 +232,57 @@ def _form_body(body: Body, active: list[tuple[DocPath, Generator]],
         return body
     return Body(BodyState.PRESENT, urlencode(pairs).encode(), body.content_type,
                 body.content_type_hint)
+
+
+def _xml_body(body: Body, active: list[tuple[DocPath, Generator]],
+              ctx: GeneratorContext) -> Body:
+    from xml.parsers.expat import ExpatError
+
+    from defusedxml.minidom import parseString  # safe against entity expansion
+
+    try:
+        document = parseString(body.content)
+    except (ExpatError, ValueError):  # not XML after all, or a DTD/entity trick: left alone
+        return body
+    changed = False
+    for path, g in active:
+        tokens = path.tokens
+        if len(tokens) < 2:
+            continue
+        last = tokens[-1]
+        if not (isinstance(last, str) and last.startswith(("@", "#text"))):
+            continue
+        for element in _xml_elements(document.documentElement, tokens[:-1]):
+            if last == "#text":
+                texts = [n for n in element.childNodes if n.nodeType == n.TEXT_NODE]
+                current = "".join(n.data for n in texts)
+                value = _as_text(_try(g, ctx, current))
+                for n in texts:
+                    element.removeChild(n)
+                element.appendChild(document.createTextNode(value))
+                changed = True
+            elif element.hasAttribute(last[1:]):
+                value = _as_text(_try(g, ctx, element.getAttribute(last[1:])))
+                element.setAttribute(last[1:], value)
+                changed = True
+    if not changed:
+        return body
+    return Body(BodyState.PRESENT, document.toxml(encoding="utf-8"), body.content_type,
+                body.content_type_hint)
+
+
+def _xml_elements(root: Any, tokens: tuple[Any, ...]) -> Iterator[Any]:
+    """Elements named by ``tokens`` (element names from the root; ``*`` for any)."""
+    def named(element: Any, token: Any) -> bool:
+        return token is STAR or token in (element.tagName, element.localName)
+
+    if not tokens or not named(root, tokens[0]):
+        return
+    level = [root]
+    for token in tokens[1:]:
+        if isinstance(token, int):  # an index among the previous level's matches
+            level = level[token:token + 1]
+            continue
+        level = [child for element in level for child in element.childNodes
+                 if child.nodeType == child.ELEMENT_NODE and named(child, token)]
+    yield from level
