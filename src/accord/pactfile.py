@@ -30,7 +30,7 @@ from accord import __version__
 from accord.errors import ContractDefinitionError, PactFileLockError, PactFormatError
 from accord.model import Interaction, Pact, SpecVersion, dump_pact, load_pact
 
-__all__ = ["iter_pact_files", "pact_file_name", "read_pact", "write_pact"]
+__all__ = ["iter_pact_files", "pact_file_name", "read_pact", "render_pact", "write_pact"]
 
 LOCK_TIMEOUT = 60.0  # seconds a writer waits for another worker's write to finish
 
