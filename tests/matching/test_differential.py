@@ -39,8 +39,15 @@ def case(
     status: int = 200,
     actual_status: int = 200,
     status_rule: Any = None,
+    content_type: str = JSON,
+    header_rules: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    actual_headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """One interaction; a non-JSON ``body``/``actual`` is given as the raw text."""
     matching: dict[str, Any] = {}
+    if header_rules:
+        matching["header"] = header_rules
     if rules:
         matching["body"] = {
             path: {"combine": r.get("combine", "AND"), "matchers": r["matchers"]}
@@ -53,12 +60,20 @@ def case(
         }
     response: dict[str, Any] = {
         "status": status,
-        "headers": {"Content-Type": [JSON]},
-        "body": {"contentType": JSON, "encoded": False, "content": body},
+        "headers": {"Content-Type": [content_type], **{k: [v] for k, v in (headers or {}).items()}},
+        "body": {"contentType": content_type, "encoded": False, "content": body},
     }
     if matching:
         response["matchingRules"] = matching
-    return {"name": name, "response": response, "actual": actual, "actual_status": actual_status}
+    payload = json.dumps(actual) if content_type == JSON else str(actual)
+    wire_headers = {"Content-Type": content_type, **(actual_headers or {})}
+    return {
+        "name": name,
+        "response": response,
+        "payload": payload.encode(),
+        "headers": wire_headers,
+        "actual_status": actual_status,
+    }
 
 
 def one(rule: dict[str, Any]) -> dict[str, Any]:
@@ -188,6 +203,81 @@ CASES = [
     case("extra keys are fine in responses", {"a": 1}, {}, {"a": 1, "b": 2}),
     case("missing key", {"a": 1, "b": 2}, {}, {"a": 1}),
     case(
+        "type cascades into nested lists",
+        {"a": {"l": [1]}},
+        {"$.a": one({"match": "type"})},
+        {"a": {"l": [5, 6, 7]}},
+    ),
+    case(
+        "type cascade still checks element types",
+        {"a": {"l": [1]}},
+        {"$.a": one({"match": "type"})},
+        {"a": {"l": [5, "x"]}},
+    ),
+    case(
+        "integer rule on a list applies to each item",
+        {"l": [1]},
+        {"$.l": one({"match": "integer"})},
+        {"l": [1, 2.5]},
+    ),
+    case(
+        "text body with a regex",
+        "hello world",
+        {"$": one({"match": "regex", "regex": "hello .+"})},
+        "hello there",
+        content_type="text/plain",
+    ),
+    case("text body equality", "hello world", {}, "hello there", content_type="text/plain"),
+    case(
+        "xml siblings in any order",
+        "<a><b>1</b><c>2</c></a>",
+        {},
+        "<a><c>2</c><b>1</b></a>",
+        content_type="application/xml",
+    ),
+    case(
+        "xml extra element allowed in responses",
+        "<a><b>1</b></a>",
+        {},
+        "<a><b>1</b><z/></a>",
+        content_type="application/xml",
+    ),
+    case(
+        "xml text differs", "<a><b>1</b></a>", {}, "<a><b>2</b></a>", content_type="application/xml"
+    ),
+    case(
+        "xml attribute rule",
+        '<a id="1"/>',
+        {"$.a['@id']": one({"match": "integer"})},
+        '<a id="77"/>',
+        content_type="application/xml",
+    ),
+    case(
+        "header regex rule",
+        {"a": 1},
+        {},
+        {"a": 1},
+        headers={"X-Id": "1"},
+        header_rules={"X-Id": one({"match": "regex", "regex": "\\d+"})},
+        actual_headers={"X-Id": "123"},
+    ),
+    case(
+        "header regex rule rejects",
+        {"a": 1},
+        {},
+        {"a": 1},
+        headers={"X-Id": "1"},
+        header_rules={"X-Id": one({"match": "regex", "regex": "\\d+"})},
+        actual_headers={"X-Id": "abc"},
+    ),
+    case("missing header", {"a": 1}, {}, {"a": 1}, headers={"X-Id": "1"}),
+    case(
+        "eachValue with type",
+        {"m": {"k": {"n": 1}}},
+        {"$.m": one({"match": "eachValue", "rules": [{"match": "type"}]})},
+        {"m": {"x": {"n": 2}, "y": {"n": 3}}},
+    ),
+    case(
         "combine OR",
         {"v": 1},
         {"$.v": {"combine": "OR", "matchers": [{"match": "null"}, {"match": "integer"}]}},
@@ -221,10 +311,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         index = int(self.path.rsplit("/", 1)[-1])
         c = CASES[index]
-        payload = json.dumps(c["actual"]).encode()
+        payload = c["payload"]
+        lines = "".join(f"{k}: {v}\r\n" for k, v in c["headers"].items())
         head = (
-            f"HTTP/1.1 {c['actual_status']} X\r\nContent-Type: {JSON}\r\n"
-            f"Content-Length: {len(payload)}\r\n\r\n"
+            f"HTTP/1.1 {c['actual_status']} X\r\n{lines}Content-Length: {len(payload)}\r\n\r\n"
         ).encode()
         self.wfile.write(head + payload)  # one write: no Nagle delays between header and body
         self.wfile.flush()
@@ -304,8 +394,8 @@ def accord_verdict(index: int) -> bool:
     expected = load_response(c["response"], SpecVersion.V4)
     actual = HttpResponse(
         status=c["actual_status"],
-        headers={"Content-Type": (JSON,)},
-        body=Body.of_bytes(json.dumps(c["actual"]).encode(), JSON),
+        headers={k: (v,) for k, v in c["headers"].items()},
+        body=Body.of_bytes(c["payload"], c["headers"]["Content-Type"]),
     )
     return match_response(expected, actual, spec=SpecVersion.V4).ok
 
