@@ -162,6 +162,18 @@ def test_pacts_for_verification_with_selectors_pending_and_publishing(
     assert len(result.published) == 2
 
 
+def test_a_pact_url_served_by_a_broker_gets_its_results_published(broker: FakeBroker) -> None:
+    result = (Verifier("users-api").add_transport(app=make_starlette())
+              .add_source(f"{broker.base}/pacts/provider/users-api/pact-version/sha1",
+                          token=TOKEN)
+              .set_publish_options("2.0.0").verify())
+    assert result.ok, result.report()
+    assert result.published == [f"{broker.base}/pacts/provider/users-api/pact-version/sha1/"
+                                "verification-results/1"]
+    (post,) = [c for c in broker.calls if c[0] == "POST"]
+    assert post[2]["success"] is True and post[2]["providerApplicationVersion"] == "2.0.0"
+
+
 def test_hrefs_on_another_host_are_joined_to_the_broker_url() -> None:
     client = HalClient("http://127.0.0.1:9/broker")
     assert client.url("http://elsewhere/pacts/x?y=1") == "http://127.0.0.1:9/pacts/x?y=1"

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -170,6 +171,14 @@ class UrlSource:
         except AccordError as exc:
             yield SourceFailure(self.url, str(exc))
             return
+        if loaded.links:
+            from accord.verifier.broker_source import HalClient
+
+            if HalClient.find(loaded.links, "pb:publish-verification-results") is not None:
+                parts = urlsplit(self.url)  # a pact served by a broker: results can be published
+                loaded.broker = HalClient(f"{parts.scheme}://{parts.netloc}",
+                                          username=self.username, password=self.password,
+                                          token=self.token)
         yield loaded
 
 
