@@ -243,3 +243,15 @@ def test_identical_wire_requests_are_matched_once_and_still_recorded() -> None:
     assert report.ok
     assert sum(n for _, n in report.served) == 5
     assert all(r.request.path == "/users/1" for r in report.results)
+
+
+def test_the_core_loads_no_io_machinery() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, accord.mock.core; "
+            "print([m for m in ('asyncio', 'socket', 'threading', 'uvicorn', 'ssl') "
+            "if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "[]"

@@ -37,9 +37,13 @@ the ``accord mock`` command.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from accord.mock.core import MockResponse, MockSession, request_from_wire
 from accord.mock.report import MockReport, RequestResult
-from accord.mock.server import MockServer
+
+if TYPE_CHECKING:
+    from accord.mock.server import MockServer
 
 __all__ = [
     "MockReport",
@@ -49,3 +53,14 @@ __all__ = [
     "RequestResult",
     "request_from_wire",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the server (asyncio, sockets, threads) loads on first use, so that importing the pure
+    # ``accord.mock.core`` loads no I/O machinery
+    if name == "MockServer":
+        from accord.mock.server import MockServer
+
+        globals()["MockServer"] = MockServer
+        return MockServer
+    raise AttributeError(f"module 'accord.mock' has no attribute {name!r}")

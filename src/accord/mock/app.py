@@ -67,9 +67,9 @@ class MockApp:
                                                  scope["headers"], body, self.context)
         if self.on_result is not None:
             self.on_result(result)
-        headers = reply.raw_headers
+        headers: Any = reply.raw_headers
         if self.cors:
-            headers = _with_cors(headers, scope)
+            headers = _with_cors(reply.raw_headers, scope)
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         await send({"type": "http.response.body", "body": reply.body})
 

@@ -154,8 +154,8 @@ def request_from_wire(method: str, path: str, query_string: bytes | str,
 
 _EMPTY_RULES = MatchingRules()
 _EMPTY_GENERATORS = Generators()
-_REQUEST_DEFAULTS = {"raw_query": None, "matching_rules": _EMPTY_RULES,
-                     "generators": _EMPTY_GENERATORS}
+_REQUEST_DEFAULTS: dict[str, Any] = {"raw_query": None, "matching_rules": _EMPTY_RULES,
+                                     "generators": _EMPTY_GENERATORS}
 
 
 def _plain_dataclass(cls: type) -> bool:
