@@ -94,7 +94,7 @@ def like(value: Any, *, min: _b.int | None = None, max: _b.int | None = None,
     """
     params = {k: v for k, v in (("min", min), ("max", max)) if v is not None}
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if min is not None and max is not None and min > max:
             return f"like(): min {min} is greater than max {max}"
         if isinstance(value, list) and params:
@@ -117,7 +117,7 @@ def each_like(value: Any, min: _b.int = 1, max: _b.int | None = None) -> Matcher
     count = _b.max(min or 0, 1)
     m = EachLike(value, min, max, count)
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if min is not None and min < 0:
             return f"each_like(): min must not be negative, got {min}"
         if max is not None and min is not None and min > max:
@@ -139,7 +139,7 @@ def _range_rules(lo: _b.int | None, hi: _b.int | None) -> tuple[Rule, ...]:
     return (Rule("regex", {"regex": int_range_regex(lo, hi)}),)
 
 
-def _range_check(name: str, value: Any, lo: Any, hi: Any) -> str | None:
+def _range_check(name: _b.str, value: Any, lo: Any, hi: Any) -> _b.str | None:
     if lo is not None and hi is not None and lo > hi:
         return f"{name}(): min {lo} is greater than max {hi}"
     if (lo is not None and value < lo) or (hi is not None and value > hi):
@@ -156,7 +156,7 @@ def integer(value: _b.int | None = None, *, min: _b.int | None = None, max: _b.i
         g = _gen.random_int(min, max)
         return _with_generator(Matcher(g.value, g.rules, g.generator), generator)
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if not _is_int(value):
             return f"integer(): the example {value!r} is not an integer"
         return _range_check("integer", value, min, max)
@@ -175,7 +175,7 @@ def decimal(value: _b.float | None = None, *, precision: _b.int | None = None,
         g = _gen.random_decimal(precision)
         return _with_generator(Matcher(g.value, g.rules, g.generator), generator)
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if not isinstance(value, _b.float):
             return f"decimal(): the example {value!r} is not a decimal (give e.g. 12.5)"
         return None
@@ -196,7 +196,7 @@ def number(value: _b.int | _b.float | None = None, *, min: _b.int | None = None,
                  else (Rule("number"),))
         return _with_generator(Matcher(g.value, rules, g.generator), generator)
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if not isinstance(value, (_b.int, _b.float)) or isinstance(value, _b.bool):
             return f"number(): the example {value!r} is not a number"
         if (min is not None or max is not None) and not _is_int(value):
@@ -214,7 +214,7 @@ def boolean(value: _b.bool | None = None, *, generator: Generator | Matcher | No
         g = _gen.random_boolean()
         return _with_generator(Matcher(g.value, g.rules, g.generator), generator)
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         return None if isinstance(value, _b.bool) else f"boolean(): {value!r} is not a boolean"
 
     return _with_generator(Matcher(value, (Rule("boolean"),), check=check), generator)
@@ -238,7 +238,7 @@ def string(value: _b.str | None = None, *, size: _b.int | None = None,
     if size is not None:
         rules += (Rule("regex", {"regex": rf"^[\s\S]{{{size}}}$"}),)
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if not isinstance(value, _b.str):
             return f"string(): the example {value!r} is not a string"
         if size is not None and len(value) != size:
@@ -251,7 +251,7 @@ def string(value: _b.str | None = None, *, size: _b.int | None = None,
 str = string
 
 
-def _regex_check(name: str, value: Any, pattern: _b.str) -> str | None:
+def _regex_check(name: _b.str, value: Any, pattern: _b.str) -> _b.str | None:
     try:
         compiled = compile_pattern(pattern)
     except _re.error as exc:
@@ -341,7 +341,7 @@ def semver(value: _b.str = "1.0.0") -> Matcher:
                r"[0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
                r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if not isinstance(value, _b.str) or not _re.fullmatch(pattern, value):
             return f"semver(): the example {value!r} is not a semantic version"
         return None
@@ -352,7 +352,7 @@ def semver(value: _b.str = "1.0.0") -> Matcher:
 def not_empty(value: Any) -> Matcher:
     """Present and not empty (not null, "", [] or {}); otherwise matched by type."""
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if value is None or value == "" or value == [] or value == {}:
             return f"not_empty(): the example {value!r} is empty"
         return None
@@ -377,7 +377,7 @@ def _date_matcher(name: _b.str, rule: _b.str, default_fmt: _b.str, value: Any, f
     if isinstance(value, (_dt.date, _dt.time)):
         value = format_java(value, java)
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if not isinstance(value, _b.str):
             return f"{name}(): the example {value!r} must be a string or a date/time"
         try:
@@ -465,7 +465,7 @@ def each_key_matches(value: Mapping[_b.str, Any], rules: Matcher | Sequence[Matc
     inner = _rules_of(rules, "each_key_matches")
     rule = Rule("eachKey", {"rules": [r.to_json() for r in inner]})
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if not isinstance(value, Mapping) or not value:
             return "each_key_matches(): the example must be a non-empty object"
         for r in inner:
@@ -485,7 +485,7 @@ def each_value_matches(value: Mapping[_b.str, Any] | Sequence[Any],
     inner = _rules_of(rules, "each_value_matches")
     rule = Rule("eachValue", {"rules": [r.to_json() for r in inner]})
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if not isinstance(value, (Mapping, list, tuple)) or not value:
             return "each_value_matches(): the example must be a non-empty object or array"
         items = value.values() if isinstance(value, Mapping) else value
@@ -529,7 +529,7 @@ def status_code(status: _b.str | Sequence[_b.int], value: _b.int | None = None) 
         example = value if value is not None else codes[0]
         wire = codes
 
-    def check() -> str | None:
+    def check() -> _b.str | None:
         if isinstance(wire, list) and example not in wire:
             return f"status_code(): the example {example} is not one of {wire}"
         if isinstance(wire, _b.str):

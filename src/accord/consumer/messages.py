@@ -159,15 +159,20 @@ class AsyncMessageInteraction(_Interaction):
     def _build(self) -> AsynchronousMessage:
         return AsynchronousMessage(contents=self._part.build(self.description), **self._common())
 
+    def _model(self) -> AsynchronousMessage:
+        model = self._pact._finalise(self)
+        assert isinstance(model, AsynchronousMessage)
+        return model
+
     def reify(self) -> tuple[Any, dict[str, Any]]:
         """The message as a handler would receive it: (body, metadata), generators applied."""
-        model = self._pact._finalise(self)
+        model = self._model()
         contents = _generated(model.contents)
         return _decode(contents), dict(contents.metadata)
 
     def verify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> Any:
         """Call ``handler(body, metadata)``; its exception fails the test, success records it."""
-        model = self._pact._finalise(self)
+        model = self._model()
         contents = _generated(model.contents)
         self._used = True
         result = handler(_decode(contents), dict(contents.metadata))
@@ -175,7 +180,7 @@ class AsyncMessageInteraction(_Interaction):
 
     async def averify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> None:
         """``verify`` for ``async`` tests (works with sync and async handlers)."""
-        model = self._pact._finalise(self)
+        model = self._model()
         contents = _generated(model.contents)
         self._used = True
         result = handler(_decode(contents), dict(contents.metadata))
@@ -251,17 +256,22 @@ class SyncMessageInteraction(_Interaction):
             responses=tuple(p.build(self.description) for p in self._responses),
             **self._common())
 
+    def _model(self) -> SynchronousMessages:
+        model = self._pact._finalise(self)
+        assert isinstance(model, SynchronousMessages)
+        return model
+
     def verify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> Any:
         """Call ``handler(request_body, metadata)`` and compare what it returns (a body, or a
         ``(body, metadata)`` tuple) with the declared responses; mismatches fail the test."""
-        model = self._pact._finalise(self)
+        model = self._model()
         request = _generated(model.request)
         self._used = True
         result = handler(_decode(request), dict(request.metadata))
         return _run(result, lambda r: self._check(model, r))
 
     async def averify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> None:
-        model = self._pact._finalise(self)
+        model = self._model()
         request = _generated(model.request)
         self._used = True
         result = handler(_decode(request), dict(request.metadata))
