@@ -20,7 +20,7 @@ from typing import Any
 from accord.errors import DocPathError, MatchingRuleError
 from accord.matching.contenttype import content_type_matches
 from accord.matching.datetimes import InvalidFormat, matches_format
-from accord.matching.display import compact, json_equal, list_display, raw, type_of, with_type
+from accord.matching.display import compact, json_equal, list_display, raw, with_type
 from accord.model.docpath import DocPath, Location
 from accord.model.regex import compile_pattern
 from accord.model.rules import Rule, RuleList
@@ -31,6 +31,7 @@ __all__ = [
     "Selected",
     "apply_rules",
     "array_contains_variants",
+    "check_content_type",
     "check_json",
     "check_list",
     "check_map",
@@ -541,7 +542,3 @@ def check_map(
     ):
         return check_json(rule, expected, actual, cascaded)
     return None
-
-
-def type_name(value: Any) -> str:
-    return type_of(value)
