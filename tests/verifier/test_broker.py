@@ -259,3 +259,28 @@ def test_against_accords_broker(tmp_path: Path) -> None:
     finally:
         app.engine.dispose()
     assert USERS[1]["name"] == "Alice"
+
+
+def test_cli_broker_flags(broker: FakeBroker, http_provider: str) -> None:
+    from click.testing import CliRunner
+
+    from accord.cli import main
+
+    run = CliRunner().invoke(main, [
+        "verify", "--provider-name", "users-api", "--provider-base-url", http_provider,
+        "--broker-url", broker.base, "--broker-token", TOKEN,
+        "--consumer-version-selectors", '{"mainBranch": true}',
+        "--consumer-version-tags", "prod,test", "--enable-pending",
+        "--include-wip-pacts-since", "2024-02-03", "--provider-branch", "main",
+        "--provider-tags", "v1", "--provider-app-version", "3.1.4",
+        "--publish-verification-results", "--build-url", "https://ci/1"])
+    assert run.exit_code == 0, run.output
+    posted = [c for c in broker.calls if c[0] == "POST"]
+    assert posted[0][2] == {
+        "consumerVersionSelectors": [{"mainBranch": True}, {"tag": "prod", "latest": True},
+                                     {"tag": "test", "latest": True}],
+        "includePendingStatus": True, "providerVersionBranch": "main",
+        "providerVersionTags": ["v1"], "includeWipPactsSince": "2024-02-03"}
+    assert {c[2]["providerApplicationVersion"] for c in posted[1:]} == {"3.1.4"}
+    assert {c[2]["buildUrl"] for c in posted[1:]} == {"https://ci/1"}
+    assert "published verification results" in run.output

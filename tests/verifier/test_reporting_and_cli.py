@@ -169,3 +169,15 @@ def test_cli_in_process_app_as_a_subprocess(tmp_path: Path) -> None:
     assert "✓ a request for user 1" in proc.stdout
     assert "StatusMismatch" in proc.stdout
     assert "\x1b[" not in proc.stdout
+
+
+def test_long_runs_show_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    pact = write_pact(tmp_path, v3_pact([get_user(1, description=f"user 1 #{i}")
+                                         for i in range(25)]))
+    out = io.StringIO()
+    result = Verifier("users-api").add_source(pact).add_transport(app=make_starlette()).verify(
+        reporters=[ConsoleReporter(out, colour=True)])
+    assert result.ok
+    text = out.getvalue()
+    assert "✓ user 1 #3" not in text  # the bar replaces per-interaction lines
+    assert "25 interactions, 25 passed, 0 failed" in text

@@ -234,3 +234,20 @@ def test_a_state_without_handler_is_noted(tmp_path: Path) -> None:
     assert result.ok
     assert result.results[0].notes == [
         "no handler for provider state 'nobody handles this': it was ignored"]
+
+
+def test_state_change_as_query_parameters(tmp_path: Path) -> None:
+    received: list[dict[str, str]] = []
+
+    async def state_change(request: Request) -> JSONResponse:
+        received.append(dict(request.query_params))
+        return JSONResponse({})
+
+    with serve(Starlette(routes=[Route("/state", state_change, methods=["POST"])])) as url:
+        result = (Verifier("users-api")
+                  .add_source(_stateful(tmp_path, [{"name": "x", "params": {"id": 5}}]))
+                  .add_transport(app=make_starlette({5: {"id": 5, "name": "Eve",
+                                                         "role": "user"}}))
+                  .state_handler(url + "/state", body=False).verify())
+    assert result.ok, result.report()
+    assert received == [{"state": "x", "action": "setup", "id": "5"}]
