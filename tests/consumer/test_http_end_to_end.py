@@ -152,6 +152,9 @@ def test_raises_false_keeps_going(make_pact):
     with pact.serve(raises=False) as server:
         pass
     assert not server.matched
+    (missing,) = server.mismatches
+    assert missing["type"] == "missing-request"
+    assert missing["interaction"] == "a request for user 123"
 
 
 def test_a_pact_gains_interactions_after_being_served_and_merges(make_pact, pact_dir):

@@ -253,10 +253,14 @@ def test_matchers_without_examples_attach_generators():
             "d": match.decimal(),
             "dt": match.datetime(format="%Y"),
             "r": match.regex(pattern=r"[A-Z]{2}"),
+            "s": match.string(),
+            "i": match.integer(),
         }
     )
     gens = resp["generators"]["body"]
-    assert set(gens) == {"$.u", "$.b", "$.h", "$.d", "$.dt", "$.r"}
+    assert set(gens) == {"$.u", "$.b", "$.h", "$.d", "$.dt", "$.r", "$.s", "$.i"}
+    assert gens["$.s"] == {"type": "RandomString"}
+    assert gens["$.i"] == {"type": "RandomInt"}
     assert gens["$.dt"] == {"type": "DateTime", "format": "yyyy"}
     assert resp["body"]["content"]["r"] == "AA"
 

@@ -37,8 +37,10 @@ __all__ = [
     "date",
     "datetime",
     "decimal",
+    "each_key",
     "each_key_matches",
     "each_like",
+    "each_value",
     "each_value_matches",
     "email",
     "equal",
@@ -229,10 +231,10 @@ bool = boolean
 def string(value: _b.str | None = None, *, size: _b.int | None = None,
            generator: Generator | Matcher | None = None) -> Matcher:
     """Any string; with ``size`` it must be exactly that long (a rule, not just a hint)."""
-    if value is None:
+    if value is None:  # no example: generate one (pact-python does the same)
         g = _gen.random_string(size)
-        value = g.value if size is not None else "string"
-        if generator is None and size is not None:
+        value = g.value
+        if generator is None:
             generator = g.generator
     rules: tuple[Rule, ...] = (Rule("type"),)
     if size is not None:
@@ -499,6 +501,10 @@ def each_value_matches(value: Mapping[_b.str, Any] | Sequence[Any],
 
     example = dict(value) if isinstance(value, Mapping) else list(value)
     return EachValue(example, (rule,), check=check)
+
+
+each_key = each_key_matches
+each_value = each_value_matches
 
 
 def values(value: Mapping[_b.str, Any]) -> Matcher:

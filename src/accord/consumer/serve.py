@@ -76,7 +76,14 @@ class PactServer:
 
     @property
     def matched(self) -> bool:
+        """Every request matched and every interaction was requested (so far)."""
         return bool(self.report.ok)
+
+    @property
+    def mismatches(self) -> list[dict[str, Any]]:
+        """What went wrong so far, as the official tools' mismatch JSON (pact-python's
+        ``srv.mismatches``)."""
+        return list(self.report.to_json()["mismatches"])
 
     # ------------------------------------------------------------------ lifecycle
 
