@@ -136,22 +136,24 @@ def request_from_wire(method: str, path: str, query_string: bytes | str,
                       body: bytes) -> HttpRequest:
     """Build the actual request as the matching engine expects it: header values grouped
     by (lower-cased) name, the query parsed, and no body when none was sent."""
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[str, tuple[str, ...]] = {}
     for name, value in headers:
-        n = name.decode("latin-1") if isinstance(name, bytes) else name
+        n = (name.decode("latin-1") if isinstance(name, bytes) else name).lower()
         v = value.decode("latin-1") if isinstance(value, bytes) else value
-        grouped.setdefault(n.lower(), []).append(v)
+        seen = grouped.get(n)
+        grouped[n] = (v,) if seen is None else (*seen, v)
     qs = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
     ctype = grouped.get("content-type")
     return _new_request(
         method=method.upper(),
         path=path,
         query=parse_query_string(qs) if qs else {},
-        headers={k: tuple(v) for k, v in grouped.items()},
-        body=Body.of_bytes(body, ctype[0] if ctype else None) if body else Body.missing(),
+        headers=grouped,
+        body=Body.of_bytes(body, ctype[0] if ctype else None) if body else _NO_BODY,
     )
 
 
+_NO_BODY = Body.missing()
 _EMPTY_RULES = MatchingRules()
 _EMPTY_GENERATORS = Generators()
 _REQUEST_DEFAULTS: dict[str, Any] = {"raw_query": None, "matching_rules": _EMPTY_RULES,

@@ -68,8 +68,8 @@ class MockServer:
         self._admin = admin
         self._on_result = on_result
         self._port: int | None = None
-        self._pending: concurrent.futures.Future[tuple[Any, Any]] | None = None
-        self._handle: tuple[Any, Any] | None = None  # (asyncio server, uvicorn ServerState)
+        # resolves to (asyncio server, uvicorn ServerState) on the background loop
+        self._opened: concurrent.futures.Future[tuple[Any, Any]] | None = None
         self.certificate: Path | None = None
 
     # ------------------------------------------------------------------ addresses
@@ -89,7 +89,7 @@ class MockServer:
 
     @property
     def running(self) -> bool:
-        return self._handle is not None
+        return self._opened is not None
 
     def client_ssl_context(self) -> ssl.SSLContext:
         """An SSL context that trusts this server's self-signed certificate."""
@@ -100,20 +100,13 @@ class MockServer:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> MockServer:
-        """Bind, start serving on the background loop, and return once listening."""
-        self._begin()
-        return self._finish_start(self._pending.result())  # type: ignore[union-attr]
+        """Bind and listen, hand the socket to the background loop, and return.
 
-    def stop(self) -> None:
-        """Stop serving (idempotent). In-flight requests finish first."""
-        handle = self._handle
-        if handle is None:
-            return
-        self._handle = None
-        _Reactor.get().submit(_close(*handle)).result()
-
-    def _begin(self) -> None:
-        if self._handle is not None or self._pending is not None:
+        The socket listens before this returns, so a client may connect at once (the kernel
+        queues the connection until the loop accepts it, microseconds later); no round trip
+        to the loop thread is waited for.
+        """
+        if self._opened is not None:
             raise RuntimeError("this mock server is already started")
         sock = _listen(self.host, self._requested_port)
         self._port = sock.getsockname()[1]
@@ -121,15 +114,17 @@ class MockServer:
             app = MockApp(self.session, context=self._context_arg(), cors=self.cors,
                           admin=self._admin, on_result=self._on_result)
             config = self._config(app)
-            self._pending = _Reactor.get().submit(_open(config, sock))
+            self._opened = _Reactor.get().submit(_open(config, sock))
         except BaseException:
             sock.close()
             raise
-
-    def _finish_start(self, handle: tuple[Any, Any]) -> MockServer:
-        self._pending = None
-        self._handle = handle
         return self
+
+    def stop(self) -> None:
+        """Stop serving (idempotent). In-flight requests finish first."""
+        opened, self._opened = self._opened, None
+        if opened is not None:
+            _Reactor.get().submit(_close(opened)).result()
 
     def __enter__(self) -> MockServer:
         return self.start()
@@ -141,19 +136,13 @@ class MockServer:
             self.assert_ok()
 
     async def __aenter__(self) -> MockServer:
-        self._begin()
-        try:
-            handle = await asyncio.wrap_future(self._pending)  # type: ignore[arg-type]
-        except BaseException:
-            self._pending = None
-            raise
-        return self._finish_start(handle)
+        return self.start()  # does not block: binding a socket and handing it over
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            await asyncio.wrap_future(_Reactor.get().submit(_close(*handle)))
+        opened, self._opened = self._opened, None
+        if opened is not None:
+            await asyncio.wrap_future(_Reactor.get().submit(_close(opened)))
         if self.raise_on_exit and exc_type is None:
             self.assert_ok()
 
@@ -267,7 +256,11 @@ async def _open(config: Any, sock: socket.socket) -> tuple[Any, Any]:
     return server, state
 
 
-async def _close(server: Any, state: Any) -> None:
+async def _close(opened: concurrent.futures.Future[tuple[Any, Any]]) -> None:
+    try:
+        server, state = await asyncio.wrap_future(opened)
+    except Exception as exc:
+        raise RuntimeError(f"the mock server could not serve: {exc}") from exc
     server.close()
     for connection in list(state.connections):
         connection.shutdown()
