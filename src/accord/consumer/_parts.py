@@ -139,7 +139,8 @@ def multipart_spec(part_name: str, file: str | os.PathLike[str] | bytes, content
     )
 
 
-def scalar_spec(value: Any, where: str, what: str, *, as_text: bool = True) -> ScalarSpec:
+def scalar_spec(value: Any, where: str, what: str, *, as_text: bool = True,
+                allow_none: bool = False) -> ScalarSpec:
     """A header/query/path/metadata value (or a list of values) with its rules."""
     items = list(value) if isinstance(value, (list, tuple)) else [value]
     rules: list[Rule] = []
@@ -160,7 +161,10 @@ def scalar_spec(value: Any, where: str, what: str, *, as_text: bool = True) -> S
         ex = reified.example
         sub = ex if isinstance(ex, list) and isinstance(item, Matcher) else [ex]
         for e in sub:
-            examples.append(_text(e, where, what) if as_text else e)
+            if e is None and allow_none:
+                examples.append(None)  # a query flag without a value (?debug)
+            else:
+                examples.append(_text(e, where, what) if as_text else e)
     return ScalarSpec(tuple(examples), RuleList(tuple(rules)) if rules else None, generator)
 
 

@@ -544,7 +544,7 @@ class HttpInteraction(_Interaction):
         if self._query:
             query = {}
             for name, value in self._query:
-                spec = scalar_spec(value, where, f"query parameter {name!r}")
+                spec = scalar_spec(value, where, f"query parameter {name!r}", allow_none=True)
                 query[name] = query.get(name, ()) + spec.values
                 _put(rules, gens, "query", name, spec.rules, spec.generator)
         req_part = self._parts["request"]
