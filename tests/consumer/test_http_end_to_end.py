@@ -73,9 +73,11 @@ def test_requests_client_and_post_body_with_matchers(make_pact, pact_dir):
 async def test_async_with_and_aiohttp(make_pact, pact_dir):
     pact = make_pact()
     user_interaction(pact, 5, "Eve")
-    async with pact.serve() as server, aiohttp.ClientSession() as session, session.get(
-        f"{server.url}/users/5", headers={"Accept": "application/json"}
-    ) as response:
+    async with (
+        pact.serve() as server,
+        aiohttp.ClientSession() as session,
+        session.get(f"{server.url}/users/5", headers={"Accept": "application/json"}) as response,
+    ):
         assert response.status == 200
         assert (await response.json())["name"] == "Eve"
     assert read(pact_dir)["interactions"][0]["description"] == "a request for user 5"
@@ -318,3 +320,33 @@ def test_server_helpers(make_pact):
         httpx.get(server / "users/123", headers={"Accept": "application/json"})
         assert server.matched
     assert "stopped" in repr(server)
+
+
+async def test_async_with_mismatch_raises(make_pact, pact_dir):
+    pact = make_pact()
+    user_interaction(pact, 8)
+    with pytest.raises(MismatchError, match="never requested"):
+        async with pact.serve():
+            pass
+    assert not (pact_dir / "web-users-api.json").exists()
+
+
+def test_multi_valued_headers_and_query_flags(make_pact, pact_dir):
+    pact = make_pact()
+    (
+        pact.upon_receiving("a request with repeated parts")
+        .with_request("GET", "/multi")
+        .with_header("X-Tag", ["a", "b"])
+        .with_query_parameter("id", ["1", "2"])
+        .will_respond_with(200)
+        .with_header("Set-Cookie", ["a=1", "b=2"])
+    )
+    with pact.serve() as server:
+        response = httpx.get(
+            f"{server.url}/multi?id=1&id=2", headers=[("X-Tag", "a"), ("X-Tag", "b")]
+        )
+    assert response.status_code == 200
+    assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
+    request = read(pact_dir)["interactions"][0]["request"]
+    assert request["headers"] == {"X-Tag": ["a", "b"]}
+    assert request["query"] == {"id": ["1", "2"]}
