@@ -135,9 +135,8 @@ async def test_delete_a_user(pact: Pact) -> None:
         .will_respond_with(204)
     )
 
-    with pact.serve() as server:
-        async with UserClient(server.url) as client:
-            await client.delete_user(124)
+    async with pact.serve() as server, UserClient(server.url) as client:
+        await client.delete_user(124)
 
 
 async def test_delete_a_missing_user(pact: Pact) -> None:
