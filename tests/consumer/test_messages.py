@@ -44,7 +44,7 @@ def test_sync_handler_gets_reified_message_and_pact_is_written(msg_pact, pact_di
     (interaction,) = read(pact_dir)["interactions"]
     assert interaction["type"] == "Asynchronous/Messages"
     assert interaction["contents"]["content"]["id"] == 7
-    assert interaction["matchingRules"]["content"]["$.id"] == {"matchers": [{"match": "integer"}]}
+    assert interaction["matchingRules"]["body"]["$.id"] == {"matchers": [{"match": "integer"}]}
     assert interaction["matchingRules"]["metadata"]["key"]["matchers"][0]["match"] == "regex"
     assert interaction["metadata"]["topic"] == "orders"
 

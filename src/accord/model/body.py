@@ -12,7 +12,14 @@ from enum import Enum
 from functools import cached_property
 from typing import Any
 
-__all__ = ["Body", "BodyState", "detect_content_type", "is_json_type", "is_xml_type"]
+__all__ = [
+    "Body",
+    "BodyState",
+    "detect_content_type",
+    "is_json_type",
+    "is_text_type",
+    "is_xml_type",
+]
 
 
 class BodyState(Enum):
@@ -45,7 +52,11 @@ class Body:
 
     @staticmethod
     def of_json(value: Any, content_type: str = "application/json") -> Body:
-        body = Body(BodyState.PRESENT, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), content_type)
+        body = Body(
+            BodyState.PRESENT,
+            json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(),
+            content_type,
+        )
         body.__dict__["json"] = value  # already parsed: keep the exact value
         return body
 
@@ -53,7 +64,9 @@ class Body:
     def of_text(text: str, content_type: str | None = None) -> Body:
         if text == "":
             return Body(BodyState.EMPTY, b"", content_type)
-        return Body(BodyState.PRESENT, text.encode(), content_type or detect_content_type(text.encode()))
+        return Body(
+            BodyState.PRESENT, text.encode(), content_type or detect_content_type(text.encode())
+        )
 
     @staticmethod
     def of_bytes(data: bytes, content_type: str | None = None) -> Body:
@@ -108,14 +121,39 @@ def _base(content_type: str | None) -> str:
 
 def is_json_type(content_type: str | None) -> bool:
     base = _base(content_type)
-    return base in ("application/json", "text/json") or base.endswith("+json") or (
-        base.startswith("application/") and base.endswith("-json")
+    return (
+        base in ("application/json", "text/json")
+        or base.endswith("+json")
+        or (base.startswith("application/") and base.endswith("-json"))
     )
 
 
 def is_xml_type(content_type: str | None) -> bool:
     base = _base(content_type)
     return base in ("application/xml", "text/xml") or base.endswith("+xml")
+
+
+_TEXT_APPLICATION_TYPES = (
+    "application/x-www-form-urlencoded", "application/javascript", "application/ecmascript",
+    "application/x-javascript", "application/yaml", "application/x-yaml", "application/graphql",
+    "application/csv", "application/sql",
+)  # fmt: skip
+
+
+def is_text_type(content_type: str | None) -> bool:
+    """Is this content type text (written as is) rather than binary (written as base64)?
+
+    A body with no content type counts as text. ``multipart/*`` is binary, as the official
+    tools treat it, since parts may hold files.
+    """
+    base = _base(content_type)
+    return (
+        not base
+        or base.startswith("text/")
+        or is_json_type(base)
+        or is_xml_type(base)
+        or base in _TEXT_APPLICATION_TYPES
+    )
 
 
 def detect_content_type(data: bytes) -> str:
@@ -127,7 +165,11 @@ def detect_content_type(data: bytes) -> str:
             return "application/json"
         except ValueError:
             pass
-    if head.startswith(b"<?xml") or (head.startswith(b"<") and not head.lower().startswith(b"<!doctype html") and not head.lower().startswith(b"<html")):
+    if head.startswith(b"<?xml") or (
+        head.startswith(b"<")
+        and not head.lower().startswith(b"<!doctype html")
+        and not head.lower().startswith(b"<html")
+    ):
         return "application/xml"
     if head.lower().startswith((b"<!doctype html", b"<html")):
         return "text/html"

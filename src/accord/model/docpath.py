@@ -40,6 +40,7 @@ class DocPath:
 
     tokens: tuple[Token, ...]
     expression: str
+    index_stars: frozenset[int] = frozenset()  # positions of ``[*]``: they match indexes only
 
     @staticmethod
     def parse(expression: str) -> DocPath:
@@ -47,7 +48,7 @@ class DocPath:
 
     @staticmethod
     def of(location: Location) -> DocPath:
-        """The canonical path of a concrete location, e.g. ``("a", 0, "b c")`` → ``$.a[0]['b c']``."""
+        """The path of a concrete location: ``("a", 0, "b c")`` → ``$.a[0]['b c']``."""
         return DocPath(tuple(location), "$" + "".join(_render(t) for t in location))
 
     def weight(self, location: Location) -> int:
@@ -64,9 +65,10 @@ class DocPath:
 
     def _prefix_weight(self, location: Location) -> int:
         weight = 2  # the root always matches
-        for token, part in zip(self.tokens, location, strict=False):
+        for position, (token, part) in enumerate(zip(self.tokens, location, strict=False)):
             if token is STAR:
-                weight *= 1
+                if position in self.index_stars and not _is_index(part):
+                    return 0
             elif token == part or (isinstance(token, str) and str(part) == token):
                 weight *= 2
             else:
@@ -78,6 +80,10 @@ class DocPath:
 
     def __str__(self) -> str:
         return self.expression
+
+
+def _is_index(part: str | int) -> bool:
+    return isinstance(part, int) or (isinstance(part, str) and part.isdigit())
 
 
 def _render(token: Token) -> str:
@@ -104,6 +110,7 @@ def _parse(expression: str) -> DocPath:
             return DocPath((text,), expression)
         raise DocPathError(f"path expression {expression!r} must start with '$'")
     tokens: list[Token] = []
+    index_stars: set[int] = set()
     i, n = 1, len(text)
     while i < n:
         ch = text[i]
@@ -122,13 +129,13 @@ def _parse(expression: str) -> DocPath:
             i = m.end()
         elif ch == "[":
             end, token = _bracket(text, i, expression)
+            if token is STAR:
+                index_stars.add(len(tokens))
             tokens.append(token)
             i = end
         else:
-            raise DocPathError(
-                f"path expression {expression!r}: unexpected {ch!r} at column {i}"
-            )
-    return DocPath(tuple(tokens), expression)
+            raise DocPathError(f"path expression {expression!r}: unexpected {ch!r} at column {i}")
+    return DocPath(tuple(tokens), expression, frozenset(index_stars))
 
 
 def _bracket(text: str, i: int, expression: str) -> tuple[int, Token]:
@@ -144,7 +151,9 @@ def _bracket(text: str, i: int, expression: str) -> tuple[int, Token]:
             name.append(text[j])
             j += 1
         if j + 1 >= len(text) or text[j + 1] != "]":
-            raise DocPathError(f"path expression {expression!r}: unterminated ['...'] at column {i}")
+            raise DocPathError(
+                f"path expression {expression!r}: unterminated ['...'] at column {i}"
+            )
         return j + 2, "".join(name)
     close = text.find("]", j)
     if close < 0:

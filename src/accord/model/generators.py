@@ -30,13 +30,17 @@ class Generator:
     @staticmethod
     def from_json(data: Any, *, where: str = "", file: str | None = None) -> Generator:
         if not isinstance(data, Mapping) or not isinstance(data.get("type"), str):
-            raise GeneratorError(f"a generator must be an object with a 'type', got {data!r}",
-                                 file=file, pointer=where)
+            raise GeneratorError(
+                f"a generator must be an object with a 'type', got {data!r}",
+                file=file,
+                pointer=where,
+            )
         kind = _ALIASES.get(data["type"], data["type"])
         if kind not in GENERATOR_KINDS:
             raise GeneratorError(
                 f"unknown generator {data['type']!r} (known: {', '.join(sorted(GENERATOR_KINDS))})",
-                file=file, pointer=where,
+                file=file,
+                pointer=where,
             )
         return Generator(kind, {k: v for k, v in data.items() if k != "type"})
 

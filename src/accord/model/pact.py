@@ -31,11 +31,22 @@ class SpecVersion(Enum):
             if t == v.value or t == v.name.lstrip("V").replace("_", "."):
                 return v
         major = t.split(".")
-        aliases = {("1",): "V1", ("1", "0"): "V1", ("1", "1"): "V1_1", ("2",): "V2",
-                   ("2", "0"): "V2", ("3",): "V3", ("3", "0"): "V3", ("4",): "V4",
-                   ("4", "0", "0"): "V4"}
-        name = aliases.get(tuple(major[:3])) or aliases.get(tuple(major[:2])) or aliases.get(
-            tuple(major[:1]))
+        aliases = {
+            ("1",): "V1",
+            ("1", "0"): "V1",
+            ("1", "1"): "V1_1",
+            ("2",): "V2",
+            ("2", "0"): "V2",
+            ("3",): "V3",
+            ("3", "0"): "V3",
+            ("4",): "V4",
+            ("4", "0", "0"): "V4",
+        }
+        name = (
+            aliases.get(tuple(major[:3]))
+            or aliases.get(tuple(major[:2]))
+            or aliases.get(tuple(major[:1]))
+        )
         if name is None:
             raise PactFormatError(f"unknown Pact Specification version {text!r}")
         return SpecVersion[name]

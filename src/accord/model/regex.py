@@ -15,10 +15,17 @@ __all__ = ["compile_pattern", "full_match"]
 _QUOTED = re.compile(r"\\Q(.*?)(?:\\E|$)", re.S)
 _NAMED_GROUP = re.compile(r"\(\?<([A-Za-z][A-Za-z0-9]*)>")
 _POSIX = {
-    r"\p{Alpha}": "[A-Za-z]", r"\p{Digit}": "[0-9]", r"\p{Alnum}": "[A-Za-z0-9]",
-    r"\p{Upper}": "[A-Z]", r"\p{Lower}": "[a-z]", r"\p{Punct}": r"[!-/:-@\[-`{-~]",
-    r"\p{XDigit}": "[0-9A-Fa-f]", r"\p{Space}": r"\s", r"\p{L}": r"[^\W\d_]",
-    r"\p{N}": r"\d", r"\h": r"[ \t]",
+    r"\p{Alpha}": "[A-Za-z]",
+    r"\p{Digit}": "[0-9]",
+    r"\p{Alnum}": "[A-Za-z0-9]",
+    r"\p{Upper}": "[A-Z]",
+    r"\p{Lower}": "[a-z]",
+    r"\p{Punct}": r"[!-/:-@\[-`{-~]",
+    r"\p{XDigit}": "[0-9A-Fa-f]",
+    r"\p{Space}": r"\s",
+    r"\p{L}": r"[^\W\d_]",
+    r"\p{N}": r"\d",
+    r"\h": r"[ \t]",
 }
 
 

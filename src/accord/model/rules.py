@@ -60,8 +60,9 @@ class Rule:
     @staticmethod
     def from_json(data: Any, *, where: str = "", file: str | None = None) -> Rule:
         if not isinstance(data, Mapping):
-            raise MatchingRuleError(f"a matching rule must be an object, got {data!r}",
-                                    file=file, pointer=where)
+            raise MatchingRuleError(
+                f"a matching rule must be an object, got {data!r}", file=file, pointer=where
+            )
         params = {k: v for k, v in data.items() if k != "match"}
         raw = data.get("match")
         if raw is None:
@@ -76,18 +77,21 @@ class Rule:
             elif "time" in params:
                 raw = "time"
             else:
-                raise MatchingRuleError(f"matching rule {dict(data)!r} has no 'match' kind",
-                                        file=file, pointer=where)
+                raise MatchingRuleError(
+                    f"matching rule {dict(data)!r} has no 'match' kind", file=file, pointer=where
+                )
         if not isinstance(raw, str):
-            raise MatchingRuleError(f"matching rule kind must be a string, got {raw!r}",
-                                    file=file, pointer=where)
+            raise MatchingRuleError(
+                f"matching rule kind must be a string, got {raw!r}", file=file, pointer=where
+            )
         kind = _ALIASES.get(raw, _ALIASES.get(raw.lower(), raw))
         if kind in ("min", "max", "minmax"):
             kind = "type"
         if kind not in RULE_KINDS:
             raise MatchingRuleError(
                 f"unknown matching rule {raw!r} (known: {', '.join(sorted(RULE_KINDS))})",
-                file=file, pointer=where,
+                file=file,
+                pointer=where,
             )
         return Rule(kind, _normalise(kind, params, where, file))
 
@@ -134,11 +138,10 @@ def _normalise(kind: str, params: dict[str, Any], where: str, file: str | None) 
             raise fail("needs a 'value' content type")
     elif kind == "statusCode":
         status = params.get("status")
-        if not (isinstance(status, str) or isinstance(status, list)):
+        if not (isinstance(status, (str, list))):
             raise fail("needs a 'status' class name or a list of codes")
-    elif kind == "arrayContains":
-        if not isinstance(params.get("variants"), list):
-            raise fail("needs a 'variants' list")
+    elif kind == "arrayContains" and not isinstance(params.get("variants"), list):
+        raise fail("needs a 'variants' list")
     return params
 
 
@@ -167,8 +170,9 @@ class RuleList:
                 raise MatchingRuleError("'matchers' must be a list", file=file, pointer=where)
             combine = str(data.get("combine", "AND")).upper()
             if combine not in ("AND", "OR"):
-                raise MatchingRuleError(f"combine must be AND or OR, got {combine!r}",
-                                        file=file, pointer=where)
+                raise MatchingRuleError(
+                    f"combine must be AND or OR, got {combine!r}", file=file, pointer=where
+                )
             rules = tuple(
                 Rule.from_json(m, where=f"{where}/matchers/{i}", file=file)
                 for i, m in enumerate(matchers)

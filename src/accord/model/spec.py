@@ -8,14 +8,20 @@ as any version and raises ``UnsupportedVersionError`` for what an older version 
 from __future__ import annotations
 
 import base64
-import hashlib
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from accord.errors import DocPathError, PactFormatError, UnsupportedVersionError
-from accord.model.body import Body, BodyState, detect_content_type, is_json_type
+from accord.model.body import (
+    Body,
+    BodyState,
+    detect_content_type,
+    is_json_type,
+    is_text_type,
+)
 from accord.model.docpath import DocPath
 from accord.model.generators import Generator, Generators
 from accord.model.interactions import (
@@ -66,8 +72,14 @@ class _Reader:
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
 
 
 # --------------------------------------------------------------------------- reading
@@ -96,8 +108,14 @@ def load_pact(data: Any, *, file: str | None = None) -> Pact:
             interactions.append(_v3_message(r, item, f"/messages/{i}", version))
     known = {"consumer", "provider", "interactions", "messages", "metadata"}
     extra = {k: v for k, v in doc.items() if k not in known}
-    return Pact(consumer=consumer, provider=provider, interactions=tuple(interactions),
-                metadata=metadata, spec_version=version, extra=extra)
+    return Pact(
+        consumer=consumer,
+        provider=provider,
+        interactions=tuple(interactions),
+        metadata=metadata,
+        spec_version=version,
+        extra=extra,
+    )
 
 
 def _pacticipant(r: _Reader, doc: Mapping[str, Any], role: str) -> str:
@@ -118,8 +136,9 @@ def _spec_version(r: _Reader, doc: Mapping[str, Any], metadata: Mapping[str, Any
             try:
                 return SpecVersion.parse(value)
             except PactFormatError:
-                raise r.fail(f"unknown Pact Specification version {value!r}",
-                             f"/metadata/{key}") from None
+                raise r.fail(
+                    f"unknown Pact Specification version {value!r}", f"/metadata/{key}"
+                ) from None
     items = doc.get("interactions")
     if isinstance(items, list) and any(isinstance(i, Mapping) and "type" in i for i in items):
         return SpecVersion.V4
@@ -139,11 +158,24 @@ def _interaction(r: _Reader, item: Any, ptr: str, version: SpecVersion) -> Inter
         return _sync_messages(r, obj, ptr, version)
     raise r.fail(
         f"unknown interaction type {kind!r} (expected Synchronous/HTTP, "
-        "Asynchronous/Messages or Synchronous/Messages)", f"{ptr}/type")
+        "Asynchronous/Messages or Synchronous/Messages)",
+        f"{ptr}/type",
+    )
 
 
-_COMMON = {"type", "description", "providerState", "provider_state", "providerStates", "key",
-           "pending", "comments", "pluginConfiguration", "interactionMarkup", "transport"}
+_COMMON = {
+    "type",
+    "description",
+    "providerState",
+    "provider_state",
+    "providerStates",
+    "key",
+    "pending",
+    "comments",
+    "pluginConfiguration",
+    "interactionMarkup",
+    "transport",
+}
 
 
 def _common(r: _Reader, obj: Mapping[str, Any], ptr: str, known: set[str]) -> dict[str, Any]:
@@ -189,17 +221,24 @@ def _provider_states(r: _Reader, obj: Mapping[str, Any], ptr: str) -> tuple[Prov
     return ()
 
 
-def _http_interaction(r: _Reader, obj: Mapping[str, Any], ptr: str,
-                      version: SpecVersion) -> SynchronousHttp:
+def _http_interaction(
+    r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion
+) -> SynchronousHttp:
     common = _common(r, obj, ptr, {"request", "response"})
     request = load_request(obj.get("request", {}), version, file=r.file, pointer=f"{ptr}/request")
-    response = load_response(obj.get("response", {}), version, file=r.file,
-                             pointer=f"{ptr}/response")
+    response = load_response(
+        obj.get("response", {}), version, file=r.file, pointer=f"{ptr}/response"
+    )
     return SynchronousHttp(request=request, response=response, **common)
 
 
-def load_request(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
-                 file: str | None = None, pointer: str = "") -> HttpRequest:
+def load_request(
+    data: Any,
+    version: SpecVersion | str = SpecVersion.V4,
+    *,
+    file: str | None = None,
+    pointer: str = "",
+) -> HttpRequest:
     """Read the ``request`` object of an HTTP interaction."""
     r, v = _Reader(file), SpecVersion.parse(version)
     obj = r.obj(data, pointer, "a request")
@@ -218,8 +257,13 @@ def load_request(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
     )
 
 
-def load_response(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
-                  file: str | None = None, pointer: str = "") -> HttpResponse:
+def load_response(
+    data: Any,
+    version: SpecVersion | str = SpecVersion.V4,
+    *,
+    file: str | None = None,
+    pointer: str = "",
+) -> HttpResponse:
     """Read the ``response`` object of an HTTP interaction."""
     r, v = _Reader(file), SpecVersion.parse(version)
     obj = r.obj(data, pointer, "a response")
@@ -239,15 +283,26 @@ def load_response(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
     )
 
 
-def load_message_contents(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
-                          file: str | None = None, pointer: str = "") -> MessageContents:
+def load_message_contents(
+    data: Any,
+    version: SpecVersion | str = SpecVersion.V4,
+    *,
+    file: str | None = None,
+    pointer: str = "",
+) -> MessageContents:
     """Read message contents: ``contents`` + ``metadata``/``metaData`` + rules + generators."""
     r, v = _Reader(file), SpecVersion.parse(version)
     obj = r.obj(data, pointer, "a message")
     metadata = obj.get("metadata", obj.get("metaData")) or {}
     metadata = dict(r.obj(metadata, f"{pointer}/metadata", "message metadata"))
-    ct = next((metadata[k] for k in ("contentType", "content-type", "Content-Type")
-               if isinstance(metadata.get(k), str)), None)
+    ct = next(
+        (
+            metadata[k]
+            for k in ("contentType", "content-type", "Content-Type")
+            if isinstance(metadata.get(k), str)
+        ),
+        None,
+    )
     headers = {"Content-Type": (ct,)} if ct else {}
     body = _body(r, obj, "contents", headers, f"{pointer}/contents", v)
     return MessageContents(
@@ -255,31 +310,37 @@ def load_message_contents(data: Any, version: SpecVersion | str = SpecVersion.V4
         metadata=metadata,
         matching_rules=_rules(r, obj, pointer, v).rename("content", "body"),
         generators=_generators(r, obj.get("generators"), f"{pointer}/generators").rename(
-            "content", "body"),
+            "content", "body"
+        ),
     )
 
 
 def _v3_message(r: _Reader, item: Any, ptr: str, version: SpecVersion) -> AsynchronousMessage:
     obj = r.obj(item, ptr, "a message")
-    common = _common(r, obj, ptr, {"contents", "metaData", "metadata", "matchingRules",
-                                   "generators"})
+    common = _common(
+        r, obj, ptr, {"contents", "metaData", "metadata", "matchingRules", "generators"}
+    )
     contents = load_message_contents(obj, version, file=r.file, pointer=ptr)
     return AsynchronousMessage(contents=contents, **common)
 
 
-def _async_message(r: _Reader, obj: Mapping[str, Any], ptr: str,
-                   version: SpecVersion) -> AsynchronousMessage:
-    common = _common(r, obj, ptr, {"contents", "metadata", "metaData", "matchingRules",
-                                   "generators"})
+def _async_message(
+    r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion
+) -> AsynchronousMessage:
+    common = _common(
+        r, obj, ptr, {"contents", "metadata", "metaData", "matchingRules", "generators"}
+    )
     contents = load_message_contents(obj, version, file=r.file, pointer=ptr)
     return AsynchronousMessage(contents=contents, **common)
 
 
-def _sync_messages(r: _Reader, obj: Mapping[str, Any], ptr: str,
-                   version: SpecVersion) -> SynchronousMessages:
+def _sync_messages(
+    r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion
+) -> SynchronousMessages:
     common = _common(r, obj, ptr, {"request", "response"})
-    request = load_message_contents(obj.get("request", {}), version, file=r.file,
-                                    pointer=f"{ptr}/request")
+    request = load_message_contents(
+        obj.get("request", {}), version, file=r.file, pointer=f"{ptr}/request"
+    )
     raw = obj.get("response", [])
     if isinstance(raw, Mapping):
         raw = [raw]
@@ -303,8 +364,9 @@ def _headers(r: _Reader, raw: Any, ptr: str) -> dict[str, tuple[str, ...]]:
         elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
             out[name] = (str(value),)
         else:
-            raise r.fail(f"header {name!r} must be a string or an array of strings",
-                         f"{ptr}/{_escape(name)}")
+            raise r.fail(
+                f"header {name!r} must be a string or an array of strings", f"{ptr}/{_escape(name)}"
+            )
     return out
 
 
@@ -315,16 +377,17 @@ def parse_query_string(text: str) -> dict[str, tuple[str | None, ...]]:
         if not part:
             continue
         if "=" in part:
-            (k, v), = parse_qsl(part, keep_blank_values=True) or [(part.split("=")[0], "")]
+            ((k, v),) = parse_qsl(part, keep_blank_values=True) or [(part.split("=")[0], "")]
             out.setdefault(k, []).append(v)
         else:
-            (k, _), = parse_qsl(part + "=", keep_blank_values=True) or [(part, "")]
+            ((k, _),) = parse_qsl(part + "=", keep_blank_values=True) or [(part, "")]
             out.setdefault(k, []).append(None)
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _query(r: _Reader, raw: Any, ptr: str) -> tuple[dict[str, tuple[str | None, ...]] | None,
-                                                    str | None]:
+def _query(
+    r: _Reader, raw: Any, ptr: str
+) -> tuple[dict[str, tuple[str | None, ...]] | None, str | None]:
     if raw is None:
         return None, None
     if isinstance(raw, str):
@@ -341,14 +404,23 @@ def _query(r: _Reader, raw: Any, ptr: str) -> tuple[dict[str, tuple[str | None, 
     return out, None
 
 
-def _body(r: _Reader, obj: Mapping[str, Any], key: str, headers: Mapping[str, tuple[str, ...]],
-          ptr: str, version: SpecVersion) -> Body:
+def _body(
+    r: _Reader,
+    obj: Mapping[str, Any],
+    key: str,
+    headers: Mapping[str, tuple[str, ...]],
+    ptr: str,
+    version: SpecVersion,
+) -> Body:
     if key not in obj:
         return Body.missing()
     raw = obj[key]
     header_ct = next((v[0] for k, v in headers.items() if k.lower() == "content-type" and v), None)
-    if version >= SpecVersion.V4 and isinstance(raw, Mapping) and (
-            "content" in raw or "contentType" in raw or "encoded" in raw):
+    if (
+        version >= SpecVersion.V4
+        and isinstance(raw, Mapping)
+        and ("content" in raw or "contentType" in raw or "encoded" in raw)
+    ):
         return _v4_body(r, raw, header_ct, ptr)
     if raw is None:
         return Body.null()
@@ -386,8 +458,11 @@ def _v4_body(r: _Reader, raw: Mapping[str, Any], header_ct: str | None, ptr: str
             raise r.fail(f"the body is not valid base64: {exc}", f"{ptr}/content") from None
         body = Body.of_bytes(data, ct)
     elif isinstance(encoded, str) and encoded.lower() == "json":
-        body = (Body.of_json(json.loads(content), ct or "application/json")
-                if isinstance(content, str) else Body.of_json(content, ct or "application/json"))
+        body = (
+            Body.of_json(json.loads(content), ct or "application/json")
+            if isinstance(content, str)
+            else Body.of_json(content, ct or "application/json")
+        )
     elif isinstance(content, str):
         if content == "":
             body = Body.empty(ct)
@@ -414,8 +489,11 @@ def _rules(r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion) -
     cats: dict[str, dict[str, RuleList]] = {}
     for cat, entries in raw.items():
         cp = f"{p}/{_escape(cat)}"
-        if cat in ("path", "status", "method") and isinstance(entries, Mapping) and (
-                "matchers" in entries or "match" in entries):
+        if (
+            cat in ("path", "status", "method")
+            and isinstance(entries, Mapping)
+            and ("matchers" in entries or "match" in entries)
+        ):
             cats[cat] = {"": RuleList.from_json(entries, where=cp, file=r.file)}
             continue
         entries = r.obj(entries, cp, f"matching rules for {cat}")
@@ -437,31 +515,36 @@ def _v2_rules(r: _Reader, raw: Mapping[str, Any], ptr: str) -> MatchingRules:
         if key == "$.path":
             cats.setdefault("path", {})[""] = rules
         elif key == "$.body" or key.startswith(("$.body.", "$.body[")):
-            _check_paths(r, {"$" + key[len("$.body"):]: None}, ptr, pointer=where)
-            cats.setdefault("body", {})["$" + key[len("$.body"):]] = rules
+            _check_paths(r, {"$" + key[len("$.body") :]: None}, ptr, pointer=where)
+            cats.setdefault("body", {})["$" + key[len("$.body") :]] = rules
         elif key.startswith(("$.headers.", "$.headers[")):
-            cats.setdefault("header", {})[_v2_name(key[len("$.headers"):].lstrip("."))] = rules
+            cats.setdefault("header", {})[_v2_name(key[len("$.headers") :].lstrip("."))] = rules
         elif key.startswith("$.header."):
-            cats.setdefault("header", {})[_v2_name(key[len("$.header."):])] = rules
+            cats.setdefault("header", {})[_v2_name(key[len("$.header.") :])] = rules
         elif key.startswith(("$.query.", "$.query[")):
-            cats.setdefault("query", {})[_v2_name(key[len("$.query"):].lstrip("."))] = rules
+            cats.setdefault("query", {})[_v2_name(key[len("$.query") :].lstrip("."))] = rules
         elif key == "$.status":
             cats.setdefault("status", {})[""] = rules
         else:
-            raise r.fail(f"matching rule path {key!r} does not name the body, a header, "
-                         "a query parameter or the path", where)
+            raise r.fail(
+                f"matching rule path {key!r} does not name the body, a header, "
+                "a query parameter or the path",
+                where,
+            )
     return MatchingRules(cats)
 
 
-def _check_paths(r: _Reader, entries: Mapping[str, Any], ptr: str, *,
-                 pointer: str | None = None) -> None:
+def _check_paths(
+    r: _Reader, entries: Mapping[str, Any], ptr: str, *, pointer: str | None = None
+) -> None:
     """Body rule and generator keys must be DocPaths: fail on read, naming the place."""
     for key in entries:
         try:
             DocPath.parse(key)
         except DocPathError as exc:
-            raise DocPathError(exc.reason, file=r.file,
-                               pointer=pointer or f"{ptr}/{_escape(key)}") from None
+            raise DocPathError(
+                exc.reason, file=r.file, pointer=pointer or f"{ptr}/{_escape(key)}"
+            ) from None
 
 
 def _v2_name(text: str) -> str:
@@ -477,7 +560,11 @@ def _generators(r: _Reader, raw: Any, ptr: str) -> Generators:
     cats: dict[str, dict[str, Generator]] = {}
     for cat, entries in raw.items():
         cp = f"{ptr}/{_escape(cat)}"
-        if cat in ("path", "status", "method") and isinstance(entries, Mapping) and "type" in entries:
+        if (
+            cat in ("path", "status", "method")
+            and isinstance(entries, Mapping)
+            and "type" in entries
+        ):
             cats[cat] = {"": Generator.from_json(entries, where=cp, file=r.file)}
             continue
         entries = r.obj(entries, cp, f"generators for {cat}")
@@ -494,8 +581,9 @@ def _escape(token: str) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
-def load_interaction(data: Any, version: SpecVersion | str = SpecVersion.V4, *,
-                     file: str | None = None) -> Interaction:
+def load_interaction(
+    data: Any, version: SpecVersion | str = SpecVersion.V4, *, file: str | None = None
+) -> Interaction:
     """Read one interaction (an HTTP interaction, a V3 message or any V4 interaction)."""
     r, v = _Reader(file), SpecVersion.parse(version)
     obj = r.obj(data, "", "an interaction")
@@ -519,17 +607,22 @@ def dump_pact(pact: Pact, version: SpecVersion | str | None = None) -> dict[str,
         if messages and v < SpecVersion.V3:
             raise UnsupportedVersionError(
                 f"pact {pact.consumer}-{pact.provider}: messages need Pact Specification V3 or "
-                f"later; {v.name} cannot hold {messages[0].description!r}")
+                f"later; {v.name} cannot hold {messages[0].description!r}"
+            )
         if http and messages:
             raise UnsupportedVersionError(
                 f"pact {pact.consumer}-{pact.provider}: a {v.name} pact file holds either HTTP "
-                "interactions or messages, not both; write it as V4")
+                "interactions or messages, not both; write it as V4"
+            )
         if messages:
             doc["messages"] = [dump_interaction(i, v) for i in messages]
         else:
             doc["interactions"] = [dump_interaction(i, v) for i in http]
-    metadata = {k: val for k, val in pact.metadata.items()
-                if k not in ("pactSpecification", "pact-specification", "pactSpecificationVersion")}
+    metadata = {
+        k: val
+        for k, val in pact.metadata.items()
+        if k not in ("pactSpecification", "pact-specification", "pactSpecificationVersion")
+    }
     metadata["pactSpecification"] = {"version": v.value}
     doc["metadata"] = metadata
     doc["provider"] = {"name": pact.provider}
@@ -537,8 +630,9 @@ def dump_pact(pact: Pact, version: SpecVersion | str | None = None) -> dict[str,
     return doc
 
 
-def dump_interaction(interaction: Interaction, version: SpecVersion | str = SpecVersion.V4
-                     ) -> dict[str, Any]:
+def dump_interaction(
+    interaction: Interaction, version: SpecVersion | str = SpecVersion.V4
+) -> dict[str, Any]:
     """Write one interaction for ``version``."""
     v = SpecVersion.parse(version)
     i = interaction
@@ -555,7 +649,8 @@ def dump_interaction(interaction: Interaction, version: SpecVersion | str = Spec
             if len(i.provider_states) > 1 or i.provider_states[0].params:
                 raise UnsupportedVersionError(
                     f"interaction {i.description!r}: {v.name} holds one provider state without "
-                    "parameters; write it as V3 or later")
+                    "parameters; write it as V3 or later"
+                )
             out["providerState"] = i.provider_states[0].name
     if isinstance(i, SynchronousHttp):
         out["request"] = _dump_request(i.request, v, i.description)
@@ -565,7 +660,8 @@ def dump_interaction(interaction: Interaction, version: SpecVersion | str = Spec
     elif isinstance(i, SynchronousMessages):
         if v < SpecVersion.V4:
             raise UnsupportedVersionError(
-                f"interaction {i.description!r}: synchronous messages need Pact Specification V4")
+                f"interaction {i.description!r}: synchronous messages need Pact Specification V4"
+            )
         out["request"] = _dump_contents(i.request, v, i.description)
         out["response"] = [_dump_contents(m, v, i.description) for m in i.responses]
     if v >= SpecVersion.V4:
@@ -578,29 +674,29 @@ def dump_interaction(interaction: Interaction, version: SpecVersion | str = Spec
             out["interactionMarkup"] = dict(i.interaction_markup)
         if i.transport:
             out["transport"] = i.transport
-        out["key"] = i.key or interaction_key(out)
+        if i.key:
+            out["key"] = i.key
     out.update(i.extra)
     return out
 
 
-def interaction_key(data: Mapping[str, Any]) -> str:
-    """A stable key for a V4 interaction that has none: a hash of its content."""
-    content = {k: v for k, v in data.items() if k not in ("key", "pending", "comments")}
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode())
-    return digest.hexdigest()[:16]
-
-
 def _check_v4_only(i: Interaction, v: SpecVersion) -> None:
-    lost = [name for name, present in (
-        ("pending", i.pending), ("comments", bool(i.comments)),
-        ("plugin configuration", bool(i.plugin_config)),
-        ("interaction markup", bool(i.interaction_markup)),
-        ("transport", bool(i.transport) and i.transport not in ("http", "https")),
-    ) if present]
+    lost = [
+        name
+        for name, present in (
+            ("pending", i.pending),
+            ("comments", bool(i.comments)),
+            ("plugin configuration", bool(i.plugin_config)),
+            ("interaction markup", bool(i.interaction_markup)),
+            ("transport", bool(i.transport) and i.transport not in ("http", "https")),
+        )
+        if present
+    ]
     if lost:
         raise UnsupportedVersionError(
             f"interaction {i.description!r}: {v.name} cannot hold {', '.join(lost)} "
-            "(V4 only); write the pact as V4")
+            "(V4 only); write the pact as V4"
+        )
 
 
 def _dump_headers(headers: Mapping[str, tuple[str, ...]], v: SpecVersion) -> dict[str, Any]:
@@ -616,7 +712,8 @@ def _dump_query(request: HttpRequest, v: SpecVersion) -> Any:
         return request.raw_query
     return "&".join(
         quote(k, safe="") + ("" if val is None else "=" + quote(val, safe=""))
-        for k, vals in (request.query or {}).items() for val in vals
+        for k, vals in (request.query or {}).items()
+        for val in vals
     )
 
 
@@ -627,8 +724,8 @@ def _dump_request(req: HttpRequest, v: SpecVersion, desc: str) -> dict[str, Any]
     if req.headers:
         out["headers"] = _dump_headers(req.headers, v)
     _dump_body_into(out, "body", req.body, v, desc)
-    _dump_rules_into(out, req.matching_rules, v, desc, message=False)
-    _dump_generators_into(out, req.generators, v, desc, message=False)
+    _dump_rules_into(out, req.matching_rules, v, desc)
+    _dump_generators_into(out, req.generators, v, desc)
     return out
 
 
@@ -637,8 +734,8 @@ def _dump_response(resp: HttpResponse, v: SpecVersion, desc: str) -> dict[str, A
     if resp.headers:
         out["headers"] = _dump_headers(resp.headers, v)
     _dump_body_into(out, "body", resp.body, v, desc)
-    _dump_rules_into(out, resp.matching_rules, v, desc, message=False)
-    _dump_generators_into(out, resp.generators, v, desc, message=False)
+    _dump_rules_into(out, resp.matching_rules, v, desc)
+    _dump_generators_into(out, resp.generators, v, desc)
     return out
 
 
@@ -649,8 +746,8 @@ def _dump_contents(m: MessageContents, v: SpecVersion, desc: str) -> dict[str, A
         out["metadata"] = dict(m.metadata)
     else:
         out["metaData"] = dict(m.metadata)
-    _dump_rules_into(out, m.matching_rules, v, desc, message=True)
-    _dump_generators_into(out, m.generators, v, desc, message=True)
+    _dump_rules_into(out, m.matching_rules, v, desc)
+    _dump_generators_into(out, m.generators, v, desc)
     return out
 
 
@@ -675,7 +772,8 @@ def _dump_body_into(out: dict[str, Any], key: str, body: Body, v: SpecVersion, d
         except UnicodeDecodeError:
             raise UnsupportedVersionError(
                 f"interaction {desc!r}: a binary body ({body.content_type}) needs Pact "
-                "Specification V4 (V3 and earlier can only hold text)") from None
+                "Specification V4 (V3 and earlier can only hold text)"
+            ) from None
 
 
 def _v4_body_json(body: Body) -> dict[str, Any]:
@@ -688,23 +786,28 @@ def _v4_body_json(body: Body) -> dict[str, Any]:
         return out
     out = {}
     if body.is_json:
-        try:
+        with contextlib.suppress(ValueError):
             out = {"content": body.json, "contentType": body.content_type, "encoded": False}
-        except ValueError:
-            pass
     if not out:
         try:
             text = body.content.decode("utf-8")
-            binary = body.content_type_hint == "BINARY"
+            binary = body.content_type_hint == "BINARY" or (
+                body.content_type_hint != "TEXT" and not is_text_type(body.content_type)
+            )
         except UnicodeDecodeError:
             binary = True
         if binary:
-            out = {"content": base64.b64encode(body.content).decode("ascii"),
-                   "contentType": body.content_type or "application/octet-stream",
-                   "encoded": "base64"}
+            out = {
+                "content": base64.b64encode(body.content).decode("ascii"),
+                "contentType": body.content_type or "application/octet-stream",
+                "encoded": "base64",
+            }
         else:
-            out = {"content": text, "contentType": body.content_type or "text/plain",
-                   "encoded": False}
+            out = {
+                "content": text,
+                "contentType": body.content_type or "text/plain",
+                "encoded": False,
+            }
     if body.content_type_hint:
         out["contentTypeHint"] = body.content_type_hint
     return out
@@ -713,13 +816,13 @@ def _v4_body_json(body: Body) -> dict[str, Any]:
 _V2_RULE_KINDS = {"regex", "type", "equality", "include"}
 
 
-def _dump_rules_into(out: dict[str, Any], rules: MatchingRules, v: SpecVersion, desc: str,
-                     *, message: bool) -> None:
+def _dump_rules_into(out: dict[str, Any], rules: MatchingRules, v: SpecVersion, desc: str) -> None:
     if not rules:
         return
     if v < SpecVersion.V2:
         raise UnsupportedVersionError(
-            f"interaction {desc!r}: matching rules need Pact Specification V2 or later")
+            f"interaction {desc!r}: matching rules need Pact Specification V2 or later"
+        )
     if v == SpecVersion.V2:
         out["matchingRules"] = _v2_rules_json(rules, desc)
         return
@@ -727,11 +830,12 @@ def _dump_rules_into(out: dict[str, Any], rules: MatchingRules, v: SpecVersion, 
     for cat, entries in rules.categories.items():
         if not entries:
             continue
-        name = "content" if (message and cat == "body" and v >= SpecVersion.V4) else cat
+        # Message content rules are written under "body", as the official core does
+        # (pact-jvm writes "content"; both are read).
         if cat in ("path", "status", "method") and set(entries) == {""}:
-            cats[name] = entries[""].to_json()
+            cats[cat] = entries[""].to_json()
         else:
-            cats[name] = {k: rl.to_json() for k, rl in entries.items()}
+            cats[cat] = {k: rl.to_json() for k, rl in entries.items()}
     out["matchingRules"] = cats
 
 
@@ -742,7 +846,8 @@ def _v2_rules_json(rules: MatchingRules, desc: str) -> dict[str, Any]:
             kinds = ", ".join(r.kind for r in rl.rules)
             raise UnsupportedVersionError(
                 f"interaction {desc!r}: rule {kinds} on {cat} {key or ''} needs Pact "
-                "Specification V3 or later (V2 holds one regex or type rule per path)")
+                "Specification V3 or later (V2 holds one regex or type rule per path)"
+            )
         rule: Rule = rl.rules[0]
         if cat == "body":
             path = "$.body" + key[1:]
@@ -754,25 +859,25 @@ def _v2_rules_json(rules: MatchingRules, desc: str) -> dict[str, Any]:
             path = "$.path"
         else:
             raise UnsupportedVersionError(
-                f"interaction {desc!r}: V2 cannot hold matching rules on {cat}")
+                f"interaction {desc!r}: V2 cannot hold matching rules on {cat}"
+            )
         flat[path] = rule.to_json()
     return flat
 
 
-def _dump_generators_into(out: dict[str, Any], gens: Generators, v: SpecVersion, desc: str,
-                          *, message: bool) -> None:
+def _dump_generators_into(out: dict[str, Any], gens: Generators, v: SpecVersion, desc: str) -> None:
     if not gens:
         return
     if v < SpecVersion.V3:
         raise UnsupportedVersionError(
-            f"interaction {desc!r}: generators need Pact Specification V3 or later")
+            f"interaction {desc!r}: generators need Pact Specification V3 or later"
+        )
     cats: dict[str, Any] = {}
     for cat, entries in gens.categories.items():
         if not entries:
             continue
-        name = "content" if (message and cat == "body" and v >= SpecVersion.V4) else cat
         if cat in ("path", "status", "method") and set(entries) == {""}:
-            cats[name] = entries[""].to_json()
+            cats[cat] = entries[""].to_json()
         else:
-            cats[name] = {k: g.to_json() for k, g in entries.items()}
+            cats[cat] = {k: g.to_json() for k, g in entries.items()}
     out["generators"] = cats
