@@ -277,3 +277,19 @@ def test_create_user_wrong_content_type_is_a_mismatch() -> None:
                               headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 500
     assert server.report.mismatches
+
+
+def test_no_content_response_keeps_the_connection_usable() -> None:
+    deleted = {"description": "a delete", "request": {"method": "DELETE", "path": "/users/1"},
+               "response": {"status": 204, "body": "ignored"}}
+    with MockServer(make_pact(deleted, get_user(1))) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        conn.request("DELETE", "/users/1")
+        response = conn.getresponse()
+        assert (response.status, response.read()) == (204, b"")
+        conn.request("GET", "/users/1")
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.read() == b'{"id":1,"name":"Alice"}'
+        conn.close()
+    assert server.report.ok

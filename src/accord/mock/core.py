@@ -118,8 +118,11 @@ def response_to_wire(response: HttpResponse, result: RequestResult) -> MockRespo
             "application/json" if response.body.state is BodyState.NULL else None)
         if ctype:
             headers.append(("Content-Type", ctype))
-    headers.append(("Content-Length", str(len(body))))
     status = response.status if response.status is not None else 200
+    if status in (204, 304) or status < 200:
+        body = b""  # these never carry a body: one would corrupt the keep-alive stream
+    else:
+        headers.append(("Content-Length", str(len(body))))
     return _wire(status, headers, body, result)
 
 
