@@ -21,6 +21,7 @@ from .steps.matching import *  # noqa: F403
 from .steps.message_consumer import *  # noqa: F403
 from .steps.message_provider import *  # noqa: F403
 from .steps.v4 import *  # noqa: F403
+from .steps.verification import *  # noqa: F403
 from .support.suite import SUITE
 from .support.world import World
 

@@ -72,7 +72,10 @@ def _(world: World, datatable: list[list[str]]) -> None:
 
 @given("a response configured with the following generators:")
 def _(world: World, datatable: list[list[str]]) -> None:
-    world.expected = apply_response_changes(HttpResponse(), rows(datatable)[0], world.spec)
+    row = rows(datatable)[0]
+    if "body" in row:  # a response-only table names the response body 'body'
+        row["response body"] = row.pop("body")
+    world.expected = apply_response_changes(HttpResponse(), row, world.spec)
 
 
 @given(parsers.parse('the generator test mode is set as "{mode}"'))

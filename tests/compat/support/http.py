@@ -62,6 +62,15 @@ def _headers_from(cell: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _replace_headers(headers: Mapping[str, tuple[str, ...]], cell: str,
+                     ) -> dict[str, tuple[str, ...]]:
+    """A headers change replaces the headers (the body's Content-Type stays)."""
+    out = {k: v for k, v in headers.items() if k.lower() == "content-type"}
+    for name, values in _headers_from(cell).items():
+        out = with_header(out, name, *values)
+    return out
+
+
 def _set_body(headers: Mapping[str, tuple[str, ...]], body: Body,
               ) -> tuple[dict[str, tuple[str, ...]], Body]:
     """Give a body its Content-Type header, as the official step code does."""
@@ -90,12 +99,9 @@ def apply_request_changes(request: HttpRequest, row: Mapping[str, str],
     if "query" in row and row["query"].strip():
         changes["query"] = parse_query_string(row["query"].strip())
         changes["raw_query"] = row["query"].strip()
-    if row.get("headers", "").strip():
-        for name, values in _headers_from(row["headers"]).items():
-            headers = with_header(headers, name, *values)
-    if row.get("raw headers", "").strip():
-        for name, values in _headers_from(row["raw headers"]).items():
-            headers = with_header(headers, name, *values)
+    for column in ("headers", "raw headers"):
+        if row.get(column, "").strip():
+            headers = _replace_headers(headers, row[column])
     explicit = row.get("content type", "").strip() or None
     if row.get("body", "").strip():
         body = body_from_cell(row["body"], _current_type(headers, request.body), explicit)
@@ -121,8 +127,7 @@ def apply_response_changes(response: HttpResponse, row: Mapping[str, str],
     if status:
         changes["status"] = int(status)
     if row.get("response headers", "").strip():
-        for name, values in _headers_from(row["response headers"]).items():
-            headers = with_header(headers, name, *values)
+        headers = _replace_headers(headers, row["response headers"])
     explicit = row.get("response content", "").strip() or None
     if row.get("response body", "").strip():
         body = body_from_cell(row["response body"], _current_type(headers, response.body),
