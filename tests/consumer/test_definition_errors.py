@@ -55,6 +55,11 @@ def test_bad_matcher_names_interaction_and_path(matcher, message):
     assert message in text or __import__("re").search(message, text)
 
 
+def test_swapped_regex_arguments_get_a_hint():
+    with pytest.raises(ContractDefinitionError, match=r"swapped\? the order is regex\(example"):
+        declare({"id": match.regex(r"\d+", "123")})
+
+
 def test_status_code_example_outside_class():
     pact = Pact("web", "api")
     pact.upon_receiving("bad status").with_request("GET", "/").will_respond_with(

@@ -261,7 +261,14 @@ def _regex_check(name: _b.str, value: Any, pattern: _b.str) -> _b.str | None:
     if not isinstance(value, (_b.str, _b.int, _b.float)) or isinstance(value, _b.bool):
         return f"{name}(): the example {value!r} must be a string"
     if compiled.fullmatch(_b.str(value)) is None:
-        return f"{name}(): the example {value!r} does not match its own pattern {pattern!r}"
+        hint = ""
+        try:
+            if isinstance(value, _b.str) and compile_pattern(value).fullmatch(pattern):
+                hint = " (swapped? the order is regex(example, pattern))"
+        except _re.error:
+            pass
+        return (f"{name}(): the example {value!r} does not match its own pattern "
+                f"{pattern!r}{hint}")
     return None
 
 
