@@ -103,7 +103,7 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / pact_file_name(pact.consumer, pact.provider)
-    lock = FileLock(str(path) + ".lock", timeout=lock_timeout)
+    lock = FileLock(str(_lock_path(path)), timeout=lock_timeout)
     try:
         with lock:
             metadata: dict[str, Any] = {}
@@ -125,7 +125,7 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
     except _LockTimeout:
         raise PactFileLockError(
             f"could not lock {path} within {lock_timeout:g}s: another process is writing it "
-            f"(or a stale lock file {path}.lock was left behind)") from None
+            f"(or a stale lock file {_lock_path(path)} was left behind)") from None
     return path
 
 
@@ -170,3 +170,8 @@ def _atomic_write(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _lock_path(path: Path) -> Path:
+    """The lock beside a pact file: hidden, so pact directories list only pacts."""
+    return path.with_name(f".{path.name}.lock")
