@@ -91,6 +91,9 @@ def list_pacticipants(ctx: Ctx) -> Response:
             "page": page,
             "_links": {
                 "self": {"href": path},
+                "pacticipants": [
+                    {"href": pacticipant_url(ctx, r.name), "title": r.name} for r in rows
+                ],
                 "pb:pacticipants": [
                     {"href": pacticipant_url(ctx, r.name), "title": r.name, "name": r.name}
                     for r in rows

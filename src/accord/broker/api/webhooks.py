@@ -1,22 +1,467 @@
-"""Webhooks (placeholder until the full implementation lands)."""
+# ruff: noqa: E501  (wire-format texts are kept on one line)
+"""Webhooks: store, list, execute, and fire on publication and verification events.
+
+Executions run after the triggering transaction commits, in a background thread, and are
+logged in ``triggered_webhooks`` (status ``not_run`` → ``success``/``failure``).
+"""
 
 from __future__ import annotations
 
+import json
+import re
+import time
+import uuid as uuidlib
 from typing import Any
 
-from accord.broker.api.routing import Ctx, Router
+import httpx
+from sqlalchemy import delete, select, update
+from starlette.responses import PlainTextResponse, Response
+
+from accord.broker.api.hal import hal_response, iso, now
+from accord.broker.api.render import pact_version_url, pacticipant_url
+from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.services.webhooks import (
+    EVENT_NAMES,
+    render_request,
+    status_words,
+    validate_webhook,
+)
+from accord.broker.storage import repo
+from accord.broker.storage.schema import triggered_webhooks, webhooks
+
+UUID_RE = re.compile(r"^[A-Za-z0-9_-]{16,}$")
+RETRY_DELAYS = (0, 10, 60)
 
 
 class WebhookRunner:
+    """Sends webhook requests; one per app, stateless apart from the engine it logs to."""
+
     def __init__(self, engine: Any, config: Any) -> None:
         self.engine = engine
         self.config = config
+
+    def send(self, request: dict[str, Any]) -> tuple[bool, str, dict[str, Any] | None]:
+        auth = (request["username"], request["password"] or "") if request.get("username") else None
+        try:
+            response = httpx.request(
+                request["method"],
+                request["url"],
+                headers=request["headers"],
+                content=request["body"].encode() if request["body"] else None,
+                auth=auth,
+                timeout=10,
+            )
+        except httpx.HTTPError as exc:
+            return False, f"Error executing webhook: {exc}", None
+        ok = 200 <= response.status_code <= 299
+        log = f"{request['method']} {request['url']}\nResponse status {response.status_code}\n{response.text[:2000]}"
+        return ok, log, {"status": response.status_code, "body": response.text[:2000]}
+
+    def run_triggered(self, triggered_uuid: str, request: dict[str, Any]) -> None:
+        logs: list[str] = []
+        status = "failure"
+        for delay in RETRY_DELAYS:
+            if delay:
+                time.sleep(delay)
+            ok, log, _ = self.send(request)
+            logs.append(log)
+            if ok:
+                status = "success"
+                break
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(triggered_webhooks)
+                .where(triggered_webhooks.c.uuid == triggered_uuid)
+                .values(status=status, logs="\n\n".join(logs), updated_at=now())
+            )
+
+
+def _names(ctx: Ctx, *ids: int | None) -> list[str | None]:
+    return [repo.pacticipant_by_id(ctx.conn, i).name if i else None for i in ids]
+
+
+def webhook_json(ctx: Ctx, row: Any) -> dict[str, Any]:
+    request = json.loads(row.request)
+    shown = dict(request)
+    if shown.get("password"):
+        shown["password"] = "**********"
+    headers = dict(shown.get("headers") or {})
+    for key in list(headers):
+        if key.lower() in ("authorization", "token", "x-auth-token"):
+            headers[key] = "**********"
+    shown["headers"] = headers
+    consumer, provider = _names(ctx, row.consumer_id, row.provider_id)
+    url = ctx.url("webhooks", row.uuid)
+    body: dict[str, Any] = {"uuid": row.uuid, "description": row.description}
+    links: dict[str, Any] = {
+        "self": {"title": row.description or f"Webhook {row.uuid}", "href": url},
+        "pb:execute": {
+            "title": "Test the execution of the webhook with the latest matching pact or verification by sending a POST request to this URL",
+            "href": url + "/execute",
+        },
+        "pb:webhooks": {"title": "All webhooks", "href": ctx.url("webhooks")},
+    }
+    if consumer or row.consumer_label:
+        body["consumer"] = {"name": consumer} if consumer else {"label": row.consumer_label}
+        if consumer:
+            links["pb:consumer"] = {
+                "title": "Consumer",
+                "name": consumer,
+                "href": pacticipant_url(ctx, consumer),
+            }
+    if provider or row.provider_label:
+        body["provider"] = {"name": provider} if provider else {"label": row.provider_label}
+        if provider:
+            links["pb:provider"] = {
+                "title": "Provider",
+                "name": provider,
+                "href": pacticipant_url(ctx, provider),
+            }
+    if consumer and provider:
+        links["pb:pact-webhooks"] = {
+            "title": f"All webhooks for consumer {consumer} and provider {provider}",
+            "href": ctx.url("webhooks", "provider", provider, "consumer", consumer),
+        }
+    body.update(
+        {
+            "enabled": bool(row.enabled),
+            "request": shown,
+            "events": json.loads(row.events),
+            "createdAt": iso(row.created_at),
+        }
+    )
+    if iso(row.updated_at) != body["createdAt"]:
+        body["updatedAt"] = iso(row.updated_at)
+    body["_links"] = links
+    return body
+
+
+def _side(
+    ctx: Ctx, data: dict, side: str, path_name: str | None, errors: dict
+) -> tuple[int | None, str | None]:
+    if path_name is not None:
+        row = repo.find_pacticipant(ctx.conn, path_name)
+        if row is None:
+            raise not_found(f"No pacticipant with name '{path_name}' found")
+        return row.id, None
+    value = data.get(side)
+    if not isinstance(value, dict):
+        return None, None
+    if value.get("name"):
+        row = repo.find_pacticipant(ctx.conn, value["name"])
+        if row is None:
+            errors.setdefault(f"{side}.name", []).append(
+                f"No pacticipant with name '{value['name']}' found"
+            )
+            return None, None
+        return row.id, None
+    return None, value.get("label")
+
+
+def _save(
+    ctx: Ctx,
+    data: dict,
+    uuid: str,
+    existing: Any,
+    consumer: str | None = None,
+    provider: str | None = None,
+) -> Any:
+    errors = validate_webhook(
+        data, ctx.config.webhook_method_whitelist, ctx.config.webhook_scheme_whitelist
+    )
+    consumer_id, consumer_label = _side(ctx, data, "consumer", consumer, errors)
+    provider_id, provider_label = _side(ctx, data, "provider", provider, errors)
+    if errors:
+        raise validation_error(errors)
+    events = data.get("events") or [{"name": "contract_content_changed"}]
+    values = {
+        "description": data.get("description"),
+        "consumer_id": consumer_id,
+        "consumer_label": consumer_label,
+        "provider_id": provider_id,
+        "provider_label": provider_label,
+        "events": json.dumps([{"name": e["name"]} for e in events]),
+        "request": json.dumps(data["request"]),
+        "enabled": data.get("enabled", True) is not False,
+        "updated_at": now(),
+    }
+    if existing is None:
+        ctx.conn.execute(
+            webhooks.insert().values(uuid=uuid, created_at=values["updated_at"], **values)
+        )
+    else:
+        ctx.conn.execute(update(webhooks).where(webhooks.c.id == existing.id).values(**values))
+    return ctx.conn.execute(select(webhooks).where(webhooks.c.uuid == uuid)).one()
+
+
+def create_webhook(ctx: Ctx) -> Response:
+    data = ctx.json_object()
+    row = _save(
+        ctx,
+        data,
+        str(uuidlib.uuid4()),
+        None,
+        ctx.params.get("consumer"),
+        ctx.params.get("provider"),
+    )
+    body = webhook_json(ctx, row)
+    return hal_response(body, 201, {"Location": body["_links"]["self"]["href"]})
+
+
+def put_webhook(ctx: Ctx) -> Response:
+    uuid = ctx.params["uuid"]
+    if not UUID_RE.match(uuid):
+        raise validation_error(
+            {
+                "uuid": [
+                    "must contain only letters, numbers, - and _ and be at least 16 characters long"
+                ]
+            }
+        )
+    data = ctx.json_object()
+    existing = ctx.conn.execute(select(webhooks).where(webhooks.c.uuid == uuid)).first()
+    row = _save(ctx, data, uuid, existing)
+    return hal_response(webhook_json(ctx, row), 201 if existing is None else 200)
+
+
+def _require(ctx: Ctx) -> Any:
+    row = ctx.conn.execute(select(webhooks).where(webhooks.c.uuid == ctx.params["uuid"])).first()
+    if row is None:
+        raise not_found()
+    return row
+
+
+def get_webhook(ctx: Ctx) -> Response:
+    return hal_response(webhook_json(ctx, _require(ctx)))
+
+
+def delete_webhook(ctx: Ctx) -> Response:
+    row = _require(ctx)
+    ctx.conn.execute(delete(webhooks).where(webhooks.c.id == row.id))
+    return Response(status_code=204)
+
+
+def list_webhooks(ctx: Ctx) -> Response:
+    query = select(webhooks).order_by(webhooks.c.id)
+    for side in ("consumer", "provider"):
+        name = ctx.params.get(side)
+        if name:
+            row = repo.find_pacticipant(ctx.conn, name)
+            if row is None:
+                raise not_found()
+            query = query.where(getattr(webhooks.c, f"{side}_id") == row.id)
+    rows = list(ctx.conn.execute(query))
+    return hal_response(
+        {
+            "_embedded": {"webhooks": [webhook_json(ctx, r) for r in rows]},
+            "_links": {
+                "self": {"title": "Webhooks", "href": str(ctx.request.url)},
+                "pb:create": {"title": "POST to create a webhook", "href": str(ctx.request.url)},
+                "pb:webhooks": [
+                    {"title": r.description or r.uuid, "href": ctx.url("webhooks", r.uuid)}
+                    for r in rows
+                ],
+            },
+        }
+    )
+
+
+def _sample_context(ctx: Ctx, row: Any) -> dict[str, Any]:
+    consumer, provider = _names(ctx, row.consumer_id, row.provider_id)
+    return {
+        "consumerName": consumer or "",
+        "providerName": provider or "",
+        "eventName": "manual_trigger",
+        **status_words(None),
+    }
+
+
+def _execute(
+    ctx: Ctx, request: dict[str, Any], context: dict[str, Any], webhook_url: str | None
+) -> Response:
+    rendered = render_request(request, context)
+    ok, log, response = ctx.services.webhook_runner.send(rendered)
+    body: dict[str, Any] = {
+        "request": {k: v for k, v in rendered.items() if k != "password"},
+        "logs": log,
+        "success": ok,
+    }
+    if response is not None:
+        body["response"] = response
+    if not ok:
+        body["message"] = "Webhook execution failed"
+    body["_links"] = {"webhook": {"href": webhook_url}} if webhook_url else {}
+    return hal_response(body, 200 if ok else 500)
+
+
+def execute_saved(ctx: Ctx) -> Response:
+    row = _require(ctx)
+    return _execute(
+        ctx, json.loads(row.request), _sample_context(ctx, row), ctx.url("webhooks", row.uuid)
+    )
+
+
+def execute_unsaved(ctx: Ctx) -> Response:
+    data = ctx.json_object()
+    errors = validate_webhook(
+        data, ctx.config.webhook_method_whitelist, ctx.config.webhook_scheme_whitelist
+    )
+    if errors:
+        raise validation_error(errors)
+    return _execute(
+        ctx, data["request"], {"eventName": "manual_trigger", **status_words(None)}, None
+    )
+
+
+def triggered_logs(ctx: Ctx) -> Response:
+    row = ctx.conn.execute(
+        select(triggered_webhooks).where(triggered_webhooks.c.uuid == ctx.params["uuid"])
+    ).first()
+    if row is None:
+        raise not_found()
+    return PlainTextResponse(row.logs or f"Webhook status: {row.status}")
+
+
+def pact_webhook_status(ctx: Ctx) -> Response:
+    consumer = repo.find_pacticipant(ctx.conn, ctx.params["consumer"])
+    provider = repo.find_pacticipant(ctx.conn, ctx.params["provider"])
+    if consumer is None or provider is None:
+        raise not_found()
+    rows = list(
+        ctx.conn.execute(
+            select(triggered_webhooks)
+            .where(
+                triggered_webhooks.c.consumer_id == consumer.id,
+                triggered_webhooks.c.provider_id == provider.id,
+            )
+            .order_by(triggered_webhooks.c.id.desc())
+            .limit(50)
+        )
+    )
+    counts = {
+        s: sum(1 for r in rows if r.status == s)
+        for s in ("success", "failure", "retrying", "not_run")
+    }
+    return hal_response(
+        {
+            "summary": {
+                "successful": counts["success"],
+                "failed": counts["failure"],
+                "notRun": counts["not_run"],
+            },
+            "_embedded": {
+                "triggeredWebhooks": [
+                    {
+                        "uuid": r.uuid,
+                        "webhookUuid": r.webhook_uuid,
+                        "eventName": r.event_name,
+                        "status": r.status,
+                        "createdAt": iso(r.created_at),
+                        "_links": {
+                            "pb:logs": {"href": ctx.url("triggered-webhooks", r.uuid, "logs")}
+                        },
+                    }
+                    for r in rows
+                ]
+            },
+            "_links": {"self": {"href": str(ctx.request.url)}},
+        }
+    )
+
+
+# -- triggering -----------------------------------------------------------------------------------
+
+
+def _matching(ctx: Ctx, event: str, consumer: Any, provider: Any) -> list[Any]:
+    rows = list(ctx.conn.execute(select(webhooks).where(webhooks.c.enabled.is_(True))))
+    if not rows:
+        return []
+    consumer_labels = set(repo.labels_for(ctx.conn, consumer.id))
+    provider_labels = set(repo.labels_for(ctx.conn, provider.id))
+    out = []
+    for row in rows:
+        if event not in [e["name"] for e in json.loads(row.events)]:
+            continue
+        if row.consumer_id and row.consumer_id != consumer.id:
+            continue
+        if row.consumer_label and row.consumer_label not in consumer_labels:
+            continue
+        if row.provider_id and row.provider_id != provider.id:
+            continue
+        if row.provider_label and row.provider_label not in provider_labels:
+            continue
+        out.append(row)
+    return out
+
+
+def _fire(
+    ctx: Ctx, events: list[str], consumer: Any, provider: Any, context: dict[str, Any]
+) -> list[str]:
+    notices = []
+    for event in events:
+        for row in _matching(ctx, event, consumer, provider):
+            triggered = str(uuidlib.uuid4())
+            ts = now()
+            full = {**context, "eventName": event}
+            ctx.conn.execute(
+                triggered_webhooks.insert().values(
+                    uuid=triggered,
+                    webhook_uuid=row.uuid,
+                    event_name=event,
+                    status="not_run",
+                    context=json.dumps(full),
+                    consumer_id=consumer.id,
+                    provider_id=provider.id,
+                    created_at=ts,
+                    updated_at=ts,
+                )
+            )
+            request = render_request(json.loads(row.request), full)
+            if ctx.config.run_webhooks:
+                run = ctx.services.webhook_runner.run_triggered
+                ctx.after_commit.append(lambda t=triggered, r=request, run=run: run(t, r))
+            notices.append(
+                f'  Webhook "{row.description or row.uuid}" triggered for event {event}.\n'
+                f"    View logs at {ctx.url('triggered-webhooks', triggered, 'logs')}"
+            )
+    return notices
+
+
+def _version_context(ctx: Ctx, prefix: str, version: Any) -> dict[str, Any]:
+    tags = [t.name for t in repo.tags_for_version(ctx.conn, version.id)]
+    branches = repo.branches_for_version(ctx.conn, version.id)
+    return {
+        f"{prefix}VersionNumber": version.number,
+        f"{prefix}VersionTags": ", ".join(tags),
+        f"{prefix}VersionBranch": branches[-1] if branches else "",
+    }
 
 
 def trigger_for_publication(
     ctx: Ctx, events: list[str], consumer: Any, provider: Any, version: Any, pact_version: Any
 ) -> list[str]:
-    return []
+    if ctx.conn.execute(select(webhooks.c.id).limit(1)).first() is None:
+        return []
+    from accord.broker.api.pacts import encode_metadata
+
+    url = pact_version_url(
+        ctx,
+        provider.name,
+        consumer.name,
+        pact_version.sha,
+        encode_metadata({"s": [{"cv": version.id}]}),
+    )
+    context = {
+        "pactUrl": url,
+        "consumerName": consumer.name,
+        "providerName": provider.name,
+        "consumerLabels": ", ".join(repo.labels_for(ctx.conn, consumer.id)),
+        "providerLabels": ", ".join(repo.labels_for(ctx.conn, provider.id)),
+        "buildUrl": version.build_url or "",
+        **_version_context(ctx, "consumer", version),
+        **status_words(None),
+    }
+    return _fire(ctx, events, consumer, provider, context)
 
 
 def trigger_for_verification(
@@ -28,8 +473,56 @@ def trigger_for_verification(
     verification: Any,
     metadata: dict,
 ) -> None:
-    return None
+    if ctx.conn.execute(select(webhooks.c.id).limit(1)).first() is None:
+        return
+    success = bool(verification.success)
+    events = [
+        "provider_verification_published",
+        "provider_verification_succeeded" if success else "provider_verification_failed",
+    ]
+    consumer_versions = [
+        s.get("cv") for s in metadata.get("s", []) if isinstance(s, dict) and s.get("cv")
+    ]
+    context = {
+        "pactUrl": pact_version_url(ctx, provider.name, consumer.name, pact_version.sha),
+        "verificationResultUrl": pact_version_url(
+            ctx, provider.name, consumer.name, pact_version.sha
+        )
+        + f"/verification-results/{verification.id}",
+        "consumerName": consumer.name,
+        "providerName": provider.name,
+        "buildUrl": verification.build_url or "",
+        **_version_context(ctx, "provider", provider_version),
+        **status_words(success),
+    }
+    for cv in dict.fromkeys(consumer_versions or [None]):
+        extra: dict[str, Any] = {}
+        if cv is not None and str(cv).isdigit():
+            extra = _version_context(ctx, "consumer", repo.version_by_id(ctx.conn, int(cv)))
+        _fire(ctx, events, consumer, provider, {**context, **extra})
 
 
 def register(router: Router) -> None:
-    return None
+    router.add("/webhooks", GET=list_webhooks, POST=create_webhook)
+    router.add("/webhooks/execute", POST=execute_unsaved)
+    router.add("/webhooks/{uuid}", GET=get_webhook, PUT=put_webhook, DELETE=delete_webhook)
+    router.add("/webhooks/{uuid}/execute", POST=execute_saved)
+    router.add(
+        "/webhooks/provider/{provider}/consumer/{consumer}", GET=list_webhooks, POST=create_webhook
+    )
+    router.add("/webhooks/provider/{provider}", GET=list_webhooks, POST=create_webhook)
+    router.add("/webhooks/consumer/{consumer}", GET=list_webhooks, POST=create_webhook)
+    router.add("/pacts/provider/{provider}/consumer/{consumer}/webhooks", GET=list_webhooks)
+    router.add(
+        "/pacts/provider/{provider}/consumer/{consumer}/webhooks/status", GET=pact_webhook_status
+    )
+    router.add("/triggered-webhooks/{uuid}/logs", GET=triggered_logs)
+
+
+__all__ = [
+    "EVENT_NAMES",
+    "WebhookRunner",
+    "register",
+    "trigger_for_publication",
+    "trigger_for_verification",
+]

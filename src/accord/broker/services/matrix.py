@@ -403,9 +403,9 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     rows.sort(
         key=lambda r: (
             r.consumer.name,
-            -r.consumer_version.id,
+            r.consumer_version.id,
             r.provider.name,
-            -(r.provider_version.id if r.provider_version else 0),
+            r.provider_version.id if r.provider_version else 0,
         )
     )
     for r in rows:
