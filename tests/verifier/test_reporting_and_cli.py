@@ -181,3 +181,17 @@ def test_long_runs_show_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     text = out.getvalue()
     assert "✓ user 1 #3" not in text  # the bar replaces per-interaction lines
     assert "25 interactions, 25 passed, 0 failed" in text
+
+
+def test_v4_comments_and_test_name_are_shown(tmp_path: Path) -> None:
+    pact = write_pact(tmp_path, v4_pact([{
+        "type": "Synchronous/HTTP", "description": "user 1",
+        "comments": {"text": ["see ticket 12", "owned by team blue"], "testname": "test_user"},
+        "request": {"method": "GET", "path": "/users/1"}, "response": {"status": 200}}]))
+    out = io.StringIO()
+    result = Verifier("users-api").add_source(pact).add_transport(app=make_starlette()).verify(
+        reporters=[ConsoleReporter(out)])
+    text = out.getvalue()
+    assert "see ticket 12" in text and "owned by team blue" in text
+    assert "test name: test_user" in text
+    assert result.to_json()["interactions"][0]["testName"] == "test_user"

@@ -251,3 +251,15 @@ def test_state_change_as_query_parameters(tmp_path: Path) -> None:
                   .state_handler(url + "/state", body=False).verify())
     assert result.ok, result.report()
     assert received == [{"state": "x", "action": "setup", "id": "5"}]
+
+
+def test_a_generic_handler_is_called_with_an_empty_state_for_stateless_interactions(
+        tmp_path: Path) -> None:
+    calls: list[tuple[str, str]] = []
+    pact = v3_pact([get_user(1)])
+    result = (Verifier("users-api").add_source(write_pact(tmp_path, pact))
+              .add_transport(app=make_starlette())
+              .state_handler(lambda state, action: calls.append((state, action)), teardown=True)
+              .verify())
+    assert result.ok and calls == [("", "setup"), ("", "teardown")]
+    assert result.results[0].notes == []

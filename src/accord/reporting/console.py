@@ -94,6 +94,9 @@ def _failure_block(r: InteractionResult) -> Group:
         parts.append(Text(f"  given: {', '.join(r.provider_states)}"))
     if r.source:
         parts.append(Text(f"  from: {r.source}", style="dim"))
+    if r.test_name:
+        parts.append(Text(f"  test name: {r.test_name}", style="dim"))
+    parts.extend(Text(f"  comment: {comment}", style="dim") for comment in r.comments)
     if r.request is not None:
         parts.append(Text("  request sent:", style="bold"))
         parts.append(Text("\n".join("    " + line for line in _describe(r.request).splitlines())))
@@ -212,6 +215,10 @@ class ConsoleReporter:
             states = f" [dim]given {escape(', '.join(r.provider_states))}[/]" \
                 if r.provider_states else ""
             c.print(Text.from_markup(f"  {mark} {escape(r.description)}{states}{status}"))
+            for comment in r.comments:
+                c.print(Text(f"      {comment}", style="dim"))
+            if r.test_name:
+                c.print(Text(f"      test name: {r.test_name}", style="dim"))
         elif isinstance(event, RunFinished):
             if self._progress is not None:
                 self._progress.stop()

@@ -59,6 +59,8 @@ class InteractionResult:
     actual: HttpResponse | MessageContents | tuple[MessageContents, ...] | None = None
     notes: list[str] = field(default_factory=list)  # warnings, e.g. a state with no handler
     unreachable: bool = False  # the provider could not be reached (down or timed out)
+    comments: list[str] = field(default_factory=list)  # V4 interaction comments (text)
+    test_name: str | None = None  # V4 comments.testname: the consumer test that wrote it
     duration: float = 0.0  # seconds
 
     @property
@@ -109,6 +111,10 @@ class InteractionResult:
             out["error"] = self.error
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.comments:
+            out["comments"] = list(self.comments)
+        if self.test_name:
+            out["testName"] = self.test_name
         return out
 
     def broker_test_result(self) -> dict[str, Any]:

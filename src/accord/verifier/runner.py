@@ -224,6 +224,12 @@ class Session:
             pending=bool(interaction.pending or loaded.pending),
             interaction_id=str(iid) if iid is not None else interaction.key,
             source=loaded.source, kind=interaction.TYPE)
+        comments = interaction.comments if isinstance(interaction.comments, Mapping) else {}
+        text = comments.get("text")
+        result.comments = [str(t) for t in (text if isinstance(text, list) else [text] if text
+                                            else [])]
+        if isinstance(comments.get("testname"), str):
+            result.test_name = comments["testname"]
         started = time.perf_counter()
         cfg = self.config
         try:
