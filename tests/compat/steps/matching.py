@@ -6,7 +6,13 @@ from pytest_bdd import given, parsers, then, when
 
 from accord.model import HttpRequest, HttpResponse
 
-from ..support.http import apply_request_changes, apply_response_changes, rows, with_header
+from ..support.http import (
+    apply_request_changes,
+    apply_response_changes,
+    response_row,
+    rows,
+    with_header,
+)
 from ..support.inspect import describe, find_mismatch
 from ..support.world import World
 
@@ -61,7 +67,8 @@ def _(world: World, path: str, error: str) -> None:
 
 @given("an expected response configured with the following:")
 def _(world: World, datatable: list[list[str]]) -> None:
-    world.expected = apply_response_changes(HttpResponse(), rows(datatable)[0], world.spec)
+    row = response_row(rows(datatable)[0])
+    world.expected = apply_response_changes(HttpResponse(), row, world.spec)
 
 
 @given(parsers.parse("a status {status:d} response is received"))

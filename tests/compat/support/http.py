@@ -32,6 +32,7 @@ __all__ = [
     "apply_request_changes",
     "apply_response_changes",
     "interactions_from_table",
+    "response_row",
     "rows",
     "with_header",
 ]
@@ -144,6 +145,13 @@ def apply_response_changes(response: HttpResponse, row: Mapping[str, str],
         changes["generators"] = merge_generators(response.generators,
                                                  generators_from_cell(row["generators"]))
     return replace(response, **changes)
+
+
+def response_row(row: Mapping[str, str]) -> dict[str, str]:
+    """A response-only table (``body``, ``matching rules``) in the response column names."""
+    names = {"body": "response body", "matching rules": "response matching rules",
+             "headers": "response headers"}
+    return {names.get(k, k): v for k, v in row.items()}
 
 
 def interactions_from_table(datatable: list[list[str]], spec: SpecVersion,
