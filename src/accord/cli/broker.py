@@ -237,7 +237,12 @@ def can_i_deploy(
     dry_run: bool,
 ) -> None:
     """Check whether a version can be deployed (exit 1 when not, or when unknown)."""
-    parsed = _selectors(sys.argv) or [{"pacticipant": p} for p in pacticipants]
+    parsed = _selectors(sys.argv)
+    if [s["pacticipant"] for s in parsed] != list(pacticipants):  # not run from a shell
+        parsed = [
+            {"pacticipant": p, "version": versions[i] if i < len(versions) else None}
+            for i, p in enumerate(pacticipants)
+        ]
     selectors = [(s["pacticipant"], s.get("version")) for s in parsed]
     latest_tag = latest or next(
         (s["latest"] for s in parsed if isinstance(s.get("latest"), str)), None

@@ -1,0 +1,99 @@
+"""Many publishers and verifiers at once over real sockets: nothing lost, no duplicates."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from sqlalchemy import func, select
+
+from accord.broker.storage.schema import (
+    pact_publications,
+    pact_versions,
+    pacticipants,
+    verifications,
+    versions,
+)
+
+from .helpers import pact, publish_body
+from .live import LiveBroker
+
+THREADS = 8
+PER_THREAD = 6
+
+
+def test_concurrent_publish_and_verify(database_url: str) -> None:
+    with LiveBroker(database_url) as broker, httpx.Client(base_url=broker.url, timeout=60) as http:
+
+        def work(n: int) -> list[int]:
+            statuses = []
+            for i in range(PER_THREAD):
+                version = f"{n}.{i}"
+                # every thread publishes the same two shared versions too, to race on them
+                for number in (version, "shared-1", "shared-2"):
+                    body = publish_body(
+                        "Consumer",
+                        number,
+                        [
+                            pact("Consumer", "Provider", f"x{number}"),
+                            pact("Consumer", f"Provider{n % 3}", "y"),
+                        ],
+                        branch="main",
+                        tags=["dev"],
+                    )
+                    statuses.append(http.post("/contracts/publish", json=body).status_code)
+                doc = http.get(
+                    f"/pacts/provider/Provider/consumer/Consumer/version/{version}"
+                ).json()
+                statuses.append(
+                    http.put(
+                        f"/pacticipants/Provider/branches/main/versions/p{n}", json={}
+                    ).status_code
+                )
+                result = http.post(
+                    doc["_links"]["pb:publish-verification-results"]["href"],
+                    json={"success": True, "providerApplicationVersion": f"p{n}"},
+                )
+                statuses.append(result.status_code)
+            return statuses
+
+        with ThreadPoolExecutor(THREADS) as pool:
+            statuses = [s for chunk in pool.map(work, range(THREADS)) for s in chunk]
+        assert set(statuses) <= {200, 201}, sorted(set(statuses))
+
+        with broker.app.engine.connect() as conn:
+
+            def count(table, *where):
+                return conn.execute(
+                    select(func.count()).select_from(table).where(*where)
+                ).scalar_one()
+
+            names = set(conn.execute(select(pacticipants.c.name)).scalars())
+            assert names == {"Consumer", "Provider", "Provider0", "Provider1", "Provider2"}
+            consumer_versions = THREADS * PER_THREAD + 2
+            assert (
+                count(
+                    versions,
+                    versions.c.pacticipant_id
+                    == conn.execute(
+                        select(pacticipants.c.id).where(pacticipants.c.name == "Consumer")
+                    ).scalar_one(),
+                )
+                == consumer_versions
+            )
+            provider_id = conn.execute(
+                select(pacticipants.c.id).where(pacticipants.c.name == "Provider")
+            ).scalar_one()
+            assert (
+                count(pact_publications, pact_publications.c.provider_id == provider_id)
+                == consumer_versions
+            )
+            assert (
+                count(pact_versions, pact_versions.c.provider_id == provider_id)
+                == consumer_versions
+            )
+            assert count(verifications) == THREADS * PER_THREAD
+        matrix = http.get(
+            "/matrix", params={"q[][pacticipant]": "Consumer", "latestby": "cvpv", "limit": "1000"}
+        ).json()
+        assert matrix["summary"]["success"] == THREADS * PER_THREAD
