@@ -37,7 +37,7 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root), "PACT_DO_NOT_TRACK": "true"}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:accord", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
          "-o", "addopts=", "-o", "filterwarnings=", "--rootdir", str(tmp_path),
          str(tmp_path / "test_contract.py"), "-v", *args],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
