@@ -11,6 +11,7 @@ paths to the pact.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["ADMIN_PREFIX", "MockApp"]
 
 ADMIN_PREFIX = "/__accord/"
+
+_log = logging.getLogger("accord.mock")
 
 _CORS_METHODS = b"GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 
@@ -66,7 +69,10 @@ class MockApp:
         reply, result = self.session.handle_wire(method, path, scope["query_string"],
                                                  scope["headers"], body, self.context)
         if self.on_result is not None:
-            self.on_result(result)
+            try:
+                self.on_result(result)
+            except Exception:  # a logging callback must not cost the consumer its response
+                _log.exception("accord mock server: the on_result callback failed")
         headers: Any = reply.raw_headers
         if self.cors:
             headers = _with_cors(reply.raw_headers, scope)

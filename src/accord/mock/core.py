@@ -374,6 +374,10 @@ class MockSession:
             result = RequestResult("matched", result.request, entry.interaction,
                                    error=f"could not generate the response: {exc}")
             reply = error_response(result)
+        except Exception as exc:  # a bug must reach the consumer's logs and the report
+            result = RequestResult("matched", result.request, entry.interaction,
+                                   error=f"accord could not build the response: {exc!r}")
+            reply = error_response(result)
         self._matched_count[entry.index] += 1
         if result.error is not None or len(self._results) < self.max_recorded:
             self._results.append(result)
