@@ -293,3 +293,61 @@ def test_no_content_response_keeps_the_connection_usable() -> None:
         assert response.read() == b'{"id":1,"name":"Alice"}'
         conn.close()
     assert server.report.ok
+
+
+def test_every_generator_produces_values_its_matching_rule_accepts() -> None:
+    from accord.matching import match_response
+    from accord.model import Body, HttpResponse
+
+    def rule(**r: object) -> dict:
+        return {"combine": "AND", "matchers": [r]}
+
+    body = {"int": 1, "dec": 1.5, "hex": "ab", "str": "x", "bool": True, "code": "AB-12",
+            "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "day": "2024-01-02",
+            "clock": "10:11:12", "stamp": "2024-01-02T10:11:12", "ref": 123,
+            "link": "http://example.com/orders/7"}
+    inter = get_user(1)
+    inter["response"]["body"]["content"] = body
+    inter["response"]["matchingRules"] = {"body": {
+        "$.int": rule(match="integer"), "$.dec": rule(match="decimal"),
+        "$.hex": rule(match="regex", regex="[0-9a-fA-F]+"), "$.str": rule(match="type"),
+        "$.bool": rule(match="boolean"), "$.code": rule(match="regex", regex=r"[A-Z]{2}-\d{2}"),
+        "$.uuid": rule(match="regex",
+                       regex=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+        "$.day": rule(match="date", format="yyyy-MM-dd"),
+        "$.clock": rule(match="time", format="HH:mm:ss"),
+        "$.stamp": rule(match="timestamp", format="yyyy-MM-dd'T'HH:mm:ss"),
+        "$.ref": rule(match="integer"),
+        "$.link": rule(match="regex", regex=r".*/orders/\d+$"),
+    }}
+    inter["response"]["generators"] = {"body": {
+        "$.int": {"type": "RandomInt", "min": 5, "max": 9},
+        "$.dec": {"type": "RandomDecimal", "digits": 4},
+        "$.hex": {"type": "RandomHexadecimal", "digits": 8},
+        "$.str": {"type": "RandomString", "size": 6},
+        "$.bool": {"type": "RandomBoolean"},
+        "$.code": {"type": "Regex", "regex": r"[A-Z]{2}-\d{2}"},
+        "$.uuid": {"type": "Uuid"},
+        "$.day": {"type": "Date", "format": "yyyy-MM-dd"},
+        "$.clock": {"type": "Time", "format": "HH:mm:ss"},
+        "$.stamp": {"type": "DateTime", "format": "yyyy-MM-dd'T'HH:mm:ss"},
+        "$.ref": {"type": "ProviderState", "expression": "${id}", "dataType": "INTEGER"},
+        "$.link": {"type": "MockServerURL", "example": "http://example.com/orders/7",
+                   "regex": r".*(/orders/\d+)$"},
+    }}
+    pact = make_pact(inter)
+    expected = pact.interactions[0].response
+    with MockServer(pact) as server, httpx.Client(base_url=server.url) as client:
+        replies = [client.get("/users/1") for _ in range(5)]
+    for reply in replies:
+        data = reply.json()
+        actual = HttpResponse(status=reply.status_code,
+                              headers={k: (v,) for k, v in reply.headers.items()},
+                              body=Body.of_bytes(reply.content, reply.headers["content-type"]))
+        result = match_response(expected, actual)
+        assert result.ok, result.describe()
+        assert 5 <= data["int"] <= 9
+        assert len(data["str"]) == 6
+        assert data["ref"] == 123  # ProviderState keeps its example on the consumer side
+        assert data["link"] == f"{server.url}/orders/7"
+    assert len({r.json()["uuid"] for r in replies}) == 5
