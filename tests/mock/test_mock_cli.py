@@ -56,6 +56,7 @@ def test_cli_serves_a_directory_filtered_by_provider(tmp_path: Path) -> None:
     data = dump_pact(other, "4.0")
     data["provider"] = {"name": "orders-api"}
     (tmp_path / "web-orders.json").write_text(json.dumps(data))
+    (tmp_path / "package.json").write_text('{"name": "not a pact"}')
     proc, url = start_accord_mock([str(tmp_path), "--provider", "users-api", "--cors"])
     try:
         assert httpx.get(url + "/users/1").status_code == 200
@@ -65,9 +66,10 @@ def test_cli_serves_a_directory_filtered_by_provider(tmp_path: Path) -> None:
         assert preflight.headers["access-control-allow-origin"] == "http://x.test"
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.finish()
+        out, err = proc.finish()
     assert proc.returncode == 0
     assert "serving 1 interaction (web -> users-api) from 1 pact" in out
+    assert "warning: skipping" in err and "package.json" in err
     assert "UNEXPECTED  unexpected request GET /users/2" in out
 
 

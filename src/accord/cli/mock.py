@@ -88,9 +88,24 @@ def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors
 
 
 def _load(sources: tuple[str, ...]) -> list[Pact]:
+    """The pacts named: a file that cannot be read is an error; in a directory, a JSON
+    file that is not a pact is skipped with a warning (directories hold other things too)."""
+    from pathlib import Path
+
+    from accord.errors import PactFormatError
     from accord.pactfile import iter_pact_files, read_pact
 
-    return [read_pact(file) for source in sources for file in iter_pact_files(source)]
+    pacts = []
+    for source in sources:
+        in_directory = Path(source).is_dir()
+        for file in iter_pact_files(source):
+            try:
+                pacts.append(read_pact(file))
+            except PactFormatError as exc:
+                if not in_directory:
+                    raise
+                click.echo(f"warning: skipping {exc}", err=True)
+    return pacts
 
 
 def _pairs(pacts: list[Pact]) -> str:
