@@ -114,10 +114,15 @@ def test_path_with_a_regex_rule_is_found_by_the_scan() -> None:
     inter = get_user(1)
     inter["request"]["matchingRules"] = {
         "path": {"combine": "AND", "matchers": [{"match": "regex", "regex": r"/users/\d+"}]}}
+    inter["request"]["headers"] = {"Accept": ["application/json"]}
     session = session_for(inter)
-    assert session.handle(wire("GET", "/users/42")).status == 200
-    assert session.handle(wire("GET", "/users/abc")).result.kind == "unexpected"
-    assert session.handle(wire("POST", "/users/42")).result.kind == "unexpected"
+    accept = [(b"accept", b"application/json")]
+    assert session.handle(wire("GET", "/users/42", headers=accept)).status == 200
+    assert session.handle(wire("GET", "/users/abc", headers=accept)).result.kind == "unexpected"
+    assert session.handle(wire("POST", "/users/42", headers=accept)).result.kind == "unexpected"
+    wrong = session.handle(wire("GET", "/users/7", headers=[(b"accept", b"text/html")]))
+    assert wrong.result.kind == "mismatched"  # the path matches the rule: only the header not
+    assert [m.kind for m in wrong.result.mismatches] == ["HeaderMismatch"]
 
 
 def test_query_mismatch_is_reported_against_the_same_path() -> None:
