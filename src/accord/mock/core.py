@@ -9,6 +9,10 @@ it is, records the outcome and returns the response to send::
     reply.status, reply.headers, reply.body    # what to write back
     session.report().ok
 
+A server calls ``handle_wire`` with the raw parts instead (it remembers which interactions an
+identical request matched). A session is not thread-safe: one event loop drives it, while
+``report()`` may be read from any thread.
+
 Matching stays fast with hundreds of interactions: interactions are indexed by (method, path)
 so a request is fully matched only against the few that share both; interactions whose path
 has a matching rule (a regex) are the only ones scanned for every request. Nothing is copied
