@@ -350,3 +350,25 @@ def test_multi_valued_headers_and_query_flags(make_pact, pact_dir):
     request = read(pact_dir)["interactions"][0]["request"]
     assert request["headers"] == {"X-Tag": ["a", "b"]}
     assert request["query"] == {"id": ["1", "2"]}
+
+
+def test_binary_body_matched_by_content_type(make_pact, pact_dir):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(32))
+    pact = make_pact()
+    (
+        pact.upon_receiving("an avatar upload")
+        .with_request("PUT", "/avatar")
+        .with_binary_body(match.content_type("image/png", png))
+        .will_respond_with(204)
+    )
+    other_png = b"\x89PNG\r\n\x1a\n" + bytes(range(64, 128))
+    with pact.serve() as server:
+        response = httpx.put(
+            f"{server.url}/avatar", content=other_png, headers={"Content-Type": "image/png"}
+        )
+        assert response.status_code == 204
+    request = read(pact_dir)["interactions"][0]["request"]
+    assert request["body"]["contentType"] == "image/png"
+    assert request["matchingRules"]["body"] == {
+        "$": {"matchers": [{"match": "contentType", "value": "image/png"}]}
+    }

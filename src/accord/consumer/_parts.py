@@ -53,6 +53,14 @@ def body_spec(value: Any, content_type: str | None, where: str) -> BodySpec:
                         rules, gens)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return BodySpec(Body.of_bytes(bytes(value), content_type or "application/octet-stream"))
+    if isinstance(value, Matcher) and isinstance(value.value, (bytes, bytearray, memoryview)):
+        # a binary body with rules at $ (e.g. match.content_type("image/png", png_bytes)):
+        # bytes are no JSON value, so reify a stand-in for the rules and keep the bytes
+        ct = content_type or next((str(r.params["value"]) for r in value.rules
+                                   if r.kind == "contentType"), "application/octet-stream")
+        stand_in = Matcher("", value.rules, value.generator, check=value.check)
+        reified = reify(stand_in, where=where)
+        return BodySpec(Body.of_bytes(bytes(value.value), ct), reified.rules, reified.generators)
     if isinstance(value, str) and not (content_type and is_json_type(content_type)):
         if content_type and is_xml_type(content_type):
             return BodySpec(Body.of_bytes(value.encode("utf-8"), content_type))

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from accord.consumer._parts import BodySpec, body_spec, form_spec, multipart_spec, scalar_spec
+from accord.consumer.matchers import Matcher
 from accord.errors import ContractDefinitionError, UnsupportedVersionError
 from accord.model import (
     Body,
@@ -487,6 +488,8 @@ class HttpInteraction(_Interaction):
     def with_binary_body(self, body: bytes, content_type: str | None = None,
                          part: str | None = None) -> HttpInteraction:
         """Raw bytes (written base64-encoded in V4 pact files)."""
+        if isinstance(body, Matcher) and isinstance(body.value, (bytes, bytearray)):
+            return self.with_body(body, content_type, part)
         if not isinstance(body, (bytes, bytearray)):
             raise ContractDefinitionError(
                 f"interaction {self.description!r}: with_binary_body needs bytes")

@@ -395,7 +395,7 @@ def _date_matcher(name: _b.str, rule: _b.str, default_fmt: _b.str, value: Any, f
             return None
         try:
             ok = matches_format(value, java, rule)
-        except ValueError as exc:
+        except Exception as exc:  # an unusable pattern, whatever the parser calls it
             return f"{name}(): format {java!r} cannot be used: {exc}"
         if not ok:
             return f"{name}(): the example {value!r} does not match its own format {java!r}"
