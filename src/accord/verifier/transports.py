@@ -18,7 +18,7 @@ import inspect
 import threading
 from collections.abc import Awaitable, Iterable
 from typing import Any, Protocol, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 
@@ -94,8 +94,8 @@ class AsyncBridge:
                 return await awaitable
             return await asyncio.wait_for(awaitable, timeout)
 
-        if self._runner is not None:
-            return self._runner.run(_wrapped())
+        if self._runner is not None:  # (run_until_complete: Runner.run's SIGINT juggling
+            return loop.run_until_complete(_wrapped())  # costs more than a request)
         return asyncio.run_coroutine_threadsafe(_wrapped(), loop).result()
 
     def close(self) -> None:
@@ -214,6 +214,62 @@ class HttpTransport:
         self._client.close()
 
 
+class _AsgiDriver(httpx.AsyncBaseTransport):
+    """Calls an ASGI app for httpx (like ``httpx.ASGITransport``, which re-imports sniffio on
+    every request when it is not installed) and hands the app its lifespan state."""
+
+    def __init__(self, app: Any, state: dict[str, Any]) -> None:
+        self._app = app
+        self._state = state
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        body = await request.aread()
+        scope = {
+            "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1", "method": request.method, "scheme": url.scheme,
+            "path": unquote(url.path), "raw_path": url.raw_path.split(b"?", 1)[0],
+            "query_string": url.query, "root_path": "",
+            "headers": [(k.lower(), v) for k, v in request.headers.raw],
+            "server": (url.host, url.port or (443 if url.scheme == "https" else 80)),
+            "client": ("127.0.0.1", 50000), "state": dict(self._state),
+        }
+        sent_request = False
+        done = asyncio.Event()
+        status: int | None = None
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent_request
+            if not sent_request:
+                sent_request = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                headers = list(message.get("headers") or [])
+            elif message["type"] == "http.response.body" and not done.is_set():
+                chunks.append(bytes(message.get("body", b"")))
+                if not message.get("more_body", False):
+                    done.set()
+
+        try:
+            await self._app(scope, receive, send)
+        except Exception:
+            if status is None or not done.is_set():
+                raise
+        if status is None:
+            raise httpx.RemoteProtocolError("the ASGI app returned without sending a response")
+        done.set()
+        return httpx.Response(status, headers=headers, content=b"".join(chunks),
+                              request=request)
+
+
 class AsgiTransport:
     """An ASGI app called in process (its lifespan start-up runs first, if it has one)."""
 
@@ -231,8 +287,10 @@ class AsgiTransport:
             self._lifespan = _Lifespan(self._app)
             self._bridge.run(self._lifespan.startup(), timeout=30)
 
+            state = self._lifespan.state
+
             async def make() -> httpx.AsyncClient:
-                return httpx.AsyncClient(transport=httpx.ASGITransport(app=self._app),
+                return httpx.AsyncClient(transport=_AsgiDriver(self._app, state),
                                          follow_redirects=self._follow)
 
             self._client = self._bridge.run(make())
@@ -273,13 +331,14 @@ class _Lifespan:
         self._events: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._task: asyncio.Task[None] | None = None
         self._supported = True
+        self.state: dict[str, Any] = {}  # what the app's lifespan stored for its requests
 
     async def startup(self) -> None:
         self._inbox = asyncio.Queue()
         loop = asyncio.get_running_loop()
         self._events = {"startup": loop.create_future(), "shutdown": loop.create_future()}
         scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"},
-                 "state": {}}
+                 "state": self.state}
 
         async def receive() -> dict[str, Any]:
             assert self._inbox is not None
