@@ -497,3 +497,21 @@ def test_metadata_and_specification():
     model = pact.to_model(recorded_only=False)
     assert model.metadata == {"team": {"owner": "a"}}
     assert model.spec_version is SpecVersion.V3
+
+
+def test_given_first_chain_style():
+    from accord.errors import ContractDefinitionError
+
+    pact = Pact("web", "api")
+    (
+        pact.given("a user", id=1)
+        .upon_receiving("given first")
+        .with_request("GET", "/u/1")
+        .will_respond_with(200)
+    )
+    (model,) = pact.interactions()
+    assert model.description == "given first"
+    assert model.provider_states[0].params == {"id": 1}
+    pact.given("no description")
+    with pytest.raises(ContractDefinitionError, match="no description"):
+        pact.interactions()

@@ -145,6 +145,13 @@ class Pact:
         raise ContractDefinitionError(
             f"interaction {description!r}: unknown kind {kind!r} (http, async or sync)")
 
+    def given(self, state: str, parameters: Mapping[str, Any] | None = None, /,
+              **kwargs: Any) -> HttpInteraction:
+        """pact-python v2 / pact-js order: ``pact.given(state).upon_receiving(description)``."""
+        interaction = HttpInteraction(self, "")
+        self._declared.append(interaction)
+        return interaction.given(state, parameters, **kwargs)
+
     def async_message(self, description: str) -> AsyncMessageInteraction:
         """Start an asynchronous message (an event the provider publishes)."""
         from accord.consumer.messages import AsyncMessageInteraction
@@ -235,6 +242,9 @@ class Pact:
 
     def _finalise(self, interaction: _Interaction) -> Interaction:
         """Build the model interaction and check the target version can hold it."""
+        if not interaction.description.strip():
+            raise ContractDefinitionError(
+                "an interaction has no description: call upon_receiving('...') after given()")
         model = interaction._build()
         if self.specification < SpecVersion.V3:
             if not isinstance(model, SynchronousHttp):
