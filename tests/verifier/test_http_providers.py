@@ -141,3 +141,26 @@ def test_fastapi_app_in_process(tmp_path: Path) -> None:
     result = Verifier("users-api").add_source(write_pact(tmp_path, pact)) \
         .add_transport(app=app).verify()
     assert result.ok, result.report()
+
+
+def test_lifespan_state_reaches_requests(tmp_path: Path) -> None:
+    import contextlib
+
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any):  # type: ignore[no-untyped-def]
+        yield {"db": "connected"}
+
+    async def status(request: Request) -> JSONResponse:
+        return JSONResponse({"db": request.state.db})
+
+    app = Starlette(routes=[Route("/status", status)], lifespan=lifespan)
+    pact = v3_pact([{"description": "status", "request": {"method": "GET", "path": "/status"},
+                     "response": {"status": 200, "body": {"db": "connected"}}}])
+    result = Verifier("users-api").add_source(write_pact(tmp_path, pact)) \
+        .add_transport(app=app).verify()
+    assert result.ok, result.report()
