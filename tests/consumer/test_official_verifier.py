@@ -9,6 +9,7 @@ wrong provider must make it fail on exactly the broken fields.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -160,3 +161,70 @@ def test_official_verifier_fails_a_wrong_provider_on_the_broken_fields(tmp_path)
     assert result.returncode != 0
     for field in ("$.n", "$.day", "$.tags", "$.id"):
         assert field in result.stdout, (field, result.stdout)
+
+
+def _message_provider(body: dict, metadata: dict) -> ThreadingHTTPServer:
+    """A provider as the official verifier expects for messages: POST {description} → body,
+    metadata base64-encoded JSON in ``Pact-Message-Metadata``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            payload = json.dumps(body).encode()
+            encoded = base64.b64encode(json.dumps(metadata).encode()).decode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Pact-Message-Metadata", encoded)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("version", ["V3", "V4"])
+@pytest.mark.parametrize("honest", [True, False])
+def test_official_verifier_checks_message_pacts(tmp_path, version, honest):
+    pact = Pact("msg-web", "msg-api", pact_dir=tmp_path).with_specification(version)
+    (
+        pact.upon_receiving("an order event", kind="async")
+        .given("an order", id=7)
+        .with_content(
+            {
+                "id": match.integer(7, min=1),
+                "total": match.decimal(9.5),
+                "ref": generate.uuid(),
+                "at": match.datetime("2024-01-02T03:04:05Z"),
+            }
+        )
+        .with_metadata({"topic": "orders", "key": match.regex("o-7", r"o-\d+")})
+        .verify(lambda body, metadata: None)
+    )
+    body = {
+        "id": 8,
+        "total": 1.25,
+        "ref": "5a3ee4c6-3f0e-4cb4-9d35-0b9f1f2f3c11",
+        "at": "2025-05-05T05:05:05Z",
+    }
+    metadata = {"topic": "orders", "key": "o-8", "contentType": "application/json"}
+    if not honest:
+        body["id"] = 0
+        metadata["key"] = "x-8"
+    server = _message_provider(body, metadata)
+    try:
+        result = verify(tmp_path / "msg-web-msg-api.json", server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+    if honest:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "has a matching body (OK)" in result.stdout
+    else:
+        assert result.returncode != 0
+        assert "$.id" in result.stdout
+        assert "key" in result.stdout
