@@ -26,6 +26,7 @@ def declare(body, *, strict=False, method="GET"):
         (match.regex("abc", r"\d+"), r"'abc' does not match its own pattern"),
         (match.regex("abc", r"[unclosed"), "invalid regular expression"),
         (match.each_like(1, min=3, max=2), "min 3 is greater than max 2"),
+        (match.each_like(1, min=2, examples=1), "examples=1 is outside min=2"),
         (match.integer(11, min=1, max=10), "11 is outside min=1 max=10"),
         (match.integer(0, min=1), "0 is outside min=1"),
         (match.integer(1.5), "is not an integer"),

@@ -141,6 +141,10 @@ def test_each_like_example_has_min_copies_and_nested_rules_under_star():
     }
 
 
+def test_each_like_examples_count():
+    assert example_of(match.each_like(1, min=1, max=5, examples=4)) == [1, 1, 1, 1]
+
+
 def test_each_like_default_min_is_one_element():
     assert example_of(match.each_like(1)) == [1]
     assert rules_of(match.each_like(1)) == {"$": [{"match": "type", "min": 1}]}

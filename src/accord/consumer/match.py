@@ -111,15 +111,19 @@ def like(value: Any, *, min: _b.int | None = None, max: _b.int | None = None,
 type = like
 
 
-def each_like(value: Any, min: _b.int = 1, max: _b.int | None = None) -> Matcher:
+def each_like(value: Any, min: _b.int = 1, max: _b.int | None = None, *,
+              examples: _b.int | None = None) -> Matcher:
     """An array whose every element is like ``value``; at least ``min``, at most ``max``.
 
-    The example holds ``max(min, 1)`` copies, so a mock response honours the contract.
+    The example holds ``examples`` copies (default ``max(min, 1)``), so a mock response
+    honours the contract.
     """
-    count = _b.max(min or 0, 1)
+    count = examples if examples is not None else _b.max(min or 0, 1)
     m = EachLike(value, min, max, count)
 
     def check() -> _b.str | None:
+        if examples is not None and (examples < (min or 0) or (max is not None and examples > max)):
+            return f"each_like(): examples={examples} is outside min={min} max={max}"
         if min is not None and min < 0:
             return f"each_like(): min must not be negative, got {min}"
         if max is not None and min is not None and min > max:
