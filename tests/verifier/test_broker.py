@@ -38,7 +38,7 @@ class FakeBroker:
                      {"pending": True, "notices": [
                          {"when": "before_verification", "text": "This pact is pending"},
                          {"when": "after_verification:success_false_published_true",
-                          "text": "ignored"}]}),
+                          "text": "The failure was ignored: pending"}]}),
         }
 
     def app(self) -> Starlette:
@@ -137,7 +137,7 @@ def test_pacts_for_verification_with_selectors_pending_and_publishing(
     result = verifier.verify()
     assert result.ok, result.report()  # the mobile pact fails, but it is pending
     assert len(result.results) == 3 and len(result.pending_failures) == 1
-    assert result.notices == ["This pact is pending"]
+    assert result.notices == ["This pact is pending", "The failure was ignored: pending"]
     posted = [c for c in broker.calls if c[0] == "POST"]
     assert posted[0] == ("POST", "/pacts/provider/users-api/for-verification", {
         "consumerVersionSelectors": [{"mainBranch": True}, {"deployedOrReleased": True}],

@@ -228,6 +228,9 @@ class BrokerSource:
             loaded.notices.extend(
                 str(n.get("text")) for n in props.get("notices") or []
                 if isinstance(n, Mapping) and n.get("when") == "before_verification")
+            loaded.after_notices.update(
+                {str(n["when"]): str(n.get("text")) for n in props.get("notices") or []
+                 if isinstance(n, Mapping) and str(n.get("when", "")).startswith("after_")})
             loaded.broker = client
             yield loaded
 

@@ -368,6 +368,13 @@ def run(config: RunConfig) -> Iterator[Event]:
             outcome.notices.append("results were not published because filters were applied")
         else:
             publish_results(config.publish, done, outcome)
+    published = config.publish is not None and not filters.active
+    for loaded, results in done:
+        if loaded.after_notices:
+            ok = str(all(r.ok for r in results)).lower()
+            when = f"after_verification:success_{ok}_published_{str(published).lower()}"
+            if when in loaded.after_notices:
+                outcome.notices.append(loaded.after_notices[when])
     close_brokers(pacts)
     outcome.duration = time.perf_counter() - started
     yield RunFinished(outcome)

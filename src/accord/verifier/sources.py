@@ -43,6 +43,7 @@ class LoadedPact:
     pending: bool = False  # the broker says failures must not fail the build
     wip: bool = False
     notices: list[str] = field(default_factory=list)
+    after_notices: dict[str, str] = field(default_factory=dict)  # broker "after_verification:…"
     links: Mapping[str, Any] = field(default_factory=dict)  # the pact document's HAL _links
     broker: Any = None  # the BrokerSource it came from (for publishing results)
 
