@@ -150,7 +150,7 @@ def test_http_message_relay_protocol(tmp_path: Path) -> None:
 
     with serve(Starlette(routes=[Route("/_pact/message", relay, methods=["POST"])])) as url:
         result = Verifier("orders").add_source(write_pact(tmp_path, V3_MESSAGES)) \
-            .message_handler(url + "/_pact/message").verify()
+            .add_transport(url=url + "/_pact/message", protocol="message").verify()
     assert result.ok, result.report()
     assert calls[0] == {"description": "an order created event",
                         "providerStates": [{"name": "an order exists",

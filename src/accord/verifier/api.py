@@ -188,10 +188,18 @@ class Verifier:
 
     # ---------------------------------------------------------------- provider
     def add_transport(self, *, url: str | None = None, app: Any = None,
-                      asgi: bool | None = None) -> Verifier:
-        """The provider: a base URL, or an ASGI/WSGI app called in process (no server)."""
+                      asgi: bool | None = None, protocol: str = "http") -> Verifier:
+        """The provider: a base URL, or an ASGI/WSGI app called in process (no server).
+        ``protocol="message"`` makes ``url`` the HTTP message relay (as in pact-python)."""
         if (url is None) == (app is None):
             raise VerificationSetupError("add_transport() needs either url= or app=")
+        if protocol == "message":
+            if url is None:
+                raise VerificationSetupError("a message transport needs url=")
+            return self.message_handler(url)
+        if protocol not in ("http", "https"):
+            raise VerificationSetupError(
+                f"unsupported transport protocol {protocol!r} (http, https or message)")
 
         def make(bridge: AsyncBridge) -> Transport:
             return transport_for(url=url, app=app, bridge=bridge, asgi=asgi,
