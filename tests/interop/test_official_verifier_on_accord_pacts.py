@@ -196,7 +196,18 @@ def declare_http(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
         .will_respond_with(200)
         .with_form({"token": m.regex("abc123", r"[a-z0-9]+"), "expires": m.integer(3600)})
     )
-    if v4:  # accord writes binary bodies from V4 on (V3 bodies are text)
+    if v4:  # accord writes binary bodies, pending flags and comments from V4 on
+        (
+            pact.upon_receiving("a request for the beta flag")
+            .pending()
+            .with_comment("the beta endpoint is not released yet")
+            .test_name("test_beta_flag")
+            .add_external_reference("issues", "beta", "ACC-42")
+            .with_key("beta-flag")
+            .with_request("GET", "/beta")
+            .will_respond_with(200)
+            .with_body({"beta": m.boolean(True)})
+        )
         (
             pact.upon_receiving("an avatar upload")
             .with_request("POST", "/avatars")
@@ -367,6 +378,7 @@ class Provider:
             Route("/orders/{id:int}", self.get_order),
             Route("/images/logo", self.logo),
             Route("/users.xml", self.users_xml),
+            Route("/beta", self.beta),
             Route("/login", self.login, methods=["POST"]),
             Route("/avatars", self.avatar, methods=["POST"]),
         ])
@@ -408,6 +420,9 @@ class Provider:
     async def logo(self, request: Request) -> Response:
         content = PNG_2 if self.honour else GIF
         return Response(content, media_type="image/png", status_code=203 if self.honour else 200)
+
+    async def beta(self, request: Request) -> Response:
+        return JSONResponse({"beta": False}) if self.honour else Response(status_code=404)
 
     async def users_xml(self, request: Request) -> Response:
         assert request.headers.get("accept") == "application/xml"
@@ -470,13 +485,14 @@ class Provider:
         return JSONResponse({"error": f"unknown message {description!r}"}, status_code=404)
 
 
-def verify(tmp_path: Path, version: str, *, honour: bool) -> tuple[VerifierRun, Provider]:
+def verify(tmp_path: Path, version: str, *, honour: bool, extra: tuple[str, ...] = ()
+           ) -> tuple[VerifierRun, Provider]:
     files, _m, _g = write_pacts(tmp_path, version)
     provider = Provider(honour=honour)
     with ProviderThread(provider.app()) as server:
         provider.base_url = server.url
         run = run_verifier(files, server.port, tmp_path, provider_name=PROVIDER,
-                           state_change_url=f"{server.url}/_pact/state")
+                           state_change_url=f"{server.url}/_pact/state", extra=extra)
     return run, provider
 
 
@@ -485,7 +501,8 @@ HTTP = {"V3": ["a request for a user", "a request to place an order",
               "a login form"],
         "V4": ["a request for a user", "a request to place an order",
               "a request for a missing order", "a request for the users as XML",
-              "a login form", "a request for the logo", "an avatar upload"]}
+              "a login form", "a request for the beta flag", "a request for the logo",
+              "an avatar upload"]}
 MESSAGES = {"V3": ["an order created event", "a text notice"],
             "V4": ["an order created event", "a text notice", "a price request"]}
 
@@ -543,6 +560,14 @@ def test_a_provider_that_honours_accord_pacts_passes_the_official_verifier(
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", order["placedAt"])
     # MockServerURL is a consumer-side generator: the verifier keeps the example
     assert order["callback"] == "http://localhost:8080/hooks/1"
+    if version == "V4":  # V4 annotations were read: pending flag, key, comments, test name
+        assert "a request for the beta flag (" in run.stdout
+        beta = run.stdout.split("a request for the beta flag (", 1)[1].split("\n\n  a ", 1)[0]
+        assert "[PENDING]" in beta and "Test Name: test_beta_flag" in beta
+        assert "the beta endpoint is not released yet" in beta and "beta: ACC-42" in beta
+        keys = {r["description"]: r.get("interactionKey")
+                for r in run.report["interactionResults"]}
+        assert keys["a request for the beta flag"] == "beta-flag"
     # form and multipart request bodies arrive as accord wrote them
     login = next(r["form"] for r in provider.requests if r["path"] == "/login")
     assert login == {"user": "alice", "password": "secret"}
@@ -592,6 +617,12 @@ def test_a_provider_that_breaks_accord_pacts_fails_with_the_expected_mismatches(
         assert "image/gif" in logo["mismatch"]
         assert run.where("an avatar upload") == {("StatusMismatch", ""),
                                                  ("BodyMismatch", "$.size")}
+        # the pending interaction failed too, but among the pending errors only
+        assert run.mismatches("a request for the beta flag") == []
+        (beta,) = [e for e in run.report["pendingErrors"]
+                   if e["interaction"].endswith(" - a request for the beta flag")]
+        assert {m["type"] for m in beta["mismatch"]["mismatches"]} == {
+            "StatusMismatch", "HeaderMismatch", "BodyMismatch"}
 
     event = run.where("an order created event")
     assert event == {("BodyMismatch", "$.orderId"), ("BodyMismatch", "$.status"),
@@ -605,6 +636,15 @@ def test_a_provider_that_breaks_accord_pacts_fails_with_the_expected_mismatches(
                                                 ("BodyMismatch", "$.price"),
                                                 ("BodyMismatch", "$.currency"),
                                                 ("MetadataMismatch", "cache")}
+
+
+def test_a_failing_pending_interaction_written_by_accord_does_not_fail_the_build(
+        tmp_path: Path) -> None:
+    run, _provider = verify(tmp_path, "V4", honour=False,
+                            extra=("--filter-description", "beta flag"))
+    assert run.results == {"a request for the beta flag": "Error"}, run.text()
+    assert run.report["errors"] == [] and len(run.report["pendingErrors"]) == 1
+    assert run.returncode == 0, run.text()
 
 
 def test_regression_a_binary_body_with_a_content_type_matcher_keeps_bytes_and_rule() -> None:
