@@ -4,7 +4,8 @@ Flags are named as the official verifier's where they overlap. Exit codes:
 
 * 0: every interaction passed (failures of pending pacts are allowed)
 * 1: verification failed (a mismatch, an error verifying an interaction, a pact that does
-  not parse, results that could not be published)
+  not parse); results that could not be published are reported but, as with the official
+  verifier, do not change the exit code
 * 2: bad usage, or no pacts were found (unless ``--ignore-no-pacts-error``)
 * 3: the provider or the broker could not be reached (connection refused, timeout)
 
@@ -111,7 +112,7 @@ def exit_code(result: Any) -> int:
     if any(f.unreachable for f in result.source_failures) or any(
             r.unreachable for r in result.failed):
         return EXIT_UNREACHABLE
-    if result.failed or result.source_failures or result.publish_errors:
+    if result.failed or result.source_failures:
         return EXIT_FAILED
     return EXIT_USAGE  # no pacts found
 
