@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from accord.errors import MatchingRuleError
+from accord.model.datetime_format import InvalidDateTimePattern, validate_pattern
 from accord.model.regex import compile_pattern
 
 __all__ = [
@@ -123,6 +124,10 @@ def _normalise(kind: str, params: dict[str, Any], where: str, file: str | None) 
         if fmt is not None:
             if not isinstance(fmt, str):
                 raise fail(f"format must be a string, got {fmt!r}")
+            try:
+                validate_pattern(fmt)
+            except InvalidDateTimePattern as exc:
+                raise fail(f"invalid {kind} format {fmt!r}: {exc.reason}") from None
             params["format"] = fmt
     elif kind == "type":
         for bound in ("min", "max"):
