@@ -79,6 +79,10 @@ def user_body(m: Tracked, g: Tracked) -> dict[str, Any]:
         "profile": m.like({"age": 30, "tags": ["a"]}),
         "prefs": m.type({"theme": "dark"}),
         "roles": m.each_like({"name": m.string("admin"), "level": m.int(1)}, min=1, max=3),
+        "top3": m.each_like(m.integer(1), max=3),
+        "pair": m.like([1, 2], min=2, max=2),
+        "rank": m.number(5, min=1, max=10),
+        "ticket": m.uuid("E2490DE5-5BD3-43D5-B7C4-526E33F71304", format="uppercase"),
         "balance": m.decimal(10.5),
         "ratio": m.float(0.5),
         "count": m.number(3),
@@ -133,8 +137,11 @@ def order_request(g: Tracked) -> dict[str, Any]:
         "gift": g.bool(),
         "code": g.regex(r"[A-Z]{3}-\d{4}"),
         "ref": g.uuid(),
+        "refUpper": g.uuid("uppercase"),
+        "refSimple": g.uuid("simple"),
+        "refUrn": g.uuid("urn"),
         "deliverOn": g.date("%Y-%m-%d", expression="today + 1 day"),
-        "slot": g.time("HH:mm"),
+        "slot": g.time("HH:mm", expression="now + 1 hour"),
         "placedAt": g.timestamp("yyyy-MM-dd'T'HH:mm:ss", disable_conversion=True),
         "account": g.provider_state("${accountId}", 1),
         "callback": g.mock_server_url(r".*/hooks/\d+$", "http://localhost:8080/hooks/1"),
@@ -158,6 +165,7 @@ def declare_http(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
         .with_query_parameter("fields", m.regex("name,email", r"[a-z,]+"))
         .with_query_parameter("page", m.integer(2))
         .with_query_parameter("since", g.date("%Y-%m-%d"))
+        .with_query_parameter("token", m.from_provider_state("${token}", "tok-1"))
         .will_respond_with(m.status_code("success", 200) if v4 else 200)
         .with_header("X-Request-Id", m.regex("r-1", r"r-\d+"))
         .with_body(user_body(m, g))
@@ -309,6 +317,8 @@ def good_user(base_url: str) -> dict[str, Any]:
         "id": 42, "userId": 42, "name": "Zoe", "code": "wxyz",
         "profile": {"age": 7, "tags": ["x", "y"]}, "prefs": {"theme": "light"},
         "roles": [{"name": "owner", "level": 3}, {"name": "guest", "level": 0}],
+        "top3": [7, 8, 9], "pair": [5, 6], "rank": 10,
+        "ticket": "123E4567-E89B-12D3-A456-426614174000",
         "balance": 3.25, "ratio": 0.125, "count": 17, "active": False, "verified": True,
         "ref": "ZZ-999", "born": "1999-12-31", "wakes": "23:59:01",
         "seen": "2030-06-07T08:09:10+02:00", "stamp": "2031-12-31 23:59",
@@ -335,7 +345,9 @@ def bad_user(base_url: str) -> dict[str, Any]:
     body.update({
         "id": "42", "userId": "42", "name": 5, "code": "abcde",
         "profile": {"age": "7", "tags": ["x"]}, "prefs": {"theme": 1},
-        "roles": [], "balance": 3, "ratio": "0.5", "count": "17", "active": "yes",
+        "roles": [], "top3": [1, 2, 3, 4], "pair": [1], "rank": 11,
+        "ticket": "123e4567-e89b-12d3-a456-426614174000", "balance": 3, "ratio": "0.5",
+        "count": "17", "active": "yes",
         "verified": 1, "ref": "zz999", "born": "31/12/1999", "wakes": "7h30",
         "seen": "yesterday", "stamp": "2024/01/02", "motto": "hello", "nothing": "x",
         "nada": 0, "kind": "admin", "tier": "silver", "scores": {"art": 2},
@@ -540,11 +552,16 @@ def test_a_provider_that_honours_accord_pacts_passes_the_official_verifier(
     user = next(r for r in provider.requests if r["path"].startswith("/users/"))
     assert user["path"] == "/users/42"
     assert user["headers"]["x-token"] == "tok-42"
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", user["query"]["since"])
+    assert user["query"]["token"] == "tok-42"
+    assert user["query"]["since"] in {(dt.date.today() + dt.timedelta(days=d)).isoformat()
+                                      for d in (-1, 0, 1)}
     # the other request generators were read and applied by the official verifier
     order = next(r["body"] for r in provider.requests if r["path"] == "/orders")
     assert order["account"] == ACCOUNT_STATE["accountId"]
     assert UUID_RE.fullmatch(order["ref"]) and order["ref"] != EXAMPLE_UUID
+    assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}", order["refUpper"])
+    assert re.fullmatch(r"[0-9a-f]{32}", order["refSimple"])
+    assert re.fullmatch(r"urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", order["refUrn"])
     assert isinstance(order["quantity"], int) and 1 <= order["quantity"] <= 9
     assert isinstance(order["legacy"], int) and 100 <= order["legacy"] <= 199
     assert isinstance(order["coupon"], int) and 10 <= order["coupon"] <= 20
