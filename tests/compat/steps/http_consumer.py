@@ -46,7 +46,7 @@ def _stop(world: World) -> None:
         world.extra["mock_stopped"] = True
         try:
             world.mock.__exit__(None, None, None)
-        except AssertionError as exc:  # a mock server may raise on exit when not all matched
+        except AssertionError as exc:  # only with raise_on_exit=True; kept for the report
             world.mock_error = exc
 
 
@@ -105,10 +105,9 @@ def _(world: World, content_type: str) -> None:
 
 @when("the pact test is done")
 def _(world: World) -> None:
-    report = world.mock.report
     _stop(world)
     world.extra["report"] = report = world.mock.report
-    if report.ok:
+    if report.ok:  # like a consumer test, the pact is written only when everything matched
         world.pact_file = write_pact_file(world.extra["mock_pact"], world.tmp / "pacts")
 
 
