@@ -655,6 +655,53 @@ def test_a_provider_that_breaks_accord_pacts_fails_with_the_expected_mismatches(
                                                 ("MetadataMismatch", "cache")}
 
 
+def v2_pact(directory: Path) -> Path:
+    """V2 holds one regex or type rule per path and no generators: like, regex, each_like."""
+    pact = Pact("accord-web-v2", PROVIDER).with_specification("V2")
+    (
+        pact.upon_receiving("a request for an item")
+        .with_request("GET", match.regex("/items/1", r"/items/\d+"))
+        .with_query_parameter("q", match.regex("ab", "[a-z]+"))
+        .with_header("X-Client", match.regex("web-1", r"web-\d"))
+        .will_respond_with(200)
+        .with_header("X-Served-By", match.like("node-1"))
+        .with_body({"id": match.like(1), "name": match.regex("n1", r"n\d"),
+                    "tags": match.each_like({"t": match.like("x")}, min=2)})
+    )
+    return exercise(pact, directory)
+
+
+def v2_app(*, honour: bool) -> Starlette:
+    async def item(request: Request) -> Response:
+        if (request.query_params.get("q"), request.headers.get("x-client")) != ("ab", "web-1"):
+            return JSONResponse({"error": "unexpected request"}, status_code=400)
+        if honour:
+            return JSONResponse({"id": 77, "name": "n9", "tags": [{"t": "a"}, {"t": "b"},
+                                                                  {"t": "c"}]},
+                                headers={"X-Served-By": "node-7"})
+        return JSONResponse({"id": "77", "name": "nine", "tags": [{"t": 1}]})
+
+    return Starlette(routes=[Route("/items/{id:int}", item)])
+
+
+@pytest.mark.parametrize("honour", [True, False], ids=["honours", "breaks"])
+def test_v2_pacts_written_by_accord_are_verified_by_the_official_verifier(
+        tmp_path: Path, honour: bool) -> None:
+    path = v2_pact(tmp_path)
+    assert '"version": "2.0.0"' in path.read_text()
+    with ProviderThread(v2_app(honour=honour)) as server:
+        run = run_verifier([path], server.port, tmp_path, provider_name=PROVIDER)
+    if honour:
+        assert run.results == {"a request for an item": "OK"}, run.text()
+        assert run.returncode == 0
+    else:
+        assert run.results == {"a request for an item": "Error"}, run.text()
+        assert run.where("a request for an item") == {
+            ("HeaderMismatch", "X-Served-By"), ("BodyMismatch", "$.id"),
+            ("BodyMismatch", "$.name"), ("BodyMismatch", "$.tags"),
+            ("BodyMismatch", "$.tags[0].t")}
+
+
 def test_a_failing_pending_interaction_written_by_accord_does_not_fail_the_build(
         tmp_path: Path) -> None:
     run, _provider = verify(tmp_path, "V4", honour=False,
