@@ -375,10 +375,51 @@ def test_xml_body_rules_at_xml_paths():
     assert resp["body"]["contentType"] == "application/xml"
     assert resp["body"]["content"].count('<user id="1"><name>Alice</name></user>') == 2
     assert {p: v["matchers"] for p, v in resp["matchingRules"]["body"].items()} == {
-        "$.users.user": [{"match": "type", "min": 2}],
+        "$.users": [{"match": "type", "min": 2}],
+        "$.users.user": [{"match": "type"}],
         "$.users.user['@id']": [{"match": "integer"}],
         "$.users.user.name['#text']": [{"match": "type"}],
     }
+
+
+def test_xml_each_bounds_count_the_repeated_elements():
+    from accord.matching import match_response
+    from accord.model import Body
+
+    pact = Pact("web", "api")
+    root = xml.element(
+        "users",
+        xml.element("user", xml.element("name", text="Alice"), attrs={"id": match.integer(1)}).each(
+            min=2, max=3
+        ),
+    )
+    pact.upon_receiving("users").with_request("GET", "/").will_respond_with(200).with_body(
+        root, "application/xml"
+    )
+    (model,) = pact.interactions()
+    expected = model.response
+
+    def actual(users: str):
+        xml_text = f'<?xml version="1.0"?><users>{users}</users>'
+        return expected.__class__(
+            status=200,
+            headers={"Content-Type": ("application/xml",)},
+            body=Body.of_bytes(xml_text.encode(), "application/xml"),
+        )
+
+    user = '<user id="{}"><name>Bob</name></user>'
+    assert match_response(expected, expected).ok
+    assert match_response(expected, actual(user.format(5) + user.format(6))).ok
+    assert not match_response(expected, actual(user.format(5))).ok
+    assert not match_response(expected, actual(user.format(1) * 4)).ok
+    assert not match_response(expected, actual(user.format("x") * 2)).ok
+
+
+def test_xml_root_cannot_repeat():
+    from accord.errors import ContractDefinitionError
+
+    with pytest.raises(ContractDefinitionError, match="root element <r> cannot repeat"):
+        response_json(xml.element("r").each(min=2), content_type="application/xml")
 
 
 def test_form_and_multipart_and_binary_bodies(tmp_path):

@@ -228,3 +228,34 @@ def test_official_verifier_checks_message_pacts(tmp_path, version, honest):
         assert result.returncode != 0
         assert "$.id" in result.stdout
         assert "key" in result.stdout
+
+
+def test_official_verifier_accepts_xml_form_and_text_bodies(tmp_path):
+    from accord.consumer import xml
+
+    pact = Pact("interop-web", "interop-api", pact_dir=tmp_path)
+    root = xml.element(
+        "users",
+        xml.element(
+            "user",
+            xml.element("name", text=match.string("Alice")),
+            attrs={"id": match.integer(1)},
+        ).each(min=2, max=3),
+    )
+    (
+        pact.upon_receiving("xml users")
+        .with_request("GET", "/users.xml")
+        .will_respond_with(200)
+        .with_body(root, "application/xml")
+    )
+    (
+        pact.upon_receiving("a text greeting")
+        .with_request("GET", "/hello")
+        .will_respond_with(200)
+        .with_body(match.regex("hello world", r"hello \w+"), "text/plain")
+    )
+    path = write_pact(pact.to_model(recorded_only=False), tmp_path)
+    with MockServer(read_pact(path)) as provider:
+        result = verify(path, provider.port)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("has a matching body (OK)") == 2

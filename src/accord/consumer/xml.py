@@ -10,7 +10,10 @@
 Rules are written at the paths the reference implementation uses: ``$.users.user`` for an
 element (no indexes), ``$.users.user['@id']`` for an attribute and ``$.users.user.name['#text']``
 for an element's text. ``each(min, max)`` repeats an element ``max(min, 1)`` times in the
-example and lets the provider send any number within the bounds.
+example and lets the provider send any number within the bounds: every repeated element is
+matched like the template (a ``type`` rule on it), and the bounds go on its parent, because
+in the reference implementation ``min``/``max`` on an XML element count that element's
+children.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ class XmlElement:
         """The example document, rules and generators (paths in XML form)."""
         rules: dict[str, list[Rule]] = {}
         gens: dict[str, Generator] = {}
+        if self.repeat is not None:
+            raise ContractDefinitionError(
+                f"interaction {where!r}: the root element <{self.tag}> cannot repeat (each())")
         text = '<?xml version="1.0" encoding="UTF-8"?>' + self._render((), where, rules, gens)
         return text, {p: RuleList(tuple(rs)) for p, rs in rules.items()}, gens
 
@@ -60,8 +66,10 @@ class XmlElement:
         here = (*loc, self.tag)
         if self.repeat is not None:
             lo, hi, _ = self.repeat
+            rules.setdefault(render_path(here), []).append(Rule("type"))
             params = {k: v for k, v in (("min", lo), ("max", hi)) if v is not None}
-            rules.setdefault(render_path(here), []).append(Rule("type", params))
+            if params:
+                rules.setdefault(render_path(loc), []).append(Rule("type", params))
         attrs = []
         for name, value in self.attrs.items():
             example = _value(value, (*here, "@" + name), where, rules, gens)
