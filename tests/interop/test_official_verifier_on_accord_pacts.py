@@ -159,6 +159,7 @@ def declare_http(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
     (
         pact.upon_receiving("a request for a user")
         .given("a user exists", id=1, name="Alice")
+        .given("the user is active")
         .with_request("GET", m.from_provider_state("/users/${id}", "/users/1"))
         .with_header("X-Token", m.from_provider_state("${token}", "tok-1"))
         .with_header("X-Trace", m.uuid())
@@ -250,6 +251,11 @@ def declare_messages(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
     (
         pact.upon_receiving("a text notice", "async")
         .with_content("hello there", "text/plain")
+    )
+    (
+        pact.upon_receiving("a status line", "async")
+        .with_content(m.regex("status: ok", r"status: (ok|degraded)"), "text/plain")
+        .with_metadata({"level": m.integer(1, min=0, max=5)})
     )
     if version == "V4":
         (
@@ -486,6 +492,10 @@ class Provider:
                                 "lines": [{"sku": "XY-42", "qty": 0}, {"sku": "q1", "qty": 1}]})
                 metadata = {"topic": "payments", "schema": "9", "source": "web"}
             return JSONResponse(content, headers=message_metadata_header(metadata))
+        if description == "a status line":
+            return Response("status: degraded" if honour else "status: down",
+                            media_type="text/plain",
+                            headers=message_metadata_header({"level": 4 if honour else 6}))
         if description == "a text notice":
             return Response("hello there" if honour else "goodbye", media_type="text/plain")
         if description == "a price request":
@@ -515,8 +525,9 @@ HTTP = {"V3": ["a request for a user", "a request to place an order",
               "a request for a missing order", "a request for the users as XML",
               "a login form", "a request for the beta flag", "a request for the logo",
               "an avatar upload"]}
-MESSAGES = {"V3": ["an order created event", "a text notice"],
-            "V4": ["an order created event", "a text notice", "a price request"]}
+MESSAGES = {"V3": ["an order created event", "a text notice", "a status line"],
+            "V4": ["an order created event", "a text notice", "a status line",
+                   "a price request"]}
 
 
 # --------------------------------------------------------------------------- the tests
@@ -546,12 +557,15 @@ def test_a_provider_that_honours_accord_pacts_passes_the_official_verifier(
     # provider states: the verifier sent accord's state names and parameters (types kept)
     setups = [(s["state"], s["params"]) for s in provider.states if s["action"] == "setup"]
     assert ("a user exists", {"id": 1, "name": "Alice"}) in setups
+    assert ("the user is active", {}) in setups  # several provider states: each set up
     assert ("an account exists", {"account": "acme"}) in setups
     assert ("an order exists", {"orderId": 5}) in setups
     # ProviderState generators: path and header made from the state-change URL's values
     user = next(r for r in provider.requests if r["path"].startswith("/users/"))
     assert user["path"] == "/users/42"
     assert user["headers"]["x-token"] == "tok-42"
+    assert UUID_RE.fullmatch(user["headers"]["x-trace"])  # a Uuid generator in a header
+    assert user["headers"]["x-trace"] != EXAMPLE_UUID
     assert user["query"]["token"] == "tok-42"
     assert user["query"]["since"] in {(dt.date.today() + dt.timedelta(days=d)).isoformat()
                                       for d in (-1, 0, 1)}
@@ -648,6 +662,7 @@ def test_a_provider_that_breaks_accord_pacts_fails_with_the_expected_mismatches(
                      ("BodyMismatch", "$"), ("MetadataMismatch", "topic"),
                      ("MetadataMismatch", "schema"), ("MetadataMismatch", "source")}, event
     assert {k for k, _ in run.where("a text notice")} == {"BodyMismatch"}
+    assert run.where("a status line") == {("BodyMismatch", "$"), ("MetadataMismatch", "level")}
     if version == "V4":
         assert run.where("a price request") == {("BodyMismatch", "$.sku"),
                                                 ("BodyMismatch", "$.price"),
