@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
-from accord.broker.api.hal import hal_response, iso
+from accord.broker.api.hal import hal_response, iso, seg
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
 from accord.broker.api.routing import ApiError, Ctx, Router
@@ -14,9 +14,28 @@ from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_mat
 from accord.broker.storage import repo
 
 
-def _version_json(ctx: Ctx, pacticipant: str, version: Any, heads: dict, env_map: dict) -> dict:
-    branches = repo.branches_for_version(ctx.conn, version.id)
-    head_ids = repo.head_version_ids(ctx.conn, version.pacticipant_id, branches) if branches else {}
+class _Facts:
+    """Branches, branch heads and tags of every version in the rows, fetched in bulk."""
+
+    def __init__(self, ctx: Ctx, rows: list[Row]) -> None:
+        versions = {r.consumer_version.id: r.consumer_version for r in rows}
+        versions.update(
+            {r.provider_version.id: r.provider_version for r in rows if r.provider_version}
+        )
+        self.branches = repo.branches_for_versions(ctx.conn, list(versions))
+        self.tags = repo.tags_for_versions(ctx.conn, list(versions))
+        self.heads: dict[tuple[int, str], int] = {}
+        wanted: dict[int, set[str]] = {}
+        for vid, names in self.branches.items():
+            wanted.setdefault(versions[vid].pacticipant_id, set()).update(names)
+        for pid, names in wanted.items():
+            for name, head in repo.head_version_ids(ctx.conn, pid, sorted(names)).items():
+                self.heads[(pid, name)] = head
+
+
+def _version_json(ctx: Ctx, pacticipant: str, version: Any, facts: _Facts, env_map: dict) -> dict:
+    branches = facts.branches.get(version.id, [])
+    head_ids = {b: facts.heads.get((version.pacticipant_id, b)) for b in branches}
     url = version_url(ctx, pacticipant, version.number)
     return {
         "number": version.number,
@@ -45,8 +64,8 @@ def _version_json(ctx: Ctx, pacticipant: str, version: Any, heads: dict, env_map
         ],
         "environments": env_map.get(version.id, []),
         "tags": [
-            {"name": t.name, "latest": None, "_links": {"self": {"href": url + "/tags/" + t.name}}}
-            for t in repo.tags_for_version(ctx.conn, version.id)
+            {"name": t, "latest": None, "_links": {"self": {"href": url + "/tags/" + seg(t)}}}
+            for t in facts.tags.get(version.id, [])
         ],
         "_links": {"self": {"href": url}},
     }
@@ -85,6 +104,7 @@ def _environments_for(ctx: Ctx, rows: list[Row]) -> dict[int, list[dict]]:
 
 def render_rows(ctx: Ctx, rows: list[Row]) -> list[dict]:
     env_map = _environments_for(ctx, rows)
+    facts = _Facts(ctx, rows)
     out = []
     for r in rows:
         c, p = r.consumer.name, r.provider.name
@@ -92,12 +112,12 @@ def render_rows(ctx: Ctx, rows: list[Row]) -> list[dict]:
             "consumer": {
                 "name": c,
                 "_links": {"self": {"href": pacticipant_url(ctx, c)}},
-                "version": _version_json(ctx, c, r.consumer_version, {}, env_map),
+                "version": _version_json(ctx, c, r.consumer_version, facts, env_map),
             },
             "provider": {
                 "name": p,
                 "_links": {"self": {"href": pacticipant_url(ctx, p)}},
-                "version": _version_json(ctx, p, r.provider_version, {}, env_map)
+                "version": _version_json(ctx, p, r.provider_version, facts, env_map)
                 if r.provider_version
                 else None,
             },

@@ -18,7 +18,10 @@ from accord.broker.storage import deployments_repo, pacts_repo, repo
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
+    deployed_versions,
     environments,
+    pacticipants,
+    released_versions,
     tags,
     verifications,
 )
@@ -31,10 +34,9 @@ class _Collector:
         self.conn = conn
         self.provider = provider
         self.pacts: dict[tuple[int, str], VerifiablePact] = {}
-        self.consumers = {
-            cid: repo.pacticipant_by_id(conn, cid)
-            for cid in pacts_repo.consumers_of(conn, provider.id)
-        }
+        ids = pacts_repo.consumers_of(conn, provider.id)
+        rows = conn.execute(select(pacticipants).where(pacticipants.c.id.in_(ids))) if ids else []
+        self.consumers = {row.id: row for row in rows}
 
     def consumers_for(self, name: str | None) -> list[Any]:
         rows = sorted(self.consumers.values(), key=lambda r: r.name)
@@ -81,31 +83,62 @@ def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) ->
         deployed = sel.get("deployed") is True or sel.get("released") is not True
         released = sel.get("released") is True or sel.get("deployed") is not True
         env_names = dict(conn.execute(select(environments.c.id, environments.c.name)).all())
-        for consumer in consumers:
-            for kind, flag in (("deployed", deployed), ("released", released)):
-                if not flag:
-                    continue
-                pairs = deployments_repo.deployed_or_released_version_ids(
-                    conn,
-                    consumer.id,
-                    env.id if env else None,
-                    kind == "deployed",
-                    kind == "released",
-                )
-                by_version = {vid: eid for vid, eid in pairs}
-                for pub in pacts_repo.publications_for_versions(conn, list(by_version), pid):
-                    for vid, eid in pairs:
-                        if vid == pub.consumer_version_id:
-                            c.add(pub, res(kind, pub, environment=env_names[eid]))
+        ids = [consumer.id for consumer in consumers]
+        found: list[tuple[str, int, int]] = []  # kind, version id, environment id
+        for kind, flag, table, current in (
+            (
+                "deployed",
+                deployed,
+                deployed_versions,
+                deployed_versions.c.currently_deployed.is_(True),
+            ),
+            (
+                "released",
+                released,
+                released_versions,
+                released_versions.c.support_ended_at.is_(None),
+            ),
+        ):
+            if not flag or not ids:
+                continue
+            query = select(table.c.version_id, table.c.environment_id).where(
+                table.c.pacticipant_id.in_(ids), current
+            )
+            if env is not None:
+                query = query.where(table.c.environment_id == env.id)
+            found += [(kind, vid, eid) for vid, eid in conn.execute(query.order_by(table.c.id))]
+        pubs = {
+            p.consumer_version_id: p
+            for p in pacts_repo.publications_for_versions(conn, [vid for _, vid, _ in found], pid)
+        }
+        for kind, vid, eid in found:
+            if vid in pubs:
+                c.add(pubs[vid], res(kind, pubs[vid], environment=env_names[eid]))
         return
     if sel.get("mainBranch") is True:
-        for consumer in consumers:
-            if not consumer.main_branch:
-                continue
-            head = repo.branch_head(conn, consumer.id, consumer.main_branch)
-            pub = pacts_repo.find_publication(conn, head.id, pid) if head else None
-            if pub is not None:
-                c.add(pub, res("main_branch", pub, branch=consumer.main_branch))
+        mains = {
+            consumer.id: consumer.main_branch for consumer in consumers if consumer.main_branch
+        }
+        if not mains:
+            return
+        rows = conn.execute(
+            select(
+                branch_versions.c.pacticipant_id,
+                branch_versions.c.branch_name,
+                func.max(branch_versions.c.version_id),
+            )
+            .where(
+                branch_versions.c.pacticipant_id.in_(list(mains)),
+                branch_versions.c.branch_name.in_(set(mains.values())),
+            )
+            .group_by(branch_versions.c.pacticipant_id, branch_versions.c.branch_name)
+        )
+        heads = [vid for cid, name, vid in rows if mains.get(cid) == name]
+        for pub in sorted(
+            pacts_repo.publications_for_versions(conn, heads, pid),
+            key=lambda p: p.consumer_version_id,
+        ):
+            c.add(pub, res("main_branch", pub, branch=mains[pub.consumer_id]))
         return
     branch = sel.get("branch")
     if sel.get("matchingBranch") is True:
@@ -187,89 +220,93 @@ def _default_selectors(c: _Collector, provider_branch: str | None) -> None:
 # -- pending ---------------------------------------------------------------------------------------
 
 
-def _successful(conn: Connection, pact_version_id: int, provider_id: int, *, exclude_wip: bool):
-    query = select(verifications.c.id).where(
-        verifications.c.pact_version_id == pact_version_id,
-        verifications.c.provider_id == provider_id,
-        verifications.c.success.is_(True),
-    )
-    if exclude_wip:
-        query = query.where(verifications.c.wip.is_(False))
-    return query
+def _verified_ids(
+    conn: Connection, pact_version_ids: list[int], provider_id: int, exclude_wip: bool, *extra: Any
+) -> set[int]:
+    """Which of these pact versions have a successful verification (matching ``extra``)."""
+    out: set[int] = set()
+    ids = list(dict.fromkeys(pact_version_ids))
+    for i in range(0, len(ids), 500):
+        query = select(verifications.c.pact_version_id).where(
+            verifications.c.pact_version_id.in_(ids[i : i + 500]),
+            verifications.c.provider_id == provider_id,
+            verifications.c.success.is_(True),
+            *extra,
+        )
+        if exclude_wip:
+            query = query.where(verifications.c.wip.is_(False))
+        out.update(conn.execute(query.distinct()).scalars())
+    return out
 
 
 def _verified_by_branch(
-    conn: Connection, pact: VerifiablePact, provider_id: int, branch: str, exclude_wip: bool
-) -> bool:
-    base = _successful(conn, pact.pact_version_id, provider_id, exclude_wip=exclude_wip)
+    conn: Connection, ids: list[int], provider_id: int, branch: str, exclude_wip: bool
+) -> set[int]:
     branch_row = repo.find_branch(conn, provider_id, branch)
     if branch_row is None:
-        return conn.execute(base.limit(1)).first() is not None
-    on_branch = base.where(
-        exists().where(
-            and_(
-                branch_versions.c.version_id == verifications.c.provider_version_id,
-                branch_versions.c.branch_id == branch_row.id,
-            )
+        return _verified_ids(conn, ids, provider_id, exclude_wip)
+    on_branch = exists().where(
+        and_(
+            branch_versions.c.version_id == verifications.c.provider_version_id,
+            branch_versions.c.branch_id == branch_row.id,
         )
     )
-    if conn.execute(on_branch.limit(1)).first() is not None:
-        return True
-    before = base.where(verifications.c.created_at < branch_row.created_at)
-    return conn.execute(before.limit(1)).first() is not None
+    done = _verified_ids(conn, ids, provider_id, exclude_wip, on_branch)
+    rest = [i for i in ids if i not in done]
+    if rest:
+        done |= _verified_ids(
+            conn, rest, provider_id, exclude_wip, verifications.c.created_at < branch_row.created_at
+        )
+    return done
 
 
 def _verified_by_tag(
-    conn: Connection, pact: VerifiablePact, provider_id: int, tag: str, exclude_wip: bool
-) -> bool:
-    base = _successful(conn, pact.pact_version_id, provider_id, exclude_wip=exclude_wip)
-    with_tag = base.where(
-        exists().where(
-            and_(tags.c.version_id == verifications.c.provider_version_id, tags.c.name == tag)
-        )
+    conn: Connection, ids: list[int], provider_id: int, tag: str, exclude_wip: bool
+) -> set[int]:
+    with_tag = exists().where(
+        and_(tags.c.version_id == verifications.c.provider_version_id, tags.c.name == tag)
     )
-    if conn.execute(with_tag.limit(1)).first() is not None:
-        return True
+    done = _verified_ids(conn, ids, provider_id, exclude_wip, with_tag)
     first_tagged = conn.execute(
         select(func.min(tags.c.created_at)).where(
             tags.c.pacticipant_id == provider_id, tags.c.name == tag
         )
     ).scalar()
-    if first_tagged is None:
-        return conn.execute(base.limit(1)).first() is not None
-    return (
-        conn.execute(base.where(verifications.c.created_at < first_tagged).limit(1)).first()
-        is not None
-    )
+    rest = [i for i in ids if i not in done]
+    if rest:
+        extra = [] if first_tagged is None else [verifications.c.created_at < first_tagged]
+        done |= _verified_ids(conn, rest, provider_id, exclude_wip, *extra)
+    return done
 
 
 def _set_pending(
     conn: Connection,
-    pact: VerifiablePact,
+    pacts: list[VerifiablePact],
     provider_id: int,
     branch: str | None,
     provider_tags: list[str],
     exclude_wip: bool = False,
 ) -> None:
+    """Compute ``pending`` for many pacts with a handful of queries."""
+    ids = [p.pact_version_id for p in pacts]
+    if not ids:
+        return
     if branch:
-        pact.pending = not _verified_by_branch(conn, pact, provider_id, branch, exclude_wip)
+        verified = _verified_by_branch(conn, ids, provider_id, branch, exclude_wip)
+        for pact in pacts:
+            pact.pending = pact.pact_version_id not in verified
     elif provider_tags:
-        pact.pending_tags = [
-            t
-            for t in provider_tags
-            if not _verified_by_tag(conn, pact, provider_id, t, exclude_wip)
-        ]
-        pact.non_pending_tags = [t for t in provider_tags if t not in pact.pending_tags]
-        pact.pending = bool(pact.pending_tags)
+        by_tag = {
+            t: _verified_by_tag(conn, ids, provider_id, t, exclude_wip) for t in provider_tags
+        }
+        for pact in pacts:
+            pact.pending_tags = [t for t in provider_tags if pact.pact_version_id not in by_tag[t]]
+            pact.non_pending_tags = [t for t in provider_tags if t not in pact.pending_tags]
+            pact.pending = bool(pact.pending_tags)
     else:
-        pact.pending = (
-            conn.execute(
-                _successful(conn, pact.pact_version_id, provider_id, exclude_wip=exclude_wip).limit(
-                    1
-                )
-            ).first()
-            is None
-        )
+        verified = _verified_ids(conn, ids, provider_id, exclude_wip)
+        for pact in pacts:
+            pact.pending = pact.pact_version_id not in verified
 
 
 # -- WIP -------------------------------------------------------------------------------------------
@@ -280,70 +317,70 @@ def _wip(
 ) -> list[VerifiablePact]:
     conn, pid = c.conn, c.provider.id
     explicit = {(p.consumer_id, p.sha) for p in c.pacts.values()}
+    consumer_ids = list(c.consumers)
+    if not consumer_ids:
+        return []
+    heads: list[tuple[int, str, str, int]] = []
+    rows = conn.execute(
+        select(
+            branch_versions.c.pacticipant_id,
+            branch_versions.c.branch_name,
+            func.max(branch_versions.c.version_id),
+        )
+        .where(branch_versions.c.pacticipant_id.in_(consumer_ids))
+        .group_by(branch_versions.c.pacticipant_id, branch_versions.c.branch_name)
+    )
+    heads += [(cid, "branch", name, vid) for cid, name, vid in rows]
+    rows = conn.execute(
+        select(tags.c.pacticipant_id, tags.c.name, func.max(tags.c.version_id))
+        .where(tags.c.pacticipant_id.in_(consumer_ids))
+        .group_by(tags.c.pacticipant_id, tags.c.name)
+    )
+    heads += [(cid, "tag", name, vid) for cid, name, vid in rows]
+    pubs = {
+        p.consumer_version_id: p
+        for p in pacts_repo.publications_for_versions(conn, [h[3] for h in heads], pid)
+    }
     found: dict[tuple[int, str], VerifiablePact] = {}
-    for consumer in c.consumers_for(None):
-        heads: list[tuple[str, str, int]] = []
-        rows = conn.execute(
-            select(branch_versions.c.branch_name, func.max(branch_versions.c.version_id))
-            .where(branch_versions.c.pacticipant_id == consumer.id)
-            .group_by(branch_versions.c.branch_name)
-        )
-        heads += [("branch", name, vid) for name, vid in rows]
-        rows = conn.execute(
-            select(tags.c.name, func.max(tags.c.version_id))
-            .where(tags.c.pacticipant_id == consumer.id)
-            .group_by(tags.c.name)
-        )
-        heads += [("tag", name, vid) for name, vid in rows]
-        if not heads:
+    for cid, kind, name, vid in sorted(heads, key=lambda h: (h[0], h[3])):
+        pub = pubs.get(vid)
+        if pub is None:
             continue
-        pubs = {
-            p.consumer_version_id: p
-            for p in pacts_repo.publications_for_versions(conn, [vid for _, _, vid in heads], pid)
-        }
-        for kind, name, vid in heads:
-            pub = pubs.get(vid)
-            if pub is None:
-                continue
-            created = (
-                pub.created_at
-                if pub.created_at.tzinfo
-                else pub.created_at.replace(tzinfo=since.tzinfo)
-            )
-            if created < since or (consumer.id, pub.sha) in explicit:
-                continue
-            key = (consumer.id, pub.sha)
-            pact = found.get(key)
-            if pact is None:
-                pact = VerifiablePact(
-                    consumer.id,
-                    consumer.name,
-                    consumer.main_branch,
-                    pub.pact_version_id,
-                    pub.sha,
-                    pub.consumer_version_id,
-                    pub.consumer_version_number,
-                    wip=True,
-                )
-                _set_pending(conn, pact, pid, branch, provider_tags, exclude_wip=True)
-                if not pact.pending:
-                    found[key] = pact
-                    pact.wip = False
-                    continue
-                found[key] = pact
-            if not pact.wip:
-                continue
-            resolved = Resolved(
-                "branch" if kind == "branch" else "tag_latest",
+        created = (
+            pub.created_at if pub.created_at.tzinfo else pub.created_at.replace(tzinfo=since.tzinfo)
+        )
+        if created < since or (cid, pub.sha) in explicit:
+            continue
+        consumer = c.consumers[cid]
+        key = (cid, pub.sha)
+        pact = found.get(key)
+        if pact is None:
+            pact = found[key] = VerifiablePact(
+                consumer.id,
+                consumer.name,
+                consumer.main_branch,
+                pub.pact_version_id,
+                pub.sha,
                 pub.consumer_version_id,
                 pub.consumer_version_number,
-                None,
-                branch=name if kind == "branch" else None,
-                tag=name if kind == "tag" else None,
+                wip=True,
             )
-            if resolved not in pact.selectors:
-                pact.selectors.append(resolved)
-    return [p for p in found.values() if p.wip]
+        elif pub.consumer_version_id > pact.consumer_version_id:
+            pact.consumer_version_id = pub.consumer_version_id
+            pact.consumer_version_number = pub.consumer_version_number
+        resolved = Resolved(
+            "branch" if kind == "branch" else "tag_latest",
+            pub.consumer_version_id,
+            pub.consumer_version_number,
+            None,
+            branch=name if kind == "branch" else None,
+            tag=name if kind == "tag" else None,
+        )
+        if resolved not in pact.selectors:
+            pact.selectors.append(resolved)
+    candidates = list(found.values())
+    _set_pending(conn, candidates, pid, branch, provider_tags, exclude_wip=True)
+    return [p for p in candidates if p.pending]
 
 
 def find_pacts_for_verification(
@@ -363,8 +400,7 @@ def find_pacts_for_verification(
         _default_selectors(c, provider_branch)
     pacts = sorted(c.pacts.values(), key=lambda p: (p.consumer_name, p.consumer_version_id))
     if include_pending:
-        for pact in pacts:
-            _set_pending(conn, pact, provider.id, provider_branch, provider_tags)
+        _set_pending(conn, pacts, provider.id, provider_branch, provider_tags)
     if wip_since is not None and (provider_branch or provider_tags):
         wip = _wip(c, wip_since, provider_branch, provider_tags)
         for pact in wip:

@@ -25,8 +25,11 @@ from sqlalchemy import Connection, func, select
 from accord.broker.storage import deployments_repo, pacts_repo, repo
 from accord.broker.storage.schema import (
     branch_versions,
+    deployed_versions,
     integrations,
     pact_publications,
+    pacticipants,
+    released_versions,
     tags,
     verifications,
     versions,
@@ -191,6 +194,49 @@ def _resolve(conn: Connection, pacticipant: Any, spec: dict[str, Any], specified
     return Selector(pacticipant, None, f"any version of {name}", specified)
 
 
+def _resolve_many(conn: Connection, ids: list[int], spec: dict[str, Any]) -> dict[int, Selector]:
+    """Resolve the inferred partners; environments in bulk (the common can-i-deploy case)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    rows = {r.id: r for r in conn.execute(select(pacticipants).where(pacticipants.c.id.in_(ids)))}
+    env_name = spec.get("environment")
+    if not env_name:
+        return {i: _resolve(conn, rows[i], spec, False) for i in ids}
+    env = deployments_repo.find_environment(conn, name=env_name)
+    by_pacticipant: dict[int, list[int]] = {}
+    if env is not None:
+        for table, current in (
+            (deployed_versions, deployed_versions.c.currently_deployed.is_(True)),
+            (released_versions, released_versions.c.support_ended_at.is_(None)),
+        ):
+            q = select(table.c.pacticipant_id, table.c.version_id).where(
+                table.c.pacticipant_id.in_(ids), table.c.environment_id == env.id, current
+            )
+            for pid, vid in conn.execute(q.order_by(table.c.id)):
+                if vid not in by_pacticipant.setdefault(pid, []):
+                    by_pacticipant[pid].append(vid)
+    numbers = _versions(conn, [v for vs in by_pacticipant.values() for v in vs])
+    out = {}
+    for i in ids:
+        name = rows[i].name
+        vids = by_pacticipant.get(i, [])
+        if not vids:
+            out[i] = Selector(
+                rows[i],
+                [],
+                f"a version of {name} currently in {env_name} (no version is "
+                "currently recorded as deployed/released in this environment)",
+                False,
+            )
+        else:
+            listed = ", ".join(numbers[v].number for v in vids)
+            out[i] = Selector(
+                rows[i], vids, f"a version of {name} currently in {env_name} ({listed})", False
+            )
+    return out
+
+
 def _inferred_spec(query: MatrixQuery) -> dict[str, Any]:
     if query.environment:
         return {"environment": query.environment}
@@ -203,57 +249,87 @@ def _inferred_spec(query: MatrixQuery) -> dict[str, Any]:
     return {}
 
 
-def _rows_for(conn: Connection, consumer: Selector, provider: Selector) -> list[Row]:
-    cid, pid = consumer.pacticipant.id, provider.pacticipant.id
+def _rows_for_pairs(
+    conn: Connection, pairs: list[tuple[Selector, Selector]]
+) -> dict[tuple[int, int], list[Row]]:
+    """Matrix rows for many (consumer selector, provider selector) pairs with a few queries."""
     pp = pact_publications
-    q = pacts_repo.publication_query().where(pp.c.consumer_id == cid, pp.c.provider_id == pid)
-    if consumer.version_ids is not None:
-        if not consumer.version_ids:
-            return []
-        q = q.where(pp.c.consumer_version_id.in_(consumer.version_ids))
-    pubs = list(conn.execute(q))
-    if not pubs:
-        return []
-    pact_version_ids = list({p.pact_version_id for p in pubs})
-    vq = select(func.max(verifications.c.id)).where(
-        verifications.c.pact_version_id.in_(pact_version_ids), verifications.c.provider_id == pid
-    )
-    if provider.version_ids is not None:
-        if not provider.version_ids:
-            return []
-        vq = vq.where(verifications.c.provider_version_id.in_(provider.version_ids))
-    ids = list(
-        conn.execute(
+    out: dict[tuple[int, int], list[Row]] = {}
+    pubs_by_pair: dict[tuple[int, int], list[Any]] = {}
+    bounded = [(c, p) for c, p in pairs if c.version_ids is not None]
+    if bounded:
+        cv_ids = list({v for c, _ in bounded for v in c.version_ids or []})
+        provider_ids = list({p.pacticipant.id for _, p in bounded})
+        for i in range(0, len(cv_ids), 500):
+            q = pacts_repo.publication_query().where(
+                pp.c.consumer_version_id.in_(cv_ids[i : i + 500]),
+                pp.c.provider_id.in_(provider_ids),
+            )
+            for pub in conn.execute(q):
+                pubs_by_pair.setdefault((pub.consumer_id, pub.provider_id), []).append(pub)
+        for c, p in bounded:
+            wanted = set(c.version_ids or [])
+            key = (c.pacticipant.id, p.pacticipant.id)
+            pubs_by_pair[key] = [
+                x for x in pubs_by_pair.get(key, []) if x.consumer_version_id in wanted
+            ]
+    for c, p in pairs:
+        if c.version_ids is None:
+            q = pacts_repo.publication_query().where(
+                pp.c.consumer_id == c.pacticipant.id, pp.c.provider_id == p.pacticipant.id
+            )
+            pubs_by_pair[(c.pacticipant.id, p.pacticipant.id)] = list(conn.execute(q))
+    pact_version_ids = list({x.pact_version_id for pubs in pubs_by_pair.values() for x in pubs})
+    verification_ids: list[int] = []
+    for i in range(0, len(pact_version_ids), 500):
+        vq = select(func.max(verifications.c.id)).where(
+            verifications.c.pact_version_id.in_(pact_version_ids[i : i + 500])
+        )
+        verification_ids += conn.execute(
             vq.group_by(verifications.c.pact_version_id, verifications.c.provider_version_id)
         ).scalars()
-    )
     by_pact: dict[int, list[Any]] = {}
-    if ids:
-        for v in conn.execute(pacts_repo.verification_query().where(verifications.c.id.in_(ids))):
+    for i in range(0, len(verification_ids), 500):
+        q = pacts_repo.verification_query().where(
+            verifications.c.id.in_(verification_ids[i : i + 500])
+        )
+        for v in conn.execute(q):
             by_pact.setdefault(v.pact_version_id, []).append(v)
     version_rows = _versions(
         conn,
-        [p.consumer_version_id for p in pubs]
+        [x.consumer_version_id for pubs in pubs_by_pair.values() for x in pubs]
         + [v.provider_version_id for vs in by_pact.values() for v in vs],
     )
-    rows: list[Row] = []
-    for pub in pubs:
-        found = by_pact.get(pub.pact_version_id) or []
-        cv = version_rows[pub.consumer_version_id]
-        if not found:
-            rows.append(Row(consumer.pacticipant, provider.pacticipant, cv, None, pub, None))
-        for v in found:
-            rows.append(
-                Row(
-                    consumer.pacticipant,
-                    provider.pacticipant,
-                    cv,
-                    version_rows[v.provider_version_id],
-                    pub,
-                    v,
+    for c, p in pairs:
+        key = (c.pacticipant.id, p.pacticipant.id)
+        allowed = None if p.version_ids is None else set(p.version_ids)
+        rows: list[Row] = []
+        if allowed is not None and not allowed:
+            out[key] = rows
+            continue
+        for pub in pubs_by_pair.get(key, []):
+            found = [
+                v
+                for v in by_pact.get(pub.pact_version_id, [])
+                if v.provider_id == p.pacticipant.id
+                and (allowed is None or v.provider_version_id in allowed)
+            ]
+            cv = version_rows[pub.consumer_version_id]
+            if not found:
+                rows.append(Row(c.pacticipant, p.pacticipant, cv, None, pub, None))
+            for v in found:
+                rows.append(
+                    Row(
+                        c.pacticipant,
+                        p.pacticipant,
+                        cv,
+                        version_rows[v.provider_version_id],
+                        pub,
+                        v,
+                    )
                 )
-            )
-    return rows
+        out[key] = rows
+    return out
 
 
 def _group(rows: list[Row], latestby: str | None) -> list[Row]:
@@ -348,8 +424,10 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     pairs: list[tuple[Selector, Selector, bool]] = []  # consumer, provider, required
     by_id = {s.pacticipant.id: s for s in specified}
     if infer:
-        inferred: dict[int, Selector] = {}
         spec = _inferred_spec(query)
+        links: list[
+            tuple[Selector, int, bool]
+        ] = []  # specified selector, partner id, partner is provider
         for sel in specified:
             pid = sel.pacticipant.id
             pq = (
@@ -359,24 +437,15 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
             )
             if sel.version_ids is not None:
                 pq = pq.where(pact_publications.c.consumer_version_id.in_(sel.version_ids or [-1]))
-            for provider_id in conn.execute(pq).scalars():
-                partner = by_id.get(provider_id) or inferred.get(provider_id)
-                if partner is None:
-                    partner = inferred[provider_id] = _resolve(
-                        conn, repo.pacticipant_by_id(conn, provider_id), spec, False
-                    )
-                pairs.append((sel, partner, True))
+            links += [(sel, provider_id, True) for provider_id in conn.execute(pq).scalars()]
             cq = select(integrations.c.consumer_id).where(integrations.c.provider_id == pid)
-            for consumer_id in conn.execute(cq).scalars():
-                if consumer_id in by_id and any(
-                    p[0].pacticipant.id == consumer_id and p[1] is sel for p in pairs
-                ):
-                    continue
-                partner = by_id.get(consumer_id) or inferred.get(consumer_id)
-                if partner is None:
-                    partner = inferred[consumer_id] = _resolve(
-                        conn, repo.pacticipant_by_id(conn, consumer_id), spec, False
-                    )
+            links += [(sel, consumer_id, False) for consumer_id in conn.execute(cq).scalars()]
+        inferred = _resolve_many(conn, [i for _, i, _ in links if i not in by_id], spec)
+        for sel, partner_id, is_provider in links:
+            partner = by_id.get(partner_id) or inferred[partner_id]
+            if is_provider:
+                pairs.append((sel, partner, True))
+            elif not any(p[0].pacticipant.id == partner_id and p[1] is sel for p in pairs):
                 pairs.append((partner, sel, False))
     else:
         for a in specified:
@@ -386,13 +455,14 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
 
     rows: list[Row] = []
     missing: list[tuple[Selector, Selector]] = []
-    seen: set[tuple[int, int]] = set()
+    unique: dict[tuple[int, int], tuple[Selector, Selector, bool]] = {}
     for consumer, provider, required in pairs:
-        key = (consumer.pacticipant.id, provider.pacticipant.id)
-        if key in seen:
-            continue
-        seen.add(key)
-        found = _rows_for(conn, consumer, provider)
+        unique.setdefault(
+            (consumer.pacticipant.id, provider.pacticipant.id), (consumer, provider, required)
+        )
+    by_pair = _rows_for_pairs(conn, [(c, p) for c, p, _ in unique.values()])
+    for key, (consumer, provider, required) in unique.items():
+        found = by_pair.get(key, [])
         rows.extend(found)
         if required and not found:
             missing.append((consumer, provider))

@@ -219,7 +219,7 @@ def branch_head(conn: Connection, pid: int, name: str) -> Row | None:
         select(versions)
         .join(branch_versions, branch_versions.c.version_id == versions.c.id)
         .where(branch_versions.c.pacticipant_id == pid, branch_versions.c.branch_name == name)
-        .order_by(versions.c.id.desc())
+        .order_by(branch_versions.c.version_id.desc())
         .limit(1)
     ).first()
 
