@@ -169,6 +169,7 @@ def declare_http(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
         .with_query_parameter("token", m.from_provider_state("${token}", "tok-1"))
         .will_respond_with(m.status_code("success", 200) if v4 else 200)
         .with_header("X-Request-Id", m.regex("r-1", r"r-\d+"))
+        .with_header("Vary", ["Accept", "Accept-Encoding"])
         .with_body(user_body(m, g))
     )
     (
@@ -422,9 +423,10 @@ class Provider:
         if not ok:
             return JSONResponse({"error": "unexpected request"}, status_code=400)
         if self.honour:
-            return JSONResponse(good_user(self.base_url), headers={"X-Request-Id": "r-977"})
+            return JSONResponse(good_user(self.base_url), headers={
+                "X-Request-Id": "r-977", "Vary": "Accept, Accept-Encoding"})
         return JSONResponse(bad_user(self.base_url), status_code=500,
-                            headers={"X-Request-Id": "req-x"})
+                            headers={"X-Request-Id": "req-x", "Vary": "Accept"})
 
     async def place_order(self, request: Request) -> Response:
         body = await request.json()
@@ -630,8 +632,9 @@ def test_a_provider_that_breaks_accord_pacts_fails_with_the_expected_mismatches(
     user = run.where("a request for a user")
     assert ("StatusMismatch", "") in user
     assert ("HeaderMismatch", "X-Request-Id") in user
+    assert ("HeaderMismatch", "Vary") in user
     assert {p for kind, p in user if kind == "BodyMismatch"} == BROKEN_USER_PATHS
-    assert len(run.mismatches("a request for a user")) == len(BROKEN_USER_PATHS) + 2
+    assert len(run.mismatches("a request for a user")) == len(BROKEN_USER_PATHS) + 3
     missing = [m["mismatch"] for m in run.mismatches("a request for a user")
                if m.get("path") == "$"]
     assert len(missing) == 1 and "email" in missing[0], missing
