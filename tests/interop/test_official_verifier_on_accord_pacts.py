@@ -32,7 +32,7 @@ from starlette.routing import Route
 from accord import Pact, generate, match
 from accord.consumer import xml
 from accord.model import Generator, SynchronousHttp
-from accord.pactfile import pact_file_name
+from accord.pactfile import pact_file_name, read_pact
 
 pytestmark = [
     pytest.mark.interop,
@@ -127,9 +127,21 @@ def user_body(m: Tracked, g: Tracked) -> dict[str, Any]:
     }
 
 
-def order_request(g: Tracked) -> dict[str, Any]:
-    """A request body made of generators (the verifier regenerates all but MockServerURL)."""
+def order_request(m: Tracked, g: Tracked) -> dict[str, Any]:
+    """A request body made of generators (the verifier regenerates all but MockServerURL),
+    some of them brought by matchers given no example."""
     return {
+        "m_int": m.integer(min=1, max=3),
+        "m_num": m.number(min=5, max=6),
+        "m_dec": m.decimal(precision=3),
+        "m_bool": m.boolean(),
+        "m_str": m.string(size=6),
+        "m_re": m.regex(pattern=r"[a-z]{3}\d"),
+        "m_hex": m.hexadecimal(digits=8),
+        "m_uuid": m.uuid(format="urn"),
+        "m_date": m.date(format="%d/%m/%Y"),
+        "m_time": m.time(),
+        "m_dt": m.datetime(),
         "quantity": g.int(1, 9),
         "price": g.float(4),
         "hex": g.hex(6),
@@ -176,7 +188,7 @@ def declare_http(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
         pact.upon_receiving("a request to place an order")
         .given("an account exists", account="acme")
         .with_request("POST", "/orders")
-        .with_body(order_request(g))
+        .with_body(order_request(m, g))
         .will_respond_with(201)
         .with_header("Location", m.regex("/orders/1", r"/orders/\d+"))
         .with_body({"id": m.integer(1), "status": m.regex("PLACED", "PLACED|PENDING"),
@@ -595,6 +607,24 @@ def test_a_provider_that_honours_accord_pacts_passes_the_official_verifier(
     assert order["deliverOn"] in tomorrow
     assert re.fullmatch(r"\d{2}:\d{2}", order["slot"])
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", order["placedAt"])
+    # values the official verifier generated differ from the examples accord wrote
+    written = next(i for f in tmp_path.glob("accord-*.json") for i in read_pact(f).interactions
+                   if i.description == "a request to place an order")
+    assert isinstance(written, SynchronousHttp)
+    example = written.request.body.json
+    regenerated = {k for k in example if order[k] != example[k]}
+    assert {"ref", "refUpper", "refSimple", "refUrn", "m_uuid", "note", "memo", "m_str",
+            "placedAt", "m_date", "m_dt", "deliverOn", "account"} <= regenerated
+    assert "callback" not in regenerated
+    # generators that matchers without an example bring
+    assert order["m_int"] in (1, 2, 3) and order["m_num"] in (5, 6)
+    assert isinstance(order["m_dec"], float) and isinstance(order["m_bool"], bool)
+    assert len(order["m_str"]) == 6 and re.fullmatch(r"[a-z]{3}\d", order["m_re"])
+    assert re.fullmatch(r"[0-9a-fA-F]{8}", order["m_hex"])
+    assert re.fullmatch(r"urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", order["m_uuid"])
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", order["m_date"])
+    assert re.fullmatch(r"\d{2}:\d{2}:\d{2}", order["m_time"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})", order["m_dt"])
     # MockServerURL is a consumer-side generator: the verifier keeps the example
     assert order["callback"] == "http://localhost:8080/hooks/1"
     if version == "V4":  # V4 annotations were read: pending flag, key, comments, test name
