@@ -219,3 +219,23 @@ def test_pact_lists(client):
         client.get("/integrations").json()["_embedded"]["integrations"][0]["consumer"]["name"]
         == "Baz"
     )
+
+
+def test_near_duplicate_pacticipant_name_is_409(client):
+    publish(client, "Foo", "1", "PricingService")
+    body = publish_body("Foo", "2", [pact("Foo", "pricing-services")])
+    response = client.post("/contracts/publish", json=body)
+    assert response.status_code == 409
+    assert (
+        "very similar to the following existing pacticipants:\n* PricingService"
+        in response.json()["notices"][0]["text"]
+    )
+    assert client.get("/pacticipants/pricing-services").status_code == 404
+    # an existing name is never a duplicate of itself, and the check can be switched off
+    publish(client, "Foo", "3", "PricingService")
+
+
+def test_duplicate_check_can_be_disabled(make_client):
+    client = make_client(check_for_potential_duplicate_pacticipant_names=False)
+    publish(client, "Foo", "1", "Pricing")
+    publish(client, "Foo", "2", "Pricing Service")

@@ -32,7 +32,7 @@ class BrokerConfig:
     public_heartbeat: bool = True
     public_badges: bool = True
     allow_dangerous_contract_modification: bool = False
-    check_for_potential_duplicate_pacticipant_names: bool = False
+    check_for_potential_duplicate_pacticipant_names: bool = True
     webhook_scheme_whitelist: tuple[str, ...] = ("https", "http")
     webhook_method_whitelist: tuple[str, ...] = ("POST", "GET", "PUT")
     run_webhooks: bool = True
@@ -57,6 +57,9 @@ class BrokerConfig:
             allow_public_read=_env_bool("ACCORD_BROKER_ALLOW_PUBLIC_READ", False),
             allow_dangerous_contract_modification=_env_bool(
                 "ACCORD_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION", False
+            ),
+            check_for_potential_duplicate_pacticipant_names=_env_bool(
+                "ACCORD_BROKER_CHECK_FOR_POTENTIAL_DUPLICATE_PACTICIPANT_NAMES", True
             ),
         )
         for key, value in overrides.items():

@@ -16,6 +16,7 @@ from accord.broker.services.publication import (
     PublishOutcome,
     conflict_message,
     content_diff,
+    potential_duplicate,
     validate_publish_request,
 )
 from accord.broker.storage import pacts_repo, repo
@@ -115,6 +116,41 @@ def store_pact(
     return outcome
 
 
+def check_new_names(ctx: Ctx, names: list[str]) -> None:
+    """409 when a new pacticipant name looks like an existing one (a likely typo)."""
+    if not ctx.config.check_for_potential_duplicate_pacticipant_names:
+        return
+    from sqlalchemy import select
+
+    from accord.broker.storage.schema import pacticipants
+
+    existing: list[str] | None = None
+    for name in dict.fromkeys(names):
+        if repo.find_pacticipant(ctx.conn, name) is not None:
+            continue
+        if existing is None:
+            existing = list(ctx.conn.execute(select(pacticipants.c.name)).scalars())
+        similar = potential_duplicate(name, existing)
+        if similar:
+            listed = "\n".join(f"* {n}" for n in similar)
+            message = (
+                f'This is the first time a pact has been published for "{name}".\n'
+                f'The name "{name}" is very similar to the following existing pacticipants:\n{listed}\n'
+                "If you meant to specify one of the above names, please correct the pact configuration, "
+                "and re-publish the pact.\nIf the pact is intended to be for a new consumer or provider, "
+                f'please manually create "{name}" using the following command, and then re-publish the pact:\n'
+                f'$ curl -v -XPOST -H "Content-Type: application/json" -d "{{\\"name\\": \\"{name}\\"}}" {ctx.url("pacticipants")}'
+            )
+            raise ApiError(
+                409,
+                {
+                    "errors": {"pacticipantName": [message]},
+                    "notices": [{"type": "error", "text": message}],
+                },
+                "application/json;charset=utf-8",
+            )
+
+
 def publish_contracts(ctx: Ctx) -> Response:
     data = ctx.json()
     contracts, errors = validate_publish_request(data)
@@ -122,6 +158,7 @@ def publish_contracts(ctx: Ctx) -> Response:
         raise validation_error(errors)
     name, number = data["pacticipantName"], data["pacticipantVersionNumber"]
     branch, tags = data.get("branch"), list(dict.fromkeys(data.get("tags") or []))
+    check_new_names(ctx, [name] + [c.provider_name for c in contracts])
     consumer = repo.get_or_create_pacticipant(ctx.conn, name)
     version, created = repo.get_or_create_version(ctx.conn, consumer.id, number)
     repo.set_build_url(ctx.conn, version.id, data.get("buildUrl"))
@@ -306,6 +343,7 @@ def put_pact(ctx: Ctx) -> Response:
         errors.setdefault("consumerVersionNumber", []).append("cannot be blank")
     if errors:
         raise validation_error(errors)
+    check_new_names(ctx, [consumer_name, provider_name])
     consumer = repo.get_or_create_pacticipant(ctx.conn, consumer_name)
     provider = repo.get_or_create_pacticipant(ctx.conn, provider_name)
     version, _ = repo.get_or_create_version(ctx.conn, consumer.id, number)

@@ -18,6 +18,7 @@ __all__ = [
     "PublishOutcome",
     "conflict_message",
     "content_diff",
+    "potential_duplicate",
     "validate_publish_request",
 ]
 
@@ -175,3 +176,21 @@ def content_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
         return json.dumps(subject, indent=2, sort_keys=True).splitlines()
 
     return "\n".join(difflib.unified_diff(lines(old), lines(new), "existing", "new", lineterm=""))
+
+
+_IGNORED_WORDS = {"api", "provider", "service"}
+
+
+def _name_words(name: str) -> list[str]:
+    import re
+
+    spaced = re.sub(r"([a-z\d])([A-Z])", r"\1 \2", name)
+    words = [w.lower() for w in re.split(r"[\s_\-]+", spaced) if w]
+    words = [w[:-1] if w.endswith("s") and len(w) > 1 else w for w in words]
+    return [w for w in words if w not in _IGNORED_WORDS]
+
+
+def potential_duplicate(new_name: str, existing: list[str]) -> list[str]:
+    """Existing pacticipant names that look like ``new_name`` (the official broker's rule)."""
+    words = _name_words(new_name)
+    return [name for name in existing if name != new_name and _name_words(name) == words]
