@@ -37,6 +37,7 @@ from accord.broker.api.hal import BROKER_VERSION, hal_response
 from accord.broker.api.routing import ApiError, Ctx, Router
 from accord.broker.config import BrokerConfig
 from accord.broker.storage.db import make_engine, migrate, run_in_transaction
+from accord.broker.ui import UI_PATHS, wants_html
 
 __all__ = ["BrokerApp", "create_app"]
 
@@ -122,6 +123,15 @@ class BrokerApp:
                 401 if level is None else 403,
                 headers={"WWW-Authenticate": 'Basic realm="Restricted area"'},
             )
+        ui_page = UI_PATHS.get(path.rstrip("/") or "/")
+        if method == "GET" and ui_page is not None and wants_html(request.headers.get("accept")):
+            body = await request.body()
+            try:
+                return await run_in_threadpool(
+                    self._run, ui_page, request, {}, body, self.base_url(request), method
+                )
+            except ApiError as err:
+                return err.response()
         found = self.router.match(path)
         if found is None:
             return hal_response(
