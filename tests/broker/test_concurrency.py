@@ -97,3 +97,76 @@ def test_concurrent_publish_and_verify(database_url: str) -> None:
             "/matrix", params={"q[][pacticipant]": "Consumer", "latestby": "cvpv", "limit": "1000"}
         ).json()
         assert matrix["summary"]["success"] == THREADS * PER_THREAD
+
+
+def test_two_broker_processes_over_one_database(database_url: str) -> None:
+    """No in-process state that matters: two worker processes share the database."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from .live import free_port
+
+    port = free_port()
+    env = {**os.environ, "ACCORD_BROKER_DATABASE_URL": database_url}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from accord.cli import main; main()",
+            "broker",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=url, timeout=60) as http:
+            for _ in range(400):
+                try:
+                    if http.get("/diagnostic/status/heartbeat").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+
+            def work(n: int) -> list[int]:
+                out = []
+                for i in range(4):
+                    body = publish_body(
+                        "Multi", f"{n}.{i}", [pact("Multi", "Target", f"z{n}.{i}")], branch="main"
+                    )
+                    out.append(http.post("/contracts/publish", json=body).status_code)
+                    out.append(
+                        http.put(
+                            f"/pacticipants/Target/versions/t{i}/tags/prod", json={}
+                        ).status_code
+                    )
+                return out
+
+            with ThreadPoolExecutor(6) as pool:
+                statuses = [s for chunk in pool.map(work, range(6)) for s in chunk]
+            assert set(statuses) <= {200, 201}
+            versions_listed = http.get("/pacticipants/Multi/versions?pageSize=100").json()
+            assert versions_listed["page"]["totalElements"] == 24
+            assert (
+                len(
+                    http.get("/pacts/provider/Target/consumer/Multi/versions").json()["_embedded"][
+                        "pacts"
+                    ]
+                )
+                == 24
+            )
+            tags = http.get("/pacticipants/Target/versions/t0/tags").json()["_embedded"]["tags"]
+            assert [t["name"] for t in tags] == ["prod"]
+    finally:
+        proc.terminate()
+        proc.wait(15)
