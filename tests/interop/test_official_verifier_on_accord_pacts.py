@@ -754,6 +754,34 @@ def test_v2_pacts_written_by_accord_are_verified_by_the_official_verifier(
             ("BodyMismatch", "$.tags[0].t")}
 
 
+ODD_KEYS = {"first name": ("Al", "Bob", 1), "a.b": (1, 9, "9"), "@id": (4, 6, "6"),
+            "x-y": (3, 7, "7"), "ключ": (6, 0, "0"), "city": ("Zürich", "Kraków", 1)}
+
+
+@pytest.mark.parametrize("version", ["V3", "V4"])
+def test_keys_that_need_quoting_and_unicode_are_read_by_the_official_verifier(
+        tmp_path: Path, version: str) -> None:
+    """Rules on keys with spaces, dots, ``@``, ``-`` and non-ASCII letters are written with
+    the bracket syntax where needed, and the official verifier applies them."""
+    pact = Pact("accord-keys", PROVIDER).with_specification(version)
+    body = {k: (match.string(ex) if isinstance(ex, str) else match.integer(ex))
+            for k, (ex, _good, _bad) in ODD_KEYS.items()}
+    (pact.upon_receiving("odd keys ☕").with_request("GET", "/odd")
+     .will_respond_with(200).with_body(body))
+    path = exercise(pact, tmp_path)
+    reports = {}
+    for honour in (True, False):
+        async def odd(request: Request, honour: bool = honour) -> Response:
+            return JSONResponse({k: v[1] if honour else v[2] for k, v in ODD_KEYS.items()})
+
+        with ProviderThread(Starlette(routes=[Route("/odd", odd)])) as server:
+            reports[honour] = run_verifier([path], server.port, tmp_path)
+    assert reports[True].results == {"odd keys ☕": "OK"}, reports[True].text()
+    assert reports[False].results == {"odd keys ☕": "Error"}
+    assert {p for _kind, p in reports[False].where("odd keys ☕")} == {
+        "$['first name']", "$['a.b']", "$['@id']", "$['x-y']", "$['ключ']", "$.city"}
+
+
 def test_a_failing_pending_interaction_written_by_accord_does_not_fail_the_build(
         tmp_path: Path) -> None:
     run, _provider = verify(tmp_path, "V4", honour=False,
