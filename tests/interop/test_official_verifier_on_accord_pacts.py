@@ -782,6 +782,48 @@ def test_keys_that_need_quoting_and_unicode_are_read_by_the_official_verifier(
         "$['first name']", "$['a.b']", "$['@id']", "$['x-y']", "$['ключ']", "$.city"}
 
 
+def array_bodies_app(*, honour: bool) -> Starlette:
+    replies = {
+        "/r": ([{"id": 5, "tags": ["x", "y"]}, {"id": 6, "tags": ["z"]}]
+               if honour else [{"id": "5", "tags": []}]),
+        "/n": {"grid": [[7, 2], [[3], [4]]]} if honour else {"grid": [["7", 2], [["3"]]]},
+        "/s": 9 if honour else "9",
+    }
+
+    async def reply(request: Request) -> Response:
+        return JSONResponse(replies[request.url.path])
+
+    return Starlette(routes=[Route(path, reply) for path in replies])
+
+
+@pytest.mark.parametrize("version", ["V2", "V3", "V4"])
+def test_array_and_scalar_bodies_are_read_by_the_official_verifier(
+        tmp_path: Path, version: str) -> None:
+    """each_like at the root, nested arrays and a scalar body: the rule paths accord writes
+    (``$``, ``$[*].id``, ``$.grid[1][*][0]``; V2: ``$.body…``) are the ones the verifier uses."""
+    pact = Pact("accord-arrays", PROVIDER).with_specification(version)
+    (pact.upon_receiving("a root array").with_request("GET", "/r").will_respond_with(200)
+     .with_body(match.each_like({"id": match.like(1), "tags": match.each_like(match.like("a"))},
+                                min=2)))
+    (pact.upon_receiving("nested arrays").with_request("GET", "/n").will_respond_with(200)
+     .with_body({"grid": [[match.like(1), 2], match.each_like([match.like(1)])]}))
+    (pact.upon_receiving("a scalar body").with_request("GET", "/s").will_respond_with(200)
+     .with_body(match.like(5)))
+    path = exercise(pact, tmp_path)
+    with ProviderThread(array_bodies_app(honour=True)) as server:
+        good = run_verifier([path], server.port, tmp_path)
+    with ProviderThread(array_bodies_app(honour=False)) as server:
+        bad = run_verifier([path], server.port, tmp_path)
+    names = ["a root array", "nested arrays", "a scalar body"]
+    assert good.results == dict.fromkeys(names, "OK"), good.text()
+    assert bad.results == dict.fromkeys(names, "Error")
+    assert bad.where("a root array") == {("BodyMismatch", "$"), ("BodyMismatch", "$[0].id"),
+                                         ("BodyMismatch", "$[0].tags")}
+    assert bad.where("nested arrays") == {("BodyMismatch", "$.grid[0][0]"),
+                                          ("BodyMismatch", "$.grid[1][0][0]")}
+    assert bad.where("a scalar body") == {("BodyMismatch", "$")}
+
+
 def test_a_failing_pending_interaction_written_by_accord_does_not_fail_the_build(
         tmp_path: Path) -> None:
     run, _provider = verify(tmp_path, "V4", honour=False,
