@@ -212,6 +212,14 @@ def declare_http(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
         ).each(min=1, max=4)), "application/xml")
     )
     (
+        pact.upon_receiving("an XML order")
+        .with_request("POST", "/orders.xml")
+        .with_body(xml.element("order", xml.element("ref", text=g.uuid()),
+                               attrs={"lines": g.random_int(5, 9)}), "application/xml")
+        .will_respond_with(200)
+        .with_body(xml.element("accepted", attrs={"id": m.integer(1)}), "application/xml")
+    )
+    (
         pact.upon_receiving("a login form")
         .with_request("POST", "/login")
         .with_form({"user": "alice", "password": m.string("secret")})
@@ -413,6 +421,7 @@ class Provider:
             Route("/orders/{id:int}", self.get_order),
             Route("/images/logo", self.logo),
             Route("/users.xml", self.users_xml),
+            Route("/orders.xml", self.xml_order, methods=["POST"]),
             Route("/beta", self.beta),
             Route("/login", self.login, methods=["POST"]),
             Route("/avatars", self.avatar, methods=["POST"]),
@@ -472,6 +481,11 @@ class Provider:
                      '<email>bo-at-example</email></user>')
         return Response(f'<?xml version="1.0" encoding="UTF-8"?><users>{users}</users>',
                         media_type="application/xml")
+
+    async def xml_order(self, request: Request) -> Response:
+        self.requests.append({"path": "/orders.xml", "body": (await request.body()).decode()})
+        accepted = '<accepted id="981"/>' if self.honour else '<accepted id="x"/>'
+        return Response(accepted, media_type="application/xml")
 
     async def login(self, request: Request) -> Response:
         async with request.form() as form:
@@ -538,11 +552,11 @@ def verify(tmp_path: Path, version: str, *, honour: bool, extra: tuple[str, ...]
 
 HTTP = {"V3": ["a request for a user", "a request to place an order",
               "a request for a missing order", "a request for the users as XML",
-              "a login form"],
+              "an XML order", "a login form"],
         "V4": ["a request for a user", "a request to place an order",
               "a request for a missing order", "a request for the users as XML",
-              "a login form", "a request for the beta flag", "a request for the logo",
-              "an avatar upload"]}
+              "an XML order", "a login form", "a request for the beta flag",
+              "a request for the logo", "an avatar upload"]}
 MESSAGES = {"V3": ["an order created event", "a text notice", "a status line"],
             "V4": ["an order created event", "a text notice", "a status line",
                    "a price request"]}
@@ -635,6 +649,11 @@ def test_a_provider_that_honours_accord_pacts_passes_the_official_verifier(
         keys = {r["description"]: r.get("interactionKey")
                 for r in run.report["interactionResults"]}
         assert keys["a request for the beta flag"] == "beta-flag"
+    # generators in an XML request body (element text, attribute) were applied
+    xml_order = next(r["body"] for r in provider.requests if r["path"] == "/orders.xml")
+    found = re.search(r"<order lines=.([0-9]+).><ref>([^<]+)</ref></order>", xml_order)
+    assert found is not None, xml_order
+    assert 5 <= int(found[1]) <= 9 and UUID_RE.fullmatch(found[2]) and found[2] != EXAMPLE_UUID
     # form and multipart request bodies arrive as accord wrote them
     login = next(r["form"] for r in provider.requests if r["path"] == "/login")
     assert login == {"user": "alice", "password": "secret"}
@@ -677,6 +696,7 @@ def test_a_provider_that_breaks_accord_pacts_fails_with_the_expected_mismatches(
     assert run.where("a request for the users as XML") == {
         ("BodyMismatch", "$.users.user['@id']"), ("BodyMismatch", "$.users.user['@since']"),
         ("BodyMismatch", "$.users.user.email['#text']")}
+    assert run.where("an XML order") == {("BodyMismatch", "$.accepted['@id']")}
     assert run.where("a login form") == {("BodyMismatch", "$.token"),
                                          ("BodyMismatch", "$.expires")}
     if version == "V4":
