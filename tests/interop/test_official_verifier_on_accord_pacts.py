@@ -278,7 +278,10 @@ def declare_messages(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
         .with_content(m.regex("status: ok", r"status: (ok|degraded)"), "text/plain")
         .with_metadata({"level": m.integer(1, min=0, max=5)})
     )
-    if version == "V4":
+    if version == "V4":  # binary message contents (base64 in the file) and a sync message
+        pact.upon_receiving("a thumbnail", "async").with_content(PNG, "image/png")
+        (pact.upon_receiving("an avatar changed event", "async")
+         .with_content(m.content_type("image/png", PNG), "image/png"))
         (
             pact.upon_receiving("a price request", "sync")
             .given("prices are loaded")
@@ -528,6 +531,10 @@ class Provider:
             return Response("status: degraded" if honour else "status: down",
                             media_type="text/plain",
                             headers=message_metadata_header({"level": 4 if honour else 6}))
+        if description == "a thumbnail":
+            return Response(PNG if honour else PNG_2, media_type="image/png")
+        if description == "an avatar changed event":
+            return Response(PNG_2 if honour else GIF, media_type="image/png")
         if description == "a text notice":
             return Response("hello there" if honour else "goodbye", media_type="text/plain")
         if description == "a price request":
@@ -559,7 +566,7 @@ HTTP = {"V3": ["a request for a user", "a request to place an order",
               "a request for the logo", "an avatar upload"]}
 MESSAGES = {"V3": ["an order created event", "a text notice", "a status line"],
             "V4": ["an order created event", "a text notice", "a status line",
-                   "a price request"]}
+                   "a thumbnail", "an avatar changed event", "a price request"]}
 
 
 # --------------------------------------------------------------------------- the tests
@@ -721,6 +728,9 @@ def test_a_provider_that_breaks_accord_pacts_fails_with_the_expected_mismatches(
     assert {k for k, _ in run.where("a text notice")} == {"BodyMismatch"}
     assert run.where("a status line") == {("BodyMismatch", "$"), ("MetadataMismatch", "level")}
     if version == "V4":
+        assert run.where("a thumbnail") == {("BodyMismatch", "$")}
+        (avatar,) = run.mismatches("an avatar changed event")
+        assert "image/gif" in avatar["mismatch"]
         assert run.where("a price request") == {("BodyMismatch", "$.sku"),
                                                 ("BodyMismatch", "$.price"),
                                                 ("BodyMismatch", "$.currency"),
