@@ -97,7 +97,7 @@ def test_v3_message_pact(msg_pact, pact_dir):
     assert doc["metadata"]["pactSpecification"] == {"version": "3.0.0"}
     (message,) = doc["messages"]
     assert message["contents"]["id"] == 7
-    assert message["metaData"]["topic"] == "orders"
+    assert message["metadata"]["topic"] == "orders"
     assert message["matchingRules"]["body"]["$.id"] == {"matchers": [{"match": "integer"}]}
     assert message["generators"]["body"]["$.ref"]["type"] == "Uuid"
 

@@ -172,7 +172,7 @@ def test_v3_message_pact():
     assert m.contents.metadata == {"contentType": "application/json", "topic": "t"}
     assert "$.id" in m.contents.matching_rules.category("body")
     assert "interactions" not in written and len(written["messages"]) == 1
-    assert written["messages"][0]["metaData"]["topic"] == "t"
+    assert written["messages"][0]["metadata"]["topic"] == "t"
     with pytest.raises(UnsupportedVersionError, match="messages need Pact Specification V3"):
         dump_pact(pact, "2.0.0")
 

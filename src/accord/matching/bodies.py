@@ -9,6 +9,7 @@ registered later are tried first, so a plugin can override a built-in.
 from __future__ import annotations
 
 import fnmatch
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -123,7 +124,18 @@ def match_body_content(expected: Body, actual: Body, ctx: BodyContext) -> list[M
 def _json_value(body: Body) -> Any:
     if body.state is BodyState.NULL:
         return None
+    if _is_schema_registry_frame(body):
+        return json.loads(body.content[5:])
     return body.json
+
+
+def _is_schema_registry_frame(body: Body) -> bool:
+    """A Confluent schema-registry message: a zero magic byte and a 4-byte schema id, then JSON."""
+    return (
+        "schemaregistry" in (body.base_type or "")
+        and len(body.content) >= 5
+        and body.content[:1] == b"\x00"
+    )
 
 
 def match_json(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:

@@ -742,10 +742,12 @@ def _dump_response(resp: HttpResponse, v: SpecVersion, desc: str) -> dict[str, A
 def _dump_contents(m: MessageContents, v: SpecVersion, desc: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     _dump_body_into(out, "contents", m.body, v, desc)
-    if v >= SpecVersion.V4:
-        out["metadata"] = dict(m.metadata)
-    else:
-        out["metaData"] = dict(m.metadata)
+    metadata = dict(m.metadata)
+    has_type = any(k in metadata for k in ("contentType", "content-type", "Content-Type"))
+    if v < SpecVersion.V4 and m.body.content_type and not has_type:
+        # V3 keeps a message's content type only in its metadata (as the official core does)
+        metadata["contentType"] = m.body.content_type
+    out["metadata"] = metadata  # the official core writes "metadata"; "metaData" is read too
     _dump_rules_into(out, m.matching_rules, v, desc)
     _dump_generators_into(out, m.generators, v, desc)
     return out
