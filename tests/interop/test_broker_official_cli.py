@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -130,7 +131,7 @@ class Provider:
 
 
 def verify(
-    broker: str, provider: Provider, provider_version: str, *extra: str
+    broker: str, provider: Provider, provider_version: str, *extra: str, name: str = "Bar"
 ) -> subprocess.CompletedProcess[str]:
     return pact_cli(
         broker,
@@ -138,7 +139,7 @@ def verify(
         "-b",
         broker,
         "-n",
-        "Bar",
+        name,
         "--provider-version",
         provider_version,
         "--publish",
@@ -513,3 +514,333 @@ def test_versions_tags_releases_and_undeployment(broker: str) -> None:
     assert httpx.get(broker + "/pacticipants/Svc").json()["mainBranch"] == "main"
     assert "Svc" in pact_cli(broker, "broker", "list-pacticipants").stdout
     assert pact_cli(broker, "broker", "list-latest-pact-versions").returncode == 0
+
+
+def test_no_selectors_provider_tags_and_more_can_i_deploy_forms(
+    broker: str, tmp_path: Path
+) -> None:
+    pacts = tmp_path / "pacts"
+    write_pact(pacts, "Qux", "Quux", {"id": 1})
+    assert (
+        pact_cli(
+            broker,
+            "broker",
+            "publish",
+            str(pacts),
+            "--consumer-app-version",
+            "q1",
+            "--branch",
+            "main",
+            "--tag",
+            "prod",
+        ).returncode
+        == 0
+    )
+    provider = Provider({"id": 1})
+    try:
+        # no selectors: the verifier uses pb:latest-provider-pacts and its `pacts` links
+        plain = verify(broker, provider, "p-plain", "--provider-tags", "main", name="Quux")
+        assert plain.returncode == 0, plain.stdout + plain.stderr
+        tagged = verify(
+            broker,
+            provider,
+            "p-tagged",
+            "--provider-tags",
+            "main",
+            "--consumer-version-selectors",
+            '{"tag":"prod","latest":true}',
+            "--enable-pending",
+            name="Quux",
+        )
+        assert tagged.returncode == 0, tagged.stdout + tagged.stderr
+    finally:
+        provider.close()
+    version = httpx.get(broker + "/pacticipants/Quux/versions/p-tagged").json()
+    assert [t["name"] for t in version["_embedded"]["tags"]] == ["main"]
+    assert (
+        pact_cli(
+            broker,
+            "broker",
+            "create-version-tag",
+            "--pacticipant",
+            "Quux",
+            "--version",
+            "p-tagged",
+            "--tag",
+            "prod",
+        ).returncode
+        == 0
+    )
+    to_tag = pact_cli(
+        broker, "broker", "can-i-deploy", "--pacticipant", "Qux", "--version", "q1", "--to", "prod"
+    )
+    assert to_tag.returncode == 0, to_tag.stdout + to_tag.stderr
+    latest = pact_cli(
+        broker, "broker", "can-i-deploy", "--pacticipant", "Qux", "--latest", "prod", "--to", "prod"
+    )
+    assert latest.returncode == 0, latest.stdout + latest.stderr
+    ignoring = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Qux",
+        "--version",
+        "q1",
+        "--pacticipant",
+        "Quux",
+        "--version",
+        "never-verified",
+        "--ignore",
+        "Quux",
+    )
+    assert ignoring.returncode == 0, ignoring.stdout + ignoring.stderr
+    not_ignoring = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Qux",
+        "--version",
+        "q1",
+        "--pacticipant",
+        "Quux",
+        "--version",
+        "never-verified",
+    )
+    assert not_ignoring.returncode == 1
+    dry_run = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Qux",
+        "--version",
+        "q1",
+        "--pacticipant",
+        "Quux",
+        "--version",
+        "never-verified",
+        "--dry-run",
+    )
+    assert dry_run.returncode == 0
+
+
+def test_webhook_commands(broker: str) -> None:
+    for name in ("Hooked", "HookTarget"):
+        httpx.post(broker + "/pacticipants", json={"name": name})
+    created = pact_cli(
+        broker,
+        "broker",
+        "create-webhook",
+        "https://ci.example/build",
+        "-X",
+        "POST",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        '{"url":"${pactbroker.pactUrl}"}',
+        "--consumer",
+        "Hooked",
+        "--provider",
+        "HookTarget",
+        "--contract-content-changed",
+        "--description",
+        "trigger build",
+    )
+    assert created.returncode == 0, created.stdout + created.stderr
+    hooks = httpx.get(broker + "/webhooks").json()["_embedded"]["webhooks"]
+    assert any(h.get("description") == "trigger build" for h in hooks), hooks
+    assert PACT_BIN is not None
+    generated = subprocess.run(
+        [PACT_BIN, "broker", "generate-uuid"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+        timeout=60,
+    )
+    uuid = generated.stdout.strip()
+    assert re.fullmatch(r"[0-9a-f-]{36}", uuid), generated.stdout + generated.stderr
+    upsert = pact_cli(
+        broker,
+        "broker",
+        "create-or-update-webhook",
+        "https://ci.example/other",
+        "-X",
+        "POST",
+        "--uuid",
+        uuid,
+        "--provider-verification-published",
+        "--description",
+        "upserted",
+    )
+    assert upsert.returncode == 0, upsert.stdout + upsert.stderr
+    assert httpx.get(f"{broker}/webhooks/{uuid}").json()["description"] == "upserted"
+    deleted = pact_cli(broker, "broker", "delete-webhook", "--uuid", uuid)
+    assert deleted.returncode == 0, deleted.stdout + deleted.stderr
+    assert httpx.get(f"{broker}/webhooks/{uuid}").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def secured_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if PACT_BIN is None:
+        pytest.skip("the official `pact` binary (pact-python-cli) is not installed")
+    tmp = tmp_path_factory.mktemp("secured")
+    port = free_port()
+    env = {
+        **os.environ,
+        "ACCORD_BROKER_DATABASE_URL": f"sqlite:///{tmp / 'broker.sqlite3'}",
+        "ACCORD_BROKER_USERNAME": "writer",
+        "ACCORD_BROKER_PASSWORD": "w-secret",
+        "ACCORD_BROKER_READ_ONLY_USERNAME": "reader",
+        "ACCORD_BROKER_READ_ONLY_PASSWORD": "r-secret",
+        "ACCORD_BROKER_WRITE_TOKENS": "write-token",
+        "ACCORD_BROKER_READ_TOKENS": "read-token",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from accord.cli import main; main()",
+            "broker",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(url + "/diagnostic/status/heartbeat").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_basic_auth_and_bearer_tokens_with_official_tools(
+    secured_broker: str, tmp_path: Path
+) -> None:
+    broker = secured_broker
+    pacts = tmp_path / "pacts"
+    write_pact(pacts, "Foo", "Bar", {"id": 1})
+    anonymous = pact_cli(
+        broker, "broker", "publish", str(pacts), "--consumer-app-version", "1", "--branch", "main"
+    )
+    assert anonymous.returncode != 0
+    read_only = pact_cli(
+        broker,
+        "broker",
+        "publish",
+        str(pacts),
+        "--consumer-app-version",
+        "1",
+        "--branch",
+        "main",
+        "-u",
+        "reader",
+        "-p",
+        "r-secret",
+    )
+    assert read_only.returncode != 0
+    writer = pact_cli(
+        broker,
+        "broker",
+        "publish",
+        str(pacts),
+        "--consumer-app-version",
+        "1",
+        "--branch",
+        "main",
+        "-u",
+        "writer",
+        "-p",
+        "w-secret",
+    )
+    assert writer.returncode == 0, writer.stdout + writer.stderr
+    token = pact_cli(
+        broker,
+        "broker",
+        "publish",
+        str(pacts),
+        "--consumer-app-version",
+        "2",
+        "--branch",
+        "main",
+        "-k",
+        "write-token",
+    )
+    assert token.returncode == 0, token.stdout + token.stderr
+    listed = pact_cli(broker, "broker", "list-pacticipants", "-k", "read-token")
+    assert listed.returncode == 0 and "Foo" in listed.stdout
+    provider = Provider({"id": 1})
+    try:
+        # the read-only user may fetch pacts for verification (publishing needs the writer)
+        fetched = pact_cli(
+            broker,
+            "verifier",
+            "-b",
+            broker,
+            "-n",
+            "Bar",
+            "--user",
+            "reader",
+            "--password",
+            "r-secret",
+            "--consumer-version-selectors",
+            '{"mainBranch":true}',
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            str(provider.port),
+        )
+        assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+        published = pact_cli(
+            broker,
+            "verifier",
+            "-b",
+            broker,
+            "-n",
+            "Bar",
+            "-t",
+            "write-token",
+            "--consumer-version-selectors",
+            '{"mainBranch":true}',
+            "--publish",
+            "--provider-version",
+            "p1",
+            "--provider-branch",
+            "main",
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            str(provider.port),
+        )
+        assert published.returncode == 0, published.stdout + published.stderr
+    finally:
+        provider.close()
+    deployable = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "--pacticipant",
+        "Foo",
+        "--version",
+        "2",
+        "--pacticipant",
+        "Bar",
+        "--version",
+        "p1",
+        "-u",
+        "reader",
+        "-p",
+        "r-secret",
+    )
+    assert deployable.returncode == 0, deployable.stdout + deployable.stderr

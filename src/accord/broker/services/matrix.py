@@ -512,7 +512,7 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
 
     describe = _describer(specified, pairs)
     for s in specified:
-        if s.missing_version:
+        if s.missing_version and not _matches_ignore(ignores, s.pacticipant, None):
             errors_out.append(f"No pacts or verifications have been published for {s.description}")
     for r in considered:
         c, p = describe(r.consumer, r.consumer_version), describe(r.provider, r.provider_version)
@@ -527,7 +527,9 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     errors_out = list(dict.fromkeys(errors_out))
     _ = desc
 
-    if any(s.missing_version for s in specified):
+    if any(
+        s.missing_version and not _matches_ignore(ignores, s.pacticipant, None) for s in specified
+    ):
         deployable: bool | None = False
     elif any(r.success is None for r in considered) or missing:
         deployable = None
