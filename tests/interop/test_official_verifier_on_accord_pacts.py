@@ -179,6 +179,8 @@ def declare_http(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
         .with_query_parameter("page", m.integer(2))
         .with_query_parameter("since", g.date("%Y-%m-%d"))
         .with_query_parameter("token", m.from_provider_state("${token}", "tok-1"))
+        .with_query_parameter("tag", ["a", "b"])
+        .with_query_parameter("q", "a b&c=d/é")
         .will_respond_with(m.status_code("success", 200) if v4 else 200)
         .with_header("X-Request-Id", m.regex("r-1", r"r-\d+"))
         .with_header("Vary", ["Accept", "Accept-Encoding"])
@@ -438,7 +440,8 @@ class Provider:
 
     async def get_user(self, request: Request) -> Response:
         self.requests.append({"path": request.url.path, "headers": dict(request.headers),
-                              "query": dict(request.query_params)})
+                              "query": dict(request.query_params),
+                              "tags": request.query_params.getlist("tag")})
         ok = (request.path_params["id"] == USER_STATE["id"]
               and request.headers.get("x-token") == USER_STATE["token"]
               and UUID_RE.fullmatch(request.headers.get("x-trace", "")) is not None
@@ -607,6 +610,7 @@ def test_a_provider_that_honours_accord_pacts_passes_the_official_verifier(
     assert UUID_RE.fullmatch(user["headers"]["x-trace"])  # a Uuid generator in a header
     assert user["headers"]["x-trace"] != EXAMPLE_UUID
     assert user["query"]["token"] == "tok-42"
+    assert user["tags"] == ["a", "b"] and user["query"]["q"] == "a b&c=d/é"
     assert user["query"]["since"] in {(dt.date.today() + dt.timedelta(days=d)).isoformat()
                                       for d in (-1, 0, 1)}
     # the other request generators were read and applied by the official verifier
