@@ -239,3 +239,16 @@ def test_duplicate_check_can_be_disabled(make_client):
     client = make_client(check_for_potential_duplicate_pacticipant_names=False)
     publish(client, "Foo", "1", "Pricing")
     publish(client, "Foo", "2", "Pricing Service")
+
+
+def test_problem_json_errors_on_request(client):
+    body = publish_body("Foo", "1", [pact()])
+    del body["pacticipantVersionNumber"]
+    response = client.post(
+        "/contracts/publish", json=body, headers={"Accept": "application/problem+json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["status"] == 400 and problem["title"] == "Validation errors"
+    assert "pacticipantVersionNumber is missing" in problem["detail"]

@@ -33,7 +33,7 @@ from accord.broker.api import (
     versions,
     webhooks,
 )
-from accord.broker.api.hal import BROKER_VERSION, hal_response
+from accord.broker.api.hal import BROKER_VERSION, hal_response, json_response
 from accord.broker.api.routing import ApiError, Ctx, Router
 from accord.broker.config import BrokerConfig
 from accord.broker.storage.db import make_engine, migrate, run_in_transaction
@@ -153,6 +153,8 @@ class BrokerApp:
         try:
             return await run_in_threadpool(self._run, handler, request, params, body, base, method)
         except ApiError as err:
+            if "application/problem+json" in request.headers.get("accept", ""):
+                return problem_response(err, str(request.url))
             return err.response()
         except Exception:  # a bug: log it, tell the client without a traceback
             reference = uuid.uuid4().hex[:10]
@@ -186,6 +188,51 @@ class BrokerApp:
         for callback in after:
             threading.Thread(target=callback, daemon=True).start()
         return response
+
+
+def problem_response(err: ApiError, instance: str) -> Response:
+    """RFC 9457 problem details, for clients that ask for ``application/problem+json``."""
+    body = err.body if isinstance(err.body, dict) else {}
+    errors = body.get("errors")
+    messages: list[str] = []
+    if isinstance(errors, dict):
+        messages = [
+            f"{k} {m}" if not str(m).startswith(k) else str(m)
+            for k, v in errors.items()
+            for m in (v if isinstance(v, list) else [v])
+        ]
+    elif isinstance(errors, list):
+        messages = [str(m) for m in errors]
+    elif body.get("error"):
+        error = body["error"]
+        messages = [str(error.get("message") if isinstance(error, dict) else error)]
+    titles = {
+        400: "Validation errors",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "Not found",
+        409: "Conflict",
+        415: "Unsupported media type",
+        422: "Unprocessable entity",
+    }
+    slug = titles.get(err.status, "error").lower().replace(" ", "-")
+    problem = {
+        "title": titles.get(err.status, "Error"),
+        "type": "https://pact-broker/problems/" + slug,
+        "detail": "; ".join(messages) or titles.get(err.status, "Error"),
+        "status": err.status,
+        "instance": instance,
+        "errors": [
+            {
+                "type": "https://pact-broker/problems/invalid-body-property-value",
+                "title": "Validation error",
+                "detail": m,
+                "status": err.status,
+            }
+            for m in messages
+        ],
+    }
+    return json_response(problem, err.status, "application/problem+json;charset=utf-8")
 
 
 def create_app(config: BrokerConfig | None = None, engine: Any = None) -> BrokerApp:
