@@ -263,3 +263,21 @@ def test_a_generic_handler_is_called_with_an_empty_state_for_stateless_interacti
               .verify())
     assert result.ok and calls == [("", "setup"), ("", "teardown")]
     assert result.results[0].notes == []
+
+
+def test_state_parameters_win_over_the_handler_aliases(tmp_path: Path) -> None:
+    db: dict[int, dict[str, Any]] = {}
+    seen: list[tuple[Any, ...]] = []
+    params = {"id": 5, "state": "active", "action": "promote", "params": "p"}
+    verifier = Verifier("users-api").add_source(
+        _stateful(tmp_path, [{"name": "user exists", "params": params}])
+    ).add_transport(app=make_starlette(db))
+
+    @verifier.state("user exists")
+    def user_exists(id: int, state: str, action: str, params: str) -> None:
+        seen.append((id, state, action, params))
+        db[id] = {"id": id, "name": "Eve", "role": "user"}
+
+    result = verifier.verify()
+    assert result.ok, result.report()
+    assert seen == [(5, "active", "promote", "p")]

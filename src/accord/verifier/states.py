@@ -36,7 +36,7 @@ class StateError(Exception):
     """A provider state could not be set up or torn down (the message says which and why)."""
 
 
-_STATE_NAMES = ("state", "name", "state_name")  # "name" yields to a parameter
+_STATE_NAMES = ("state", "name", "state_name")  # each yields to a parameter of that name
 _ACTION_NAMES = ("action",)
 _PARAM_NAMES = ("params", "parameters")
 
@@ -250,11 +250,10 @@ class StateHandlers:
 
     def _invoke(self, fn: Callable[..., Any], state: ProviderState, action: str,
                 bridge: AsyncBridge) -> Any:
-        available: dict[str, Any] = {"name": state.name}  # a parameter called name wins
-        available.update(state.params)
-        available.update({n: state.name for n in _STATE_NAMES if n != "name"})
+        available: dict[str, Any] = {n: state.name for n in _STATE_NAMES}
         available.update({n: action for n in _ACTION_NAMES})
         available.update({n: dict(state.params) for n in _PARAM_NAMES})
+        available.update(state.params)  # the state's own parameters win over every alias
 
         def call() -> Any:
             result = call_flexibly(fn, available, fallback=dict(state.params))
