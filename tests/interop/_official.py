@@ -99,12 +99,6 @@ class VerifierRun:
                 found.extend(error["mismatch"].get("mismatches", []))
         return found
 
-    def errors(self, description: str) -> list[str]:
-        """Errors (not mismatches) the verifier reported for one interaction."""
-        return [e["mismatch"].get("message", "") for e in self.report.get("errors", [])
-                if e["interaction"].endswith(f" - {description}")
-                and e["mismatch"].get("type") == "error"]
-
     def where(self, description: str) -> set[tuple[str, str]]:
         """``(type, path-or-key)`` of each mismatch of one interaction."""
         return {(m["type"], m.get("path") or m.get("key") or "")

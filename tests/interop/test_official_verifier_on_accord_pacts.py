@@ -1,16 +1,23 @@
 """Pacts written by accord's consumer DSL are verified by the OFFICIAL verifier (``pact
 verifier``, the Rust core shipped in pact-python-cli) against a real provider.
 
-The pacts hold every matcher of ``accord.match`` and every generator of ``accord.generate``
-(request generators included: the official verifier regenerates them, and ProviderState values
-come from our state-change URL), V3 and V4, HTTP and messages (V3 message pacts, V4
-asynchronous and synchronous messages through the official HTTP message-provider protocol:
-``POST /`` with ``{description, providerStates[, request]}``, the reply body is the message,
-its metadata base64 JSON in ``Pact-Message-Metadata``).
+The pacts are written the way users write them (declared with ``accord.Pact``, exercised
+against ``pact.serve()`` and message handlers, then written and merged by accord). They hold
+every matcher of ``accord.match`` and every generator of ``accord.generate`` (request
+generators included: the official verifier regenerates them, and ProviderState values come
+from our state-change URL), V2/V3/V4, JSON, XML, form, multipart and binary bodies, and
+messages: V3 message pacts, V4 asynchronous and synchronous messages through the official
+HTTP message-provider protocol (``POST /`` with ``{description, providerStates[, request]}``;
+the reply body is the message, its metadata base64 JSON in ``Pact-Message-Metadata``).
 
 A provider that honours the pacts (with values different from the examples, so rules and not
 equality decide) must pass; a provider that breaks them must fail with exactly the expected
-mismatches, read from the verifier's JSON report.
+mismatches, read from the verifier's JSON report (``--json``).
+
+Known limits of the official tools (not tested here): a body key containing ``'`` makes the
+official verifier reject the whole pact (its path parser has no escapes, though its writer
+emits ``['it\\'s']`` as accord does); query parameters without a value (``?flag``, written
+as ``[null]``) are dropped when it sends the request.
 """
 
 from __future__ import annotations
