@@ -235,3 +235,15 @@ def test_iter_pact_files(tmp_path):
 def test_official_fixtures_are_found():
     fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "official"
     assert len(list(iter_pact_files(fixtures))) == 4
+
+
+def test_pact_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        path = write_pact(pact(http("a")), tmp_path)
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
