@@ -387,3 +387,11 @@ def test_rule_list_written_with_combine_only_when_or():
     rules = dump_pact(pact, "3.0.0")["interactions"][0]["response"]["matchingRules"]
     assert rules["body"]["$.a"] == {"matchers": [{"match": "integer"}, {"match": "type"}],
                                     "combine": "OR"}
+
+
+def test_dump_interaction_refuses_a_message_for_v2():
+    message = load_interaction(
+        {"description": "an event", "contents": {"id": 1}, "metadata": {}}, "3.0.0"
+    )
+    with pytest.raises(UnsupportedVersionError, match="messages need Pact Specification V3"):
+        dump_interaction(message, "2.0.0")

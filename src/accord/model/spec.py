@@ -638,6 +638,10 @@ def dump_interaction(
     i = interaction
     if v < SpecVersion.V4:
         _check_v4_only(i, v)
+    if v < SpecVersion.V3 and not isinstance(i, SynchronousHttp):
+        raise UnsupportedVersionError(
+            f"interaction {i.description!r}: messages need Pact Specification V3 or later"
+        )
     out: dict[str, Any] = {}
     if v >= SpecVersion.V4:
         out["type"] = i.TYPE
