@@ -54,7 +54,8 @@ def users_api(users: dict[int, str], *, name_field: str = "name") -> Callable[..
 
     async def app(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]):
         parts = scope["path"].strip("/").split("/")
-        user_id = int(parts[1]) if len(parts) == 2 and parts[0] == "users" and parts[1].isdigit() else None
+        found = len(parts) == 2 and parts[0] == "users" and parts[1].isdigit()
+        user_id = int(parts[1]) if found else None
         if user_id in users:
             status, body = 200, {"id": user_id, name_field: users[user_id]}
         else:
@@ -115,7 +116,8 @@ def broker_server(workdir: Path) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                raise click.ClickException("the broker stopped:\n" + (workdir / "broker.log").read_text())
+                log_text = (workdir / "broker.log").read_text()
+                raise click.ClickException(f"the broker stopped:\n{log_text}")
             try:
                 if httpx.get(url + "/diagnostic/status/heartbeat", timeout=1).status_code == 200:
                     break
