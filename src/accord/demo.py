@@ -135,12 +135,13 @@ def broker_server(workdir: Path) -> Iterator[str]:
 
 def verify(broker_url: str, version: str, name_field: str) -> Any:
     from accord import Verifier
+    from accord.verifier.api import BrokerSelectorBuilder
 
     users: dict[int, str] = {}
+    selectors = Verifier(PROVIDER).broker_source(broker_url, selector=True, use_env=False)
+    assert isinstance(selectors, BrokerSelectorBuilder)
     verifier = (
-        Verifier(PROVIDER)
-        .broker_source(broker_url, selector=True, use_env=False)
-        .consumer_version(main_branch=True)
+        selectors.consumer_version(main_branch=True)
         .consumer_version(deployed_or_released=True)
         .build()
         .add_transport(app=users_api(users, name_field=name_field))

@@ -178,7 +178,8 @@ def test_messages_as_v2_are_refused(tmp_path):
 
 def test_lock_timeout(tmp_path):
     target = tmp_path / "web-api.json"
-    with FileLock(str(tmp_path / ".web-api.json.lock")), pytest.raises(PactFileLockError, match="could not lock"):
+    lock = FileLock(str(tmp_path / ".web-api.json.lock"))
+    with lock, pytest.raises(PactFileLockError, match="could not lock"):
         write_pact(pact(http("a")), tmp_path, lock_timeout=0.05)
     assert not target.exists()
 

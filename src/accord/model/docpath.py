@@ -87,7 +87,7 @@ def _is_index(part: str | int) -> bool:
 
 
 def _render(token: Token) -> str:
-    if token is STAR:
+    if isinstance(token, _Star):
         return ".*"
     if isinstance(token, int):
         return f"[{token}]"
