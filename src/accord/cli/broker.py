@@ -76,6 +76,10 @@ def broker_options(fn: Callable) -> Callable:
     return wrapper
 
 
+def _outcome(success: Any) -> str:
+    return "success" if success is True else "failed" if success is False else "unknown"
+
+
 def _emit(data: Any, text: str) -> None:
     ctx = click.get_current_context()
     if (ctx.obj or {}).get("output") == "json":
@@ -268,7 +272,7 @@ def can_i_deploy(
         lines.append(
             f"{row['consumer']['name']} {row['consumer']['version']['number']} -> "
             f"{row['provider']['name']} {pv.get('number', '???')}: "
-            f"{ {True: 'success', False: 'failed'}.get(vr.get('success'), 'unknown') }"
+            f"{_outcome(vr.get('success'))}"
         )
     verdict = {
         True: "Computer says yes \\o/",

@@ -26,6 +26,7 @@ class _Facts:
         self.tags = repo.tags_for_versions(ctx.conn, list(versions))
         self.heads: dict[tuple[int, str], int] = {}
         wanted: dict[int, set[str]] = {}
+        names: Any
         for vid, names in self.branches.items():
             wanted.setdefault(versions[vid].pacticipant_id, set()).update(names)
         for pid, names in wanted.items():
@@ -161,7 +162,7 @@ def _query_from(ctx: Ctx, selectors: list[dict], **options: Any) -> MatrixQuery:
         limit = int(q.get("limit") or 100)
     except ValueError:
         raise ApiError(400, {"errors": ["limit must be an integer"]}) from None
-    defaults = {
+    defaults: dict[str, Any] = {
         "latestby": q.get("latestby") or None,
         "latest": _flag(q.get("latest")),
         "tag": q.get("tag") or None,

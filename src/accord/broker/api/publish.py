@@ -169,7 +169,7 @@ def publish_contracts(ctx: Ctx) -> Response:
             from accord.broker.storage import deployments_repo
 
             deployments_repo.deploy_for_tag(ctx.conn, consumer, version, tag)
-    consumer = repo.find_pacticipant(ctx.conn, name)
+    consumer = repo.find_pacticipant(ctx.conn, name) or consumer  # re-read: main branch may be set
     notices: list[dict[str, str]] = []
     detail = []
     if branch:

@@ -91,7 +91,7 @@ def publish_verification(ctx: Ctx) -> Response:
     if errors:
         raise validation_error(errors)
     consumer, provider, pact_version = _pact_version(ctx)
-    provider_version, _ = repo.get_or_create_version(ctx.conn, provider.id, number)
+    provider_version, _ = repo.get_or_create_version(ctx.conn, provider.id, str(number))
     metadata = decode_metadata(ctx.params.get("metadata"))
     wip = str(metadata.get("w", "")).lower() == "true"
     pending = metadata.get("p")
@@ -113,7 +113,9 @@ def publish_verification(ctx: Ctx) -> Response:
         metadata=json.dumps(metadata) if metadata else None,
         tag_names=json.dumps(tag_names),
     )
-    row = pacts_repo.verification_by_id(ctx.conn, row.id)
+    stored = pacts_repo.verification_by_id(ctx.conn, row.id)
+    assert stored is not None
+    row = stored
     from accord.broker.api import webhooks
 
     webhooks.trigger_for_verification(
@@ -172,7 +174,10 @@ def consumer_version_summary(ctx: Ctx) -> Response:
     if version is None:
         raise not_found()
     pubs = pacts_repo.publications_for_versions(ctx.conn, [version.id])
-    results, successful, failed, unknown = [], [], [], []
+    results: list[dict] = []
+    successful: list[str] = []
+    failed: list[str] = []
+    unknown: list[str] = []
     for pub in pubs:
         provider = repo.pacticipant_by_id(ctx.conn, pub.provider_id)
         row = pacts_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)

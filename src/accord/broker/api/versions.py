@@ -124,6 +124,7 @@ def put_tag(ctx: Ctx) -> Response:
     if created:
         deployments_repo.deploy_for_tag(ctx.conn, pacticipant, version, name)
     tag = repo.find_tag(ctx.conn, version.id, name)
+    assert tag is not None
     body = tag_json(ctx, pacticipant.name, version.number, tag)
     headers = {"Location": body["_links"]["self"]["href"]} if created else None
     return hal_response(body, 201 if created else 200, headers)

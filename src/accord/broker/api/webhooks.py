@@ -7,6 +7,7 @@ logged in ``triggered_webhooks`` (status ``not_run`` → ``success``/``failure``
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -418,8 +419,9 @@ def _fire(
             )
             request = render_request(json.loads(row.request), full)
             if ctx.config.run_webhooks:
-                run = ctx.services.webhook_runner.run_triggered
-                ctx.after_commit.append(lambda t=triggered, r=request, run=run: run(t, r))
+                ctx.after_commit.append(
+                    functools.partial(ctx.services.webhook_runner.run_triggered, triggered, request)
+                )
             notices.append(
                 f'  Webhook "{row.description or row.uuid}" triggered for event {event}.\n'
                 f"    View logs at {ctx.url('triggered-webhooks', triggered, 'logs')}"

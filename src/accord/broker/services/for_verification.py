@@ -35,7 +35,9 @@ class _Collector:
         self.provider = provider
         self.pacts: dict[tuple[int, str], VerifiablePact] = {}
         ids = pacts_repo.consumers_of(conn, provider.id)
-        rows = conn.execute(select(pacticipants).where(pacticipants.c.id.in_(ids))) if ids else []
+        rows: Any = (
+            conn.execute(select(pacticipants).where(pacticipants.c.id.in_(ids))) if ids else []
+        )
         self.consumers = {row.id: row for row in rows}
 
     def consumers_for(self, name: str | None) -> list[Any]:
@@ -67,6 +69,8 @@ def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) ->
     conn, pid = c.conn, c.provider.id
     explicit = sel.get("consumer")
     consumers = c.consumers_for(explicit)
+
+    pub: Any
 
     def res(kind: str, pub: Any, **kw: Any) -> Resolved:
         return Resolved(kind, pub.consumer_version_id, pub.consumer_version_number, explicit, **kw)

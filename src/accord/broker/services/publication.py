@@ -156,7 +156,7 @@ def _validate_contract(item: dict, pacticipant: Any, err: Any) -> Contract | Non
             ok = False
     if not ok:
         return None
-    return Contract(consumer, provider, content, on_conflict)
+    return Contract(str(consumer), str(provider), content, on_conflict)
 
 
 def conflict_message(consumer: str, version: str, provider: str) -> str:

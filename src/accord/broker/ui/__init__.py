@@ -99,7 +99,7 @@ def matrix_page(ctx: Ctx) -> Response:
         return _page("Matrix", f"<p>{escape(str(err.body))}</p>")
     import json
 
-    data: dict[str, Any] = json.loads(response.body)
+    data: dict[str, Any] = json.loads(bytes(response.body))
     rows = []
     for r in data["matrix"]:
         pv = r["provider"]["version"]
