@@ -252,3 +252,19 @@ def test_problem_json_errors_on_request(client):
     problem = response.json()
     assert problem["status"] == 400 and problem["title"] == "Validation errors"
     assert "pacticipantVersionNumber is missing" in problem["detail"]
+
+
+def test_provider_states_and_diffs(client):
+    doc = pact("Foo", "Bar", "x")
+    doc["interactions"][0]["providerState"] = "a thing exists"
+    client.put("/pacts/provider/Bar/consumer/Foo/version/1", json=doc)
+    doc2 = pact("Foo", "Bar", "y")
+    doc2["interactions"][0]["providerStates"] = [{"name": "a thing exists", "params": {"id": 1}}]
+    client.put("/pacts/provider/Bar/consumer/Foo/version/2", json=doc2)
+    states = client.get("/pacts/provider/Bar/provider-states").json()["providerStates"]
+    assert states == [{"name": "a thing exists", "consumers": ["Foo"], "params": {"id": 1}}]
+    diff = client.get("/pacts/provider/Bar/consumer/Foo/version/2/diff/previous-distinct")
+    assert diff.status_code == 200 and '-      "description": "x"' in diff.text
+    assert (
+        client.get("/pacts/provider/Bar/consumer/Foo/version/2/diff/version/1").status_code == 200
+    )

@@ -327,6 +327,37 @@ def test_the_ci_loop_with_official_tools(broker: str, tmp_path: Path) -> None:
     merge = pact_cli(broker, "broker", "can-i-merge", "--pacticipant", "Foo", "--version", "c1")
     assert merge.returncode == 0, merge.stdout + merge.stderr
 
+    pacts_listed = pact_cli(broker, "broker", "get-pacts", "--provider", "Bar")
+    assert pacts_listed.returncode == 0, pacts_listed.stdout + pacts_listed.stderr
+    assert "Foo" in pacts_listed.stdout
+    states = pact_cli(broker, "broker", "provider-states", "list", "--provider", "Bar")
+    assert states.returncode == 0, states.stdout + states.stderr
+
+    # a pact fetched by URL (as from a webhook) publishes its results to its own link
+    provider = Provider({"id": 1})
+    try:
+        by_url = pact_cli(
+            broker,
+            "verifier",
+            "--url",
+            broker + "/pacts/provider/Bar/consumer/Foo/version/c1",
+            "--broker-url",
+            broker,
+            "--provider-name",
+            "Bar",
+            "--publish",
+            "--provider-version",
+            "p-url",
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            str(provider.port),
+        )
+        assert by_url.returncode == 0, by_url.stdout + by_url.stderr
+    finally:
+        provider.close()
+    assert httpx.get(broker + "/pacticipants/Bar/versions/p-url").status_code == 200
+
 
 def test_a_breaking_provider_change_says_no_and_pending_does_not_fail(
     broker: str, tmp_path: Path

@@ -579,6 +579,117 @@ def register(router: Router) -> None:
     router.add("/integrations", GET=integrations)
     router.add("/integrations/provider/{provider}/consumer/{consumer}", DELETE=delete_integration)
     router.add("/metrics", GET=metrics)
+    register_extras(router)
 
 
 __all__ = ["decode_metadata", "encode_metadata", "pact_document", "register"]
+
+
+def _states_of(content: dict[str, Any]) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for item in (content.get("interactions") or []) + (content.get("messages") or []):
+        if not isinstance(item, dict):
+            continue
+        if isinstance(item.get("providerState"), str) and item["providerState"]:
+            out.append((item["providerState"], None))
+        for state in item.get("providerStates") or []:
+            if isinstance(state, dict) and state.get("name"):
+                out.append((state["name"], state.get("params")))
+    return out
+
+
+def provider_states(ctx: Ctx) -> Response:
+    """The provider states named by the latest pact of each consumer (``provider-states list``)."""
+    provider = require_pacticipant(ctx, ctx.params["provider"])
+    branch = ctx.params.get("branch")
+    pubs = pacts_repo.latest_publications_for_provider(ctx.conn, provider.id, branch=branch)
+    if ctx.params.get("uuid"):
+        from accord.broker.api.environments import require_environment
+        from accord.broker.storage import deployments_repo
+
+        env = require_environment(ctx)
+        version_ids = []
+        for consumer_id in pacts_repo.consumers_of(ctx.conn, provider.id):
+            version_ids += [
+                v
+                for v, _ in deployments_repo.deployed_or_released_version_ids(
+                    ctx.conn, consumer_id, env.id, True, True
+                )
+            ]
+        pubs = pacts_repo.publications_for_versions(ctx.conn, version_ids, provider.id)
+    names = _pacticipant_names(ctx, [p.consumer_id for p in pubs])
+    states: dict[str, dict[str, Any]] = {}
+    for pub in pubs:
+        full = pacts_repo.find_publication(
+            ctx.conn, pub.consumer_version_id, provider.id, with_content=True
+        )
+        for name, params in _states_of(json.loads(full.content)) if full else []:
+            key = name + json.dumps(params, sort_keys=True)
+            entry = states.setdefault(key, {"name": name, "consumers": []})
+            if params:
+                entry["params"] = params
+            if names[pub.consumer_id] not in entry["consumers"]:
+                entry["consumers"].append(names[pub.consumer_id])
+    return hal_response({"providerStates": sorted(states.values(), key=lambda s: s["name"])})
+
+
+def _diff(ctx: Ctx, old: Any, new: Any) -> Response:
+    from starlette.responses import PlainTextResponse
+
+    from accord.broker.services.publication import content_diff
+
+    if old is None or new is None:
+        raise not_found()
+    return PlainTextResponse(
+        content_diff(json.loads(old.content), json.loads(new.content)) or "No differences\n"
+    )
+
+
+def diff_previous_distinct(ctx: Ctx) -> Response:
+    consumer, provider = _names(ctx)
+    version = repo.find_version(ctx.conn, consumer.id, ctx.params["version"])
+    current = (
+        pacts_repo.find_publication(ctx.conn, version.id, provider.id, True) if version else None
+    )
+    if current is None:
+        raise not_found()
+    for pub in pacts_repo.publications_between(ctx.conn, consumer.id, provider.id):
+        if pub.consumer_version_id < current.consumer_version_id and pub.sha != current.sha:
+            return _diff(
+                ctx,
+                pacts_repo.find_publication(ctx.conn, pub.consumer_version_id, provider.id, True),
+                current,
+            )
+    raise not_found()
+
+
+def diff_versions(ctx: Ctx) -> Response:
+    consumer, provider = _names(ctx)
+    found = []
+    for number in (ctx.params["other"], ctx.params["version"]):
+        version = repo.find_version(ctx.conn, consumer.id, number)
+        found.append(
+            pacts_repo.find_publication(ctx.conn, version.id, provider.id, True)
+            if version
+            else None
+        )
+    return _diff(ctx, *found)
+
+
+def diff_shas(ctx: Ctx) -> Response:
+    consumer, provider = _names(ctx)
+    found = [
+        pacts_repo.find_pact_version(ctx.conn, consumer.id, provider.id, sha)
+        for sha in (ctx.params["other"], ctx.params["sha"])
+    ]
+    return _diff(ctx, *found)
+
+
+def register_extras(router: Router) -> None:
+    pair = "/pacts/provider/{provider}/consumer/{consumer}"
+    router.add("/pacts/provider/{provider}/provider-states", GET=provider_states)
+    router.add("/pacts/provider/{provider}/provider-states/branch/{branch}", GET=provider_states)
+    router.add("/pacts/provider/{provider}/provider-states/environment/{uuid}", GET=provider_states)
+    router.add(pair + "/version/{version}/diff/previous-distinct", GET=diff_previous_distinct)
+    router.add(pair + "/version/{version}/diff/version/{other}", GET=diff_versions)
+    router.add(pair + "/pact-version/{sha}/diff/pact-version/{other}", GET=diff_shas)
