@@ -155,3 +155,25 @@ def test_execute_a_saved_webhook(client):
         assert receiver.received[0]["body"] == "hello"
     finally:
         receiver.close()
+
+
+def test_contract_requiring_verification_published(client):
+    client.post("/pacticipants", json={"name": "Bar", "mainBranch": "main"})
+    client.put("/pacticipants/Bar/branches/main/versions/b1", json={})
+    hook = {
+        "events": [{"name": "contract_requiring_verification_published"}],
+        "request": {
+            "method": "POST",
+            "url": "https://ci.example/${pactbroker.providerVersionNumber}",
+        },
+    }
+    assert client.post("/webhooks", json=hook).status_code == 201
+    app = client.app
+    app.config.run_webhooks = False
+    body = publish(client, "Foo", "1", "Bar")
+    assert any("contract_requiring_verification_published" in n["text"] for n in body["notices"])
+    verify(client, "Foo", "1", "Bar", "b1")
+    again = publish(client, "Foo", "2", "Bar")  # same content, already verified by the head
+    assert not any(
+        "contract_requiring_verification_published" in n["text"] for n in again["notices"]
+    )

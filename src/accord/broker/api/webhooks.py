@@ -463,7 +463,65 @@ def trigger_for_publication(
         **_version_context(ctx, "consumer", version),
         **status_words(None),
     }
-    return _fire(ctx, events, consumer, provider, context)
+    notices = _fire(ctx, events, consumer, provider, context)
+    for provider_version, description in _versions_requiring_verification(
+        ctx, provider, pact_version
+    ):
+        notices += _fire(
+            ctx,
+            ["contract_requiring_verification_published"],
+            consumer,
+            provider,
+            {
+                **context,
+                **_version_context(ctx, "provider", provider_version),
+                "providerVersionDescriptions": description,
+            },
+        )
+    return notices
+
+
+def _versions_requiring_verification(
+    ctx: Ctx, provider: Any, pact_version: Any
+) -> list[tuple[Any, str]]:
+    """Provider versions (main-branch head, deployed, released) that have not verified this content."""
+    from accord.broker.storage import deployments_repo
+    from accord.broker.storage.schema import environments, verifications
+
+    if not _any_hook_for(ctx, "contract_requiring_verification_published"):
+        return []
+    found: dict[int, list[str]] = {}
+    if provider.main_branch:
+        head = repo.branch_head(ctx.conn, provider.id, provider.main_branch)
+        if head is not None:
+            found.setdefault(head.id, []).append(f"latest from main branch {provider.main_branch}")
+    env_names = dict(ctx.conn.execute(select(environments.c.id, environments.c.name)).all())
+    for version_id, env_id in deployments_repo.deployed_or_released_version_ids(
+        ctx.conn, provider.id, None, True, True
+    ):
+        found.setdefault(version_id, []).append(f"deployed or released in {env_names[env_id]}")
+    out = []
+    for version_id, descriptions in found.items():
+        verified = ctx.conn.execute(
+            select(verifications.c.id)
+            .where(
+                verifications.c.pact_version_id == pact_version.id,
+                verifications.c.provider_version_id == version_id,
+            )
+            .limit(1)
+        ).first()
+        if verified is None:
+            out.append((repo.version_by_id(ctx.conn, version_id), ", ".join(descriptions)))
+    return out
+
+
+def _any_hook_for(ctx: Ctx, event: str) -> bool:
+    return any(
+        event in [e["name"] for e in json.loads(raw)]
+        for raw in ctx.conn.execute(
+            select(webhooks.c.events).where(webhooks.c.enabled.is_(True))
+        ).scalars()
+    )
 
 
 def trigger_for_verification(
