@@ -225,3 +225,12 @@ def test_badges(client):
     assert badge.headers["content-type"].startswith("image/svg+xml") and "unknown" in badge.text
     verify(client, "Foo", "1", "Bar", "p1")
     assert "verified" in client.get("/pacts/provider/Bar/consumer/Foo/latest/badge").text
+
+
+def test_no_dependencies(client):
+    client.put("/pacticipants/Lonely/versions/1", json={})
+    summary = matrix(client, "q[][pacticipant]=Lonely&q[][version]=1&latestby=cvp&latest=true")[
+        "summary"
+    ]
+    assert summary["deployable"] is True
+    assert summary["reason"].endswith("There are no missing dependencies")

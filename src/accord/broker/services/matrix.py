@@ -545,19 +545,17 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
                     "text": f"Ignoring the verification result for {describe(r.consumer, r.consumer_version)} and {describe(r.provider, r.provider_version)}",
                 }
             )
+    ok_text = (
+        "All required verification results are published and successful"
+        if considered
+        else "There are no missing dependencies"
+    )
     if deployable is True and not errors_out:
-        notices.append(
-            {
-                "type": "success",
-                "text": "All required verification results are published and successful",
-            }
-        )
+        notices.append({"type": "success", "text": ok_text})
     else:
         notices.extend({"type": "error", "text": t} for t in errors_out)
     reason_parts = [n["text"] for n in notices if n["type"] == "warning"] + (
-        ["All required verification results are published and successful"]
-        if deployable is True and not errors_out
-        else errors_out
+        [ok_text] if deployable is True and not errors_out else errors_out
     )
     summary: dict[str, Any] = {
         "deployable": deployable,
