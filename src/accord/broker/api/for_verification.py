@@ -63,7 +63,8 @@ def _render(
             props["pending"] = pact.pending
         if pact.wip:
             props["wip"] = True
-        notices = notices_for(pact, provider.name, url, branch, tags, include_pending)
+        permalink = pact_version_url(ctx, provider.name, pact.consumer_name, pact.sha)
+        notices = notices_for(pact, provider.name, permalink, branch, tags, include_pending)
         if deprecated:
             notices.insert(
                 0,
