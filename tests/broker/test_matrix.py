@@ -234,3 +234,19 @@ def test_no_dependencies(client):
     ]
     assert summary["deployable"] is True
     assert summary["reason"].endswith("There are no missing dependencies")
+
+
+def test_tag_to_tag_and_branch_to_environment_urls(client):
+    env = create_environment(client)
+    publish(client, "Foo", "1", "Bar", tags=["dev"], branch="main")
+    verify(client, "Foo", "1", "Bar", "b1", tags=["prod"])
+    deploy(client, "Bar", "b1", env)
+    body = client.get("/pacticipants/Foo/latest-version/dev/can-i-deploy/to/prod").json()
+    assert body["summary"]["deployable"] is True
+    assert body["summary"]["reason"].startswith(
+        "WARN: It is recommended to specify the version number"
+    )
+    by_branch = client.get(
+        "/pacticipants/Foo/branches/main/latest-version/can-i-deploy/to-environment/production"
+    )
+    assert by_branch.json()["summary"]["deployable"] is True

@@ -247,10 +247,33 @@ def matrix_for_pair(ctx: Ctx) -> Response:
     )
 
 
+def can_i_deploy_latest(ctx: Ctx) -> Response:
+    """``…/latest-version/{tag}/can-i-deploy/to/{to}`` and the branch-to-environment form."""
+    pacticipant = require_pacticipant(ctx)
+    selector: dict[str, Any] = {"pacticipant": pacticipant.name, "latest": True}
+    if ctx.params.get("tag"):
+        selector["tag"] = ctx.params["tag"]
+    if ctx.params.get("branch"):
+        selector["branch"] = ctx.params["branch"]
+    if ctx.params.get("environment"):
+        options: dict[str, Any] = {"latestby": "cvpv", "environment": ctx.params["environment"]}
+    else:
+        options = {"latestby": "cvp", "latest": True, "tag": ctx.params["to"]}
+    return _respond(ctx, _query_from(ctx, [selector], **options))
+
+
 def register(router: Router) -> None:
     router.add("/matrix", GET=get_matrix)
     router.add("/can-i-deploy", GET=can_i_deploy)
     router.add("/matrix/provider/{provider}/consumer/{consumer}", GET=matrix_for_pair)
+    router.add(
+        "/pacticipants/{pacticipant}/latest-version/{tag}/can-i-deploy/to/{to}",
+        GET=can_i_deploy_latest,
+    )
+    router.add(
+        "/pacticipants/{pacticipant}/branches/{branch}/latest-version/can-i-deploy/to-environment/{environment}",
+        GET=can_i_deploy_latest,
+    )
 
 
 __all__ = ["register", "render_rows"]
