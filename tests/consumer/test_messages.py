@@ -133,60 +133,220 @@ def test_reify_shows_what_a_handler_gets(msg_pact):
     assert body["id"] == 7 and metadata["topic"] == "orders"
 
 
-def price_call(pact):
+def price_call(pact, description="a price request"):
     return (
-        pact.upon_receiving("a price request", kind="sync")
+        pact.upon_receiving(description, kind="sync")
         .given("SKU A-1 is sold")
         .with_request({"sku": match.regex("A-1", r"[A-Z]-\d")}, {"replyTo": "prices"})
         .will_respond_with(
-            {"sku": match.string("A-1"), "price": match.decimal(9.99)}, {"status": "ok"}
+            {"sku": match.string("A-1"), "price": match.decimal(9.99), "quote": generate.uuid()},
+            {"status": "ok"},
         )
     )
 
 
-def test_sync_message_handler_response_matches(msg_pact, pact_dir):
-    def service(request, metadata):
-        assert metadata["replyTo"] == "prices"
-        return {"sku": request["sku"], "price": 12.5}, {"status": "ok"}
+class PriceClient:
+    """Consumer code under test: sends JSON bytes over a request/reply transport."""
 
-    price_call(msg_pact()).verify(service)
+    def __init__(self, send):
+        self.send = send
+
+    def price(self, sku):
+        body, metadata = self.send(json.dumps({"sku": sku}).encode(), {"replyTo": "prices"})
+        if metadata.get("status") != "ok":
+            raise LookupError(f"no price for {sku}")
+        return body["price"], body["quote"]
+
+
+def test_sync_message_consumer_sends_and_processes_the_response(msg_pact, pact_dir):
+    got = []
+
+    def consumer(send):
+        got.append(PriceClient(send).price("B-2"))
+
+    price_call(msg_pact()).verify(consumer)
+    ((price, quote),) = got
+    assert price == 9.99
+    assert str(uuid.UUID(quote)) == quote  # the response's generator ran (consumer mode)
     (interaction,) = read(pact_dir)["interactions"]
     assert interaction["type"] == "Synchronous/Messages"
     assert interaction["request"]["contents"]["content"] == {"sku": "A-1"}
-    assert interaction["response"][0]["contents"]["content"] == {"sku": "A-1", "price": 9.99}
+    assert interaction["request"]["metadata"]["replyTo"] == "prices"
+    assert interaction["response"][0]["contents"]["content"]["price"] == 9.99
+    assert interaction["response"][0]["metadata"]["status"] == "ok"
 
 
-def test_sync_message_mismatch_fails_with_details(msg_pact, pact_dir):
-    def service(request, metadata):
-        return {"sku": request["sku"], "price": "free"}, {"status": "ok"}
+def test_the_channel_returns_a_reply_with_raw_and_decoded_forms(msg_pact):
+    replies = []
+
+    def consumer(channel):
+        assert channel.request.body == {"sku": "A-1"}  # an example of what to send
+        replies.append(channel.send({"sku": "C-3"}, {"replyTo": "prices"}))
+
+    price_call(msg_pact()).verify(consumer)
+    (reply,) = replies
+    assert reply.body["sku"] == "A-1"
+    assert json.loads(reply.content) == reply.body
+    assert reply.content_type == "application/json"
+    assert reply.metadata == {"status": "ok", "contentType": "application/json"}
+
+
+def test_a_request_that_breaks_the_contract_fails_with_a_report(msg_pact, pact_dir):
+    def consumer(send):
+        send({"sku": "a1"}, {"replyTo": "quotes"})
+        raise AssertionError("not reached: send raises")  # pragma: no cover
 
     with pytest.raises(MismatchError) as info:
-        price_call(msg_pact()).verify(service)
-    assert "a price request" in str(info.value)
-    assert "$.price" in str(info.value)
+        price_call(msg_pact()).verify(consumer)
+    report = str(info.value)
+    assert "a price request" in report and "request the consumer sent" in report
+    assert "$.sku" in report and "replyTo" in report
     assert not (pact_dir / "orders-web-orders-api.json").exists()
 
 
-async def test_sync_message_async_handler(msg_pact):
-    async def service(request, metadata):
-        return {"sku": "B-2", "price": 1.25}, {"status": "ok"}
+def test_a_mismatch_the_consumer_swallows_still_fails(msg_pact, pact_dir):
+    def consumer(send):
+        try:
+            send({"sku": "wrong"}, {"replyTo": "prices"})
+        except Exception:
+            return None  # the consumer's own error handling must not hide the mismatch
 
-    await price_call(msg_pact()).verify(service)
+    with pytest.raises(MismatchError, match=r"\$\.sku"):
+        price_call(msg_pact()).verify(consumer)
+    assert not (pact_dir / "orders-web-orders-api.json").exists()
 
 
-def test_sync_message_several_responses_and_pact_python_style(msg_pact, pact_dir):
+def test_a_mismatch_turned_into_another_error_reports_the_mismatch(msg_pact):
+    def consumer(send):
+        try:
+            send({"sku": "wrong"}, {"replyTo": "prices"})
+        except Exception as exc:
+            raise LookupError("price service unavailable") from exc
+
+    with pytest.raises(MismatchError, match="does not match") as info:
+        price_call(msg_pact()).verify(consumer)
+    assert isinstance(info.value.__cause__, LookupError)
+
+
+def test_the_consumers_own_failure_fails_the_test(msg_pact, pact_dir):
+    def consumer(send):
+        price, _quote = PriceClient(send).price("A-1")
+        raise ValueError(f"cannot use price {price}")
+
+    with pytest.raises(ValueError, match=r"cannot use price 9\.99"):
+        price_call(msg_pact()).verify(consumer)
+    assert not (pact_dir / "orders-web-orders-api.json").exists()
+
+
+def test_a_consumer_that_never_sends_fails(msg_pact, pact_dir):
+    with pytest.raises(MismatchError, match="never sent the request"):
+        price_call(msg_pact()).verify(lambda send: None)
+    assert not (pact_dir / "orders-web-orders-api.json").exists()
+
+
+def test_async_consumer_without_running_loop(msg_pact, pact_dir):
+    got = []
+
+    async def consumer(send):
+        got.append(PriceClient(send).price("A-1")[0])
+
+    assert price_call(msg_pact()).verify(consumer) is None
+    assert got == [9.99]
+    assert read(pact_dir)["interactions"]
+
+
+async def test_async_consumer_inside_a_loop(msg_pact, pact_dir):
+    got = []
+
+    async def consumer(send):
+        got.append(PriceClient(send).price("A-1")[0])
+
+    await price_call(msg_pact()).verify(consumer)
+    await price_call(msg_pact(), "another price request").averify(consumer)
+    await price_call(msg_pact(), "a third price request").averify(lambda send: send(
+        {"sku": "D-4"}, {"replyTo": "prices"}))
+    assert got == [9.99, 9.99]
+    assert len(read(pact_dir)["interactions"]) == 3
+
+
+async def test_async_consumer_failures_inside_a_loop(msg_pact, pact_dir):
+    async def broken(send):
+        raise RuntimeError("boom")
+
+    async def mismatched(send):
+        send({"sku": "nope"}, {"replyTo": "prices"})
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await price_call(msg_pact()).verify(broken)
+    with pytest.raises(MismatchError, match=r"\$\.sku"):
+        await price_call(msg_pact(), "another").averify(mismatched)
+    assert not (pact_dir / "orders-web-orders-api.json").exists()
+
+
+def test_several_responses_and_pact_python_declaration_style(msg_pact, pact_dir):
     pact = msg_pact()
     (
         pact.upon_receiving("a stream request", kind="sync")
-        .with_request({"q": "x"})
+        .with_body({"q": match.string("x")}, part="request")
         .will_respond_with()
         .with_body({"n": match.integer(1)})
         .will_respond_with()
         .with_body({"done": match.boolean(True)})
     )
-    pact.verify(lambda request, metadata: {"done": False}, "Sync")
+    seen = []
+
+    def consumer(channel):
+        seen.append([r.body for r in channel.send_all('{"q": "y"}')])
+        seen.append(channel.send({"q": "z"}).body)
+
+    pact.verify(consumer, "Sync")
+    assert seen == [[{"n": 1}, {"done": True}], {"n": 1}]
     (interaction,) = read(pact_dir)["interactions"]
     assert len(interaction["response"]) == 2
+
+
+def test_text_and_binary_messages(msg_pact, pact_dir):
+    def ping(pact, description):
+        return (
+            pact.upon_receiving(description, kind="sync")
+            .with_request(match.regex("ping 1", r"ping \d+"), content_type="text/plain")
+            .will_respond_with(b"\x01\x02")
+        )
+
+    got = []
+    ping(msg_pact(), "a ping").verify(lambda send: got.append(send("ping 42").body))
+    assert got == [b"\x01\x02"]
+    with pytest.raises(MismatchError, match="ping"):
+        ping(msg_pact(), "a bad ping").verify(lambda send: send(b"pong"))
+    assert [i["description"] for i in read(pact_dir)["interactions"]] == ["a ping"]
+
+
+def test_pact_python_style_sync_handler_gets_the_request(msg_pact, pact_dir):
+    pact = msg_pact()
+    price_call(pact)
+    price_call(pact, "a second price request")
+    seen = []
+
+    def handler(body, metadata):  # pact-python's Pact.verify(handler, "Sync")
+        seen.append((body, metadata["replyTo"]))
+
+    pact.verify(handler, "Sync")
+    assert seen == [({"sku": "A-1"}, "prices")] * 2
+    assert len(read(pact_dir)["interactions"]) == 2
+
+
+def test_pact_python_style_handler_returning_a_response_is_checked(msg_pact, pact_dir):
+    quote = str(uuid.uuid4())
+    pact = msg_pact()
+    price_call(pact)
+    with pytest.raises(MismatchError, match=r"matches none(.|\n)*\$\.price -> "):
+        pact.verify(lambda body, metadata: ({"sku": "A-1", "price": "free", "quote": quote},
+                                            {"status": "ok"}), "sync")
+    ok = msg_pact()
+    price_call(ok)
+    ok.verify(lambda body, metadata: ({"sku": "A-1", "price": 1.5, "quote": quote},
+                                      {"status": "ok"}), "sync")
+    assert read(pact_dir)["interactions"][0]["description"] == "a price request"
 
 
 def test_bad_message_declarations():

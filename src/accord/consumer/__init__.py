@@ -23,13 +23,20 @@ from __future__ import annotations
 from accord.consumer import generate, match, xml
 from accord.consumer.builder import HttpInteraction, Pact, default_pact_dir
 from accord.consumer.matchers import Matcher
-from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
+from accord.consumer.messages import (
+    AsyncMessageInteraction,
+    Reply,
+    SyncChannel,
+    SyncMessageInteraction,
+)
 
 __all__ = [
     "AsyncMessageInteraction",
     "HttpInteraction",
     "Matcher",
     "Pact",
+    "Reply",
+    "SyncChannel",
     "SyncMessageInteraction",
     "default_pact_dir",
     "generate",

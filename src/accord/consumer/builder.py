@@ -201,13 +201,23 @@ class Pact:
                ) -> Any:
         """Hand every not yet verified message of ``kind`` to ``handler`` (pact-python style).
 
-        Returns an awaitable inside a running event loop when ``handler`` is ``async def``.
+        ``"async"``: ``handler(body, metadata)`` handles each event. ``"sync"``: a one-argument
+        ``handler(send)`` is the consumer code run against each synchronous message (see
+        ``SyncMessageInteraction.verify``); pact-python's ``handler(body, metadata)`` gets each
+        request message instead. Returns an awaitable inside a running event loop when
+        ``handler`` is ``async def``.
         """
         from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
 
-        cls = AsyncMessageInteraction if kind.lower() == "async" else SyncMessageInteraction
-        pending = [i for i in self._declared if isinstance(i, cls) and not i._used]
-        results = [i.verify(handler) for i in pending]
+        results: list[Any]
+        if kind.lower() == "async":
+            events = [i for i in self._declared
+                      if isinstance(i, AsyncMessageInteraction) and not i._used]
+            results = [i.verify(handler) for i in events]
+        else:
+            calls = [i for i in self._declared
+                     if isinstance(i, SyncMessageInteraction) and not i._used]
+            results = [i._verify_handler(handler) for i in calls]
         awaitables = [r for r in results if r is not None]
         if awaitables:
             async def wait_all() -> None:

@@ -1,7 +1,8 @@
 """Message interactions: asynchronous messages (events) and V4 synchronous messages.
 
-The consumer test hands the message, as the provider would send it (generators applied),
-to the consumer's real handler; the interaction is recorded only if the handler copes::
+For an event, the consumer test hands the message, as the provider would send it (generators
+applied), to the consumer's real handler; the interaction is recorded only if the handler
+copes::
 
     (pact.upon_receiving("an order created event", kind="async")
          .given("an order exists")
@@ -9,13 +10,21 @@ to the consumer's real handler; the interaction is recorded only if the handler 
          .with_metadata({"topic": "orders"})
          .verify(handle_order_event))            # handler(body, metadata); sync or async
 
+For a synchronous message (request/response over gRPC, a queue with reply-to, a websocket
+...) the consumer sends the request and processes the response. The consumer function gets a
+``SyncChannel`` standing in for the transport: ``send`` checks the request against the
+contract and returns the contract's response::
+
+    def ask_price(send):                         # sync or async
+        assert PriceClient(send).price("A-1") == 9.99
+
     (pact.upon_receiving("a price request", kind="sync")
          .with_request({"sku": "A-1"})
          .will_respond_with({"price": match.decimal(9.99)})
-         .verify(price_service))                 # returns the response it would send
+         .verify(ask_price))
 
-``verify`` returns ``None`` (sync handler or no running loop) or an awaitable to ``await``
-when an ``async def`` handler is given inside a running event loop; ``averify`` always
+``verify`` returns ``None`` (sync function or no running loop) or an awaitable to ``await``
+when an ``async def`` function is given inside a running event loop; ``averify`` always
 returns an awaitable.
 """
 
@@ -23,7 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from accord.consumer._parts import BodySpec, body_spec, scalar_spec
@@ -37,13 +47,15 @@ from accord.model import (
     MatchingRules,
     MessageContents,
     RuleList,
+    SpecVersion,
     SynchronousMessages,
+    is_json_type,
 )
 
 if TYPE_CHECKING:
     from accord.consumer.builder import Pact
 
-__all__ = ["AsyncMessageInteraction", "SyncMessageInteraction"]
+__all__ = ["AsyncMessageInteraction", "Reply", "SyncChannel", "SyncMessageInteraction"]
 
 _UNSET: Any = object()
 
@@ -189,8 +201,109 @@ class AsyncMessageInteraction(_Interaction):
         self._pact._record([model])
 
 
+@dataclass(frozen=True)
+class Reply:
+    """A message as the consumer's transport would deliver it (generators applied).
+
+    ``body`` is decoded (JSON values for JSON content, ``bytes`` otherwise, ``None`` without
+    a body); ``content`` is the raw bytes. Unpacks as ``body, metadata = send(...)``.
+    """
+
+    body: Any
+    metadata: dict[str, Any]
+    content: bytes
+    content_type: str | None
+
+    @classmethod
+    def of(cls, contents: MessageContents) -> Reply:
+        return cls(_decode(contents), dict(contents.metadata), contents.body.content,
+                   contents.content_type)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.body, self.metadata))
+
+
+class SyncChannel:
+    """Stands in for the transport (gRPC, a queue with reply-to, a websocket ...) in a
+    consumer test of a synchronous message.
+
+    The consumer code sends its request with ``send(body, metadata)``: the request is
+    checked against the contract's request message (a mismatch raises ``MismatchError``
+    and fails the test) and the contract's response comes back, generators applied, for
+    the consumer code to process. ``send_all`` returns every declared response, in order.
+    """
+
+    def __init__(self, description: str, model: SynchronousMessages, spec: SpecVersion) -> None:
+        self.description = description
+        self._model = model
+        self._spec = spec
+        self.sent: list[Reply] = []  # the requests the consumer sent, as received
+        self._failures: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"<SyncChannel {self.description!r}, {len(self.sent)} sent>"
+
+    @property
+    def request(self) -> Reply:
+        """An example of the request the contract expects (generators applied)."""
+        return Reply.of(_generated(self._model.request))
+
+    def send(self, body: Any = None, metadata: Mapping[str, Any] | None = None) -> Reply:
+        """Send the request; returns the (first) response. ``body``: a dict/list (JSON),
+        ``str`` or ``bytes`` (read with the ``contentType`` metadata, else the contract's)."""
+        __tracebackhide__ = True
+        return self._exchange(body, metadata)[0]
+
+    __call__ = send
+
+    def send_all(self, body: Any = None, metadata: Mapping[str, Any] | None = None
+                 ) -> list[Reply]:
+        """Send the request; returns every response the contract declares, in order."""
+        __tracebackhide__ = True
+        return self._exchange(body, metadata)
+
+    def _exchange(self, body: Any, metadata: Mapping[str, Any] | None) -> list[Reply]:
+        __tracebackhide__ = True
+        from accord.matching import match_message
+
+        actual = _sent_contents(body, metadata, self._model.request)
+        self.sent.append(Reply.of(actual))
+        result = match_message(self._model.request, actual, spec=self._spec)
+        if not result.ok:
+            lines = "\n".join(f"    {m.describe()}" for m in result.mismatches)
+            report = (f"synchronous message {self.description!r}: the request the consumer "
+                      f"sent does not match the contract's request\n{lines}")
+            self._failures.append(report)
+            raise MismatchError(report)
+        return [Reply.of(_generated(r)) for r in self._model.responses]
+
+    def _check(self, error: BaseException | None = None) -> None:
+        """After the consumer ran: a mismatch it swallowed, or no request at all, fails."""
+        __tracebackhide__ = True
+        if self._failures:
+            if isinstance(error, MismatchError) and str(error) in self._failures:
+                return  # the consumer let the mismatch through: it is raised as is
+            raise MismatchError("\n".join(self._failures)) from error
+        if error is None and not self.sent:
+            raise MismatchError(
+                f"synchronous message {self.description!r}: the consumer never sent the "
+                "request (call send(body, metadata) on the channel it was given)")
+
+
+ConsumerFunction = Callable[[SyncChannel], Any]
+
+
 class SyncMessageInteraction(_Interaction):
-    """A V4 synchronous message: a request message and the response message(s) to it."""
+    """A V4 synchronous message: a request message and the response message(s) to it.
+
+    In the consumer test the consumer code is exercised: it sends the request over a
+    ``SyncChannel`` standing in for the transport and processes the response it gets::
+
+        def consumer(send):
+            assert PriceClient(send).price("A-1") == 9.99    # send(body, metadata) -> Reply
+
+        interaction.verify(consumer)
+    """
 
     def __init__(self, pact: Pact, description: str) -> None:
         super().__init__(pact, description)
@@ -261,40 +374,113 @@ class SyncMessageInteraction(_Interaction):
         assert isinstance(model, SynchronousMessages)
         return model
 
-    def verify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> Any:
-        """Call ``handler(request_body, metadata)`` and compare what it returns (a body, or a
-        ``(body, metadata)`` tuple) with the declared responses; mismatches fail the test."""
-        model = self._model()
-        request = _generated(model.request)
-        self._used = True
-        result = handler(_decode(request), dict(request.metadata))
-        return _run(result, lambda r: self._check(model, r))
+    # ------------------------------------------------------------------ the consumer test
 
-    async def averify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> None:
-        model = self._model()
-        request = _generated(model.request)
-        self._used = True
-        result = handler(_decode(request), dict(request.metadata))
+    def verify(self, consumer: ConsumerFunction) -> Any:
+        """Run ``consumer(channel)``, the consumer code that sends the request and processes
+        the response (sync or ``async def``).
+
+        A request that does not match, a consumer that never sends, or the consumer's own
+        exception fails the test; otherwise the interaction is recorded. Returns ``None``,
+        or an awaitable to ``await`` for an ``async def`` consumer inside a running loop.
+        """
+        __tracebackhide__ = True
+        model, channel = self._open()
+        try:
+            result = consumer(channel)
+        except Exception as exc:
+            channel._check(exc)
+            raise
+        if not inspect.isawaitable(result):
+            self._close(model, channel)
+            return None
+        finish = self._finish(model, channel, result)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(finish)
+        return finish
+
+    async def averify(self, consumer: ConsumerFunction) -> None:
+        """``verify`` for ``async`` tests (works with sync and ``async def`` consumers)."""
+        __tracebackhide__ = True
+        model, channel = self._open()
+        try:
+            result = consumer(channel)
+        except Exception as exc:
+            channel._check(exc)
+            raise
         if inspect.isawaitable(result):
-            result = await result
-        self._check(model, result)
+            await self._finish(model, channel, result)
+        else:
+            self._close(model, channel)
 
-    def _check(self, model: SynchronousMessages, returned: Any) -> None:
+    def _open(self) -> tuple[SynchronousMessages, SyncChannel]:
+        model = self._model()
+        self._used = True
+        return model, SyncChannel(self.description, model, self._pact.specification)
+
+    async def _finish(self, model: SynchronousMessages, channel: SyncChannel,
+                      result: Awaitable[Any]) -> None:
+        __tracebackhide__ = True
+        try:
+            await result
+        except Exception as exc:
+            channel._check(exc)
+            raise
+        self._close(model, channel)
+
+    def _close(self, model: SynchronousMessages, channel: SyncChannel) -> None:
+        __tracebackhide__ = True
+        channel._check()
+        self._pact._record([model])
+
+    def _verify_handler(self, handler: Callable[..., Any]) -> Any:
+        """``pact.verify(handler, "sync")``: a one-argument ``handler(channel)`` is a consumer
+        function (``verify``); pact-python's two-argument ``handler(body, metadata)`` gets the
+        request message, and what it returns, unless ``None``, must match a response."""
+        __tracebackhide__ = True
+        if _takes_one_argument(handler):
+            return self.verify(handler)
+        model = self._model()
+        request = _generated(model.request)
+        self._used = True
+        result = handler(_decode(request), dict(request.metadata))
+        return _run(result, lambda r: self._check_returned(model, r))
+
+    def _check_returned(self, model: SynchronousMessages, returned: Any) -> None:
         __tracebackhide__ = True
         from accord.matching import match_message
 
-        actual = _as_contents(returned, model.responses[0])
+        if returned is None:  # pact-python's handlers return nothing
+            self._pact._record([model])
+            return
+        actual = _returned_contents(returned, model.responses[0])
         problems: list[str] = []
         for index, expected in enumerate(model.responses):
             result = match_message(expected, actual, spec=self._pact.specification)
             if result.ok:
                 self._pact._record([model])
                 return
-            lines = "\n".join(f"    {m.path or '$'}: {m.message}" for m in result.mismatches)
+            lines = "\n".join(f"    {m.describe()}" for m in result.mismatches)
             problems.append(f"  response {index + 1}:\n{lines}")
         raise MismatchError(
             f"synchronous message {self.description!r}: the handler's response matches none "
             "of the declared responses\n" + "\n".join(problems))
+
+
+def _takes_one_argument(fn: Callable[..., Any]) -> bool:
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return False
+    for args in ((None, None), (None,)):
+        try:
+            signature.bind(*args)
+        except TypeError:
+            continue
+        return len(args) == 1
+    return False
 
 
 def _default_ct(content: Any, content_type: str | None) -> str | None:
@@ -305,21 +491,38 @@ def _default_ct(content: Any, content_type: str | None) -> str | None:
     return None
 
 
-def _as_contents(returned: Any, like: MessageContents) -> MessageContents:
-    """What a sync-message handler returned, as message contents to match."""
+def _metadata_content_type(metadata: Mapping[str, Any]) -> str | None:
+    for key, value in metadata.items():
+        if key.lower() in ("contenttype", "content-type") and isinstance(value, str):
+            return value
+    return None
+
+
+def _sent_contents(body: Any, metadata: Mapping[str, Any] | None, like: MessageContents
+                   ) -> MessageContents:
+    """What the consumer sent, as message contents to match against the contract's request.
+
+    Bytes and text are read with the sent ``contentType`` metadata, else the contract's
+    content type (so JSON encoded by the consumer is compared as JSON); other values are JSON.
+    """
+    meta = dict(metadata or {})
+    content_type = _metadata_content_type(meta) or like.content_type
+    if body is None:
+        built = Body.missing()
+    elif isinstance(body, (bytes, bytearray, memoryview)):
+        built = Body.of_bytes(bytes(body), content_type or "application/octet-stream")
+    elif isinstance(body, str):
+        built = Body.of_text(body, content_type)
+    else:
+        built = Body.of_json(body, content_type if is_json_type(content_type) and content_type
+                             else "application/json")
+    return MessageContents(body=built, metadata=meta)
+
+
+def _returned_contents(returned: Any, like: MessageContents) -> MessageContents:
+    """What a pact-python style handler returned (a body or ``(body, metadata)``)."""
     metadata: dict[str, Any] = {}
     body = returned
     if isinstance(returned, tuple) and len(returned) == 2 and isinstance(returned[1], Mapping):
         body, metadata = returned[0], dict(returned[1])
-    ct = like.body.content_type
-    if body is None:
-        built = Body.missing()
-    elif isinstance(body, (bytes, bytearray)):
-        built = Body.of_bytes(bytes(body), ct or "application/octet-stream")
-    elif isinstance(body, str) and not like.body.is_json:
-        built = Body.of_text(body, ct or "text/plain")
-    else:
-        built = Body.of_json(body, ct if like.body.is_json and ct else "application/json")
-    if built.content_type and "contentType" in like.metadata:
-        metadata.setdefault("contentType", built.content_type)
-    return MessageContents(body=built, metadata=metadata)
+    return _sent_contents(body, metadata, like)
