@@ -194,6 +194,25 @@ def test_each_key_and_each_value():
     assert rules["$.n"] == [{"match": "eachValue", "rules": [{"match": "regex", "regex": r"x\d"}]}]
 
 
+def test_values_frees_the_keys_but_compares_the_values_for_equality():
+    from accord.matching import match_response
+    from accord.model import Body, HttpResponse
+
+    pact = Pact("web", "api")
+    (pact.upon_receiving("values").with_request("GET", "/").will_respond_with(200)
+     .with_body({"m": match.values({"a": 1, "b": "x"})}))
+    (model,) = pact.interactions()
+
+    def problems(m: dict[str, Any]) -> list[str]:
+        actual = HttpResponse(status=200, headers={"Content-Type": ("application/json",)},
+                              body=Body.of_json({"m": m}))
+        return [x.message for x in match_response(model.response, actual).mismatches]
+
+    assert problems({"z": 1, "b": "x", "a": 1}) == []  # other keys: compared with the first
+    assert problems({"b": "y"}) == ["Expected 'y' (String) to be equal to 'x' (String)"]
+    assert problems({"z": 2}) == ["Expected 2 (Integer) to be equal to 1 (Integer)"]
+
+
 def test_generators_used_directly_bring_rules_and_stable_examples():
     body = {
         "i": generate.random_int(1, 5),

@@ -519,7 +519,12 @@ each_value = each_value_matches
 
 
 def values(value: Mapping[_b.str, Any]) -> Matcher:
-    """An object matched on its values only: any keys, each value like the examples."""
+    """An object whose keys are free: any keys may appear, but each value must *equal* the
+    example's value under the same key (or, for a key the example lacks, its first value).
+
+    Only the keys are ignored, as in the official verifier; to match the values by type or
+    pattern use ``each_value_matches``.
+    """
     return Matcher(dict(value), (Rule("values"),))
 
 
