@@ -1,13 +1,16 @@
-"""Consumer tests for messages: the newsletter's real handler gets the contract's messages.
+"""Consumer tests for messages: the newsletter's real code gets the contract's messages.
 
-No queue is involved: the contract is about the message, so each test hands the message (as
-the provider would send it, generators applied) straight to ``Newsletter.handle``. If the
-handler raises, the test fails and the interaction is not written to the pact.
+No queue is involved: the contract is about the message, so each event test hands the message
+(as the provider would send it, generators applied) straight to ``Newsletter.handle``. If the
+handler raises, the test fails and the interaction is not written to the pact. For the
+request/reply lookup, the newsletter's ``UserDirectory`` sends its request over a channel that
+stands in for the user service and processes the contract's reply.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,8 @@ import pytest
 from message_example.consumer import Newsletter, UnknownEvent, UserDirectory
 
 from accord import Pact, match
+from accord.consumer import SyncChannel
+from accord.errors import MismatchError
 
 
 @pytest.fixture
@@ -92,9 +97,9 @@ def test_an_event_the_handler_cannot_process_fails_the_test(pact: Pact) -> None:
 def test_a_user_lookup_over_request_reply(pact: Pact) -> None:
     """A V4 synchronous message: the newsletter asks the user service for an address.
 
-    The consumer code runs against a channel that stands in for the user service: it checks
-    that the consumer sends the contract's request and answers with the contract's response.
-    ``verify`` then records the exchange (the reply must match the declared response).
+    The consumer code runs against a channel that stands in for the user service: ``send``
+    checks the request the newsletter sends against the contract and answers with the
+    contract's response, which the newsletter then reads. ``verify`` records the exchange.
     """
     interaction = (
         pact.upon_receiving("a user lookup", kind="sync")
@@ -108,16 +113,29 @@ def test_a_user_lookup_over_request_reply(pact: Pact) -> None:
             }
         )
     )
-    (contract,) = pact.interactions("sync")
-    exchanged: list[Any] = []
 
-    def channel(body: bytes, metadata: Any) -> tuple[bytes, dict[str, Any]]:
-        assert json.loads(body) == contract.request.body.json, "not the contract's request"
-        reply = contract.responses[0]
-        exchanged.append(reply.body.json)
-        return reply.body.content, dict(reply.metadata)
+    def newsletter_asks(channel: SyncChannel) -> None:
+        def send(body: bytes, metadata: Mapping[str, Any]) -> tuple[bytes, dict[str, Any]]:
+            reply = channel.send(body, metadata)  # the transport: bytes in, bytes out
+            return reply.content, reply.metadata
 
-    email = UserDirectory(channel).email_of(42)
+        assert UserDirectory(send).email_of(42) == "alice@example.com"
 
-    assert email == "alice@example.com"
-    interaction.verify(lambda request, metadata: exchanged[0])
+    interaction.verify(newsletter_asks)
+
+
+def test_a_lookup_request_that_breaks_the_contract_fails(pact: Pact) -> None:
+    """The channel checks what the consumer sends: here the id is not an integer."""
+    interaction = (
+        pact.upon_receiving("a user lookup with a string id", kind="sync")
+        .with_request({"type": "user.lookup", "id": match.integer(42)})
+        .will_respond_with({"id": match.integer(42), "email": match.email("a@example.com")})
+    )
+
+    def asks_with_a_string_id(channel: SyncChannel) -> None:
+        channel.send({"type": "user.lookup", "id": "alice"})
+
+    with pytest.raises(MismatchError, match=r"\$\.id"):
+        interaction.verify(asks_with_a_string_id)
+
+    assert pact.to_model().interactions == ()
