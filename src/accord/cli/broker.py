@@ -157,6 +157,37 @@ def migrate(database_url: str | None) -> None:
     click.echo("Database is up to date.")
 
 
+@broker.command()
+@click.option("--database-url", envvar="ACCORD_BROKER_DATABASE_URL")
+@click.option(
+    "--keep-days",
+    default=90,
+    show_default=True,
+    type=int,
+    help="Keep every version younger than this.",
+)
+@click.option("--batch-size", default=500, show_default=True, type=int)
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def clean(database_url: str | None, keep_days: int, batch_size: int, dry_run: bool) -> None:
+    """Delete old versions no decision depends on (latest, branch heads, latest per tag,
+    deployed and released versions are kept), with their pacts and verifications."""
+    from accord.broker.storage.clean import clean as run_clean
+    from accord.broker.storage.db import DEFAULT_DATABASE_URL, make_engine
+
+    result = run_clean(
+        make_engine(database_url or DEFAULT_DATABASE_URL),
+        max_age_days=keep_days,
+        batch_size=batch_size,
+        dry_run=dry_run,
+    )
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(
+        f"{verb} {result.versions_deleted} versions"
+        + ("" if dry_run else f" and {result.pact_versions_deleted} unused pact contents")
+        + "."
+    )
+
+
 # -- client commands ------------------------------------------------------------------------------
 
 
