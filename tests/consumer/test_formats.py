@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -78,6 +78,29 @@ def test_format_java_renders_stable_examples():
     tz = timezone(timedelta(hours=2))
     assert format_java(datetime(2024, 1, 2, 3, 4, 5, tzinfo=tz), "HH:mm:ssZ") == "03:04:05+0200"
     assert format_java(datetime(2024, 1, 2, tzinfo=tz), "EEE MMM d ''yy") == "Tue Jan 2 '24"
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    # what java.time.format.DateTimeFormatter prints (where the DSL's old formatter did not)
+    ("X", "+02"), ("XXXX", "+0200"), ("x", "+02"), ("xxxx", "+0200"),
+    ("ZZZZ", "GMT+02:00"), ("ZZZZZ", "+02:00"), ("MMMMM", "J"), ("EEEEE", "T"),
+    ("GGGG", "Anno Domini"), ("ee", "02"), ("eee", "Tue"), ("c", "2"),
+    ("yyyy-MM-dd[ HH:mm]", "2024-01-02 03:04"),
+])
+def test_format_java_is_the_shared_java_formatter(pattern, expected):
+    value = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2)))
+    assert format_java(value, pattern) == expected
+    assert format_java(datetime(2024, 1, 2, tzinfo=UTC), "ZZZZZ ZZZZ") == "Z GMT"
+
+
+def test_patterns_java_refuses_are_refused_when_declared():
+    from accord import generate, match
+    from accord.errors import ContractDefinitionError
+
+    with pytest.raises(ContractDefinitionError, match=r"match\.date\(\): .*'ddd'"):
+        match.date(date(2024, 1, 2), "ddd")
+    with pytest.raises(ContractDefinitionError, match=r"generate\.date: .*'HHH'"):
+        generate.date("yyyy HHH")
 
 
 @pytest.mark.parametrize(

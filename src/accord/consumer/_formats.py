@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
+
+from accord.model.datetime_format import format_datetime
 
 __all__ = ["example_for_regex", "format_java", "int_range_regex", "strftime_to_java"]
 
@@ -58,89 +60,16 @@ def strftime_to_java(fmt: str) -> str:
     return "".join(out)
 
 
-_TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|.", re.S)
 _FIXED = datetime(2000, 2, 1, 13, 45, 30, 123000, tzinfo=UTC)
 
 
 def format_java(value: datetime | date | time | None, pattern: str) -> str:
-    """Render ``value`` (default: a fixed instant, so examples are stable) with a Java pattern."""
-    dt = _as_datetime(_FIXED if value is None else value)
-    parts: list[str] = []
-    for m in _TOKEN.finditer(pattern):
-        tok = m.group(0)
-        if tok.startswith("'"):
-            parts.append("'" if tok == "''" else tok[1:-1].replace("''", "'"))
-        elif tok[0].isalpha():
-            parts.append(_field(dt, tok[0], len(tok)))
-        else:
-            parts.append(tok)
-    return "".join(parts)
+    """Render ``value`` (default: a fixed instant, so examples are stable) with a Java pattern.
 
-
-def _as_datetime(value: datetime | date | time) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    return datetime.combine(date(2000, 1, 1), value).replace(tzinfo=value.tzinfo or UTC)
-
-
-def _offset(dt: datetime, colon: bool, z_for_zero: bool) -> str:
-    delta = dt.utcoffset() or timedelta(0)
-    if z_for_zero and not delta:
-        return "Z"
-    minutes = int(delta.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}{':' if colon else ''}{mins:02d}"
-
-
-def _field(dt: datetime, letter: str, n: int) -> str:
-    if letter in "yuY":
-        return f"{dt.year % 100:02d}" if n == 2 else f"{dt.year:0{n}d}"
-    if letter in "ML":
-        if n >= 4:
-            return dt.strftime("%B")
-        if n == 3:
-            return dt.strftime("%b")
-        return f"{dt.month:0{n}d}"
-    if letter == "d":
-        return f"{dt.day:0{n}d}"
-    if letter == "D":
-        return f"{dt.timetuple().tm_yday:0{n}d}"
-    if letter == "H":
-        return f"{dt.hour:0{n}d}"
-    if letter == "k":
-        return f"{dt.hour or 24:0{n}d}"
-    if letter == "h":
-        return f"{(dt.hour % 12) or 12:0{n}d}"
-    if letter == "K":
-        return f"{dt.hour % 12:0{n}d}"
-    if letter == "m":
-        return f"{dt.minute:0{n}d}"
-    if letter == "s":
-        return f"{dt.second:0{n}d}"
-    if letter == "S":
-        return f"{dt.microsecond:06d}"[:n].ljust(n, "0")
-    if letter == "a":
-        return "AM" if dt.hour < 12 else "PM"
-    if letter in "Ec":
-        return dt.strftime("%A") if n >= 4 else dt.strftime("%a")
-    if letter == "e":
-        return str(dt.isoweekday())
-    if letter == "X":
-        return _offset(dt, colon=n >= 3, z_for_zero=True)
-    if letter == "x":
-        return _offset(dt, colon=n >= 3, z_for_zero=False)
-    if letter == "Z":
-        return _offset(dt, colon=n >= 5, z_for_zero=False)
-    if letter in "zV":
-        return dt.tzname() or "UTC"
-    if letter == "G":
-        return "AD"
-    if letter == "w":
-        return f"{dt.isocalendar()[1]:0{n}d}"
-    raise ValueError(f"pattern letter {letter!r} is not supported")
+    The rendering is ``accord.model.datetime_format``'s, the one the generators and matching
+    rules use; raises ``InvalidDateTimePattern`` (a ``ValueError``) for a pattern Java refuses.
+    """
+    return format_datetime(_FIXED if value is None else value, pattern)
 
 
 # --------------------------------------------------------------------------- integer ranges

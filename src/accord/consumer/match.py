@@ -388,7 +388,10 @@ def _date_matcher(name: _b.str, rule: _b.str, default_fmt: _b.str, value: Any, f
         g = generator_factory(java, disable_conversion=True)
         return Matcher(g.value, (Rule(rule, {"format": java}),), g.generator)
     if isinstance(value, (_dt.date, _dt.time)):
-        value = format_java(value, java)
+        try:
+            value = format_java(value, java)
+        except ValueError as exc:
+            raise ContractDefinitionError(f"match.{name}(): format {java!r}: {exc}") from None
 
     def check() -> _b.str | None:
         if not isinstance(value, _b.str):
