@@ -93,6 +93,14 @@ def test_format_java_is_the_shared_java_formatter(pattern, expected):
     assert format_java(datetime(2024, 1, 2, tzinfo=UTC), "ZZZZZ ZZZZ") == "Z GMT"
 
 
+@pytest.mark.parametrize("pattern", ["cc", "hh:mm aa"])
+def test_letter_counts_java_refuses(pattern):
+    from accord.model.datetime_format import InvalidDateTimePattern
+
+    with pytest.raises(InvalidDateTimePattern, match="too many pattern letters"):
+        format_java(None, pattern)
+
+
 def test_patterns_java_refuses_are_refused_when_declared():
     from accord import generate, match
     from accord.errors import ContractDefinitionError

@@ -304,10 +304,14 @@ def _render(dt: datetime, letter: str, count: int) -> str:
     if letter == "E":
         return _text(_DAYS[dt.weekday()], count)
     if letter in "ec":
+        if letter == "c" and count == 2:
+            raise _TooMany  # Java: 'c' is a number, 'ccc' and more a name; 'cc' is invalid
         if count <= 2:  # localized day number; the default (ISO) week starts on Monday
             return _num(dt.isoweekday(), count, 2)
         return _text(_DAYS[dt.weekday()], count)
     if letter == "a":
+        if count > 1:
+            raise _TooMany  # Java (and the Rust core) accept only a single 'a'
         return "AM" if dt.hour < 12 else "PM"
     if letter == "B":
         return _day_period(dt.hour)
