@@ -305,6 +305,38 @@ def test_several_responses_and_pact_python_declaration_style(msg_pact, pact_dir)
     assert len(interaction["response"]) == 2
 
 
+def test_xml_response_and_metadata_generators(msg_pact, pact_dir):
+    """features/V4/synchronous_message_consumer.feature, through the DSL."""
+    xml = b"<?xml version='1.0'?><ns:projects xmlns:ns='urn:x' id='1'/>"
+    received = []
+
+    def consumer(channel):
+        reply = channel.send({"one": 5, "two": "b"}, {"Origin": "Some Text", "ID": 7})
+        received.append((channel.request, reply))
+
+    (
+        msg_pact().upon_receiving("an XML answer", kind="sync")
+        .given("state one")
+        .given("a user exists", username="Test", age=66)
+        .with_request({"one": generate.random_int(0, 9), "two": "b"},
+                      {"Origin": "Some Text", "ID": generate.random_int(0, 1000)})
+        .will_respond_with(xml, {"ID": generate.random_int(0, 1000), "weight": 100.5},
+                           content_type="application/xml")
+        .verify(consumer)
+    )
+    ((request, reply),) = received
+    assert isinstance(request.body["one"], int) and isinstance(request.metadata["ID"], int)
+    assert reply.body == xml and reply.content_type == "application/xml"
+    assert isinstance(reply.metadata["ID"], int) and reply.metadata["weight"] == 100.5
+    (interaction,) = read(pact_dir)["interactions"]
+    assert interaction["request"]["contents"]["contentType"] == "application/json"
+    assert interaction["response"][0]["contents"]["contentType"] == "application/xml"
+    assert interaction["request"]["metadata"]["Origin"] == "Some Text"
+    assert [s["name"] for s in interaction["providerStates"]] == ["state one", "a user exists"]
+    assert interaction["providerStates"][1]["params"] == {"username": "Test", "age": 66}
+    assert interaction["response"][0]["generators"]["metadata"]["ID"]["type"] == "RandomInt"
+
+
 def test_text_and_binary_messages(msg_pact, pact_dir):
     def ping(pact, description):
         return (
