@@ -105,7 +105,7 @@ def load_pact(data: Any, *, file: str | None = None) -> Pact:
         if not isinstance(items, list):
             raise r.fail("'messages' must be an array", "/messages")
         for i, item in enumerate(items):
-            interactions.append(_v3_message(r, item, f"/messages/{i}", version))
+            interactions.append(_async_message(r, item, f"/messages/{i}", version))
     known = {"consumer", "provider", "interactions", "messages", "metadata"}
     extra = {k: v for k, v in doc.items() if k not in known}
     return Pact(
@@ -315,20 +315,11 @@ def load_message_contents(
     )
 
 
-def _v3_message(r: _Reader, item: Any, ptr: str, version: SpecVersion) -> AsynchronousMessage:
+def _async_message(r: _Reader, item: Any, ptr: str, version: SpecVersion) -> AsynchronousMessage:
+    """A V3 ``messages`` entry or a V4 ``Asynchronous/Messages`` interaction (same fields)."""
     obj = r.obj(item, ptr, "a message")
     common = _common(
         r, obj, ptr, {"contents", "metaData", "metadata", "matchingRules", "generators"}
-    )
-    contents = load_message_contents(obj, version, file=r.file, pointer=ptr)
-    return AsynchronousMessage(contents=contents, **common)
-
-
-def _async_message(
-    r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion
-) -> AsynchronousMessage:
-    common = _common(
-        r, obj, ptr, {"contents", "metadata", "metaData", "matchingRules", "generators"}
     )
     contents = load_message_contents(obj, version, file=r.file, pointer=ptr)
     return AsynchronousMessage(contents=contents, **common)
@@ -588,7 +579,7 @@ def load_interaction(
     r, v = _Reader(file), SpecVersion.parse(version)
     obj = r.obj(data, "", "an interaction")
     if "type" not in obj and ("contents" in obj or "metaData" in obj) and "request" not in obj:
-        return _v3_message(r, obj, "", v)
+        return _async_message(r, obj, "", v)
     return _interaction(r, obj, "", v)
 
 
