@@ -153,7 +153,11 @@ def migrate(database_url: str | None) -> None:
     from accord.broker.storage.db import DEFAULT_DATABASE_URL, make_engine
     from accord.broker.storage.db import migrate as run_migrations
 
-    run_migrations(make_engine(database_url or DEFAULT_DATABASE_URL))
+    engine = make_engine(database_url or DEFAULT_DATABASE_URL)
+    try:
+        run_migrations(engine)
+    finally:
+        engine.dispose()
     click.echo("Database is up to date.")
 
 
@@ -174,12 +178,11 @@ def clean(database_url: str | None, keep_days: int, batch_size: int, dry_run: bo
     from accord.broker.storage.clean import clean as run_clean
     from accord.broker.storage.db import DEFAULT_DATABASE_URL, make_engine
 
-    result = run_clean(
-        make_engine(database_url or DEFAULT_DATABASE_URL),
-        max_age_days=keep_days,
-        batch_size=batch_size,
-        dry_run=dry_run,
-    )
+    engine = make_engine(database_url or DEFAULT_DATABASE_URL)
+    try:
+        result = run_clean(engine, max_age_days=keep_days, batch_size=batch_size, dry_run=dry_run)
+    finally:
+        engine.dispose()
     verb = "Would delete" if dry_run else "Deleted"
     click.echo(
         f"{verb} {result.versions_deleted} versions"
