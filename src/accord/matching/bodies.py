@@ -405,8 +405,8 @@ class _PartRules(RuleIndex):
     def defined(self, location: Any) -> bool:
         return self._inner.defined((self._name, *location))
 
-    def exact(self, location: Any) -> Any:
-        return self._inner.exact((self._name, *location))
+    def within(self, location: Any) -> bool:
+        return self._inner.within((self._name, *location))
 
     def type_defined(self, location: Any) -> bool:
         return self._inner.type_defined((self._name, *location))

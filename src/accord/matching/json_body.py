@@ -89,6 +89,21 @@ def compare_json(loc: Loc, expected: Any, actual: Any, ctx: JsonContext) -> list
     return _compare_values(loc, expected, actual, ctx)
 
 
+_NO_RULES = RuleIndex({})
+
+
+# Asking whether rules reach into a collection costs a scan of the rules the first time;
+# below this many entries, looking up each entry is cheaper.
+_SCAN_SIZE = 8
+
+
+def _without_rules(loc: Loc, actual: dict[str, Any] | list[Any], ctx: JsonContext) -> JsonContext:
+    """The context for a collection no rule reaches into: its entries need no rule look-ups."""
+    if len(actual) >= _SCAN_SIZE and loc and ctx.rules and not ctx.rules.within(loc):
+        return JsonContext(_NO_RULES, ctx.allow_unexpected)
+    return ctx
+
+
 def _compare_values(loc: Loc, expected: Any, actual: Any, ctx: JsonContext) -> list[Mismatch]:
     selected = ctx.rules.best(loc)
     if selected is not None:
@@ -159,6 +174,7 @@ def _compare_maps(
         ]
     selected = ctx.rules.best(loc)
     if selected is None:
+        ctx = _without_rules(loc, actual, ctx)
         out = _key_checks(loc, expected, actual, ctx, None)
         for key, value in expected.items():
             if key in actual:
@@ -192,7 +208,7 @@ def _compare_maps(
         rules, selected.combine, lambda r: check_map(r, expected, actual, cascaded)
     )
     out.extend(_mismatch(loc, compact(expected), compact(actual), e) for e in errors)
-    out.extend(_key_checks(loc, expected, actual, ctx, None if cascaded else ctx.rules.exact(loc)))
+    out.extend(_key_checks(loc, expected, actual, ctx, None if cascaded else selected.rules))
     for key, value in expected.items():
         if key in actual:
             out.extend(compare_json((*loc, key), value, actual[key], ctx))
@@ -207,11 +223,7 @@ _NOTHING: Any = _Nothing()
 
 
 def _each_value_index(rule: Any, loc: Loc) -> RuleIndex:
-    rules = sub_rules(rule)
-    path = DocPath((*loc, STAR), "")
-    index = RuleIndex({})
-    index._entries = ((path, RuleList(rules)),)
-    return index
+    return RuleIndex.of_paths([(DocPath((*loc, STAR), ""), RuleList(sub_rules(rule)))])
 
 
 def _compare_lists(
@@ -219,6 +231,7 @@ def _compare_lists(
 ) -> list[Mismatch]:
     selected = ctx.rules.best(loc)
     if selected is None:
+        ctx = _without_rules(loc, actual, ctx)
         if not expected and actual:
             return [
                 _mismatch(

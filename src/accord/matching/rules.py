@@ -15,13 +15,14 @@ import base64
 import binascii
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from accord.errors import DocPathError, MatchingRuleError
 from accord.matching.contenttype import content_type_matches
 from accord.matching.datetimes import InvalidFormat, matches_format
 from accord.matching.display import compact, json_equal, list_display, raw, with_type
-from accord.model.docpath import DocPath, Location
+from accord.model.docpath import STAR, DocPath, Location
 from accord.model.regex import compile_pattern
 from accord.model.rules import Rule, RuleList
 
@@ -79,30 +80,99 @@ class Selected:
             else rules.rules
         )
 
-    def kinds(self) -> set[str]:
-        return {r.kind for r in self.rules.rules}
-
     def effective(self) -> tuple[Rule, ...]:
         """The rules to evaluate here: non-cascading rules are dropped when inherited."""
         return self._effective
 
 
-class RuleIndex:
-    """The rules of one category with their paths parsed once."""
+class _Placeholder:
+    __slots__ = ("name",)
 
-    __slots__ = ("_entries", "_memo", "_xml", "lower")
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+# What a location part becomes in a shape when no rule path names it literally.
+_SOME_INDEX = _Placeholder("<index>")  # an array index (or a key of digits): ``[*]`` matches it
+_SOME_KEY = _Placeholder("<key>")  # any other key: only ``.*`` matches it
+_MEMO_LIMIT = 50_000
+_FIRST_FEW = 64
+
+
+class _PartShapes(dict[Any, Any]):
+    """Location part -> what it is in a shape (itself, or a placeholder), computed once."""
+
+    __slots__ = ("entries", "literals", "lower")
+
+    def __init__(self, entries: tuple[tuple[DocPath, RuleList], ...], lower: bool):
+        super().__init__()
+        self.entries = entries
+        self.literals: set[Any] | None = None
+        self.lower = lower
+
+    def __missing__(self, part: str | int) -> Any:
+        literals = self.literals
+        if literals is None:  # worked out on first use: most indexes are asked little
+            literals = self.literals = {
+                token for path, _ in self.entries for token in path.tokens if token is not STAR
+            }
+        if isinstance(part, str):
+            key = part.lower() if self.lower else part
+            if key in literals:
+                found: Any = key
+            else:
+                found = _SOME_INDEX if key.isdigit() else _SOME_KEY
+        elif part in literals or str(part) in literals:
+            found = part
+        else:
+            found = _SOME_INDEX
+        if len(self) > _MEMO_LIMIT:
+            self.clear()
+        self[part] = found
+        return found
+
+
+class RuleIndex:
+    """The rules of one category with their paths parsed once, and the answers remembered.
+
+    Which rule applies at a location depends only on the location's *shape*: the parts that
+    some rule path names literally, and for every other part whether it is an index (which
+    ``[*]`` matches) or a key (which only ``.*`` matches). ``$.items[0]`` .. ``$.items[700]``
+    share one shape, so each array element costs a dictionary look-up however many rules
+    there are, instead of a scan of every rule path.
+    """
+
+    __slots__ = ("_below", "_best", "_entries", "_parts", "_seen", "_typed", "_xml", "lower")
 
     def __init__(self, rules: Mapping[str, RuleList], *, names: bool = False, lower: bool = False):
         self.lower = lower
         self._xml: RuleIndex | None = None
-        # location -> chosen rule list: the same pact is matched again and again.
-        self._memo: dict[tuple[str | int, ...], Selected | None] = {}
-        entries: list[tuple[DocPath, RuleList]] = []
-        for key, rule_list in rules.items():
-            if not rule_list.rules:
-                continue
-            entries.append((_key_path(key, names=names, lower=lower), rule_list))
-        self._entries = tuple(entries)
+        self._set_entries(
+            tuple(
+                (_key_path(key, names=names, lower=lower), rule_list)
+                for key, rule_list in rules.items()
+                if rule_list.rules
+            )
+        )
+
+    @classmethod
+    def of_paths(cls, entries: Sequence[tuple[DocPath, RuleList]]) -> RuleIndex:
+        """An index of already-parsed paths (derived rule sets: eachValue, XML)."""
+        index = cls({})
+        index._set_entries(tuple(entries))
+        return index
+
+    def _set_entries(self, entries: tuple[tuple[DocPath, RuleList], ...]) -> None:
+        self._entries = entries
+        self._parts = _PartShapes(entries, self.lower)
+        # shape -> answer; the same pact is matched again and again.
+        self._best: dict[tuple[Any, ...], Selected | None] = {}
+        self._seen: dict[tuple[Any, ...], Selected | None] = {}
+        self._below: dict[tuple[Any, ...], bool] = {}
+        self._typed: dict[tuple[Any, ...], bool] = {}
 
     def __bool__(self) -> bool:
         return bool(self._entries)
@@ -111,7 +181,6 @@ class RuleIndex:
         """The same rules for XML, whose element paths have no indexes: ``[*]`` is dropped
         (``$.animals[*].alligator`` names every ``alligator`` child of ``animals``)."""
         if self._xml is None:
-            derived = RuleIndex({})
             extra = []
             for path, rule_list in self._entries:
                 if "[*]" in path.expression:
@@ -120,8 +189,7 @@ class RuleIndex:
                         extra.append((DocPath.parse(stripped or "$"), rule_list))
                     except DocPathError:
                         continue
-            derived._entries = (*self._entries, *extra)
-            self._xml = derived
+            self._xml = RuleIndex.of_paths((*self._entries, *extra))
         return self._xml
 
     def _norm(self, location: Location) -> Location:
@@ -129,18 +197,51 @@ class RuleIndex:
             return tuple(p.lower() if isinstance(p, str) else p for p in location)
         return location
 
+    def _shape(self, location: Location) -> tuple[Any, ...]:
+        """``location`` with every part no rule path names replaced by a placeholder.
+
+        Two locations of one shape are matched alike by every path: a path token is either
+        a literal (kept in the shape), ``.*`` (matches anything) or ``[*]`` (matches indexes,
+        and the placeholders keep that distinction).
+        """
+        return tuple(map(self._parts.__getitem__, location))
+
+    def _remember(
+        self, memo: dict[tuple[Any, ...], Any], location: Location, compute: Callable[[], Any]
+    ) -> Any:
+        shape = self._shape(location)
+        try:
+            return memo[shape]
+        except KeyError:
+            pass
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        found = memo[shape] = compute()
+        return found
+
     def best(self, location: Location) -> Selected | None:
         """The most specific rule list for ``location`` (its own or a parent's)."""
         if not self._entries:
             return None
         key = location if isinstance(location, tuple) else tuple(location)
         try:
-            return self._memo[key]
+            return self._seen[key]  # this very location again (the same pact, matched again)
         except KeyError:
             pass
-        if len(self._memo) > 50_000:
-            self._memo.clear()
-        found = self._memo[key] = self._select(key)
+        if len(self._seen) < _FIRST_FEW:
+            # A fresh index asked about a few places (a small body): scanning is cheapest.
+            found = self._select(key)
+        else:
+            shape = self._shape(key)
+            try:
+                found = self._best[shape]
+            except KeyError:
+                if len(self._best) > _MEMO_LIMIT:
+                    self._best.clear()
+                found = self._best[shape] = self._select(key)
+        if len(self._seen) > _MEMO_LIMIT:
+            self._seen.clear()
+        self._seen[key] = found
         return found
 
     def _select(self, location: Location) -> Selected | None:
@@ -160,22 +261,41 @@ class RuleIndex:
     def defined(self, location: Location) -> bool:
         return self.best(location) is not None
 
-    def exact(self, location: Location) -> RuleList | None:
-        """A rule list whose path names exactly ``location`` (not through a parent)."""
-        loc = self._norm(location)
-        chosen, top = None, 0
-        for path, rule_list in self._entries:
-            weight = path.weight(loc)
-            if weight > top:
-                top, chosen = weight, rule_list
-        return chosen
+    def within(self, location: Location) -> bool:
+        """Does any rule apply at ``location`` or anywhere below it?
+
+        When none does, the subtree is compared value by value without asking again.
+        """
+        if not self._entries:
+            return False
+
+        def compute() -> bool:
+            loc = self._norm(location)
+            return any(_head(path, len(loc)).prefix_weight(loc) for path, _ in self._entries)
+
+        return self._remember(self._below, location, compute)  # type: ignore[no-any-return]
 
     def type_defined(self, location: Location) -> bool:
-        loc = self._norm(location)
-        return any(
-            path.prefix_weight(loc) and any(r.kind == "type" for r in rl.rules)
-            for path, rl in self._entries
-        )
+        if not self._entries:
+            return False
+
+        def compute() -> bool:
+            loc = self._norm(location)
+            return any(
+                path.prefix_weight(loc) and any(r.kind == "type" for r in rl.rules)
+                for path, rl in self._entries
+            )
+
+        return self._remember(self._typed, location, compute)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=4096)
+def _head(path: DocPath, length: int) -> DocPath:
+    """The first ``length`` tokens of ``path`` (all of it when it is no longer)."""
+    if len(path.tokens) <= length:
+        return path
+    stars = frozenset(i for i in path.index_stars if i < length)
+    return DocPath(path.tokens[:length], path.expression, stars)
 
 
 def _key_path(key: str, *, names: bool, lower: bool) -> DocPath:
