@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,42 +33,40 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serve_broker(tmp: Path, **env_vars: str) -> Iterator[str]:
+    """``accord broker serve`` on a free port with a SQLite file in ``tmp``."""
     if PACT_BIN is None:
         pytest.skip("the official `pact` binary (pact-python-cli) is not installed")
-    tmp = tmp_path_factory.mktemp("broker")
     port = free_port()
-    env = {**os.environ, "ACCORD_BROKER_DATABASE_URL": f"sqlite:///{tmp / 'broker.sqlite3'}"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from accord.cli import main; main()",
-            "broker",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    env = {
+        **os.environ,
+        "ACCORD_BROKER_DATABASE_URL": f"sqlite:///{tmp / 'broker.sqlite3'}",
+        **env_vars,
+    }
+    command = [sys.executable, "-m", "accord", "broker", "serve", "--port", str(port)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(url + "/diagnostic/status/heartbeat").status_code == 200:
-                break
-        except httpx.TransportError:
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(url + "/diagnostic/status/heartbeat").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
             time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("accord broker did not start")
-    yield url
-    proc.terminate()
-    proc.wait(10)
+        else:
+            pytest.fail("accord broker did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_broker(tmp_path_factory.mktemp("broker")) as url:
+        yield url
 
 
 def pact_cli(broker: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -714,46 +713,16 @@ def test_webhook_commands(broker: str) -> None:
 
 @pytest.fixture(scope="module")
 def secured_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if PACT_BIN is None:
-        pytest.skip("the official `pact` binary (pact-python-cli) is not installed")
-    tmp = tmp_path_factory.mktemp("secured")
-    port = free_port()
-    env = {
-        **os.environ,
-        "ACCORD_BROKER_DATABASE_URL": f"sqlite:///{tmp / 'broker.sqlite3'}",
-        "ACCORD_BROKER_USERNAME": "writer",
-        "ACCORD_BROKER_PASSWORD": "w-secret",
-        "ACCORD_BROKER_READ_ONLY_USERNAME": "reader",
-        "ACCORD_BROKER_READ_ONLY_PASSWORD": "r-secret",
-        "ACCORD_BROKER_WRITE_TOKENS": "write-token",
-        "ACCORD_BROKER_READ_TOKENS": "read-token",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from accord.cli import main; main()",
-            "broker",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(url + "/diagnostic/status/heartbeat").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    with serve_broker(
+        tmp_path_factory.mktemp("secured"),
+        ACCORD_BROKER_USERNAME="writer",
+        ACCORD_BROKER_PASSWORD="w-secret",
+        ACCORD_BROKER_READ_ONLY_USERNAME="reader",
+        ACCORD_BROKER_READ_ONLY_PASSWORD="r-secret",
+        ACCORD_BROKER_WRITE_TOKENS="write-token",
+        ACCORD_BROKER_READ_TOKENS="read-token",
+    ) as url:
+        yield url
 
 
 def test_basic_auth_and_bearer_tokens_with_official_tools(
