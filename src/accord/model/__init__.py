@@ -9,7 +9,14 @@ JSON of any specification version::
 
 from __future__ import annotations
 
-from accord.model.body import Body, BodyState, detect_content_type, is_json_type, is_xml_type
+from accord.model.body import (
+    Body,
+    BodyState,
+    base_content_type,
+    detect_content_type,
+    is_json_type,
+    is_xml_type,
+)
 from accord.model.docpath import STAR, DocPath, Location
 from accord.model.generators import Generator, Generators
 from accord.model.interactions import (
@@ -21,6 +28,7 @@ from accord.model.interactions import (
     ProviderState,
     SynchronousHttp,
     SynchronousMessages,
+    find_header,
 )
 from accord.model.pact import Pact, SpecVersion
 from accord.model.rules import MatchingRules, Rule, RuleList
@@ -56,9 +64,11 @@ __all__ = [
     "SpecVersion",
     "SynchronousHttp",
     "SynchronousMessages",
+    "base_content_type",
     "detect_content_type",
     "dump_interaction",
     "dump_pact",
+    "find_header",
     "is_json_type",
     "is_xml_type",
     "load_interaction",

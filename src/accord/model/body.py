@@ -15,6 +15,7 @@ from typing import Any
 __all__ = [
     "Body",
     "BodyState",
+    "base_content_type",
     "detect_content_type",
     "is_json_type",
     "is_text_type",
@@ -98,9 +99,7 @@ class Body:
     @property
     def base_type(self) -> str | None:
         """The content type without parameters, lower-cased (``application/json``)."""
-        if not self.content_type:
-            return None
-        return self.content_type.split(";", 1)[0].strip().lower()
+        return base_content_type(self.content_type) or None
 
     def with_content_type(self, content_type: str | None) -> Body:
         return Body(self.state, self.content, content_type, self.content_type_hint)
@@ -115,12 +114,17 @@ class Body:
 _MISSING = Body()
 
 
-def _base(content_type: str | None) -> str:
+def base_content_type(content_type: str | None) -> str:
+    """The type without parameters, lower-cased (``application/json``); "" for none.
+
+    Content types are compared this way everywhere: ``Application/JSON; charset=UTF-8``
+    is JSON.
+    """
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
 def is_json_type(content_type: str | None) -> bool:
-    base = _base(content_type)
+    base = base_content_type(content_type)
     return (
         base in ("application/json", "text/json")
         or base.endswith("+json")
@@ -129,7 +133,7 @@ def is_json_type(content_type: str | None) -> bool:
 
 
 def is_xml_type(content_type: str | None) -> bool:
-    base = _base(content_type)
+    base = base_content_type(content_type)
     return base in ("application/xml", "text/xml") or base.endswith("+xml")
 
 
@@ -146,7 +150,7 @@ def is_text_type(content_type: str | None) -> bool:
     A body with no content type counts as text. ``multipart/*`` is binary, as the official
     tools treat it, since parts may hold files.
     """
-    base = _base(content_type)
+    base = base_content_type(content_type)
     return (
         not base
         or base.startswith("text/")

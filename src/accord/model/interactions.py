@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from accord.model.body import Body
 from accord.model.generators import Generators
@@ -23,9 +23,11 @@ __all__ = [
     "ProviderState",
     "SynchronousHttp",
     "SynchronousMessages",
+    "find_header",
 ]
 
 Headers = Mapping[str, tuple[str, ...]]
+_V = TypeVar("_V")
 Query = Mapping[str, tuple[str | None, ...]]
 
 
@@ -56,7 +58,7 @@ class HttpRequest:
 
     def header(self, name: str) -> tuple[str, ...] | None:
         """The values of header ``name`` (case-insensitive), or None."""
-        return _header(self.headers, name)
+        return find_header(self.headers, name)
 
     @property
     def content_type(self) -> str | None:
@@ -72,7 +74,7 @@ class HttpResponse:
     generators: Generators = field(default_factory=Generators)
 
     def header(self, name: str) -> tuple[str, ...] | None:
-        return _header(self.headers, name)
+        return find_header(self.headers, name)
 
     @property
     def content_type(self) -> str | None:
@@ -146,7 +148,11 @@ class SynchronousMessages(Interaction):
     responses: tuple[MessageContents, ...] = ()
 
 
-def _header(headers: Headers, name: str) -> tuple[str, ...] | None:
+def find_header(headers: Mapping[str, _V], name: str) -> _V | None:
+    """The values of header ``name`` in ``headers``, found case-insensitively, or None.
+
+    HTTP header names are case-insensitive, and pacts and servers spell them as they like.
+    """
     lower = name.lower()
     for key, values in headers.items():
         if key.lower() == lower:
