@@ -20,7 +20,7 @@ from accord.matching.contenttype import is_binary_type
 from accord.matching.json_body import JsonContext, compare_json, path_text
 from accord.matching.result import Mismatch
 from accord.matching.rules import RuleIndex, apply_rules, check_string
-from accord.model.body import Body, BodyState, is_json_type, is_xml_type
+from accord.model.body import Body, BodyState, base_content_type, is_json_type, is_xml_type
 
 __all__ = [
     "BodyContext",
@@ -48,7 +48,7 @@ _REGISTRY: list[tuple[_Predicate, BodyMatcher]] = []
 def register_body_matcher(content_type: str | _Predicate, matcher: BodyMatcher) -> None:
     """Match bodies of ``content_type`` (a type, a glob pattern or a predicate) with ``matcher``."""
     if isinstance(content_type, str):
-        pattern = content_type.split(";", 1)[0].strip().lower()
+        pattern = base_content_type(content_type)
         if any(ch in pattern for ch in "*?["):
 
             def predicate(ct: str, _p: str = pattern) -> bool:
@@ -364,8 +364,8 @@ def match_multipart(expected: Body, actual: Body, ctx: BodyContext) -> list[Mism
                 for e in errors
             )
             continue
-        e_type = (part.content_type or "text/plain").split(";", 1)[0].strip().lower()
-        a_type = (got.content_type or "text/plain").split(";", 1)[0].strip().lower()
+        e_type = base_content_type(part.content_type or "text/plain")
+        a_type = base_content_type(got.content_type or "text/plain")
         if e_type != a_type:
             out.append(
                 _mm(

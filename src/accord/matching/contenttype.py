@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+from accord.model.body import base_content_type
+
 __all__ = ["content_type_matches", "detect", "is_binary_type"]
 
 _SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
@@ -100,7 +102,7 @@ def _detect_text(data: bytes) -> str:
 
 def is_binary_type(content_type: str | None) -> bool:
     """Types whose bodies are compared as bytes rather than parsed."""
-    base = (content_type or "").split(";", 1)[0].strip().lower()
+    base = base_content_type(content_type)
     if not base:
         return False
     major = base.split("/", 1)[0]
@@ -126,7 +128,7 @@ def is_binary_type(content_type: str | None) -> bool:
 
 def content_type_matches(data: bytes, expected: str) -> tuple[bool, str]:
     """Is ``data`` of content type ``expected``? Returns the verdict and what was detected."""
-    want = expected.split(";", 1)[0].strip().lower()
+    want = base_content_type(expected)
     found = detect(data)
     if want == found:
         return True, found

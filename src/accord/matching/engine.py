@@ -21,8 +21,8 @@ from accord.matching.rules import (
     check_string,
     rule_index,
 )
-from accord.model.body import Body, BodyState
-from accord.model.interactions import HttpRequest, HttpResponse, MessageContents
+from accord.model.body import Body, BodyState, base_content_type
+from accord.model.interactions import HttpRequest, HttpResponse, MessageContents, find_header
 from accord.model.pact import SpecVersion
 from accord.model.rules import MatchingRules, Rule
 
@@ -375,21 +375,13 @@ def _split(name: str, values: Sequence[str]) -> list[str]:
     return [v.strip() for v in values]
 
 
-def _find(headers: Mapping[str, Sequence[str]], name: str) -> Sequence[str] | None:
-    lower = name.lower()
-    for key, values in headers.items():
-        if key.lower() == lower:
-            return values
-    return None
-
-
 def _match_headers(
     expected: Mapping[str, Sequence[str]], actual: Mapping[str, Sequence[str]], rules: MatchingRules
 ) -> list[Mismatch]:
     index = rule_index(rules.category("header"), names=True, lower=True)
     out: list[Mismatch] = []
     for name, raw_values in expected.items():
-        found = _find(actual, name)
+        found = find_header(actual, name)
         if found is None:
             out.append(
                 Mismatch(
@@ -506,10 +498,6 @@ def _parameters_match(expected: str, actual: str) -> bool:
 # --------------------------------------------------------------------------- bodies
 
 
-def _base(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
 _STRICT_XML = frozenset({"application/xml", "text/xml"})
 
 
@@ -525,8 +513,8 @@ def _match_body(
 ) -> list[Mismatch]:
     if expected.state is BodyState.MISSING:
         return []
-    e_type = _base(expected_ct)
-    a_type = _base(actual_ct)
+    e_type = base_content_type(expected_ct)
+    a_type = base_content_type(actual_ct)
     if actual.state is not BodyState.PRESENT:
         a_type = ""  # no body: nothing to disagree about
     if (
