@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Pact", "Verifier", "__version__", "errors", "generate", "match"]
+__all__ = ["Pact", "Verifier", "__version__", "errors", "generate", "match", "xml"]
 
 _LAZY = {
     "Pact": ("accord.consumer", "Pact"),
@@ -38,10 +38,12 @@ _LAZY = {
     "match": ("accord.match", None),
     "generate": ("accord.generate", None),
     "errors": ("accord.errors", None),
+    "xml": ("accord.consumer.xml", None),
 }
 
 if TYPE_CHECKING:
     from accord import errors, generate, match
+    from accord.consumer import xml
     from accord.consumer import Pact
     from accord.verifier import Verifier
 
