@@ -23,6 +23,8 @@ __all__ = [
     "MatchingRules",
     "Rule",
     "RuleList",
+    "known_rule_kinds",
+    "register_rule_kinds",
 ]
 
 RULE_KINDS = frozenset(
@@ -32,6 +34,28 @@ RULE_KINDS = frozenset(
         "arrayContains", "eachKey", "eachValue", "semver", "notEmpty", "statusCode",
     }
 )  # fmt: skip
+
+# Kinds a plugin declares (``accord.plugins``) so that pacts using them load; evaluating
+# them is the plugin's business. Filled at start-up by the plugin registry: reading a pact
+# only looks at this set, so it stays free of I/O.
+_EXTRA_KINDS: set[str] = set()
+
+
+def register_rule_kinds(*kinds: str) -> None:
+    """Accept ``kinds`` as matching rule kinds from now on (plugins call this when loaded)."""
+    for kind in kinds:
+        if not isinstance(kind, str) or not kind:
+            raise MatchingRuleError(
+                f"a matching rule kind must be a non-empty string, got {kind!r}"
+            )
+        if kind not in RULE_KINDS:
+            _EXTRA_KINDS.add(kind)
+
+
+def known_rule_kinds() -> frozenset[str]:
+    """The built-in rule kinds and those plugins have declared."""
+    return RULE_KINDS | _EXTRA_KINDS
+
 
 _ALIASES = {
     "real": "decimal",
@@ -88,9 +112,10 @@ class Rule:
         kind = _ALIASES.get(raw, _ALIASES.get(raw.lower(), raw))
         if kind in ("min", "max", "minmax"):
             kind = "type"
-        if kind not in RULE_KINDS:
+        if kind not in RULE_KINDS and kind not in _EXTRA_KINDS:
             raise MatchingRuleError(
-                f"unknown matching rule {raw!r} (known: {', '.join(sorted(RULE_KINDS))})",
+                f"unknown matching rule {raw!r} (known: {', '.join(sorted(known_rule_kinds()))}; "
+                "a plugin can add kinds: see accord.plugins)",
                 file=file,
                 pointer=where,
             )
