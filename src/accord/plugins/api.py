@@ -1,0 +1,165 @@
+"""What a plugin is: a name, a version, the content types it owns, and four hooks.
+
+A plugin teaches accord a content type (CSV, protobuf, a house format) the way the official
+Pact plugin framework does, but in-process and in Python: no gRPC, no binaries. Subclass
+``Plugin`` and override what your format needs::
+
+    class IniPlugin(Plugin):
+        name = "ini"
+        version = "1.0.0"
+        content_types = ("text/x-ini",)
+
+        def configure_contents(self, content_type, config):    # consumer DSL
+            ...
+            return PluginContents(body=Body.of_text(text, "text/x-ini"), matching_rules=...)
+
+        def match_contents(self, expected, actual, context):   # mock server and verifier
+            return [context.mismatch("section:db", "x", "y", "Expected ...")]
+
+``configure_contents`` turns the consumer's configuration (a dict, as the official DSLs take)
+into a body plus the rules and generators to write in the pact; ``match_contents`` compares
+bodies of the plugin's content types (it replaces the built-in body comparison);
+``generate_contents`` applies the body generators; ``rule_kinds`` declares matching rule kinds
+that only the plugin understands, so pacts using them still load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from accord.errors import AccordError
+from accord.matching import Mismatch
+from accord.model.body import Body
+from accord.model.docpath import DocPath
+from accord.model.generators import Generator
+from accord.model.rules import Rule, RuleList
+
+__all__ = [
+    "ContentMatchContext",
+    "Plugin",
+    "PluginContents",
+    "PluginError",
+    "PluginNotFoundError",
+]
+
+
+class PluginError(AccordError):
+    """A plugin that cannot be loaded or that refuses a configuration."""
+
+
+class PluginNotFoundError(PluginError):
+    """A pact or a test needs a plugin that is not installed."""
+
+    def __init__(self, name: str, version: str | None = None, *, needed_by: str = "",
+                 installed: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.version = version
+        wanted = f"'{name}'" + (f" (version {version})" if version else "")
+        by = f" by {needed_by}" if needed_by else ""
+        super().__init__(
+            f"the plugin {wanted} is needed{by} but is not installed. Install the Python "
+            "package that provides it (it registers itself under the 'accord.plugins' entry "
+            f"point, e.g. `pip install accord-plugin-{name}`), or register it in code with "
+            "accord.plugins.register_plugin(...). Installed plugins: "
+            f"{', '.join(installed) or 'none'}"
+        )
+
+
+@dataclass(frozen=True)
+class PluginContents:
+    """What ``configure_contents`` returns: the body and what to write next to it.
+
+    ``matching_rules`` and ``generators`` are keyed the plugin's way (the CSV plugin uses
+    ``column:1``); they go under the ``body`` category of the request or response.
+    ``plugin_config`` is the interaction's ``pluginConfiguration`` entry for this plugin
+    (the matcher gets it back); ``interaction_markup`` is optional CommonMark that describes
+    the contents for people (V4 ``interactionMarkup``).
+    """
+
+    body: Body
+    matching_rules: Mapping[str, RuleList] = field(default_factory=dict)
+    generators: Mapping[str, Generator] = field(default_factory=dict)
+    plugin_config: Mapping[str, Any] = field(default_factory=dict)
+    interaction_markup: str = ""
+
+
+@dataclass(frozen=True)
+class ContentMatchContext:
+    """What ``match_contents`` gets besides the two bodies.
+
+    ``rules_at(key)`` finds the rules for a key (``column:2``, ``$.a.b``): the most specific
+    one, so a rule at ``$`` applies everywhere below it. ``check(rules, expected, actual)``
+    evaluates rules on a text value with the engine's own semantics (regex, number, date
+    formats ...). ``plugin_config`` is the interaction's configuration for this plugin when
+    the caller knows it (empty otherwise: a plugin must cope with that).
+    """
+
+    content_type: str
+    allow_unexpected: bool
+    rule_index: Any  # accord.matching's index of the body rules
+    plugin_config: Mapping[str, Any] = field(default_factory=dict)
+
+    def rules_at(self, key: str) -> RuleList | None:
+        if not self.rule_index:
+            return None
+        selected = self.rule_index.best(_tokens(key))
+        return None if selected is None else selected.rules
+
+    def check(self, rules: RuleList, expected: str, actual: str) -> list[str]:
+        """The failure messages of ``rules`` (combined AND/OR) on one text value."""
+        from accord.matching.rules import apply_rules, check_string
+
+        return apply_rules(rules.rules, rules.combine, lambda r: check_string(r, expected, actual))
+
+    def mismatch(self, path: str, expected: Any, actual: Any, message: str) -> Mismatch:
+        """A body mismatch at ``path`` (the plugin's own way of naming a place)."""
+        return Mismatch("BodyMismatch", path, expected, actual, message)
+
+
+def _tokens(key: str) -> tuple[Any, ...]:
+    return DocPath.parse(key).tokens
+
+
+class Plugin:
+    """Base class of accord plugins; see the module docstring. Instances are stateless."""
+
+    name: ClassVar[str] = ""
+    version: ClassVar[str] = "0.0.0"
+    content_types: ClassVar[tuple[str, ...]] = ()  # base types; "application/*+thing" globs
+    rule_kinds: ClassVar[tuple[str, ...]] = ()  # extra matching rule kinds the plugin owns
+
+    def configure_contents(self, content_type: str, config: Mapping[str, Any]) -> PluginContents:
+        """The consumer test's configuration → body, rules, generators, plugin config."""
+        raise PluginError(f"the {self.name!r} plugin does not configure contents")
+
+    def match_contents(
+        self, expected: Body, actual: Body, context: ContentMatchContext
+    ) -> list[Mismatch]:
+        """Compare two bodies of one of ``content_types``: the mismatches (empty: they match)."""
+        raise PluginError(f"the {self.name!r} plugin does not match contents")
+
+    def generate_contents(
+        self, body: Body, generators: Mapping[str, Generator], context: Any
+    ) -> Body:
+        """``body`` with ``generators`` applied (``context`` is a ``GeneratorContext``)."""
+        return body
+
+    def pact_configuration(self) -> Mapping[str, Any]:
+        """Pact-level configuration written to ``metadata.plugins[].configuration``."""
+        return {}
+
+    def handles(self, content_type: str) -> bool:
+        import fnmatch
+
+        base = content_type.split(";", 1)[0].strip().lower()
+        return any(fnmatch.fnmatchcase(base, ct.lower()) for ct in self.content_types)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} {self.version}>"
+
+
+def rule(kind: str, **params: Any) -> Rule:
+    """A validated matching rule, as pact JSON spells it (``rule("regex", regex="\\\\d+")``)."""
+    return Rule.from_json({"match": kind, **params})
