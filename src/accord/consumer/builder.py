@@ -97,6 +97,7 @@ class Pact:
         self.strict = strict
         self.specification = SpecVersion.V4
         self._metadata: dict[str, Any] = {}
+        self._plugins: dict[str, Any] = {}  # name -> accord.plugins.Plugin used by this pact
         self._declared: list[_Interaction] = []
         self._recorded: dict[tuple[str, tuple[str, ...]], Interaction] = {}
         self._auto_write = True  # the pytest fixture turns this off and writes at session end
@@ -117,6 +118,16 @@ class Pact:
         """Pact-level metadata under ``namespace`` (written to the pact file's ``metadata``)."""
         values = {**(metadata or {}), **kwargs}
         self._metadata.setdefault(namespace, {}).update(values)
+        return self
+
+    def using_plugin(self, name: str, version: str | None = None) -> Pact:
+        """Declare that this pact uses plugin ``name`` (written to ``metadata.plugins``).
+
+        ``with_plugin_contents`` does this by itself; call it to fail early, with a message
+        saying how to install the plugin, when it is missing."""
+        from accord.consumer._plugins import use_plugin
+
+        use_plugin(self._plugins, name, version)
         return self
 
     # ------------------------------------------------------------------ declaring
@@ -236,8 +247,13 @@ class Pact:
         return self._model(items)
 
     def _model(self, interactions: Sequence[Interaction]) -> ModelPact:
+        metadata = dict(self._metadata)
+        if self._plugins:
+            from accord.consumer._plugins import plugins_metadata
+
+            metadata["plugins"] = plugins_metadata(self._plugins)
         return ModelPact(consumer=self.consumer, provider=self.provider,
-                         interactions=tuple(interactions), metadata=dict(self._metadata),
+                         interactions=tuple(interactions), metadata=metadata,
                          spec_version=self.specification)
 
     def write_file(self, directory: str | os.PathLike[str] | None = None, *,
@@ -311,13 +327,19 @@ def write_pacts(pacts: Iterable[Pact], directory: str | os.PathLike[str] | None 
     for (_consumer, _provider, target), members in groups.items():
         interactions: list[Interaction] = []
         metadata: dict[str, Any] = {}
+        plugins: dict[str, Any] = {}
         spec = max(m.specification for m in members)
         for m in members:
             interactions.extend(m._recorded.values())
             for namespace, values in m._metadata.items():
                 metadata.setdefault(namespace, {}).update(values)
+            plugins.update(m._plugins)
         if not interactions:
             continue
+        if plugins:
+            from accord.consumer._plugins import plugins_metadata
+
+            metadata["plugins"] = plugins_metadata(plugins)
         model = members[0]._model(interactions).replace(metadata=metadata, spec_version=spec)
         written.append(write_pact(model, target, version=spec))
     return written
@@ -350,6 +372,8 @@ class _Interaction:
         self._key: str | None = None
         self._pending = False
         self._comments: dict[str, Any] = {}
+        self._plugin_config: dict[str, dict[str, Any]] = {}  # V4 pluginConfiguration
+        self._markup: list[str] = []  # V4 interactionMarkup from plugins
         self._used = False  # served or verified (successfully or not)
 
     def __repr__(self) -> str:
@@ -403,8 +427,11 @@ class _Interaction:
         return self.pending(pending)
 
     def _common(self) -> dict[str, Any]:
+        from accord.consumer._plugins import interaction_fields
+
         return {"description": self.description, "provider_states": tuple(self._states),
-                "key": self._key, "pending": self._pending, "comments": dict(self._comments)}
+                "key": self._key, "pending": self._pending, "comments": dict(self._comments),
+                **interaction_fields(self)}
 
     def _build(self) -> Interaction:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -531,6 +558,19 @@ class HttpInteraction(_Interaction):
         target = self._parts[_part_name(part, self._current)]
         target.body = multipart_spec(part_name, path, content_type, boundary, filename,
                                      self.description)
+        return self
+
+    def with_plugin_contents(self, content_type: str, config: Mapping[str, Any],
+                             part: str | None = None) -> HttpInteraction:
+        """A body built by the plugin that handles ``content_type`` from its ``config``.
+
+        ``config`` is what the plugin documents (the CSV plugin: ``{"column:1":
+        "matching(type,'Name')", "csvHeaders": False}``); the plugin is noted in the pact's
+        ``metadata.plugins`` and its interaction settings in ``pluginConfiguration``."""
+        from accord.consumer._plugins import configure_plugin_contents
+
+        target = self._parts[_part_name(part, self._current)]
+        target.body = configure_plugin_contents(self, content_type, config)
         return self
 
     def with_matching_rules(self, rules: Mapping[str, Any], part: str | None = None

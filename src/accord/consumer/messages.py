@@ -162,6 +162,15 @@ class AsyncMessageInteraction(_Interaction):
                          part: str | None = None) -> AsyncMessageInteraction:
         return self.with_content(bytes(body), content_type or "application/octet-stream")
 
+    def with_plugin_contents(self, content_type: str, config: Mapping[str, Any]
+                             ) -> AsyncMessageInteraction:
+        """The message body built by the plugin for ``content_type`` (see
+        ``HttpInteraction.with_plugin_contents``)."""
+        from accord.consumer._plugins import configure_plugin_contents
+
+        self._part.body = configure_plugin_contents(self, content_type, config)
+        return self
+
     def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
                       /, **kwargs: Any) -> AsyncMessageInteraction:
         """Message metadata (topic, headers ...); values may be matchers."""
@@ -342,6 +351,14 @@ class SyncMessageInteraction(_Interaction):
         return self
 
     with_content = with_body
+
+    def with_plugin_contents(self, content_type: str, config: Mapping[str, Any],
+                             part: str | None = None) -> SyncMessageInteraction:
+        """The request's or a response's body built by the plugin for ``content_type``."""
+        from accord.consumer._plugins import configure_plugin_contents
+
+        self._part(part).body = configure_plugin_contents(self, content_type, config)
+        return self
 
     def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
                       /, **kwargs: Any) -> SyncMessageInteraction:

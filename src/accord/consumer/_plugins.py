@@ -1,0 +1,77 @@
+"""Consumer DSL glue for plugin contents (``with_plugin_contents``, ``Pact.using_plugin``).
+
+The plugin turns the test's configuration into a body, rules and generators; this module
+records what the pact file needs besides: the plugin in ``metadata.plugins`` and its
+per-interaction configuration in ``pluginConfiguration`` (both in the official shape).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from accord.consumer._parts import BodySpec
+from accord.errors import ContractDefinitionError
+
+if TYPE_CHECKING:
+    from accord.plugins import Plugin
+
+__all__ = ["configure_plugin_contents", "plugins_metadata", "use_plugin"]
+
+
+def use_plugin(registry: dict[str, Plugin], name: str, version: str | None = None) -> Plugin:
+    """Find plugin ``name`` (``PluginNotFoundError`` when it is not installed) and note it."""
+    from accord.plugins import find_plugin
+
+    plugin = find_plugin(name, version, needed_by="this consumer test")
+    registry[plugin.name] = plugin
+    return plugin
+
+
+def configure_plugin_contents(interaction: Any, content_type: str, config: Mapping[str, Any]
+                              ) -> BodySpec:
+    """Ask the plugin for ``content_type`` to configure ``config``; note what the pact needs."""
+    from accord.plugins import PluginError, installed_plugins, plugin_for
+
+    where = f"interaction {interaction.description!r}"
+    if not isinstance(content_type, str) or not content_type.strip():
+        raise ContractDefinitionError(f"{where}: with_plugin_contents needs a content type")
+    if not isinstance(config, Mapping):
+        raise ContractDefinitionError(
+            f"{where}: with_plugin_contents needs the plugin's configuration as a dict, "
+            f"got {type(config).__name__}")
+    plugin = plugin_for(content_type)
+    if plugin is None:
+        names = ", ".join(f"{p.name} ({', '.join(p.content_types)})"
+                          for p in installed_plugins()) or "none"
+        raise ContractDefinitionError(
+            f"{where}: no installed plugin handles {content_type!r} (installed: {names}); "
+            "install one (entry-point group 'accord.plugins') or register it with "
+            "accord.plugins.register_plugin")
+    try:
+        contents = plugin.configure_contents(content_type, dict(config))
+    except PluginError as exc:
+        raise ContractDefinitionError(f"{where}: {exc}") from None
+    interaction._pact._plugins[plugin.name] = plugin
+    if contents.plugin_config:
+        interaction._plugin_config.setdefault(plugin.name, {}).update(contents.plugin_config)
+    if contents.interaction_markup:
+        interaction._markup.append(contents.interaction_markup)
+    return BodySpec(contents.body, dict(contents.matching_rules), dict(contents.generators))
+
+
+def plugins_metadata(plugins: Mapping[str, Plugin]) -> list[dict[str, Any]]:
+    """``metadata.plugins`` as the official tools write it: name, version, configuration."""
+    return [{"configuration": dict(p.pact_configuration()), "name": p.name,
+             "version": p.version} for _, p in sorted(plugins.items())]
+
+
+def interaction_fields(interaction: Any) -> dict[str, Any]:
+    """``plugin_config`` and ``interaction_markup`` for the model interaction."""
+    out: dict[str, Any] = {}
+    if interaction._plugin_config:
+        out["plugin_config"] = {k: dict(v) for k, v in interaction._plugin_config.items()}
+    if interaction._markup:
+        out["interaction_markup"] = {"markup": "\n".join(interaction._markup),
+                                     "markupType": "COMMON_MARK"}
+    return out
