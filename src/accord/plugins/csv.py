@@ -102,9 +102,10 @@ class CsvPlugin(Plugin):
                 rules[f"column:{name}"] = RuleList(column.rules)
             if column.generator is not None:
                 generators[f"column:{name}"] = column.generator
-        base = content_type.split(";", 1)[0].strip().lower() or "text/csv"
+        # The type as the test gave it: it becomes the Content-Type header the request or
+        # response is matched with (the official plugin always says text/csv;charset=UTF-8).
         return PluginContents(
-            body=Body.of_text(out.getvalue(), f"{base};charset=UTF-8"),
+            body=Body.of_text(out.getvalue(), content_type.strip() or "text/csv"),
             matching_rules=rules,
             generators=generators,
             plugin_config={"csvHeaders": has_headers},

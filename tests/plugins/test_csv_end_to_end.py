@@ -1,0 +1,172 @@
+"""The CSV plugin end to end: a consumer test against the real mock server writes the pact in
+the official plugin shape; the real verifier checks providers that serve CSV against it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from flask import Flask, Response, request
+
+from accord import Pact, Verifier
+from accord.errors import ContractDefinitionError, MismatchError
+from accord.model import load_pact
+from accord.plugins import PluginNotFoundError, ensure_plugins
+
+REPORT = {
+    "csvHeaders": False,
+    "column:1": "matching(type,'Name')",
+    "column:2": "matching(number,100)",
+    "column:3": "matching(datetime, 'yyyy-MM-dd','2000-01-01')",
+}
+
+
+def report_pact(pact_dir: Path) -> Pact:
+    pact = Pact("CsvClient", "CsvServer", pact_dir=pact_dir)
+    (pact.upon_receiving("request for a report")
+         .with_request("GET", "/reports/report001.csv")
+         .will_respond_with(200)
+         .with_plugin_contents("text/csv", REPORT))
+    return pact
+
+
+def write_report_pact(pact_dir: Path) -> Path:
+    pact = report_pact(pact_dir)
+    with pact.serve() as server:
+        response = httpx.get(f"{server.url}/reports/report001.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv"
+    assert response.text.startswith("Name,100,")
+    return pact_dir / "CsvClient-CsvServer.json"
+
+
+def test_the_consumer_test_writes_the_pact_in_the_official_plugin_shape(pact_dir):
+    doc = json.loads(write_report_pact(pact_dir).read_text())
+
+    assert doc["metadata"]["plugins"] == [
+        {"configuration": {}, "name": "csv", "version": "0.0.6"}]
+    (interaction,) = doc["interactions"]
+    assert interaction["type"] == "Synchronous/HTTP"
+    assert interaction["pluginConfiguration"] == {"csv": {"csvHeaders": False}}
+    assert interaction["interactionMarkup"] == {
+        "markup": "# Data\n\n|Name|100|2000-01-01|\n", "markupType": "COMMON_MARK"}
+    response = interaction["response"]
+    assert response["body"] == {"content": "Name,100,2000-01-01\n",
+                                "contentType": "text/csv", "encoded": False}
+    assert response["matchingRules"]["body"] == {
+        "column:1": {"matchers": [{"match": "type"}]},
+        "column:2": {"matchers": [{"match": "number"}]},
+        "column:3": {"matchers": [{"match": "timestamp", "format": "yyyy-MM-dd"}]},
+    }
+    assert response["generators"]["body"] == {
+        "column:3": {"type": "DateTime", "format": "yyyy-MM-dd"}}
+    # and accord reads it back, plugins and all
+    pact = load_pact(doc)
+    assert pact.interactions[0].plugin_config == {"csv": {"csvHeaders": False}}
+    assert [p.name for p in ensure_plugins(pact)] == ["csv"]
+
+
+def upload(pact: Pact) -> None:
+    (pact.upon_receiving("an upload of people")
+         .with_request("POST", "/people")
+         .with_plugin_contents("text/csv", {"column:name": "matching(type,'Alice')",
+                                            "column:age": "matching(integer, 30)"})
+         .will_respond_with(204))
+
+
+def test_the_mock_server_matches_csv_request_bodies_column_by_column(pact_dir):
+    pact = Pact("CsvClient", "CsvServer", pact_dir=pact_dir)
+    upload(pact)
+    with pact.serve() as server:
+        ok = httpx.post(f"{server.url}/people", content="age,name\n41,Bob\n7,Carol\n",
+                        headers={"Content-Type": "text/csv"})
+    assert ok.status_code == 204
+
+    breaking = Pact("CsvClient", "CsvServer", pact_dir=pact_dir)
+    upload(breaking)
+    with pytest.raises(MismatchError) as info, breaking.serve() as server:
+        httpx.post(f"{server.url}/people", content="name,age\nBob,forty\n",
+                   headers={"Content-Type": "text/csv"})
+    assert "row:2, column:2 (age)" in str(info.value)
+    assert "Expected 'forty' to match an integer" in str(info.value)
+
+
+def test_a_content_type_no_plugin_handles_is_a_definition_error(pact_dir):
+    pact = Pact("a", "b", pact_dir=pact_dir)
+    with pytest.raises(ContractDefinitionError,
+                       match=r"no installed plugin handles 'application/x-protobuf'"):
+        pact.upon_receiving("x").with_plugin_contents("application/x-protobuf", {})
+
+
+def test_using_a_plugin_that_is_not_installed_says_how_to_get_it(pact_dir, monkeypatch):
+    from importlib import metadata
+
+    monkeypatch.setattr(metadata, "entry_points", lambda group=None: [])
+    with pytest.raises(PluginNotFoundError, match=r"'protobuf' is needed by this consumer test"):
+        Pact("a", "b", pact_dir=pact_dir).using_plugin("protobuf")
+
+
+def test_plugin_contents_in_messages(pact_dir):
+    pact = Pact("ledger", "exports", pact_dir=pact_dir)
+    (pact.async_message("a daily export")
+         .with_plugin_contents("text/csv", {"csvHeaders": False,
+                                            "column:1": "matching(regex, '\\d{4}', '2024')"}))
+    seen = []
+    pact.verify(lambda body, metadata: seen.append(body))
+    doc = json.loads((pact_dir / "ledger-exports.json").read_text())
+    (message,) = doc["interactions"]
+    assert message["contents"]["content"] == "2024\n"
+    assert message["matchingRules"]["body"] == {
+        "column:1": {"matchers": [{"match": "regex", "regex": "\\d{4}"}]}}
+    assert message["pluginConfiguration"] == {"csv": {"csvHeaders": False}}
+    assert doc["metadata"]["plugins"][0]["name"] == "csv"
+    assert seen
+
+
+def csv_provider(rows: list[str]) -> Flask:
+    app = Flask("reports")
+
+    @app.get("/reports/<name>")
+    def report(name: str) -> Response:
+        assert request.path.endswith(".csv")
+        return Response("".join(f"{row}\n" for row in rows), mimetype="text/csv")
+
+    return app
+
+
+def test_the_verifier_passes_a_provider_serving_conforming_csv(pact_dir):
+    pact_file = write_report_pact(pact_dir)
+    ensure_plugins(load_pact(json.loads(pact_file.read_text())))
+
+    result = (Verifier("CsvServer").add_source(pact_file)
+              .add_transport(app=csv_provider(["Alice,12,2021-03-04", "Bob,7.5,1999-12-31"]))
+              .verify())
+
+    result.assert_ok()
+    assert [r.description for r in result.passed] == ["request for a report"]
+
+
+def test_the_verifier_fails_a_provider_whose_column_breaks_the_contract(pact_dir):
+    pact_file = write_report_pact(pact_dir)
+    ensure_plugins(load_pact(json.loads(pact_file.read_text())))
+
+    result = (Verifier("CsvServer").add_source(pact_file)
+              .add_transport(app=csv_provider(["Alice,12,2021-03-04", "Bob,lots,1999-12-31"]))
+              .verify())
+
+    assert [r.description for r in result.failed] == ["request for a report"]
+    report = result.report()
+    assert "row:2, column:2" in report and "Expected 'lots' to match a number" in report
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="accord.generation has no body-generator hook yet (register_body_generator), so "
+    "the mock server serves the example row; accord.plugins installs the hook when it exists",
+)
+def test_the_mock_server_generates_the_date_column(pact_dir):
+    with report_pact(pact_dir).serve() as server:
+        text = httpx.get(f"{server.url}/reports/report001.csv").text
+    assert text.startswith("Name,100,") and text != "Name,100,2000-01-01\n"
