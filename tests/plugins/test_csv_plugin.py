@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -159,7 +159,7 @@ def test_rules_combined_with_or():
 
 
 def ctx(mode="consumer") -> GeneratorContext:
-    return GeneratorContext(mode, now=datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc),
+    return GeneratorContext(mode, now=datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC),
                             random=random.Random(3))
 
 
@@ -177,7 +177,7 @@ def test_generators_by_header_name_and_provider_state():
     gens = {"column:Id": Generator("ProviderState", {"expression": "${id}",
                                                      "dataType": "INTEGER"})}
     assert generate_contents(body, gens, ctx()).text == body.text  # consumer: kept
-    provider = GeneratorContext("provider", now=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    provider = GeneratorContext("provider", now=datetime(2024, 1, 1, tzinfo=UTC),
                                 random=random.Random(1), provider_state={"id": 42})
     assert generate_contents(body, gens, provider).text == "Name,Id\nAlice,42\n"
 
