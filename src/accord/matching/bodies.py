@@ -138,20 +138,24 @@ def _is_schema_registry_frame(body: Body) -> bool:
     )
 
 
+def _parse_both(
+    parse: Callable[[Body], Any], expected: Body, actual: Body
+) -> tuple[Any, Any, list[Mismatch]]:
+    """Both bodies parsed, or the mismatches saying which could not be."""
+    values, out = [], []
+    for which, body in (("expected", expected), ("actual", actual)):
+        try:
+            values.append(parse(body))
+        except ValueError as exc:
+            values.append(None)
+            out.append(
+                _mm("$", expected.text, actual.text, f"Failed to parse the {which} body: '{exc}'")
+            )
+    return values[0], values[1], out
+
+
 def match_json(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
-    out = []
-    try:
-        e_value = _json_value(expected)
-    except ValueError as exc:
-        out.append(
-            _mm("$", expected.text, actual.text, f"Failed to parse the expected body: '{exc}'")
-        )
-    try:
-        a_value = _json_value(actual)
-    except ValueError as exc:
-        out.append(
-            _mm("$", expected.text, actual.text, f"Failed to parse the actual body: '{exc}'")
-        )
+    e_value, a_value, out = _parse_both(_json_value, expected, actual)
     if out:
         return out
     return compare_json((), e_value, a_value, JsonContext(ctx.rules, ctx.allow_unexpected))
@@ -163,21 +167,8 @@ def match_json(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]
 def match_xml(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
     from accord.matching.xml_body import compare_xml, parse_xml
 
-    out = []
-    e_root = a_root = None
-    try:
-        e_root = parse_xml(expected.content)
-    except ValueError as exc:
-        out.append(
-            _mm("$", expected.text, actual.text, f"Failed to parse the expected body: '{exc}'")
-        )
-    try:
-        a_root = parse_xml(actual.content)
-    except ValueError as exc:
-        out.append(
-            _mm("$", expected.text, actual.text, f"Failed to parse the actual body: '{exc}'")
-        )
-    if out or e_root is None or a_root is None:
+    e_root, a_root, out = _parse_both(lambda body: parse_xml(body.content), expected, actual)
+    if out:
         return out
     return compare_xml(e_root, a_root, ctx.rules.for_xml(), ctx.allow_unexpected)
 

@@ -8,22 +8,23 @@ from typing import Any
 __all__ = ["compact", "json_equal", "list_display", "raw", "type_of", "value_of", "with_type"]
 
 
+# In this order: a bool is an int too.
+_TYPE_NAMES: tuple[tuple[type, str], ...] = (
+    (type(None), "Null"),
+    (bool, "Boolean"),
+    (int, "Integer"),
+    (float, "Decimal"),
+    (str, "String"),
+    (dict, "Object"),
+    (list, "Array"),
+)
+
+
 def type_of(value: Any) -> str:
     """The JSON type name messages use (Object, Array, Null, Boolean, Integer, Decimal, String)."""
-    if value is None:
-        return "Null"
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Integer"
-    if isinstance(value, float):
-        return "Decimal"
-    if isinstance(value, str):
-        return "String"
-    if isinstance(value, dict):
-        return "Object"
-    if isinstance(value, list):
-        return "Array"
+    for kind, name in _TYPE_NAMES:
+        if isinstance(value, kind):
+            return name
     return type(value).__name__
 
 

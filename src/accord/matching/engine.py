@@ -20,8 +20,9 @@ from accord.matching.rules import (
     check_status,
     check_string,
     rule_index,
+    size_errors,
 )
-from accord.model.body import Body, BodyState, base_content_type
+from accord.model.body import BodyState, base_content_type
 from accord.model.interactions import HttpRequest, HttpResponse, MessageContents, find_header
 from accord.model.pact import SpecVersion
 from accord.model.rules import MatchingRules, Rule
@@ -72,20 +73,7 @@ def match_request(
     query = _match_query(expected, actual, rules, spec)
     result.compared += len(expected.query or {})
     out.extend(query)
-    result.compared += len(expected.headers)
-    out.extend(_match_headers(expected.headers, actual.headers, rules))
-    result.compared += 1
-    out.extend(
-        _match_body(
-            expected.body,
-            expected.content_type,
-            actual.body,
-            actual.content_type,
-            rules,
-            allow_unexpected=False,
-            headers=rules,
-        )
-    )
+    _match_headers_and_body(expected, actual, result, allow_unexpected=False)
     return result
 
 
@@ -99,21 +87,21 @@ def match_response(
     if expected.status is not None:
         result.compared += 1
         out.extend(_match_status(expected.status, actual.status, rules))
-    result.compared += len(expected.headers)
-    out.extend(_match_headers(expected.headers, actual.headers, rules))
-    result.compared += 1
-    out.extend(
-        _match_body(
-            expected.body,
-            expected.content_type,
-            actual.body,
-            actual.content_type,
-            rules,
-            allow_unexpected=True,
-            headers=rules,
-        )
-    )
+    _match_headers_and_body(expected, actual, result, allow_unexpected=True)
     return result
+
+
+def _match_headers_and_body(
+    expected: HttpRequest | HttpResponse,
+    actual: HttpRequest | HttpResponse,
+    result: MatchResult,
+    *,
+    allow_unexpected: bool,
+) -> None:
+    result.compared += len(expected.headers) + 1
+    out = result.mismatches
+    out.extend(_match_headers(expected.headers, actual.headers, expected.matching_rules))
+    out.extend(_match_body(expected, actual, allow_unexpected=allow_unexpected, headers=True))
 
 
 def match_message(
@@ -124,17 +112,7 @@ def match_message(
     result = MatchResult()
     out = result.mismatches
     result.compared += 1
-    out.extend(
-        _match_body(
-            expected.body,
-            expected.content_type,
-            actual.body,
-            actual.content_type,
-            rules,
-            allow_unexpected=True,
-            headers=None,
-        )
-    )
+    out.extend(_match_body(expected, actual, allow_unexpected=True, headers=False))
     result.compared += len(expected.metadata)
     out.extend(_match_metadata(expected.metadata, actual.metadata, rules))
     return result
@@ -320,23 +298,7 @@ def _values_with_rules(
         return out
     for rule in selected.effective():
         if rule.kind == "type" and not selected.cascaded:
-            low, high = rule.params.get("min"), rule.params.get("max")
-            if low is not None and len(actual) < low:
-                out.append(
-                    (
-                        expected,
-                        actual,
-                        f"Expected {actual} (size {len(actual)}) to have minimum size of {low}",
-                    )
-                )
-            if high is not None and len(actual) > high:
-                out.append(
-                    (
-                        expected,
-                        actual,
-                        f"Expected {actual} (size {len(actual)}) to have maximum size of {high}",
-                    )
-                )
+            out.extend((expected, actual, e) for e in size_errors(rule, actual, str))
     templates = expected + [expected[0]] * max(0, len(actual) - len(expected))
     for i, (e, a) in enumerate(zip(templates, actual, strict=False)):
         item = index.best((*loc, i)) or selected
@@ -502,17 +464,19 @@ _STRICT_XML = frozenset({"application/xml", "text/xml"})
 
 
 def _match_body(
-    expected: Body,
-    expected_ct: str | None,
-    actual: Body,
-    actual_ct: str | None,
-    rules: MatchingRules,
+    expected_part: HttpRequest | HttpResponse | MessageContents,
+    actual_part: HttpRequest | HttpResponse | MessageContents,
     *,
     allow_unexpected: bool,
-    headers: MatchingRules | None,
+    headers: bool,
 ) -> list[Mismatch]:
+    """The bodies of two requests, responses or messages (``headers``: it has headers, whose
+    rules may allow another content type)."""
+    expected, actual = expected_part.body, actual_part.body
     if expected.state is BodyState.MISSING:
         return []
+    rules = expected_part.matching_rules
+    expected_ct, actual_ct = expected_part.content_type, actual_part.content_type
     e_type = base_content_type(expected_ct)
     a_type = base_content_type(actual_ct)
     if actual.state is not BodyState.PRESENT:
@@ -522,7 +486,7 @@ def _match_body(
         and a_type
         and e_type != a_type
         and not (e_type in _STRICT_XML and a_type in _STRICT_XML)
-        and not _header_rule_allows(headers, expected_ct, actual_ct)
+        and not (headers and _header_rule_allows(rules, expected_ct, actual_ct))
     ):
         if expected.state is BodyState.PRESENT:
             return [
@@ -540,11 +504,11 @@ def _match_body(
 
 
 def _header_rule_allows(
-    headers: MatchingRules | None, expected_ct: str | None, actual_ct: str | None
+    rules: MatchingRules, expected_ct: str | None, actual_ct: str | None
 ) -> bool:
-    if headers is None or not actual_ct:
+    if not actual_ct:
         return False
-    index = rule_index(headers.category("header"), names=True, lower=True)
+    index = rule_index(rules.category("header"), names=True, lower=True)
     selected = index.best(("content-type",))
     if selected is None:
         return False

@@ -21,9 +21,8 @@ from accord.matching.rules import (
     RuleIndex,
     apply_rules,
     array_contains_variants,
+    check_collection,
     check_json,
-    check_list,
-    check_map,
     check_string,
     sub_rules,
 )
@@ -58,35 +57,28 @@ _PLAIN = re.compile(r"[A-Za-z0-9_\-]+")
 
 
 def _mismatch(loc: Loc, expected: Any, actual: Any, message: str) -> Mismatch:
-    return Mismatch("BodyMismatch", path_text(loc), expected, actual, message)
+    """A mismatch at ``loc``, showing both values as compact JSON."""
+    return Mismatch("BodyMismatch", path_text(loc), compact(expected), compact(actual), message)
 
 
 def compare_json(loc: Loc, expected: Any, actual: Any, ctx: JsonContext) -> list[Mismatch]:
     if isinstance(expected, dict):
         if isinstance(actual, dict):
             return _compare_maps(loc, expected, actual, ctx)
-        return [
-            _mismatch(
-                loc,
-                compact(expected),
-                compact(actual),
-                f"Type mismatch: Expected {with_type(actual)} to be the same type as "
-                f"{with_type(expected)}",
-            )
-        ]
-    if isinstance(expected, list):
+    elif isinstance(expected, list):
         if isinstance(actual, list):
             return _compare_lists(loc, expected, actual, ctx)
-        return [
-            _mismatch(
-                loc,
-                compact(expected),
-                compact(actual),
-                f"Type mismatch: Expected {with_type(actual)} to be the same type as "
-                f"{with_type(expected)}",
-            )
-        ]
-    return _compare_values(loc, expected, actual, ctx)
+    else:
+        return _compare_values(loc, expected, actual, ctx)
+    return [
+        _mismatch(
+            loc,
+            expected,
+            actual,
+            f"Type mismatch: Expected {with_type(actual)} to be the same type as "
+            f"{with_type(expected)}",
+        )
+    ]
 
 
 _NO_RULES = RuleIndex({})
@@ -97,14 +89,15 @@ _NO_RULES = RuleIndex({})
 _SCAN_SIZE = 8
 
 
-def _without_rules(loc: Loc, actual: dict[str, Any] | list[Any], ctx: JsonContext) -> JsonContext:
+def _without_rules(loc: Loc, ctx: JsonContext) -> JsonContext:
     """The context for a collection no rule reaches into: its entries need no rule look-ups."""
-    if len(actual) >= _SCAN_SIZE and loc and ctx.rules and not ctx.rules.within(loc):
+    if loc and ctx.rules and not ctx.rules.within(loc):
         return JsonContext(_NO_RULES, ctx.allow_unexpected)
     return ctx
 
 
 def _compare_values(loc: Loc, expected: Any, actual: Any, ctx: JsonContext) -> list[Mismatch]:
+    # The hottest function of the engine (once per leaf), so ``rule_errors`` is written out.
     selected = ctx.rules.best(loc)
     if selected is not None:
         cascaded = selected.cascaded
@@ -114,10 +107,10 @@ def _compare_values(loc: Loc, expected: Any, actual: Any, ctx: JsonContext) -> l
             lambda r: check_json(r, expected, actual, cascaded),
         )
     elif json_equal(expected, actual):
-        errors = []
+        return []
     else:
         errors = [f"Expected {with_type(actual)} to be equal to {with_type(expected)}"]
-    return [_mismatch(loc, compact(expected), compact(actual), e) for e in errors]
+    return [_mismatch(loc, expected, actual, e) for e in errors]
 
 
 def _key_checks(
@@ -136,8 +129,8 @@ def _key_checks(
                 out.append(
                     _mismatch(
                         loc,
-                        compact(expected),
-                        compact(actual),
+                        expected,
+                        actual,
                         f"Actual map is missing the following keys: {', '.join(missing)}",
                     )
                 )
@@ -145,8 +138,8 @@ def _key_checks(
             out.append(
                 _mismatch(
                     loc,
-                    compact(expected),
-                    compact(actual),
+                    expected,
+                    actual,
                     f"Expected a Map with keys [{', '.join(sorted(expected))}] but received one "
                     f"with keys [{', '.join(sorted(actual))}]",
                 )
@@ -159,7 +152,8 @@ def _key_checks(
                 errors = apply_rules(
                     sub_rules(rule), "AND", partial(check_string, expected="", actual=key)
                 )
-                out.extend(_mismatch((*loc, key), "", key, e) for e in errors)
+                path = path_text((*loc, key))
+                out.extend(Mismatch("BodyMismatch", path, "", key, e) for e in errors)
     return out
 
 
@@ -167,14 +161,12 @@ def _compare_maps(
     loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: JsonContext
 ) -> list[Mismatch]:
     if not expected and actual and not ctx.allow_unexpected:
-        return [
-            _mismatch(
-                loc, "{}", compact(actual), f"Expected an empty Map but received {compact(actual)}"
-            )
-        ]
+        message = f"Expected an empty Map but received {compact(actual)}"
+        return [_mismatch(loc, expected, actual, message)]
     selected = ctx.rules.best(loc)
     if selected is None:
-        ctx = _without_rules(loc, actual, ctx)
+        if len(actual) >= _SCAN_SIZE:
+            ctx = _without_rules(loc, ctx)
         out = _key_checks(loc, expected, actual, ctx, None)
         for key, value in expected.items():
             if key in actual:
@@ -198,16 +190,16 @@ def _compare_maps(
                 out.extend(compare_json((*loc, key), template, value, child_ctx))
         for rule in rules:
             if rule is not values_rule and rule.kind not in VALUES_LIKE:
-                msg = check_map(rule, expected, actual, cascaded)
+                msg = check_collection(rule, expected, actual, cascaded)
                 if msg:
-                    out.append(_mismatch(loc, compact(expected), compact(actual), msg))
+                    out.append(_mismatch(loc, expected, actual, msg))
         return out
 
     out = []
     errors = apply_rules(
-        rules, selected.combine, lambda r: check_map(r, expected, actual, cascaded)
+        rules, selected.combine, lambda r: check_collection(r, expected, actual, cascaded)
     )
-    out.extend(_mismatch(loc, compact(expected), compact(actual), e) for e in errors)
+    out.extend(_mismatch(loc, expected, actual, e) for e in errors)
     out.extend(_key_checks(loc, expected, actual, ctx, None if cascaded else selected.rules))
     for key, value in expected.items():
         if key in actual:
@@ -231,14 +223,12 @@ def _compare_lists(
 ) -> list[Mismatch]:
     selected = ctx.rules.best(loc)
     if selected is None:
-        ctx = _without_rules(loc, actual, ctx)
+        if len(actual) >= _SCAN_SIZE:
+            ctx = _without_rules(loc, ctx)
         if not expected and actual:
             return [
                 _mismatch(
-                    loc,
-                    "[]",
-                    compact(actual),
-                    f"Expected an empty List but received {compact(actual)}",
+                    loc, expected, actual, f"Expected an empty List but received {compact(actual)}"
                 )
             ]
         out = _list_content(loc, expected, actual, ctx, pad=False)
@@ -246,8 +236,8 @@ def _compare_lists(
             out.append(
                 _mismatch(
                     loc,
-                    compact(expected),
-                    compact(actual),
+                    expected,
+                    actual,
                     f"Expected a List with {len(expected)} elements but received "
                     f"{len(actual)} elements",
                 )
@@ -294,9 +284,9 @@ def list_with_rules(
     if plain:
         found: list[Mismatch] = []
         for rule in plain:
-            msg = check_list(rule, expected, actual, cascaded)
+            msg = check_collection(rule, expected, actual, cascaded)
             if msg:
-                found.append(_mismatch(loc, compact(expected), compact(actual), msg))
+                found.append(_mismatch(loc, expected, actual, msg))
         if combine == "OR" and len(found) < len(plain):
             found = []
         found.extend(_list_content(loc, expected, actual, ctx, pad=True, compare=compare))
@@ -318,8 +308,8 @@ def _array_contains(
             out.append(
                 _mismatch(
                     loc,
-                    compact(expected),
-                    compact(actual),
+                    expected,
+                    actual,
                     f"ArrayContains: variant {index} is missing from the expected list, "
                     f"which has {len(expected)} items",
                 )
@@ -331,8 +321,8 @@ def _array_contains(
             out.append(
                 _mismatch(
                     loc,
-                    compact(template),
-                    compact(actual),
+                    template,
+                    actual,
                     f"Variant at index {index} ({compact(template)}) was not found in "
                     "the actual list",
                 )
@@ -361,8 +351,8 @@ def _list_content(
             out.append(
                 _mismatch(
                     loc,
-                    compact(expected),
-                    compact(actual),
+                    expected,
+                    actual,
                     f"Expected {compact(value)} but was missing"
                     if not pad
                     else f"Expected {compact(value)} ({index}) but was missing",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Sized
 from functools import lru_cache
 from typing import Any
 
@@ -32,13 +32,14 @@ __all__ = [
     "Selected",
     "apply_rules",
     "array_contains_variants",
+    "check_collection",
     "check_content_type",
     "check_json",
-    "check_list",
-    "check_map",
     "check_status",
     "check_string",
+    "rule_errors",
     "rule_index",
+    "size_errors",
     "sub_rules",
 ]
 
@@ -409,6 +410,20 @@ def apply_rules(
     return errors
 
 
+def rule_errors(
+    selected: Selected | None,
+    check: Callable[[Rule, bool], str | None],
+    difference: Callable[[], str | None],
+) -> list[str]:
+    """The errors at one place: its rules (``check(rule, cascaded)``) decide when it has any;
+    without rules, ``difference()`` says what is unequal, or None."""
+    if selected is None:
+        message = difference()
+        return [] if message is None else [message]
+    cascaded = selected.cascaded
+    return apply_rules(selected.effective(), selected.combine, lambda r: check(r, cascaded))
+
+
 # --------------------------------------------------------------------------- single values
 
 
@@ -603,62 +618,48 @@ def check_string(rule: Rule, expected: str, actual: str, cascaded: bool = False)
     return f"Unable to match '{actual}' using the {kind} rule"
 
 
-def check_list(rule: Rule, expected: list[Any], actual: list[Any], cascaded: bool) -> str | None:
-    """A rule's constraint on a list as a whole (size limits, equality, not empty)."""
-    kind = rule.kind
-    if kind == "type":
-        low, high = rule.params.get("min"), rule.params.get("max")
-        if not cascaded and low is not None and len(actual) < low:
-            shown = list_display(actual)
-            return f"Expected {shown} (size {len(actual)}) to have minimum size of {low}"
-        if not cascaded and high is not None and len(actual) > high:
-            shown = list_display(actual)
-            return f"Expected {shown} (size {len(actual)}) to have maximum size of {high}"
-        return None
-    if kind == "equality":
-        if json_equal(expected, actual):
-            return None
-        return f"Expected {compact(actual)} to be equal to {compact(expected)}"
-    if kind == "notEmpty":
-        return None if actual else "Expected [] (Array) to not be empty"
-    if kind in ("null", "statusCode"):
-        what = "a null value" if kind == "null" else "a status code"
-        return f"Expected {compact(actual)} (Array) to be {what}"
-    return None
+def size_errors(rule: Rule, actual: Sized, show: Callable[[Any], str]) -> list[str]:
+    """What a ``type`` rule's ``min``/``max`` find wrong with the size of a collection."""
+    low, high = rule.params.get("min"), rule.params.get("max")
+    out = []
+    if low is not None and len(actual) < low:
+        out.append(f"Expected {show(actual)} (size {len(actual)}) to have minimum size of {low}")
+    if high is not None and len(actual) > high:
+        out.append(f"Expected {show(actual)} (size {len(actual)}) to have maximum size of {high}")
+    return out
 
 
-def check_map(
-    rule: Rule, expected: dict[str, Any], actual: dict[str, Any], cascaded: bool
+# Value rules that, put on an object, judge it as a value (and fail: it is not a number, ...).
+_VALUE_KINDS_ON_OBJECTS = frozenset(
+    {"integer", "decimal", "number", "boolean", "null", "date", "time", "timestamp", "semver",
+     "contentType", "statusCode"}
+)  # fmt: skip
+
+
+def check_collection(
+    rule: Rule,
+    expected: list[Any] | dict[str, Any],
+    actual: list[Any] | dict[str, Any],
+    cascaded: bool,
 ) -> str | None:
-    """A rule's constraint on an object as a whole."""
+    """A rule's constraint on a list or an object as a whole (size limits, equality, not empty)."""
     kind = rule.kind
+    is_list = isinstance(actual, list)
     if kind == "type":
-        low, high = rule.params.get("min"), rule.params.get("max")
-        if not cascaded and low is not None and len(actual) < low:
-            return f"Expected {compact(actual)} (size {len(actual)}) to have minimum size of {low}"
-        if not cascaded and high is not None and len(actual) > high:
-            return f"Expected {compact(actual)} (size {len(actual)}) to have maximum size of {high}"
-        return None
+        show = list_display if is_list else compact
+        return None if cascaded else next(iter(size_errors(rule, actual, show)), None)
     if kind == "equality":
         if json_equal(expected, actual):
             return None
         return f"Expected {compact(actual)} to be equal to {compact(expected)}"
     if kind == "notEmpty":
-        return None if actual else "Expected {} (Object) to not be empty"
-    if kind in ("regex", "values", "eachKey", "eachValue", "arrayContains", "include"):
+        empty = "[] (Array)" if is_list else "{} (Object)"
+        return None if actual else f"Expected {empty} to not be empty"
+    if is_list:
+        if kind in ("null", "statusCode"):
+            what = "a null value" if kind == "null" else "a status code"
+            return f"Expected {compact(actual)} (Array) to be {what}"
         return None
-    if kind in (
-        "integer",
-        "decimal",
-        "number",
-        "boolean",
-        "null",
-        "date",
-        "time",
-        "timestamp",
-        "semver",
-        "contentType",
-        "statusCode",
-    ):
+    if kind in _VALUE_KINDS_ON_OBJECTS:
         return check_json(rule, expected, actual, cascaded)
     return None

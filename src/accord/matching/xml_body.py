@@ -14,7 +14,7 @@ from typing import Any
 
 from accord.matching.json_body import path_text
 from accord.matching.result import Mismatch
-from accord.matching.rules import RuleIndex, apply_rules, check_string
+from accord.matching.rules import RuleIndex, check_string, rule_errors
 
 __all__ = ["XmlElement", "compare_xml", "parse_xml"]
 
@@ -117,18 +117,11 @@ def _element_rule(
 
 
 def _element(loc: Loc, expected: XmlElement, actual: XmlElement, ctx: _Ctx) -> list[Mismatch]:
-    selected = ctx.rules.best(loc)
-    if selected is not None:
-        cascaded = selected.cascaded
-        errors = apply_rules(
-            selected.effective(),
-            selected.combine,
-            lambda r: _element_rule(r, expected, actual, cascaded),
-        )
-    elif expected.name != actual.name:
-        errors = [f"Expected '{actual.name}' to be equal to '{expected.name}'"]
-    else:
-        errors = []
+    errors = rule_errors(
+        ctx.rules.best(loc),
+        lambda rule, cascaded: _element_rule(rule, expected, actual, cascaded),
+        lambda: _unequal(expected.name, actual.name),
+    )
     if errors:
         return [_mm(loc, expected.name, actual.name, e) for e in errors]
     out = _attributes(loc, expected, actual, ctx)
@@ -138,19 +131,16 @@ def _element(loc: Loc, expected: XmlElement, actual: XmlElement, ctx: _Ctx) -> l
 
 
 def _value(loc: Loc, expected: str, actual: str, ctx: _Ctx) -> list[Mismatch]:
-    selected = ctx.rules.best(loc)
-    if selected is not None:
-        cascaded = selected.cascaded
-        errors = apply_rules(
-            selected.effective(),
-            selected.combine,
-            lambda r: check_string(r, expected, actual, cascaded),
-        )
-    elif expected != actual:
-        errors = [f"Expected '{actual}' to be equal to '{expected}'"]
-    else:
-        errors = []
+    errors = rule_errors(
+        ctx.rules.best(loc),
+        lambda rule, cascaded: check_string(rule, expected, actual, cascaded),
+        lambda: _unequal(expected, actual),
+    )
     return [_mm(loc, expected, actual, e) for e in errors]
+
+
+def _unequal(expected: str, actual: str) -> str | None:
+    return None if expected == actual else f"Expected '{actual}' to be equal to '{expected}'"
 
 
 def _attributes(loc: Loc, expected: XmlElement, actual: XmlElement, ctx: _Ctx) -> list[Mismatch]:
