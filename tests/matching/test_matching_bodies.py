@@ -14,7 +14,14 @@ from accord.matching import (
     match_response,
     register_body_matcher,
 )
-from accord.model import Body, HttpRequest, SpecVersion, load_request, load_response
+from accord.model import (
+    Body,
+    HttpRequest,
+    HttpResponse,
+    SpecVersion,
+    load_request,
+    load_response,
+)
 
 
 def raw_req(body: str | None, content_type: str, rules: dict | None = None, **extra: object):
@@ -91,6 +98,26 @@ def test_body_states() -> None:
     result = match_request(with_body, no_body)
     assert [m.kind for m in result.mismatches] == ["HeaderMismatch", "BodyMismatch"]
     assert result.mismatches[1].message.startswith("Expected body")
+
+
+def test_a_null_body_is_an_empty_body_as_the_official_tools_have_it() -> None:
+    # A pact's ``"body": null`` means "no body" (pact_models reads it as OptionalBody::Null and
+    # pact_matching expects it empty). A provider that answers with the four bytes ``null``
+    # sent a body: the official verifier reports "Expected empty body but received
+    # Present(4 bytes, application/json)", and so does accord.
+    expected = load_response(
+        {"status": 200, "headers": {"Content-Type": "application/json"}, "body": None},
+        SpecVersion.V3,
+    )
+    headers = {"Content-Type": ("application/json",)}
+    assert match_response(expected, expected).ok  # the specification's "null body" case
+    assert match_response(expected, HttpResponse(headers=headers, body=Body.missing())).ok
+    assert match_response(expected, HttpResponse(headers=headers, body=Body.of_bytes(b""))).ok
+    wire_null = HttpResponse(headers=headers, body=Body.of_bytes(b"null", "application/json"))
+    result = match_response(expected, wire_null)
+    assert [(m.kind, m.path, m.message) for m in result.mismatches] == [
+        ("BodyMismatch", "$", "Expected empty body but received 'null'")
+    ]
 
 
 # --------------------------------------------------------------------------- XML
