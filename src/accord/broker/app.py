@@ -37,7 +37,7 @@ from accord.broker.api.hal import BROKER_VERSION, hal_response, json_response
 from accord.broker.api.routing import ApiError, Ctx, Router
 from accord.broker.config import BrokerConfig
 from accord.broker.storage.db import make_engine, migrate, run_in_transaction
-from accord.broker.ui import UI_PATHS, wants_html
+from accord.broker.ui import match_page, not_found_page, wants_html
 
 __all__ = ["BrokerApp", "create_app"]
 
@@ -123,17 +123,18 @@ class BrokerApp:
                 401 if level is None else 403,
                 headers={"WWW-Authenticate": 'Basic realm="Restricted area"'},
             )
-        ui_page = UI_PATHS.get(path.rstrip("/") or "/")
-        if method == "GET" and ui_page is not None and wants_html(request.headers.get("accept")):
-            body = await request.body()
-            try:
-                return await run_in_threadpool(
-                    self._run, ui_page, request, {}, body, self.base_url(request), method
-                )
-            except ApiError as err:
-                return err.response()
+        browser = method == "GET" and wants_html(request.headers.get("accept"))
+        ui_page = match_page(path) if browser else None
+        if ui_page is not None:
+            return await run_in_threadpool(
+                self._run, ui_page[0], request, ui_page[1], b"", self.base_url(request), method
+            )
         found = self.router.match(path)
         if found is None:
+            if browser:
+                return await run_in_threadpool(
+                    self._run, not_found_page, request, {}, b"", self.base_url(request), method
+                )
             return hal_response(
                 {"error": "The requested document was not found on this server."}, 404
             )

@@ -1,22 +1,22 @@
-# ruff: noqa: E501  (HTML fragments are kept on one line)
-"""A minimal HTML UI: the integrations with their latest verification status, and the matrix.
+"""The broker's read-only web UI: server-rendered HTML (Jinja2, a little CSS, no JavaScript).
 
-Served when a browser asks for HTML (the official broker shares paths between UI and API and
-chooses by the Accept header); every other client gets HAL+JSON.
+Served when a browser asks for HTML. The official broker shares paths between UI and API and
+chooses by the Accept header; every other client keeps getting HAL+JSON. Pages: the
+integrations (``/``), pacticipants and their versions, a readable pact at every single-pact
+URL, the matrix (generic and per integration, with filters), environments and a can-i-deploy
+form. Links are built from the request's base URL, so a sub-path behind a proxy works.
 """
 
 from __future__ import annotations
 
-from html import escape
-from typing import Any
-from urllib.parse import quote
+from collections.abc import Callable
 
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
-from accord.broker.api.routing import ApiError, Ctx
-from accord.broker.storage import pacts_repo, repo
+from accord.broker.api.routing import ApiError, Ctx, Router
+from accord.broker.ui import pages
 
-__all__ = ["UI_PATHS", "index_page", "matrix_page", "wants_html"]
+__all__ = ["match_page", "not_found_page", "wants_html"]
 
 API_TYPES = (
     "application/hal+json",
@@ -27,97 +27,69 @@ API_TYPES = (
     "text/plain",
 )
 
-STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
-table{border-collapse:collapse;width:100%}th,td{padding:.4rem .6rem;border-bottom:1px solid #ddd;text-align:left}
-th{background:#f5f5f5}.ok{color:#fff;background:#2e7d32}.bad{color:#fff;background:#c62828}
-.unknown{background:#eee}.pill{padding:.1rem .5rem;border-radius:.6rem;font-size:.85rem}
-a{color:#1565c0;text-decoration:none}
-"""
-
 
 def wants_html(accept: str | None) -> bool:
+    """True for a browser's Accept header; API clients (and ``*/*``) get JSON."""
     if not accept or accept.strip() == "*/*":
         return False
     accept = accept.lower()
     return "text/html" in accept and not any(t in accept for t in API_TYPES)
 
 
-def _page(title: str, body: str) -> HTMLResponse:
-    return HTMLResponse(
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
-        f"<style>{STYLE}</style></head><body><h1>{escape(title)}</h1>{body}</body></html>"
+def _guarded(handler: Callable[[Ctx], Response]) -> Callable[[Ctx], Response]:
+    """Errors become HTML pages for people, with the status the API would give."""
+
+    def run(ctx: Ctx) -> Response:
+        try:
+            return handler(ctx)
+        except pages.UiError as err:
+            return pages.error_page(ctx, err)
+        except ApiError as err:
+            body = err.body
+            message = body.get("error") if isinstance(body, dict) else None
+            if isinstance(message, dict):
+                message = message.get("message")
+            return pages.error_page(
+                ctx,
+                pages.UiError(err.status, "Something is wrong", str(message or body)),
+            )
+
+    run.__name__ = handler.__name__
+    return run
+
+
+def _router() -> Router:
+    router = Router()
+    router.add("/", GET=_guarded(pages.index_page))
+    router.add("/pacticipants", GET=_guarded(pages.pacticipants_page))
+    router.add("/pacticipants/{pacticipant}", GET=_guarded(pages.pacticipant_page))
+    pair = "/pacts/provider/{provider}/consumer/{consumer}"
+    for suffix, handler in pages.PACT_PAGES.items():
+        router.add(pair + suffix, GET=_guarded(handler))
+    router.add("/matrix", GET=_guarded(pages.matrix_page))
+    router.add(
+        "/matrix/provider/{provider}/consumer/{consumer}",
+        GET=_guarded(pages.integration_matrix_page),
     )
+    router.add("/environments", GET=_guarded(pages.environments_page))
+    router.add("/can-i-deploy", GET=_guarded(pages.can_i_deploy_page))
+    return router
 
 
-def _pill(success: bool | None) -> str:
-    if success is None:
-        return "<span class='pill unknown'>unverified</span>"
-    return (
-        "<span class='pill ok'>verified</span>"
-        if success
-        else "<span class='pill bad'>failed</span>"
+ROUTER = _router()
+
+
+def match_page(path: str) -> tuple[Callable[[Ctx], Response], dict[str, str]] | None:
+    """The page handler and its path parameters for a raw path, or None."""
+    found = ROUTER.match(path)
+    if found is None:
+        return None
+    route, params = found
+    return route.methods["GET"], params
+
+
+def not_found_page(ctx: Ctx) -> Response:
+    """For a browser asking for a path that is neither a page nor a resource."""
+    return pages.error_page(
+        ctx, pages.UiError(404, "Not found", "There is nothing at this address.")
     )
-
-
-def index_page(ctx: Ctx) -> Response:
-    rows = []
-    for pub in pacts_repo.latest_publications_for_provider(ctx.conn, None):
-        consumer = repo.pacticipant_by_id(ctx.conn, pub.consumer_id).name
-        provider = repo.pacticipant_by_id(ctx.conn, pub.provider_id).name
-        ver = pacts_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
-        matrix = (
-            ctx.base
-            + f"/matrix?q[][pacticipant]={quote(consumer)}&q[][pacticipant]={quote(provider)}&latestby=cvpv"
-        )
-        pact = ctx.url("pacts", "provider", provider, "consumer", consumer, "latest")
-        rows.append(
-            f"<tr><td>{escape(consumer)}</td><td>{escape(provider)}</td>"
-            f"<td><a href='{escape(pact)}'>{escape(pub.consumer_version_number)}</a></td>"
-            f"<td>{escape(str(pub.created_at)[:19])}</td>"
-            f"<td>{_pill(None if ver is None else bool(ver.success))}"
-            f"{' by ' + escape(ver.provider_version_number) if ver else ''}</td>"
-            f"<td><a href='{escape(matrix)}'>matrix</a></td></tr>"
-        )
-    table = (
-        (
-            "<table><tr><th>Consumer</th><th>Provider</th><th>Latest pact</th><th>Published</th>"
-            "<th>Latest verification</th><th></th></tr>" + "".join(rows) + "</table>"
-        )
-        if rows
-        else ("<p>No pacts have been published yet.</p>")
-    )
-    return _page("accord Pact Broker", table)
-
-
-def matrix_page(ctx: Ctx) -> Response:
-    from accord.broker.api import matrix as matrix_api
-
-    try:
-        response = matrix_api.get_matrix(ctx)
-    except ApiError as err:
-        return _page("Matrix", f"<p>{escape(str(err.body))}</p>")
-    import json
-
-    data: dict[str, Any] = json.loads(bytes(response.body))
-    rows = []
-    for r in data["matrix"]:
-        pv = r["provider"]["version"]
-        vr = r["verificationResult"]
-        rows.append(
-            f"<tr><td>{escape(r['consumer']['name'])}</td><td>{escape(r['consumer']['version']['number'])}</td>"
-            f"<td>{escape(r['provider']['name'])}</td><td>{escape(pv['number']) if pv else '-'}</td>"
-            f"<td>{_pill(vr['success'] if vr else None)}{' (ignored)' if r.get('ignored') else ''}</td></tr>"
-        )
-    summary = data["summary"]
-    verdict = {True: "Deployable", False: "Not deployable", None: "Unknown"}[summary["deployable"]]
-    body = (
-        f"<p><b>{verdict}</b></p><pre>{escape(summary['reason'])}</pre>"
-        "<table><tr><th>Consumer</th><th>Version</th><th>Provider</th><th>Version</th><th>Result</th></tr>"
-        + "".join(rows)
-        + "</table>"
-    )
-    return _page("Matrix", body)
-
-
-UI_PATHS = {"/": index_page, "/matrix": matrix_page}
