@@ -7,7 +7,7 @@ with a clear message, unless ``ACCORD_SKIP_BROWSER=1`` says to skip them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+def require_chromium(path: Path, environ: Mapping[str, str]) -> None:
+    """Fail loudly without Chromium (CI installs it); skip only when asked to."""
+    if path.exists():
+        return
+    if environ.get("ACCORD_SKIP_BROWSER") == "1":
+        pytest.skip(f"ACCORD_SKIP_BROWSER=1 and {path} is not installed")
+    pytest.fail(
+        f"The browser tests need Debian's Chromium at {path}: "
+        "install it with `apt-get install -y chromium` (scripts/test.sh does), "
+        "or set ACCORD_SKIP_BROWSER=1 to skip them.",
+        pytrace=False,
+    )
+
+
 @pytest.fixture(scope="session")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBroker]:
     path = tmp_path_factory.mktemp("e2e-broker") / "broker.sqlite3"
@@ -39,15 +53,7 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBroker]:
 @pytest.fixture(scope="session")
 def chromium_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A persistent context on a fresh user-data dir, logged in as the read-only user."""
-    if not CHROMIUM.exists():
-        if os.environ.get("ACCORD_SKIP_BROWSER") == "1":
-            pytest.skip("ACCORD_SKIP_BROWSER=1 and /usr/bin/chromium is not installed")
-        pytest.fail(
-            "The browser tests need Debian's Chromium at /usr/bin/chromium: "
-            "install it with `apt-get install -y chromium` (scripts/test.sh does), "
-            "or set ACCORD_SKIP_BROWSER=1 to skip them.",
-            pytrace=False,
-        )
+    require_chromium(CHROMIUM, os.environ)
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")

@@ -49,6 +49,16 @@ def stamp(value: datetime | None) -> str:
     return when.strftime("%Y-%m-%d %H:%M:%S UTC") if when else ""
 
 
+def isotime(value: str | None) -> str:
+    """An ISO-8601 time from the API's JSON, shown like :func:`stamp`."""
+    if not value:
+        return ""
+    try:
+        return stamp(datetime.fromisoformat(value))
+    except ValueError:
+        return value
+
+
 def query_url(base: str, pairs: list[tuple[str, str]]) -> str:
     """``base?k=v&…`` keeping Rack's brackets readable (``q[][pacticipant]``)."""
     if not pairs:
@@ -67,6 +77,7 @@ def _environment() -> Environment:
     )
     env.filters["ago"] = ago
     env.filters["stamp"] = stamp
+    env.filters["isotime"] = isotime
     return env
 
 
