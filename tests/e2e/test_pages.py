@@ -253,3 +253,19 @@ def test_chromium_missing_fails_unless_skipping_is_asked_for(tmp_path: Path) -> 
     present = tmp_path / "present"
     present.write_text("")
     require_chromium(present, {"ACCORD_SKIP_BROWSER": "1"})
+
+
+def test_a_bug_in_a_page_is_a_500_page_with_a_reference(
+    fresh: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from accord.broker.ui import pages
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pages, "_integrations", broken)
+    page = fresh.get("/")
+    assert page.status_code == 500
+    assert "could not show this page (error reference" in page.text
+    assert "RuntimeError" not in page.text and "Traceback" not in page.text
+    assert any("UI error reference" in r.getMessage() for r in caplog.records)

@@ -9,6 +9,8 @@ form. Links are built from the request's base URL, so a sub-path behind a proxy 
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Callable
 
 from starlette.responses import Response
@@ -17,6 +19,8 @@ from accord.broker.api.routing import ApiError, Ctx, Router
 from accord.broker.ui import pages
 
 __all__ = ["match_page", "not_found_page", "wants_html"]
+
+log = logging.getLogger("accord.broker.ui")
 
 API_TYPES = (
     "application/hal+json",
@@ -52,6 +56,18 @@ def _guarded(handler: Callable[[Ctx], Response]) -> Callable[[Ctx], Response]:
             return pages.error_page(
                 ctx,
                 pages.UiError(err.status, "Something is wrong", str(message or body)),
+            )
+        except Exception:  # a bug: log it, show a page without a traceback
+            reference = uuid.uuid4().hex[:10]
+            log.exception("UI error reference %s", reference)
+            return pages.error_page(
+                ctx,
+                pages.UiError(
+                    500,
+                    "Something went wrong",
+                    f"The broker could not show this page (error reference {reference}; "
+                    "see its log).",
+                ),
             )
 
     run.__name__ = handler.__name__

@@ -8,6 +8,7 @@ JSON with the reason, never as a server error.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -112,7 +113,7 @@ def _headers(headers: Any) -> list[tuple[str, str]]:
     return [(name, ", ".join(values)) for name, values in headers.items()]
 
 
-def _query(query: dict[str, tuple[str | None, ...]] | None, raw: str | None) -> str:
+def _query(query: Mapping[str, tuple[str | None, ...]] | None, raw: str | None) -> str:
     if raw:
         return "?" + raw
     if not query:

@@ -318,23 +318,22 @@ def integration_matrix_page(ctx: Ctx) -> Response:
     provider = _pacticipant(ctx, ctx.params["provider"])
     q = ctx.query
     known = {k for k, _ in SIDES}
-    form = {
+    latestby = _one(q.get("latestby")) if "latestby" in q else "cvpv"
+    form: dict[str, Any] = {
         "cw": _one(q.get("cw")) if _one(q.get("cw")) in known else "all",
         "cv": _one(q.get("cv")),
         "pw": _one(q.get("pw")) if _one(q.get("pw")) in known else "all",
         "pv": _one(q.get("pv")),
-        "latestby": _one(q.get("latestby")) if "latestby" in q else "cvpv",
+        "latestby": latestby if latestby in ("", "cvp", "cvpv") else "cvpv",
         "limit": _limit(q),
     }
-    if form["latestby"] not in ("", "cvp", "cvpv"):
-        form["latestby"] = "cvpv"
     query = MatrixQuery(
         [
-            _side(consumer.name, str(form["cw"]), str(form["cv"])),
-            _side(provider.name, str(form["pw"]), str(form["pv"])),
+            _side(consumer.name, form["cw"], form["cv"]),
+            _side(provider.name, form["pw"], form["pv"]),
         ],
-        latestby=str(form["latestby"]) or None,
-        limit=int(form["limit"]),
+        latestby=form["latestby"] or None,
+        limit=form["limit"],
     )
     rows, _summary, _notices, errors = _run(ctx, query)
     return page(
