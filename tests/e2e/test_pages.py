@@ -269,3 +269,34 @@ def test_a_bug_in_a_page_is_a_500_page_with_a_reference(
     assert "could not show this page (error reference" in page.text
     assert "RuntimeError" not in page.text and "Traceback" not in page.text
     assert any("UI error reference" in r.getMessage() for r in caplog.records)
+
+
+def test_an_empty_broker_says_what_to_do(fresh: TestClient) -> None:
+    assert "No pacts have been published yet" in fresh.get("/").text
+    assert "No pacticipants yet" in fresh.get("/pacticipants").text
+    assert "No environments yet" in fresh.get("/environments").text
+    form = fresh.get("/can-i-deploy")
+    assert form.status_code == 200 and 'id="ask"' in form.text
+
+
+def test_links_use_the_configured_base_url(tmp_path: Path) -> None:
+    app = create_app(
+        BrokerConfig(
+            database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}",
+            base_url="https://pacts.example.com/pact/",
+        )
+    )
+    with TestClient(app, base_url="http://broker", headers=HTML) as client:
+        _publish(
+            client,
+            {
+                "consumer": {"name": "A"},
+                "provider": {"name": "B"},
+                "interactions": [],
+                "metadata": {"pactSpecification": {"version": "2.0.0"}},
+            },
+        )
+        page = client.get("/")
+    app.engine.dispose()
+    assert 'href="https://pacts.example.com/pact/pacts/provider/B/consumer/A/latest"' in page.text
+    assert 'href="https://pacts.example.com/pact/can-i-deploy"' in page.text
