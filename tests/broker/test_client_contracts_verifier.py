@@ -92,10 +92,4 @@ def test_official_client_contracts_with_the_accord_verifier(make_client: Any) ->
         f"\nofficial client contracts verified by accord: {total - len(failed)}/{total} interactions pass"
     )
     assert total == 131
-    # Known gap in accord's matching, not the broker: with no expected Content-Type the body is
-    # taken as application/json and application/hal+json is not yet accepted as equivalent
-    # (the Rust verifier treats the two as the same JSON type). Reported to the matching owners.
-    hal_vs_json = "Expected a body of 'application/json' but the actual content type was 'application/hal+json'"
-    other = [f for f in failed if hal_vs_json not in f]
-    assert not other, "\n".join(other)
-    assert len(failed) <= 2, "\n".join(failed)
+    assert not failed, "\n".join(failed)

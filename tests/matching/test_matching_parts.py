@@ -235,3 +235,17 @@ def test_message_content_rules_category() -> None:
 def test_mismatch_describe() -> None:
     m = Mismatch("BodyMismatch", "$.a", 1, 2, "Expected 2 (Integer) to be equal to 1 (Integer)")
     assert str(m) == "$.a -> Expected 2 (Integer) to be equal to 1 (Integer)"
+
+
+def test_structured_syntax_suffixes_share_their_format_but_other_types_differ() -> None:
+    from accord.model import HttpResponse
+
+    expected = HttpResponse(body=Body.of_json({"a": 1}))  # application/json
+    hal = HttpResponse(
+        headers={"Content-Type": ("application/hal+json",)},
+        body=Body.of_json({"a": 1}, "application/hal+json"),
+    )
+    assert match_response(expected, hal).ok
+    text = HttpResponse(body=Body.of_text('{"a": 1}', "text/plain"))
+    (mismatch,) = match_response(expected, text).mismatches
+    assert mismatch.kind == "BodyTypeMismatch"

@@ -463,6 +463,16 @@ def _parameters_match(expected: str, actual: str) -> bool:
 _STRICT_XML = frozenset({"application/xml", "text/xml"})
 
 
+def _family(content_type: str) -> str:
+    """``application/hal+json`` → ``application/json``: structured-syntax suffixes name the
+    format the body is compared as (the official core treats them as equivalent)."""
+    if content_type.endswith("+json"):
+        return "application/json"
+    if content_type.endswith("+xml") or content_type in _STRICT_XML:
+        return "application/xml"
+    return content_type
+
+
 def _match_body(
     expected_part: HttpRequest | HttpResponse | MessageContents,
     actual_part: HttpRequest | HttpResponse | MessageContents,
@@ -484,8 +494,7 @@ def _match_body(
     if (
         e_type
         and a_type
-        and e_type != a_type
-        and not (e_type in _STRICT_XML and a_type in _STRICT_XML)
+        and _family(e_type) != _family(a_type)
         and not (headers and _header_rule_allows(rules, expected_ct, actual_ct))
     ):
         if expected.state is BodyState.PRESENT:
