@@ -170,3 +170,33 @@ def test_the_mock_server_generates_the_date_column(pact_dir):
     with report_pact(pact_dir).serve() as server:
         text = httpx.get(f"{server.url}/reports/report001.csv").text
     assert text.startswith("Name,100,") and text != "Name,100,2000-01-01\n"
+
+
+def test_pacts_written_by_several_tests_keep_every_plugin(pact_dir):
+    from accord.model import Body
+    from accord.plugins import Plugin, PluginContents, register_plugin
+
+    class Lines(Plugin):
+        name = "lines"
+        version = "2.0.0"
+        content_types = ("text/x-lines",)
+
+        def configure_contents(self, content_type, config):
+            return PluginContents(body=Body.of_text("\n".join(config["lines"]), content_type))
+
+        def match_contents(self, expected, actual, context):
+            return []
+
+    register_plugin(Lines)
+    write_report_pact(pact_dir)  # csv
+    other = Pact("CsvClient", "CsvServer", pact_dir=pact_dir)
+    (other.upon_receiving("some lines")
+          .with_request("GET", "/lines")
+          .will_respond_with(200)
+          .with_plugin_contents("text/x-lines", {"lines": ["a", "b"]}))
+    with other.serve() as server:
+        assert httpx.get(f"{server.url}/lines").text == "a\nb"
+
+    doc = json.loads((pact_dir / "CsvClient-CsvServer.json").read_text())
+    assert [p["name"] for p in doc["metadata"]["plugins"]] == ["csv", "lines"]
+    assert len(doc["interactions"]) == 2

@@ -75,3 +75,28 @@ def interaction_fields(interaction: Any) -> dict[str, Any]:
         out["interaction_markup"] = {"markup": "\n".join(interaction._markup),
                                      "markupType": "COMMON_MARK"}
     return out
+
+
+def keep_existing_plugins(model: Any, directory: Any) -> Any:
+    """``model`` whose ``metadata.plugins`` also lists the plugins of the pact file it will be
+    merged into (the file's other interactions may need them; ``write_pact`` replaces the
+    metadata key as a whole)."""
+    import json
+    from pathlib import Path
+
+    from accord.pactfile import pact_file_name
+
+    plugins = model.metadata.get("plugins")
+    if not plugins:
+        return model
+    path = Path(directory) / pact_file_name(model.consumer, model.provider)
+    try:
+        existing = json.loads(path.read_text(encoding="utf-8"))["metadata"]["plugins"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return model
+    if not isinstance(existing, list):
+        return model
+    by_name = {e["name"]: e for e in existing if isinstance(e, dict) and "name" in e}
+    by_name.update((e["name"], e) for e in plugins)
+    merged = [by_name[name] for name in sorted(by_name)]
+    return model.replace(metadata={**model.metadata, "plugins": merged})

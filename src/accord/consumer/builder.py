@@ -263,8 +263,12 @@ class Pact:
         from accord.pactfile import write_pact
 
         target = Path(directory) if directory is not None else (self.pact_dir or default_pact_dir())
-        return write_pact(self.to_model(), target, version=self.specification,
-                          merge=not overwrite)
+        model = self.to_model()
+        if self._plugins and not overwrite:
+            from accord.consumer._plugins import keep_existing_plugins
+
+            model = keep_existing_plugins(model, target)
+        return write_pact(model, target, version=self.specification, merge=not overwrite)
 
     def _finalise(self, interaction: _Interaction) -> Interaction:
         """Build the model interaction and check the target version can hold it."""
@@ -341,6 +345,10 @@ def write_pacts(pacts: Iterable[Pact], directory: str | os.PathLike[str] | None 
 
             metadata["plugins"] = plugins_metadata(plugins)
         model = members[0]._model(interactions).replace(metadata=metadata, spec_version=spec)
+        if plugins:
+            from accord.consumer._plugins import keep_existing_plugins
+
+            model = keep_existing_plugins(model, target)
         written.append(write_pact(model, target, version=spec))
     return written
 

@@ -36,10 +36,13 @@ class Definition:
     value: Any
     rules: tuple[Rule, ...]
     generator: Generator | None = None
+    literal: str | None = None  # a number as written (``4.50``), for text formats
 
     @property
     def text(self) -> str:
-        """The example as text (CSV cells, headers): ``true``, ``100``, ``Name``."""
+        """The example as text (CSV cells): ``true``, ``4.50`` as written, ``Name``."""
+        if self.literal is not None:
+            return self.literal
         if self.value is None:
             return ""
         if isinstance(self.value, bool):
@@ -111,6 +114,7 @@ class _Parser:
     # ---------------------------------------------------------------- grammar
 
     def definition(self) -> Definition:
+        self.literal: str | None = None
         value: Any = None
         rules: list[Rule] = []
         generator: Generator | None = None
@@ -124,7 +128,8 @@ class _Parser:
                 break
         if self.peek() is not None:
             raise self.fail(f"unexpected {self.peek()[1]!r}")  # type: ignore[index]
-        return Definition(value, tuple(rules), generator)
+        literal = self.literal if isinstance(value, (int, float)) else None
+        return Definition(value, tuple(rules), generator, literal)
 
     def expression(self) -> tuple[Any, list[Rule], Generator | None]:
         name = self.take("word")[1]
@@ -215,6 +220,7 @@ class _Parser:
             return _unquote(text), None
         if kind == "number":
             self.i += 1
+            self.literal = text
             return (float(text) if "." in text else int(text)), None
         if kind == "word" and text in ("true", "false"):
             self.i += 1
@@ -233,6 +239,7 @@ class _Parser:
         text = self.take("number")[1]
         if kind == "integer" and "." in text:
             raise self.fail(f"integer needs a whole number, got {text}")
+        self.literal = text
         return (float(text) if "." in text else int(text)), None
 
     def string_or_state(self) -> tuple[Any, Generator | None]:
