@@ -1,9 +1,9 @@
-"""Where the pact goes, and the consumer side first.
+"""Where the pacts go, and the consumer side first.
 
-The consumer tests write ``pacts/xml-web-xml-users-api.json``; the provider tests verify
-it. pytest runs ``test_consumer.py`` before ``test_provider.py``, and the ``pact_file`` fixture
-runs the consumer tests itself when only the provider tests were selected, so either file can
-be run alone.
+The consumer tests write ``pacts/xml-web-xml-users-api.json`` (XML) and
+``pacts/reports-web-reports-api.json`` (the plugins); the provider tests verify them. pytest
+runs the consumer tests first, and the pact fixtures run them itself when only provider tests
+were selected, so any file can be run alone.
 """
 
 from __future__ import annotations
@@ -17,15 +17,17 @@ import pytest
 EXAMPLE = Path(__file__).resolve().parents[1]
 PACT_DIR = EXAMPLE / "pacts"
 PACT_FILE = PACT_DIR / "xml-web-xml-users-api.json"
+REPORTS_PACT_FILE = PACT_DIR / "reports-web-reports-api.json"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start from no pact, so the file holds exactly what this run's consumer tests define."""
+    """Start from no pact, so each file holds exactly what this run's consumer tests define."""
     PACT_FILE.unlink(missing_ok=True)
+    REPORTS_PACT_FILE.unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: item.path.name == "test_provider.py")  # stable: consumer first
+    items.sort(key=lambda item: "provider" in item.path.name)  # stable: consumers first
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +35,20 @@ def pact_dir() -> Path:
     return PACT_DIR
 
 
+def _written_by(test_file: str, pact: Path) -> Path:
+    if not pact.exists():
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", test_file]
+        subprocess.run(command, cwd=EXAMPLE, check=True)
+    return pact
+
+
 @pytest.fixture(scope="session")
 def pact_file() -> Path:
-    """The consumer's pact (written by the consumer tests, run now if they have not run)."""
-    if not PACT_FILE.exists():
-        command = [sys.executable, "-m", "pytest", "-q", "tests/test_consumer.py"]
-        subprocess.run(command, cwd=EXAMPLE, check=True)
-    return PACT_FILE
+    """The XML consumer's pact (written by its tests, run now if they have not run)."""
+    return _written_by("tests/test_consumer.py", PACT_FILE)
+
+
+@pytest.fixture(scope="session")
+def reports_pact_file() -> Path:
+    """The reports consumer's pact, with plugin contents."""
+    return _written_by("tests/test_reports_consumer.py", REPORTS_PACT_FILE)
