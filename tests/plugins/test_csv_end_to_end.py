@@ -200,3 +200,57 @@ def test_pacts_written_by_several_tests_keep_every_plugin(pact_dir):
     doc = json.loads((pact_dir / "CsvClient-CsvServer.json").read_text())
     assert [p["name"] for p in doc["metadata"]["plugins"]] == ["csv", "lines"]
     assert len(doc["interactions"]) == 2
+
+
+# A pact as the official tools write it with the official CSV plugin (pact_consumer + the
+# csv plugin 0.0.6): "datetime" rules, a charset in the content type, a contentTypeHint.
+OFFICIAL_PACT = {
+    "consumer": {"name": "CsvClient"},
+    "provider": {"name": "CsvServer"},
+    "interactions": [{
+        "description": "request for a report",
+        "interactionMarkup": {"markup": "# Data\n\n|Name|100|2000-01-01|\n",
+                              "markupType": "COMMON_MARK"},
+        "key": "e5bb1b8d0a9d8c8a",
+        "pending": False,
+        "pluginConfiguration": {"csv": {"csvHeaders": False}},
+        "request": {"method": "GET", "path": "/reports/report001.csv"},
+        "response": {
+            "body": {"content": "Name,100,2000-01-01\n", "contentType": "text/csv;charset=utf-8",
+                     "contentTypeHint": "DEFAULT", "encoded": False},
+            "generators": {"body": {"column:3": {"format": "yyyy-MM-dd", "type": "DateTime"}}},
+            "headers": {"content-type": ["text/csv"]},
+            "matchingRules": {"body": {
+                "column:1": {"combine": "AND", "matchers": [{"match": "type"}]},
+                "column:2": {"combine": "AND", "matchers": [{"match": "number"}]},
+                "column:3": {"combine": "AND",
+                             "matchers": [{"format": "yyyy-MM-dd", "match": "datetime"}]},
+            }},
+            "status": 200,
+        },
+        "transport": "http",
+        "type": "Synchronous/HTTP",
+    }],
+    "metadata": {
+        "pactRust": {"consumer": "1.2.0", "models": "1.2.0"},
+        "pactSpecification": {"version": "4.0"},
+        "plugins": [{"configuration": {}, "name": "csv", "version": "0.0.6"}],
+    },
+}
+
+
+@pytest.mark.parametrize(("rows", "ok"), [
+    (["Alice,12,2021-03-04"], True),
+    (["Alice,12,2021-03-04", "Bob,x,2021-03-05"], False),
+])
+def test_a_pact_written_by_the_official_csv_plugin_is_verified(tmp_path, rows, ok):
+    pact_file = tmp_path / "CsvClient-CsvServer.json"
+    pact_file.write_text(json.dumps(OFFICIAL_PACT))
+    from accord.pactfile import read_pact
+
+    assert [p.name for p in ensure_plugins(read_pact(pact_file))] == ["csv"]
+    result = (Verifier("CsvServer").add_source(pact_file)
+              .add_transport(app=csv_provider(rows)).verify())
+    assert result.ok is ok, result.report()
+    if not ok:
+        assert "at row:2, column:2: Expected 'x' to match a number" in result.report()
