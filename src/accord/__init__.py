@@ -43,8 +43,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from accord import errors, generate, match
-    from accord.consumer import xml
-    from accord.consumer import Pact
+    from accord.consumer import Pact, xml
     from accord.verifier import Verifier
 
 

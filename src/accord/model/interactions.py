@@ -45,16 +45,11 @@ class ProviderState:
         return out
 
 
-@dataclass(frozen=True, kw_only=True)
-class HttpRequest:
-    method: str = "GET"
-    path: str = "/"
-    query: Query | None = None  # None: not constrained; {}: no query parameters
-    headers: Headers = field(default_factory=dict)
-    body: Body = field(default_factory=Body)
-    matching_rules: MatchingRules = field(default_factory=MatchingRules)
-    generators: Generators = field(default_factory=Generators)
-    raw_query: str | None = None  # the query string as a V1/V2 pact wrote it, when it did
+class _HttpPart:
+    """What requests and responses share: headers by name and the body's content type."""
+
+    headers: Headers
+    body: Body
 
     def header(self, name: str) -> tuple[str, ...] | None:
         """The values of header ``name`` (case-insensitive), or None."""
@@ -66,19 +61,24 @@ class HttpRequest:
 
 
 @dataclass(frozen=True, kw_only=True)
-class HttpResponse:
+class HttpRequest(_HttpPart):
+    method: str = "GET"
+    path: str = "/"
+    query: Query | None = None  # None: not constrained; {}: no query parameters
+    headers: Headers = field(default_factory=dict)
+    body: Body = field(default_factory=Body)
+    matching_rules: MatchingRules = field(default_factory=MatchingRules)
+    generators: Generators = field(default_factory=Generators)
+    raw_query: str | None = None  # the query string as a V1/V2 pact wrote it, when it did
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpResponse(_HttpPart):
     status: int | None = 200  # None: not constrained (spec test cases)
     headers: Headers = field(default_factory=dict)
     body: Body = field(default_factory=Body)
     matching_rules: MatchingRules = field(default_factory=MatchingRules)
     generators: Generators = field(default_factory=Generators)
-
-    def header(self, name: str) -> tuple[str, ...] | None:
-        return find_header(self.headers, name)
-
-    @property
-    def content_type(self) -> str | None:
-        return self.body.content_type or _first(self.header("Content-Type"))
 
 
 @dataclass(frozen=True, kw_only=True)
