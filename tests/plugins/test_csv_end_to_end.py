@@ -254,3 +254,35 @@ def test_a_pact_written_by_the_official_csv_plugin_is_verified(tmp_path, rows, o
     assert result.ok is ok, result.report()
     if not ok:
         assert "at row:2, column:2: Expected 'x' to match a number" in result.report()
+
+
+def test_plugin_contents_in_synchronous_messages(pact_dir):
+    from accord.model import dump_pact
+
+    pact = Pact("pricing-web", "pricing", pact_dir=pact_dir)
+    (pact.sync_message("a price list for some products")
+         .with_request()
+         .with_plugin_contents("text/csv", {"csvHeaders": False,
+                                            "column:1": "matching(type,'A-1')"})
+         .will_respond_with()
+         .with_plugin_contents("text/csv", {"column:sku": "matching(type,'A-1')",
+                                            "column:price": "matching(decimal, 9.99)"}))
+
+    doc = dump_pact(pact.to_model(recorded_only=False), pact.specification)
+    (interaction,) = doc["interactions"]
+    assert interaction["type"] == "Synchronous/Messages"
+    assert interaction["request"]["contents"]["content"] == "A-1\n"
+    assert interaction["response"][0]["contents"]["content"] == "sku,price\nA-1,9.99\n"
+    # one pluginConfiguration entry per plugin: the response's settings were the last given
+    assert interaction["pluginConfiguration"] == {"csv": {"csvHeaders": True}}
+    assert doc["metadata"]["plugins"][0]["name"] == "csv"
+
+
+def test_using_an_installed_plugin_declares_it_in_the_pact(pact_dir):
+    from accord.model import dump_pact
+
+    pact = Pact("a", "b", pact_dir=pact_dir).using_plugin("csv", "0.0.6")
+    (pact.upon_receiving("plain").with_request("GET", "/").will_respond_with(204))
+    doc = dump_pact(pact.to_model(recorded_only=False), pact.specification)
+    assert doc["metadata"]["plugins"] == [
+        {"configuration": {}, "name": "csv", "version": "0.0.6"}]
