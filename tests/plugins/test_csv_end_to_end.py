@@ -286,3 +286,30 @@ def test_using_an_installed_plugin_declares_it_in_the_pact(pact_dir):
     doc = dump_pact(pact.to_model(recorded_only=False), pact.specification)
     assert doc["metadata"]["plugins"] == [
         {"configuration": {}, "name": "csv", "version": "0.0.6"}]
+
+
+def test_accord_matchers_work_in_plugin_configurations(pact_dir):
+    from accord import generate, match
+    from accord.model import dump_pact
+
+    pact = Pact("a", "b", pact_dir=pact_dir)
+    (pact.upon_receiving("matchers in csv").with_request("GET", "/").will_respond_with(200)
+         .with_plugin_contents("text/csv", {
+             "csvHeaders": False,
+             "column:1": match.regex("A-1", r"[A-Z]-\d+"),
+             "column:2": match.integer(3),
+             "column:3": match.date("2024-05-01"),
+             "column:4": generate.uuid(),
+         }))
+    doc = dump_pact(pact.to_model(recorded_only=False), pact.specification)
+    response = doc["interactions"][0]["response"]
+    body = response["body"]["content"]
+    assert body.startswith("A-1,3,2024-05-01,") and len(body.split(",")[3].strip()) == 36
+    assert response["matchingRules"]["body"]["column:1"] == {
+        "matchers": [{"match": "regex", "regex": "[A-Z]-\\d+"}]}
+    assert response["matchingRules"]["body"]["column:3"] == {
+        "matchers": [{"match": "date", "format": "yyyy-MM-dd"}]}
+    assert response["generators"]["body"]["column:4"]["type"] == "Uuid"
+
+    with pytest.raises(ContractDefinitionError, match=r"'column:1'.*got dict"):
+        pact.upon_receiving("bad").with_plugin_contents("text/csv", {"column:1": {"a": 1}})

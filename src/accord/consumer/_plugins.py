@@ -49,7 +49,7 @@ def configure_plugin_contents(interaction: Any, content_type: str, config: Mappi
             "install one (entry-point group 'accord.plugins') or register it with "
             "accord.plugins.register_plugin")
     try:
-        contents = plugin.configure_contents(content_type, dict(config))
+        contents = plugin.configure_contents(content_type, _bridged(config, interaction))
     except PluginError as exc:
         raise ContractDefinitionError(f"{where}: {exc}") from None
     interaction._pact._plugins[plugin.name] = plugin
@@ -58,6 +58,24 @@ def configure_plugin_contents(interaction: Any, content_type: str, config: Mappi
     if contents.interaction_markup:
         interaction._markup.append(contents.interaction_markup)
     return BodySpec(contents.body, dict(contents.matching_rules), dict(contents.generators))
+
+
+def _bridged(config: Mapping[str, Any], interaction: Any) -> dict[str, Any]:
+    """accord matchers and generators in ``config`` (``match.integer(3)``) become
+    ``accord.plugins.Definition`` values, which plugins read like definition strings."""
+    from accord.consumer._parts import scalar_spec
+    from accord.consumer.matchers import Matcher
+    from accord.plugins import Definition
+
+    out = {}
+    for key, value in config.items():
+        if isinstance(value, Matcher):
+            spec = scalar_spec(value, interaction.description, f"plugin setting {key!r}",
+                               as_text=False)
+            value = Definition(spec.values[0] if spec.values else None,
+                               spec.rules.rules if spec.rules else (), spec.generator)
+        out[key] = value
+    return out
 
 
 def plugins_metadata(plugins: Mapping[str, Plugin]) -> list[dict[str, Any]]:

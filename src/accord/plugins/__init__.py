@@ -33,7 +33,12 @@ from accord.plugins.api import (
     PluginNotFoundError,
     rule,
 )
-from accord.plugins.expressions import Definition, is_definition, parse_definition
+from accord.plugins.expressions import (
+    Definition,
+    definition_of,
+    is_definition,
+    parse_definition,
+)
 from accord.plugins.registry import (
     ENTRY_POINT_GROUP,
     PluginRegistry,
@@ -58,6 +63,7 @@ __all__ = [
     "PluginNotFoundError",
     "PluginRegistry",
     "default_registry",
+    "definition_of",
     "ensure_plugins",
     "find_plugin",
     "generate_contents",

@@ -35,7 +35,7 @@ from accord.model.body import Body, BodyState
 from accord.model.generators import Generator
 from accord.model.rules import RuleList
 from accord.plugins.api import ContentMatchContext, Plugin, PluginContents, PluginError
-from accord.plugins.expressions import Definition, is_definition, parse_definition
+from accord.plugins.expressions import Definition, definition_of
 
 __all__ = ["CsvPlugin"]
 
@@ -224,17 +224,10 @@ class CsvPlugin(Plugin):
 
 
 def _definition(key: str, value: Any) -> Definition:
-    if is_definition(value):
-        try:
-            return parse_definition(value)
-        except MatchingRuleError as exc:
-            raise PluginError(f"csv plugin: {key!r}: {exc}") from None
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return Definition(value, ())  # a literal: compared by equality
-    raise PluginError(
-        f"csv plugin: {key!r}: expected a matching definition such as \"matching(type,'x')\" "
-        f"or a plain value, got {type(value).__name__}"
-    )
+    try:
+        return definition_of(value)
+    except MatchingRuleError as exc:
+        raise PluginError(f"csv plugin: {key!r}: {exc}") from None
 
 
 def _flag(value: Any) -> bool:

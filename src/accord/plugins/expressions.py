@@ -26,7 +26,7 @@ from accord.errors import MatchingRuleError
 from accord.model.generators import Generator
 from accord.model.rules import Rule
 
-__all__ = ["Definition", "is_definition", "parse_definition"]
+__all__ = ["Definition", "definition_of", "is_definition", "parse_definition"]
 
 
 @dataclass(frozen=True)
@@ -318,3 +318,19 @@ def parse_definition(text: str) -> Definition:
         if exc.reason.startswith("matching definition"):
             raise
         raise MatchingRuleError(f"matching definition {text!r}: {exc.reason}") from None
+
+
+def definition_of(value: Any) -> Definition:
+    """A configuration value as a ``Definition``: a definition string is parsed, a
+    ``Definition`` (what the consumer DSL makes of ``match.integer(3)``) is kept, and a plain
+    string, number, boolean or null is an example compared by equality."""
+    if isinstance(value, Definition):
+        return value
+    if is_definition(value):
+        return parse_definition(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return Definition(value, ())
+    raise MatchingRuleError(
+        "expected a matching definition such as \"matching(type,'x')\", an accord matcher "
+        f"or a plain value, got {type(value).__name__}"
+    )
