@@ -28,12 +28,10 @@ from accord.model.generators import Generator
 from accord.model.rules import RuleList
 from accord.plugins import (
     ContentMatchContext,
-    Definition,
     Plugin,
     PluginContents,
     PluginError,
-    is_definition,
-    parse_definition,
+    definition_of,
 )
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -61,7 +59,7 @@ class PropertiesPlugin(Plugin):
         for key, value in config.items():
             if not _KEY.fullmatch(key):
                 raise PluginError(f"properties plugin: {key!r} is not a simple property name")
-            definition = parse_definition(value) if is_definition(value) else Definition(value, ())
+            definition = definition_of(value)  # "matching(...)", match.integer(30) or a value
             lines.append(f"{key}={definition.text}")
             # Body rule keys are path expressions ($.key): the pact file format checks them.
             if definition.rules:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from reports_example.consumer import ReportsClient, Sale
 
-from accord import Pact
+from accord import Pact, match
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_the_report_settings_as_a_properties_file(pact: Pact) -> None:
         .will_respond_with(200)
         .with_plugin_contents("text/x-java-properties", {
             "currency": "matching(regex, '[A-Z]{3}', 'EUR')",
-            "timeout": "matching(integer, 30)",
+            "timeout": match.integer(30),  # accord's matchers work as well
         })
     )
 
