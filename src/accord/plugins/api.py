@@ -60,9 +60,9 @@ class PluginNotFoundError(PluginError):
         by = f" by {needed_by}" if needed_by else ""
         super().__init__(
             f"the plugin {wanted} is needed{by} but is not installed. Install the Python "
-            "package that provides it (it registers itself under the 'accord.plugins' entry "
-            f"point, e.g. `pip install accord-plugin-{name}`), or register it in code with "
-            "accord.plugins.register_plugin(...). Installed plugins: "
+            f"package that provides it (`pip install <package>`: a package that registers a "
+            f"plugin named '{name}' under the 'accord.plugins' entry point), or register it "
+            "in code with accord.plugins.register_plugin(...). Installed plugins: "
             f"{', '.join(installed) or 'none'}"
         )
 
