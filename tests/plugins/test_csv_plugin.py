@@ -185,3 +185,15 @@ def test_generators_by_header_name_and_provider_state():
 def test_bodies_of_other_content_types_are_not_touched_by_plugin_generation():
     body = Body.of_json({"a": 1})
     assert generate_contents(body, {"$.a": Generator("RandomInt", {})}, ctx()) is body
+
+
+def test_a_hand_written_table_is_compared_row_by_row():
+    """A CSV body declared with with_body (several rows, no plugin) keeps exact semantics."""
+    expected = HttpResponse(status=200, body=Body.of_text("id,name\n1,a\n2,b\n", "text/csv"))
+    assert match_response(expected, actual("id,name\n1,a\n2,b\n")).ok
+    result = match_response(expected, actual("id,name\n1,a\n2,c\n"))
+    assert [(m.path, m.message) for m in result.mismatches] == [
+        ("row:3, column:2 (name)", "Expected column 2 value to equal 'b', but got 'c'")]
+    result = match_response(expected, actual("id,name\n1,a\n"))
+    assert [m.message for m in result.mismatches] == [
+        "Expected 2 rows of CSV data, but got 1"]

@@ -132,7 +132,11 @@ class CsvPlugin(Plugin):
                     f"Expected no CSV content, but got {len(actual.content)} bytes"))
             return out
         e_headers = e_rows[0] if has_headers else []
-        template = e_rows[1] if has_headers and len(e_rows) > 1 else e_rows[0]
+        expected_data = (e_rows[1:] if has_headers else e_rows) or [[]]
+        # The plugin writes one example row, which stands for every row. A body with several
+        # (written by hand with with_body) is a table: row n is compared with row n.
+        table = len(expected_data) > 1
+        template = expected_data[0]
         a_headers = a_rows[0] if has_headers and a_rows else []
         data = a_rows[1:] if has_headers else a_rows
         first_line = 2 if has_headers else 1
@@ -146,12 +150,20 @@ class CsvPlugin(Plugin):
                         f"column:{header}", header, None,
                         f"Expected a column '{header}', but was missing (the columns are "
                         f"{', '.join(repr(h) for h in a_headers) or 'none'})"))
-        if not data:
+        if not data and template:
             out.append(context.mismatch(
                 "$", ",".join(template), None, "Expected at least one row of CSV data, got none"))
             return out
+        if table and len(data) != len(expected_data):
+            out.append(context.mismatch(
+                "$", f"{len(expected_data)} rows", f"{len(data)} rows",
+                f"Expected {len(expected_data)} rows of CSV data, but got {len(data)}"))
         for offset, row in enumerate(data):
             line = first_line + offset
+            if table:
+                if offset >= len(expected_data):
+                    break
+                template = expected_data[offset]
             too_few = len(row) < len(template)
             too_many = len(row) > len(template) and not context.allow_unexpected
             if not has_headers and (too_few or too_many):
