@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,7 @@ from filelock import Timeout as _LockTimeout
 
 from accord import __version__
 from accord.errors import ContractDefinitionError, PactFileLockError, PactFormatError
-from accord.model import Interaction, Pact, SpecVersion, dump_pact, load_pact
+from accord.model import Interaction, Pact, SpecVersion, dump_interaction, dump_pact, load_pact
 
 __all__ = ["iter_pact_files", "pact_file_name", "read_pact", "render_pact", "write_pact"]
 
@@ -109,7 +111,7 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
             metadata: dict[str, Any] = {}
             extra: dict[str, Any] = {}
             if merge and path.exists():
-                existing = read_pact(path)
+                existing = _existing(path)
                 target = max(target, existing.spec_version)
                 metadata.update(existing.metadata)
                 extra.update(existing.extra)
@@ -122,6 +124,7 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
             final = pact.replace(interactions=tuple(sorted(interactions, key=_sort_key)),
                                  metadata=metadata, extra=extra, spec_version=target)
             _atomic_write(path, render_pact(final, target))
+            _WRITTEN[path] = (_identity(path), final)
     except _LockTimeout:
         raise PactFileLockError(
             f"could not lock {path} within {lock_timeout:g}s: another process is writing it "
@@ -130,16 +133,78 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
 
 
 def render_pact(pact: Pact, version: SpecVersion | str | None = None) -> str:
-    """The exact text ``write_pact`` writes for ``pact`` (no merging, no metadata added)."""
-    doc = dump_pact(pact, version)
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The exact text ``write_pact`` writes for ``pact`` (no merging, no metadata added).
+
+    Each interaction is rendered once per process and spliced into the document, so a suite
+    that merges one interaction at a time into a growing file does not re-encode the rest.
+    """
+    fragments: list[str] = []
+
+    def placeholder(interaction: Interaction, version: SpecVersion) -> str:
+        fragments.append(_cached(interaction).text(version))
+        return f"\x00{len(fragments) - 1}\x00"
+
+    doc = dump_pact(pact, version, dump=placeholder)
+    text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+    return _PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], text) + "\n"
+
+
+_PLACEHOLDER = re.compile(r'^    "\\u0000(\d+)\\u0000"', re.MULTILINE)
+
+
+class _Rendered:
+    """An interaction's sort key and its JSON text per version, indented as a list item."""
+
+    __slots__ = ("_texts", "interaction", "sort_key")
+
+    def __init__(self, interaction: Interaction):
+        self.interaction = interaction  # held so that its id() stays this interaction's
+        description, states = interaction.unique_key
+        params = json.dumps([dict(s.params) for s in interaction.provider_states],
+                            sort_keys=True, default=str)
+        self.sort_key = (description, states, params)
+        self._texts: dict[SpecVersion, str] = {}
+
+    def text(self, version: SpecVersion) -> str:
+        if version not in self._texts:
+            raw = json.dumps(dump_interaction(self.interaction, version), indent=2,
+                             sort_keys=True, ensure_ascii=False)
+            self._texts[version] = "\n".join("    " + line for line in raw.split("\n"))
+        return self._texts[version]
+
+
+_RENDERED: OrderedDict[int, _Rendered] = OrderedDict()
+_RENDERED_MAX = 20_000
+
+
+def _cached(interaction: Interaction) -> _Rendered:
+    found = _RENDERED.get(id(interaction))
+    if found is None or found.interaction is not interaction:
+        found = _RENDERED[id(interaction)] = _Rendered(interaction)
+        if len(_RENDERED) > _RENDERED_MAX:
+            _RENDERED.popitem(last=False)
+    return found
 
 
 def _sort_key(interaction: Interaction) -> tuple[str, tuple[str, ...], str]:
-    description, states = interaction.unique_key
-    params = json.dumps([dict(s.params) for s in interaction.provider_states],
-                        sort_keys=True, default=str)
-    return description, states, params
+    return _cached(interaction).sort_key
+
+
+# What this process last wrote to each pact file, by the file's identity, so that the next
+# merge into it need not read and parse it again (another writer changes the identity).
+_WRITTEN: dict[Path, tuple[tuple[int, int, int], Pact]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def _existing(path: Path) -> Pact:
+    known = _WRITTEN.get(path)
+    if known is not None and known[0] == _identity(path):
+        return known[1]
+    return read_pact(path)
 
 
 def _deduplicated(interactions: tuple[Interaction, ...], pact_name: str) -> list[Interaction]:

@@ -248,3 +248,29 @@ def test_pact_files_get_ordinary_permissions(tmp_path):
     finally:
         os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("fixture", sorted(
+    (Path(__file__).resolve().parents[1] / "fixtures" / "official").glob("*.json")),
+    ids=lambda p: p.stem)
+def test_rendering_spliced_interactions_is_plain_json_of_the_pact(fixture: Path) -> None:
+    from accord.model import dump_pact
+
+    loaded = read_pact(fixture)
+    for version in ("3.0.0", "4.0") if loaded.spec_version.value != "4.0" else ("4.0",):
+        expected = json.dumps(dump_pact(loaded, version), indent=2, sort_keys=True,
+                              ensure_ascii=False) + "\n"
+        assert render_pact(loaded, version) == expected
+        assert render_pact(loaded, version) == expected  # and again, from the cache
+
+
+def test_a_file_changed_by_another_writer_is_read_again(tmp_path):
+    path = write_pact(pact(http("a")), tmp_path)
+    other = json.loads(path.read_text())
+    other["interactions"].append({"description": "from elsewhere",
+                                  "request": {"method": "GET", "path": "/x"},
+                                  "response": {"status": 204}})
+    path.write_text(json.dumps(other))  # as another process would
+    write_pact(pact(http("b")), tmp_path)
+    names = [i["description"] for i in json.loads(path.read_text())["interactions"]]
+    assert names == ["a", "b", "from elsewhere"]

@@ -53,7 +53,7 @@ class SpecVersion(Enum):
 
     @property
     def rank(self) -> int:
-        return list(SpecVersion).index(self)
+        return _RANKS[self]
 
     def __lt__(self, other: SpecVersion) -> bool:
         return self.rank < other.rank
@@ -66,6 +66,9 @@ class SpecVersion(Enum):
 
     def __ge__(self, other: SpecVersion) -> bool:
         return self.rank >= other.rank
+
+
+_RANKS = {version: rank for rank, version in enumerate(SpecVersion)}
 
 
 @dataclass(frozen=True, kw_only=True)
