@@ -161,11 +161,6 @@ def test_the_verifier_fails_a_provider_whose_column_breaks_the_contract(pact_dir
     assert "row:2, column:2" in report and "Expected 'lots' to match a number" in report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accord.generation has no body-generator hook yet (register_body_generator), so "
-    "the mock server serves the example row; accord.plugins installs the hook when it exists",
-)
 def test_the_mock_server_generates_the_date_column(pact_dir):
     with report_pact(pact_dir).serve() as server:
         text = httpx.get(f"{server.url}/reports/report001.csv").text

@@ -24,6 +24,7 @@ from accord.generation._apply import (
     generate_message,
     generate_request,
     generate_response,
+    register_body_generator,
 )
 from accord.generation._datetime_expr import evaluate_date, evaluate_datetime, evaluate_time
 from accord.generation._datetime_format import format_datetime, parse_java_pattern
@@ -44,4 +45,5 @@ __all__ = [
     "generate_response",
     "generate_value",
     "parse_java_pattern",
+    "register_body_generator",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -24,7 +24,22 @@ from accord.model.docpath import STAR, DocPath
 from accord.model.generators import Generator, Generators
 from accord.model.interactions import HttpRequest, HttpResponse, MessageContents
 
-__all__ = ["apply_body_generators", "generate_message", "generate_request", "generate_response"]
+__all__ = [
+    "apply_body_generators",
+    "generate_message",
+    "generate_request",
+    "generate_response",
+    "register_body_generator",
+]
+
+BodyGenerator = Callable[[Body, Mapping[str, Generator], GeneratorContext], Body]
+_BODY_GENERATORS: list[tuple[Callable[[str], bool], BodyGenerator]] = []
+
+
+def register_body_generator(claims: Callable[[str], bool], fn: BodyGenerator) -> None:
+    """Generate bodies whose base content type ``claims`` accepts with ``fn`` (plugins);
+    later registrations are tried first. Registration happens at start-up, not here."""
+    _BODY_GENERATORS.insert(0, (claims, fn))
 
 
 def _active(generators: Generators, category: str, ctx: GeneratorContext
@@ -147,6 +162,12 @@ def apply_body_generators(body: Body, generators: Mapping[str, Generator],
     if not active or body.state is BodyState.MISSING:
         return body
     active.sort(key=lambda item: len(item[0]))  # shallowest first: parents before children
+    if body.state is BodyState.PRESENT and _BODY_GENERATORS:
+        base = body.base_type or ""
+        for claims, fn in _BODY_GENERATORS:
+            if claims(base):
+                return fn(body, {k: g for k, g in generators.items() if applies_in(g, ctx.mode)},
+                          ctx)
     if body.state is BodyState.PRESENT and _is_form(body):
         return _form_body(body, active, ctx)
     if body.state is BodyState.PRESENT and body.is_xml:
