@@ -4,6 +4,10 @@ Follows the official broker's rules (see docs/broker-api.md §2b): results are m
 (consumer, pact content SHA); pending is judged against the provider branch, else tags, else
 any successful verification; WIP pacts are the branch/tag heads published since a date that
 this provider branch (or tag) has not verified successfully outside WIP mode.
+
+Every step is set-based: a selector is resolved for all consumers in one or two statements,
+and pending is decided for the selected and the WIP pacts together, so the number of
+statements per request does not grow with the number of consumers, versions or pacts.
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, select
+from sqlalchemy import Connection, and_, exists, func, literal, or_, select, true, union_all
 
 from accord.broker.services.selectors import Resolved, VerifiablePact
-from accord.broker.storage import deployments_repo, pacts_repo, repo
+from accord.broker.storage import pacts_repo
+from accord.broker.storage.bulk import id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
     deployed_versions,
     environments,
-    pacticipants,
+    pact_publications,
     released_versions,
     tags,
     verifications,
@@ -34,15 +39,20 @@ class _Collector:
         self.conn = conn
         self.provider = provider
         self.pacts: dict[tuple[int, str], VerifiablePact] = {}
-        ids = pacts_repo.consumers_of(conn, provider.id)
-        rows: Any = (
-            conn.execute(select(pacticipants).where(pacticipants.c.id.in_(ids))) if ids else []
-        )
-        self.consumers = {row.id: row for row in rows}
+        rows = pacts_repo.consumers_of_provider(conn, provider.id)
+        self.sorted_consumers = sorted(rows, key=lambda r: r.name)
+        self.consumers = {row.id: row for row in self.sorted_consumers}
+        self._environments: dict[int, str] | None = None
 
     def consumers_for(self, name: str | None) -> list[Any]:
-        rows = sorted(self.consumers.values(), key=lambda r: r.name)
-        return [r for r in rows if name is None or r.name == name]
+        return [r for r in self.sorted_consumers if name is None or r.name == name]
+
+    def environments(self) -> dict[int, str]:
+        """Environment names by id (read once per request)."""
+        if self._environments is None:
+            rows = self.conn.execute(select(environments.c.id, environments.c.name))
+            self._environments = {eid: name for eid, name in rows}
+        return self._environments
 
     def add(self, pub: Any, resolved: Resolved) -> None:
         consumer = self.consumers[pub.consumer_id]
@@ -65,84 +75,96 @@ class _Collector:
             pact.selectors.append(resolved)
 
 
+def _res(kind: str, pub: Any, explicit: str | None, **kw: Any) -> Resolved:
+    return Resolved(kind, pub.consumer_version_id, pub.consumer_version_number, explicit, **kw)
+
+
+def _resolve_environment(
+    c: _Collector,
+    consumers: list[Any],
+    explicit: str | None,
+    env_name: str | None,
+    deployed: bool,
+    released: bool,
+) -> None:
+    """Deployed and/or released consumer versions (one statement for both)."""
+    env_id = None
+    if env_name:
+        env_id = next((i for i, n in c.environments().items() if n == env_name), None)
+        if env_id is None:
+            return
+    ids = [consumer.id for consumer in consumers]
+    if not ids or not (deployed or released):
+        return
+    parts = []
+    for kind, order, flag, table, current in (
+        (
+            "deployed",
+            0,
+            deployed,
+            deployed_versions,
+            deployed_versions.c.currently_deployed.is_(True),
+        ),
+        (
+            "released",
+            1,
+            released,
+            released_versions,
+            released_versions.c.support_ended_at.is_(None),
+        ),
+    ):
+        if not flag:
+            continue
+        part = select(
+            literal(kind).label("kind"),
+            literal(order).label("kind_order"),
+            table.c.id.label("row_id"),
+            table.c.version_id.label("vid"),
+            table.c.environment_id.label("eid"),
+        ).where(id_in(c.conn, table.c.pacticipant_id, ids), current)
+        if env_id is not None:
+            part = part.where(table.c.environment_id == env_id)
+        parts.append(part)
+    found = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    pp = pact_publications
+    query = (
+        pacts_repo.publication_query()
+        .add_columns(found.c.kind, found.c.eid)
+        .join(found, found.c.vid == pp.c.consumer_version_id)
+        .where(pp.c.provider_id == c.provider.id)
+        .order_by(found.c.kind_order, found.c.row_id)
+    )
+    names = c.environments()
+    for pub in c.conn.execute(query):
+        c.add(pub, _res(pub.kind, pub, explicit, environment=names[pub.eid]))
+
+
+def _resolve_main_branch(c: _Collector, consumers: list[Any], explicit: str | None) -> None:
+    with_main = [consumer.id for consumer in consumers if consumer.main_branch]
+    heads = pacts_repo.main_branch_heads(c.conn, with_main)
+    pubs = pacts_repo.publications_for_versions(c.conn, list(heads.values()), c.provider.id)
+    for pub in sorted(pubs, key=lambda p: p.consumer_version_id):
+        main = c.consumers[pub.consumer_id].main_branch
+        c.add(pub, _res("main_branch", pub, explicit, branch=main))
+
+
 def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) -> None:
     conn, pid = c.conn, c.provider.id
     explicit = sel.get("consumer")
     consumers = c.consumers_for(explicit)
-
-    pub: Any
-
-    def res(kind: str, pub: Any, **kw: Any) -> Resolved:
-        return Resolved(kind, pub.consumer_version_id, pub.consumer_version_number, explicit, **kw)
+    ids = [consumer.id for consumer in consumers]
 
     if sel.get("deployedOrReleased") is True:
-        for sub in ({"deployed": True}, {"released": True}):
-            _resolve(c, {**sel, "deployedOrReleased": None, **sub}, provider_branch)
+        _resolve_environment(c, consumers, explicit, sel.get("environment"), True, True)
         return
     env_name = sel.get("environment")
     if env_name or sel.get("deployed") is True or sel.get("released") is True:
-        env = deployments_repo.find_environment(conn, name=env_name) if env_name else None
-        if env_name and env is None:
-            return
         deployed = sel.get("deployed") is True or sel.get("released") is not True
         released = sel.get("released") is True or sel.get("deployed") is not True
-        env_names = dict(conn.execute(select(environments.c.id, environments.c.name)).all())
-        ids = [consumer.id for consumer in consumers]
-        found: list[tuple[str, int, int]] = []  # kind, version id, environment id
-        for kind, flag, table, current in (
-            (
-                "deployed",
-                deployed,
-                deployed_versions,
-                deployed_versions.c.currently_deployed.is_(True),
-            ),
-            (
-                "released",
-                released,
-                released_versions,
-                released_versions.c.support_ended_at.is_(None),
-            ),
-        ):
-            if not flag or not ids:
-                continue
-            query = select(table.c.version_id, table.c.environment_id).where(
-                table.c.pacticipant_id.in_(ids), current
-            )
-            if env is not None:
-                query = query.where(table.c.environment_id == env.id)
-            found += [(kind, vid, eid) for vid, eid in conn.execute(query.order_by(table.c.id))]
-        pubs = {
-            p.consumer_version_id: p
-            for p in pacts_repo.publications_for_versions(conn, [vid for _, vid, _ in found], pid)
-        }
-        for kind, vid, eid in found:
-            if vid in pubs:
-                c.add(pubs[vid], res(kind, pubs[vid], environment=env_names[eid]))
+        _resolve_environment(c, consumers, explicit, env_name, deployed, released)
         return
     if sel.get("mainBranch") is True:
-        mains = {
-            consumer.id: consumer.main_branch for consumer in consumers if consumer.main_branch
-        }
-        if not mains:
-            return
-        rows = conn.execute(
-            select(
-                branch_versions.c.pacticipant_id,
-                branch_versions.c.branch_name,
-                func.max(branch_versions.c.version_id),
-            )
-            .where(
-                branch_versions.c.pacticipant_id.in_(list(mains)),
-                branch_versions.c.branch_name.in_(set(mains.values())),
-            )
-            .group_by(branch_versions.c.pacticipant_id, branch_versions.c.branch_name)
-        )
-        heads = [vid for cid, name, vid in rows if mains.get(cid) == name]
-        for pub in sorted(
-            pacts_repo.publications_for_versions(conn, heads, pid),
-            key=lambda p: p.consumer_version_id,
-        ):
-            c.add(pub, res("main_branch", pub, branch=mains[pub.consumer_id]))
+        _resolve_main_branch(c, consumers, explicit)
         return
     branch = sel.get("branch")
     if sel.get("matchingBranch") is True:
@@ -150,209 +172,185 @@ def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) ->
         if not branch:
             return
     if branch is True:
-        for consumer in consumers:
-            names = conn.execute(
-                select(branches.c.name).where(branches.c.pacticipant_id == consumer.id)
-            ).scalars()
-            for name in names:
-                pub = pacts_repo.latest_publication(conn, consumer.id, pid, branch=name)
-                if pub is not None:
-                    c.add(pub, res("branch", pub, branch=name))
+        for name, pub in pacts_repo.latest_publications_per_branch(conn, pid, ids):
+            c.add(pub, _res("branch", pub, explicit, branch=name))
         return
     if isinstance(branch, str):
-        for consumer in consumers:
-            pub = pacts_repo.latest_publication(conn, consumer.id, pid, branch=branch)
-            if pub is None and sel.get("fallbackBranch"):
-                pub = pacts_repo.latest_publication(
-                    conn, consumer.id, pid, branch=sel["fallbackBranch"]
-                )
-            if pub is not None:
-                c.add(pub, res("branch", pub, branch=branch))
+        found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, branch=branch)
+        fallback = sel.get("fallbackBranch")
+        missing = [i for i in ids if i not in found]
+        if fallback and missing:
+            found.update(
+                pacts_repo.latest_publications_per_consumer(conn, pid, missing, branch=fallback)
+            )
+        for i in ids:
+            if i in found:
+                c.add(found[i], _res("branch", found[i], explicit, branch=branch))
         return
     tag = sel.get("tag")
     if isinstance(tag, str):
-        for consumer in consumers:
-            if sel.get("latest") is True:
-                pub = pacts_repo.latest_publication(conn, consumer.id, pid, tag=tag)
-                if pub is not None:
-                    c.add(pub, res("tag_latest", pub, tag=tag))
-                elif sel.get("fallbackTag"):
-                    pub = pacts_repo.latest_publication(
-                        conn, consumer.id, pid, tag=sel["fallbackTag"]
-                    )
-                    if pub is not None:
-                        c.add(pub, res("tag_latest", pub, tag=tag, fallback_tag=sel["fallbackTag"]))
-            else:
-                for pub in pacts_repo.publications_between(conn, consumer.id, pid, tag=tag):
-                    c.add(pub, res("tag_all", pub, tag=tag))
+        if sel.get("latest") is True:
+            found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, tag=tag)
+            fallback = sel.get("fallbackTag")
+            missing = [i for i in ids if i not in found]
+            by_fallback = (
+                pacts_repo.latest_publications_per_consumer(conn, pid, missing, tag=fallback)
+                if fallback and missing
+                else {}
+            )
+            for i in ids:
+                if i in found:
+                    c.add(found[i], _res("tag_latest", found[i], explicit, tag=tag))
+                elif i in by_fallback:
+                    pub = by_fallback[i]
+                    c.add(pub, _res("tag_latest", pub, explicit, tag=tag, fallback_tag=fallback))
+        else:
+            by_consumer: dict[int, list[Any]] = {}
+            for pub in pacts_repo.tagged_publications(conn, pid, ids, tag):
+                by_consumer.setdefault(pub.consumer_id, []).append(pub)
+            for i in ids:
+                for pub in by_consumer.get(i, []):
+                    c.add(pub, _res("tag_all", pub, explicit, tag=tag))
         return
     if sel.get("latest") is True:
-        for consumer in consumers:
-            pub = pacts_repo.latest_publication(conn, consumer.id, pid)
-            if pub is not None:
-                c.add(pub, res("latest", pub))
+        found = pacts_repo.latest_publications_per_consumer(conn, pid, ids)
+        for i in ids:
+            if i in found:
+                c.add(found[i], _res("latest", found[i], explicit))
 
 
-def _default_selectors(c: _Collector, provider_branch: str | None) -> None:
-    for consumer in c.consumers_for(None):
-        main = consumer.main_branch
-        done = False
-        if main and repo.branch_head(c.conn, consumer.id, main) is not None:
-            before = len(c.pacts)
-            _resolve(c, {"mainBranch": True, "consumer": consumer.name}, provider_branch)
-            done = len(c.pacts) > before or True
-        if not done and main:
-            pub = pacts_repo.latest_publication(c.conn, consumer.id, c.provider.id, tag=main)
-            if pub is not None:
-                c.add(
-                    pub,
-                    Resolved(
-                        "tag_latest",
-                        pub.consumer_version_id,
-                        pub.consumer_version_number,
-                        None,
-                        tag=main,
-                    ),
-                )
-                done = True
-        if not done:
-            _resolve(c, {"latest": True, "consumer": consumer.name}, provider_branch)
-    _resolve(c, {"deployed": True}, provider_branch)
-    _resolve(c, {"released": True}, provider_branch)
+def _default_selectors(c: _Collector) -> None:
+    """Per consumer: its main branch head, else the latest tagged with the main branch name,
+    else its latest; then everything deployed or released."""
+    conn, pid = c.conn, c.provider.id
+    consumers = c.consumers_for(None)
+    heads = pacts_repo.main_branch_heads(conn, [x.id for x in consumers if x.main_branch])
+    pubs = pacts_repo.publications_for_versions(conn, list(heads.values()), pid)
+    for pub in sorted(pubs, key=lambda p: p.consumer_version_id):
+        consumer = c.consumers[pub.consumer_id]
+        c.add(pub, _res("main_branch", pub, consumer.name, branch=consumer.main_branch))
+    by_main = [x.id for x in consumers if x.main_branch and x.id not in heads]
+    tagged = pacts_repo.latest_publications_per_consumer(
+        conn, pid, by_main, tag_is_main_branch=True
+    )
+    for i in by_main:
+        if i in tagged:
+            pub = tagged[i]
+            c.add(pub, _res("tag_latest", pub, None, tag=c.consumers[i].main_branch))
+    rest = [x.id for x in consumers if x.id not in heads and x.id not in tagged]
+    latest = pacts_repo.latest_publications_per_consumer(conn, pid, rest)
+    for i in rest:
+        if i in latest:
+            pub = latest[i]
+            c.add(pub, _res("latest", pub, c.consumers[i].name))
+    _resolve_environment(c, consumers, None, None, True, False)
+    _resolve_environment(c, consumers, None, None, False, True)
 
 
 # -- pending ---------------------------------------------------------------------------------------
 
+Verified = tuple[set[int], set[int]]  # verified successfully at all, and outside WIP mode
 
-def _verified_ids(
-    conn: Connection, pact_version_ids: list[int], provider_id: int, exclude_wip: bool, *extra: Any
-) -> set[int]:
-    """Which of these pact versions have a successful verification (matching ``extra``)."""
-    out: set[int] = set()
-    ids = list(dict.fromkeys(pact_version_ids))
-    for i in range(0, len(ids), 500):
-        query = select(verifications.c.pact_version_id).where(
-            verifications.c.pact_version_id.in_(ids[i : i + 500]),
+
+def _verified(conn: Connection, ids: list[int], provider_id: int, condition: Any) -> Verified:
+    """Which of these pact versions have a successful verification matching ``condition``."""
+    ok: set[int] = set()
+    outside_wip: set[int] = set()
+    for chunk in id_chunks(conn, ids):
+        query = select(verifications.c.pact_version_id, verifications.c.wip).where(
+            id_in(conn, verifications.c.pact_version_id, chunk),
             verifications.c.provider_id == provider_id,
             verifications.c.success.is_(True),
-            *extra,
+            condition,
         )
-        if exclude_wip:
-            query = query.where(verifications.c.wip.is_(False))
-        out.update(conn.execute(query.distinct()).scalars())
-    return out
+        for pact_version_id, wip in conn.execute(query.distinct()):
+            ok.add(pact_version_id)
+            if not wip:
+                outside_wip.add(pact_version_id)
+    return ok, outside_wip
 
 
-def _verified_by_branch(
-    conn: Connection, ids: list[int], provider_id: int, branch: str, exclude_wip: bool
-) -> set[int]:
-    branch_row = repo.find_branch(conn, provider_id, branch)
-    if branch_row is None:
-        return _verified_ids(conn, ids, provider_id, exclude_wip)
+def _by_branch(provider_id: int, branch: str) -> Any:
+    """Verified by a version on the provider branch, or before that branch existed; any
+    verification when the provider has no such branch."""
+    b = branches.alias("provider_branch")
+    branch_row = select(b.c.id).where(b.c.pacticipant_id == provider_id, b.c.name == branch)
+    created = select(b.c.created_at).where(b.c.pacticipant_id == provider_id, b.c.name == branch)
     on_branch = exists().where(
         and_(
             branch_versions.c.version_id == verifications.c.provider_version_id,
-            branch_versions.c.branch_id == branch_row.id,
+            branch_versions.c.branch_id == branch_row.scalar_subquery(),
         )
     )
-    done = _verified_ids(conn, ids, provider_id, exclude_wip, on_branch)
-    rest = [i for i in ids if i not in done]
-    if rest:
-        done |= _verified_ids(
-            conn, rest, provider_id, exclude_wip, verifications.c.created_at < branch_row.created_at
-        )
-    return done
+    return or_(
+        ~branch_row.exists(), on_branch, verifications.c.created_at < created.scalar_subquery()
+    )
 
 
-def _verified_by_tag(
-    conn: Connection, ids: list[int], provider_id: int, tag: str, exclude_wip: bool
-) -> set[int]:
+def _by_tag(provider_id: int, tag: str) -> Any:
+    """Verified by a version with the provider tag, or before the tag was first used; any
+    verification when the tag was never used."""
+    first_tagged = (
+        select(func.min(tags.c.created_at))
+        .where(tags.c.pacticipant_id == provider_id, tags.c.name == tag)
+        .scalar_subquery()
+    )
     with_tag = exists().where(
         and_(tags.c.version_id == verifications.c.provider_version_id, tags.c.name == tag)
     )
-    done = _verified_ids(conn, ids, provider_id, exclude_wip, with_tag)
-    first_tagged = conn.execute(
-        select(func.min(tags.c.created_at)).where(
-            tags.c.pacticipant_id == provider_id, tags.c.name == tag
-        )
-    ).scalar()
-    rest = [i for i in ids if i not in done]
-    if rest:
-        extra = [] if first_tagged is None else [verifications.c.created_at < first_tagged]
-        done |= _verified_ids(conn, rest, provider_id, exclude_wip, *extra)
-    return done
+    return or_(with_tag, first_tagged.is_(None), verifications.c.created_at < first_tagged)
+
+
+def _pending_facts(
+    conn: Connection, ids: list[int], provider_id: int, branch: str | None, provider_tags: list[str]
+) -> dict[str | None, Verified]:
+    """What pending depends on: per provider tag (or ``None`` for branch / any)."""
+    if not ids:
+        return {}
+    if branch:
+        return {None: _verified(conn, ids, provider_id, _by_branch(provider_id, branch))}
+    if provider_tags:
+        return {
+            t: _verified(conn, ids, provider_id, _by_tag(provider_id, t)) for t in provider_tags
+        }
+    return {None: _verified(conn, ids, provider_id, true())}
 
 
 def _set_pending(
-    conn: Connection,
     pacts: list[VerifiablePact],
-    provider_id: int,
+    facts: dict[str | None, Verified],
     branch: str | None,
     provider_tags: list[str],
     exclude_wip: bool = False,
 ) -> None:
-    """Compute ``pending`` for many pacts with a handful of queries."""
-    ids = [p.pact_version_id for p in pacts]
-    if not ids:
+    if not pacts:
         return
-    if branch:
-        verified = _verified_by_branch(conn, ids, provider_id, branch, exclude_wip)
+    pick = 1 if exclude_wip else 0
+    if branch or not provider_tags:
+        verified = facts[None][pick]
         for pact in pacts:
             pact.pending = pact.pact_version_id not in verified
-    elif provider_tags:
-        by_tag = {
-            t: _verified_by_tag(conn, ids, provider_id, t, exclude_wip) for t in provider_tags
-        }
+    else:
         for pact in pacts:
-            pact.pending_tags = [t for t in provider_tags if pact.pact_version_id not in by_tag[t]]
+            pact.pending_tags = [
+                t for t in provider_tags if pact.pact_version_id not in facts[t][pick]
+            ]
             pact.non_pending_tags = [t for t in provider_tags if t not in pact.pending_tags]
             pact.pending = bool(pact.pending_tags)
-    else:
-        verified = _verified_ids(conn, ids, provider_id, exclude_wip)
-        for pact in pacts:
-            pact.pending = pact.pact_version_id not in verified
 
 
 # -- WIP -------------------------------------------------------------------------------------------
 
 
-def _wip(
-    c: _Collector, since: datetime, branch: str | None, provider_tags: list[str]
-) -> list[VerifiablePact]:
-    conn, pid = c.conn, c.provider.id
+def _wip_candidates(c: _Collector, since: datetime) -> list[VerifiablePact]:
+    """Branch and tag heads published since ``since`` whose content was not selected."""
     explicit = {(p.consumer_id, p.sha) for p in c.pacts.values()}
-    consumer_ids = list(c.consumers)
-    if not consumer_ids:
-        return []
-    heads: list[tuple[int, str, str, int]] = []
-    rows = conn.execute(
-        select(
-            branch_versions.c.pacticipant_id,
-            branch_versions.c.branch_name,
-            func.max(branch_versions.c.version_id),
-        )
-        .where(branch_versions.c.pacticipant_id.in_(consumer_ids))
-        .group_by(branch_versions.c.pacticipant_id, branch_versions.c.branch_name)
-    )
-    heads += [(cid, "branch", name, vid) for cid, name, vid in rows]
-    rows = conn.execute(
-        select(tags.c.pacticipant_id, tags.c.name, func.max(tags.c.version_id))
-        .where(tags.c.pacticipant_id.in_(consumer_ids))
-        .group_by(tags.c.pacticipant_id, tags.c.name)
-    )
-    heads += [(cid, "tag", name, vid) for cid, name, vid in rows]
-    pubs = {
-        p.consumer_version_id: p
-        for p in pacts_repo.publications_for_versions(conn, [h[3] for h in heads], pid)
-    }
     found: dict[tuple[int, str], VerifiablePact] = {}
-    for cid, kind, name, vid in sorted(heads, key=lambda h: (h[0], h[3])):
-        pub = pubs.get(vid)
-        if pub is None:
-            continue
+    for pub in pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers)):
         created = (
             pub.created_at if pub.created_at.tzinfo else pub.created_at.replace(tzinfo=since.tzinfo)
         )
+        cid = pub.consumer_id
         if created < since or (cid, pub.sha) in explicit:
             continue
         consumer = c.consumers[cid]
@@ -373,18 +371,16 @@ def _wip(
             pact.consumer_version_id = pub.consumer_version_id
             pact.consumer_version_number = pub.consumer_version_number
         resolved = Resolved(
-            "branch" if kind == "branch" else "tag_latest",
+            "branch" if pub.kind == "branch" else "tag_latest",
             pub.consumer_version_id,
             pub.consumer_version_number,
             None,
-            branch=name if kind == "branch" else None,
-            tag=name if kind == "tag" else None,
+            branch=pub.name if pub.kind == "branch" else None,
+            tag=pub.name if pub.kind == "tag" else None,
         )
         if resolved not in pact.selectors:
             pact.selectors.append(resolved)
-    candidates = list(found.values())
-    _set_pending(conn, candidates, pid, branch, provider_tags, exclude_wip=True)
-    return [p for p in candidates if p.pending]
+    return list(found.values())
 
 
 def find_pacts_for_verification(
@@ -401,13 +397,19 @@ def find_pacts_for_verification(
         for sel in selectors:
             _resolve(c, sel, provider_branch)
     else:
-        _default_selectors(c, provider_branch)
+        _default_selectors(c)
     pacts = sorted(c.pacts.values(), key=lambda p: (p.consumer_name, p.consumer_version_id))
-    if include_pending:
-        _set_pending(conn, pacts, provider.id, provider_branch, provider_tags)
+    wip: list[VerifiablePact] = []
     if wip_since is not None and (provider_branch or provider_tags):
-        wip = _wip(c, wip_since, provider_branch, provider_tags)
-        for pact in wip:
-            pact.pending = True
-        pacts += sorted(wip, key=lambda p: (p.consumer_name, p.consumer_version_id))
-    return pacts
+        wip = _wip_candidates(c, wip_since)
+    judged = (pacts if include_pending else []) + wip
+    facts = _pending_facts(
+        conn, [p.pact_version_id for p in judged], provider.id, provider_branch, provider_tags
+    )
+    if include_pending:
+        _set_pending(pacts, facts, provider_branch, provider_tags)
+    _set_pending(wip, facts, provider_branch, provider_tags, exclude_wip=True)
+    wip = [p for p in wip if p.pending]
+    for pact in wip:
+        pact.pending = True
+    return pacts + sorted(wip, key=lambda p: (p.consumer_name, p.consumer_version_id))

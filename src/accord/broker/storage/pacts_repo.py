@@ -5,11 +5,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Select,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 
 from accord.broker.api.hal import now
+from accord.broker.storage.bulk import id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
+    branches,
     integrations,
     pact_publications,
     pact_versions,
@@ -213,13 +228,218 @@ def publications_for_versions(
     conn: Connection, consumer_version_ids: list[int], provider_id: int | None = None
 ) -> list[Row]:
     out: list[Row] = []
-    ids = list(dict.fromkeys(consumer_version_ids))
-    for i in range(0, len(ids), 500):
-        query = publication_query().where(pp.c.consumer_version_id.in_(ids[i : i + 500]))
+    for chunk in id_chunks(conn, consumer_version_ids):
+        query = publication_query().where(id_in(conn, pp.c.consumer_version_id, chunk))
         if provider_id is not None:
             query = query.where(pp.c.provider_id == provider_id)
         out.extend(conn.execute(query))
     return out
+
+
+# -- set-based lookups for many consumers at once (pacts for verification) -------------------
+#
+# Each is ONE statement whatever the number of consumers: a correlated "latest" subquery per
+# consumer (an index seek, newest first, that stops at the first hit) joined to publications.
+
+
+def consumers_of_provider(conn: Connection, provider_id: int) -> list[Row]:
+    """The provider's consumers (pacticipant rows), by name."""
+    return list(
+        conn.execute(
+            select(pacticipants)
+            .join(integrations, integrations.c.consumer_id == pacticipants.c.id)
+            .where(integrations.c.provider_id == provider_id)
+            .order_by(pacticipants.c.name)
+        )
+    )
+
+
+def _has_publication(version_id: Any, provider_id: int) -> Any:
+    other = pp.alias("has_pp")
+    return exists().where(
+        other.c.consumer_version_id == version_id, other.c.provider_id == provider_id
+    )
+
+
+def latest_publications_per_consumer(
+    conn: Connection,
+    provider_id: int,
+    consumer_ids: list[int],
+    *,
+    tag: str | None = None,
+    branch: str | None = None,
+    tag_is_main_branch: bool = False,
+) -> dict[int, Row]:
+    """Per consumer, what ``latest_publication`` returns (by tag, branch or none).
+
+    ``tag_is_main_branch`` takes each consumer's own main branch name as the tag.
+    """
+    if not consumer_ids:
+        return {}
+    c = pacticipants.alias("c")
+    head: Select
+    if tag is not None or tag_is_main_branch:
+        t = tags.alias("t")
+        head = select(t.c.version_id).where(
+            t.c.pacticipant_id == c.c.id,
+            t.c.name == (c.c.main_branch if tag_is_main_branch else tag),
+            _has_publication(t.c.version_id, provider_id),
+        )
+        order = t.c.version_id
+    elif branch is not None:
+        bv = branch_versions.alias("bv")
+        head = select(bv.c.version_id).where(
+            bv.c.pacticipant_id == c.c.id,
+            bv.c.branch_name == branch,
+            _has_publication(bv.c.version_id, provider_id),
+        )
+        order = bv.c.version_id
+    else:
+        other = pp.alias("latest_pp")
+        head = select(other.c.consumer_version_id).where(
+            other.c.consumer_id == c.c.id, other.c.provider_id == provider_id
+        )
+        order = other.c.consumer_version_id
+    heads = (
+        select(
+            c.c.id.label("cid"),
+            head.order_by(order.desc()).limit(1).correlate(c).scalar_subquery().label("cvid"),
+        )
+        .where(id_in(conn, c.c.id, consumer_ids))
+        .subquery()
+    )
+    query = publication_query().join(
+        heads, and_(heads.c.cvid == pp.c.consumer_version_id, heads.c.cid == pp.c.consumer_id)
+    )
+    return {
+        row.consumer_id: row for row in conn.execute(query.where(pp.c.provider_id == provider_id))
+    }
+
+
+def latest_publications_per_branch(
+    conn: Connection, provider_id: int, consumer_ids: list[int]
+) -> list[tuple[str, Row]]:
+    """(branch name, latest publication on it) for every branch of these consumers, the
+    branches of a consumer in the order they were created."""
+    if not consumer_ids:
+        return []
+    b = branches.alias("b")
+    bv = branch_versions.alias("bv")
+    head = (
+        select(bv.c.version_id)
+        .where(
+            bv.c.pacticipant_id == b.c.pacticipant_id,
+            bv.c.branch_name == b.c.name,
+            _has_publication(bv.c.version_id, provider_id),
+        )
+        .order_by(bv.c.version_id.desc())
+        .limit(1)
+        .correlate(b)
+        .scalar_subquery()
+    )
+    heads = (
+        select(
+            b.c.id.label("branch_id"),
+            b.c.pacticipant_id.label("cid"),
+            b.c.name.label("branch"),
+            head.label("cvid"),
+        )
+        .where(id_in(conn, b.c.pacticipant_id, consumer_ids))
+        .subquery()
+    )
+    query = (
+        publication_query()
+        .add_columns(heads.c.branch)
+        .join(
+            heads,
+            and_(heads.c.cvid == pp.c.consumer_version_id, heads.c.cid == pp.c.consumer_id),
+        )
+        .where(pp.c.provider_id == provider_id)
+        .order_by(heads.c.cid, heads.c.branch_id)
+    )
+    return [(row.branch, row) for row in conn.execute(query)]
+
+
+def tagged_publications(
+    conn: Connection, provider_id: int, consumer_ids: list[int], tag: str
+) -> list[Row]:
+    """Every publication of these consumers' versions with ``tag``, newest first per consumer."""
+    if not consumer_ids:
+        return []
+    query = (
+        publication_query()
+        .join(tags, and_(tags.c.version_id == pp.c.consumer_version_id, tags.c.name == tag))
+        .where(id_in(conn, pp.c.consumer_id, consumer_ids), pp.c.provider_id == provider_id)
+        .order_by(pp.c.consumer_id, pp.c.consumer_version_id.desc())
+    )
+    return list(conn.execute(query))
+
+
+def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, int]:
+    """Head version id of each consumer's main branch (consumers without one are left out)."""
+    if not consumer_ids:
+        return {}
+    c = pacticipants.alias("c")
+    bv = branch_versions.alias("bv")
+    head = (
+        select(bv.c.version_id)
+        .where(bv.c.pacticipant_id == c.c.id, bv.c.branch_name == c.c.main_branch)
+        .order_by(bv.c.version_id.desc())
+        .limit(1)
+        .correlate(c)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        select(c.c.id, head).where(id_in(conn, c.c.id, consumer_ids), c.c.main_branch.is_not(None))
+    )
+    return {cid: vid for cid, vid in rows if vid is not None}
+
+
+def head_publications(conn: Connection, provider_id: int, consumer_ids: list[int]) -> list[Row]:
+    """Publications of the head version of every branch and every tag of these consumers.
+
+    Rows carry ``kind`` ("branch" or "tag") and ``name``; ordered by consumer, version, then
+    branches before tags and by name. A head version without a pact for this provider has no row.
+    """
+    if not consumer_ids:
+        return []
+    b = branches.alias("b")
+    bv = branch_versions.alias("bv")
+    branch_head = (
+        select(bv.c.version_id)
+        .where(bv.c.pacticipant_id == b.c.pacticipant_id, bv.c.branch_name == b.c.name)
+        .order_by(bv.c.version_id.desc())
+        .limit(1)
+        .correlate(b)
+        .scalar_subquery()
+    )
+    branch_heads = select(
+        b.c.pacticipant_id.label("cid"),
+        literal("branch").label("kind"),
+        literal(0).label("kind_order"),
+        b.c.name.label("name"),
+        branch_head.label("vid"),
+    ).where(id_in(conn, b.c.pacticipant_id, consumer_ids))
+    tag_heads = (
+        select(
+            tags.c.pacticipant_id.label("cid"),
+            literal("tag").label("kind"),
+            literal(1).label("kind_order"),
+            tags.c.name.label("name"),
+            func.max(tags.c.version_id).label("vid"),
+        )
+        .where(id_in(conn, tags.c.pacticipant_id, consumer_ids))
+        .group_by(tags.c.pacticipant_id, tags.c.name)
+    )
+    heads = union_all(branch_heads, tag_heads).subquery()
+    query = (
+        publication_query()
+        .add_columns(heads.c.kind, heads.c.name)
+        .join(heads, and_(heads.c.vid == pp.c.consumer_version_id, heads.c.cid == pp.c.consumer_id))
+        .where(pp.c.provider_id == provider_id)
+        .order_by(heads.c.cid, heads.c.vid, heads.c.kind_order, heads.c.name)
+    )
+    return list(conn.execute(query))
 
 
 def publications_between(

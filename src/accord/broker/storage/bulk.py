@@ -1,0 +1,36 @@
+"""Set-based lookups by a list of ids, cheap on both backends.
+
+On PostgreSQL a list is sent as ONE array parameter (``col = ANY(:ids)``): the statement
+text stays the same whatever the length, so it is compiled, parsed and planned once instead
+of growing by a bind parameter per id. SQLite has no arrays and binds cheaply in process, so
+there it is a plain ``IN`` in chunks below SQLite's variable limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, Connection, Integer, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
+
+__all__ = ["id_chunks", "id_in"]
+
+SQLITE_CHUNK = 500
+
+
+def id_in(conn: Connection, column: ColumnElement, ids: Iterable[int]) -> ColumnElement[bool]:
+    """``column`` is one of ``ids``."""
+    values = list(dict.fromkeys(ids))
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(Integer)))
+    return column.in_(values)
+
+
+def id_chunks(conn: Connection, ids: Iterable[int]) -> list[list[int]]:
+    """``ids`` without duplicates, split so that each part fits one statement."""
+    values = list(dict.fromkeys(ids))
+    if not values:
+        return []
+    if conn.dialect.name == "postgresql":
+        return [values]
+    return [values[i : i + SQLITE_CHUNK] for i in range(0, len(values), SQLITE_CHUNK)]
