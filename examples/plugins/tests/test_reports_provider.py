@@ -1,8 +1,8 @@
 """Provider verification of the plugin contract: the Flask app, in process.
 
-The verifier compares CSV and ``.properties`` bodies through the plugins. ``ensure_plugins``
-loads every plugin the pact's ``metadata.plugins`` names — and fails with a message saying
-which package to install when one is missing.
+The verifier compares CSV and ``.properties`` bodies through the plugins: it loads every
+plugin the pact's ``metadata.plugins`` names by itself — and fails that pact with a message
+saying which package to install when one is missing.
 """
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ from reports_example.properties_plugin import PropertiesPlugin
 from reports_example.provider import Store, create_app
 
 from accord import Verifier
-from accord.pactfile import read_pact
-from accord.plugins import ensure_plugins, find_plugin
+from accord.plugins import find_plugin
 
 INTERACTIONS = 2
 
 
 @pytest.fixture
 def pact(reports_pact_file: Path) -> Path:
-    ensure_plugins(read_pact(reports_pact_file))
     return reports_pact_file
 
 

@@ -56,6 +56,10 @@ class MockServer:
                  session: MockSession | None = None,
                  admin: bool = False,
                  on_result: Callable[[RequestResult], None] | None = None):
+        if pact.metadata.get("plugins"):  # content-type plugins the pact names must be there
+            from accord.plugins import ensure_plugins
+
+            ensure_plugins(pact)
         self.pact = pact
         self.host = host
         self.tls = tls

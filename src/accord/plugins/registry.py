@@ -14,10 +14,11 @@ and the verifier use it without knowing plugins exist.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from typing import Any
 
+from accord.generation import register_body_generator
 from accord.matching import BodyContext, Mismatch, register_body_matcher
 from accord.model.body import Body
 from accord.model.generators import Generator
@@ -172,16 +173,12 @@ def default_registry() -> PluginRegistry:
 
 
 def _install_hooks() -> None:
-    """Route plugin content types through matching (and generation, once it has a hook)."""
+    """Route plugin content types through matching and generation."""
     global _HOOKED
     if _HOOKED:
         return
     register_body_matcher(_claimed, _match_via_plugin)
-    import accord.generation as generation
-
-    hook: Callable[..., Any] | None = getattr(generation, "register_body_generator", None)
-    if hook is not None:
-        hook(_claimed, generate_contents)
+    register_body_generator(_claimed, generate_contents)
     _HOOKED = True
 
 

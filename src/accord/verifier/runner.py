@@ -156,6 +156,14 @@ def load_pacts(config: RunConfig) -> tuple[list[LoadedPact], list[SourceFailure]
                 if isinstance(item, SourceFailure):
                     failures.append(item)
                 elif config.filters.accepts_consumer(item.pact.consumer):
+                    if item.pact.metadata.get("plugins"):
+                        from accord.plugins import ensure_plugins
+
+                        try:
+                            ensure_plugins(item.pact)
+                        except AccordError as exc:  # this pact cannot be matched; others can
+                            failures.append(SourceFailure(item.source, str(exc)))
+                            continue
                     pacts.append(item)
         except AccordError as exc:
             failures.append(SourceFailure(source.describe(), str(exc)))
