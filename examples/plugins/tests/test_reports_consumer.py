@@ -42,7 +42,10 @@ def test_the_monthly_sales_report_as_csv(pact: Pact) -> None:
     with pact.serve() as server, ReportsClient(server.url) as client:
         sales = client.sales("2024-05")
 
-    assert sales == [Sale("Coffee", Decimal("4.50"), date(2024, 5, 1))]
+    # the plugin's date generator gives a fresh day each run; the other columns are examples
+    (sale,) = sales
+    assert (sale.product, sale.amount) == ("Coffee", Decimal("4.50"))
+    assert isinstance(sale.day, date)
 
 
 def test_the_report_settings_as_a_properties_file(pact: Pact) -> None:
