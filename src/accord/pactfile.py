@@ -118,7 +118,10 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
                 merged = {i.unique_key: i for i in existing.interactions}
                 merged.update((i.unique_key, i) for i in interactions)
                 interactions = list(merged.values())
+            plugins = _merged_plugins(metadata.get("plugins"), pact.metadata.get("plugins"))
             metadata.update(pact.metadata)
+            if plugins:
+                metadata["plugins"] = plugins
             metadata["accord"] = {"version": __version__}
             extra.update(pact.extra)
             final = pact.replace(interactions=tuple(sorted(interactions, key=_sort_key)),
@@ -205,6 +208,15 @@ def _existing(path: Path) -> Pact:
     if known is not None and known[0] == _identity(path):
         return known[1]
     return read_pact(path)
+
+
+def _merged_plugins(existing: Any, new: Any) -> list[Any]:
+    """The plugins both files name, by name: a merge keeps every interaction's plugin."""
+    by_name: dict[str, Any] = {}
+    for entry in [*(existing or []), *(new or [])]:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        by_name[str(name) if name else json.dumps(entry, sort_keys=True)] = entry
+    return list(by_name.values())
 
 
 def _deduplicated(interactions: tuple[Interaction, ...], pact_name: str) -> list[Interaction]:

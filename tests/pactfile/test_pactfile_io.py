@@ -274,3 +274,11 @@ def test_a_file_changed_by_another_writer_is_read_again(tmp_path):
     write_pact(pact(http("b")), tmp_path)
     names = [i["description"] for i in json.loads(path.read_text())["interactions"]]
     assert names == ["a", "b", "from elsewhere"]
+
+
+def test_merging_keeps_the_plugins_of_both_files(tmp_path):
+    csv = {"name": "csv", "version": "0.0.6"}
+    protobuf = {"name": "protobuf", "version": "0.3.0"}
+    write_pact(pact(http("a")).replace(metadata={"plugins": [csv]}), tmp_path)
+    path = write_pact(pact(http("b")).replace(metadata={"plugins": [protobuf]}), tmp_path)
+    assert json.loads(path.read_text())["metadata"]["plugins"] == [csv, protobuf]
