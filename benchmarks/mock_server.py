@@ -212,6 +212,45 @@ class Official(Contender):
 # --------------------------------------------------------------------------- measurements
 
 
+def suite(name: str, tests: int, directory: Path) -> float:
+    """Seconds for a consumer suite of ``tests`` tests, each with its own Pact of one
+    interaction, served, requested once and merged into one pact file (as suites do)."""
+    import http.client
+
+    directory.mkdir()
+    started = time.perf_counter()
+    for i in range(tests):
+        if name == "accord":
+            from accord import Pact as AccordPact
+            from accord import match as amatch
+
+            pact = AccordPact("suite-web", "suite-items", pact_dir=directory)
+            body = {"id": amatch.integer(i), "name": amatch.string(f"item {i}")}
+        else:
+            from pact import Pact as OfficialPact
+            from pact import match as omatch
+
+            pact = OfficialPact("suite-web", "suite-items").with_specification("V4")
+            body = {"id": omatch.int(i), "name": omatch.str(f"item {i}")}
+        (pact.upon_receiving(f"a request for item {i}").with_request("GET", f"/items/{i}")
+             .will_respond_with(200).with_body(body))
+        if name == "accord":
+            server_cm = pact.serve()
+        else:
+            server_cm = pact.serve(addr="127.0.0.1", raises=False, verbose=False)
+        with server_cm as server:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port)
+            connection.request("GET", f"/items/{i}")
+            connection.getresponse().read()
+            connection.close()
+        if name != "accord":  # accord writes (merges) on a successful serve() by itself
+            pact.write_file(directory, overwrite=False)
+    elapsed = time.perf_counter() - started
+    (file,) = directory.glob("*.json")
+    assert len(json.loads(file.read_text())["interactions"]) == tests, name
+    return elapsed
+
+
 COLD = {
     "accord": """
         import time; t0 = time.perf_counter()
@@ -359,6 +398,12 @@ def main() -> int:
         rows.append(row("warm start to listening", a_start * 1000, o_start * 1000, "ms"))
         rows.append(row("one test's cycle: start, 1 request, stop", a_cycle * 1000,
                         o_cycle * 1000, "ms"))
+
+        for tests in (100,) if quick else (100, 1000):
+            log(f"(a) consumer suite of {tests} tests merged into one pact file")
+            a = suite("accord", tests, Path(tmp) / f"suite-accord-{tests}")
+            o = suite("pact-python", tests, Path(tmp) / f"suite-official-{tests}")
+            rows.append(row(f"consumer suite: {tests} tests, one pact file", a, o, "s"))
 
         for n in sizes:
             log(f"(b) latency, N={n}")
