@@ -1,0 +1,119 @@
+"""The heavy requests cost a fixed number of SQL statements, whatever the broker holds.
+
+Pacts for verification and publishing are counted with 5 and then 20 consumers of the same
+provider (each with branches, tags, verifications and deployments): the counts must be equal,
+so a round trip per consumer, version or pact (an N+1) cannot creep back in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from .helpers import create_environment, deploy, pact, publish, publish_body, verify
+
+SELECTORS = [
+    {"mainBranch": True},
+    {"branch": "feat-x", "fallbackBranch": "main"},
+    {"branch": True},
+    {"matchingBranch": True},
+    {"tag": "prod", "latest": True},
+    {"tag": "nope", "latest": True, "fallbackTag": "dev"},
+    {"tag": "dev"},
+    {"latest": True},
+    {"deployedOrReleased": True},
+    {"environment": "production"},
+]
+
+
+@contextmanager
+def counting(client: Any) -> Iterator[list[str]]:
+    engine = client.app.engine
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def add_consumers(client: Any, start: int, stop: int, env: dict) -> None:
+    for i in range(start, stop):
+        name = f"Consumer{i:02d}"
+        publish(client, name, "1", "Provider", branch="main", tags=["prod"])
+        publish(client, name, "2", "Provider", "other", branch=f"feat-{i}", tags=["dev"])
+        deploy(client, name, "1", env)
+        verify(client, name, "1", "Provider", f"p{i}", branch="main")
+
+
+def requests_counted(client: Any, version: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    bodies = {
+        "selectors, pending and WIP (branch)": {
+            "consumerVersionSelectors": SELECTORS,
+            "providerVersionBranch": "main",
+            "includePendingStatus": True,
+            "includeWipPactsSince": "2020-01-01",
+        },
+        "selectors, pending and WIP (tags)": {
+            "consumerVersionSelectors": SELECTORS[:2] + SELECTORS[4:],
+            "providerVersionTags": ["prod", "dev"],
+            "includePendingStatus": True,
+            "includeWipPactsSince": "2020-01-01",
+        },
+        "default selectors": {"includePendingStatus": True},
+    }
+    for label, body in bodies.items():
+        with counting(client) as statements:
+            response = client.post("/pacts/provider/Provider/for-verification", json=body)
+        assert response.status_code == 200, response.text
+        assert response.json()["_embedded"]["pacts"]
+        counts[label] = len(statements)
+    with counting(client) as statements:
+        response = client.post(
+            "/contracts/publish",
+            json=publish_body(
+                "Consumer00",
+                version,
+                [pact("Consumer00", "Provider", f"new in {version}")],
+                branch="main",
+                tags=["prod"],
+            ),
+        )
+    assert response.status_code == 200, response.text
+    counts["publish"] = len(statements)
+    return counts
+
+
+def test_statement_counts_do_not_grow_with_consumers(client: Any) -> None:
+    env = create_environment(client)
+    add_consumers(client, 0, 5, env)
+    few = requests_counted(client, "3")
+    add_consumers(client, 5, 20, env)
+    many = requests_counted(client, "4")
+    assert many == few, (few, many)
+    # and the counts stay small: a handful of set-based statements per request
+    assert max(few[k] for k in few if k != "publish") <= 20, few
+    assert few["publish"] <= 30, few
+
+
+def test_pacts_for_verification_finds_every_consumer(client: Any) -> None:
+    env = create_environment(client)
+    add_consumers(client, 0, 20, env)
+    response = client.post(
+        "/pacts/provider/Provider/for-verification",
+        json={"consumerVersionSelectors": [{"mainBranch": True}, {"branch": True}]},
+    )
+    pacts = response.json()["_embedded"]["pacts"]
+    names = {
+        p["_links"]["self"]["name"].split(" (")[0].removeprefix("Pact between ") for p in pacts
+    }
+    assert names == {f"Consumer{i:02d}" for i in range(20)}
+    assert len(pacts) == 40  # main branch content and each consumer's feature branch content
