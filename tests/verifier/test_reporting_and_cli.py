@@ -121,6 +121,21 @@ def test_cli_passes_fails_and_writes_reports(tmp_path: Path, http_provider: str)
     assert json.loads(report.read_text())["summary"]["total"] == 5
 
 
+def test_cli_takes_the_provider_name_from_the_pact_files(tmp_path: Path,
+                                                          http_provider: str) -> None:
+    good = write_pact(tmp_path / "good", v3_pact([get_user(1)]))
+    run = _cli("--provider-base-url", http_provider, str(good))
+    assert run.exit_code == 0, run.output
+    assert "Verifying users-api" in run.output
+    other = json.loads(good.read_text())
+    other["provider"]["name"] = "orders-api"
+    (tmp_path / "good" / "orders.json").write_text(json.dumps(other))
+    run = _cli("--provider-base-url", http_provider, "-d", str(tmp_path / "good"))
+    assert run.exit_code == 2
+    assert "pass --provider-name: the pact files name 2 providers (orders-api, users-api)" in (
+        run.output)
+
+
 def test_cli_filters_headers_and_state_url(tmp_path: Path, http_provider: str) -> None:
     pact = write_pact(tmp_path, v3_pact([
         get_user(1), {"description": "who am I",

@@ -119,7 +119,8 @@ def exit_code(result: Any) -> int:
 
 @click.command("verify", help=_HELP, context_settings={"show_default": True})
 @click.argument("pact_files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--provider-name", "-n", required=True, help="The provider's name.")
+@click.option("--provider-name", "-n",
+              help="The provider's name (default: the one provider the pact files name).")
 @click.option("--provider-base-url", help="Where the provider runs, e.g. http://127.0.0.1:8000.")
 @click.option("--provider-app", help="module:attr of an ASGI or WSGI app to call in process.")
 @click.option("--pact-url", "-u", "pact_urls", multiple=True, help="A pact URL (repeatable).")
@@ -169,7 +170,7 @@ def exit_code(result: Any) -> int:
 @click.option("--json", "json_file", type=click.Path(path_type=Path),
               help="Write a JSON report.")
 @click.option("--no-colour", "--no-color", "no_colour", is_flag=True, help="No colour.")
-def verify_command(pact_files: tuple[Path, ...], provider_name: str,
+def verify_command(pact_files: tuple[Path, ...], provider_name: str | None,
                    provider_base_url: str | None, provider_app: str | None,
                    pact_urls: tuple[str, ...], pact_dirs: tuple[Path, ...],
                    pact_file_opts: tuple[Path, ...], broker_url: str | None,
@@ -199,6 +200,10 @@ def verify_command(pact_files: tuple[Path, ...], provider_name: str,
                                "--broker-url")
     if publish and not provider_version:
         raise click.UsageError("--publish needs --provider-version")
+    if not provider_name:
+        if pact_urls or broker_url:
+            raise click.UsageError("--provider-name is needed with --pact-url or --broker-url")
+        provider_name = _provider_named_by([*files, *pact_dirs])
     try:
         verifier = Verifier(provider_name, fail_if_no_pacts_found=not ignore_no_pacts_error,
                             timeout=request_timeout / 1000 if request_timeout else timeout)
@@ -249,6 +254,27 @@ def verify_command(pact_files: tuple[Path, ...], provider_name: str,
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(exit_code(result))
+
+
+def _provider_named_by(paths: list[Path]) -> str:
+    """The one provider that the local pact files name (so ``-n`` can be left out)."""
+    from accord.errors import PactFormatError
+    from accord.pactfile import iter_pact_files
+
+    names: set[str] = set()
+    for path in paths:
+        try:
+            for file in iter_pact_files(path):
+                provider = json.loads(file.read_text("utf-8-sig")).get("provider") or {}
+                if isinstance(provider, dict) and isinstance(provider.get("name"), str):
+                    names.add(provider["name"])
+        except (OSError, ValueError, PactFormatError):
+            continue  # the verifier reports unreadable sources itself
+    if len(names) != 1:
+        found = ", ".join(sorted(names)) or "none"
+        raise click.UsageError(
+            f"pass --provider-name: the pact files name {len(names)} providers ({found})")
+    return names.pop()
 
 
 def register(cli: click.Group) -> None:
