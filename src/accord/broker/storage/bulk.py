@@ -9,11 +9,13 @@ there it is a plain ``IN`` in chunks below SQLite's variable limit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, any_, bindparam
+from sqlalchemy import ColumnElement, Connection, Integer, Table, any_, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
-__all__ = ["id_chunks", "id_in"]
+__all__ = ["dialect_insert", "id_chunks", "id_in"]
 
 SQLITE_CHUNK = 500
 
@@ -34,3 +36,11 @@ def id_chunks(conn: Connection, ids: Iterable[int]) -> list[list[int]]:
     if conn.dialect.name == "postgresql":
         return [values]
     return [values[i : i + SQLITE_CHUNK] for i in range(0, len(values), SQLITE_CHUNK)]
+
+
+def dialect_insert(conn: Connection, table: Table) -> Any:
+    """An INSERT that can say ``ON CONFLICT`` (``.on_conflict_do_nothing`` /
+    ``.on_conflict_do_update``): get-or-create in one statement, safe against a concurrent
+    writer without a retry. SQLite and PostgreSQL spell it the same way."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 
 from accord.broker.api.hal import now
-from accord.broker.storage.bulk import id_chunks, id_in
+from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
@@ -75,8 +75,9 @@ def get_or_create_pact_version(
     if row is not None:
         return row
     count = len(content.get("interactions") or []) + len(content.get("messages") or [])
-    conn.execute(
-        insert(pv).values(
+    return conn.execute(
+        insert(pv)
+        .values(
             consumer_id=consumer_id,
             provider_id=provider_id,
             sha=sha,
@@ -84,10 +85,8 @@ def get_or_create_pact_version(
             interactions_count=count,
             created_at=now(),
         )
-    )
-    row = find_pact_version(conn, consumer_id, provider_id, sha)
-    assert row is not None
-    return row
+        .returning(*pv.c)
+    ).one()
 
 
 def find_publication(
@@ -142,27 +141,17 @@ def save_publication(
 
 
 def touch_integration(conn: Connection, consumer_id: int, provider_id: int) -> None:
+    """Create the integration or mark its contract data as updated (one statement)."""
     ts = now()
-    found = conn.execute(
-        select(integrations.c.id).where(
-            integrations.c.consumer_id == consumer_id, integrations.c.provider_id == provider_id
+    statement = dialect_insert(conn, integrations).values(
+        consumer_id=consumer_id, provider_id=provider_id, created_at=ts, contract_data_updated_at=ts
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["consumer_id", "provider_id"],
+            set_={"contract_data_updated_at": statement.excluded.contract_data_updated_at},
         )
-    ).first()
-    if found is None:
-        conn.execute(
-            insert(integrations).values(
-                consumer_id=consumer_id,
-                provider_id=provider_id,
-                created_at=ts,
-                contract_data_updated_at=ts,
-            )
-        )
-    else:
-        conn.execute(
-            update(integrations)
-            .where(integrations.c.id == found.id)
-            .values(contract_data_updated_at=ts)
-        )
+    )
 
 
 def latest_publication(
@@ -520,13 +509,11 @@ def consumers_of(conn: Connection, provider_id: int) -> list[int]:
 
 def create_verification(conn: Connection, **values: Any) -> Row:
     ts = now()
-    result = conn.execute(
+    return conn.execute(
         insert(verifications)
         .values(created_at=ts, execution_date=ts, **values)
-        .returning(verifications.c.id)
-    )
-    vid = result.scalar_one()
-    return conn.execute(select(verifications).where(verifications.c.id == vid)).one()
+        .returning(*verifications.c)
+    ).one()
 
 
 def verification_query() -> Select:

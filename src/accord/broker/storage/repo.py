@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from accord.broker.api.hal import now
+from accord.broker.storage.bulk import dialect_insert
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
@@ -39,10 +40,11 @@ def pacticipant_by_id(conn: Connection, pid: int) -> Row:
 def create_pacticipant(conn: Connection, name: str, **fields: Any) -> Row:
     ts = now()
     values = {k: v for k, v in fields.items() if k in pacticipants.c}
-    conn.execute(insert(pacticipants).values(name=name, created_at=ts, updated_at=ts, **values))
-    row = find_pacticipant(conn, name)
-    assert row is not None
-    return row
+    return conn.execute(
+        insert(pacticipants)
+        .values(name=name, created_at=ts, updated_at=ts, **values)
+        .returning(*pacticipants.c)
+    ).one()
 
 
 def get_or_create_pacticipant(conn: Connection, name: str) -> Row:
@@ -116,11 +118,11 @@ def get_or_create_version(conn: Connection, pid: int, number: str) -> tuple[Row,
     if row is not None:
         return row, False
     ts = now()
-    conn.execute(
-        insert(versions).values(pacticipant_id=pid, number=number, created_at=ts, updated_at=ts)
-    )
-    row = find_version(conn, pid, number)
-    assert row is not None
+    row = conn.execute(
+        insert(versions)
+        .values(pacticipant_id=pid, number=number, created_at=ts, updated_at=ts)
+        .returning(*versions.c)
+    ).one()
     return row, True
 
 
@@ -176,22 +178,14 @@ def add_branch_version(
     ts = now()
     branch = find_branch(conn, pacticipant.id, name)
     if branch is None:
-        conn.execute(
-            insert(branches).values(
-                pacticipant_id=pacticipant.id, name=name, created_at=ts, updated_at=ts
-            )
-        )
-        branch = find_branch(conn, pacticipant.id, name)
-        assert branch is not None
-    exists = conn.execute(
-        select(branch_versions.c.id).where(
-            branch_versions.c.branch_id == branch.id, branch_versions.c.version_id == version.id
-        )
-    ).first()
-    if exists:
-        return False
-    conn.execute(
-        insert(branch_versions).values(
+        branch = conn.execute(
+            insert(branches)
+            .values(pacticipant_id=pacticipant.id, name=name, created_at=ts, updated_at=ts)
+            .returning(*branches.c)
+        ).one()
+    added = conn.execute(
+        dialect_insert(conn, branch_versions)
+        .values(
             branch_id=branch.id,
             version_id=version.id,
             pacticipant_id=pacticipant.id,
@@ -199,7 +193,11 @@ def add_branch_version(
             auto_created=auto_created,
             created_at=ts,
         )
-    )
+        .on_conflict_do_nothing(index_elements=["branch_id", "version_id"])
+        .returning(branch_versions.c.id)
+    ).first()
+    if added is None:
+        return False
     conn.execute(update(branches).where(branches.c.id == branch.id).values(updated_at=ts))
     _maybe_set_main_branch(conn, pacticipant, name)
     return True
@@ -283,13 +281,14 @@ def find_tag(conn: Connection, vid: int, name: str) -> Row | None:
 
 
 def add_tag(conn: Connection, pacticipant: Row, version: Row, name: str) -> bool:
-    if find_tag(conn, version.id, name) is not None:
+    added = conn.execute(
+        dialect_insert(conn, tags)
+        .values(version_id=version.id, name=name, pacticipant_id=pacticipant.id, created_at=now())
+        .on_conflict_do_nothing(index_elements=["version_id", "name"])
+        .returning(tags.c.version_id)
+    ).first()
+    if added is None:
         return False
-    conn.execute(
-        insert(tags).values(
-            version_id=version.id, name=name, pacticipant_id=pacticipant.id, created_at=now()
-        )
-    )
     # use_first_tag_as_branch: a fresh branchless version takes its first tag as branch.
     created = version.created_at
     if created.tzinfo is None:
