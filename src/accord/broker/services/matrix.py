@@ -20,12 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, literal, select, union_all
 
-from accord.broker.storage import deployments_repo, pacts_repo, repo
+from accord.broker.storage import pacts_repo, repo
+from accord.broker.storage.bulk import id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
     deployed_versions,
+    environments,
     integrations,
     pact_publications,
     pacticipants,
@@ -91,14 +93,56 @@ class MatrixResult:
 
 def _versions(conn: Connection, ids: list[int]) -> dict[int, Any]:
     out: dict[int, Any] = {}
-    ids = list(dict.fromkeys(ids))
-    for i in range(0, len(ids), 500):
-        for row in conn.execute(select(versions).where(versions.c.id.in_(ids[i : i + 500]))):
+    for chunk in id_chunks(conn, ids):
+        for row in conn.execute(select(versions).where(id_in(conn, versions.c.id, chunk))):
             out[row.id] = row
     return out
 
 
-def _resolve(conn: Connection, pacticipant: Any, spec: dict[str, Any], specified: bool) -> Selector:
+class _Environments:
+    """Environment rows by name, read once per matrix query (they are few)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._by_name: dict[str, Any] | None = None
+
+    def find(self, name: str) -> Any | None:
+        if self._by_name is None:
+            self._by_name = {row.name: row for row in self.conn.execute(select(environments))}
+        return self._by_name.get(name)
+
+
+def _current_version_ids(
+    conn: Connection, pacticipant_ids: list[int], environment_id: int
+) -> list[tuple[int, int]]:
+    """(pacticipant id, version id) currently deployed, then currently released, to the
+    environment; one statement."""
+    parts = [
+        select(
+            table.c.pacticipant_id,
+            table.c.version_id,
+            literal(order).label("kind_order"),
+            table.c.id.label("row_id"),
+        ).where(
+            id_in(conn, table.c.pacticipant_id, pacticipant_ids),
+            table.c.environment_id == environment_id,
+            current,
+        )
+        for order, table, current in (
+            (0, deployed_versions, deployed_versions.c.currently_deployed.is_(True)),
+            (1, released_versions, released_versions.c.support_ended_at.is_(None)),
+        )
+    ]
+    both = union_all(*parts).subquery()
+    query = select(both.c.pacticipant_id, both.c.version_id).order_by(
+        both.c.kind_order, both.c.row_id
+    )
+    return [(pid, vid) for pid, vid in conn.execute(query)]
+
+
+def _resolve(
+    conn: Connection, pacticipant: Any, spec: dict[str, Any], specified: bool, envs: _Environments
+) -> Selector:
     name = pacticipant.name
     pid = pacticipant.id
     number = spec.get("version")
@@ -116,17 +160,8 @@ def _resolve(conn: Connection, pacticipant: Any, spec: dict[str, Any], specified
             missing_version=row is None,
         )
     if env_name:
-        env = deployments_repo.find_environment(conn, name=env_name)
-        ids = (
-            [
-                vid
-                for vid, _ in deployments_repo.deployed_or_released_version_ids(
-                    conn, pid, env.id, True, True
-                )
-            ]
-            if env
-            else []
-        )
+        env = envs.find(env_name)
+        ids = [vid for _, vid in _current_version_ids(conn, [pid], env.id)] if env else []
         ids = list(dict.fromkeys(ids))
         if not ids:
             return Selector(
@@ -194,28 +229,26 @@ def _resolve(conn: Connection, pacticipant: Any, spec: dict[str, Any], specified
     return Selector(pacticipant, None, f"any version of {name}", specified)
 
 
-def _resolve_many(conn: Connection, ids: list[int], spec: dict[str, Any]) -> dict[int, Selector]:
+def _resolve_many(
+    conn: Connection, ids: list[int], spec: dict[str, Any], envs: _Environments
+) -> dict[int, Selector]:
     """Resolve the inferred partners; environments in bulk (the common can-i-deploy case)."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    rows = {r.id: r for r in conn.execute(select(pacticipants).where(pacticipants.c.id.in_(ids)))}
+    rows = {
+        r.id: r
+        for r in conn.execute(select(pacticipants).where(id_in(conn, pacticipants.c.id, ids)))
+    }
     env_name = spec.get("environment")
     if not env_name:
-        return {i: _resolve(conn, rows[i], spec, False) for i in ids}
-    env = deployments_repo.find_environment(conn, name=env_name)
+        return {i: _resolve(conn, rows[i], spec, False, envs) for i in ids}
+    env = envs.find(env_name)
     by_pacticipant: dict[int, list[int]] = {}
     if env is not None:
-        for table, current in (
-            (deployed_versions, deployed_versions.c.currently_deployed.is_(True)),
-            (released_versions, released_versions.c.support_ended_at.is_(None)),
-        ):
-            q = select(table.c.pacticipant_id, table.c.version_id).where(
-                table.c.pacticipant_id.in_(ids), table.c.environment_id == env.id, current
-            )
-            for pid, vid in conn.execute(q.order_by(table.c.id)):
-                if vid not in by_pacticipant.setdefault(pid, []):
-                    by_pacticipant[pid].append(vid)
+        for pid, vid in _current_version_ids(conn, ids, env.id):
+            if vid not in by_pacticipant.setdefault(pid, []):
+                by_pacticipant[pid].append(vid)
     numbers = _versions(conn, [v for vs in by_pacticipant.values() for v in vs])
     out = {}
     for i in ids:
@@ -260,10 +293,10 @@ def _rows_for_pairs(
     if bounded:
         cv_ids = list({v for c, _ in bounded for v in c.version_ids or []})
         provider_ids = list({p.pacticipant.id for _, p in bounded})
-        for i in range(0, len(cv_ids), 500):
+        for chunk in id_chunks(conn, cv_ids):
             q = pacts_repo.publication_query().where(
-                pp.c.consumer_version_id.in_(cv_ids[i : i + 500]),
-                pp.c.provider_id.in_(provider_ids),
+                id_in(conn, pp.c.consumer_version_id, chunk),
+                id_in(conn, pp.c.provider_id, provider_ids),
             )
             for pub in conn.execute(q):
                 pubs_by_pair.setdefault((pub.consumer_id, pub.provider_id), []).append(pub)
@@ -280,20 +313,16 @@ def _rows_for_pairs(
             )
             pubs_by_pair[(c.pacticipant.id, p.pacticipant.id)] = list(conn.execute(q))
     pact_version_ids = list({x.pact_version_id for pubs in pubs_by_pair.values() for x in pubs})
-    verification_ids: list[int] = []
-    for i in range(0, len(pact_version_ids), 500):
-        vq = select(func.max(verifications.c.id)).where(
-            verifications.c.pact_version_id.in_(pact_version_ids[i : i + 500])
-        )
-        verification_ids += conn.execute(
-            vq.group_by(verifications.c.pact_version_id, verifications.c.provider_version_id)
-        ).scalars()
     by_pact: dict[int, list[Any]] = {}
-    for i in range(0, len(verification_ids), 500):
-        q = pacts_repo.verification_query().where(
-            verifications.c.id.in_(verification_ids[i : i + 500])
+    for chunk in id_chunks(conn, pact_version_ids):
+        # the latest verification per (pact content, provider version), in one statement
+        latest = (
+            select(func.max(verifications.c.id))
+            .where(id_in(conn, verifications.c.pact_version_id, chunk))
+            .group_by(verifications.c.pact_version_id, verifications.c.provider_version_id)
         )
-        for v in conn.execute(q):
+        q = pacts_repo.verification_query().where(verifications.c.id.in_(latest))
+        for v in conn.execute(q.order_by(verifications.c.id)):
             by_pact.setdefault(v.pact_version_id, []).append(v)
     version_rows = _versions(
         conn,
@@ -372,6 +401,7 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     errors: list[str] = []
     if not query.selectors:
         errors.append("Please provide 1 or more version selectors.")
+    envs = _Environments(conn)
     specified: list[Selector] = []
     for spec in query.selectors:
         name = spec.get("pacticipant")
@@ -382,15 +412,12 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
         if row is None:
             errors.append(f"Pacticipant {name} not found")
             continue
-        specified.append(_resolve(conn, row, spec, True))
-    if (
-        query.environment
-        and deployments_repo.find_environment(conn, name=query.environment) is None
-    ):
+        specified.append(_resolve(conn, row, spec, True, envs))
+    if query.environment and envs.find(query.environment) is None:
         errors.append(f"Environment with name '{query.environment}' does not exist")
     for spec in query.selectors:
         env = spec.get("environment")
-        if env and deployments_repo.find_environment(conn, name=env) is None:
+        if env and envs.find(env) is None:
             errors.append(f"Environment with name '{env}' does not exist")
     if errors:
         raise MatrixError(errors)
@@ -440,7 +467,7 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
             links += [(sel, provider_id, True) for provider_id in conn.execute(pq).scalars()]
             cq = select(integrations.c.consumer_id).where(integrations.c.provider_id == pid)
             links += [(sel, consumer_id, False) for consumer_id in conn.execute(cq).scalars()]
-        inferred = _resolve_many(conn, [i for _, i, _ in links if i not in by_id], spec)
+        inferred = _resolve_many(conn, [i for _, i, _ in links if i not in by_id], spec, envs)
         for sel, partner_id, is_provider in links:
             partner = by_id.get(partner_id) or inferred[partner_id]
             if is_provider:
