@@ -188,25 +188,35 @@ def latest_publication(
 def latest_publications_for_provider(
     conn: Connection, provider_id: int | None, tag: str | None = None, branch: str | None = None
 ) -> list[Row]:
-    """The latest publication per integration (optionally by consumer tag or branch)."""
-    inner = select(
-        pp.c.consumer_id, pp.c.provider_id, func.max(pp.c.consumer_version_id).label("cvid")
+    """The latest publication per integration (optionally by consumer tag or branch).
+
+    Driven by the integrations (every publication has one): per integration an index seek
+    on (consumer, provider, consumer version) from the newest, instead of grouping every
+    publication ever made.
+    """
+    i = integrations.alias("i")
+    other = pp.alias("latest_pp")
+    head = select(other.c.consumer_version_id).where(
+        other.c.consumer_id == i.c.consumer_id, other.c.provider_id == i.c.provider_id
     )
-    if provider_id is not None:
-        inner = inner.where(pp.c.provider_id == provider_id)
     if tag is not None:
-        inner = inner.join(
-            tags, and_(tags.c.version_id == pp.c.consumer_version_id, tags.c.name == tag)
+        head = head.where(
+            exists().where(tags.c.version_id == other.c.consumer_version_id, tags.c.name == tag)
         )
     if branch is not None:
-        inner = inner.join(
-            branch_versions,
-            and_(
-                branch_versions.c.version_id == pp.c.consumer_version_id,
+        head = head.where(
+            exists().where(
+                branch_versions.c.version_id == other.c.consumer_version_id,
                 branch_versions.c.branch_name == branch,
-            ),
+            )
         )
-    sub = inner.group_by(pp.c.consumer_id, pp.c.provider_id).subquery()
+    latest = (
+        head.order_by(other.c.consumer_version_id.desc()).limit(1).correlate(i).scalar_subquery()
+    )
+    heads = select(i.c.consumer_id, i.c.provider_id, latest.label("cvid"))
+    if provider_id is not None:
+        heads = heads.where(i.c.provider_id == provider_id)
+    sub = heads.subquery()
     query = publication_query().join(
         sub, and_(sub.c.cvid == pp.c.consumer_version_id, sub.c.provider_id == pp.c.provider_id)
     )
