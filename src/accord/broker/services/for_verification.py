@@ -25,7 +25,6 @@ from accord.broker.storage.schema import (
     branches,
     deployed_versions,
     environments,
-    pact_publications,
     released_versions,
     tags,
     verifications,
@@ -125,18 +124,19 @@ def _resolve_environment(
         if env_id is not None:
             part = part.where(table.c.environment_id == env_id)
         parts.append(part)
-    found = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
-    pp = pact_publications
-    query = (
-        pacts_repo.publication_query()
-        .add_columns(found.c.kind, found.c.eid)
-        .join(found, found.c.vid == pp.c.consumer_version_id)
-        .where(pp.c.provider_id == c.provider.id)
-        .order_by(found.c.kind_order, found.c.row_id)
-    )
+    query = parts[0] if len(parts) == 1 else union_all(*parts)
+    found = sorted(c.conn.execute(query), key=lambda r: (r.kind_order, r.row_id))
+    pubs = {
+        pub.consumer_version_id: pub
+        for pub in pacts_repo.publications_for_versions(
+            c.conn, [row.vid for row in found], c.provider.id
+        )
+    }
     names = c.environments()
-    for pub in c.conn.execute(query):
-        c.add(pub, _res(pub.kind, pub, explicit, environment=names[pub.eid]))
+    for row in found:
+        pub = pubs.get(row.vid)
+        if pub is not None:
+            c.add(pub, _res(row.kind, pub, explicit, environment=names[row.eid]))
 
 
 def _resolve_main_branch(c: _Collector, consumers: list[Any], explicit: str | None) -> None:
@@ -346,7 +346,7 @@ def _wip_candidates(c: _Collector, since: datetime) -> list[VerifiablePact]:
     """Branch and tag heads published since ``since`` whose content was not selected."""
     explicit = {(p.consumer_id, p.sha) for p in c.pacts.values()}
     found: dict[tuple[int, str], VerifiablePact] = {}
-    for pub in pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers)):
+    for kind, name, pub in pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers)):
         created = (
             pub.created_at if pub.created_at.tzinfo else pub.created_at.replace(tzinfo=since.tzinfo)
         )
@@ -371,12 +371,12 @@ def _wip_candidates(c: _Collector, since: datetime) -> list[VerifiablePact]:
             pact.consumer_version_id = pub.consumer_version_id
             pact.consumer_version_number = pub.consumer_version_number
         resolved = Resolved(
-            "branch" if pub.kind == "branch" else "tag_latest",
+            "branch" if kind == "branch" else "tag_latest",
             pub.consumer_version_id,
             pub.consumer_version_number,
             None,
-            branch=pub.name if pub.kind == "branch" else None,
-            tag=pub.name if pub.kind == "tag" else None,
+            branch=name if kind == "branch" else None,
+            tag=name if kind == "tag" else None,
         )
         if resolved not in pact.selectors:
             pact.selectors.append(resolved)

@@ -213,14 +213,12 @@ def latest_publications_for_provider(
     latest = (
         head.order_by(other.c.consumer_version_id.desc()).limit(1).correlate(i).scalar_subquery()
     )
-    heads = select(i.c.consumer_id, i.c.provider_id, latest.label("cvid"))
+    heads = select(i.c.provider_id, latest)
     if provider_id is not None:
         heads = heads.where(i.c.provider_id == provider_id)
-    sub = heads.subquery()
-    query = publication_query().join(
-        sub, and_(sub.c.cvid == pp.c.consumer_version_id, sub.c.provider_id == pp.c.provider_id)
-    )
-    return list(conn.execute(query.order_by(pp.c.consumer_id, pp.c.provider_id)))
+    found = [(cvid, pid) for pid, cvid in conn.execute(heads) if cvid is not None]
+    pubs = publications_at(conn, found)
+    return sorted(pubs.values(), key=lambda r: (r.consumer_id, r.provider_id))
 
 
 def publications_for_versions(
@@ -235,20 +233,37 @@ def publications_for_versions(
     return out
 
 
+def publications_at(conn: Connection, keys: list[tuple[int, int]]) -> dict[tuple[int, int], Row]:
+    """Publications by (consumer version id, provider id)."""
+    wanted = set(keys)
+    providers = list({provider for _, provider in wanted})
+    out: dict[tuple[int, int], Row] = {}
+    for chunk in id_chunks(conn, [version for version, _ in wanted]):
+        query = publication_query().where(
+            id_in(conn, pp.c.consumer_version_id, chunk), id_in(conn, pp.c.provider_id, providers)
+        )
+        for row in conn.execute(query):
+            key = (row.consumer_version_id, row.provider_id)
+            if key in wanted:
+                out[key] = row
+    return out
+
+
 # -- set-based lookups for many consumers at once (pacts for verification) -------------------
 #
-# Each is ONE statement whatever the number of consumers: a correlated "latest" subquery per
-# consumer (an index seek, newest first, that stops at the first hit) joined to publications.
+# Each is a constant number of statements whatever the number of consumers: first the head
+# version ids (a correlated "latest" subquery per consumer or branch: an index seek from the
+# newest that stops at the first hit), then their publications by id. Two statements rather
+# than one join, because SQLite would flatten such a join into a scan of every publication.
 
 
 def consumers_of_provider(conn: Connection, provider_id: int) -> list[Row]:
-    """The provider's consumers (pacticipant rows), by name."""
+    """The provider's consumers (pacticipant rows)."""
     return list(
         conn.execute(
             select(pacticipants)
             .join(integrations, integrations.c.consumer_id == pacticipants.c.id)
             .where(integrations.c.provider_id == provider_id)
-            .order_by(pacticipants.c.name)
         )
     )
 
@@ -299,19 +314,12 @@ def latest_publications_per_consumer(
             other.c.consumer_id == c.c.id, other.c.provider_id == provider_id
         )
         order = other.c.consumer_version_id
-    heads = (
-        select(
-            c.c.id.label("cid"),
-            head.order_by(order.desc()).limit(1).correlate(c).scalar_subquery().label("cvid"),
-        )
-        .where(id_in(conn, c.c.id, consumer_ids))
-        .subquery()
-    )
-    query = publication_query().join(
-        heads, and_(heads.c.cvid == pp.c.consumer_version_id, heads.c.cid == pp.c.consumer_id)
-    )
+    latest = head.order_by(order.desc()).limit(1).correlate(c).scalar_subquery()
+    heads = conn.execute(select(c.c.id, latest).where(id_in(conn, c.c.id, consumer_ids)))
+    found = {cid: cvid for cid, cvid in heads if cvid is not None}
+    pubs = publications_at(conn, [(cvid, provider_id) for cvid in found.values()])
     return {
-        row.consumer_id: row for row in conn.execute(query.where(pp.c.provider_id == provider_id))
+        cid: pubs[(cvid, provider_id)] for cid, cvid in found.items() if (cvid, provider_id) in pubs
     }
 
 
@@ -336,27 +344,21 @@ def latest_publications_per_branch(
         .correlate(b)
         .scalar_subquery()
     )
-    heads = (
-        select(
-            b.c.id.label("branch_id"),
-            b.c.pacticipant_id.label("cid"),
-            b.c.name.label("branch"),
-            head.label("cvid"),
+    heads = [
+        (row[0], row[1], row[2], row[3])
+        for row in conn.execute(
+            select(b.c.pacticipant_id, b.c.id, b.c.name, head).where(
+                id_in(conn, b.c.pacticipant_id, consumer_ids)
+            )
         )
-        .where(id_in(conn, b.c.pacticipant_id, consumer_ids))
-        .subquery()
-    )
-    query = (
-        publication_query()
-        .add_columns(heads.c.branch)
-        .join(
-            heads,
-            and_(heads.c.cvid == pp.c.consumer_version_id, heads.c.cid == pp.c.consumer_id),
-        )
-        .where(pp.c.provider_id == provider_id)
-        .order_by(heads.c.cid, heads.c.branch_id)
-    )
-    return [(row.branch, row) for row in conn.execute(query)]
+        if row[3] is not None
+    ]
+    pubs = publications_at(conn, [(cvid, provider_id) for _, _, _, cvid in heads])
+    return [
+        (name, pubs[(cvid, provider_id)])
+        for _, _, name, cvid in sorted(heads, key=lambda h: (h[0], h[1]))
+        if (cvid, provider_id) in pubs
+    ]
 
 
 def tagged_publications(
@@ -394,12 +396,12 @@ def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, in
     return {cid: vid for cid, vid in rows if vid is not None}
 
 
-def head_publications(conn: Connection, provider_id: int, consumer_ids: list[int]) -> list[Row]:
-    """Publications of the head version of every branch and every tag of these consumers.
-
-    Rows carry ``kind`` ("branch" or "tag") and ``name``; ordered by consumer, version, then
-    branches before tags and by name. A head version without a pact for this provider has no row.
-    """
+def head_publications(
+    conn: Connection, provider_id: int, consumer_ids: list[int]
+) -> list[tuple[str, str, Row]]:
+    """(kind, name, publication) for the head version of every branch ("branch") and every
+    tag ("tag") of these consumers; ordered by consumer, version, then branches before tags
+    and by name. A head version without a pact for this provider is left out."""
     if not consumer_ids:
         return []
     b = branches.alias("b")
@@ -412,33 +414,25 @@ def head_publications(conn: Connection, provider_id: int, consumer_ids: list[int
         .correlate(b)
         .scalar_subquery()
     )
-    branch_heads = select(
-        b.c.pacticipant_id.label("cid"),
-        literal("branch").label("kind"),
-        literal(0).label("kind_order"),
-        b.c.name.label("name"),
-        branch_head.label("vid"),
-    ).where(id_in(conn, b.c.pacticipant_id, consumer_ids))
+    branch_heads = select(b.c.pacticipant_id, literal(0), b.c.name, branch_head).where(
+        id_in(conn, b.c.pacticipant_id, consumer_ids)
+    )
     tag_heads = (
-        select(
-            tags.c.pacticipant_id.label("cid"),
-            literal("tag").label("kind"),
-            literal(1).label("kind_order"),
-            tags.c.name.label("name"),
-            func.max(tags.c.version_id).label("vid"),
-        )
+        select(tags.c.pacticipant_id, literal(1), tags.c.name, func.max(tags.c.version_id))
         .where(id_in(conn, tags.c.pacticipant_id, consumer_ids))
         .group_by(tags.c.pacticipant_id, tags.c.name)
     )
-    heads = union_all(branch_heads, tag_heads).subquery()
-    query = (
-        publication_query()
-        .add_columns(heads.c.kind, heads.c.name)
-        .join(heads, and_(heads.c.vid == pp.c.consumer_version_id, heads.c.cid == pp.c.consumer_id))
-        .where(pp.c.provider_id == provider_id)
-        .order_by(heads.c.cid, heads.c.vid, heads.c.kind_order, heads.c.name)
-    )
-    return list(conn.execute(query))
+    heads = [
+        (cid, order, name, vid)
+        for cid, order, name, vid in conn.execute(union_all(branch_heads, tag_heads))
+        if vid is not None
+    ]
+    pubs = publications_at(conn, [(vid, provider_id) for *_, vid in heads])
+    return [
+        ("branch" if order == 0 else "tag", name, pubs[(vid, provider_id)])
+        for cid, order, name, vid in sorted(heads, key=lambda h: (h[0], h[3], h[1], h[2]))
+        if (vid, provider_id) in pubs
+    ]
 
 
 def publications_between(
