@@ -42,7 +42,9 @@ def require_chromium(path: Path, environ: Mapping[str, str]) -> None:
     )
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, which would break every asyncio test that runs after these.
+@pytest.fixture(scope="package")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBroker]:
     path = tmp_path_factory.mktemp("e2e-broker") / "broker.sqlite3"
     with LiveBroker(f"sqlite:///{path}") as live:
@@ -50,7 +52,7 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBroker]:
         yield live
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A persistent context on a fresh user-data dir, logged in as the read-only user."""
     require_chromium(CHROMIUM, os.environ)

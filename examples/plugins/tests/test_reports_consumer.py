@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from reports_example.consumer import ReportsClient, Sale
+from reports_example.consumer import ReportsClient
 
 from accord import Pact, match
 
