@@ -1,8 +1,8 @@
 """The heavy requests cost a fixed number of SQL statements, whatever the broker holds.
 
-Pacts for verification and publishing are counted with 5 and then 20 consumers of the same
-provider (each with branches, tags, verifications and deployments): the counts must be equal,
-so a round trip per consumer, version or pact (an N+1) cannot creep back in.
+Pacts for verification, can-i-deploy and publishing are counted with 5 and then 20 consumers
+of the same provider (each with branches, tags, verifications and deployments): the counts
+must be equal, so a round trip per consumer, version or pact (an N+1) cannot creep back in.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
+
+from accord.broker.storage import repo
+from accord.broker.storage.db import make_engine
 
 from .helpers import create_environment, deploy, pact, publish, publish_body, verify
 
@@ -76,6 +79,21 @@ def requests_counted(client: Any, version: str) -> dict[str, int]:
         assert response.status_code == 200, response.text
         assert response.json()["_embedded"]["pacts"]
         counts[label] = len(statements)
+    matrix = {
+        "provider can-i-deploy to an environment": (
+            "/matrix?q[][pacticipant]=Provider&q[][latest]=true&latestby=cvpv"
+            "&environment=production"
+        ),
+        "consumer can-i-deploy": (
+            "/can-i-deploy?pacticipant=Consumer00&version=1&environment=production"
+        ),
+    }
+    for label, url in matrix.items():
+        with counting(client) as statements:
+            response = client.get(url)
+        assert response.status_code == 200, response.text
+        assert response.json()["matrix"]
+        counts[label] = len(statements)
     with counting(client) as statements:
         response = client.post(
             "/contracts/publish",
@@ -95,6 +113,7 @@ def requests_counted(client: Any, version: str) -> dict[str, int]:
 def test_statement_counts_do_not_grow_with_consumers(client: Any) -> None:
     env = create_environment(client)
     add_consumers(client, 0, 5, env)
+    deploy(client, "Provider", "p0", env)
     few = requests_counted(client, "3")
     add_consumers(client, 5, 20, env)
     many = requests_counted(client, "4")
@@ -117,3 +136,29 @@ def test_pacts_for_verification_finds_every_consumer(client: Any) -> None:
     }
     assert names == {f"Consumer{i:02d}" for i in range(20)}
     assert len(pacts) == 40  # main branch content and each consumer's feature branch content
+
+
+def test_branch_heads_brought_along_by_a_read_are_forgotten_after_a_write(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            a = repo.create_pacticipant(conn, "A")
+            v1, _ = repo.get_or_create_version(conn, a.id, "1")
+            repo.add_branch_version(conn, a, v1, "main")
+        with engine.begin() as conn:
+            assert repo.branches_for_versions(conn, [v1.id]) == {v1.id: ["main"]}
+            statements: list[str] = []
+            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            event.listen(engine, "before_cursor_execute", listener)
+            assert repo.head_version_ids(conn, a.id, ["main"]) == {"main": v1.id}
+            event.remove(engine, "before_cursor_execute", listener)
+            assert statements == []  # known from the read, no round trip
+            v2, _ = repo.get_or_create_version(conn, a.id, "2")
+            repo.add_branch_version(conn, a, v2, "main")
+            assert repo.head_version_ids(conn, a.id, ["main"]) == {"main": v2.id}
+        with engine.begin() as conn:  # a new transaction knows nothing yet
+            assert repo.head_version_ids(conn, a.id, ["main"]) == {"main": v2.id}
+    finally:
+        engine.dispose()

@@ -7,13 +7,14 @@ retried by ``run_in_transaction``, so no duplicates are ever created.
 
 from __future__ import annotations
 
+import weakref
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, delete, event, func, insert, select, update
 
 from accord.broker.api.hal import now
-from accord.broker.storage.bulk import dialect_insert
+from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
@@ -233,21 +234,61 @@ def branches_for_version(conn: Connection, vid: int) -> list[str]:
 
 
 def branches_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]:
+    """Branch names per version id; the heads of those branches come along (see below)."""
     out: dict[int, list[str]] = {}
-    for chunk in _chunks(vids):
-        for vid, name in conn.execute(
-            select(branch_versions.c.version_id, branch_versions.c.branch_name)
-            .where(branch_versions.c.version_id.in_(chunk))
-            .order_by(branch_versions.c.id)
+    heads: dict[tuple[int, str], int] = {}
+    bv = branch_versions
+    other = branch_versions.alias("head_bv")
+    head = (
+        select(func.max(other.c.version_id))
+        .where(
+            other.c.pacticipant_id == bv.c.pacticipant_id, other.c.branch_name == bv.c.branch_name
+        )
+        .scalar_subquery()
+    )
+    for chunk in id_chunks(conn, vids):
+        for vid, name, pid, head_id in conn.execute(
+            select(bv.c.version_id, bv.c.branch_name, bv.c.pacticipant_id, head)
+            .where(id_in(conn, bv.c.version_id, chunk))
+            .order_by(bv.c.id)
         ):
             out.setdefault(vid, []).append(name)
+            heads[(pid, name)] = head_id
+    _remember_heads(conn, heads)
     return out
+
+
+# Branch heads read by ``branches_for_versions`` are kept for the rest of the same transaction,
+# so that ``head_version_ids`` asked right after for each pacticipant of those versions (as the
+# matrix does, per row pacticipant) costs no round trip. Any statement other than a SELECT in
+# that transaction forgets them, so a write can never be answered from a stale head.
+_HEADS: weakref.WeakKeyDictionary[Any, dict[tuple[int, str], int]] = weakref.WeakKeyDictionary()
+
+
+def _forget_heads_on_write(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if _HEADS and statement.lstrip()[:6].upper() != "SELECT":
+        transaction = conn.get_transaction()
+        if transaction is not None:
+            _HEADS.pop(transaction, None)
+
+
+def _remember_heads(conn: Connection, heads: dict[tuple[int, str], int]) -> None:
+    transaction = conn.get_transaction()
+    if transaction is None or not heads:
+        return
+    if not event.contains(conn.engine, "before_cursor_execute", _forget_heads_on_write):
+        event.listen(conn.engine, "before_cursor_execute", _forget_heads_on_write)
+    _HEADS.setdefault(transaction, {}).update(heads)
 
 
 def head_version_ids(conn: Connection, pid: int, branch_names: list[str]) -> dict[str, int]:
     """Head version id per branch name for one pacticipant."""
     if not branch_names:
         return {}
+    transaction = conn.get_transaction()
+    known = _HEADS.get(transaction) if transaction is not None else None
+    if known is not None and all((pid, name) in known for name in branch_names):
+        return {name: known[(pid, name)] for name in branch_names}
     rows = conn.execute(
         select(branch_versions.c.branch_name, func.max(branch_versions.c.version_id))
         .where(
