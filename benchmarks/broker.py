@@ -13,11 +13,17 @@ starts ``accord broker serve`` on 127.0.0.1 and measures the median latency of:
                            (every consumer's deployed version is checked)
 * ``latest-pacts``         GET /pacts/latest (latest pact per integration)
 
+Also printed: the SQL statements each request executes (counted in process, BEGIN excluded);
+on PostgreSQL each one is a round trip.
+
 Usage::
 
     python benchmarks/broker.py                  # 30 consumers x 1,000 versions, SQLite
     python benchmarks/broker.py --quick          # 5 x 200
     python benchmarks/broker.py --database-url postgresql+psycopg://u:p@127.0.0.1/db
+
+The PostgreSQL database given is EMPTIED first (its ``public`` schema is dropped): give it a
+database of its own, never one that tests or a real broker use.
 """
 
 from __future__ import annotations
@@ -356,6 +362,39 @@ def measure(
     return statistics.median(samples) * 1000
 
 
+def count_statements(url: str, requests: dict[str, tuple[str, str, Any, Any]]) -> dict[str, int]:
+    """SQL statements each request executes, counted in process (one run each)."""
+    import warnings
+
+    from sqlalchemy import event
+
+    from accord.broker import BrokerConfig, create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    app = create_app(BrokerConfig(database_url=url, migrate_on_start=False))
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
+            seen.append(statement)
+
+    event.listen(app.engine, "before_cursor_execute", count)
+    out = {}
+    with TestClient(app, base_url="http://broker") as client:
+        for name, (method, path, body, factory) in requests.items():
+            seen.clear()
+            payload = factory(1_000_000) if factory else body
+            response = client.request(method, path, json=payload)
+            if response.status_code >= 400:
+                raise SystemExit(f"{method} {path} -> {response.status_code}")
+            out[name] = len(seen)
+    app.engine.dispose()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -366,7 +405,10 @@ def main() -> None:
     parser.add_argument("--consumers", type=int)
     parser.add_argument("--versions", type=int)
     parser.add_argument("--runs", type=int)
-    parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
+    parser.add_argument(
+        "--database-url",
+        help="default: a SQLite file in a temporary directory; a PostgreSQL database is emptied",
+    )
     args = parser.parse_args()
     consumers = args.consumers or (5 if args.quick else 30)
     versions = args.versions or (200 if args.quick else 1000)
@@ -439,39 +481,41 @@ def main() -> None:
                     .date()
                     .isoformat(),
                 }
-                results = {
-                    "heartbeat": measure(http, "GET", "/diagnostic/status/heartbeat", runs),
-                    "can-i-deploy": measure(
-                        http,
+                requests: dict[str, tuple[str, str, Any, Any]] = {
+                    "heartbeat": ("GET", "/diagnostic/status/heartbeat", None, None),
+                    "can-i-deploy": (
                         "GET",
                         f"/can-i-deploy?pacticipant={consumer}&version={latest}&environment=production",
-                        runs,
+                        None,
+                        None,
                     ),
-                    "can-i-deploy-provider": measure(
-                        http,
+                    "can-i-deploy-provider": (
                         "GET",
                         "/matrix?q[][pacticipant]=Provider&q[][latest]=true&latestby=cvpv&environment=production",
-                        runs,
+                        None,
+                        None,
                     ),
-                    "for-verification": measure(
-                        http,
+                    "for-verification": (
                         "POST",
                         "/pacts/provider/Provider/for-verification",
-                        runs,
-                        body=for_verification,
+                        for_verification,
+                        None,
                     ),
-                    "latest-pacts": measure(http, "GET", "/pacts/latest", runs),
-                    "publish": measure(
-                        http, "POST", "/contracts/publish", runs, body_factory=publish_body
-                    ),
+                    "latest-pacts": ("GET", "/pacts/latest", None, None),
+                    "publish": ("POST", "/contracts/publish", None, publish_body),
+                }
+                results = {
+                    name: measure(http, method, path, runs, body=body, body_factory=factory)
+                    for name, (method, path, body, factory) in requests.items()
                 }
         finally:
             server.terminate()
             server.wait(10)
+        statements = count_statements(url, requests)
     baseline = results["heartbeat"]
-    print(f"{'request':<24}{'median ms':>10}{'x heartbeat':>14}")
+    print(f"{'request':<24}{'median ms':>10}{'x heartbeat':>14}{'SQL statements':>16}")
     for name, value in results.items():
-        print(f"{name:<24}{value:>10.2f}{value / baseline:>14.1f}")
+        print(f"{name:<24}{value:>10.2f}{value / baseline:>14.1f}{statements[name]:>16}")
 
 
 if __name__ == "__main__":
