@@ -125,7 +125,7 @@ def _resolve_environment(
             part = part.where(table.c.environment_id == env_id)
         parts.append(part)
     query = parts[0] if len(parts) == 1 else union_all(*parts)
-    found = sorted(c.conn.execute(query), key=lambda r: (r.kind_order, r.row_id))
+    found = sorted(c.conn.execute(query).all(), key=lambda r: (r.kind_order, r.row_id))
     pubs = {
         pub.consumer_version_id: pub
         for pub in pacts_repo.publications_for_versions(
@@ -263,7 +263,7 @@ def _verified(conn: Connection, ids: list[int], provider_id: int, condition: Any
             verifications.c.success.is_(True),
             condition,
         )
-        for pact_version_id, wip in conn.execute(query.distinct()):
+        for pact_version_id, wip in conn.execute(query.distinct()).all():
             ok.add(pact_version_id)
             if not wip:
                 outside_wip.add(pact_version_id)

@@ -94,7 +94,7 @@ class MatrixResult:
 def _versions(conn: Connection, ids: list[int]) -> dict[int, Any]:
     out: dict[int, Any] = {}
     for chunk in id_chunks(conn, ids):
-        for row in conn.execute(select(versions).where(id_in(conn, versions.c.id, chunk))):
+        for row in conn.execute(select(versions).where(id_in(conn, versions.c.id, chunk))).all():
             out[row.id] = row
     return out
 
@@ -298,7 +298,7 @@ def _rows_for_pairs(
                 id_in(conn, pp.c.consumer_version_id, chunk),
                 id_in(conn, pp.c.provider_id, provider_ids),
             )
-            for pub in conn.execute(q):
+            for pub in conn.execute(q).all():
                 pubs_by_pair.setdefault((pub.consumer_id, pub.provider_id), []).append(pub)
         for c, p in bounded:
             wanted = set(c.version_ids or [])
@@ -311,7 +311,7 @@ def _rows_for_pairs(
             q = pacts_repo.publication_query().where(
                 pp.c.consumer_id == c.pacticipant.id, pp.c.provider_id == p.pacticipant.id
             )
-            pubs_by_pair[(c.pacticipant.id, p.pacticipant.id)] = list(conn.execute(q))
+            pubs_by_pair[(c.pacticipant.id, p.pacticipant.id)] = conn.execute(q).all()
     pact_version_ids = list({x.pact_version_id for pubs in pubs_by_pair.values() for x in pubs})
     by_pact: dict[int, list[Any]] = {}
     for chunk in id_chunks(conn, pact_version_ids):
@@ -322,7 +322,7 @@ def _rows_for_pairs(
             .group_by(verifications.c.pact_version_id, verifications.c.provider_version_id)
         )
         q = pacts_repo.verification_query().where(verifications.c.id.in_(latest))
-        for v in conn.execute(q.order_by(verifications.c.id)):
+        for v in conn.execute(q.order_by(verifications.c.id)).all():
             by_pact.setdefault(v.pact_version_id, []).append(v)
     version_rows = _versions(
         conn,

@@ -216,7 +216,7 @@ def latest_publications_for_provider(
     heads = select(i.c.provider_id, latest)
     if provider_id is not None:
         heads = heads.where(i.c.provider_id == provider_id)
-    found = [(cvid, pid) for pid, cvid in conn.execute(heads) if cvid is not None]
+    found = [(cvid, pid) for pid, cvid in conn.execute(heads).all() if cvid is not None]
     pubs = publications_at(conn, found)
     return sorted(pubs.values(), key=lambda r: (r.consumer_id, r.provider_id))
 
@@ -229,7 +229,7 @@ def publications_for_versions(
         query = publication_query().where(id_in(conn, pp.c.consumer_version_id, chunk))
         if provider_id is not None:
             query = query.where(pp.c.provider_id == provider_id)
-        out.extend(conn.execute(query))
+        out.extend(conn.execute(query).all())
     return out
 
 
@@ -242,7 +242,7 @@ def publications_at(conn: Connection, keys: list[tuple[int, int]]) -> dict[tuple
         query = publication_query().where(
             id_in(conn, pp.c.consumer_version_id, chunk), id_in(conn, pp.c.provider_id, providers)
         )
-        for row in conn.execute(query):
+        for row in conn.execute(query).all():
             key = (row.consumer_version_id, row.provider_id)
             if key in wanted:
                 out[key] = row
@@ -315,7 +315,7 @@ def latest_publications_per_consumer(
         )
         order = other.c.consumer_version_id
     latest = head.order_by(order.desc()).limit(1).correlate(c).scalar_subquery()
-    heads = conn.execute(select(c.c.id, latest).where(id_in(conn, c.c.id, consumer_ids)))
+    heads = conn.execute(select(c.c.id, latest).where(id_in(conn, c.c.id, consumer_ids))).all()
     found = {cid: cvid for cid, cvid in heads if cvid is not None}
     pubs = publications_at(conn, [(cvid, provider_id) for cvid in found.values()])
     return {
@@ -350,7 +350,7 @@ def latest_publications_per_branch(
             select(b.c.pacticipant_id, b.c.id, b.c.name, head).where(
                 id_in(conn, b.c.pacticipant_id, consumer_ids)
             )
-        )
+        ).all()
         if row[3] is not None
     ]
     pubs = publications_at(conn, [(cvid, provider_id) for _, _, _, cvid in heads])
@@ -373,7 +373,7 @@ def tagged_publications(
         .where(id_in(conn, pp.c.consumer_id, consumer_ids), pp.c.provider_id == provider_id)
         .order_by(pp.c.consumer_id, pp.c.consumer_version_id.desc())
     )
-    return list(conn.execute(query))
+    return conn.execute(query).all()
 
 
 def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, int]:
@@ -424,7 +424,7 @@ def head_publications(
     )
     heads = [
         (cid, order, name, vid)
-        for cid, order, name, vid in conn.execute(union_all(branch_heads, tag_heads))
+        for cid, order, name, vid in conn.execute(union_all(branch_heads, tag_heads)).all()
         if vid is not None
     ]
     pubs = publications_at(conn, [(vid, provider_id) for *_, vid in heads])
@@ -457,7 +457,7 @@ def publications_between(
                 branch_versions.c.branch_name == branch,
             ),
         )
-    return list(conn.execute(query.order_by(pp.c.consumer_version_id.desc())))
+    return conn.execute(query.order_by(pp.c.consumer_version_id.desc())).all()
 
 
 def publications_for_pact_version(conn: Connection, pact_version_id: int) -> list[Row]:

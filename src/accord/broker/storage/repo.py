@@ -7,6 +7,7 @@ retried by ``run_in_transaction``, so no duplicates are ever created.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from datetime import timedelta
 from typing import Any
@@ -263,30 +264,40 @@ def branches_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[s
 # matrix does, per row pacticipant) costs no round trip. Any statement other than a SELECT in
 # that transaction forgets them, so a write can never be answered from a stale head.
 _HEADS: weakref.WeakKeyDictionary[Any, dict[tuple[int, str], int]] = weakref.WeakKeyDictionary()
+_HEADS_LOCK = threading.Lock()  # requests run in a thread pool
 
 
 def _forget_heads_on_write(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
     if _HEADS and statement.lstrip()[:6].upper() != "SELECT":
         transaction = conn.get_transaction()
         if transaction is not None:
-            _HEADS.pop(transaction, None)
+            with _HEADS_LOCK:
+                _HEADS.pop(transaction, None)
 
 
 def _remember_heads(conn: Connection, heads: dict[tuple[int, str], int]) -> None:
     transaction = conn.get_transaction()
     if transaction is None or not heads:
         return
-    if not event.contains(conn.engine, "before_cursor_execute", _forget_heads_on_write):
-        event.listen(conn.engine, "before_cursor_execute", _forget_heads_on_write)
-    _HEADS.setdefault(transaction, {}).update(heads)
+    with _HEADS_LOCK:
+        if not event.contains(conn.engine, "before_cursor_execute", _forget_heads_on_write):
+            event.listen(conn.engine, "before_cursor_execute", _forget_heads_on_write)
+        _HEADS.setdefault(transaction, {}).update(heads)
+
+
+def _known_heads(conn: Connection) -> dict[tuple[int, str], int] | None:
+    transaction = conn.get_transaction()
+    if transaction is None:
+        return None
+    with _HEADS_LOCK:
+        return _HEADS.get(transaction)
 
 
 def head_version_ids(conn: Connection, pid: int, branch_names: list[str]) -> dict[str, int]:
     """Head version id per branch name for one pacticipant."""
     if not branch_names:
         return {}
-    transaction = conn.get_transaction()
-    known = _HEADS.get(transaction) if transaction is not None else None
+    known = _known_heads(conn)
     if known is not None and all((pid, name) in known for name in branch_names):
         return {name: known[(pid, name)] for name in branch_names}
     rows = conn.execute(
