@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from accord.errors import MatchingRuleError
-from accord.model.datetime_format import InvalidDateTimePattern, validate_pattern
 from accord.model.regex import compile_pattern
 
 __all__ = [
@@ -149,6 +148,9 @@ def _normalise(kind: str, params: dict[str, Any], where: str, file: str | None) 
         if fmt is not None:
             if not isinstance(fmt, str):
                 raise fail(f"format must be a string, got {fmt!r}")
+            # imported here: the pattern parser is only needed by pacts with date rules
+            from accord.model.datetime_format import InvalidDateTimePattern, validate_pattern
+
             try:
                 validate_pattern(fmt)
             except InvalidDateTimePattern as exc:
