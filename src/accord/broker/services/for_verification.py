@@ -346,39 +346,43 @@ def _wip_candidates(c: _Collector, since: datetime) -> list[VerifiablePact]:
     """Branch and tag heads published since ``since`` whose content was not selected."""
     explicit = {(p.consumer_id, p.sha) for p in c.pacts.values()}
     found: dict[tuple[int, str], VerifiablePact] = {}
+    seen: dict[tuple[int, str], set[Resolved]] = {}
     for kind, name, pub in pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers)):
-        created = (
-            pub.created_at if pub.created_at.tzinfo else pub.created_at.replace(tzinfo=since.tzinfo)
-        )
-        cid = pub.consumer_id
-        if created < since or (cid, pub.sha) in explicit:
+        cid, sha, created = pub.consumer_id, pub.sha, pub.created_at
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=since.tzinfo)
+        key = (cid, sha)
+        if created < since or key in explicit:
             continue
-        consumer = c.consumers[cid]
-        key = (cid, pub.sha)
+        cvid, number = pub.consumer_version_id, pub.consumer_version_number
         pact = found.get(key)
         if pact is None:
+            consumer = c.consumers[cid]
             pact = found[key] = VerifiablePact(
                 consumer.id,
                 consumer.name,
                 consumer.main_branch,
                 pub.pact_version_id,
-                pub.sha,
-                pub.consumer_version_id,
-                pub.consumer_version_number,
+                sha,
+                cvid,
+                number,
                 wip=True,
             )
-        elif pub.consumer_version_id > pact.consumer_version_id:
-            pact.consumer_version_id = pub.consumer_version_id
-            pact.consumer_version_number = pub.consumer_version_number
+            seen[key] = set()
+        elif cvid > pact.consumer_version_id:
+            pact.consumer_version_id = cvid
+            pact.consumer_version_number = number
+        is_branch = kind == "branch"
         resolved = Resolved(
-            "branch" if kind == "branch" else "tag_latest",
-            pub.consumer_version_id,
-            pub.consumer_version_number,
+            "branch" if is_branch else "tag_latest",
+            cvid,
+            number,
             None,
-            branch=name if kind == "branch" else None,
-            tag=name if kind == "tag" else None,
+            branch=name if is_branch else None,
+            tag=None if is_branch else name,
         )
-        if resolved not in pact.selectors:
+        if resolved not in seen[key]:
+            seen[key].add(resolved)
             pact.selectors.append(resolved)
     return list(found.values())
 

@@ -8,6 +8,7 @@ there it is a plain ``IN`` in chunks below SQLite's variable limit.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +18,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 __all__ = ["dialect_insert", "id_chunks", "id_in"]
 
-SQLITE_CHUNK = 500
+# SQLite binds at most 32,766 variables per statement since 3.32 (999 before).
+SQLITE_CHUNK = 5000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 400
 
 
 def id_in(conn: Connection, column: ColumnElement, ids: Iterable[int]) -> ColumnElement[bool]:
