@@ -112,18 +112,15 @@ class _Environments:
         return self._by_name.get(name)
 
 
-def _current_version_ids(
+def _current_versions(
     conn: Connection, pacticipant_ids: list[int], environment_id: int
-) -> list[tuple[int, int]]:
-    """(pacticipant id, version id) currently deployed, then currently released, to the
-    environment; one statement."""
+) -> list[Any]:
+    """Version rows currently deployed, then currently released, to the environment (each in
+    the order recorded); one statement."""
     parts = [
-        select(
-            table.c.pacticipant_id,
-            table.c.version_id,
-            literal(order).label("kind_order"),
-            table.c.id.label("row_id"),
-        ).where(
+        select(versions, literal(order).label("kind_order"), table.c.id.label("row_id"))
+        .join(table, table.c.version_id == versions.c.id)
+        .where(
             id_in(conn, table.c.pacticipant_id, pacticipant_ids),
             table.c.environment_id == environment_id,
             current,
@@ -133,11 +130,8 @@ def _current_version_ids(
             (1, released_versions, released_versions.c.support_ended_at.is_(None)),
         )
     ]
-    both = union_all(*parts).subquery()
-    query = select(both.c.pacticipant_id, both.c.version_id).order_by(
-        both.c.kind_order, both.c.row_id
-    )
-    return [(pid, vid) for pid, vid in conn.execute(query)]
+    rows = conn.execute(union_all(*parts)).all()
+    return sorted(rows, key=lambda r: (r.kind_order, r.row_id))
 
 
 def _resolve(
@@ -161,8 +155,8 @@ def _resolve(
         )
     if env_name:
         env = envs.find(env_name)
-        ids = [vid for _, vid in _current_version_ids(conn, [pid], env.id)] if env else []
-        ids = list(dict.fromkeys(ids))
+        current = _current_versions(conn, [pid], env.id) if env else []
+        ids = list(dict.fromkeys(row.id for row in current))
         if not ids:
             return Selector(
                 pacticipant,
@@ -171,7 +165,8 @@ def _resolve(
                 "currently recorded as deployed/released in this environment)",
                 specified,
             )
-        numbers = ", ".join(v.number for v in _versions(conn, ids).values())
+        by_id = {row.id: row for row in current}
+        numbers = ", ".join(by_id[vid].number for vid in sorted(by_id))
         return Selector(
             pacticipant, ids, f"a version of {name} currently in {env_name} ({numbers})", specified
         )
@@ -245,11 +240,12 @@ def _resolve_many(
         return {i: _resolve(conn, rows[i], spec, False, envs) for i in ids}
     env = envs.find(env_name)
     by_pacticipant: dict[int, list[int]] = {}
+    numbers: dict[int, Any] = {}
     if env is not None:
-        for pid, vid in _current_version_ids(conn, ids, env.id):
-            if vid not in by_pacticipant.setdefault(pid, []):
-                by_pacticipant[pid].append(vid)
-    numbers = _versions(conn, [v for vs in by_pacticipant.values() for v in vs])
+        for row in _current_versions(conn, ids, env.id):
+            numbers[row.id] = row
+            if row.id not in by_pacticipant.setdefault(row.pacticipant_id, []):
+                by_pacticipant[row.pacticipant_id].append(row.id)
     out = {}
     for i in ids:
         name = rows[i].name

@@ -366,12 +366,12 @@ def tags_for_version(conn: Connection, vid: int) -> list[Row]:
 
 def tags_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    for chunk in _chunks(vids):
+    for chunk in id_chunks(conn, vids):
         for vid, name in conn.execute(
             select(tags.c.version_id, tags.c.name)
-            .where(tags.c.version_id.in_(chunk))
+            .where(id_in(conn, tags.c.version_id, chunk))
             .order_by(tags.c.created_at, tags.c.name)
-        ):
+        ).all():
             out.setdefault(vid, []).append(name)
     return out
 
@@ -385,8 +385,3 @@ def latest_tag_version_ids(conn: Connection, pid: int, names: list[str]) -> dict
         .group_by(tags.c.name)
     )
     return {name: vid for name, vid in rows}
-
-
-def _chunks(items: list[int], size: int = 500) -> list[list[int]]:
-    items = list(dict.fromkeys(items))
-    return [items[i : i + size] for i in range(0, len(items), size)] or []
