@@ -307,7 +307,7 @@ def _rows_for_pairs(
             q = pacts_repo.publication_query().where(
                 pp.c.consumer_id == c.pacticipant.id, pp.c.provider_id == p.pacticipant.id
             )
-            pubs_by_pair[(c.pacticipant.id, p.pacticipant.id)] = conn.execute(q).all()
+            pubs_by_pair[(c.pacticipant.id, p.pacticipant.id)] = list(conn.execute(q).all())
     pact_version_ids = list({x.pact_version_id for pubs in pubs_by_pair.values() for x in pubs})
     by_pact: dict[int, list[Any]] = {}
     for chunk in id_chunks(conn, pact_version_ids):

@@ -373,7 +373,7 @@ def tagged_publications(
         .where(id_in(conn, pp.c.consumer_id, consumer_ids), pp.c.provider_id == provider_id)
         .order_by(pp.c.consumer_id, pp.c.consumer_version_id.desc())
     )
-    return conn.execute(query).all()
+    return list(conn.execute(query).all())
 
 
 def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, int]:
@@ -457,7 +457,7 @@ def publications_between(
                 branch_versions.c.branch_name == branch,
             ),
         )
-    return conn.execute(query.order_by(pp.c.consumer_version_id.desc())).all()
+    return list(conn.execute(query.order_by(pp.c.consumer_version_id.desc())).all())
 
 
 def publications_for_pact_version(conn: Connection, pact_version_id: int) -> list[Row]:
