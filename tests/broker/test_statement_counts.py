@@ -1,13 +1,14 @@
 """The heavy requests cost a fixed number of SQL statements, whatever the broker holds.
 
-Pacts for verification, can-i-deploy and publishing are counted with 5 and then 20 consumers
-of the same provider (each with branches, tags, verifications and deployments): the counts
-must be equal, so a round trip per consumer, version or pact (an N+1) cannot creep back in.
+Pacts for verification, can-i-deploy, publishing and the listings that embed something per
+consumer or version are counted with 5 and then 20 consumers of the same provider (each with
+branches, tags, verifications and deployments): the counts must be equal, so a round trip
+per consumer, version or pact (an N+1) cannot creep back in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,6 +31,26 @@ SELECTORS = [
     {"deployedOrReleased": True},
     {"environment": "production"},
 ]
+
+# listings that embed something per consumer or version: a few statements, whatever the count
+LISTINGS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "provider's latest pacts on each main branch": (
+        "/pacts/provider/Provider/branch/latest",
+        lambda body: body["_links"]["pb:pacts"],
+    ),
+    "provider's latest pacts on a branch": (
+        "/pacts/provider/Provider/branch/main/latest",
+        lambda body: body["_links"]["pb:pacts"],
+    ),
+    "provider states": (
+        "/pacts/provider/Provider/provider-states",
+        lambda body: "providerStates" in body,
+    ),
+    "pacticipant versions": (  # the provider has a version per consumer (verifications)
+        "/pacticipants/Provider/versions",
+        lambda body: body["_embedded"]["versions"],
+    ),
+}
 
 
 @contextmanager
@@ -94,6 +115,12 @@ def requests_counted(client: Any, version: str) -> dict[str, int]:
         assert response.status_code == 200, response.text
         assert response.json()["matrix"]
         counts[label] = len(statements)
+    for label, (url, check) in LISTINGS.items():
+        with counting(client) as statements:
+            response = client.get(url)
+        assert response.status_code == 200, response.text
+        assert check(response.json()), response.text
+        counts[label] = len(statements)
     with counting(client) as statements:
         response = client.post(
             "/contracts/publish",
@@ -121,6 +148,7 @@ def test_statement_counts_do_not_grow_with_consumers(client: Any) -> None:
     # and they stay small: a few set-based statements per selector, plus pending and WIP
     assert max(few[k] for k in few if k != "publish") <= 3 * len(SELECTORS) + 10, few
     assert few["publish"] <= 30, few
+    assert all(few[label] <= 8 for label in LISTINGS), few
 
 
 def test_pacts_for_verification_finds_every_consumer(client: Any) -> None:

@@ -390,14 +390,21 @@ def provider_branch_pacts(ctx: Ctx) -> Response:
     provider = require_pacticipant(ctx, ctx.params["provider"])
     latest = ctx.request.url.path.rstrip("/").endswith("/latest")
     branch = ctx.params.get("branch")
+    consumer_ids = pacts_repo.consumers_of(ctx.conn, provider.id)
     pubs: list[Any] = []
-    for consumer_id in pacts_repo.consumers_of(ctx.conn, provider.id):
+    if latest:  # set-based: not every publication on the branch, once per consumer
+        heads = pacts_repo.latest_publications_per_consumer(
+            ctx.conn, provider.id, consumer_ids, branch=branch, branch_is_main_branch=not branch
+        )
+        pubs = [heads[cid] for cid in consumer_ids if cid in heads]
+    for consumer_id in [] if latest else consumer_ids:
         consumer = repo.pacticipant_by_id(ctx.conn, consumer_id)
         name = branch or consumer.main_branch
         if not name:
             continue
-        found = pacts_repo.publications_between(ctx.conn, consumer_id, provider.id, branch=name)
-        pubs.extend(found[:1] if latest else found)
+        pubs.extend(
+            pacts_repo.publications_between(ctx.conn, consumer_id, provider.id, branch=name)
+        )
     return _provider_pacts(ctx, pubs, provider, f"Pact versions for the provider {provider.name}")
 
 
@@ -619,11 +626,10 @@ def provider_states(ctx: Ctx) -> Response:
         pubs = pacts_repo.publications_for_versions(ctx.conn, version_ids, provider.id)
     names = _pacticipant_names(ctx, [p.consumer_id for p in pubs])
     states: dict[str, dict[str, Any]] = {}
+    contents = pacts_repo.pact_contents(ctx.conn, [p.pact_version_id for p in pubs])
     for pub in pubs:
-        full = pacts_repo.find_publication(
-            ctx.conn, pub.consumer_version_id, provider.id, with_content=True
-        )
-        for name, params in _states_of(json.loads(full.content)) if full else []:
+        content = contents.get(pub.pact_version_id)
+        for name, params in _states_of(json.loads(content)) if content else []:
             key = name + json.dumps(params, sort_keys=True)
             entry = states.setdefault(key, {"name": name, "consumers": []})
             if params:

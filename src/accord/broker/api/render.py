@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Row, select
@@ -13,6 +14,7 @@ from accord.broker.storage import repo
 from accord.broker.storage.schema import environments
 
 __all__ = [
+    "VersionFacts",
     "curies",
     "environment_json",
     "pact_url",
@@ -165,9 +167,34 @@ def all_environments(conn: Connection) -> list[Row]:
     return list(conn.execute(select(environments).order_by(environments.c.name)))
 
 
+@dataclass(frozen=True)
+class VersionFacts:
+    """Branches, branch heads, tags and environments for embedding many versions, read in
+    bulk once rather than per version."""
+
+    branches: dict[int, list[str]]
+    heads: dict[tuple[int, str], int]
+    tags: dict[int, list[Row]]
+    environments: list[Row]
+
+    @classmethod
+    def load(cls, conn: Connection, rows: list[Row]) -> VersionFacts:
+        ids = [r.id for r in rows]
+        branches, heads = repo.branches_and_heads_for_versions(conn, ids)
+        tags = repo.tag_rows_for_versions(conn, ids) if ids else {}
+        return cls(branches, heads, tags, all_environments(conn))
+
+
 def version_json(
-    ctx: Ctx, pacticipant: str, row: Row, embed: bool = True, pacticipant_row: Row | None = None
+    ctx: Ctx,
+    pacticipant: str,
+    row: Row,
+    embed: bool = True,
+    pacticipant_row: Row | None = None,
+    facts: VersionFacts | None = None,
 ) -> dict[str, Any]:
+    """A version resource; ``facts`` (``VersionFacts.load`` of every version listed) saves
+    the round trips per version when embedding."""
     url = version_url(ctx, pacticipant, row.number)
     body: dict[str, Any] = {"number": row.number}
     if row.build_url:
@@ -177,8 +204,10 @@ def version_json(
         "self": {"title": "Version", "name": row.number, "href": url},
     }
     if embed:
-        branch_names = repo.branches_for_version(ctx.conn, row.id)
-        heads = repo.head_version_ids(ctx.conn, row.pacticipant_id, branch_names)
+        if facts is None:
+            facts = VersionFacts.load(ctx.conn, [row])
+        branch_names = facts.branches.get(row.id, [])
+        heads = {b: facts.heads.get((row.pacticipant_id, b)) for b in branch_names}
         branch_versions = [
             {
                 "name": b,
@@ -207,12 +236,9 @@ def version_json(
                 }
                 for b in branch_names
             ],
-            "tags": [
-                tag_json(ctx, pacticipant, row.number, t)
-                for t in repo.tags_for_version(ctx.conn, row.id)
-            ],
+            "tags": [tag_json(ctx, pacticipant, row.number, t) for t in facts.tags.get(row.id, [])],
         }
-        envs = all_environments(ctx.conn)
+        envs = facts.environments
         links.update(
             {
                 "pb:pacticipant": {

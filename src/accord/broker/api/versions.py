@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
 from accord.broker.api.pacticipants import page_links, paging, require_pacticipant
-from accord.broker.api.render import tag_json, version_json, version_url
+from accord.broker.api.render import VersionFacts, tag_json, version_json, version_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.storage import deployments_repo, repo
 from accord.broker.storage.schema import tags, versions
@@ -29,9 +29,12 @@ def list_versions(ctx: Ctx) -> Response:
     rows, total = repo.list_versions(ctx.conn, pacticipant.id, (number - 1) * size, size)
     path = ctx.url("pacticipants", pacticipant.name, "versions")
     page, extra = page_links(ctx, path, number, size, total)
+    facts = VersionFacts.load(ctx.conn, rows)
     return hal_response(
         {
-            "_embedded": {"versions": [version_json(ctx, pacticipant.name, r) for r in rows]},
+            "_embedded": {
+                "versions": [version_json(ctx, pacticipant.name, r, facts=facts) for r in rows]
+            },
             "page": page,
             "_links": {
                 "self": {"href": path, "title": "All application versions of " + pacticipant.name},

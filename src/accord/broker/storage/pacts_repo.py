@@ -89,6 +89,16 @@ def get_or_create_pact_version(
     ).one()
 
 
+def pact_contents(conn: Connection, pact_version_ids: list[int]) -> dict[int, str]:
+    """The JSON content of many pact versions by id, in one statement per chunk of ids."""
+    out: dict[int, str] = {}
+    for chunk in id_chunks(conn, sorted(set(pact_version_ids))):
+        out.update(
+            conn.execute(select(pv.c.id, pv.c.content).where(id_in(conn, pv.c.id, chunk))).all()
+        )
+    return out
+
+
 def find_publication(
     conn: Connection, consumer_version_id: int, provider_id: int, with_content: bool = False
 ) -> Row | None:
@@ -283,10 +293,12 @@ def latest_publications_per_consumer(
     tag: str | None = None,
     branch: str | None = None,
     tag_is_main_branch: bool = False,
+    branch_is_main_branch: bool = False,
 ) -> dict[int, Row]:
     """Per consumer, what ``latest_publication`` returns (by tag, branch or none).
 
-    ``tag_is_main_branch`` takes each consumer's own main branch name as the tag.
+    ``tag_is_main_branch`` takes each consumer's own main branch name as the tag, and
+    ``branch_is_main_branch`` as the branch (consumers without a main branch have none).
     """
     if not consumer_ids:
         return {}
@@ -300,11 +312,11 @@ def latest_publications_per_consumer(
             _has_publication(t.c.version_id, provider_id),
         )
         order = t.c.version_id
-    elif branch is not None:
+    elif branch is not None or branch_is_main_branch:
         bv = branch_versions.alias("bv")
         head = select(bv.c.version_id).where(
             bv.c.pacticipant_id == c.c.id,
-            bv.c.branch_name == branch,
+            bv.c.branch_name == (c.c.main_branch if branch_is_main_branch else branch),
             _has_publication(bv.c.version_id, provider_id),
         )
         order = bv.c.version_id

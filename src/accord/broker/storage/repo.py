@@ -235,7 +235,15 @@ def branches_for_version(conn: Connection, vid: int) -> list[str]:
 
 
 def branches_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]:
-    """Branch names per version id; the heads of those branches come along (see below)."""
+    """Branch names per version id."""
+    return branches_and_heads_for_versions(conn, vids)[0]
+
+
+def branches_and_heads_for_versions(
+    conn: Connection, vids: list[int]
+) -> tuple[dict[int, list[str]], dict[tuple[int, str], int]]:
+    """Branch names per version id, and the head version id of each of those branches by
+    (pacticipant id, branch name): one statement (per chunk of ids), whatever the versions."""
     out: dict[int, list[str]] = {}
     heads: dict[tuple[int, str], int] = {}
     bv = branch_versions
@@ -256,7 +264,7 @@ def branches_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[s
             out.setdefault(vid, []).append(name)
             heads[(pid, name)] = head_id
     _remember_heads(conn, heads)
-    return out
+    return out, heads
 
 
 # Branch heads read by ``branches_for_versions`` are kept for the rest of the same transaction,
@@ -362,6 +370,19 @@ def tags_for_version(conn: Connection, vid: int) -> list[Row]:
             select(tags).where(tags.c.version_id == vid).order_by(tags.c.created_at, tags.c.name)
         )
     )
+
+
+def tag_rows_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[Row]]:
+    """Tag rows per version id, each version's in the order of ``tags_for_version``."""
+    out: dict[int, list[Row]] = {}
+    for chunk in id_chunks(conn, vids):
+        for row in conn.execute(
+            select(tags)
+            .where(id_in(conn, tags.c.version_id, chunk))
+            .order_by(tags.c.created_at, tags.c.name)
+        ).all():
+            out.setdefault(row.version_id, []).append(row)
+    return out
 
 
 def tags_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]:
