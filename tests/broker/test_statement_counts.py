@@ -166,27 +166,29 @@ def test_pacts_for_verification_finds_every_consumer(client: Any) -> None:
     assert len(pacts) == 40  # main branch content and each consumer's feature branch content
 
 
-def test_branch_heads_brought_along_by_a_read_are_forgotten_after_a_write(
-    database_url: str,
-) -> None:
+def test_branch_heads_read_in_bulk_are_current_after_a_write(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
         with engine.begin() as conn:
             a = repo.create_pacticipant(conn, "A")
             v1, _ = repo.get_or_create_version(conn, a.id, "1")
             repo.add_branch_version(conn, a, v1, "main")
+            repo.add_branch_version(conn, a, v1, "feat")
         with engine.begin() as conn:
-            assert repo.branches_for_versions(conn, [v1.id]) == {v1.id: ["main"]}
             statements: list[str] = []
             listener = lambda *args: statements.append(args[2])  # noqa: E731
             event.listen(engine, "before_cursor_execute", listener)
-            assert repo.head_version_ids(conn, a.id, ["main"]) == {"main": v1.id}
+            found = repo.branches_and_heads_for_versions(conn, [v1.id])
             event.remove(engine, "before_cursor_execute", listener)
-            assert statements == []  # known from the read, no round trip
+            assert found == (
+                {v1.id: ["main", "feat"]},
+                {(a.id, "main"): v1.id, (a.id, "feat"): v1.id},
+            )
+            assert len(statements) == 1
             v2, _ = repo.get_or_create_version(conn, a.id, "2")
             repo.add_branch_version(conn, a, v2, "main")
-            assert repo.head_version_ids(conn, a.id, ["main"]) == {"main": v2.id}
-        with engine.begin() as conn:  # a new transaction knows nothing yet
-            assert repo.head_version_ids(conn, a.id, ["main"]) == {"main": v2.id}
+            branches, heads = repo.branches_and_heads_for_versions(conn, [v1.id, v2.id])
+            assert branches == {v1.id: ["main", "feat"], v2.id: ["main"]}
+            assert heads == {(a.id, "main"): v2.id, (a.id, "feat"): v1.id}
     finally:
         engine.dispose()

@@ -22,16 +22,8 @@ class _Facts:
         versions.update(
             {r.provider_version.id: r.provider_version for r in rows if r.provider_version}
         )
-        self.branches = repo.branches_for_versions(ctx.conn, list(versions))
+        self.branches, self.heads = repo.branches_and_heads_for_versions(ctx.conn, list(versions))
         self.tags = repo.tags_for_versions(ctx.conn, list(versions))
-        self.heads: dict[tuple[int, str], int] = {}
-        wanted: dict[int, set[str]] = {}
-        names: Any
-        for vid, names in self.branches.items():
-            wanted.setdefault(versions[vid].pacticipant_id, set()).update(names)
-        for pid, names in wanted.items():
-            for name, head in repo.head_version_ids(ctx.conn, pid, sorted(names)).items():
-                self.heads[(pid, name)] = head
 
 
 def _version_json(ctx: Ctx, pacticipant: str, version: Any, facts: _Facts, env_map: dict) -> dict:

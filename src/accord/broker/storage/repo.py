@@ -7,12 +7,10 @@ retried by ``run_in_transaction``, so no duplicates are ever created.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, event, func, insert, select, update
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from accord.broker.api.hal import now
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
@@ -263,59 +261,7 @@ def branches_and_heads_for_versions(
         ):
             out.setdefault(vid, []).append(name)
             heads[(pid, name)] = head_id
-    _remember_heads(conn, heads)
     return out, heads
-
-
-# Branch heads read by ``branches_for_versions`` are kept for the rest of the same transaction,
-# so that ``head_version_ids`` asked right after for each pacticipant of those versions (as the
-# matrix does, per row pacticipant) costs no round trip. Any statement other than a SELECT in
-# that transaction forgets them, so a write can never be answered from a stale head.
-_HEADS: weakref.WeakKeyDictionary[Any, dict[tuple[int, str], int]] = weakref.WeakKeyDictionary()
-_HEADS_LOCK = threading.Lock()  # requests run in a thread pool
-
-
-def _forget_heads_on_write(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-    if _HEADS and statement.lstrip()[:6].upper() != "SELECT":
-        transaction = conn.get_transaction()
-        if transaction is not None:
-            with _HEADS_LOCK:
-                _HEADS.pop(transaction, None)
-
-
-def _remember_heads(conn: Connection, heads: dict[tuple[int, str], int]) -> None:
-    transaction = conn.get_transaction()
-    if transaction is None or not heads:
-        return
-    with _HEADS_LOCK:
-        if not event.contains(conn.engine, "before_cursor_execute", _forget_heads_on_write):
-            event.listen(conn.engine, "before_cursor_execute", _forget_heads_on_write)
-        _HEADS.setdefault(transaction, {}).update(heads)
-
-
-def _known_heads(conn: Connection) -> dict[tuple[int, str], int] | None:
-    transaction = conn.get_transaction()
-    if transaction is None:
-        return None
-    with _HEADS_LOCK:
-        return _HEADS.get(transaction)
-
-
-def head_version_ids(conn: Connection, pid: int, branch_names: list[str]) -> dict[str, int]:
-    """Head version id per branch name for one pacticipant."""
-    if not branch_names:
-        return {}
-    known = _known_heads(conn)
-    if known is not None and all((pid, name) in known for name in branch_names):
-        return {name: known[(pid, name)] for name in branch_names}
-    rows = conn.execute(
-        select(branch_versions.c.branch_name, func.max(branch_versions.c.version_id))
-        .where(
-            branch_versions.c.pacticipant_id == pid, branch_versions.c.branch_name.in_(branch_names)
-        )
-        .group_by(branch_versions.c.branch_name)
-    )
-    return {name: vid for name, vid in rows}
 
 
 def list_branches(conn: Connection, pid: int) -> list[Row]:
