@@ -42,6 +42,14 @@ LISTINGS: dict[str, tuple[str, Callable[[Any], Any]]] = {
         "/pacts/provider/Provider/branch/main/latest",
         lambda body: body["_links"]["pb:pacts"],
     ),
+    "provider's pacts on each main branch": (
+        "/pacts/provider/Provider/branch",
+        lambda body: body["_links"]["pb:pacts"],
+    ),
+    "provider's pacts on a branch": (
+        "/pacts/provider/Provider/branch/main",
+        lambda body: body["_links"]["pb:pacts"],
+    ),
     "provider states": (
         "/pacts/provider/Provider/provider-states",
         lambda body: "providerStates" in body,
@@ -192,3 +200,45 @@ def test_branch_heads_read_in_bulk_are_current_after_a_write(database_url: str) 
             assert heads == {(a.id, "main"): v2.id, (a.id, "feat"): v1.id}
     finally:
         engine.dispose()
+
+
+def test_provider_branch_listings_name_the_pacts_on_each_branch(client: Any) -> None:
+    publish(client, "A", "1", "Provider", branch="main")
+    publish(client, "A", "2", "Provider", branch="feat")
+    publish(client, "A", "3", "Provider", branch="main")
+    publish(client, "B", "1", "Provider", branch="develop")  # B's main branch: develop
+    publish(client, "B", "2", "Provider", branch="develop")
+    publish(client, "B", "3", "Provider", branch="main")
+    publish(client, "C", "1", "Provider", branch="feat")  # no main branch
+    publish(client, "D", "1", "Other", branch="main")  # another provider
+
+    def titles(url: str) -> list[str]:
+        response = client.get(url)
+        assert response.status_code == 200, response.text
+        return [
+            p["title"].removeprefix("Pact between ") for p in response.json()["_links"]["pb:pacts"]
+        ]
+
+    assert titles("/pacts/provider/Provider/branch") == [
+        "A (3) and Provider",
+        "A (1) and Provider",
+        "B (2) and Provider",
+        "B (1) and Provider",
+    ]
+    assert titles("/pacts/provider/Provider/branch/latest") == [
+        "A (3) and Provider",
+        "B (2) and Provider",
+    ]
+    assert titles("/pacts/provider/Provider/branch/main") == [
+        "A (3) and Provider",
+        "A (1) and Provider",
+        "B (3) and Provider",
+    ]
+    assert titles("/pacts/provider/Provider/branch/main/latest") == [
+        "A (3) and Provider",
+        "B (3) and Provider",
+    ]
+    assert titles("/pacts/provider/Provider/branch/feat/latest") == [
+        "A (2) and Provider",
+        "C (1) and Provider",
+    ]

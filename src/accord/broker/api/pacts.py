@@ -397,14 +397,11 @@ def provider_branch_pacts(ctx: Ctx) -> Response:
             ctx.conn, provider.id, consumer_ids, branch=branch, branch_is_main_branch=not branch
         )
         pubs = [heads[cid] for cid in consumer_ids if cid in heads]
-    for consumer_id in [] if latest else consumer_ids:
-        consumer = repo.pacticipant_by_id(ctx.conn, consumer_id)
-        name = branch or consumer.main_branch
-        if not name:
-            continue
-        pubs.extend(
-            pacts_repo.publications_between(ctx.conn, consumer_id, provider.id, branch=name)
-        )
+    else:  # grouped by consumer, as listed by consumers_of
+        by_consumer: dict[int, list[Any]] = {}
+        for pub in pacts_repo.publications_on_branch(ctx.conn, provider.id, branch or None):
+            by_consumer.setdefault(pub.consumer_id, []).append(pub)
+        pubs = [pub for cid in consumer_ids for pub in by_consumer.get(cid, [])]
     return _provider_pacts(ctx, pubs, provider, f"Pact versions for the provider {provider.name}")
 
 

@@ -472,6 +472,26 @@ def publications_between(
     return list(conn.execute(query.order_by(pp.c.consumer_version_id.desc())).all())
 
 
+def publications_on_branch(conn: Connection, provider_id: int, branch: str | None) -> list[Row]:
+    """Every publication for the provider whose consumer version is on ``branch`` (None: on
+    its consumer's main branch), newest version first: one statement for all consumers."""
+    c = pacticipants.alias("c")
+    query = (
+        publication_query()
+        .join(c, c.c.id == pp.c.consumer_id)
+        .join(
+            branch_versions,
+            and_(
+                branch_versions.c.version_id == pp.c.consumer_version_id,
+                branch_versions.c.branch_name == (c.c.main_branch if branch is None else branch),
+            ),
+        )
+        .where(pp.c.provider_id == provider_id)
+        .order_by(pp.c.consumer_version_id.desc())
+    )
+    return list(conn.execute(query).all())
+
+
 def publications_for_pact_version(conn: Connection, pact_version_id: int) -> list[Row]:
     return list(
         conn.execute(
