@@ -54,6 +54,10 @@ LISTINGS: dict[str, tuple[str, Callable[[Any], Any]]] = {
         "/pacts/provider/Provider/provider-states",
         lambda body: "providerStates" in body,
     ),
+    "provider states in an environment": (
+        "/pacts/provider/Provider/provider-states/environment/{env}",
+        lambda body: "providerStates" in body,
+    ),
     "pacticipant versions": (  # the provider has a version per consumer (verifications)
         "/pacticipants/Provider/versions",
         lambda body: body["_embedded"]["versions"],
@@ -85,7 +89,7 @@ def add_consumers(client: Any, start: int, stop: int, env: dict) -> None:
         verify(client, name, "1", "Provider", f"p{i}", branch="main")
 
 
-def requests_counted(client: Any, version: str) -> dict[str, int]:
+def requests_counted(client: Any, version: str, env: dict) -> dict[str, int]:
     counts: dict[str, int] = {}
     bodies = {
         "selectors, pending and WIP (branch)": {
@@ -125,7 +129,7 @@ def requests_counted(client: Any, version: str) -> dict[str, int]:
         counts[label] = len(statements)
     for label, (url, check) in LISTINGS.items():
         with counting(client) as statements:
-            response = client.get(url)
+            response = client.get(url.format(env=env["uuid"]))
         assert response.status_code == 200, response.text
         assert check(response.json()), response.text
         counts[label] = len(statements)
@@ -149,9 +153,9 @@ def test_statement_counts_do_not_grow_with_consumers(client: Any) -> None:
     env = create_environment(client)
     add_consumers(client, 0, 5, env)
     deploy(client, "Provider", "p0", env)
-    few = requests_counted(client, "3")
+    few = requests_counted(client, "3", env)
     add_consumers(client, 5, 20, env)
-    many = requests_counted(client, "4")
+    many = requests_counted(client, "4", env)
     assert many == few, (few, many)
     # and they stay small: a few set-based statements per selector, plus pending and WIP
     assert max(few[k] for k in few if k != "publish") <= 3 * len(SELECTORS) + 10, few
@@ -241,4 +245,31 @@ def test_provider_branch_listings_name_the_pacts_on_each_branch(client: Any) -> 
     assert titles("/pacts/provider/Provider/branch/feat/latest") == [
         "A (2) and Provider",
         "C (1) and Provider",
+    ]
+
+
+def test_provider_states_in_an_environment_come_from_the_versions_there(client: Any) -> None:
+    env = create_environment(client)
+
+    def publish_with_state(consumer: str, version: str, state: str) -> None:
+        content = pact(consumer, "Provider")
+        content["interactions"][0]["providerState"] = state
+        response = client.post(
+            "/contracts/publish", json=publish_body(consumer, version, [content])
+        )
+        assert response.status_code == 200, response.text
+
+    publish_with_state("A", "1", "a deployed")
+    publish_with_state("A", "2", "a newer")
+    publish_with_state("B", "1", "b not deployed")
+    publish_with_state("C", "1", "c deployed")
+    deploy(client, "A", "1", env)
+    deploy(client, "C", "1", env)
+    publish(client, "D", "1", "Other")  # deployed too, but a consumer of another provider
+    deploy(client, "D", "1", env)
+    response = client.get(f"/pacts/provider/Provider/provider-states/environment/{env['uuid']}")
+    assert response.status_code == 200, response.text
+    assert response.json()["providerStates"] == [
+        {"name": "a deployed", "consumers": ["A"]},
+        {"name": "c deployed", "consumers": ["C"]},
     ]

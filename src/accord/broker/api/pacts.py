@@ -605,22 +605,23 @@ def _states_of(content: dict[str, Any]) -> list[tuple[str, Any]]:
 def provider_states(ctx: Ctx) -> Response:
     """The provider states named by the latest pact of each consumer (``provider-states list``)."""
     provider = require_pacticipant(ctx, ctx.params["provider"])
-    branch = ctx.params.get("branch")
-    pubs = pacts_repo.latest_publications_for_provider(ctx.conn, provider.id, branch=branch)
     if ctx.params.get("uuid"):
         from accord.broker.api.environments import require_environment
         from accord.broker.storage import deployments_repo
 
         env = require_environment(ctx)
-        version_ids = []
-        for consumer_id in pacts_repo.consumers_of(ctx.conn, provider.id):
-            version_ids += [
-                v
-                for v, _ in deployments_repo.deployed_or_released_version_ids(
-                    ctx.conn, consumer_id, env.id, True, True
-                )
-            ]
+        # every version there, of any pacticipant: only consumers' have pacts with the provider
+        version_ids = [
+            v
+            for v, _ in deployments_repo.deployed_or_released_version_ids(
+                ctx.conn, None, env.id, True, True
+            )
+        ]
         pubs = pacts_repo.publications_for_versions(ctx.conn, version_ids, provider.id)
+    else:
+        pubs = pacts_repo.latest_publications_for_provider(
+            ctx.conn, provider.id, branch=ctx.params.get("branch")
+        )
     names = _pacticipant_names(ctx, [p.consumer_id for p in pubs])
     states: dict[str, dict[str, Any]] = {}
     contents = pacts_repo.pact_contents(ctx.conn, [p.pact_version_id for p in pubs])

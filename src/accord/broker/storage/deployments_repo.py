@@ -173,12 +173,13 @@ def currently_supported(
 
 def deployed_or_released_version_ids(
     conn: Connection,
-    pacticipant_id: int,
+    pacticipant_id: int | None,
     environment_id: int | None,
     deployed: bool,
     released: bool,
 ) -> list[tuple[int, int]]:
-    """(version_id, environment_id) pairs currently deployed and/or supported."""
+    """(version_id, environment_id) pairs currently deployed and/or supported (of every
+    pacticipant when ``pacticipant_id`` is None)."""
     out: list[tuple[int, int]] = []
     if deployed:
         out += [
