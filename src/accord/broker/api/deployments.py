@@ -202,48 +202,33 @@ def currently_deployed(ctx: Ctx) -> Response:
     if "applicationInstance" in ctx.query or "target" in ctx.query:
         instance = ctx.query.get("applicationInstance", ctx.query.get("target")) or None
         rows = [r for r in rows if r.target == instance]
-    if ctx.query.get("version"):
-        rows = [
-            r
-            for r in rows
-            if repo.version_by_id(ctx.conn, r.version_id).number == ctx.query["version"]
-        ]
-    return hal_response(
-        {
-            "_embedded": {
-                "deployedVersions": [deployed_json(ctx, r, with_env=False) for r in rows]
-            },
-            "_links": {
-                "self": {
-                    "title": f"Currently deployed versions for {env.display_name or env.name}",
-                    "href": str(ctx.request.url),
-                }
-            },
-        }
-    )
+    embedded = [deployed_json(ctx, r, with_env=False) for r in _of_version(ctx, rows)]
+    title = f"Currently deployed versions for {env.display_name or env.name}"
+    return _listing(ctx, "deployedVersions", embedded, title)
 
 
 def currently_supported(ctx: Ctx) -> Response:
     env = require_environment(ctx)
     ok, pid = _pacticipant_filter(ctx)
     rows = deployments_repo.currently_supported(ctx.conn, env.id, pid) if ok else []
-    if ctx.query.get("version"):
-        rows = [
-            r
-            for r in rows
-            if repo.version_by_id(ctx.conn, r.version_id).number == ctx.query["version"]
-        ]
+    embedded = [released_json(ctx, r, with_env=False) for r in _of_version(ctx, rows)]
+    title = f"Currently supported versions for {env.display_name or env.name}"
+    return _listing(ctx, "releasedVersions", embedded, title)
+
+
+def _of_version(ctx: Ctx, rows: list[Any]) -> list[Any]:
+    """The rows of the ``?version=`` asked for (all of them when none is)."""
+    number = ctx.query.get("version")
+    if not number:
+        return rows
+    return [r for r in rows if repo.version_by_id(ctx.conn, r.version_id).number == number]
+
+
+def _listing(ctx: Ctx, key: str, embedded: list[Any], title: str) -> Response:
     return hal_response(
         {
-            "_embedded": {
-                "releasedVersions": [released_json(ctx, r, with_env=False) for r in rows]
-            },
-            "_links": {
-                "self": {
-                    "title": f"Currently supported versions for {env.display_name or env.name}",
-                    "href": str(ctx.request.url),
-                }
-            },
+            "_embedded": {key: embedded},
+            "_links": {"self": {"title": title, "href": str(ctx.request.url)}},
         }
     )
 
