@@ -19,6 +19,32 @@ from accord.broker import BrokerConfig, create_app
 from accord.broker.storage.db import make_engine
 
 PG_URL = os.environ.get("ACCORD_TEST_POSTGRES_URL")
+_PG_WORKER_URL: str | None = None
+
+
+def _postgres_url() -> str:
+    """The test database: under pytest-xdist each worker gets its own (created on first use),
+    since every test empties the tables it uses."""
+    global _PG_WORKER_URL
+    assert PG_URL is not None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return PG_URL
+    if _PG_WORKER_URL is None:
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        base = make_url(PG_URL)
+        name = f"{base.database}_{worker}"
+        engine = create_engine(base, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                 {"n": name}).first()
+            if found is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        _PG_WORKER_URL = base.set(database=name).render_as_string(hide_password=False)
+    return _PG_WORKER_URL
 HAL = {"Accept": "application/hal+json"}
 
 
@@ -80,9 +106,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any, sqlite_template:
         target = tmp_path / "broker.sqlite3"
         shutil.copyfile(sqlite_template, target)
         return f"sqlite:///{target}"
-    assert PG_URL is not None
-    _reset_postgres(PG_URL)
-    return PG_URL
+    url = _postgres_url()
+    _reset_postgres(url)
+    return url
 
 
 @pytest.fixture
