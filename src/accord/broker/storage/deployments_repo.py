@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, select, update
@@ -74,15 +75,11 @@ def deploy(
         return current, False
     ts = now()
     if current is not None:
-        conn.execute(
-            update(dv)
-            .where(dv.c.id == current.id)
-            .values(currently_deployed=False, undeployed_at=ts, updated_at=ts)
-        )
-    new_uuid = str(uuidlib.uuid4())
-    conn.execute(
-        dv.insert().values(
-            uuid=new_uuid,
+        undeploy(conn, current.id, ts)
+    row = conn.execute(
+        dv.insert()
+        .values(
+            uuid=str(uuidlib.uuid4()),
             version_id=version_id,
             pacticipant_id=pacticipant_id,
             environment_id=environment_id,
@@ -93,18 +90,19 @@ def deploy(
             created_at=ts,
             updated_at=ts,
         )
-    )
-    return conn.execute(select(dv).where(dv.c.uuid == new_uuid)).one(), True
+        .returning(*dv.c)
+    ).one()
+    return row, True
 
 
-def undeploy(conn: Connection, record_id: int) -> Row:
-    ts = now()
-    conn.execute(
+def undeploy(conn: Connection, record_id: int, ts: datetime | None = None) -> Row:
+    ts = ts or now()
+    return conn.execute(
         update(dv)
         .where(dv.c.id == record_id)
         .values(currently_deployed=False, undeployed_at=ts, updated_at=ts)
-    )
-    return conn.execute(select(dv).where(dv.c.id == record_id)).one()
+        .returning(*dv.c)
+    ).one()
 
 
 def deploy_for_tag(conn: Connection, pacticipant: Row, version: Row, tag: str) -> None:
@@ -140,24 +138,29 @@ def release(
                 .values(support_ended_at=None, updated_at=ts)
             )
         return conn.execute(select(rv).where(rv.c.id == existing.id)).one(), False
-    new_uuid = str(uuidlib.uuid4())
-    conn.execute(
-        rv.insert().values(
-            uuid=new_uuid,
+    row = conn.execute(
+        rv.insert()
+        .values(
+            uuid=str(uuidlib.uuid4()),
             version_id=version_id,
             pacticipant_id=pacticipant_id,
             environment_id=environment_id,
             created_at=ts,
             updated_at=ts,
         )
-    )
-    return conn.execute(select(rv).where(rv.c.uuid == new_uuid)).one(), True
+        .returning(*rv.c)
+    ).one()
+    return row, True
 
 
 def end_support(conn: Connection, record_id: int) -> Row:
     ts = now()
-    conn.execute(update(rv).where(rv.c.id == record_id).values(support_ended_at=ts, updated_at=ts))
-    return conn.execute(select(rv).where(rv.c.id == record_id)).one()
+    return conn.execute(
+        update(rv)
+        .where(rv.c.id == record_id)
+        .values(support_ended_at=ts, updated_at=ts)
+        .returning(*rv.c)
+    ).one()
 
 
 def currently_supported(
