@@ -11,7 +11,12 @@ from starlette.responses import Response
 from accord.broker.api.hal import hal_response, json_response
 from accord.broker.api.render import pact_url, pacticipant_url, version_url
 from accord.broker.api.routing import ApiError, Ctx, Router, validation_error
-from accord.broker.services.content import canonical_sha, merge_pacts, with_interaction_ids
+from accord.broker.services.content import (
+    canonical_sha,
+    merge_pacts,
+    pacticipant_names,
+    with_interaction_ids,
+)
 from accord.broker.services.publication import (
     PublishOutcome,
     conflict_message,
@@ -320,16 +325,7 @@ def put_pact(ctx: Ctx) -> Response:
         raise validation_error({"body": ["The pact must be a JSON object"]})
     consumer_name, provider_name = ctx.params["consumer"], ctx.params["provider"]
     errors: dict[str, list[str]] = {}
-    inner_c = (
-        (content.get("consumer") or {}).get("name")
-        if isinstance(content.get("consumer"), dict)
-        else None
-    )
-    inner_p = (
-        (content.get("provider") or {}).get("name")
-        if isinstance(content.get("provider"), dict)
-        else None
-    )
+    inner_c, inner_p = pacticipant_names(content)
     if inner_c is not None and inner_c != consumer_name:
         errors.setdefault("consumer", []).append(
             f"Consumer name in pact ({inner_c}) does not match consumer name in path ({consumer_name})."

@@ -11,7 +11,13 @@ import hashlib
 import json
 from typing import Any
 
-__all__ = ["canonical_sha", "merge_pacts", "spec_version", "with_interaction_ids"]
+__all__ = [
+    "canonical_sha",
+    "merge_pacts",
+    "pacticipant_names",
+    "spec_version",
+    "with_interaction_ids",
+]
 
 
 def _dump(value: Any) -> str:
@@ -20,6 +26,17 @@ def _dump(value: Any) -> str:
 
 def _strip_ids(items: list[Any]) -> list[Any]:
     return [{k: v for k, v in i.items() if k != "_id"} if isinstance(i, dict) else i for i in items]
+
+
+def pacticipant_names(pact: dict[str, Any]) -> tuple[Any, Any]:
+    """The consumer and provider names a pact document itself gives (None where it gives none),
+    to check them against the names a publication request uses."""
+
+    def name(role: str) -> Any:
+        who = pact.get(role)
+        return (who or {}).get("name") if isinstance(who, dict) else None
+
+    return name("consumer"), name("provider")
 
 
 def spec_version(pact: dict[str, Any]) -> str | None:

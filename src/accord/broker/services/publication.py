@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.broker.services.content import pacticipant_names
+
 __all__ = [
     "Contract",
     "PublishOutcome",
@@ -134,16 +136,7 @@ def _validate_contract(item: dict, pacticipant: Any, err: Any) -> Contract | Non
         if not isinstance(content, dict):
             err("content must be a JSON object")
             return None
-        inner_c = (
-            (content.get("consumer") or {}).get("name")
-            if isinstance(content.get("consumer"), dict)
-            else None
-        )
-        inner_p = (
-            (content.get("provider") or {}).get("name")
-            if isinstance(content.get("provider"), dict)
-            else None
-        )
+        inner_c, inner_p = pacticipant_names(content)
         if inner_c is not None and inner_c != consumer:
             err(
                 f"consumer name in contract content ({inner_c}) must match consumerName ({consumer})"
