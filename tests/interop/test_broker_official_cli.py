@@ -361,8 +361,19 @@ def test_the_ci_loop_with_official_tools(broker: str, tmp_path: Path) -> None:
 def test_a_breaking_provider_change_says_no_and_pending_does_not_fail(
     broker: str, tmp_path: Path
 ) -> None:
+    # its own pair, so that it does not depend on the other tests: c1 verified on main first
     pacts = tmp_path / "pacts"
-    write_pact(pacts, "Foo", "Bar", {"id": 1})
+    write_pact(pacts, "Fizz", "Buzz", {"id": 1})
+    published = pact_cli(broker, "broker", "publish", str(pacts),
+                         "--consumer-app-version", "c1", "--branch", "main")
+    assert published.returncode == 0, published.stdout + published.stderr
+    good = Provider({"id": 1})
+    try:
+        first = verify(broker, good, "p-good", "--provider-branch", "main",
+                       "--consumer-version-selectors", '{"mainBranch":true}', name="Buzz")
+        assert first.returncode == 0, first.stdout + first.stderr
+    finally:
+        good.close()
     assert (
         pact_cli(
             broker,
@@ -388,9 +399,10 @@ def test_a_breaking_provider_change_says_no_and_pending_does_not_fail(
             "--consumer-version-selectors",
             '{"branch":"feat-new"}',
             "--enable-pending",
+            name="Buzz",
         )
         assert run.returncode != 0
-        write_pact(pacts, "Foo", "Bar", {"id": 1, "extra": "new field"})
+        write_pact(pacts, "Fizz", "Buzz", {"id": 1, "extra": "new field"})
         assert (
             pact_cli(
                 broker,
@@ -413,6 +425,7 @@ def test_a_breaking_provider_change_says_no_and_pending_does_not_fail(
             "--consumer-version-selectors",
             '{"branch":"feat-new"}',
             "--enable-pending",
+            name="Buzz",
         )
         assert pending.returncode == 0, pending.stdout + pending.stderr
         assert "pending" in pending.stdout
@@ -423,11 +436,11 @@ def test_a_breaking_provider_change_says_no_and_pending_does_not_fail(
         "broker",
         "can-i-deploy",
         "--pacticipant",
-        "Foo",
+        "Fizz",
         "--version",
         "c2",
         "--pacticipant",
-        "Bar",
+        "Buzz",
         "--version",
         "p-broken",
     )
