@@ -67,6 +67,17 @@ def _as_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _headers_and_body(part: HttpRequest | HttpResponse, changes: dict[str, Any],
+                      ctx: GeneratorContext) -> None:
+    """Add what the header and body generators of a request or response change."""
+    headers = _headers(part.headers, _active(part.generators, "header", ctx), ctx)
+    if headers is not None:
+        changes["headers"] = headers
+    body = apply_body_generators(part.body, part.generators.category("body"), ctx)
+    if body is not part.body:
+        changes["body"] = body
+
+
 def generate_request(request: HttpRequest, ctx: GeneratorContext) -> HttpRequest:
     """``request`` with its generators applied for ``ctx.mode``."""
     gens = request.generators
@@ -87,12 +98,7 @@ def generate_request(request: HttpRequest, ctx: GeneratorContext) -> HttpRequest
                 query[name] = (_as_text(value),)
         changes["query"] = query
         changes["raw_query"] = None
-    headers = _headers(request.headers, _active(gens, "header", ctx), ctx)
-    if headers is not None:
-        changes["headers"] = headers
-    body = apply_body_generators(request.body, gens.category("body"), ctx)
-    if body is not request.body:
-        changes["body"] = body
+    _headers_and_body(request, changes, ctx)
     return replace(request, **changes) if changes else request
 
 
@@ -109,12 +115,7 @@ def generate_response(response: HttpResponse, ctx: GeneratorContext) -> HttpResp
         except (TypeError, ValueError):
             raise GeneratorError(f"{g.kind} generator for the status produced {value!r}, "
                                  "not a status code") from None
-    headers = _headers(response.headers, _active(gens, "header", ctx), ctx)
-    if headers is not None:
-        changes["headers"] = headers
-    body = apply_body_generators(response.body, gens.category("body"), ctx)
-    if body is not response.body:
-        changes["body"] = body
+    _headers_and_body(response, changes, ctx)
     return replace(response, **changes) if changes else response
 
 
