@@ -1,4 +1,4 @@
-"""Golden responses of the official broker (shared/pact-broker/approvals) reproduced."""
+"""Golden responses of the official broker (tests/data/pact-broker/approvals) reproduced."""
 
 from __future__ import annotations
 
@@ -6,22 +6,13 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from .helpers import pact, publish_body
 
-APPROVALS = Path("/work/shared/pact-broker/approvals")
-for parent in Path(__file__).resolve().parents:
-    if (parent / "shared" / "pact-broker" / "approvals").exists():
-        APPROVALS = parent / "shared" / "pact-broker" / "approvals"
-        break
+APPROVALS = Path(__file__).resolve().parents[1] / "data" / "pact-broker" / "approvals"
 
 
 def load(name: str) -> dict:
-    path = APPROVALS / name
-    if not path.exists():
-        pytest.skip(f"{path} is not available")
-    return json.loads(path.read_text())
+    return json.loads((APPROVALS / name).read_text())
 
 
 def normalise(value: object) -> object:

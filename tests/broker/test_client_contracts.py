@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (provider state names are quoted verbatim from the contracts)
 """The official broker client's own contracts with the broker, replayed against our broker.
 
-Each interaction of ``shared/pact-broker/client-pacts/*.json`` becomes one test: its provider
+Each interaction of ``tests/data/pact-broker/client-pacts/*.json`` becomes one test: its provider
 state is set up through our API, ``HAL-REL-PLACEHOLDER-*`` paths are mapped to the real
 resources (as the official broker's ``hal_relation_proxy_app.rb`` does), the request is sent and
 the status, Content-Type and body are compared using the interaction's matching rules.
@@ -24,10 +24,10 @@ from accord.broker.storage.schema import deployed_versions
 
 from .helpers import pact, publish_body
 
-PACT_DIR = Path(__file__).resolve().parents[3] / "shared" / "pact-broker" / "client-pacts"
-if not PACT_DIR.exists():  # the shared material lives next to the repository
-    PACT_DIR = Path("/work/shared/pact-broker/client-pacts")
-FILES = sorted(PACT_DIR.glob("*.json")) if PACT_DIR.exists() else []
+PACT_DIR = Path(__file__).resolve().parents[1] / "data" / "pact-broker" / "client-pacts"
+FILES = sorted(PACT_DIR.glob("*.json"))
+# Checked at collection: missing contracts must fail loudly, not pass vacuously.
+assert len(FILES) == 2, f"expected the official client's 2 contracts under {PACT_DIR}"
 SHA = "5556b8149bf8bac76bc30f50a8a2dd4c22c85f30"
 ENV_UUID = "16926ef3-590f-4e3f-838e-719717aa88c9"
 DEPLOYED_UUID = "ff3adecf-cfc5-4653-a4e3-f1861092f8e0"
@@ -395,10 +395,6 @@ def compare(
 # -- the test ---------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    not FILES,
-    reason="the official client contracts (shared/pact-broker/client-pacts) are not available",
-)
 @pytest.mark.parametrize(("file", "interaction"), _load())
 def test_official_client_contract(file: str, interaction: dict, make_client: Any) -> None:
     client = make_client(base_url="http://example.org")  # the base URL of the official suite

@@ -13,8 +13,6 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-import pytest
-
 from accord import Verifier
 from accord.broker.storage.schema import metadata
 
@@ -68,7 +66,6 @@ class ContractProxy:
                         conn.execute(table.delete())
 
 
-@pytest.mark.skipif(not FILES, reason="the official client contracts are not available")
 def test_official_client_contracts_with_the_accord_verifier(make_client: Any) -> None:
     client = make_client(base_url="http://example.org")
     app = client.app

@@ -1,4 +1,4 @@
-"""pytest-bdd runner for the official Pact compatibility suite (../shared/pact-compat-suite).
+"""pytest-bdd runner for the official Pact compatibility suite (tests/data/pact-compat-suite).
 
 Each ``test_*.py`` here binds one feature file; the steps live in ``steps/`` (one module per
 area) and share a fresh ``World`` per scenario. Fixture files and table cells are read by
@@ -26,7 +26,7 @@ from .support.suite import SUITE
 from .support.world import World
 
 if not SUITE.is_dir():  # pragma: no cover - a broken checkout, not a test result
-    raise pytest.UsageError(f"compatibility suite not found at {SUITE} (set ACCORD_SHARED_DIR)")
+    raise pytest.UsageError(f"compatibility suite not found at {SUITE}")
 
 
 def pytest_bdd_apply_tag(tag: str, function: object) -> bool:

@@ -29,7 +29,8 @@ from accord.model import (
 )
 
 NOW = datetime(2000, 1, 1, 10, 0, tzinfo=UTC)
-COMPAT = Path(__file__).resolve().parents[3] / "shared" / "pact-compat-suite" / "fixtures"
+COMPAT = Path(__file__).resolve().parents[1] / "data" / "pact-compat-suite" / "fixtures"
+assert COMPAT.is_dir(), f"test data missing: {COMPAT}"
 BASIC = {"one": "a", "two": "b"}
 
 

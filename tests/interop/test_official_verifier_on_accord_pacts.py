@@ -41,11 +41,8 @@ from accord.consumer import xml
 from accord.model import Generator, SynchronousHttp
 from accord.pactfile import pact_file_name, read_pact
 
-pytestmark = [
-    pytest.mark.interop,
-    pytest.mark.skipif(PACT_BIN is None,
-                       reason="the official `pact` binary (pact-python-cli) is not installed"),
-]
+pytestmark = pytest.mark.interop
+assert PACT_BIN is not None, "the official `pact` binary (pact-python-cli) is missing"
 
 PROVIDER = "accord-provider"
 USER_STATE = {"id": 42, "token": "tok-42"}  # what the state-change URL returns

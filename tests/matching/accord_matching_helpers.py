@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +13,8 @@ from accord.model import (
     load_response,
 )
 
-SHARED = Path(
-    os.environ.get("ACCORD_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared"
-)
-COMPAT_FIXTURES = SHARED / "pact-compat-suite" / "fixtures"
+COMPAT_FIXTURES = Path(__file__).resolve().parents[1] / "data" / "pact-compat-suite" / "fixtures"
+assert COMPAT_FIXTURES.is_dir(), f"test data missing: {COMPAT_FIXTURES}"
 
 
 def fixture_bytes(name: str) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,7 @@ import pytest
 from accord.matching import match_message, match_request, match_response
 from accord.model import SpecVersion, load_message_contents, load_request, load_response
 
-SHARED = Path(
-    os.environ.get("ACCORD_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared"
-)
-CASES_DIR = SHARED / "pact-spec" / "testcases"
+CASES_DIR = Path(__file__).resolve().parents[1] / "data" / "pact-spec" / "testcases"
 VERSIONS = {
     "v1": SpecVersion.V1,
     "v1.1": SpecVersion.V1_1,
@@ -35,7 +31,7 @@ def _cases() -> list[Any]:
 
 
 CASES = _cases()
-# Checked at collection: a missing or moved shared folder must fail loudly, not pass vacuously.
+# Checked at collection: a missing or moved data folder must fail loudly, not pass vacuously.
 assert len(CASES) == 803, f"expected 803 spec cases under {CASES_DIR}, found {len(CASES)}"
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -35,13 +34,7 @@ __all__ = [
 ]
 
 
-def _suite_dir() -> Path:
-    shared = os.environ.get("ACCORD_SHARED_DIR")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[3].parent / "shared"
-    return base / "pact-compat-suite"
-
-
-SUITE = _suite_dir()
+SUITE = Path(__file__).resolve().parents[2] / "data" / "pact-compat-suite"
 FEATURES = SUITE / "features"
 FIXTURES = SUITE / "fixtures"
 
