@@ -161,7 +161,7 @@ def _embedded_ipv4(address: IPAddress) -> IPAddress:
 
 def _internal_kind(address: IPAddress) -> str | None:
     inner = _embedded_ipv4(address)
-    for candidate in dict.fromkeys((address, inner)):
+    for candidate in dict.fromkeys((inner, address)):  # the wrapped IPv4 says most
         if candidate in _METADATA:
             return "a cloud metadata address"
         if candidate.is_unspecified:
