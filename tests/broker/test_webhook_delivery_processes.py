@@ -42,28 +42,28 @@ def broker_process(database_url: str, retry_schedule: str) -> Iterator[tuple[str
         "--webhook-retry-schedule", retry_schedule,
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_BROKER_")}
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(url + "/diagnostic/status/heartbeat").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"the broker exited: {log.read().decode()}")
-            time.sleep(0.05)
-        else:
-            pytest.fail("the broker did not start")
-        yield url, proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(15)
-        log.close()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            yield wait_for_start(f"http://127.0.0.1:{port}", proc, log), proc
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(15)
+
+
+def wait_for_start(url: str, proc: Any, log: Any) -> str:
+    for _ in range(600):
+        try:
+            if httpx.get(url + "/diagnostic/status/heartbeat").status_code == 200:
+                return url
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"the broker exited: {log.read().decode()}")
+        time.sleep(0.05)
+    pytest.fail("the broker did not start")
 
 
 def statuses(database_url: str) -> list[str]:
@@ -144,15 +144,15 @@ def own_postgres_database() -> Iterator[str]:
 def test_two_brokers_over_one_postgres_database_deliver_each_event_once(own_postgres_database):
     url = own_postgres_database
     events = 30
-    with Target(delay=0.05) as target:
-        with broker_process(url, "1 1 1") as (first, _), broker_process(url, "1 1 1") as (
-            second,
-            _,
-        ):
-            create_hook(first, target)
-            for n in range(events):
-                publish_version(first if n % 2 else second, str(n))
-            wait_until(lambda: statuses(url).count("success") == events, timeout=60)
-            time.sleep(1.5)  # time for a duplicate to show up, if there were one
+    with (
+        Target(delay=0.05) as target,
+        broker_process(url, "1 1 1") as (first, _),
+        broker_process(url, "1 1 1") as (second, _),
+    ):
+        create_hook(first, target)
+        for n in range(events):
+            publish_version(first if n % 2 else second, str(n))
+        wait_until(lambda: statuses(url).count("success") == events, timeout=60)
+        time.sleep(1.5)  # time for a duplicate to show up, if there were one
     paths = Counter(r["path"] for r in target.received)
     assert paths == Counter(f"/{n}" for n in range(events))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import socket
 import time
@@ -227,7 +228,7 @@ def test_failed_deliveries_are_retried_on_schedule_and_recorded(make_client):
         ]
         for row in rows:
             assert_no_secret(json.dumps([row.url, row.log, row.response_excerpt, row.error]))
-        gaps = [(b.started_at - a.started_at).total_seconds() for a, b in zip(rows, rows[1:])]
+        gaps = [(b.started_at - a.started_at).total_seconds() for a, b in itertools.pairwise(rows)]
         assert all(gap >= 0.2 for gap in gaps)
 
 
@@ -271,3 +272,35 @@ def test_test_execution_uses_the_latest_matching_pact_and_verification(make_clie
         client.post(f"/webhooks/{created['uuid']}/execute")
         sent = json.loads(target.received[-1]["body"])
         assert sent["provider"] == "p7" and sent["status"] == "failure"
+
+
+def test_retries_use_the_webhook_as_it_is_now(make_client):
+    with Target(status=500) as old, Target() as new:
+        client = make_client(**LOCAL, webhook_retry_schedule=(0.5, 0.5, 0.5))
+        uuid = client.post("/webhooks", json=hook(old.url)).json()["uuid"]
+        publish(client, "Foo", "1", "Bar")
+        assert old.wait_for(1)
+        assert client.put(f"/webhooks/{uuid}", json=hook(new.url)).status_code == 200
+        wait_for_status(client, triggered_uuid(client), "success")
+        assert len(old.received) == 1 and len(new.received) == 1
+
+
+def test_a_deleted_webhook_is_not_retried(make_client):
+    with Target(status=500) as target:
+        client = make_client(**LOCAL, webhook_retry_schedule=(0.5, 0.5, 0.5))
+        uuid = client.post("/webhooks", json=hook(target.url)).json()["uuid"]
+        publish(client, "Foo", "1", "Bar")
+        assert target.wait_for(1)
+        assert client.delete(f"/webhooks/{uuid}").status_code == 204
+        logs = wait_for_status(client, triggered_uuid(client), "failure")
+        assert "not sent: the webhook was deleted" in logs and len(target.received) == 1
+
+
+def test_webhooks_are_logged_but_not_sent_when_run_webhooks_is_off(make_client):
+    with Target() as target:
+        client = make_client(**LOCAL, run_webhooks=False)
+        client.post("/webhooks", json=hook(target.url))
+        publish(client, "Foo", "1", "Bar")
+        client.app.webhook_worker.run_due()
+        logs = client.get(f"/triggered-webhooks/{triggered_uuid(client)}/logs").text
+        assert logs.startswith("Webhook status: not_run") and target.received == []

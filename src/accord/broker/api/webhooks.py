@@ -465,9 +465,7 @@ def _fire(
                 webhook_uuid=row.uuid,
                 event_name=event,
                 context=full,
-                request=render_request(json.loads(row.request), full)
-                if ctx.config.run_webhooks
-                else None,
+                deliver=ctx.config.run_webhooks,
                 consumer_id=consumer.id,
                 provider_id=provider.id,
                 at=now(),

@@ -26,7 +26,7 @@ from accord.broker.services.webhook_policy import (
     split_target,
 )
 
-__all__ = ["EXCERPT_BYTES", "Attempt", "send_webhook"]
+__all__ = ["EXCERPT_BYTES", "Attempt", "not_sent", "send_webhook"]
 
 #: the most of a response body that is read, stored and shown
 EXCERPT_BYTES = 1024
@@ -212,4 +212,20 @@ def send_webhook(request: dict[str, Any], policy: WebhookPolicy) -> Attempt:
         ),
         started_at=started,
         duration_ms=int((time.monotonic() - clock) * 1000),
+    )
+
+
+def not_sent(what: str, reason: str) -> Attempt:
+    """The record of an attempt that was not made (e.g. the webhook is gone)."""
+    return Attempt(
+        success=False,
+        method="-",
+        url=what,
+        request_headers={},
+        status=None,
+        error=f"not sent: {reason}",
+        excerpt="",
+        response_headers={},
+        started_at=datetime.now(UTC),
+        duration_ms=0,
     )

@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from accord.broker.services.webhook_sender import Attempt, send_webhook
+from accord.broker.services.webhook_sender import Attempt, not_sent, send_webhook
+from accord.broker.services.webhooks import render_request
 from accord.broker.storage import webhook_queue
 from accord.broker.storage.db import run_in_transaction
 
@@ -104,7 +105,21 @@ class WebhookWorker:
         )
         if row is None:
             return False
-        attempt = send_webhook(json.loads(row.request), policy)
+        webhook = run_in_transaction(
+            self.engine, lambda c: webhook_queue.webhook_for(c, row.webhook_uuid), write=False
+        )
+        if webhook is None:  # deleted since it was triggered: as the official broker, stop
+            attempt = not_sent(row.uuid, "the webhook was deleted")
+            number = row.attempts_made + 1
+            run_in_transaction(
+                self.engine,
+                lambda c: self._record(c, row.id, token, number, attempt, "failure", None),
+                write=True,
+            )
+            return True
+        # rendered now, from the webhook as it is now (a corrected URL applies to retries)
+        request = render_request(json.loads(webhook.request), json.loads(row.context or "{}"))
+        attempt = send_webhook(request, policy)
         number = row.attempts_made + 1
         status, next_at = next_state(
             number, attempt.success, tuple(self.config.webhook_retry_schedule), datetime.now(UTC)

@@ -263,9 +263,8 @@ triggered_webhooks = Table(
     Column("provider_id", Integer, _fk("pacticipants")),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
-    # durable delivery: the rendered request, how many attempts were made, when the next is
-    # due, and the lease of the worker that claimed it (expired leases are claimed again)
-    Column("request", Text),
+    # durable delivery: how many attempts were made, when the next is due (none: not to be
+    # sent), and the lease of the worker that claimed it (expired leases are claimed again)
     Column("attempts_made", Integer, nullable=False, server_default=text("0")),
     Column("next_attempt_at", TS),
     Column("claimed_until", TS),

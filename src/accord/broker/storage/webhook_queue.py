@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, or_, select, update
 
-from accord.broker.storage.schema import triggered_webhooks, webhook_attempts
+from accord.broker.storage.schema import triggered_webhooks, webhook_attempts, webhooks
 
 __all__ = [
     "PENDING",
@@ -26,6 +26,7 @@ __all__ = [
     "finish",
     "has_due",
     "record_attempt",
+    "webhook_for",
 ]
 
 tw = triggered_webhooks
@@ -40,12 +41,12 @@ def enqueue(
     webhook_uuid: str,
     event_name: str,
     context: dict[str, Any],
-    request: dict[str, Any] | None,
+    deliver: bool,
     consumer_id: int | None,
     provider_id: int | None,
     at: datetime,
 ) -> None:
-    """Store a triggered webhook; with ``request`` None it is logged but never sent."""
+    """Store a triggered webhook, due now; with ``deliver`` False it is logged, never sent."""
     conn.execute(
         tw.insert().values(
             uuid=uuid,
@@ -53,10 +54,9 @@ def enqueue(
             event_name=event_name,
             status="not_run",
             context=json.dumps(context),
-            request=json.dumps(request) if request is not None else None,
             consumer_id=consumer_id,
             provider_id=provider_id,
-            next_attempt_at=at if request is not None else None,
+            next_attempt_at=at if deliver else None,
             created_at=at,
             updated_at=at,
         )
@@ -135,3 +135,7 @@ def attempts_for(conn: Connection, triggered_id: int) -> list[Row]:
             .order_by(webhook_attempts.c.number, webhook_attempts.c.id)
         )
     )
+
+
+def webhook_for(conn: Connection, webhook_uuid: str) -> Row | None:
+    return conn.execute(select(webhooks).where(webhooks.c.uuid == webhook_uuid)).first()

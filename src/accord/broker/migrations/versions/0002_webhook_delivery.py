@@ -18,7 +18,6 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("triggered_webhooks", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("request", sa.Text(), nullable=True))
         batch_op.add_column(
             sa.Column("attempts_made", sa.Integer(), server_default=sa.text("0"), nullable=False)
         )
@@ -68,4 +67,3 @@ def downgrade() -> None:
         batch_op.drop_column("claimed_until")
         batch_op.drop_column("next_attempt_at")
         batch_op.drop_column("attempts_made")
-        batch_op.drop_column("request")
