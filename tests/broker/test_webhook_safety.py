@@ -6,6 +6,8 @@ import base64
 import itertools
 import json
 import socket
+import ssl
+import subprocess
 import time
 from typing import Any
 
@@ -304,3 +306,37 @@ def test_webhooks_are_logged_but_not_sent_when_run_webhooks_is_off(make_client):
         client.app.webhook_worker.run_due()
         logs = client.get(f"/triggered-webhooks/{triggered_uuid(client)}/logs").text
         assert logs.startswith("Webhook status: not_run") and target.received == []
+
+
+@pytest.fixture
+def tls_target(tmp_path, monkeypatch):
+    """An HTTPS target on 127.0.0.1 whose certificate (trusted here) names ci.test only."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=ci.test", "-addext", "subjectAltName=DNS:ci.test",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    target = Target()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    target.server.socket = context.wrap_socket(target.server.socket, server_side=True)
+    yield target
+    target.close()
+
+
+def test_https_goes_to_the_checked_address_and_verifies_the_host_name(
+    make_client, fake_dns, tls_target
+):
+    answers, _ = fake_dns
+    answers["ci.test"] = ["127.0.0.1"]
+    client = make_client(webhook_host_whitelist=("ci.test", "127.0.0.1"))
+    port = tls_target.port
+    result = client.post("/webhooks/execute", json=hook(f"https://ci.test:{port}/")).json()
+    assert result["success"] is True and len(tls_target.received) == 1
+    # the certificate does not name 127.0.0.1: verification is on
+    result = client.post("/webhooks/execute", json=hook(f"https://127.0.0.1:{port}/")).json()
+    assert result["success"] is False and "certificate verify failed" in result["logs"]
+    assert len(tls_target.received) == 1
