@@ -166,7 +166,7 @@ def secret_hook(url: str) -> dict[str, Any]:
         headers={"Authorization": "Bearer s3cr3t-bearer", "X-Api-Key": "k3y-value"},
         username="bob",
         password="basic-pass",
-        body="hello",
+        body="hello, my password is basic-pass",
     )
 
 
@@ -189,6 +189,7 @@ def test_execution_results_hide_credentials(make_client):
             assert request["headers"]["Authorization"] == "****"
             assert request["url"].startswith("http://alice:****@127.0.0.1")
             assert "token=****" in request["url"]
+            assert request["body"] == "hello, my password is ****"
             # basic auth (username and password) takes the Authorization header
             assert response.json()["response"]["body"] == "you sent Basic ****"
         # the credentials themselves did reach the target

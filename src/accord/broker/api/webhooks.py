@@ -298,14 +298,14 @@ def _shown_body(body: Any) -> Any:
     return body
 
 
-def execution_json(attempt: Attempt, body: Any, show_response: bool, links: dict) -> dict:
+def execution_json(attempt: Attempt, show_response: bool, links: dict) -> dict:
     """The official execution result: request, response (only with a host whitelist), logs."""
     result: dict[str, Any] = {
         "request": {
             "method": attempt.method,
             "url": attempt.url,
             "headers": attempt.request_headers,
-            "body": _shown_body(body),
+            "body": _shown_body(attempt.request_body),
         },
     }
     if show_response:
@@ -339,7 +339,7 @@ def _execute(
     }
     if webhook_url:
         links["webhook"] = {"href": webhook_url}
-    return hal_response(execution_json(attempt, rendered["body"], policy.show_response, links))
+    return hal_response(execution_json(attempt, policy.show_response, links))
 
 
 def execute_saved(ctx: Ctx) -> Response:

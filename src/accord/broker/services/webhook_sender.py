@@ -40,6 +40,7 @@ class Attempt:
     method: str
     url: str
     request_headers: dict[str, Any]
+    request_body: str | None
     status: int | None
     error: str | None
     excerpt: str
@@ -139,6 +140,7 @@ def send_webhook(request: dict[str, Any], policy: WebhookPolicy) -> Attempt:
     url = str(request.get("url") or "")
     headers = {str(k): str(v) for k, v in (request.get("headers") or {}).items()}
     secrets = _secrets(request, None)
+    body = request.get("body")
     status: int | None = None
     response_headers: dict[str, str] = {}
     excerpt = ""
@@ -163,7 +165,6 @@ def send_webhook(request: dict[str, Any], policy: WebhookPolicy) -> Attempt:
             headers["Authorization"] = f"Basic {token}"
             secrets = sorted({*secrets, token}, key=len, reverse=True)
         headers.setdefault("User-Agent", "accord-broker")
-        body = request.get("body")
         payload = body.encode() if isinstance(body, str) else None
         addresses = _checked_addresses(target.host, target.port, policy)
         kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
@@ -202,6 +203,7 @@ def send_webhook(request: dict[str, Any], policy: WebhookPolicy) -> Attempt:
         method=method,
         url=redact_url(url),
         request_headers={k: _mask(str(v), secrets) for k, v in redact_headers(headers).items()},
+        request_body=_mask(body, secrets) if isinstance(body, str) else None,
         status=status,
         error=_mask(error, secrets) if error else None,
         excerpt=excerpt,
@@ -222,6 +224,7 @@ def not_sent(what: str, reason: str) -> Attempt:
         method="-",
         url=what,
         request_headers={},
+        request_body=None,
         status=None,
         error=f"not sent: {reason}",
         excerpt="",
