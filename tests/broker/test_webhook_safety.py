@@ -8,6 +8,7 @@ import json
 import socket
 import ssl
 import subprocess
+import threading
 import time
 from typing import Any
 
@@ -341,3 +342,32 @@ def test_https_goes_to_the_checked_address_and_verifies_the_host_name(
     result = client.post("/webhooks/execute", json=hook(f"https://127.0.0.1:{port}/")).json()
     assert result["success"] is False and "certificate verify failed" in result["logs"]
     assert len(tls_target.received) == 1
+
+
+def test_a_target_that_answers_a_byte_at_a_time_is_cut_off(make_client):
+    """Each read is within the timeout, but the whole exchange is bounded too."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+
+    def drip() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            try:
+                for _ in range(100):
+                    conn.sendall(b"X-Slow: y\r\n" if _ else b"HTTP/1.1 200 OK\r\n")
+                    time.sleep(0.2)
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    client = make_client(**LOCAL, webhook_timeout=0.5)
+    result = client.post("/webhooks/execute", json=hook(f"http://127.0.0.1:{port}/")).json()
+    assert result["success"] is False and time.monotonic() - started < 4
+    assert "the target took more than 1.5 s in all" in result["logs"]
+    thread.join(25)
+    listener.close()

@@ -10,9 +10,11 @@ credentials are masked in everything the attempt reports.
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -123,12 +125,33 @@ class _PinnedHTTPS(_PinnedHTTP):
 def _exchange(
     connection: _PinnedHTTP, method: str, path: str, headers: dict[str, str], body: bytes | None
 ) -> tuple[int, dict[str, str], bytes]:
+    """One request and the start of its response, within three timeouts in all: a target
+    that answers a byte at a time is cut off (a claimed delivery's lease outlasts this)."""
+
+    cut: list[bool] = []
+    limit = 3 * (connection.timeout or 10)
+
+    def cut_off() -> None:
+        cut.append(True)
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(limit, cut_off)
+    timer.start()
     try:
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         content = response.read(EXCERPT_BYTES + 1)
+        if cut:
+            raise TimeoutError(f"the target took more than {limit:g} s in all")
         return response.status, dict(response.getheaders()), content
+    except OSError:
+        if cut:
+            raise TimeoutError(f"the target took more than {limit:g} s in all") from None
+        raise
     finally:
+        timer.cancel()
         connection.close()
 
 
@@ -169,17 +192,19 @@ def send_webhook(request: dict[str, Any], policy: WebhookPolicy) -> Attempt:
         addresses = _checked_addresses(target.host, target.port, policy)
         kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
         last: OSError | None = None
-        for address in addresses:
+        for address in addresses:  # the next checked address only if nothing was sent
             connection = kind(target.host, target.port, address, policy.timeout)
             try:
-                status, response_headers, content = _exchange(
-                    connection, method, target.path, headers, payload
-                )
+                connection.connect()
                 break
-            except (ConnectionRefusedError, socket.gaierror, TimeoutError) as exc:
-                last = exc  # try the next checked address
+            except OSError as exc:
+                last = exc
+                connection.close()
         else:
             raise last or OSError("no address answered")
+        status, response_headers, content = _exchange(
+            connection, method, target.path, headers, payload
+        )
         text = content[:EXCERPT_BYTES].decode("utf-8", errors="replace")
         if len(content) > EXCERPT_BYTES:
             text += "\n… (response truncated)"
