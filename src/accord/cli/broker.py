@@ -132,6 +132,10 @@ def broker() -> None:
     "--webhook-retry-schedule",
     help="Seconds between retries of a failed webhook (default: 10 60 120 300 600 1200).",
 )
+@click.option(
+    "--webhook-timeout",
+    help="Seconds for connecting and for each read of a webhook request (default: 10).",
+)
 def serve(
     host: str,
     port: int,
