@@ -122,7 +122,7 @@ def make_client(database_url: str) -> Iterator[Any]:
 
     yield factory
     for app in apps:
-        app.engine.dispose()
+        app.close()
 
 
 @pytest.fixture

@@ -39,4 +39,4 @@ class LiveBroker:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(10)
-        self.app.engine.dispose()
+        self.app.close()

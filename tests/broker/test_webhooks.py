@@ -11,6 +11,9 @@ from typing import Any
 from .helpers import publish, verify
 from .live import LiveBroker
 
+#: every test server listens on 127.0.0.1, which webhooks may only call when whitelisted
+LOCAL = {"webhook_scheme_whitelist": ("https", "http"), "webhook_host_whitelist": ("127.0.0.1",)}
+
 HOOK = {
     "description": "trigger build",
     "events": [{"name": "contract_content_changed"}],
@@ -98,7 +101,7 @@ class Receiver:
 def test_webhooks_fire_on_content_change_and_verification(database_url):
     receiver = Receiver()
     try:
-        with LiveBroker(database_url) as broker:
+        with LiveBroker(database_url, **LOCAL) as broker:
             from starlette.testclient import TestClient
 
             client = TestClient(broker.app, base_url=broker.url)
@@ -142,8 +145,9 @@ def test_webhooks_fire_on_content_change_and_verification(database_url):
         receiver.close()
 
 
-def test_execute_a_saved_webhook(client):
+def test_execute_a_saved_webhook(make_client):
     receiver = Receiver()
+    client = make_client(**LOCAL)
     try:
         hook = {
             "events": [{"name": "contract_published"}],

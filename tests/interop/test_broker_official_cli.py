@@ -857,3 +857,78 @@ def test_basic_auth_and_bearer_tokens_with_official_tools(
         "r-secret",
     )
     assert deployable.returncode == 0, deployable.stdout + deployable.stderr
+
+
+class WebhookTarget:
+    """Records the bodies webhooks POST to it, on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.bodies: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                outer.bodies.append(self.rfile.read(length).decode())
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_test_webhook_fills_the_template_from_the_latest_pact(
+    broker: str, tmp_path: Path
+) -> None:
+    target = WebhookTarget()
+    template = (
+        '{"consumer":"${pactbroker.consumerName}","version":"${pactbroker.consumerVersionNumber}",'
+        '"url":"${pactbroker.pactUrl}"}'
+    )
+    webhook_args = [
+        "create-or-update-webhook", target.url + "/hook", "-X", "POST", "-d", template,
+        "--consumer", "Tested", "--provider", "TestTarget", "--contract-published",
+        "--uuid", "4e7b0c0e-7c7e-4b7e-9a7e-0c0e7c7e4b7e",
+    ]  # fmt: skip
+    try:
+        # the shared broker has the default whitelists: 127.0.0.1 over http is refused
+        refused = pact_cli(broker, "broker", *webhook_args)
+        assert refused.returncode != 0
+        assert "scheme must be https" in refused.stdout + refused.stderr
+        whitelisted = {
+            "ACCORD_BROKER_WEBHOOK_SCHEME_WHITELIST": "https http",
+            "ACCORD_BROKER_WEBHOOK_HOST_WHITELIST": "127.0.0.1",
+        }
+        (tmp_path / "hooks").mkdir()
+        with serve_broker(tmp_path / "hooks", **whitelisted) as local:
+            pacts = tmp_path / "pacts"
+            for version, body in (("1.0.0", {"id": 1}), ("1.0.1", {"id": 2})):
+                write_pact(pacts, "Tested", "TestTarget", body)
+                published = pact_cli(
+                    local, "broker", "publish", str(pacts), "--consumer-app-version", version
+                )
+                assert published.returncode == 0, published.stdout + published.stderr
+            target.bodies.clear()  # the contract_published events of the publications
+            created = pact_cli(local, "broker", *webhook_args)
+            assert created.returncode == 0, created.stdout + created.stderr
+            tested = pact_cli(
+                local, "broker", "test-webhook", "--uuid", "4e7b0c0e-7c7e-4b7e-9a7e-0c0e7c7e4b7e"
+            )
+            assert tested.returncode == 0, tested.stdout + tested.stderr
+            sent = json.loads(target.bodies[-1])
+            assert sent["consumer"] == "Tested" and sent["version"] == "1.0.1"
+            assert sent["url"].startswith(
+                local + "/pacts/provider/TestTarget/consumer/Tested/pact-version/"
+            )
+    finally:
+        target.close()

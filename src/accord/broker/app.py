@@ -36,6 +36,7 @@ from accord.broker.api import (
 from accord.broker.api.hal import BROKER_VERSION, hal_response, json_response
 from accord.broker.api.routing import ApiError, Ctx, Router
 from accord.broker.config import BrokerConfig
+from accord.broker.services.webhook_worker import WebhookWorker
 from accord.broker.storage.db import make_engine, migrate, run_in_transaction
 from accord.broker.ui import match_page, not_found_page, wants_html
 
@@ -43,6 +44,9 @@ __all__ = ["BrokerApp", "create_app"]
 
 log = logging.getLogger("accord.broker")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+#: POSTs that only read the database; webhook executions must not hold SQLite's write lock
+#: while they wait for the webhook's target
+READ_ONLY_POSTS = ("/for-verification", "/execute")
 
 
 def build_router() -> Router:
@@ -74,15 +78,27 @@ class BrokerApp:
         if config.migrate_on_start:
             migrate(self.engine)
         self.router = build_router()
-        self.webhook_runner = webhooks.WebhookRunner(self.engine, config)
+        self.webhook_worker = WebhookWorker(self.engine, config)
+
+    def start_webhooks(self) -> None:
+        """Deliver queued webhooks from now on (those left by a stopped broker too)."""
+        if self.config.run_webhooks:
+            self.webhook_worker.start()
+
+    def close(self) -> None:
+        """Stop the webhook worker and close the database connections."""
+        self.webhook_worker.stop()
+        self.engine.dispose()
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
+                    self.start_webhooks()
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
+                    await run_in_threadpool(self.webhook_worker.stop)
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         if scope["type"] != "http":
@@ -180,7 +196,7 @@ class BrokerApp:
             ctx = Ctx(request, params, body, base, conn, self.config, self, after_commit=after)
             return handler(ctx)
 
-        write = method in WRITE_METHODS and not request.url.path.endswith("/for-verification")
+        write = method in WRITE_METHODS and not request.url.path.endswith(READ_ONLY_POSTS)
         try:
             response = run_in_transaction(self.engine, work, write=write)
         except DBAPIError:

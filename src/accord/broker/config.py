@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from accord.broker.services.webhook_policy import (
+    DEFAULT_POLICY,
+    DEFAULT_RETRY_SCHEDULE,
+    WebhookPolicy,
+    parse_codes,
+    parse_list,
+    parse_numbers,
+    parse_seconds,
+)
 from accord.broker.storage.db import DEFAULT_DATABASE_URL
 
-__all__ = ["BrokerConfig"]
+__all__ = ["WEBHOOK_ENV", "BrokerConfig"]
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -33,8 +43,13 @@ class BrokerConfig:
     public_badges: bool = True
     allow_dangerous_contract_modification: bool = False
     check_for_potential_duplicate_pacticipant_names: bool = True
-    webhook_scheme_whitelist: tuple[str, ...] = ("https", "http")
-    webhook_method_whitelist: tuple[str, ...] = ("POST", "GET", "PUT")
+    #: the official broker's webhook whitelists and delivery settings (same defaults)
+    webhook_scheme_whitelist: tuple[str, ...] = DEFAULT_POLICY.schemes
+    webhook_method_whitelist: tuple[str, ...] = DEFAULT_POLICY.methods
+    webhook_host_whitelist: tuple[str, ...] = DEFAULT_POLICY.hosts
+    webhook_http_code_success: tuple[int, ...] = DEFAULT_POLICY.success_codes
+    webhook_retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
+    webhook_timeout: float = DEFAULT_POLICY.timeout
     run_webhooks: bool = True
     migrate_on_start: bool = True
 
@@ -62,14 +77,39 @@ class BrokerConfig:
                 "ACCORD_BROKER_CHECK_FOR_POTENTIAL_DUPLICATE_PACTICIPANT_NAMES", True
             ),
         )
+        for name, (attribute, parse) in WEBHOOK_ENV.items():
+            raw = env(name)
+            if raw is not None and raw.strip():
+                setattr(config, attribute, parse(raw, name))
         for key, value in overrides.items():
             if value is not None:
                 setattr(config, key, value)
         return config
 
+    def webhook_policy(self) -> WebhookPolicy:
+        """What webhooks may do: the whitelists, success codes and timeout."""
+        return WebhookPolicy(
+            schemes=tuple(s.lower() for s in self.webhook_scheme_whitelist),
+            methods=tuple(m.upper() for m in self.webhook_method_whitelist),
+            hosts=tuple(self.webhook_host_whitelist),
+            success_codes=tuple(int(c) for c in self.webhook_http_code_success),
+            timeout=self.webhook_timeout,
+        )
+
     @property
     def auth_enabled(self) -> bool:
         return bool(self.username or self.read_only_username or self.tokens)
+
+
+#: environment variable → (BrokerConfig attribute, parser); named after the official settings
+WEBHOOK_ENV: dict[str, tuple[str, Callable[[str, str], object]]] = {
+    "ACCORD_BROKER_WEBHOOK_SCHEME_WHITELIST": ("webhook_scheme_whitelist", parse_list),
+    "ACCORD_BROKER_WEBHOOK_HTTP_METHOD_WHITELIST": ("webhook_method_whitelist", parse_list),
+    "ACCORD_BROKER_WEBHOOK_HOST_WHITELIST": ("webhook_host_whitelist", parse_list),
+    "ACCORD_BROKER_WEBHOOK_HTTP_CODE_SUCCESS": ("webhook_http_code_success", parse_codes),
+    "ACCORD_BROKER_WEBHOOK_RETRY_SCHEDULE": ("webhook_retry_schedule", parse_numbers),
+    "ACCORD_BROKER_WEBHOOK_TIMEOUT": ("webhook_timeout", parse_seconds),
+}
 
 
 def hash_token(token: str) -> str:

@@ -111,6 +111,31 @@ def broker() -> None:
     help="SQLAlchemy URL; default sqlite:///./accord-broker.sqlite3",
 )
 @click.option("--log-level", default="warning", show_default=True)
+@click.option(
+    "--webhook-scheme-whitelist",
+    help="Schemes webhooks may use, space separated (default: https).",
+)
+@click.option(
+    "--webhook-http-method-whitelist",
+    help="HTTP methods webhooks may use, space separated (default: POST).",
+)
+@click.option(
+    "--webhook-host-whitelist",
+    help="Hosts webhooks may call: names, *.domains, IPs, CIDRs or /regexes/, space separated "
+    "(default: any public host). Internal addresses need an IP or CIDR entry.",
+)
+@click.option(
+    "--webhook-http-code-success",
+    help="Response codes that count as delivered (default: 200 201 202 203 204 205 206).",
+)
+@click.option(
+    "--webhook-retry-schedule",
+    help="Seconds between retries of a failed webhook (default: 10 60 120 300 600 1200).",
+)
+@click.option(
+    "--webhook-timeout",
+    help="Seconds for connecting and for each read of a webhook request (default: 10).",
+)
 def serve(
     host: str,
     port: int,
@@ -118,16 +143,29 @@ def serve(
     base_url: str | None,
     database_url: str | None,
     log_level: str,
+    **webhook_settings: str | None,
 ) -> None:
-    """Serve the broker's HAL API (migrations are applied first)."""
+    """Serve the broker's HAL API (migrations are applied first).
+
+    Every webhook setting can also be given as ACCORD_BROKER_<OPTION NAME> (e.g.
+    ACCORD_BROKER_WEBHOOK_HOST_WHITELIST); see docs/broker.md.
+    """
     import uvicorn
 
+    from accord.broker.config import BrokerConfig
     from accord.broker.storage.db import DEFAULT_DATABASE_URL, make_engine, migrate
 
     url = database_url or DEFAULT_DATABASE_URL
     os.environ["ACCORD_BROKER_DATABASE_URL"] = url
     if base_url:
         os.environ["ACCORD_BROKER_BASE_URL"] = base_url
+    for name, value in webhook_settings.items():
+        if value is not None:
+            os.environ[f"ACCORD_BROKER_{name.upper()}"] = value
+    try:
+        BrokerConfig.from_env()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     engine = make_engine(url)
     migrate(engine)
     engine.dispose()

@@ -1,80 +1,35 @@
 # ruff: noqa: E501  (wire-format texts are kept on one line)
 """Webhooks: store, list, execute, and fire on publication and verification events.
 
-Executions run after the triggering transaction commits, in a background thread, and are
-logged in ``triggered_webhooks`` (status ``not_run`` → ``success``/``failure``).
+A fired webhook is a row in ``triggered_webhooks`` (status ``not_run`` → ``retrying`` →
+``success``/``failure``) delivered by the worker of ``services.webhook_worker``; every attempt
+is recorded in ``webhook_attempts`` with credentials masked.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-import time
 import uuid as uuidlib
 from typing import Any
 
-import httpx
 from sqlalchemy import delete, select, update
 from starlette.responses import PlainTextResponse, Response
 
 from accord.broker.api.hal import hal_response, iso, now
 from accord.broker.api.render import pact_version_url, pacticipant_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.services.webhook_sender import Attempt, send_webhook
 from accord.broker.services.webhooks import (
     EVENT_NAMES,
     render_request,
     status_words,
     validate_webhook,
 )
-from accord.broker.storage import repo
+from accord.broker.storage import pacts_repo, repo, webhook_queue
 from accord.broker.storage.schema import triggered_webhooks, webhooks
 
 UUID_RE = re.compile(r"^[A-Za-z0-9_-]{16,}$")
-RETRY_DELAYS = (0, 10, 60)
-
-
-class WebhookRunner:
-    """Sends webhook requests; one per app, stateless apart from the engine it logs to."""
-
-    def __init__(self, engine: Any, config: Any) -> None:
-        self.engine = engine
-        self.config = config
-
-    def send(self, request: dict[str, Any]) -> tuple[bool, str, dict[str, Any] | None]:
-        auth = (request["username"], request["password"] or "") if request.get("username") else None
-        try:
-            response = httpx.request(
-                request["method"],
-                request["url"],
-                headers=request["headers"],
-                content=request["body"].encode() if request["body"] else None,
-                auth=auth,
-                timeout=10,
-            )
-        except httpx.HTTPError as exc:
-            return False, f"Error executing webhook: {exc}", None
-        ok = 200 <= response.status_code <= 299
-        log = f"{request['method']} {request['url']}\nResponse status {response.status_code}\n{response.text[:2000]}"
-        return ok, log, {"status": response.status_code, "body": response.text[:2000]}
-
-    def run_triggered(self, triggered_uuid: str, request: dict[str, Any]) -> None:
-        logs: list[str] = []
-        status = "failure"
-        for delay in RETRY_DELAYS:
-            if delay:
-                time.sleep(delay)
-            ok, log, _ = self.send(request)
-            logs.append(log)
-            if ok:
-                status = "success"
-                break
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(triggered_webhooks)
-                .where(triggered_webhooks.c.uuid == triggered_uuid)
-                .values(status=status, logs="\n\n".join(logs), updated_at=now())
-            )
 
 
 def _names(ctx: Ctx, *ids: int | None) -> list[str | None]:
@@ -167,9 +122,7 @@ def _save(
     consumer: str | None = None,
     provider: str | None = None,
 ) -> Any:
-    errors = validate_webhook(
-        data, ctx.config.webhook_method_whitelist, ctx.config.webhook_scheme_whitelist
-    )
+    errors = validate_webhook(data, ctx.config.webhook_policy())
     consumer_id, consumer_label = _side(ctx, data, "consumer", consumer, errors)
     provider_id, provider_label = _side(ctx, data, "provider", provider, errors)
     if errors:
@@ -267,51 +220,147 @@ def list_webhooks(ctx: Ctx) -> Response:
     )
 
 
-def _sample_context(ctx: Ctx, row: Any) -> dict[str, Any]:
-    consumer, provider = _names(ctx, row.consumer_id, row.provider_id)
-    return {
-        "consumerName": consumer or "",
-        "providerName": provider or "",
-        "eventName": "manual_trigger",
-        **status_words(None),
+def _side_ids(ctx: Ctx, side: Any) -> list[int] | None:
+    """The pacticipant ids a webhook's consumer or provider stands for (None: any)."""
+    if not isinstance(side, dict):
+        return None
+    if side.get("name"):
+        row = repo.find_pacticipant(ctx.conn, side["name"])
+        return [row.id] if row is not None else []
+    if side.get("label"):
+        return [r.id for r in repo.pacticipants_with_label(ctx.conn, side["label"])]
+    return None
+
+
+def _test_context(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
+    """Template values for a test execution, from the latest matching pact (and, for
+    verification events, the latest matching verification), as the official broker does."""
+    consumer_ids = _side_ids(ctx, data.get("consumer"))
+    provider_ids = _side_ids(ctx, data.get("provider"))
+    events = [e.get("name") for e in data.get("events") or [] if isinstance(e, dict)]
+    context: dict[str, Any] = {"eventName": "test", **status_words(None)}
+    publication = pacts_repo.search_latest_publication(ctx.conn, consumer_ids, provider_ids)
+    if publication is None:
+        return context
+    consumer, provider = (
+        repo.pacticipant_by_id(ctx.conn, publication.consumer_id),
+        repo.pacticipant_by_id(ctx.conn, publication.provider_id),
+    )
+    version = repo.version_by_id(ctx.conn, publication.consumer_version_id)
+    from accord.broker.api.pacts import encode_metadata
+
+    context.update(
+        {
+            "pactUrl": pact_version_url(
+                ctx,
+                provider.name,
+                consumer.name,
+                publication.sha,
+                encode_metadata({"s": [{"cv": version.id}]}),
+            ),
+            "consumerName": consumer.name,
+            "providerName": provider.name,
+            "consumerLabels": ", ".join(repo.labels_for(ctx.conn, consumer.id)),
+            "providerLabels": ", ".join(repo.labels_for(ctx.conn, provider.id)),
+            "buildUrl": version.build_url or "",
+            **_version_context(ctx, "consumer", version),
+        }
+    )
+    if "provider_verification_published" in events:
+        verification = pacts_repo.search_latest_verification(
+            ctx.conn, consumer_ids, provider_ids
+        )
+    else:
+        verification = pacts_repo.latest_verification_for_pact_version(
+            ctx.conn, publication.pact_version_id
+        )
+    if verification is not None:
+        sha = pacts_repo.pact_version_sha(ctx.conn, verification.pact_version_id)
+        context.update(
+            {
+                "verificationResultUrl": pact_version_url(ctx, provider.name, consumer.name, sha)
+                + f"/verification-results/{verification.id}",
+                **_version_context(
+                    ctx, "provider", repo.version_by_id(ctx.conn, verification.provider_version_id)
+                ),
+                **status_words(bool(verification.success)),
+            }
+        )
+    return context
+
+
+def _shown_body(body: Any) -> Any:
+    if isinstance(body, str):
+        try:
+            return json.loads(body)
+        except ValueError:
+            return body
+    return body
+
+
+def execution_json(attempt: Attempt, show_response: bool, links: dict) -> dict:
+    """The official execution result: request, response (only with a host whitelist), logs."""
+    result: dict[str, Any] = {
+        "request": {
+            "method": attempt.method,
+            "url": attempt.url,
+            "headers": attempt.request_headers,
+            "body": _shown_body(attempt.request_body),
+        },
     }
+    if show_response:
+        if attempt.error:
+            result["error"] = {"message": attempt.error}
+        if attempt.status is not None:
+            result["response"] = {
+                "status": attempt.status,
+                "headers": attempt.response_headers,
+                "body": _shown_body(attempt.excerpt),
+            }
+    else:
+        result["message"] = (
+            "For security purposes, the response details are not shown. To see them, "
+            "configure a webhook host whitelist (see the broker documentation on webhooks)."
+        )
+    result["logs"] = attempt.log()
+    result["success"] = attempt.success
+    result["_links"] = links
+    return result
 
 
 def _execute(
     ctx: Ctx, request: dict[str, Any], context: dict[str, Any], webhook_url: str | None
 ) -> Response:
     rendered = render_request(request, context)
-    ok, log, response = ctx.services.webhook_runner.send(rendered)
-    body: dict[str, Any] = {
-        "request": {k: v for k, v in rendered.items() if k != "password"},
-        "logs": log,
-        "success": ok,
+    policy = ctx.config.webhook_policy()
+    attempt = send_webhook(rendered, policy)
+    links: dict[str, Any] = {
+        "try-again": {"title": "Execute the webhook again", "href": str(ctx.request.url)}
     }
-    if response is not None:
-        body["response"] = response
-    if not ok:
-        body["message"] = "Webhook execution failed"
-    body["_links"] = {"webhook": {"href": webhook_url}} if webhook_url else {}
-    return hal_response(body, 200 if ok else 500)
+    if webhook_url:
+        links["webhook"] = {"href": webhook_url}
+    return hal_response(execution_json(attempt, policy.show_response, links))
 
 
 def execute_saved(ctx: Ctx) -> Response:
     row = _require(ctx)
+    consumer, provider = _names(ctx, row.consumer_id, row.provider_id)
+    data = {
+        "events": json.loads(row.events),
+        "consumer": {"name": consumer} if consumer else {"label": row.consumer_label},
+        "provider": {"name": provider} if provider else {"label": row.provider_label},
+    }
     return _execute(
-        ctx, json.loads(row.request), _sample_context(ctx, row), ctx.url("webhooks", row.uuid)
+        ctx, json.loads(row.request), _test_context(ctx, data), ctx.url("webhooks", row.uuid)
     )
 
 
 def execute_unsaved(ctx: Ctx) -> Response:
     data = ctx.json_object()
-    errors = validate_webhook(
-        data, ctx.config.webhook_method_whitelist, ctx.config.webhook_scheme_whitelist
-    )
+    errors = validate_webhook(data, ctx.config.webhook_policy())
     if errors:
         raise validation_error(errors)
-    return _execute(
-        ctx, data["request"], {"eventName": "manual_trigger", **status_words(None)}, None
-    )
+    return _execute(ctx, data["request"], _test_context(ctx, data), None)
 
 
 def triggered_logs(ctx: Ctx) -> Response:
@@ -320,7 +369,14 @@ def triggered_logs(ctx: Ctx) -> Response:
     ).first()
     if row is None:
         raise not_found()
-    return PlainTextResponse(row.logs or f"Webhook status: {row.status}")
+    attempts = webhook_queue.attempts_for(ctx.conn, row.id)
+    lines = [f"Webhook status: {row.status} ({len(attempts)} attempts)"]
+    if row.status in webhook_queue.PENDING and row.next_attempt_at is not None:
+        lines.append(f"Next attempt at {iso(row.next_attempt_at)}")
+    elif row.status == "not_run":
+        lines.append("Webhooks are not run by this broker (run_webhooks is off).")
+    lines += [a.log for a in attempts]
+    return PlainTextResponse("\n\n".join(lines))
 
 
 def pact_webhook_status(ctx: Ctx) -> Response:
@@ -402,26 +458,20 @@ def _fire(
     for event in events:
         for row in _matching(ctx, event, consumer, provider):
             triggered = str(uuidlib.uuid4())
-            ts = now()
             full = {**context, "eventName": event}
-            ctx.conn.execute(
-                triggered_webhooks.insert().values(
-                    uuid=triggered,
-                    webhook_uuid=row.uuid,
-                    event_name=event,
-                    status="not_run",
-                    context=json.dumps(full),
-                    consumer_id=consumer.id,
-                    provider_id=provider.id,
-                    created_at=ts,
-                    updated_at=ts,
-                )
+            webhook_queue.enqueue(
+                ctx.conn,
+                uuid=triggered,
+                webhook_uuid=row.uuid,
+                event_name=event,
+                context=full,
+                deliver=ctx.config.run_webhooks,
+                consumer_id=consumer.id,
+                provider_id=provider.id,
+                at=now(),
             )
-            request = render_request(json.loads(row.request), full)
-            if ctx.config.run_webhooks:
-                ctx.after_commit.append(
-                    functools.partial(ctx.services.webhook_runner.run_triggered, triggered, request)
-                )
+            if ctx.config.run_webhooks and ctx.services.webhook_worker.wake not in ctx.after_commit:
+                ctx.after_commit.append(ctx.services.webhook_worker.wake)
             notices.append(
                 f'  Webhook "{row.description or row.uuid}" triggered for event {event}.\n'
                 f"    View logs at {ctx.url('triggered-webhooks', triggered, 'logs')}"
@@ -581,7 +631,7 @@ def register(router: Router) -> None:
 
 __all__ = [
     "EVENT_NAMES",
-    "WebhookRunner",
+    "execution_json",
     "register",
     "trigger_for_publication",
     "trigger_for_verification",

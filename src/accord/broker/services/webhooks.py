@@ -10,6 +10,8 @@ import json
 import re
 from typing import Any
 
+from accord.broker.services.webhook_policy import WebhookPolicy, url_problems
+
 __all__ = ["EVENT_NAMES", "render", "render_request", "status_words", "validate_webhook"]
 
 EVENT_NAMES = (
@@ -69,9 +71,8 @@ def render_request(request: dict[str, Any], context: dict[str, Any]) -> dict[str
     }
 
 
-def validate_webhook(
-    data: Any, methods: tuple[str, ...], schemes: tuple[str, ...]
-) -> dict[str, list[str]]:
+def validate_webhook(data: Any, policy: WebhookPolicy) -> dict[str, list[str]]:
+    """Field errors of a webhook document, checked against the whitelists of ``policy``."""
     errors: dict[str, list[str]] = {}
 
     def err(key: str, message: str) -> None:
@@ -88,18 +89,16 @@ def validate_webhook(
         if not isinstance(url, str) or not url:
             err("request.url", "is missing")
         else:
-            match = re.match(r"^(\w+)://([^/?#]*)", url)
-            if not match:
-                err("request.url", "must be a valid URL e.g. https://example.org")
-            else:
-                if match.group(1).lower() not in schemes:
-                    err("request.url", f"scheme must be one of {', '.join(schemes)}")
-                if "${" in match.group(2):
-                    err("request.url", "cannot have a template parameter in the host")
+            for problem in url_problems(url, policy):
+                err("request.url", problem)
         if not isinstance(method, str) or not method:
             err("request.method", "is missing")
-        elif method.upper() not in methods:
-            err("request.method", f"must be one of {', '.join(methods)}")
+        elif method.upper() not in policy.methods:
+            err(
+                "request.method",
+                f"must be one of {', '.join(policy.methods)} "
+                "(see the webhook_http_method_whitelist setting)",
+            )
         headers = request.get("headers")
         if headers is not None and not isinstance(headers, dict):
             err("request.headers", "must be an object")

@@ -569,3 +569,33 @@ def latest_verification_for_pact_version(conn: Connection, pact_version_id: int)
 
 def verification_by_id(conn: Connection, vid: int) -> Row | None:
     return conn.execute(verification_query().where(verifications.c.id == vid)).first()
+
+
+def search_latest_publication(
+    conn: Connection, consumer_ids: list[int] | None, provider_ids: list[int] | None
+) -> Row | None:
+    """The latest publication (by consumer version order) among the given consumers and
+    providers; None for a side means any pacticipant (for testing webhooks)."""
+    query = publication_query()
+    if consumer_ids is not None:
+        query = query.where(pp.c.consumer_id.in_(consumer_ids))
+    if provider_ids is not None:
+        query = query.where(pp.c.provider_id.in_(provider_ids))
+    return conn.execute(query.order_by(pp.c.consumer_version_id.desc()).limit(1)).first()
+
+
+def search_latest_verification(
+    conn: Connection, consumer_ids: list[int] | None, provider_ids: list[int] | None
+) -> Row | None:
+    """The latest verification among the given consumers and providers (None: any)."""
+    query = verification_query()
+    if consumer_ids is not None:
+        query = query.where(verifications.c.consumer_id.in_(consumer_ids))
+    if provider_ids is not None:
+        query = query.where(verifications.c.provider_id.in_(provider_ids))
+    order = (verifications.c.execution_date.desc(), verifications.c.id.desc())
+    return conn.execute(query.order_by(*order).limit(1)).first()
+
+
+def pact_version_sha(conn: Connection, pact_version_id: int) -> str:
+    return conn.execute(select(pv.c.sha).where(pv.c.id == pact_version_id)).scalar_one()

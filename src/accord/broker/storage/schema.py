@@ -263,5 +263,31 @@ triggered_webhooks = Table(
     Column("provider_id", Integer, _fk("pacticipants")),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
+    # durable delivery: how many attempts were made, when the next is due (none: not to be
+    # sent), and the lease of the worker that claimed it (expired leases are claimed again)
+    Column("attempts_made", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", TS),
+    Column("claimed_until", TS),
+    Column("claim_token", String(64)),
     Index(None, "webhook_uuid"),
+    Index(None, "next_attempt_at"),
+)
+
+#: one row per delivery attempt of a triggered webhook; credentials are masked before storing
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("triggered_webhook_id", Integer, _fk("triggered_webhooks"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("success", Boolean, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("status", Integer),
+    Column("error", Text),
+    Column("response_excerpt", Text),
+    Column("log", Text, nullable=False),
+    Column("started_at", TS, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Index(None, "triggered_webhook_id", "number"),
 )
