@@ -291,12 +291,17 @@ def test_selectors_matching_nothing_say_no_with_the_official_reasons(client):
             "text": "No pacts or verifications have been published for version nosuchversion of web",
         }
     ]
-    # the same through /can-i-deploy and the tag-to-tag URL
+    # the same through /can-i-deploy; the URL forms answer 404 for a version that does not exist
     cid = client.get("/can-i-deploy?pacticipant=web&version=nope&environment=production").json()
     assert cid["summary"]["deployable"] is False
-    tagged = client.get("/pacticipants/web/latest-version/nosuchtag/can-i-deploy/to/prod").json()
-    assert tagged["summary"]["deployable"] is False
-    assert tagged["summary"]["reason"].endswith("No version with tag nosuchtag exists for web")
+    assert (
+        client.get("/pacticipants/web/latest-version/nosuchtag/can-i-deploy/to/prod").status_code
+        == 404
+    )
+    url = "/pacticipants/web/branches/{}/latest-version/can-i-deploy/to-environment/{}"
+    assert client.get(url.format("nosuchbranch", "production")).status_code == 404
+    assert client.get(url.format("main", "nosuchenv")).status_code == 404
+    assert client.get(url.format("main", "production")).status_code == 200
 
 
 def test_an_ignored_pacticipant_that_matches_nothing_is_not_a_no(client):

@@ -9,9 +9,9 @@ from starlette.responses import PlainTextResponse, Response
 from accord.broker.api.hal import hal_response, iso, seg
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
-from accord.broker.api.routing import ApiError, Ctx, Router
+from accord.broker.api.routing import ApiError, Ctx, Router, not_found
 from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_matrix
-from accord.broker.storage import repo
+from accord.broker.storage import deployments_repo, repo
 
 
 class _Facts:
@@ -242,6 +242,13 @@ def matrix_for_pair(ctx: Ctx) -> Response:
 def can_i_deploy_latest(ctx: Ctx) -> Response:
     """``…/latest-version/{tag}/can-i-deploy/to/{to}`` and the branch-to-environment form."""
     pacticipant = require_pacticipant(ctx)
+    # like the official resources: 404 unless the version (and environment) exist
+    found = repo.latest_version(
+        ctx.conn, pacticipant.id, tag=ctx.params.get("tag"), branch=ctx.params.get("branch")
+    )
+    env = ctx.params.get("environment")
+    if found is None or (env and deployments_repo.find_environment(ctx.conn, name=env) is None):
+        raise not_found()
     selector: dict[str, Any] = {"pacticipant": pacticipant.name, "latest": True}
     if ctx.params.get("tag"):
         selector["tag"] = ctx.params["tag"]
