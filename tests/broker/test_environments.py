@@ -115,3 +115,30 @@ def test_tag_named_like_environment_records_deployment(client):
     client.put("/pacticipants/Foo/versions/1/tags/prod", json={})
     current = client.get(f"/environments/{env['uuid']}/deployed-versions/currently-deployed").json()
     assert len(current["_embedded"]["deployedVersions"]) == 1
+
+
+def test_an_environment_without_a_display_name_gets_one_as_the_official_broker_makes_it(client):
+    env = create_environment(client, "production")
+    assert env["displayName"] == "Production"
+    links = env["_links"]
+    assert (
+        links["pb:currently-deployed-deployed-versions"]["title"]
+        == "Versions currently deployed to Production environment"
+    )
+    assert (
+        links["pb:currently-supported-released-versions"]["title"]
+        == "Versions released and supported in Production environment"
+    )
+    assert create_environment(client, "pre-prod", production=False)["displayName"] == "Pre Prod"
+    blank = client.post(
+        "/environments", json={"name": "my_test", "displayName": " ", "production": False}
+    )
+    assert blank.json()["displayName"] == "My Test"
+    put = client.put(
+        "/environments/" + env["uuid"], json={"name": "production", "production": True}
+    )
+    assert put.json()["displayName"] == "Production"
+    # listed by display name, ignoring case
+    client.post("/environments", json={"name": "z", "displayName": "aaa", "production": False})
+    names = [e["name"] for e in client.get("/environments").json()["_embedded"]["environments"]]
+    assert names == ["z", "my_test", "pre-prod", "production"]

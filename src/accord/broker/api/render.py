@@ -6,10 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, func, select
 
 from accord.broker.api.hal import iso
 from accord.broker.api.routing import Ctx
+from accord.broker.services.names import display_name
 from accord.broker.storage import repo
 from accord.broker.storage.schema import environments
 
@@ -73,7 +74,7 @@ def pacticipant_json(ctx: Ctx, row: Row, embed: bool = True) -> dict[str, Any]:
     ):
         body[key] = getattr(row, col)
     if body["displayName"] is None:
-        body["displayName"] = _display_name(name)
+        body["displayName"] = display_name(name)
     body.update(_times(row))
     if embed:
         embedded: dict[str, Any] = {
@@ -133,13 +134,6 @@ def pacticipant_json(ctx: Ctx, row: Row, embed: bool = True) -> dict[str, Any]:
     return body
 
 
-def _display_name(name: str) -> str:
-    import re
-
-    words = re.sub(r"([a-z\d])([A-Z])", r"\1 \2", name).replace("-", " ").replace("_", " ").split()
-    return " ".join(w[:1].upper() + w[1:] for w in words)
-
-
 def tag_json(ctx: Ctx, pacticipant: str, number: str, row: Row) -> dict[str, Any]:
     url = ctx.url("pacticipants", pacticipant, "versions", number, "tags", row.name)
     return {
@@ -164,7 +158,9 @@ def tag_json(ctx: Ctx, pacticipant: str, number: str, row: Row) -> dict[str, Any
 
 
 def all_environments(conn: Connection) -> list[Row]:
-    return list(conn.execute(select(environments).order_by(environments.c.name)))
+    """Ordered as the official broker lists them: by display name, ignoring case."""
+    shown = func.coalesce(environments.c.display_name, environments.c.name)
+    return list(conn.execute(select(environments).order_by(func.lower(shown), environments.c.name)))
 
 
 @dataclass(frozen=True)
@@ -290,10 +286,11 @@ def version_json(
 
 def environment_json(ctx: Ctx, row: Row) -> dict[str, Any]:
     url = ctx.url("environments", row.uuid)
+    shown = row.display_name or display_name(row.name)
     body: dict[str, Any] = {
         "uuid": row.uuid,
         "name": row.name,
-        "displayName": row.display_name,
+        "displayName": shown,
         "production": bool(row.production),
         "contacts": json.loads(row.contacts) if row.contacts else [],
     }
@@ -301,12 +298,12 @@ def environment_json(ctx: Ctx, row: Row) -> dict[str, Any]:
     body["_links"] = {
         "self": {"title": "Environment", "name": row.name, "href": url},
         "pb:currently-deployed-deployed-versions": {
-            "title": "Versions currently deployed to this environment",
+            "title": f"Versions currently deployed to {shown} environment",
             "href": url + "/deployed-versions/currently-deployed",
         },
         "pb:currently-deployed-versions": {"href": url + "/deployed-versions/currently-deployed"},
         "pb:currently-supported-released-versions": {
-            "title": "Versions released and supported in this environment",
+            "title": f"Versions released and supported in {shown} environment",
             "href": url + "/released-versions/currently-supported",
         },
         "pb:environments": {"title": "Environments", "href": ctx.url("environments")},
