@@ -142,3 +142,47 @@ def test_an_environment_without_a_display_name_gets_one_as_the_official_broker_m
     client.post("/environments", json={"name": "z", "displayName": "aaa", "production": False})
     names = [e["name"] for e in client.get("/environments").json()["_embedded"]["environments"]]
     assert names == ["z", "my_test", "pre-prod", "production"]
+
+
+def test_a_version_lists_its_pacts_deployments_and_releases_like_the_official_decorator(client):
+    env = create_environment(client, "production")
+    publish(client, "Foo", "1", "bar")
+    publish(client, "Foo", "1", "Alpha")
+    deploy(client, "Foo", "1", env, instance="blue")
+    release = client.post(
+        f"/pacticipants/Foo/versions/1/released-versions/environment/{env['uuid']}", json={}
+    )
+    assert release.status_code == 201
+    links = client.get("/pacticipants/Foo/versions/1").json()["_links"]
+    assert links["pb:pact-versions"] == [
+        {
+            "title": "Pact",
+            "name": "Pact between Foo (1) and Alpha",
+            "href": "http://broker/pacts/provider/Alpha/consumer/Foo/version/1",
+        },
+        {
+            "title": "Pact",
+            "name": "Pact between Foo (1) and bar",
+            "href": "http://broker/pacts/provider/bar/consumer/Foo/version/1",
+        },
+    ]
+    [deployed] = links["pb:deployed-environments"]
+    assert deployed["title"] == "Version deployed to Production"
+    assert deployed["name"] == "Production" and deployed["currently_deployed"] is True
+    assert deployed["application_instance"] == "blue"
+    assert client.get(deployed["href"]).status_code == 200
+    [released] = links["pb:released-environments"]
+    assert released["title"] == "Version released to Production"
+    assert released["currently_supported"] is True
+    assert client.get(released["href"]).status_code == 200
+    assert links["pb:record-deployment"] == [
+        {
+            "title": "Record deployment to Production",
+            "name": "production",
+            "href": f"http://broker/pacticipants/Foo/versions/1/deployed-versions/environment/{env['uuid']}",
+        }
+    ]
+    assert links["pb:record-release"][0]["title"] == "Record release to Production"
+    assert links["pb:tag"]["href"] == "http://broker/pacticipants/Foo/versions/1/tags/{tag}"
+    listed = client.get("/pacticipants/Foo/versions").json()["_embedded"]["versions"][0]
+    assert listed["_links"]["pb:deployed-environments"] == [deployed]

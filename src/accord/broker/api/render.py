@@ -6,13 +6,32 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Integer,
+    Row,
+    String,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from accord.broker.api.hal import iso
 from accord.broker.api.routing import Ctx
 from accord.broker.services.names import display_name
 from accord.broker.storage import repo
-from accord.broker.storage.schema import environments
+from accord.broker.storage.bulk import id_chunks, id_in
+from accord.broker.storage.schema import (
+    deployed_versions,
+    environments,
+    pact_publications,
+    pacticipants,
+    released_versions,
+)
 
 __all__ = [
     "VersionFacts",
@@ -163,6 +182,51 @@ def all_environments(conn: Connection) -> list[Row]:
     return list(conn.execute(select(environments).order_by(func.lower(shown), environments.c.name)))
 
 
+def _version_links_query(conn: Connection, ids: list[int]) -> Any:
+    """Per version: the providers of its pacts, its deployments and its releases, as one
+    statement (``kind`` tells them apart)."""
+    pp, dv, rv = pact_publications, deployed_versions, released_versions
+    text_ = cast(null(), String)
+    int_ = cast(null(), Integer)
+    return union_all(
+        select(
+            literal("pact").label("kind"),
+            pp.c.consumer_version_id.label("version_id"),
+            pp.c.id.label("row_id"),
+            pacticipants.c.name.label("provider"),
+            text_.label("uuid"),
+            int_.label("environment_id"),
+            text_.label("target"),
+            cast(null(), Boolean).label("currently_deployed"),
+            cast(null(), dv.c.created_at.type).label("support_ended_at"),
+        )
+        .join(pacticipants, pacticipants.c.id == pp.c.provider_id)
+        .where(id_in(conn, pp.c.consumer_version_id, ids)),
+        select(
+            literal("deployed"),
+            dv.c.version_id,
+            dv.c.id,
+            text_,
+            dv.c.uuid,
+            dv.c.environment_id,
+            dv.c.target,
+            dv.c.currently_deployed,
+            cast(null(), dv.c.created_at.type),
+        ).where(id_in(conn, dv.c.version_id, ids)),
+        select(
+            literal("released"),
+            rv.c.version_id,
+            rv.c.id,
+            text_,
+            rv.c.uuid,
+            rv.c.environment_id,
+            text_,
+            cast(null(), Boolean),
+            rv.c.support_ended_at,
+        ).where(id_in(conn, rv.c.version_id, ids)),
+    ).order_by("kind", "row_id")
+
+
 @dataclass(frozen=True)
 class VersionFacts:
     """Branches, branch heads, tags and environments for embedding many versions, read in
@@ -172,13 +236,56 @@ class VersionFacts:
     heads: dict[tuple[int, str], int]
     tags: dict[int, list[Row]]
     environments: list[Row]
+    providers: dict[int, list[str]]  # per consumer version: providers of its pacts
+    deployed: dict[int, list[Row]]  # per version: every deployment (environment joined)
+    released: dict[int, list[Row]]  # per version: every release (environment joined)
 
     @classmethod
     def load(cls, conn: Connection, rows: list[Row]) -> VersionFacts:
         ids = [r.id for r in rows]
         branches, heads = repo.branches_and_heads_for_versions(conn, ids)
         tags = repo.tag_rows_for_versions(conn, ids) if ids else {}
-        return cls(branches, heads, tags, all_environments(conn))
+        envs = all_environments(conn)
+        providers: dict[int, list[str]] = {}
+        deployed: dict[int, list[Row]] = {}
+        released: dict[int, list[Row]] = {}
+        by_env = {e.id: e for e in envs}
+        for chunk in id_chunks(conn, ids):
+            for row in conn.execute(_version_links_query(conn, chunk)):
+                if row.kind == "pact":
+                    providers.setdefault(row.version_id, []).append(row.provider)
+                elif row.environment_id in by_env:
+                    out = deployed if row.kind == "deployed" else released
+                    out.setdefault(row.version_id, []).append(row)
+        for names in providers.values():
+            names.sort(key=str.lower)
+        return cls(branches, heads, tags, envs, providers, deployed, released)
+
+    def environment(self, environment_id: int) -> Row:
+        return next(e for e in self.environments if e.id == environment_id)
+
+
+def _deployed_link(ctx: Ctx, row: Row, env: Row) -> dict[str, Any]:
+    shown = env.display_name or display_name(env.name)
+    link: dict[str, Any] = {
+        "title": f"Version deployed to {shown}",
+        "name": shown,
+        "href": ctx.url("deployed-versions", row.uuid),
+        "currently_deployed": bool(row.currently_deployed),
+    }
+    if row.target is not None:
+        link["application_instance"] = row.target
+    return link
+
+
+def _released_link(ctx: Ctx, row: Row, env: Row) -> dict[str, Any]:
+    shown = env.display_name or display_name(env.name)
+    return {
+        "title": f"Version released to {shown}",
+        "name": shown,
+        "href": ctx.url("released-versions", row.uuid),
+        "currently_supported": row.support_ended_at is None,
+    }
 
 
 def version_json(
@@ -258,12 +365,25 @@ def version_json(
                         "latest",
                     ),
                 },
-                "pb:pact-versions": [],
-                "pb:deployed-environments": [],
-                "pb:released-environments": [],
+                "pb:pact-versions": [
+                    {
+                        "title": "Pact",
+                        "name": f"Pact between {pacticipant} ({row.number}) and {provider}",
+                        "href": pact_url(ctx, provider, pacticipant, row.number),
+                    }
+                    for provider in facts.providers.get(row.id, [])
+                ],
+                "pb:deployed-environments": [
+                    _deployed_link(ctx, d, facts.environment(d.environment_id))
+                    for d in facts.deployed.get(row.id, [])
+                ],
+                "pb:released-environments": [
+                    _released_link(ctx, r, facts.environment(r.environment_id))
+                    for r in facts.released.get(row.id, [])
+                ],
                 "pb:record-deployment": [
                     {
-                        "title": f"Record deployment to {e.display_name or e.name}",
+                        "title": f"Record deployment to {e.display_name or display_name(e.name)}",
                         "name": e.name,
                         "href": url + "/deployed-versions/environment/" + e.uuid,
                     }
@@ -271,7 +391,7 @@ def version_json(
                 ],
                 "pb:record-release": [
                     {
-                        "title": f"Record release to {e.display_name or e.name}",
+                        "title": f"Record release to {e.display_name or display_name(e.name)}",
                         "name": e.name,
                         "href": url + "/released-versions/environment/" + e.uuid,
                     }
