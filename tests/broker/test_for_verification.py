@@ -294,3 +294,22 @@ def test_inclusion_reason_for_a_named_consumer_and_a_fallback_branch(client):
         "    * version(s) of Foo currently deployed to production (1)",
         "    * Foo version in environment production (1)",
     ]
+
+
+def test_a_wip_pact_on_two_branches_says_both_have_the_same_content(client):
+    publish(client, "Foo", "1", "Bar", "a", branch="main")
+    publish(client, "Foo", "2", "Bar", "b", branch="feat-1")
+    publish(client, "Foo", "3", "Bar", "b", branch="feat-2")
+    items = pacts(
+        client,
+        consumerVersionSelectors=[{"mainBranch": True}],
+        providerVersionBranch="main",
+        includePendingStatus=True,
+        includeWipPactsSince="2000-01-01",
+    )
+    text = items[1]["verificationProperties"]["notices"][0]["text"]
+    assert (
+        "it is the pact for the latest versions of Foo from branches 'feat-1' and 'feat-2'"
+        " (both have the same content) and it has not yet been successfully verified by a version"
+        " of Bar from branch 'main'" in text
+    ), text

@@ -366,12 +366,15 @@ def notices_for(
         version_text = (
             "version" if len(latest_tags) == 1 or len(latest_branches) == 1 else "versions"
         )
+        same = {0: "", 1: "", 2: " (both have the same content)"}.get(
+            len(pact.selectors), " (all have the same content)"
+        )
         notices.append(
             {
                 "when": "before_verification",
                 "text": (
                     f"The pact at {url} is being verified because it is a 'work in progress' pact (ie. it is the "
-                    f"pact for the latest {version_text} of {pact.consumer_name} {' and '.join(parts)} and it has "
+                    f"pact for the latest {version_text} of {pact.consumer_name} {' and '.join(parts)}{same} and it has "
                     f"not yet been successfully verified by {_pending_target(pact, provider, branch, tags, 'a')} when "
                     f"the pact's application version was explicitly specified in the consumer version selectors). {READ_MORE_WIP}"
                 ),
