@@ -216,7 +216,11 @@ def test_text_plain_matrix(client):
         headers={"Accept": "text/plain"},
     )
     assert response.headers["content-type"].startswith("text/plain")
-    assert "Foo | 1 | Bar" in response.text
+    assert response.text.startswith("CONSUMER | C_VERSION | REVISION | PROVIDER | P_VERSION")
+    assert "\nFoo      | 1         | 1        | Bar      | 2         | 1      | true   \n" in (
+        response.text
+    )
+    assert "\n\nDeployable: true\nReason: WARN: It is recommended" in response.text
 
 
 def test_badges(client):

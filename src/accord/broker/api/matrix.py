@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response, iso, seg
 from accord.broker.api.pacticipants import require_pacticipant
@@ -175,31 +175,66 @@ def _respond(ctx: Ctx, query: MatrixQuery) -> Response:
         result = run_matrix(ctx.conn, query)
     except MatrixError as err:
         raise ApiError(400, {"errors": err.errors}) from None
-    rows = render_rows(ctx, result.rows)
     accept = ctx.request.headers.get("accept", "")
     if "text/plain" in accept and "json" not in accept:
-        return PlainTextResponse(_text_table(rows, result.summary))
+        return Response(
+            _text_table(ctx, result.rows, result.summary),
+            headers={"Content-Type": "text/plain;charset=utf-8"},
+        )
+    rows = render_rows(ctx, result.rows)
     return hal_response({"summary": result.summary, "notices": result.notices, "matrix": rows})
 
 
-def _text_table(rows: list[dict], summary: dict) -> str:
-    lines = ["CONSUMER | C.VERSION | PROVIDER | P.VERSION | SUCCESS?"]
-    for r in rows:
-        pv = r["provider"]["version"]
-        vr = r["verificationResult"]
-        lines.append(
-            " | ".join(
-                [
-                    r["consumer"]["name"],
-                    r["consumer"]["version"]["number"],
-                    r["provider"]["name"],
-                    pv["number"] if pv else "???",
-                    str(vr["success"]).lower() if vr else "???",
-                ]
-            )
-        )
-    lines += ["", f"Deployable: {summary['deployable']}", summary["reason"]]
-    return "\n".join(lines) + "\n"
+def _verification_numbers(ctx: Ctx, rows: list[Row]) -> dict[int, int]:
+    """Each verification's number among those of its pact content (1 for the first)."""
+    from sqlalchemy import select
+
+    from accord.broker.storage.schema import verifications
+
+    pact_version_ids = {r.pact.pact_version_id for r in rows if r.verification is not None}
+    if not pact_version_ids:
+        return {}
+    q = (
+        select(verifications.c.id, verifications.c.pact_version_id)
+        .where(verifications.c.pact_version_id.in_(pact_version_ids))
+        .order_by(verifications.c.id)
+    )
+    seen: dict[int, int] = {}
+    out: dict[int, int] = {}
+    for vid, pvid in ctx.conn.execute(q):
+        seen[pvid] = seen.get(pvid, 0) + 1
+        out[vid] = seen[pvid]
+    return out
+
+
+def _text_table(ctx: Ctx, rows: list[Row], summary: dict) -> str:
+    """The official plain-text matrix: a ``table_print`` table, then the decision."""
+    numbers = _verification_numbers(ctx, rows)
+    header = ["CONSUMER", "C_VERSION", "REVISION", "PROVIDER", "P_VERSION", "NUMBER", "SUCCESS"]
+    data = [
+        [
+            r.consumer.name,
+            r.consumer_version.number,
+            str(r.pact.revision_number),
+            r.provider.name,
+            r.provider_version.number if r.provider_version else "",
+            str(numbers.get(r.verification.id, "")) if r.verification is not None else "",
+            {True: "true", False: "false", None: ""}[r.success],
+        ]
+        for r in rows
+    ]
+    if data:
+        widths = [max(len(c) for c in column) for column in zip(header, *data, strict=False)]
+        lines = [
+            " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
+            for row in [header, *data]
+        ]
+        lines.insert(1, "-|-".join("-" * w for w in widths))
+        table = "\n".join(lines)
+    else:
+        table = "No data."
+    deployable = {True: "true", False: "false", None: "nil"}[summary["deployable"]]
+    return f"{table}\n\nDeployable: {deployable}\nReason: {summary['reason']}\n"
 
 
 def get_matrix(ctx: Ctx) -> Response:
