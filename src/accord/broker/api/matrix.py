@@ -24,40 +24,44 @@ class _Facts:
         )
         self.branches, self.heads = repo.branches_and_heads_for_versions(ctx.conn, list(versions))
         self.tags = repo.tags_for_versions(ctx.conn, list(versions))
+        # (pacticipant id, tag) -> the latest version with that tag, for "latest" of each tag
+        pids = {versions[vid].pacticipant_id for vid in self.tags}
+        names = {name for tag_names in self.tags.values() for name in tag_names}
+        self.latest_tags = repo.latest_tag_versions(ctx.conn, list(pids), sorted(names))
 
 
 def _version_json(ctx: Ctx, pacticipant: str, version: Any, facts: _Facts, env_map: dict) -> dict:
     branches = facts.branches.get(version.id, [])
     head_ids = {b: facts.heads.get((version.pacticipant_id, b)) for b in branches}
     url = version_url(ctx, pacticipant, version.number)
+    branch_versions = [
+        {
+            "name": b,
+            "latest": head_ids.get(b) == version.id,
+            "_links": {
+                "self": {
+                    "title": "Branch version",
+                    "name": b,
+                    "href": ctx.url(
+                        "pacticipants", pacticipant, "branches", b, "versions", version.number
+                    ),
+                }
+            },
+        }
+        for b in branches
+    ]
     return {
         "number": version.number,
         "branch": branches[-1] if branches else None,
-        "branches": [
-            {
-                "name": b,
-                "latest": head_ids.get(b) == version.id,
-                "_links": {"self": {"href": ctx.url("pacticipants", pacticipant, "branches", b)}},
-            }
-            for b in branches
-        ],
-        "branchVersions": [
-            {
-                "name": b,
-                "latest": head_ids.get(b) == version.id,
-                "_links": {
-                    "self": {
-                        "href": ctx.url(
-                            "pacticipants", pacticipant, "branches", b, "versions", version.number
-                        )
-                    }
-                },
-            }
-            for b in branches
-        ],
+        "branches": branch_versions,
+        "branchVersions": branch_versions,
         "environments": env_map.get(version.id, []),
         "tags": [
-            {"name": t, "latest": None, "_links": {"self": {"href": url + "/tags/" + seg(t)}}}
+            {
+                "name": t,
+                "latest": facts.latest_tags.get((version.pacticipant_id, t)) == version.id,
+                "_links": {"self": {"href": url + "/tags/" + seg(t)}},
+            }
             for t in facts.tags.get(version.id, [])
         ],
         "_links": {"self": {"href": url}},
