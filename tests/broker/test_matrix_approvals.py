@@ -88,3 +88,39 @@ def test_matrix_body_matches_the_official_approval(make_client):
     response = client.get(golden["request"]["path"] + "?" + golden["request"]["query"])
     assert response.status_code == golden["response"]["status"]
     assert _normalised(response.json()) == _normalised(golden["response"]["body"])
+
+
+def test_can_i_deploy_decisions_match_the_official_approvals(client):
+    """``spec/features/can_i_deploy_approval_spec.rb``: Foo v1 (dev) verified by Bar v10 (prod),
+    deployed to production; then a failed, undeployed Baz."""
+    golden = json.loads((DATA / "features_can_i_deploy_approval_spec.approved.json").read_text())
+    publish(client, "Foo", "1", "Bar", "a", tags=["dev"])
+    verify(client, "Foo", "1", "Bar", "10", tags=["prod"])
+    deploy(client, "Bar", "10", create_environment(client, "production"))
+    prefix = "GET /can-i-deploy approval "
+
+    def check(name: str, url: str) -> None:
+        response = client.get(url)
+        actual = {"status": response.status_code, "summary": response.json().get("summary")}
+        assert actual == golden[prefix + name + " snapshots"], name
+
+    check(
+        "can-i-deploy Foo v1 to the production environment",
+        "/can-i-deploy?pacticipant=Foo&version=1&environment=production",
+    )
+    check(
+        "can-i-deploy Foo's dev tag to Bar's prod tag (tag-to-tag URL format)",
+        "/pacticipants/Foo/latest-version/dev/can-i-deploy/to/prod",
+    )
+    check("can-i-deploy with missing required params returns a validation error", "/can-i-deploy")
+    publish(client, "Foo", "1", "Baz", "b", tags=["dev"])
+    verify(client, "Foo", "1", "Baz", "99", success=False)
+    failing = "can-i-deploy Foo v1 to the production environment with a failing integration "
+    check(
+        failing + "without ignoring the failing integration",
+        "/can-i-deploy?pacticipant=Foo&version=1&environment=production",
+    )
+    check(
+        failing + "ignoring the failing integration",
+        "/can-i-deploy?pacticipant=Foo&version=1&environment=production&ignore[]=Baz",
+    )
