@@ -184,5 +184,14 @@ def test_a_version_lists_its_pacts_deployments_and_releases_like_the_official_de
     ]
     assert links["pb:record-release"][0]["title"] == "Record release to Production"
     assert links["pb:tag"]["href"] == "http://broker/pacticipants/Foo/versions/1/tags/{tag}"
-    listed = client.get("/pacticipants/Foo/versions").json()["_embedded"]["versions"][0]
+    assert links["curies"][0]["href"] == "http://broker/doc/{rel}?context=version"
+    publish(client, "Foo", "2", "bar", branch="main")
+    embedded = client.get("/pacticipants/Foo/versions/2").json()["_embedded"]
+    assert embedded["branches"] == embedded["branchVersions"]
+    assert embedded["branches"][0]["_links"]["self"] == {
+        "title": "Branch version",
+        "name": "main",
+        "href": "http://broker/pacticipants/Foo/branches/main/versions/2",
+    }
+    listed = client.get("/pacticipants/Foo/versions").json()["_embedded"]["versions"][-1]
     assert listed["_links"]["pb:deployed-environments"] == [deployed]

@@ -47,8 +47,8 @@ __all__ = [
 ]
 
 
-def curies(ctx: Ctx) -> list[dict]:
-    return [{"name": "pb", "href": ctx.base + "/doc/{rel}?context=pacticipant", "templated": True}]
+def curies(ctx: Ctx, context: str = "pacticipant") -> list[dict]:
+    return [{"name": "pb", "href": ctx.base + "/doc/{rel}?context=" + context, "templated": True}]
 
 
 def pacticipant_url(ctx: Ctx, name: str) -> str:
@@ -329,16 +329,7 @@ def version_json(
         ]
         body["_embedded"] = {
             "branchVersions": branch_versions,
-            "branches": [
-                {
-                    "name": b,
-                    "latest": heads.get(b) == row.id,
-                    "_links": {
-                        "self": {"href": ctx.url("pacticipants", pacticipant, "branches", b)}
-                    },
-                }
-                for b in branch_names
-            ],
+            "branches": branch_versions,  # the official name, kept beside branchVersions
             "tags": [tag_json(ctx, pacticipant, row.number, t) for t in facts.tags.get(row.id, [])],
         }
         envs = facts.environments
@@ -397,7 +388,7 @@ def version_json(
                     }
                     for e in envs
                 ],
-                "curies": curies(ctx),
+                "curies": curies(ctx, "version"),
             }
         )
     body["_links"] = links
