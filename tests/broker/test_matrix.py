@@ -203,9 +203,19 @@ def test_can_i_merge_main_branch(client):
 
 
 def test_can_i_deploy_validation(client):
-    assert client.get("/can-i-deploy?pacticipant=Foo").status_code == 400
+    response = client.get("/can-i-deploy?pacticipant=Foo")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "version": ["is missing"],
+        "pacticipant": ["does not match an existing pacticipant"],
+        "base": ["Must specify either an environment or a 'to' tag."],
+    }
     publish(client, "Foo", "1", "Bar")
-    assert client.get("/can-i-deploy?pacticipant=Foo&version=1&environment=nope").status_code == 400
+    nope = client.get("/can-i-deploy?pacticipant=Foo&version=1&environment=nope")
+    assert nope.status_code == 400
+    assert nope.json()["errors"] == {"environment": ["with name 'nope' does not exist"]}
+    both = client.get("/can-i-deploy?pacticipant=Foo&version=1&environment=nope&to=prod").json()
+    assert "Cannot specify both a 'to' tag and an environment." in both["errors"]["base"]
 
 
 def test_text_plain_matrix(client):

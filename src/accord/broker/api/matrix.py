@@ -250,14 +250,27 @@ def get_matrix(ctx: Ctx) -> Response:
 
 
 def can_i_deploy(ctx: Ctx) -> Response:
+    """``GET /can-i-deploy``: validated like the official ``CanIDeployQuerySchema``."""
     q = ctx.query
-    errors = []
-    if not q.get("pacticipant"):
-        errors.append("pacticipant is required")
-    if not q.get("version"):
-        errors.append("version is required")
-    if bool(q.get("to")) == bool(q.get("environment")):
-        errors.append("Please specify either the environment or the to tag, but not both")
+    errors: dict[str, list[str]] = {}
+
+    def given(key: str) -> bool:
+        return isinstance(q.get(key), str) and q[key] != ""
+
+    for key in ("pacticipant", "version"):
+        if key not in q:
+            errors.setdefault(key, []).append("is missing")
+        elif not given(key):
+            errors.setdefault(key, []).append("must be filled")
+    if given("pacticipant") and repo.find_pacticipant(ctx.conn, q["pacticipant"]) is None:
+        errors.setdefault("pacticipant", []).append("does not match an existing pacticipant")
+    env = q.get("environment")
+    if given("environment") and deployments_repo.find_environment(ctx.conn, name=env) is None:
+        errors.setdefault("environment", []).append(f"with name '{env}' does not exist")
+    if given("to") and given("environment"):
+        errors.setdefault("base", []).append("Cannot specify both a 'to' tag and an environment.")
+    if not given("to") and not given("environment"):
+        errors.setdefault("base", []).append("Must specify either an environment or a 'to' tag.")
     if errors:
         raise ApiError(400, {"errors": errors})
     selector = {"pacticipant": q["pacticipant"], "version": q["version"]}
