@@ -80,7 +80,11 @@ def _times(row: Row) -> dict[str, Any]:
     return out
 
 
-def pacticipant_json(ctx: Ctx, row: Row, embed: bool = True) -> dict[str, Any]:
+def pacticipant_json(
+    ctx: Ctx, row: Row, embed: bool = True, deployments: bool = False
+) -> dict[str, Any]:
+    """A pacticipant; ``deployments`` lists where its versions are deployed now (the single
+    resource does, as the official one)."""
     name = row.name
     url = pacticipant_url(ctx, name)
     body: dict[str, Any] = {"name": name}
@@ -120,30 +124,30 @@ def pacticipant_json(ctx: Ctx, row: Row, embed: bool = True) -> dict[str, Any]:
         },
         "pb:version-tag": {
             "href": url + "/versions/{version}/tags/{tag}",
-            "title": "Get, create or delete a tag for a version of this pacticipant",
+            "title": f"Get, create or delete a tag for a version of {name}",
             "templated": True,
         },
         "pb:branch-version": {
             "href": url + "/branches/{branch}/versions/{version}",
-            "title": "Get or add/create a version for a branch of this pacticipant",
+            "title": f"Get or add/create a version for a branch of {name}",
             "templated": True,
         },
         "pb:branches": {"href": url + "/branches"},
         "pb:label": {
             "href": url + "/labels/{label}",
-            "title": "Get, create or delete a label for this pacticipant",
+            "title": f"Get, create or delete a label for {name}",
             "templated": True,
         },
-        "pb:deployed-environments": [],
+        "pb:deployed-environments": _current_deployments(ctx, row) if deployments else [],
         "pb:can-i-deploy-badge": {
             "href": url + "/latest-version/{tag}/can-i-deploy/to/{environmentTag}/badge",
-            "title": "Can I Deploy badge",
+            "title": f"Can I Deploy {name} badge",
             "templated": True,
         },
         "pb:can-i-deploy-branch-to-environment-badge": {
             "href": url
             + "/branches/{branch}/latest-version/can-i-deploy/to-environment/{environment}/badge",
-            "title": "Can I Deploy badge",
+            "title": f"Can I Deploy {name} from branch to environment badge",
             "templated": True,
         },
         "versions": {"href": url + "/versions", "title": "Deprecated - use pb:versions"},
@@ -151,6 +155,30 @@ def pacticipant_json(ctx: Ctx, row: Row, embed: bool = True) -> dict[str, Any]:
         "curies": curies(ctx),
     }
     return body
+
+
+def _current_deployments(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+    dv = deployed_versions
+    query = (
+        select(
+            dv, environments.c.name.label("env_name"), environments.c.display_name.label("shown")
+        )
+        .join(environments, environments.c.id == dv.c.environment_id)
+        .where(dv.c.pacticipant_id == row.id, dv.c.currently_deployed.is_(True))
+        .order_by(dv.c.id)
+    )
+    out = []
+    for d in ctx.conn.execute(query):
+        shown = d.shown or display_name(d.env_name)
+        out.append(
+            {
+                "title": f"Version deployed to {shown}",
+                "name": shown,
+                "href": ctx.url("deployed-versions", d.uuid),
+                "currently_deployed": True,
+            }
+        )
+    return out
 
 
 def tag_json(ctx: Ctx, pacticipant: str, number: str, row: Row) -> dict[str, Any]:
