@@ -200,7 +200,7 @@ def _short(sel: Resolved) -> str:
         "latest": "latest",
         "tag_latest": f"latest with tag {sel.fallback_tag or sel.tag}",
         "main_branch": "latest from main branch",
-        "branch": f"latest from branch {sel.branch}",
+        "branch": f"latest from branch {sel.fallback_branch or sel.branch}",
         "tag_all": f"one of {sel.consumer} {sel.tag}" if sel.consumer else f"one of {sel.tag}",
         "deployed": f"deployed to {sel.environment}",
         "released": f"released in {sel.environment}",
