@@ -22,5 +22,8 @@ def test_demo_runs_the_whole_loop_and_stops_the_breaking_change() -> None:
     assert "YES: All required verification results are published and successful" in out
     assert "2 interactions, 1 passed, 1 failed" in out
     assert "missing the following keys: name" in out
-    assert "NO: The verification for the pact between a version of demo-web" in out
+    assert (
+        "NO: The verification for the pact between the version of demo-web currently in"
+        " production (1.0.0)" in out
+    )
     assert "Demo complete" in out

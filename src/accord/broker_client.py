@@ -315,11 +315,11 @@ class BrokerClient:
                     query.append(("q[][tag]", latest_tag))
                 if branch:
                     query.append(("q[][branch]", branch))
+                if main_branch:  # the latest version from its own main branch, as the CLIs
+                    query.append(("q[][mainBranch]", "true"))
         query.append(("latestby", "cvpv" if to_environment or len(selectors) > 1 else "cvp"))
         if to_tag:
             query += [("latest", "true"), ("tag", to_tag)]
-        elif main_branch:
-            query += [("latest", "true"), ("mainBranch", "true")]
         elif len(selectors) == 1 and not to_environment:
             query.append(("latest", "true"))
         if to_environment:

@@ -115,3 +115,83 @@ def test_tag_named_like_environment_records_deployment(client):
     client.put("/pacticipants/Foo/versions/1/tags/prod", json={})
     current = client.get(f"/environments/{env['uuid']}/deployed-versions/currently-deployed").json()
     assert len(current["_embedded"]["deployedVersions"]) == 1
+
+
+def test_an_environment_without_a_display_name_gets_one_as_the_official_broker_makes_it(client):
+    env = create_environment(client, "production")
+    assert env["displayName"] == "Production"
+    links = env["_links"]
+    assert (
+        links["pb:currently-deployed-deployed-versions"]["title"]
+        == "Versions currently deployed to Production environment"
+    )
+    assert (
+        links["pb:currently-supported-released-versions"]["title"]
+        == "Versions released and supported in Production environment"
+    )
+    assert create_environment(client, "pre-prod", production=False)["displayName"] == "Pre Prod"
+    blank = client.post(
+        "/environments", json={"name": "my_test", "displayName": " ", "production": False}
+    )
+    assert blank.json()["displayName"] == "My Test"
+    put = client.put(
+        "/environments/" + env["uuid"], json={"name": "production", "production": True}
+    )
+    assert put.json()["displayName"] == "Production"
+    # listed by display name, ignoring case
+    client.post("/environments", json={"name": "z", "displayName": "aaa", "production": False})
+    names = [e["name"] for e in client.get("/environments").json()["_embedded"]["environments"]]
+    assert names == ["z", "my_test", "pre-prod", "production"]
+
+
+def test_a_version_lists_its_pacts_deployments_and_releases_like_the_official_decorator(client):
+    env = create_environment(client, "production")
+    publish(client, "Foo", "1", "bar")
+    publish(client, "Foo", "1", "Alpha")
+    deploy(client, "Foo", "1", env, instance="blue")
+    release = client.post(
+        f"/pacticipants/Foo/versions/1/released-versions/environment/{env['uuid']}", json={}
+    )
+    assert release.status_code == 201
+    links = client.get("/pacticipants/Foo/versions/1").json()["_links"]
+    assert links["pb:pact-versions"] == [
+        {
+            "title": "Pact",
+            "name": "Pact between Foo (1) and Alpha",
+            "href": "http://broker/pacts/provider/Alpha/consumer/Foo/version/1",
+        },
+        {
+            "title": "Pact",
+            "name": "Pact between Foo (1) and bar",
+            "href": "http://broker/pacts/provider/bar/consumer/Foo/version/1",
+        },
+    ]
+    [deployed] = links["pb:deployed-environments"]
+    assert deployed["title"] == "Version deployed to Production"
+    assert deployed["name"] == "Production" and deployed["currently_deployed"] is True
+    assert deployed["application_instance"] == "blue"
+    assert client.get(deployed["href"]).status_code == 200
+    [released] = links["pb:released-environments"]
+    assert released["title"] == "Version released to Production"
+    assert released["currently_supported"] is True
+    assert client.get(released["href"]).status_code == 200
+    assert links["pb:record-deployment"] == [
+        {
+            "title": "Record deployment to Production",
+            "name": "production",
+            "href": f"http://broker/pacticipants/Foo/versions/1/deployed-versions/environment/{env['uuid']}",
+        }
+    ]
+    assert links["pb:record-release"][0]["title"] == "Record release to Production"
+    assert links["pb:tag"]["href"] == "http://broker/pacticipants/Foo/versions/1/tags/{tag}"
+    assert links["curies"][0]["href"] == "http://broker/doc/{rel}?context=version"
+    publish(client, "Foo", "2", "bar", branch="main")
+    embedded = client.get("/pacticipants/Foo/versions/2").json()["_embedded"]
+    assert embedded["branches"] == embedded["branchVersions"]
+    assert embedded["branches"][0]["_links"]["self"] == {
+        "title": "Branch version",
+        "name": "main",
+        "href": "http://broker/pacticipants/Foo/branches/main/versions/2",
+    }
+    listed = client.get("/pacticipants/Foo/versions").json()["_embedded"]["versions"][-1]
+    assert listed["_links"]["pb:deployed-environments"] == [deployed]

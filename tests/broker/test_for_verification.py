@@ -236,3 +236,81 @@ def test_deprecated_get_form(client):
         "deprecated"
         in body["_embedded"]["pacts"][0]["verificationProperties"]["notices"][0]["text"]
     )
+
+
+# -- the inclusion reason lists the selectors as the official VerifiablePactMessages does -------
+
+
+def _reason(item):
+    text = item["verificationProperties"]["notices"][0]["text"]
+    return text.split(":\n", 1)[1].splitlines()
+
+
+def test_inclusion_reason_groups_and_orders_the_selectors(client):
+    prod = create_environment(client, "production")
+    test = create_environment(client, "test", production=False)
+    publish(client, "Foo", "1", "Bar", "a", branch="main", tags=["prod"])
+    deploy(client, "Foo", "1", prod)
+    deploy(client, "Foo", "1", test)
+    selectors = [
+        {"deployed": True},
+        {"tag": "prod", "latest": True},
+        {"mainBranch": True},
+        {"branch": "main"},
+        {"latest": True},
+        {"environment": "production"},
+        {"tag": "prod"},
+    ]
+    [item] = pacts(client, consumerVersionSelectors=selectors)
+    text = item["verificationProperties"]["notices"][0]["text"]
+    assert "the consumer versions matching the following criteria:\n" in text
+    assert _reason(item) == [
+        "    * latest version of a consumer that has a pact with Bar (1)",
+        "    * latest version from branch 'main' (1)",
+        "    * latest version tagged 'prod' (1)",
+        "    * all consumer versions tagged 'prod' (1)",
+        # non-production environments first, both on one line
+        "    * consumer version(s) currently deployed to test (1) and production (1)",
+        "    * latest version from the main branch 'main' (1)",
+        "    * a consumer version in environment production (1)",
+    ]
+
+
+def test_inclusion_reason_for_a_named_consumer_and_a_fallback_branch(client):
+    env = create_environment(client, "production")
+    publish(client, "Foo", "1", "Bar", "a", branch="main")
+    deploy(client, "Foo", "1", env)
+    [item] = pacts(
+        client,
+        consumerVersionSelectors=[
+            {"consumer": "Foo", "environment": "production"},
+            {"consumer": "Foo", "deployed": True},
+            {"branch": "feat", "fallbackBranch": "main"},
+        ],
+    )
+    assert _reason(item) == [
+        "    * latest version from branch 'main' (fallback branch used as no pact was found from"
+        " branch 'feat') (1)",
+        "    * version(s) of Foo currently deployed to production (1)",
+        "    * Foo version in environment production (1)",
+    ]
+    assert "latest from branch main" in item["shortDescription"].split(", ")
+
+
+def test_a_wip_pact_on_two_branches_says_both_have_the_same_content(client):
+    publish(client, "Foo", "1", "Bar", "a", branch="main")
+    publish(client, "Foo", "2", "Bar", "b", branch="feat-1")
+    publish(client, "Foo", "3", "Bar", "b", branch="feat-2")
+    items = pacts(
+        client,
+        consumerVersionSelectors=[{"mainBranch": True}],
+        providerVersionBranch="main",
+        includePendingStatus=True,
+        includeWipPactsSince="2000-01-01",
+    )
+    text = items[1]["verificationProperties"]["notices"][0]["text"]
+    assert (
+        "it is the pact for the latest versions of Foo from branches 'feat-1' and 'feat-2'"
+        " (both have the same content) and it has not yet been successfully verified by a version"
+        " of Bar from branch 'main'" in text
+    ), text

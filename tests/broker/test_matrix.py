@@ -191,7 +191,7 @@ def test_can_i_merge_main_branch(client):
     )["summary"]
     assert (
         summary["reason"]
-        == "There is no verified pact between version 2 of Foo and any version of Bar from the main branch (no versions exist for this branch)"
+        == "There is no verified pact between version 2 of Foo and the latest version of Bar from the main branch (no versions exist for this branch)"
     )
     verify(client, "Foo", "2", "Bar", "m1", branch="main")
     assert (
@@ -203,9 +203,19 @@ def test_can_i_merge_main_branch(client):
 
 
 def test_can_i_deploy_validation(client):
-    assert client.get("/can-i-deploy?pacticipant=Foo").status_code == 400
+    response = client.get("/can-i-deploy?pacticipant=Foo")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "version": ["is missing"],
+        "pacticipant": ["does not match an existing pacticipant"],
+        "base": ["Must specify either an environment or a 'to' tag."],
+    }
     publish(client, "Foo", "1", "Bar")
-    assert client.get("/can-i-deploy?pacticipant=Foo&version=1&environment=nope").status_code == 400
+    nope = client.get("/can-i-deploy?pacticipant=Foo&version=1&environment=nope")
+    assert nope.status_code == 400
+    assert nope.json()["errors"] == {"environment": ["with name 'nope' does not exist"]}
+    both = client.get("/can-i-deploy?pacticipant=Foo&version=1&environment=nope&to=prod").json()
+    assert "Cannot specify both a 'to' tag and an environment." in both["errors"]["base"]
 
 
 def test_text_plain_matrix(client):
@@ -216,7 +226,11 @@ def test_text_plain_matrix(client):
         headers={"Accept": "text/plain"},
     )
     assert response.headers["content-type"].startswith("text/plain")
-    assert "Foo | 1 | Bar" in response.text
+    assert response.text.startswith("CONSUMER | C_VERSION | REVISION | PROVIDER | P_VERSION")
+    assert "\nFoo      | 1         | 1        | Bar      | 2         | 1      | true   \n" in (
+        response.text
+    )
+    assert "\n\nDeployable: true\nReason: WARN: It is recommended" in response.text
 
 
 def test_badges(client):
@@ -250,3 +264,158 @@ def test_tag_to_tag_and_branch_to_environment_urls(client):
         "/pacticipants/Foo/branches/main/latest-version/can-i-deploy/to-environment/production"
     )
     assert by_branch.json()["summary"]["deployable"] is True
+
+
+# -- a specified selector that matches no version is a "no" (pact_broker ResolvedSelector) ------
+
+
+def _no(client, query):
+    body = matrix(client, query)
+    assert body["summary"]["deployable"] is False, body["summary"]
+    return body
+
+
+def test_selectors_matching_nothing_say_no_with_the_official_reasons(client):
+    create_environment(client)
+    publish(client, "web", "w1", "api", branch="main", tags=["dev"])
+    client.post("/pacticipants", json={"name": "svc"})
+    env = "&latestby=cvpv&environment=production"
+    warn = "WARN: It is recommended to specify the version number (rather than the tag or branch) of the pacticipant you wish to deploy to avoid race conditions. Without a version number, this result will not be reliable."
+    cases = {
+        "q[][pacticipant]=web&q[][latest]=true&q[][tag]=nosuchtag": "No version with tag nosuchtag exists for web",
+        "q[][pacticipant]=web&q[][tag]=nosuchtag": "No version with tag nosuchtag exists for web",
+        "q[][pacticipant]=web&q[][branch]=nosuchbranch": "No version of web from branch nosuchbranch exists",
+        "q[][pacticipant]=web&q[][latest]=true&q[][branch]=nosuchbranch": "No version of web from branch nosuchbranch exists",
+        "q[][pacticipant]=svc&q[][mainBranch]=true&q[][latest]=true": "No version of svc from the main branch exists",
+        "q[][pacticipant]=api&q[][latest]=true": "No pacts or verifications have been published for api",
+        "q[][pacticipant]=web&q[][environment]=production": "No version of web is currently recorded as deployed or released in environment production",
+    }
+    for selector, reason in cases.items():
+        body = _no(client, selector + env)
+        assert body["summary"]["reason"] == warn + "\n" + reason, selector
+        assert body["notices"] == [
+            {"type": "warning", "text": warn},
+            {"type": "error", "text": reason},
+        ]
+        assert body["summary"]["unknown"] == 0 and body["matrix"] == []
+    version = _no(client, "q[][pacticipant]=web&q[][version]=nosuchversion" + env)
+    assert version["notices"] == [
+        {
+            "type": "error",
+            "text": "No pacts or verifications have been published for version nosuchversion of web",
+        }
+    ]
+    # the same through /can-i-deploy; the URL forms answer 404 for a version that does not exist
+    cid = client.get("/can-i-deploy?pacticipant=web&version=nope&environment=production").json()
+    assert cid["summary"]["deployable"] is False
+    assert (
+        client.get("/pacticipants/web/latest-version/nosuchtag/can-i-deploy/to/prod").status_code
+        == 404
+    )
+    url = "/pacticipants/web/branches/{}/latest-version/can-i-deploy/to-environment/{}"
+    assert client.get(url.format("nosuchbranch", "production")).status_code == 404
+    assert client.get(url.format("main", "nosuchenv")).status_code == 404
+    assert client.get(url.format("main", "production")).status_code == 200
+
+
+def test_an_ignored_pacticipant_that_matches_nothing_is_not_a_no(client):
+    publish(client, "web", "w1", "api")
+    body = matrix(
+        client,
+        "q[][pacticipant]=web&q[][latest]=true&q[][tag]=nosuchtag&latestby=cvp&latest=true&ignore[][pacticipant]=web",
+    )
+    assert body["summary"]["deployable"] is True
+    assert body["notices"][-1] == {"type": "success", "text": "There are no missing dependencies"}
+
+
+def test_a_second_selector_matching_nothing_says_no(client):
+    publish(client, "web", "w1", "api")
+    verify(client, "web", "w1", "api", "a1")
+    body = _no(
+        client,
+        "q[][pacticipant]=web&q[][version]=w1&q[][pacticipant]=api&q[][latest]=true&q[][tag]=prod&latestby=cvpv",
+    )
+    assert body["summary"]["reason"] == "No version with tag prod exists for api"
+
+
+def test_versions_in_an_environment_are_described_one_by_one(client):
+    env = create_environment(client)
+    publish(client, "web", "w1", "api")
+    verify(client, "web", "w1", "api", "a1")
+    verify(client, "web", "w1", "api", "a2", success=False)
+    deploy(client, "api", "a1", env, instance="blue")
+    deploy(client, "api", "a2", env, instance="green")
+    body = matrix(
+        client, "q[][pacticipant]=web&q[][version]=w1&latestby=cvpv&environment=production"
+    )
+    assert body["summary"]["deployable"] is False
+    assert body["summary"]["reason"] == (
+        "The verification for the pact between version w1 of web and one of the versions of api currently in production (a2) failed"
+    )
+    assert [r["provider"]["version"]["number"] for r in body["matrix"]] == ["a2", "a1"]
+    one = matrix(
+        client,
+        "q[][pacticipant]=web&q[][version]=w1&q[][pacticipant]=api&q[][environment]=production&latestby=cvpv&ignore[][pacticipant]=api&ignore[][version]=a1",
+    )
+    assert (
+        "The verification for the pact between version w1 of web and one of the versions of api currently in production (a2) failed"
+        in one["summary"]["reason"]
+    )
+    assert one["summary"]["ignored"] == 1 and one["matrix"][-1]["ignored"] is True
+
+
+def test_branch_selectors_say_the_version_or_one_of_the_versions(client):
+    create_environment(client)
+    publish(client, "web", "w1", "api", branch="feat")
+    body = matrix(
+        client, "q[][pacticipant]=web&q[][branch]=feat&latestby=cvpv&environment=production"
+    )
+    assert body["summary"]["deployable"] is None
+    assert (
+        "between the version of web from branch feat (w1) and a version of api"
+        in (body["summary"]["reason"])
+    )
+    publish(client, "web", "w2", "api", branch="feat")
+    body = matrix(
+        client, "q[][pacticipant]=web&q[][branch]=feat&latestby=cvpv&environment=production"
+    )
+    reasons = body["summary"]["reason"].splitlines()
+    assert reasons[0].startswith("WARN: It is recommended to specify the version number")
+    assert reasons[1].startswith(
+        "There is no verified pact between one of the versions of web from branch feat (w2)"
+    )
+    assert reasons[2].startswith(
+        "There is no verified pact between one of the versions of web from branch feat (w1)"
+    )
+    assert [n["type"] for n in body["notices"]] == ["warning", "error", "error"]
+
+
+def test_ignore_selectors_that_do_not_exist_are_warnings(client):
+    publish(client, "web", "w1", "api")
+    verify(client, "web", "w1", "api", "a1")
+    body = matrix(
+        client,
+        "q[][pacticipant]=web&q[][version]=w1&latestby=cvp&latest=true&ignore[][pacticipant]=nope&ignore[][pacticipant]=api&ignore[][version]=zz",
+    )
+    assert body["summary"]["deployable"] is True and body["summary"]["ignored"] == 0
+    assert [n["text"] for n in body["notices"]] == [
+        "WARN: Cannot ignore any version of nope (no such pacticipant exists)",
+        "WARN: Cannot ignore version zz of api (no such version exists)",
+        "WARN: It is recommended to specify the environment into which you are deploying. Without the environment, this result will not be reliable.",
+        "All required verification results are published and successful",
+    ]
+
+
+def test_official_validation_messages(client):
+    create_environment(client)
+    publish(client, "web", "w1", "api")
+    cases = {
+        "q[][pacticipant]=web&q[][version]=w1&q[][latest]=true": "A version number and latest flag cannot both be specified for web",
+        "q[][pacticipant]=web&q[][version]=w1&latest=true&environment=production": "Cannot specify both latest=true and an environment.",
+        "q[][pacticipant]=web&q[][version]=w1&tag=prod&environment=production": "Cannot specify more than one of tag, environment and mainBranch.",
+        "q[][pacticipant]=web&q[][version]=w1&ignore[][version]=1": "Please specify the pacticipant name to ignore",
+    }
+    for query, error in cases.items():
+        response = client.get("/matrix?" + query)
+        assert response.status_code == 400, query
+        assert error in response.json()["errors"], response.json()

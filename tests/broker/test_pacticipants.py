@@ -131,3 +131,24 @@ def test_labels(client):
     ] == ["Foo"]
     assert client.get("/pacticipants/Foo").json()["_embedded"]["labels"][0]["name"] == "team-a"
     assert client.delete("/pacticipants/Foo/labels/team-a").status_code == 204
+
+
+def test_pacticipant_links_name_it_and_list_its_deployments(client):
+    from .helpers import create_environment, deploy
+
+    publish(client, "foo", "1", "Bar")
+    env = create_environment(client, "production")
+    deploy(client, "foo", "1", env)
+    links = client.get("/pacticipants/foo").json()["_links"]
+    assert links["pb:version-tag"]["title"] == "Get, create or delete a tag for a version of foo"
+    assert links["pb:branch-version"]["title"] == "Get or add/create a version for a branch of foo"
+    assert links["pb:label"]["title"] == "Get, create or delete a label for foo"
+    assert links["pb:can-i-deploy-badge"]["title"] == "Can I Deploy foo badge"
+    assert (
+        links["pb:can-i-deploy-branch-to-environment-badge"]["title"]
+        == "Can I Deploy foo from branch to environment badge"
+    )
+    [deployed] = links["pb:deployed-environments"]
+    assert deployed["title"] == "Version deployed to Production"
+    assert deployed["name"] == "Production" and deployed["currently_deployed"] is True
+    assert client.get(deployed["href"]).json()["currentlyDeployed"] is True

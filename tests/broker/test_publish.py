@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (official texts are compared verbatim)
 """Publishing: POST /contracts/publish and the older PUT/PATCH of one pact."""
 
 from __future__ import annotations
@@ -268,3 +269,139 @@ def test_provider_states_and_diffs(client):
     assert (
         client.get("/pacts/provider/Bar/consumer/Foo/version/2/diff/version/1").status_code == 200
     )
+
+
+# -- the official texts for each outcome (pact_broker contracts/service.rb, locale/en.yml) --------
+
+
+def _texts(response):
+    assert response.status_code == 200, response.text
+    return [(n["type"], n["text"]) for n in response.json()["notices"]]
+
+
+VERIFY_STEP = (
+    "prompt",
+    "    * Add Pact verification tests to the Bar build. See https://docs.pact.io/go/provider_verification",
+)
+WEBHOOK_STEP = (
+    "prompt",
+    "    * Configure separate Bar pact verification build and webhook to trigger it when the pact content changes. See https://docs.pact.io/go/webhooks",
+)
+
+
+def test_publication_notices_for_new_unchanged_changed_and_merged_content(make_client):
+    client = make_client(allow_dangerous_contract_modification=True)
+    url = "  View the published pact at http://broker/pacts/provider/Bar/consumer/Foo/version/1"
+    new = _texts(
+        client.post(
+            "/contracts/publish", json=publish_body("Foo", "1", [pact("Foo", "Bar", "x")], "main")
+        )
+    )
+    assert new == [
+        ("debug", "Created Foo version 1 with branch main"),
+        ("success", "Pact successfully published for Foo version 1 and provider Bar."),
+        ("debug", url),
+        (
+            "debug",
+            "  Events detected: contract_published, contract_content_changed (first time untagged pact published)",
+        ),
+        ("prompt", "  Next steps:"),
+        VERIFY_STEP,
+        WEBHOOK_STEP,
+    ]
+    same = _texts(
+        client.post(
+            "/contracts/publish", json=publish_body("Foo", "1", [pact("Foo", "Bar", "x")], "main")
+        )
+    )
+    assert same[1:4] == [
+        (
+            "success",
+            "Pact successfully republished for Foo version 1 and provider Bar with no content changes.",
+        ),
+        ("debug", url),
+        (
+            "debug",
+            "  Events detected: contract_published, contract_content_unchanged (pact content was unchanged)",
+        ),
+    ]
+    changed = _texts(
+        client.post(
+            "/contracts/publish", json=publish_body("Foo", "1", [pact("Foo", "Bar", "y")], "main")
+        )
+    )
+    assert changed[1] == (
+        "warning",
+        "Pact with changed content published over existing content for Foo version 1 and provider Bar. This is not recommended in normal circumstances and may indicate that you have not configured your Pact pipeline correctly. For more information see https://docs.pact.io/go/versioning",
+    )
+    assert changed[3] == (
+        "debug",
+        "  Events detected: contract_published, contract_content_changed (pact content modified since previous publication for Foo version 1)",
+    )
+    merged = _texts(
+        client.post(
+            "/contracts/publish",
+            json=publish_body("Foo", "1", [pact("Foo", "Bar", "z")], "main", on_conflict="merge"),
+        )
+    )
+    assert merged[1] == (
+        "success",
+        "Pact content merged with existing content for Foo version 1 and provider Bar.",
+    )
+
+
+def test_publication_events_for_tags_and_versions_with_the_same_content(client):
+    publish(client, "Foo", "1", "Bar", "x", branch="main", tags=["prod"])
+    body = publish(client, "Foo", "2", "Bar", "x", branch="main", tags=["prod"])
+    assert (
+        "debug",
+        "  Events detected: contract_published (pact content is the same as previous version with tag prod and no new tags were applied)",
+    ) in [(n["type"], n["text"]) for n in body["notices"]]
+    body = publish(client, "Foo", "3", "Bar", "y", branch="main", tags=["prod"])
+    assert (
+        "  Events detected: contract_published, contract_content_changed (pact content has changed since the last consumer version tagged with prod)"
+        in [n["text"] for n in body["notices"]]
+    )
+    body = publish(client, "Foo", "4", "Bar", "z", branch="main")
+    assert (
+        "  Events detected: contract_published, contract_content_changed (first time untagged pact published)"
+        in [n["text"] for n in body["notices"]]
+    )
+    body = publish(client, "Foo", "5", "Bar", "w", branch="main")
+    assert (
+        "  Events detected: contract_published, contract_content_changed (pact content has changed since previous untagged version)"
+        in [n["text"] for n in body["notices"]]
+    )
+
+
+def test_next_steps_and_requiring_verification_follow_the_official_conditions(client):
+    from .helpers import create_environment, deploy, verify
+
+    publish(client, "Foo", "1", "Bar", "x", branch="main")
+    verify(client, "Foo", "1", "Bar", "b1", branch="main")
+    body = publish(client, "Foo", "2", "Bar", "y", branch="main")
+    texts = [(n["type"], n["text"]) for n in body["notices"]]
+    # Bar's main branch head b1 has not verified the new content
+    assert (
+        "debug",
+        "  Events detected: contract_published, contract_requiring_verification_published, contract_content_changed (pact content has changed since previous untagged version)",
+    ) in texts
+    # a verification exists, so only the webhook step is left
+    assert texts[-2:] == [("prompt", "  Next steps:"), WEBHOOK_STEP]
+    verify(client, "Foo", "2", "Bar", "b2", branch="main")
+    env = create_environment(client)
+    deploy(client, "Bar", "b2", env)
+    hook = {
+        "events": [{"name": "contract_content_changed"}],
+        "request": {"method": "POST", "url": "https://example.org/hook"},
+    }
+    assert client.post("/webhooks", json=hook).status_code == 201
+    body = publish(client, "Foo", "2", "Bar", "y", branch="main")
+    texts = [(n["type"], n["text"]) for n in body["notices"]]
+    assert texts[-2:] == [
+        (
+            "debug",
+            "  Events detected: contract_published, contract_content_unchanged (pact content was unchanged)",
+        ),
+        ("debug", "  No enabled webhooks found for the detected events"),
+    ]

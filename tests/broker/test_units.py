@@ -76,3 +76,19 @@ def test_merge_detects_conflicts():
         _pact([a]), _pact([{"description": "a", "response": {"status": 500}}])
     )
     assert conflicts == ["a"]
+
+
+def test_display_names_follow_the_official_rule():
+    from accord.broker.services.names import display_name
+
+    cases = {
+        "production": "Production",
+        "pre-prod": "Pre Prod",
+        "my_env": "My Env",
+        "myApp": "My App",
+        "HTTPServer": "HTTP Server",
+        "foo.bar": "Foo Bar",
+        "prod2": "Prod2",
+        "  spaced   name ": "Spaced Name",
+    }
+    assert {name: display_name(name) for name in cases} == cases

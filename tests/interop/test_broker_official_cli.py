@@ -364,13 +364,22 @@ def test_a_breaking_provider_change_says_no_and_pending_does_not_fail(
     # its own pair, so that it does not depend on the other tests: c1 verified on main first
     pacts = tmp_path / "pacts"
     write_pact(pacts, "Fizz", "Buzz", {"id": 1})
-    published = pact_cli(broker, "broker", "publish", str(pacts),
-                         "--consumer-app-version", "c1", "--branch", "main")
+    published = pact_cli(
+        broker, "broker", "publish", str(pacts), "--consumer-app-version", "c1", "--branch", "main"
+    )
     assert published.returncode == 0, published.stdout + published.stderr
     good = Provider({"id": 1})
     try:
-        first = verify(broker, good, "p-good", "--provider-branch", "main",
-                       "--consumer-version-selectors", '{"mainBranch":true}', name="Buzz")
+        first = verify(
+            broker,
+            good,
+            "p-good",
+            "--provider-branch",
+            "main",
+            "--consumer-version-selectors",
+            '{"mainBranch":true}',
+            name="Buzz",
+        )
         assert first.returncode == 0, first.stdout + first.stderr
     finally:
         good.close()
@@ -667,6 +676,75 @@ def test_no_selectors_provider_tags_and_more_can_i_deploy_forms(
         "--dry-run",
     )
     assert dry_run.returncode == 0
+
+
+def accord_cli(broker: str, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "accord", "broker", *args, "--broker-base-url", broker]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_can_i_deploy_says_no_when_a_selector_matches_nothing(broker: str, tmp_path: Path) -> None:
+    """Both the official CLI and ours exit 1 with the official reason (it used to say yes)."""
+    pacts = tmp_path / "pacts"
+    write_pact(pacts, "Nix", "NixApi", {"id": 1})
+    published = pact_cli(
+        broker, "broker", "publish", str(pacts), "-a", "n1", "--branch", "main", "-t", "dev"
+    )
+    assert published.returncode == 0, published.stdout + published.stderr
+    created = pact_cli(broker, "broker", "create-environment", "--name", "nixenv")
+    assert created.returncode == 0, created.stdout + created.stderr
+    cases = [
+        (("-a", "Nix", "--latest", "nosuchtag"), "No version with tag nosuchtag exists for Nix"),
+        (
+            ("-a", "Nix", "--branch", "nosuchbranch"),
+            "No version of Nix from branch nosuchbranch exists",
+        ),
+        (
+            ("-a", "Nix", "--version", "nosuchversion"),
+            "No pacts or verifications have been published for version nosuchversion of Nix",
+        ),
+        (("-a", "NixApi", "--latest"), "No pacts or verifications have been published for NixApi"),
+        (("-a", "NoSuchApp", "--latest"), "Pacticipant NoSuchApp not found"),
+        (("-a", "NoSuchApp", "--version", "1"), "Pacticipant NoSuchApp not found"),
+    ]
+    for selector, reason in cases:
+        for run in (pact_cli, accord_cli):
+            prefix = ("broker",) if run is pact_cli else ()
+            done = run(broker, *prefix, "can-i-deploy", *selector, "--to-environment", "nixenv")
+            output = done.stdout + done.stderr
+            assert done.returncode != 0, (run.__name__, selector, output)
+            assert "Computer says yes" not in output and reason in output, (run.__name__, output)
+    # a selector that does match is still answered from the matrix, not refused
+    dev = pact_cli(
+        broker,
+        "broker",
+        "can-i-deploy",
+        "-a",
+        "Nix",
+        "--latest",
+        "dev",
+        "--to-environment",
+        "nixenv",
+    )
+    assert dev.returncode == 1
+    assert (
+        "There is no verified pact between the latest version of Nix with tag dev (n1) and a"
+        " version of NixApi currently in nixenv" in dev.stdout
+    )
+    assert (
+        "the version of Nix from branch main (n1)"
+        in pact_cli(
+            broker,
+            "broker",
+            "can-i-deploy",
+            "-a",
+            "Nix",
+            "--branch",
+            "main",
+            "--to-environment",
+            "nixenv",
+        ).stdout
+    )
 
 
 def test_webhook_commands(broker: str) -> None:

@@ -86,7 +86,7 @@ def can_i_deploy_badge(ctx: Ctx) -> Response:
         else (
             {"tag": ctx.params["to"], "latest": True}
             if ctx.params.get("to")
-            else {"main_branch": True}
+            else {"main_branch": True, "latest": True}
         )
     )
     try:

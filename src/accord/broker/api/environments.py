@@ -13,6 +13,7 @@ from starlette.responses import Response
 from accord.broker.api.hal import hal_response, now
 from accord.broker.api.render import all_environments, environment_json
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.services.names import display_name
 from accord.broker.storage import deployments_repo
 from accord.broker.storage.schema import environments
 
@@ -61,7 +62,7 @@ def _validate(ctx: Ctx, data: dict, existing_id: int | None = None) -> dict[str,
         raise validation_error(errors)
     return {
         "name": name,
-        "display_name": display,
+        "display_name": display if display and display.strip() else display_name(str(name)),
         "production": data["production"],
         "contacts": contacts,
     }

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response, iso, seg
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
-from accord.broker.api.routing import ApiError, Ctx, Router
+from accord.broker.api.routing import ApiError, Ctx, Router, not_found
 from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_matrix
-from accord.broker.storage import repo
+from accord.broker.storage import deployments_repo, repo
 
 
 class _Facts:
@@ -24,40 +24,44 @@ class _Facts:
         )
         self.branches, self.heads = repo.branches_and_heads_for_versions(ctx.conn, list(versions))
         self.tags = repo.tags_for_versions(ctx.conn, list(versions))
+        # (pacticipant id, tag) -> the latest version with that tag, for "latest" of each tag
+        pids = {versions[vid].pacticipant_id for vid in self.tags}
+        names = {name for tag_names in self.tags.values() for name in tag_names}
+        self.latest_tags = repo.latest_tag_versions(ctx.conn, list(pids), sorted(names))
 
 
 def _version_json(ctx: Ctx, pacticipant: str, version: Any, facts: _Facts, env_map: dict) -> dict:
     branches = facts.branches.get(version.id, [])
     head_ids = {b: facts.heads.get((version.pacticipant_id, b)) for b in branches}
     url = version_url(ctx, pacticipant, version.number)
+    branch_versions = [
+        {
+            "name": b,
+            "latest": head_ids.get(b) == version.id,
+            "_links": {
+                "self": {
+                    "title": "Branch version",
+                    "name": b,
+                    "href": ctx.url(
+                        "pacticipants", pacticipant, "branches", b, "versions", version.number
+                    ),
+                }
+            },
+        }
+        for b in branches
+    ]
     return {
         "number": version.number,
         "branch": branches[-1] if branches else None,
-        "branches": [
-            {
-                "name": b,
-                "latest": head_ids.get(b) == version.id,
-                "_links": {"self": {"href": ctx.url("pacticipants", pacticipant, "branches", b)}},
-            }
-            for b in branches
-        ],
-        "branchVersions": [
-            {
-                "name": b,
-                "latest": head_ids.get(b) == version.id,
-                "_links": {
-                    "self": {
-                        "href": ctx.url(
-                            "pacticipants", pacticipant, "branches", b, "versions", version.number
-                        )
-                    }
-                },
-            }
-            for b in branches
-        ],
+        "branches": branch_versions,
+        "branchVersions": branch_versions,
         "environments": env_map.get(version.id, []),
         "tags": [
-            {"name": t, "latest": None, "_links": {"self": {"href": url + "/tags/" + seg(t)}}}
+            {
+                "name": t,
+                "latest": facts.latest_tags.get((version.pacticipant_id, t)) == version.id,
+                "_links": {"self": {"href": url + "/tags/" + seg(t)}},
+            }
             for t in facts.tags.get(version.id, [])
         ],
         "_links": {"self": {"href": url}},
@@ -175,31 +179,66 @@ def _respond(ctx: Ctx, query: MatrixQuery) -> Response:
         result = run_matrix(ctx.conn, query)
     except MatrixError as err:
         raise ApiError(400, {"errors": err.errors}) from None
-    rows = render_rows(ctx, result.rows)
     accept = ctx.request.headers.get("accept", "")
     if "text/plain" in accept and "json" not in accept:
-        return PlainTextResponse(_text_table(rows, result.summary))
+        return Response(
+            _text_table(ctx, result.rows, result.summary),
+            headers={"Content-Type": "text/plain;charset=utf-8"},
+        )
+    rows = render_rows(ctx, result.rows)
     return hal_response({"summary": result.summary, "notices": result.notices, "matrix": rows})
 
 
-def _text_table(rows: list[dict], summary: dict) -> str:
-    lines = ["CONSUMER | C.VERSION | PROVIDER | P.VERSION | SUCCESS?"]
-    for r in rows:
-        pv = r["provider"]["version"]
-        vr = r["verificationResult"]
-        lines.append(
-            " | ".join(
-                [
-                    r["consumer"]["name"],
-                    r["consumer"]["version"]["number"],
-                    r["provider"]["name"],
-                    pv["number"] if pv else "???",
-                    str(vr["success"]).lower() if vr else "???",
-                ]
-            )
-        )
-    lines += ["", f"Deployable: {summary['deployable']}", summary["reason"]]
-    return "\n".join(lines) + "\n"
+def _verification_numbers(ctx: Ctx, rows: list[Row]) -> dict[int, int]:
+    """Each verification's number among those of its pact content (1 for the first)."""
+    from sqlalchemy import select
+
+    from accord.broker.storage.schema import verifications
+
+    pact_version_ids = {r.pact.pact_version_id for r in rows if r.verification is not None}
+    if not pact_version_ids:
+        return {}
+    q = (
+        select(verifications.c.id, verifications.c.pact_version_id)
+        .where(verifications.c.pact_version_id.in_(pact_version_ids))
+        .order_by(verifications.c.id)
+    )
+    seen: dict[int, int] = {}
+    out: dict[int, int] = {}
+    for vid, pvid in ctx.conn.execute(q):
+        seen[pvid] = seen.get(pvid, 0) + 1
+        out[vid] = seen[pvid]
+    return out
+
+
+def _text_table(ctx: Ctx, rows: list[Row], summary: dict) -> str:
+    """The official plain-text matrix: a ``table_print`` table, then the decision."""
+    numbers = _verification_numbers(ctx, rows)
+    header = ["CONSUMER", "C_VERSION", "REVISION", "PROVIDER", "P_VERSION", "NUMBER", "SUCCESS"]
+    data = [
+        [
+            r.consumer.name,
+            r.consumer_version.number,
+            str(r.pact.revision_number),
+            r.provider.name,
+            r.provider_version.number if r.provider_version else "",
+            str(numbers.get(r.verification.id, "")) if r.verification is not None else "",
+            {True: "true", False: "false", None: ""}[r.success],
+        ]
+        for r in rows
+    ]
+    if data:
+        widths = [max(len(c) for c in column) for column in zip(header, *data, strict=False)]
+        lines = [
+            " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
+            for row in [header, *data]
+        ]
+        lines.insert(1, "-|-".join("-" * w for w in widths))
+        table = "\n".join(lines)
+    else:
+        table = "No data."
+    deployable = {True: "true", False: "false", None: "nil"}[summary["deployable"]]
+    return f"{table}\n\nDeployable: {deployable}\nReason: {summary['reason']}\n"
 
 
 def get_matrix(ctx: Ctx) -> Response:
@@ -211,14 +250,27 @@ def get_matrix(ctx: Ctx) -> Response:
 
 
 def can_i_deploy(ctx: Ctx) -> Response:
+    """``GET /can-i-deploy``: validated like the official ``CanIDeployQuerySchema``."""
     q = ctx.query
-    errors = []
-    if not q.get("pacticipant"):
-        errors.append("pacticipant is required")
-    if not q.get("version"):
-        errors.append("version is required")
-    if bool(q.get("to")) == bool(q.get("environment")):
-        errors.append("Please specify either the environment or the to tag, but not both")
+    errors: dict[str, list[str]] = {}
+
+    def given(key: str) -> bool:
+        return isinstance(q.get(key), str) and q[key] != ""
+
+    for key in ("pacticipant", "version"):
+        if key not in q:
+            errors.setdefault(key, []).append("is missing")
+        elif not given(key):
+            errors.setdefault(key, []).append("must be filled")
+    if given("pacticipant") and repo.find_pacticipant(ctx.conn, q["pacticipant"]) is None:
+        errors.setdefault("pacticipant", []).append("does not match an existing pacticipant")
+    env = q.get("environment")
+    if given("environment") and deployments_repo.find_environment(ctx.conn, name=env) is None:
+        errors.setdefault("environment", []).append(f"with name '{env}' does not exist")
+    if given("to") and given("environment"):
+        errors.setdefault("base", []).append("Cannot specify both a 'to' tag and an environment.")
+    if not given("to") and not given("environment"):
+        errors.setdefault("base", []).append("Must specify either an environment or a 'to' tag.")
     if errors:
         raise ApiError(400, {"errors": errors})
     selector = {"pacticipant": q["pacticipant"], "version": q["version"]}
@@ -242,6 +294,13 @@ def matrix_for_pair(ctx: Ctx) -> Response:
 def can_i_deploy_latest(ctx: Ctx) -> Response:
     """``…/latest-version/{tag}/can-i-deploy/to/{to}`` and the branch-to-environment form."""
     pacticipant = require_pacticipant(ctx)
+    # like the official resources: 404 unless the version (and environment) exist
+    found = repo.latest_version(
+        ctx.conn, pacticipant.id, tag=ctx.params.get("tag"), branch=ctx.params.get("branch")
+    )
+    env = ctx.params.get("environment")
+    if found is None or (env and deployments_repo.find_environment(ctx.conn, name=env) is None):
+        raise not_found()
     selector: dict[str, Any] = {"pacticipant": pacticipant.name, "latest": True}
     if ctx.params.get("tag"):
         selector["tag"] = ctx.params["tag"]

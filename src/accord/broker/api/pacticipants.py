@@ -116,7 +116,7 @@ def create_pacticipant(ctx: Ctx) -> Response:
 
 
 def get_pacticipant(ctx: Ctx) -> Response:
-    return hal_response(pacticipant_json(ctx, require_pacticipant(ctx)))
+    return hal_response(pacticipant_json(ctx, require_pacticipant(ctx), deployments=True))
 
 
 def patch_pacticipant(ctx: Ctx) -> Response:
@@ -129,7 +129,7 @@ def patch_pacticipant(ctx: Ctx) -> Response:
             pacticipant_json(ctx, row), 201, {"Location": pacticipant_url(ctx, name)}
         )
     row = repo.update_pacticipant(ctx.conn, row.id, _fields(data))
-    return hal_response(pacticipant_json(ctx, row))
+    return hal_response(pacticipant_json(ctx, row, deployments=True))
 
 
 def put_pacticipant(ctx: Ctx) -> Response:
@@ -138,7 +138,7 @@ def put_pacticipant(ctx: Ctx) -> Response:
     fields = {col: None for col in FIELDS.values()}
     fields.update(_fields(data))
     row = repo.update_pacticipant(ctx.conn, row.id, fields)
-    return hal_response(pacticipant_json(ctx, row))
+    return hal_response(pacticipant_json(ctx, row, deployments=True))
 
 
 def delete_pacticipant(ctx: Ctx) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import and_, func, null, or_, select, union_all
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response, json_response
@@ -25,6 +26,13 @@ from accord.broker.services.publication import (
     validate_publish_request,
 )
 from accord.broker.storage import pacts_repo, repo
+from accord.broker.storage.schema import (
+    branch_versions,
+    deployed_versions,
+    released_versions,
+    verifications,
+    webhooks,
+)
 
 
 class Conflict(Exception):
@@ -37,6 +45,8 @@ class Conflict(Exception):
 def _content_changed_reasons(
     ctx: Ctx, consumer: Any, provider: Any, version: Any, sha: str, existing: Any
 ) -> list[str]:
+    """Why ``contract_content_changed`` fires, in the official broker's words (empty: it does
+    not)."""
     if existing is not None:
         if existing.sha != sha:
             return [
@@ -49,17 +59,59 @@ def _content_changed_reasons(
         previous = pacts_repo.latest_publication(
             ctx.conn, consumer.id, provider.id, tag=tag, untagged=tag is None
         )
-        label = f"tagged {tag}" if tag else "untagged"
-        if previous is None:
+        if previous is not None and previous.sha == sha:
+            continue
+        if tag is None:
             reasons.append(
-                f"first time any pact published for this consumer with consumer version {label}"
+                "first time untagged pact published"
+                if previous is None
+                else "pact content has changed since previous untagged version"
             )
-        elif previous.sha != sha:
+        elif previous is None:
             reasons.append(
-                f"pact content has changed since the last consumer version {label} with "
-                f"{previous.consumer_version_number}"
+                f"first time any pact published for this consumer with consumer version tagged {tag}"
+            )
+        else:
+            reasons.append(
+                f"pact content has changed since the last consumer version tagged with {tag}"
             )
     return reasons
+
+
+def _unchanged_comment(ctx: Ctx, version: Any) -> str:
+    """The comment on ``contract_published`` when a new version's content is not new."""
+    names = [t.name for t in repo.tags_for_version(ctx.conn, version.id)]
+    if len(names) == 1:
+        return f"pact content is the same as previous version with tag {names[0]} and no new tags were applied"
+    return f"pact content is the same as previous versions with tags {', '.join(names)} and no new tags were applied"
+
+
+def _requires_verification(ctx: Ctx, provider: Any, pact_version_id: int) -> bool:
+    """Whether a provider version that matters (its main branch head, or deployed or released
+    anywhere) has not verified this content: ``contract_requiring_verification_published``.
+    One statement."""
+    dv, rv, bv = deployed_versions, released_versions, branch_versions
+    parts = [
+        select(dv.c.version_id.label("vid")).where(
+            dv.c.pacticipant_id == provider.id, dv.c.currently_deployed.is_(True)
+        ),
+        select(rv.c.version_id.label("vid")).where(
+            rv.c.pacticipant_id == provider.id, rv.c.support_ended_at.is_(None)
+        ),
+    ]
+    if provider.main_branch:
+        parts.append(
+            select(func.max(bv.c.version_id).label("vid")).where(
+                bv.c.pacticipant_id == provider.id, bv.c.branch_name == provider.main_branch
+            )
+        )
+    wanted = union_all(*parts).subquery()
+    verified = select(verifications.c.id).where(
+        verifications.c.pact_version_id == pact_version_id,
+        verifications.c.provider_version_id == wanted.c.vid,
+    )
+    query = select(wanted.c.vid).where(wanted.c.vid.is_not(None), ~verified.exists())
+    return ctx.conn.execute(query.limit(1)).first() is not None
 
 
 def store_pact(
@@ -72,7 +124,6 @@ def store_pact(
 ) -> PublishOutcome:
     """Create, keep, merge or (when allowed) overwrite the pact for this consumer version."""
     existing = pacts_repo.find_publication(ctx.conn, version.id, provider.id, with_content=True)
-    status_hint = None
     if merge and existing is not None:
         merged, conflicts = merge_pacts(json.loads(existing.content), content)
         if conflicts:
@@ -86,7 +137,6 @@ def store_pact(
             **content,
             **{k: v for k, v in merged.items() if k in ("interactions", "messages")},
         }
-        status_hint = "merged"
     sha = canonical_sha(content)
     if (
         existing is not None
@@ -106,11 +156,21 @@ def store_pact(
     _publication, status = pacts_repo.save_publication(
         ctx.conn, consumer.id, provider.id, version.id, pact_version.id
     )
-    events = ["contract_published"]
+    requiring = (
+        ["contract_requiring_verification_published"]
+        if _requires_verification(ctx, provider, pact_version.id)
+        else []
+    )
     if reasons:
+        events = ["contract_published", *requiring]
         events.append(f"contract_content_changed ({', '.join(reasons)})")
+    elif existing is not None:
+        events = ["contract_published", *requiring]
+        events.append("contract_content_unchanged (pact content was unchanged)")
+    else:
+        events = [f"contract_published ({_unchanged_comment(ctx, version)})", *requiring]
     outcome = PublishOutcome(
-        provider.name, status_hint if status_hint and status != "same" else status, events
+        provider.name, "merged" if merge and existing is not None else status, events
     )
     from accord.broker.api import webhooks
 
@@ -154,6 +214,32 @@ def check_new_names(ctx: Ctx, names: list[str]) -> None:
                 },
                 "application/json;charset=utf-8",
             )
+
+
+def _any_verification(ctx: Ctx, consumer: Any, provider: Any) -> bool:
+    query = select(verifications.c.id).where(
+        verifications.c.consumer_id == consumer.id, verifications.c.provider_id == provider.id
+    )
+    return ctx.conn.execute(query.limit(1)).first() is not None
+
+
+def _any_webhook_for(ctx: Ctx, consumer: Any, provider: Any) -> bool:
+    """Any webhook (enabled or not) for this integration, by name, label or for everyone."""
+
+    def side(id_col: Any, label_col: Any, row: Any) -> Any:
+        labels = repo.labels_for(ctx.conn, row.id)
+        return or_(
+            id_col == row.id,
+            and_(id_col.is_(null()), or_(label_col.is_(null()), label_col.in_(labels))),
+        )
+
+    if ctx.conn.execute(select(webhooks.c.id).limit(1)).first() is None:
+        return False
+    query = select(webhooks.c.id).where(
+        side(webhooks.c.consumer_id, webhooks.c.consumer_label, consumer),
+        side(webhooks.c.provider_id, webhooks.c.provider_label, provider),
+    )
+    return ctx.conn.execute(query.limit(1)).first() is not None
 
 
 def publish_contracts(ctx: Ctx) -> Response:
@@ -231,14 +317,14 @@ def publish_contracts(ctx: Ctx) -> Response:
             notices.append(
                 {
                     "type": "success",
-                    "text": f"Pact merged with existing content for {name} version {number} and provider {provider.name}.",
+                    "text": f"Pact content merged with existing content for {name} version {number} and provider {provider.name}.",
                 }
             )
         elif outcome.status == "same":
             notices.append(
                 {
                     "type": "success",
-                    "text": f"Pact published for {name} version {number} and provider {provider.name} (unchanged content).",
+                    "text": f"Pact successfully republished for {name} version {number} and provider {provider.name} with no content changes.",
                 }
             )
         else:
@@ -251,20 +337,22 @@ def publish_contracts(ctx: Ctx) -> Response:
         notices.append({"type": "debug", "text": f"  View the published pact at {url}"})
         notices.append({"type": "debug", "text": "  Events detected: " + ", ".join(outcome.events)})
         notices.extend({"type": "debug", "text": t} for t in outcome.triggered)
-        if not outcome.triggered and outcome.status == "created":
-            notices.append({"type": "prompt", "text": "  Next steps:"})
+        any_webhook = _any_webhook_for(ctx, consumer, provider)
+        if not outcome.triggered and any_webhook:
             notices.append(
-                {
-                    "type": "prompt",
-                    "text": f"    * Add Pact verification tests to the {provider.name} build. See https://docs.pact.io/go/provider_verification",
-                }
+                {"type": "debug", "text": "  No enabled webhooks found for the detected events"}
             )
-            notices.append(
-                {
-                    "type": "prompt",
-                    "text": f"    * Configure separate {provider.name} pact verification build and webhook to trigger it when the pact content changes. See https://docs.pact.io/go/webhooks",
-                }
+        steps = []
+        if not _any_verification(ctx, consumer, provider):
+            steps.append(
+                f"    * Add Pact verification tests to the {provider.name} build. See https://docs.pact.io/go/provider_verification"
             )
+        if not any_webhook:
+            steps.append(
+                f"    * Configure separate {provider.name} pact verification build and webhook to trigger it when the pact content changes. See https://docs.pact.io/go/webhooks"
+            )
+        if steps:
+            notices += [{"type": "prompt", "text": t} for t in ["  Next steps:", *steps]]
         contract_links.append(
             {
                 "title": "Pact",

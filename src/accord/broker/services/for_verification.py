@@ -42,6 +42,7 @@ class _Collector:
         self.sorted_consumers = sorted(rows, key=lambda r: r.name)
         self.consumers = {row.id: row for row in self.sorted_consumers}
         self._environments: dict[int, str] | None = None
+        self.production_ids: set[int] = set()
 
     def consumers_for(self, name: str | None) -> list[Any]:
         return [r for r in self.sorted_consumers if name is None or r.name == name]
@@ -49,8 +50,11 @@ class _Collector:
     def environments(self) -> dict[int, str]:
         """Environment names by id (read once per request)."""
         if self._environments is None:
-            rows = self.conn.execute(select(environments.c.id, environments.c.name))
-            self._environments = {eid: name for eid, name in rows}
+            rows = self.conn.execute(
+                select(environments.c.id, environments.c.name, environments.c.production)
+            ).all()
+            self._environments = {eid: name for eid, name, _ in rows}
+            self.production_ids = {eid for eid, _, production in rows if production}
         return self._environments
 
     def add(self, pub: Any, resolved: Resolved) -> None:
@@ -85,6 +89,7 @@ def _resolve_environment(
     env_name: str | None,
     deployed: bool,
     released: bool,
+    in_environment: bool = False,
 ) -> None:
     """Deployed and/or released consumer versions (one statement for both)."""
     env_id = None
@@ -136,7 +141,17 @@ def _resolve_environment(
     for row in found:
         pub = pubs.get(row.vid)
         if pub is not None:
-            c.add(pub, _res(row.kind, pub, explicit, environment=names[row.eid]))
+            c.add(
+                pub,
+                _res(
+                    row.kind,
+                    pub,
+                    explicit,
+                    environment=names[row.eid],
+                    in_environment=in_environment,
+                    production=row.eid in c.production_ids,
+                ),
+            )
 
 
 def _resolve_main_branch(c: _Collector, consumers: list[Any], explicit: str | None) -> None:
@@ -161,7 +176,15 @@ def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) ->
     if env_name or sel.get("deployed") is True or sel.get("released") is True:
         deployed = sel.get("deployed") is True or sel.get("released") is not True
         released = sel.get("released") is True or sel.get("deployed") is not True
-        _resolve_environment(c, consumers, explicit, env_name, deployed, released)
+        _resolve_environment(
+            c,
+            consumers,
+            explicit,
+            env_name,
+            deployed,
+            released,
+            in_environment=deployed == released,
+        )
         return
     if sel.get("mainBranch") is True:
         _resolve_main_branch(c, consumers, explicit)
@@ -179,13 +202,17 @@ def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) ->
         found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, branch=branch)
         fallback = sel.get("fallbackBranch")
         missing = [i for i in ids if i not in found]
-        if fallback and missing:
-            found.update(
-                pacts_repo.latest_publications_per_consumer(conn, pid, missing, branch=fallback)
-            )
+        by_fallback = (
+            pacts_repo.latest_publications_per_consumer(conn, pid, missing, branch=fallback)
+            if fallback and missing
+            else {}
+        )
         for i in ids:
             if i in found:
                 c.add(found[i], _res("branch", found[i], explicit, branch=branch))
+            elif i in by_fallback:
+                pub = by_fallback[i]
+                c.add(pub, _res("branch", pub, explicit, branch=branch, fallback_branch=fallback))
         return
     tag = sel.get("tag")
     if isinstance(tag, str):
@@ -236,7 +263,8 @@ def _default_selectors(c: _Collector) -> None:
     for i in by_main:
         if i in tagged:
             pub = tagged[i]
-            c.add(pub, _res("tag_latest", pub, None, tag=c.consumers[i].main_branch))
+            consumer = c.consumers[i]
+            c.add(pub, _res("tag_latest", pub, consumer.name, tag=consumer.main_branch))
     rest = [x.id for x in consumers if x.id not in heads and x.id not in tagged]
     latest = pacts_repo.latest_publications_per_consumer(conn, pid, rest)
     for i in rest:

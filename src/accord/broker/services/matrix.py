@@ -1,18 +1,18 @@
 # ruff: noqa: E501  (wire-format texts and URLs are kept on one line)
 """The matrix and can-i-deploy: which versions were verified against which, and may I deploy?
 
-1. Resolve each specified selector to version ids (a version, the latest, by tag, branch,
-   main branch or environment, or "any version").
+1. Resolve each specified selector to versions (a version, the latest, by tag, branch, main
+   branch or environment, or "any version"). A selector that matches no version stays, empty.
 2. When the query asks to infer the other side (``latest``/``tag``/``environment``/
    ``mainBranch`` options or a single selector), add every integration partner, resolved
    with the same options. A consumer's providers are required; a provider's consumers are not.
 3. Rows: each consumer version's pact with each provider, left-joined to the latest
    verification per (pact content, provider version) within the selected provider versions.
-4. Group by ``latestby``, filter, split off ignored rows and summarise.
-
-``deployable`` is false when a specified version does not exist, null (unknown) when a
-considered row is unverified or a required integration has no row, else whether every row
-succeeded.
+4. Group by ``latestby``, filter, split off ignored rows and summarise as the official broker
+   does (``DeploymentStatusSummary``): ``deployable`` is false when a specified selector that
+   is not ignored matches no version, null (unknown) when a considered row is unverified or a
+   required integration has no row, else whether every considered row succeeded (true when
+   there is none).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, literal, select, union_all
+from sqlalchemy import Connection, Select, func, literal, select, union_all
 
+from accord.broker.services.matrix_selectors import Selector, flag
 from accord.broker.storage import pacts_repo, repo
 from accord.broker.storage.bulk import id_chunks, id_in
 from accord.broker.storage.schema import (
@@ -38,6 +39,11 @@ from accord.broker.storage.schema import (
 )
 
 __all__ = ["MatrixError", "MatrixQuery", "Row", "Selector", "run_matrix"]
+
+NO_ENVIRONMENT = "WARN: It is recommended to specify the environment into which you are deploying. Without the environment, this result will not be reliable."
+NO_VERSION_NUMBER = "WARN: It is recommended to specify the version number (rather than the tag or branch) of the pacticipant you wish to deploy to avoid race conditions. Without a version number, this result will not be reliable."
+SUCCESSFUL = "All required verification results are published and successful"
+NO_DEPENDENCIES_MISSING = "There are no missing dependencies"
 
 
 class MatrixError(Exception):
@@ -60,16 +66,6 @@ class MatrixQuery:
 
 
 @dataclass
-class Selector:
-    pacticipant: Any
-    version_ids: list[int] | None  # None: any version
-    description: str
-    specified: bool
-    missing_version: bool = False
-    inferred_from: str | None = None
-
-
-@dataclass
 class Row:
     consumer: Any
     provider: Any
@@ -89,6 +85,32 @@ class MatrixResult:
     rows: list[Row]
     summary: dict[str, Any]
     notices: list[dict[str, str]]
+
+
+@dataclass
+class _Ignore:
+    """One ``ignore`` selector: the whole pacticipant, or one version of it."""
+
+    name: str
+    pacticipant: Any | None
+    number: str | None
+    version: Any | None
+
+    def matches(self, pacticipant: Any, version: Any | None) -> bool:
+        if self.pacticipant is None or self.pacticipant.id != pacticipant.id:
+            return False
+        if self.number is None:
+            return True
+        return version is not None and self.version is not None and version.id == self.version.id
+
+    def warning(self) -> str | None:
+        if self.pacticipant is None:
+            return f"WARN: Cannot ignore any version of {self.name} (no such pacticipant exists)"
+        if self.number is not None and self.version is None:
+            return (
+                f"WARN: Cannot ignore version {self.number} of {self.name} (no such version exists)"
+            )
+        return None
 
 
 def _versions(conn: Connection, ids: list[int]) -> dict[int, Any]:
@@ -134,94 +156,77 @@ def _current_versions(
     return sorted(rows, key=lambda r: (r.kind_order, r.row_id))
 
 
+def _only_name(spec: dict[str, Any]) -> bool:
+    """The selector names a pacticipant and nothing else: any of its versions."""
+    return not any(
+        (spec.get("version"), spec.get("tag"), spec.get("branch"), spec.get("environment"))
+    ) and not (flag(spec.get("latest")) or flag(spec.get("mainBranch")))
+
+
+def _version_query(pacticipant: Any, sel: Selector, env: Any | None) -> Select | None:
+    """The versions a selector names, oldest first; None when it can name none."""
+    query = select(versions).where(versions.c.pacticipant_id == pacticipant.id)
+    if sel.environment:
+        if env is None:
+            return None
+        current = union_all(
+            select(deployed_versions.c.version_id).where(
+                deployed_versions.c.environment_id == env.id,
+                deployed_versions.c.currently_deployed.is_(True),
+            ),
+            select(released_versions.c.version_id).where(
+                released_versions.c.environment_id == env.id,
+                released_versions.c.support_ended_at.is_(None),
+            ),
+        )
+        query = query.where(versions.c.id.in_(current))
+    if sel.tag:
+        query = query.where(
+            versions.c.id.in_(
+                select(tags.c.version_id).where(
+                    tags.c.pacticipant_id == pacticipant.id, tags.c.name == sel.tag
+                )
+            )
+        )
+    branch_names = [b for b in (sel.branch,) if b]
+    if sel.main_branch:
+        if not pacticipant.main_branch:
+            return None
+        branch_names.append(pacticipant.main_branch)
+    for name in branch_names:
+        query = query.where(
+            versions.c.id.in_(
+                select(branch_versions.c.version_id).where(
+                    branch_versions.c.pacticipant_id == pacticipant.id,
+                    branch_versions.c.branch_name == name,
+                )
+            )
+        )
+    return query.order_by(versions.c.id)
+
+
 def _resolve(
     conn: Connection, pacticipant: Any, spec: dict[str, Any], specified: bool, envs: _Environments
 ) -> Selector:
-    name = pacticipant.name
-    pid = pacticipant.id
-    number = spec.get("version")
-    tag, branch = spec.get("tag"), spec.get("branch")
-    latest = str(spec.get("latest", "")).lower() == "true" or spec.get("latest") is True
-    main = str(spec.get("mainBranch", "")).lower() == "true" or spec.get("mainBranch") is True
-    env_name = spec.get("environment")
-    if number:
-        row = repo.find_version(conn, pid, number)
-        return Selector(
-            pacticipant,
-            [row.id] if row else [],
-            f"version {number} of {name}",
-            specified,
-            missing_version=row is None,
-        )
-    if env_name:
-        env = envs.find(env_name)
-        current = _current_versions(conn, [pid], env.id) if env else []
-        ids = list(dict.fromkeys(row.id for row in current))
-        if not ids:
-            return Selector(
-                pacticipant,
-                [],
-                f"a version of {name} currently in {env_name} (no version is "
-                "currently recorded as deployed/released in this environment)",
-                specified,
-            )
-        by_id = {row.id: row for row in current}
-        numbers = ", ".join(by_id[vid].number for vid in sorted(by_id))
-        return Selector(
-            pacticipant, ids, f"a version of {name} currently in {env_name} ({numbers})", specified
-        )
-    if main:
-        if not pacticipant.main_branch:
-            return Selector(
-                pacticipant,
-                [],
-                f"any version of {name} from the main branch (no main branch is configured)",
-                specified,
-            )
-        head = repo.branch_head(conn, pid, pacticipant.main_branch)
-        if head is None:
-            return Selector(
-                pacticipant,
-                [],
-                f"any version of {name} from the main branch (no versions exist for this branch)",
-                specified,
-            )
-        return Selector(
-            pacticipant,
-            [head.id],
-            f"the latest version of {name} from the main branch ({head.number})",
-            specified,
-        )
-    if latest or (not specified and (tag or branch)):
-        row = repo.latest_version(conn, pid, tag=tag, branch=branch)
-        what = f" with tag {tag}" if tag else (f" from branch {branch}" if branch else "")
-        if row is None:
-            return Selector(
-                pacticipant,
-                [],
-                f"the latest version of {name}{what} (no such version exists)",
-                specified,
-            )
-        return Selector(
-            pacticipant, [row.id], f"the latest version of {name}{what} ({row.number})", specified
-        )
-    if tag:
-        ids = list(
-            conn.execute(
-                select(tags.c.version_id).where(tags.c.pacticipant_id == pid, tags.c.name == tag)
-            ).scalars()
-        )
-        return Selector(pacticipant, ids, f"a version of {name} with tag {tag}", specified)
-    if branch:
-        ids = list(
-            conn.execute(
-                select(branch_versions.c.version_id).where(
-                    branch_versions.c.pacticipant_id == pid, branch_versions.c.branch_name == branch
-                )
-            ).scalars()
-        )
-        return Selector(pacticipant, ids, f"a version of {name} from branch {branch}", specified)
-    return Selector(pacticipant, None, f"any version of {name}", specified)
+    """One selector: the version it names, the versions it names, or any version."""
+    if _only_name(spec):
+        return Selector.from_spec(pacticipant, spec, specified, None)
+    sel = Selector.from_spec(pacticipant, spec, specified, [])
+    if sel.number:
+        row = repo.find_version(conn, pacticipant.id, sel.number)
+        sel.versions = [row] if row is not None else []
+        return sel
+    query = _version_query(
+        pacticipant, sel, envs.find(sel.environment) if sel.environment else None
+    )
+    if query is None:
+        return sel
+    if sel.latest:
+        row = conn.execute(query.order_by(None).order_by(versions.c.id.desc()).limit(1)).first()
+        sel.versions = [row] if row is not None else []
+    else:
+        sel.versions = list(conn.execute(query).all())
+    return sel
 
 
 def _resolve_many(
@@ -236,46 +241,33 @@ def _resolve_many(
         for r in conn.execute(select(pacticipants).where(id_in(conn, pacticipants.c.id, ids)))
     }
     env_name = spec.get("environment")
-    if not env_name:
+    if not env_name or set(spec) != {"environment"}:
         return {i: _resolve(conn, rows[i], spec, False, envs) for i in ids}
     env = envs.find(env_name)
-    by_pacticipant: dict[int, list[int]] = {}
-    numbers: dict[int, Any] = {}
+    found: dict[int, dict[int, Any]] = {}
     if env is not None:
         for row in _current_versions(conn, ids, env.id):
-            numbers[row.id] = row
-            if row.id not in by_pacticipant.setdefault(row.pacticipant_id, []):
-                by_pacticipant[row.pacticipant_id].append(row.id)
-    out = {}
-    for i in ids:
-        name = rows[i].name
-        vids = by_pacticipant.get(i, [])
-        if not vids:
-            out[i] = Selector(
-                rows[i],
-                [],
-                f"a version of {name} currently in {env_name} (no version is "
-                "currently recorded as deployed/released in this environment)",
-                False,
-            )
-        else:
-            listed = ", ".join(numbers[v].number for v in vids)
-            out[i] = Selector(
-                rows[i], vids, f"a version of {name} currently in {env_name} ({listed})", False
-            )
-    return out
+            found.setdefault(row.pacticipant_id, {}).setdefault(row.id, row)
+    return {
+        i: Selector.from_spec(
+            rows[i], spec, False, sorted(found.get(i, {}).values(), key=lambda v: v.id)
+        )
+        for i in ids
+    }
 
 
 def _inferred_spec(query: MatrixQuery) -> dict[str, Any]:
-    if query.environment:
-        return {"environment": query.environment}
-    if query.main_branch:
-        return {"mainBranch": True}
+    """The selector of every inferred partner, built from the query's options."""
+    spec: dict[str, Any] = {}
     if query.tag:
-        return {"tag": query.tag, "latest": query.latest}
+        spec["tag"] = query.tag
+    if query.main_branch:
+        spec["mainBranch"] = True
     if query.latest:
-        return {"latest": True}
-    return {}
+        spec["latest"] = True
+    if query.environment:
+        spec["environment"] = query.environment
+    return spec
 
 
 def _rows_for_pairs(
@@ -329,9 +321,6 @@ def _rows_for_pairs(
         key = (c.pacticipant.id, p.pacticipant.id)
         allowed = None if p.version_ids is None else set(p.version_ids)
         rows: list[Row] = []
-        if allowed is not None and not allowed:
-            out[key] = rows
-            continue
         for pub in pubs_by_pair.get(key, []):
             found = [
                 v
@@ -382,75 +371,79 @@ def _group(rows: list[Row], latestby: str | None) -> list[Row]:
     return rows
 
 
-def _matches_ignore(
-    ignores: list[tuple[Any, str | None]], pacticipant: Any, version: Any | None
-) -> bool:
-    for row, number in ignores:
-        if row.id == pacticipant.id and (
-            number is None or (version is not None and version.number == number)
-        ):
-            return True
-    return False
+def _row_order(r: Row) -> tuple:
+    """The official order: consumer name, newest consumer version, provider name, unverified
+    first then the newest provider version."""
+    pv = r.provider_version
+    return (
+        r.consumer.name,
+        -r.consumer_version.id,
+        r.provider.name,
+        (0, 0) if pv is None else (1, -pv.id),
+        -(r.verification.id if r.verification is not None else 0),
+    )
 
 
-def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
+def _validate(query: MatrixQuery, envs: _Environments) -> list[str]:
     errors: list[str] = []
-    if not query.selectors:
-        errors.append("Please provide 1 or more version selectors.")
-    envs = _Environments(conn)
-    specified: list[Selector] = []
     for spec in query.selectors:
         name = spec.get("pacticipant")
         if not name:
             errors.append("Please specify the pacticipant name")
-            continue
-        row = repo.find_pacticipant(conn, name)
-        if row is None:
-            errors.append(f"Pacticipant {name} not found")
-            continue
-        specified.append(_resolve(conn, row, spec, True, envs))
-    if query.environment and envs.find(query.environment) is None:
-        errors.append(f"Environment with name '{query.environment}' does not exist")
+        elif spec.get("version") and flag(spec.get("latest")):
+            errors.append(f"A version number and latest flag cannot both be specified for {name}")
     for spec in query.selectors:
-        env = spec.get("environment")
-        if env and envs.find(env) is None:
+        name = spec.get("pacticipant")
+        if name and repo.find_pacticipant(envs.conn, name) is None:
+            errors.append(f"Pacticipant {name} not found")
+    if not query.selectors:
+        errors.append("Please provide 1 or more version selectors.")
+    for spec in query.ignore:
+        if not spec.get("pacticipant"):
+            errors.append("Please specify the pacticipant name to ignore")
+    if sum(1 for d in (query.tag, query.environment, query.main_branch) if d) > 1:
+        errors.append("Cannot specify more than one of tag, environment and mainBranch.")
+    if query.latest and query.environment:
+        errors.append("Cannot specify both latest=true and an environment.")
+    names = [query.environment] + [s.get("environment") for s in query.selectors]
+    for env in dict.fromkeys(n for n in names if n):
+        if envs.find(env) is None:
             errors.append(f"Environment with name '{env}' does not exist")
+    return errors
+
+
+def _resolve_ignores(conn: Connection, specs: list[dict[str, Any]]) -> list[_Ignore]:
+    out = []
+    for spec in specs:
+        name = spec["pacticipant"]
+        row = repo.find_pacticipant(conn, name)
+        number = spec.get("version") or None
+        version = repo.find_version(conn, row.id, number) if row is not None and number else None
+        out.append(_Ignore(name, row, number, version))
+    return out
+
+
+def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
+    envs = _Environments(conn)
+    errors = _validate(query, envs)
     if errors:
         raise MatrixError(errors)
-
-    notices: list[dict[str, str]] = []
-    ignores: list[tuple[Any, str | None]] = []
-    for spec in query.ignore:
-        name = spec.get("pacticipant") if isinstance(spec, dict) else spec
-        row = repo.find_pacticipant(conn, name) if name else None
-        number = spec.get("version") if isinstance(spec, dict) else None
-        if row is None:
-            notices.append(
-                {
-                    "type": "warning",
-                    "text": f"Cannot ignore {name} as it is not a known pacticipant",
-                }
-            )
-            continue
-        if number and repo.find_version(conn, row.id, number) is None:
-            notices.append(
-                {
-                    "type": "warning",
-                    "text": f"Cannot ignore version {number} of {name} as it does not exist",
-                }
-            )
-        ignores.append((row, number))
+    ignores = _resolve_ignores(conn, query.ignore)
+    specified: list[Selector] = []
+    for spec in query.selectors:
+        row = repo.find_pacticipant(conn, spec["pacticipant"])
+        sel = _resolve(conn, row, spec, True, envs)
+        sel.ignored = any(i.matches(row, None) and i.number is None for i in ignores)
+        specified.append(sel)
 
     infer = bool(
         query.latest or query.tag or query.environment or query.main_branch or len(specified) == 1
     )
     pairs: list[tuple[Selector, Selector, bool]] = []  # consumer, provider, required
     by_id = {s.pacticipant.id: s for s in specified}
+    inferred: dict[int, Selector] = {}
     if infer:
-        spec = _inferred_spec(query)
-        links: list[
-            tuple[Selector, int, bool]
-        ] = []  # specified selector, partner id, partner is provider
+        links: list[tuple[Selector, int, bool]] = []  # selector, partner id, partner is provider
         for sel in specified:
             pid = sel.pacticipant.id
             pq = (
@@ -463,7 +456,9 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
             links += [(sel, provider_id, True) for provider_id in conn.execute(pq).scalars()]
             cq = select(integrations.c.consumer_id).where(integrations.c.provider_id == pid)
             links += [(sel, consumer_id, False) for consumer_id in conn.execute(cq).scalars()]
-        inferred = _resolve_many(conn, [i for _, i, _ in links if i not in by_id], spec, envs)
+        inferred = _resolve_many(
+            conn, [i for _, i, _ in links if i not in by_id], _inferred_spec(query), envs
+        )
         for sel, partner_id, is_provider in links:
             partner = by_id.get(partner_id) or inferred[partner_id]
             if is_provider:
@@ -493,123 +488,104 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     rows = _group(rows, query.latestby)
     if query.success is not None:
         rows = [r for r in rows if r.success in query.success]
-    rows.sort(
-        key=lambda r: (
-            r.consumer.name,
-            r.consumer_version.id,
-            r.provider.name,
-            r.provider_version.id if r.provider_version else 0,
-        )
-    )
+    rows.sort(key=_row_order)
     for r in rows:
-        if ignores and (
-            _matches_ignore(ignores, r.consumer, r.consumer_version)
-            or _matches_ignore(ignores, r.provider, r.provider_version)
-        ):
-            r.ignored = True
+        r.ignored = any(
+            i.matches(r.consumer, r.consumer_version) or i.matches(r.provider, r.provider_version)
+            for i in ignores
+        )
     considered = [r for r in rows if not r.ignored]
-    ignored_missing = [m for m in missing if _matches_ignore(ignores, m[1].pacticipant, None)]
-    missing = [m for m in missing if m not in ignored_missing]
+    ignored = [r for r in rows if r.ignored]
 
-    warnings: list[str] = []
-    if infer and not query.environment and not query.tag and not query.main_branch and query.latest:
-        warnings.append(
-            "WARN: It is recommended to specify the environment into which you are deploying. Without the environment, this result will not be reliable."
-        )
-    if (query.tag or query.environment or query.main_branch) and any(
-        not s.get("version") for s in query.selectors
+    describe = _describer(specified + list(inferred.values()), considered, list(unique.values()))
+    warnings = [w for w in (i.warning() for i in ignores) if w]
+    if sum(s.count for s in specified) == 1 and not (
+        query.tag or query.environment or query.main_branch
     ):
-        warnings.append(
-            "WARN: It is recommended to specify the version number (rather than the tag or branch) of the pacticipant you wish to deploy to avoid race conditions. Without a version number, this result will not be reliable."
-        )
-    errors_out: list[str] = []
-    sels = {(s.pacticipant.id): s for s in specified}
+        warnings.append(NO_ENVIRONMENT)
+    named = [s for s in specified if s.versions is not None]
+    if named and not any(s.number for s in specified):
+        warnings.append(NO_VERSION_NUMBER)
 
-    def desc(pacticipant: Any, version: Any | None) -> str:
-        sel = sels.get(pacticipant.id)
-        if sel is not None and sel.version_ids is not None and len(sel.version_ids) <= 1:
-            return sel.description
-        if version is not None and sel is None:
-            return f"version {version.number} of {pacticipant.name}"
-        return sel.description if sel else f"any version of {pacticipant.name}"
-
-    describe = _describer(specified, pairs)
-    for s in specified:
-        if s.missing_version and not _matches_ignore(ignores, s.pacticipant, None):
-            errors_out.append(f"No pacts or verifications have been published for {s.description}")
-    for r in considered:
-        c, p = describe(r.consumer, r.consumer_version), describe(r.provider, r.provider_version)
-        if r.success is False:
-            errors_out.append(f"The verification for the pact between {c} and {p} failed")
-        elif r.success is None:
-            errors_out.append(f"There is no verified pact between {c} and {p}")
-    for consumer, provider in missing:
-        errors_out.append(
-            f"There is no verified pact between {consumer.description} and {provider.description}"
-        )
+    absent = [s for s in specified if s.matches_nothing and not s.ignored]
+    errors_out: list[str] = [s.missing_text() for s in absent]
+    if not errors_out:
+        errors_out += [
+            f"There is no verified pact between {describe(c.pacticipant, None)} and {describe(p.pacticipant, None)}"
+            for c, p in missing
+        ]
+        errors_out += [
+            f"The verification for the pact between {describe(r.consumer, r.consumer_version)} and {describe(r.provider, r.provider_version)} failed"
+            for r in considered
+            if r.success is False
+        ]
+        errors_out += [
+            f"There is no verified pact between {describe(r.consumer, r.consumer_version)} and {describe(r.provider, r.provider_version)}"
+            for r in considered
+            if r.success is None
+        ]
     errors_out = list(dict.fromkeys(errors_out))
-    _ = desc
 
-    if any(
-        s.missing_version and not _matches_ignore(ignores, s.pacticipant, None) for s in specified
-    ):
-        deployable: bool | None = False
+    deployable: bool | None
+    if absent:
+        deployable = False
     elif any(r.success is None for r in considered) or missing:
         deployable = None
     else:
         deployable = all(r.success for r in considered)
-    for w in warnings:
-        notices.insert(0, {"type": "warning", "text": w})
-    for r in rows:
-        if r.ignored:
-            notices.append(
-                {
-                    "type": "info",
-                    "text": f"Ignoring the verification result for {describe(r.consumer, r.consumer_version)} and {describe(r.provider, r.provider_version)}",
-                }
-            )
-    ok_text = (
-        "All required verification results are published and successful"
-        if considered
-        else "There are no missing dependencies"
-    )
-    if deployable is True and not errors_out:
-        notices.append({"type": "success", "text": ok_text})
-    else:
-        notices.extend({"type": "error", "text": t} for t in errors_out)
-    reason_parts = [n["text"] for n in notices if n["type"] == "warning"] + (
-        [ok_text] if deployable is True and not errors_out else errors_out
-    )
+    notices = [{"type": "warning", "text": w} for w in warnings]
+    if errors_out:
+        notices += [{"type": "error", "text": t} for t in errors_out]
+    elif deployable:
+        notices.append(
+            {"type": "success", "text": SUCCESSFUL if considered else NO_DEPENDENCIES_MISSING}
+        )
     summary: dict[str, Any] = {
         "deployable": deployable,
-        "reason": "\n".join(reason_parts),
+        "reason": "\n".join(n["text"] for n in notices),
         "success": sum(1 for r in considered if r.success is True),
         "failed": sum(1 for r in considered if r.success is False),
         "unknown": sum(1 for r in considered if r.success is None) + len(missing),
     }
-    if query.ignore:
-        summary["ignored"] = sum(1 for r in rows if r.ignored) + len(ignored_missing)
-    return MatrixResult(rows[: max(query.limit, 1)], summary, notices)
+    if ignores:
+        summary["ignored"] = len(ignored)
+    return MatrixResult((considered + ignored)[: max(query.limit, 1)], summary, notices)
 
 
-def _describer(specified: list[Selector], pairs: list[tuple[Selector, Selector, bool]]):
-    by_id: dict[int, Selector] = {s.pacticipant.id: s for s in specified}
+def _describer(
+    selectors: list[Selector],
+    considered: list[Row],
+    pairs: list[tuple[Selector, Selector, bool]],
+):
+    """The text for a pacticipant (version) in a reason, as the official broker picks it: the
+    one selector for that pacticipant, else the one that resolved to that version, else a
+    stand-in made from the first row or integration involving the pacticipant."""
+    by_id: dict[int, list[Selector]] = {}
+    for s in selectors:
+        by_id.setdefault(s.pacticipant.id, []).append(s)
+    stand_ins: dict[int, str] = {}
+    for r in considered:
+        stand_ins.setdefault(
+            r.consumer.id, f"version {r.consumer_version.number} of {r.consumer.name}"
+        )
+        stand_ins.setdefault(
+            r.provider.id,
+            f"version {r.provider_version.number} of {r.provider.name}"
+            if r.provider_version is not None
+            else f"any version of {r.provider.name}",
+        )
     for c, p, _ in pairs:
-        by_id.setdefault(c.pacticipant.id, c)
-        by_id.setdefault(p.pacticipant.id, p)
+        stand_ins.setdefault(c.pacticipant.id, f"any version of {c.name}")
+        stand_ins.setdefault(p.pacticipant.id, f"any version of {p.name}")
 
     def describe(pacticipant: Any, version: Any | None) -> str:
-        sel = by_id.get(pacticipant.id)
-        if sel is None:
-            return (
-                f"version {version.number} of {pacticipant.name}"
-                if version
-                else f"any version of {pacticipant.name}"
-            )
-        if sel.version_ids is None:
-            return sel.description
-        if len(sel.version_ids) == 1 or version is None:
-            return sel.description
-        return f"version {version.number} of {pacticipant.name}"
+        found = by_id.get(pacticipant.id, [])
+        if sum(s.count for s in found) == 1:
+            return found[0].describe(version)
+        if version is not None:
+            for s in found:
+                if any(v.id == version.id for v in s.versions or []):
+                    return s.describe(version)
+        return stand_ins.get(pacticipant.id, f"any version of {pacticipant.name}")
 
     return describe

@@ -7,6 +7,7 @@ Pure logic. The resolution against the database lives in
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,9 @@ class Resolved:
     fallback_tag: str | None = None
     branch: str | None = None
     environment: str | None = None
+    fallback_branch: str | None = None
+    in_environment: bool = False  # {"environment": …} without deployed/released
+    production: bool = False  # the environment is a production one
 
 
 @dataclass
@@ -196,7 +200,7 @@ def _short(sel: Resolved) -> str:
         "latest": "latest",
         "tag_latest": f"latest with tag {sel.fallback_tag or sel.tag}",
         "main_branch": "latest from main branch",
-        "branch": f"latest from branch {sel.branch}",
+        "branch": f"latest from branch {sel.fallback_branch or sel.branch}",
         "tag_all": f"one of {sel.consumer} {sel.tag}" if sel.consumer else f"one of {sel.tag}",
         "deployed": f"deployed to {sel.environment}",
         "released": f"released in {sel.environment}",
@@ -211,7 +215,9 @@ def short_description(pact: VerifiablePact) -> str:
 
 def _long(sel: Resolved, provider: str, main_branch: str | None) -> str:
     label = f"version of {sel.consumer}" if sel.consumer else "version"
-    if sel.kind == "latest":
+    if sel.in_environment:
+        text = f"{sel.consumer or 'a consumer'} version in environment {sel.environment}"
+    elif sel.kind == "latest":
         text = f"latest version of {sel.consumer or 'a consumer'} that has a pact with {provider}"
     elif sel.kind == "tag_latest":
         text = (
@@ -222,20 +228,106 @@ def _long(sel: Resolved, provider: str, main_branch: str | None) -> str:
     elif sel.kind == "main_branch":
         text = f"latest {label} from the main branch '{main_branch}'"
     elif sel.kind == "branch":
-        text = f"latest {label} from branch '{sel.branch}'"
+        text = (
+            f"latest {label} from branch '{sel.fallback_branch}' (fallback branch used as no pact was found from branch '{sel.branch}')"
+            if sel.fallback_branch
+            else f"latest {label} from branch '{sel.branch}'"
+        )
     elif sel.kind == "tag_all":
         text = (
             f"all {sel.consumer} versions tagged '{sel.tag}'"
             if sel.consumer
             else f"all consumer versions tagged '{sel.tag}'"
         )
-    elif sel.kind == "deployed":
-        who = f"version(s) of {sel.consumer}" if sel.consumer else "consumer version(s)"
-        return f"{who} currently deployed to {sel.environment} ({sel.consumer_version_number})"
     else:
-        who = f"version(s) of {sel.consumer}" if sel.consumer else "consumer version(s)"
-        return f"{who} released and supported in {sel.environment} ({sel.consumer_version_number})"
+        return _environment_line([sel])
     return f"{text} ({sel.consumer_version_number})"
+
+
+def _environment_line(group: list[Resolved]) -> str:
+    """Deployed (or released) versions of one consumer, all environments on one line."""
+    first = group[0]
+    who = f"version(s) of {first.consumer}" if first.consumer else "consumer version(s)"
+    where = "currently deployed to" if first.kind == "deployed" else "released and supported in"
+    places = [f"{s.environment} ({s.consumer_version_number})" for s in group]
+    return f"{who} {where} {_join(places, quote=False)}"
+
+
+def _type(sel: Resolved) -> str:
+    """The official selector type, which groups the lines of the inclusion reason."""
+    if sel.in_environment:
+        return "in_environment"
+    return sel.kind
+
+
+def _cmp(a: Any, b: Any) -> int:
+    return (a > b) - (a < b)
+
+
+def _first(a: bool, b: bool) -> int:
+    """-1 when only ``a`` has the property, 1 when only ``b`` has it, 0 when both or neither."""
+    return 0 if a == b else (-1 if a else 1)
+
+
+def _compare(a: Resolved, b: Resolved) -> int:
+    """The official order of the selectors of one pact (``ResolvedSelector#<=>``)."""
+
+    def by_consumer() -> int:
+        if a.consumer and b.consumer:
+            return _cmp(a.consumer, b.consumer)
+        return -1 if a.consumer else 1
+
+    def by_environment() -> int:
+        if a.production != b.production:
+            return 1 if a.production else -1
+        return _cmp(a.environment or "", b.environment or "")
+
+    deployed = [s.kind == "deployed" and not s.in_environment for s in (a, b)]
+    released = [s.kind == "released" and not s.in_environment for s in (a, b)]
+    if a.kind == "latest" or b.kind == "latest":
+        result = _first(a.kind == "latest", b.kind == "latest")
+    elif a.kind == "branch" or b.kind == "branch":
+        both = a.kind == b.kind == "branch"
+        result = (
+            _cmp(a.branch, b.branch) if both else _first(a.kind == "branch", b.kind == "branch")
+        )
+    elif a.kind == "tag_latest" or b.kind == "tag_latest":
+        both = a.kind == b.kind == "tag_latest"
+        result = (
+            _cmp(a.tag, b.tag) if both else _first(a.kind == "tag_latest", b.kind == "tag_latest")
+        )
+    elif a.tag or b.tag:
+        if a.tag and b.tag:
+            result = by_consumer() if a.tag == b.tag else _cmp(a.tag, b.tag)
+        else:
+            result = -1 if a.tag else 1
+    elif any(deployed):
+        result = by_environment() if all(deployed) else _first(*deployed)
+    elif any(released):
+        result = by_environment() if all(released) else _first(*released)
+    elif a.consumer or b.consumer:
+        result = by_consumer()
+    else:
+        result = 0
+    return result or _cmp(a.consumer_version_id, b.consumer_version_id)
+
+
+def _descriptions(sels: list[Resolved], provider: str, main_branch: str | None) -> list[str]:
+    """One line per selector, sorted and grouped by type as the official broker does; the
+    deployed (and the released) versions of a consumer share one line."""
+    groups: dict[str, list[Resolved]] = {}
+    for sel in sorted(sels, key=functools.cmp_to_key(_compare)):
+        groups.setdefault(_type(sel), []).append(sel)
+    lines: list[str] = []
+    for kind, group in groups.items():
+        if kind in ("deployed", "released"):
+            by_consumer: dict[str | None, list[Resolved]] = {}
+            for sel in group:
+                by_consumer.setdefault(sel.consumer, []).append(sel)
+            lines += [_environment_line(g) for g in by_consumer.values()]
+        else:
+            lines += [_long(sel, provider, main_branch) for sel in group]
+    return lines
 
 
 def _pending_target(
@@ -274,12 +366,15 @@ def notices_for(
         version_text = (
             "version" if len(latest_tags) == 1 or len(latest_branches) == 1 else "versions"
         )
+        same = {0: "", 1: "", 2: " (both have the same content)"}.get(
+            len(pact.selectors), " (all have the same content)"
+        )
         notices.append(
             {
                 "when": "before_verification",
                 "text": (
                     f"The pact at {url} is being verified because it is a 'work in progress' pact (ie. it is the "
-                    f"pact for the latest {version_text} of {pact.consumer_name} {' and '.join(parts)} and it has "
+                    f"pact for the latest {version_text} of {pact.consumer_name} {' and '.join(parts)}{same} and it has "
                     f"not yet been successfully verified by {_pending_target(pact, provider, branch, tags, 'a')} when "
                     f"the pact's application version was explicitly specified in the consumer version selectors). {READ_MORE_WIP}"
                 ),
@@ -288,7 +383,8 @@ def notices_for(
     else:
         count = len(pact.selectors)
         descriptions = "\n".join(
-            f"    * {_long(s, provider, pact.consumer_main_branch)}" for s in pact.selectors
+            f"    * {line}"
+            for line in _descriptions(pact.selectors, provider, pact.consumer_main_branch)
         )
         notices.append(
             {

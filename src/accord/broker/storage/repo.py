@@ -343,6 +343,20 @@ def tags_for_versions(conn: Connection, vids: list[int]) -> dict[int, list[str]]
     return out
 
 
+def latest_tag_versions(
+    conn: Connection, pids: list[int], names: list[str]
+) -> dict[tuple[int, str], int]:
+    """(pacticipant id, tag name) -> the latest version with that tag, in one statement."""
+    if not pids or not names:
+        return {}
+    rows = conn.execute(
+        select(tags.c.pacticipant_id, tags.c.name, func.max(tags.c.version_id))
+        .where(tags.c.pacticipant_id.in_(pids), tags.c.name.in_(names))
+        .group_by(tags.c.pacticipant_id, tags.c.name)
+    )
+    return {(pid, name): vid for pid, name, vid in rows}
+
+
 def latest_tag_version_ids(conn: Connection, pid: int, names: list[str]) -> dict[str, int]:
     if not names:
         return {}
