@@ -110,6 +110,8 @@ def test_a_killed_broker_leaves_its_retries_to_the_next_one(tmp_path):
             create_hook(first, target)
             publish_version(first, "1")
             assert target.wait_for(1)
+            # the attempt is recorded after the target answered: kill only once it is
+            wait_until(lambda: statuses(database_url) == ["retrying"])
             proc.send_signal(signal.SIGKILL)  # mid-retry: the next attempt is 2 s away
             proc.wait(10)
         assert statuses(database_url) == ["retrying"]
