@@ -28,6 +28,7 @@ from accord.model.interactions import (
     ProviderState,
     SynchronousHttp,
     SynchronousMessages,
+    UnreadableInteraction,
     find_header,
 )
 from accord.model.pact import Pact, SpecVersion
@@ -64,6 +65,7 @@ __all__ = [
     "SpecVersion",
     "SynchronousHttp",
     "SynchronousMessages",
+    "UnreadableInteraction",
     "base_content_type",
     "detect_content_type",
     "dump_interaction",
