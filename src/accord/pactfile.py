@@ -110,6 +110,7 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
         with lock:
             metadata: dict[str, Any] = {}
             extra: dict[str, Any] = {}
+            unreadable = list(pact.unreadable)
             if merge and path.exists():
                 existing = _existing(path)
                 target = max(target, existing.spec_version)
@@ -118,6 +119,9 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
                 merged = {i.unique_key: i for i in existing.interactions}
                 merged.update((i.unique_key, i) for i in interactions)
                 interactions = list(merged.values())
+                # interactions of the file that could not be read are kept as they are,
+                # unless the pact being written replaces them
+                unreadable += [u for u in existing.unreadable if u.unique_key not in merged]
             plugins = _merged_plugins(metadata.get("plugins"), pact.metadata.get("plugins"))
             metadata.update(pact.metadata)
             if plugins:
@@ -125,7 +129,8 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
             metadata["accord"] = {"version": __version__}
             extra.update(pact.extra)
             final = pact.replace(interactions=tuple(sorted(interactions, key=_sort_key)),
-                                 metadata=metadata, extra=extra, spec_version=target)
+                                 metadata=metadata, extra=extra, spec_version=target,
+                                 unreadable=tuple(unreadable))
             _atomic_write(path, render_pact(final, target))
             _WRITTEN[path] = (_identity(path), final)
     except _LockTimeout:

@@ -10,7 +10,8 @@ example itself::
 
 As the Ruby tools read them: the example is what the matcher generates (``generate``, the
 ``contents``, ``min`` copies of the contents), and the matcher becomes a matching rule at that
-place (regex, type, type with a minimum). Other ``json_class`` values are plain data.
+place (regex, type, type with a minimum). Ruby finds a term's regex anywhere in the value, so
+an unanchored one is widened to match the whole value. Other ``json_class`` values are data.
 """
 
 from __future__ import annotations
@@ -116,7 +117,18 @@ def term_parts(value: Mapping[str, Any], path: str = "$") -> tuple[str, str]:
     options = matcher.get("o", 0)
     bits = options if isinstance(options, int) and not isinstance(options, bool) else 0
     flags = "".join(letter for bit, letter in _FLAGS if bits & bit)
-    return example, (f"(?{flags})" if flags else "") + matcher["s"]
+    return example, (f"(?{flags})" if flags else "") + _searching(matcher["s"])
+
+
+def _searching(source: str) -> str:
+    """A pattern that matches a whole value when ``source`` matches anywhere in it.
+
+    Ruby tests a term with ``=~`` (a search); rules match the whole value. A pattern anchored
+    at both ends means the same either way and is kept as it is.
+    """
+    if source.startswith(("^", "\\A")) and source.endswith("$") and not source.endswith("\\$"):
+        return source
+    return f"[\\s\\S]*?(?:{source})[\\s\\S]*"
 
 
 def _step(key: str) -> str:

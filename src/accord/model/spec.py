@@ -2,7 +2,9 @@
 
 ``load_pact`` reads any version into the one V4-shaped model; ``dump_pact`` writes the model
 as any version and raises ``UnsupportedVersionError`` for what an older version cannot hold
-(rather than silently dropping it). Unknown fields are carried in ``extra`` and written back.
+(rather than silently dropping it). The one exception follows the official tools: V1/V2 files
+are written without generators, with a ``PactDowngradeWarning``. Unknown fields are carried in
+``extra`` and written back, and so are interactions that could not be read (as found).
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import warnings
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from accord.errors import AccordError, DocPathError, PactFormatError, UnsupportedVersionError
+from accord.errors import (
+    AccordError,
+    DocPathError,
+    PactDowngradeWarning,
+    PactFormatError,
+    UnsupportedVersionError,
+)
 from accord.model.body import (
     Body,
     BodyState,
@@ -905,6 +914,10 @@ def dump_pact(
             doc["messages"] = [dump_one(i, v) for i in messages]
         else:
             doc["interactions"] = [dump_one(i, v) for i in http]
+    for broken in pact.unreadable:  # written back as found: reading them failed, not the file
+        present = [k for k in ("interactions", "messages") if k in doc]
+        section = broken.section if broken.section in doc or not present else present[0]
+        doc.setdefault(section, []).append(broken.raw)
     metadata = {
         k: val
         for k, val in pact.metadata.items()
@@ -1162,9 +1175,15 @@ def _dump_generators_into(out: dict[str, Any], gens: Generators, v: SpecVersion,
     if not gens:
         return
     if v < SpecVersion.V3:
-        raise UnsupportedVersionError(
-            f"interaction {desc!r}: generators need Pact Specification V3 or later"
+        # As the official tools write V1/V2 pacts: without generators (the examples stay).
+        where = ", ".join(sorted({f"{cat} {key}".strip() for cat, key, _ in gens}))
+        warnings.warn(
+            f"interaction {desc!r}: a {v.name} pact file cannot hold generators; "
+            f"written without those on {where} (write V3 or later to keep them)",
+            PactDowngradeWarning,
+            stacklevel=2,
         )
+        return
     cats: dict[str, Any] = {}
     for cat, entries in gens.categories.items():
         if not entries:
