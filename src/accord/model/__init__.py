@@ -34,6 +34,7 @@ from accord.model.interactions import (
 from accord.model.pact import Pact, SpecVersion
 from accord.model.rules import MatchingRules, Rule, RuleList
 from accord.model.spec import (
+    MAX_NESTING,
     dump_interaction,
     dump_pact,
     load_interaction,
@@ -45,6 +46,7 @@ from accord.model.spec import (
 )
 
 __all__ = [
+    "MAX_NESTING",
     "STAR",
     "AsynchronousMessage",
     "Body",

@@ -50,6 +50,7 @@ from accord.model.ruby_terms import RubyTermError, has_ruby_terms, is_ruby_term,
 from accord.model.rules import MatchingRules, Rule, RuleList
 
 __all__ = [
+    "MAX_NESTING",
     "dump_interaction",
     "dump_pact",
     "load_interaction",
