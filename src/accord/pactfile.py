@@ -49,7 +49,9 @@ def read_pact(path: str | os.PathLike[str]) -> Pact:
     """Read a pact file of any specification version.
 
     Raises ``PactFormatError`` naming the file: for malformed JSON with the line and column,
-    for a valid JSON document that is not a pact with the JSON pointer of the problem.
+    for a valid JSON document that is not a pact with the JSON pointer of the problem. Within
+    a pact, what cannot be read fails alone (see ``load_pact``): ``Pact.unreadable`` holds the
+    interactions that could not be read, ``Pact.load_warnings`` the rules left out.
     """
     file = str(path)
     try:
@@ -68,6 +70,8 @@ def read_pact(path: str | os.PathLike[str]) -> Pact:
         raise PactFormatError(
             f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
             file=file) from None
+    except RecursionError:
+        raise PactFormatError("the JSON is nested too deeply to read", file=file) from None
     return load_pact(data, file=file)
 
 

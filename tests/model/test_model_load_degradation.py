@@ -126,7 +126,7 @@ def test_a_broken_rule_or_generator_is_left_out_with_a_warning(response, pointer
     kept = interaction.response.matching_rules.category("body")
     assert "$.b" in kept
     assert [r.kind for r in kept.get("$.a", RuleList(())).rules] in ([], ["type"])
-    with pytest.raises(AccordError, match="f.json at /interactions/0/response"):
+    with pytest.raises(AccordError, match=r"f\.json at /interactions/0/response"):
         load_pact(doc, file="f.json", strict=True)
 
 
@@ -136,7 +136,7 @@ def test_annotations_of_the_wrong_type_are_left_out():
     (interaction,) = load_pact(doc).interactions
     assert interaction.comments == {} and interaction.plugin_config == {}
     assert interaction.pending is False and interaction.transport is None
-    assert len(interaction.load_warnings) == 3
+    assert len(interaction.load_warnings) == 4
 
 
 def test_load_warnings_do_not_change_equality():
@@ -237,3 +237,13 @@ def test_mutated_pacts_load_to_a_model_or_a_clear_file_error_quickly(data):
             except AccordError:
                 continue
             json.dumps(written)  # writable as JSON
+
+
+def test_a_file_too_deep_for_the_json_parser_is_a_clear_error(tmp_path: Path) -> None:
+    from accord.pactfile import read_pact
+
+    path = tmp_path / "deep.json"
+    path.write_text('{"consumer": {"name": "c"}, "provider": {"name": "p"}, "x": '
+                    + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(PactFormatError, match="nested too deeply"):
+        read_pact(path)

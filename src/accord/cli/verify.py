@@ -275,7 +275,7 @@ def _provider_named_by(paths: list[Path], urls: tuple[str, ...] = (),
         try:
             documents.extend(json.loads(file.read_text("utf-8-sig"))
                              for file in iter_pact_files(path))
-        except (OSError, ValueError, PactFormatError):
+        except (OSError, ValueError, RecursionError, PactFormatError):
             continue  # the verifier reports unreadable sources itself
     for url in urls:
         if url.startswith(("http://", "https://")):
@@ -302,7 +302,7 @@ def _fetch_json(url: str, auth: dict[str, Any]) -> Any:
         reply = httpx.get(url, auth=basic, headers={**headers, "Accept": "application/json"},
                           timeout=30.0, follow_redirects=True)
         return reply.json() if reply.status_code == 200 else None
-    except (httpx.HTTPError, ValueError):
+    except (httpx.HTTPError, ValueError, RecursionError):
         return None
 
 

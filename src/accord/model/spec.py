@@ -304,9 +304,17 @@ def _common(
         "comments": _object_field(r, obj, "comments", ptr),
         "plugin_config": _object_field(r, obj, "pluginConfiguration", ptr),
         "interaction_markup": _object_field(r, obj, "interactionMarkup", ptr),
-        "transport": obj.get("transport") if isinstance(obj.get("transport"), str) else None,
+        "transport": _transport(r, obj, ptr),
         "extra": {k: v for k, v in obj.items() if k not in _COMMON and k not in known},
     }
+
+
+def _transport(r: _Reader, obj: Mapping[str, Any], ptr: str) -> str | None:
+    value = obj.get("transport")
+    if value is not None and not isinstance(value, str):
+        r.drop(r.fail(f"transport must be a string, got {_kind(value)}", f"{ptr}/transport"))
+        return None
+    return value
 
 
 def _object_field(r: _Reader, obj: Mapping[str, Any], key: str, ptr: str) -> dict[str, Any]:
