@@ -263,3 +263,14 @@ def test_v2_pact_with_generators_reads_and_writes_back_without_them_with_a_warni
     # V3 keeps them
     v3 = dump_pact(pact, "3.0.0")["interactions"][0]["response"]
     assert v3["generators"] == {"body": {"$.id": {"type": "RandomInt", "min": 1, "max": 10}}}
+
+
+def test_ruby_terms_in_message_contents():
+    doc = {"consumer": {"name": "c"}, "provider": {"name": "p"}, "messages": [{
+        "description": "m", "contents": {"id": {"json_class": "Pact::SomethingLike",
+                                                "contents": 3}}}],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}}
+    (message,) = load_pact(doc).interactions
+    assert isinstance(message, AsynchronousMessage)
+    assert message.contents.body.json == {"id": 3}
+    assert rule_kinds(message.contents.matching_rules.category("body")["$.id"]) == [("type", {})]

@@ -518,6 +518,14 @@ def load_message_contents(
 
 def _message_contents(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> MessageContents:
     obj = r.obj(data, pointer, "a message")
+    ruby: list[_RubyRule] = []
+    if v < SpecVersion.V4 and has_ruby_terms(obj.get("contents")):  # Ruby message pacts
+        try:
+            contents, found = reify(obj["contents"])
+        except RubyTermError as exc:
+            raise r.fail(f"{exc}", f"{pointer}/contents") from None
+        obj = {**obj, "contents": contents}
+        ruby = [("body", path, rule, f"{pointer}/contents") for path, rule in found]
     metadata = obj.get("metadata", obj.get("metaData")) or {}
     metadata = dict(r.obj(metadata, f"{pointer}/metadata", "message metadata"))
     ct = next(
@@ -533,7 +541,8 @@ def _message_contents(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> Me
     return MessageContents(
         body=body,
         metadata=metadata,
-        matching_rules=_rules(r, obj, pointer, v).rename("content", "body"),
+        matching_rules=_with_ruby_rules(r, _rules(r, obj, pointer, v).rename("content", "body"),
+                                        ruby),
         generators=_generators(r, obj.get("generators"), f"{pointer}/generators").rename(
             "content", "body"
         ),
