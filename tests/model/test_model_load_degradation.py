@@ -247,3 +247,13 @@ def test_a_file_too_deep_for_the_json_parser_is_a_clear_error(tmp_path: Path) ->
                     + "[" * 100_000 + "]" * 100_000 + "}")
     with pytest.raises(PactFormatError, match="nested too deeply"):
         read_pact(path)
+
+
+def test_message_metadata_that_is_not_an_object_is_left_out():
+    doc = {"consumer": {"name": "c"}, "provider": {"name": "p"}, "messages": [
+        {"description": "m", "contents": {"a": 1}, "metaData": "application/json"}],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}}
+    (message,) = load_pact(doc, file="m.json").interactions
+    assert message.load_warnings == (
+        "m.json at /messages/0/metaData: message metadata must be a JSON object, got a string "
+        "(left out)",)

@@ -527,7 +527,12 @@ def _message_contents(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> Me
         obj = {**obj, "contents": contents}
         ruby = [("body", path, rule, f"{pointer}/contents") for path, rule in found]
     metadata = obj.get("metadata", obj.get("metaData")) or {}
-    metadata = dict(r.obj(metadata, f"{pointer}/metadata", "message metadata"))
+    if not isinstance(metadata, Mapping):  # the official core ignores it
+        key = "metadata" if "metadata" in obj else "metaData"
+        r.drop(r.fail(f"message metadata must be a JSON object, got {_kind(metadata)}",
+                      f"{pointer}/{key}"))
+        metadata = {}
+    metadata = dict(metadata)
     ct = next(
         (
             metadata[k]
