@@ -17,6 +17,8 @@ of a traceback::
 
     MismatchError (AssertionError)  a consumer test whose mock server saw a mismatch
     VerificationFailed (AssertionError)  a provider that does not honour its pacts
+
+    PactDowngradeWarning (UserWarning)  writing a pact as a version that cannot hold all of it
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ __all__ = [
     "GeneratorError",
     "MatchingRuleError",
     "MismatchError",
+    "PactDowngradeWarning",
     "PactFileLockError",
     "PactFormatError",
     "UnsupportedVersionError",
@@ -103,3 +106,8 @@ class MismatchError(AssertionError):
 
 class VerificationFailed(AssertionError):
     """A provider does not honour one or more of its pacts."""
+
+
+class PactDowngradeWarning(UserWarning):
+    """Writing a pact as an older specification version left something out, as the official
+    tools do (a V2 pact file has no generators)."""

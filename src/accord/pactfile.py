@@ -49,7 +49,9 @@ def read_pact(path: str | os.PathLike[str]) -> Pact:
     """Read a pact file of any specification version.
 
     Raises ``PactFormatError`` naming the file: for malformed JSON with the line and column,
-    for a valid JSON document that is not a pact with the JSON pointer of the problem.
+    for a valid JSON document that is not a pact with the JSON pointer of the problem. Within
+    a pact, what cannot be read fails alone (see ``load_pact``): ``Pact.unreadable`` holds the
+    interactions that could not be read, ``Pact.load_warnings`` the rules left out.
     """
     file = str(path)
     try:
@@ -68,6 +70,8 @@ def read_pact(path: str | os.PathLike[str]) -> Pact:
         raise PactFormatError(
             f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
             file=file) from None
+    except RecursionError:
+        raise PactFormatError("the JSON is nested too deeply to read", file=file) from None
     return load_pact(data, file=file)
 
 
@@ -110,6 +114,7 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
         with lock:
             metadata: dict[str, Any] = {}
             extra: dict[str, Any] = {}
+            unreadable = list(pact.unreadable)
             if merge and path.exists():
                 existing = _existing(path)
                 target = max(target, existing.spec_version)
@@ -118,6 +123,9 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
                 merged = {i.unique_key: i for i in existing.interactions}
                 merged.update((i.unique_key, i) for i in interactions)
                 interactions = list(merged.values())
+                # interactions of the file that could not be read are kept as they are,
+                # unless the pact being written replaces them
+                unreadable += [u for u in existing.unreadable if u.unique_key not in merged]
             plugins = _merged_plugins(metadata.get("plugins"), pact.metadata.get("plugins"))
             metadata.update(pact.metadata)
             if plugins:
@@ -125,7 +133,8 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
             metadata["accord"] = {"version": __version__}
             extra.update(pact.extra)
             final = pact.replace(interactions=tuple(sorted(interactions, key=_sort_key)),
-                                 metadata=metadata, extra=extra, spec_version=target)
+                                 metadata=metadata, extra=extra, spec_version=target,
+                                 unreadable=tuple(unreadable))
             _atomic_write(path, render_pact(final, target))
             _WRITTEN[path] = (_identity(path), final)
     except _LockTimeout:

@@ -33,7 +33,7 @@ def test_parse(expression, tokens):
 
 
 @pytest.mark.parametrize(("expression", "message"), [
-    ("a.b", "must start with '\\$'"),
+    ("[0]", "must start with '\\$'"),
     ("$.a[", "missing '\\]'"),
     ("$.a[x]", "'x' is not an index"),
     ("$..a", "expected a name after '.' at column 2"),

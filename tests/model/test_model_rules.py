@@ -105,7 +105,7 @@ def test_bad_regex_in_a_pact_names_the_file_and_pointer():
     doc = _pact_with({"matchingRules": {"body": {"$.a": {"matchers": [
         {"match": "regex", "regex": "(unclosed"}]}}}})
     with pytest.raises(MatchingRuleError) as info:
-        load_pact(doc, file="web-api.json")
+        load_pact(doc, file="web-api.json", strict=True)
     assert info.value.file == "web-api.json"
     assert info.value.pointer == "/interactions/0/response/matchingRules/body/$.a/matchers/0"
     assert "web-api.json at /interactions/0/response/matchingRules/body/$.a/matchers/0" in str(
@@ -116,27 +116,27 @@ def test_unknown_rule_in_a_pact_names_the_pointer():
     doc = _pact_with({"matchingRules": {"header": {"X": {"matchers": [{"match": "fuzzy"}]}}}})
     with pytest.raises(MatchingRuleError, match=r"at /interactions/0/response/matchingRules/"
                                                 r"header/X/matchers/0: unknown matching rule"):
-        load_pact(doc, file="f.json")
+        load_pact(doc, file="f.json", strict=True)
 
 
 def test_v2_bad_regex_names_the_flat_key():
     doc = _pact_with({"matchingRules": {"$.body.a": {"match": "regex", "regex": "["}}})
     doc["metadata"]["pactSpecification"]["version"] = "2.0.0"
     with pytest.raises(MatchingRuleError, match=r"matchingRules/\$\.body\.a"):
-        load_pact(doc, file="f.json")
+        load_pact(doc, file="f.json", strict=True)
 
 
 def test_bad_docpath_keys_fail_on_read():
     doc = _pact_with({"matchingRules": {"body": {"$.a[": {"matchers": [{"match": "type"}]}}}})
     with pytest.raises(DocPathError, match=r"f\.json at /interactions/0/response/matchingRules/"
                                            r"body/\$\.a\[: path expression"):
-        load_pact(doc, file="f.json")
+        load_pact(doc, file="f.json", strict=True)
     doc = _pact_with({"generators": {"body": {"$..x": {"type": "RandomInt"}}}})
     with pytest.raises(DocPathError, match="generators/body"):
-        load_pact(doc, file="f.json")
+        load_pact(doc, file="f.json", strict=True)
 
 
 def test_unknown_generator_in_a_pact_names_the_pointer():
     doc = _pact_with({"generators": {"body": {"$.a": {"type": "Fancy"}}}})
     with pytest.raises(GeneratorError, match=r"at /interactions/0/response/generators/body/\$\.a"):
-        load_pact(doc, file="f.json")
+        load_pact(doc, file="f.json", strict=True)

@@ -54,6 +54,11 @@ def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors
         pacts = [p for p in pacts if p.provider == provider]
     if consumer:
         pacts = [p for p in pacts if p.consumer == consumer]
+    for pact in pacts:  # what cannot be served is said once; the rest is served
+        for broken in pact.unreadable:
+            click.echo(f"warning: not serving {broken.description!r}: {broken.reason}", err=True)
+        for warning in pact.load_warnings:
+            click.echo(f"warning: {warning}", err=True)
     served = [i for p in pacts for i in p.interactions if isinstance(i, SynchronousHttp)]
     if not served:
         which = f" for provider {provider!r}" if provider else ""

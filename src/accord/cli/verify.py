@@ -120,7 +120,7 @@ def exit_code(result: Any) -> int:
 @click.command("verify", help=_HELP, context_settings={"show_default": True})
 @click.argument("pact_files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--provider-name", "-n",
-              help="The provider's name (default: the one provider the pact files name).")
+              help="The provider's name (default: the one provider the pacts name).")
 @click.option("--provider-base-url", help="Where the provider runs, e.g. http://127.0.0.1:8000.")
 @click.option("--provider-app", help="module:attr of an ASGI or WSGI app to call in process.")
 @click.option("--pact-url", "-u", "pact_urls", multiple=True, help="A pact URL (repeatable).")
@@ -201,9 +201,11 @@ def verify_command(pact_files: tuple[Path, ...], provider_name: str | None,
     if publish and not provider_version:
         raise click.UsageError("--publish needs --provider-version")
     if not provider_name:
-        if pact_urls or broker_url:
-            raise click.UsageError("--provider-name is needed with --pact-url or --broker-url")
-        provider_name = _provider_named_by([*files, *pact_dirs])
+        if broker_url:
+            raise click.UsageError("--provider-name is needed with --broker-url")
+        # as the official verifier does: the provider is the one the pacts name
+        provider_name = _provider_named_by([*files, *pact_dirs], pact_urls,
+                                           _auth(broker_username, broker_password, broker_token))
     try:
         verifier = Verifier(provider_name, fail_if_no_pacts_found=not ignore_no_pacts_error,
                             timeout=request_timeout / 1000 if request_timeout else timeout)
@@ -256,25 +258,52 @@ def verify_command(pact_files: tuple[Path, ...], provider_name: str | None,
     sys.exit(exit_code(result))
 
 
-def _provider_named_by(paths: list[Path]) -> str:
-    """The one provider that the local pact files name (so ``-n`` can be left out)."""
+def _auth(username: str | None, password: str | None, token: str | None) -> dict[str, Any]:
+    return {"username": username, "password": password, "token": token}
+
+
+def _provider_named_by(paths: list[Path], urls: tuple[str, ...] = (),
+                       auth: dict[str, Any] | None = None) -> str:
+    """The one provider that the pacts name (so ``-n`` can be left out): local files and
+    directories, and pacts at URLs (fetched once more by the verifier)."""
     from accord.errors import PactFormatError
     from accord.pactfile import iter_pact_files
 
     names: set[str] = set()
-    for path in paths:
+    documents: list[Any] = []
+    for path in [*paths, *(Path(u) for u in urls if not u.startswith(("http://", "https://")))]:
         try:
-            for file in iter_pact_files(path):
-                provider = json.loads(file.read_text("utf-8-sig")).get("provider") or {}
-                if isinstance(provider, dict) and isinstance(provider.get("name"), str):
-                    names.add(provider["name"])
-        except (OSError, ValueError, PactFormatError):
+            documents.extend(json.loads(file.read_text("utf-8-sig"))
+                             for file in iter_pact_files(path))
+        except (OSError, ValueError, RecursionError, PactFormatError):
             continue  # the verifier reports unreadable sources itself
+    for url in urls:
+        if url.startswith(("http://", "https://")):
+            documents.append(_fetch_json(url, auth or {}))
+    for document in documents:
+        provider = document.get("provider") if isinstance(document, dict) else None
+        if isinstance(provider, dict) and isinstance(provider.get("name"), str):
+            names.add(provider["name"])
     if len(names) != 1:
         found = ", ".join(sorted(names)) or "none"
         raise click.UsageError(
             f"pass --provider-name: the pact files name {len(names)} providers ({found})")
     return names.pop()
+
+
+def _fetch_json(url: str, auth: dict[str, Any]) -> Any:
+    """The JSON at ``url``, or None when it cannot be had (the verifier reports that)."""
+    import httpx
+
+    from accord.verifier.sources import auth_for
+
+    basic, headers = auth_for(**auth)
+    try:
+        reply = httpx.get(url, auth=basic, headers={**headers, "Accept": "application/json"},
+                          timeout=30.0, follow_redirects=True)
+        return reply.json() if reply.status_code == 200 else None
+    except (httpx.HTTPError, ValueError, RecursionError):
+        return None
 
 
 def register(cli: click.Group) -> None:

@@ -28,11 +28,13 @@ from accord.model.interactions import (
     ProviderState,
     SynchronousHttp,
     SynchronousMessages,
+    UnreadableInteraction,
     find_header,
 )
 from accord.model.pact import Pact, SpecVersion
 from accord.model.rules import MatchingRules, Rule, RuleList
 from accord.model.spec import (
+    MAX_NESTING,
     dump_interaction,
     dump_pact,
     load_interaction,
@@ -44,6 +46,7 @@ from accord.model.spec import (
 )
 
 __all__ = [
+    "MAX_NESTING",
     "STAR",
     "AsynchronousMessage",
     "Body",
@@ -64,6 +67,7 @@ __all__ = [
     "SpecVersion",
     "SynchronousHttp",
     "SynchronousMessages",
+    "UnreadableInteraction",
     "base_content_type",
     "detect_content_type",
     "dump_interaction",

@@ -104,10 +104,18 @@ def _parse(expression: str) -> DocPath:
     if text == "*":
         return DocPath((STAR,), expression)
     if not text.startswith("$"):
-        # Rule keys for headers and query parameters are plain names; bodies may use
-        # a bare key too (pact-jvm writes some that way): treat it as one field.
+        # A path without its root (``data.*``, ``data[*].id``, a bare key as pact-jvm writes
+        # some) is read from the root, as the official core reads it.
         if _PLAIN_KEY.match(text):
             return DocPath((text,), expression)
+        if _PLAIN_KEY.match(text[0]):
+            try:
+                rooted = _parse("$." + text)
+            except DocPathError as exc:
+                raise DocPathError(
+                    f"{exc.reason} (the path {expression!r} has no '$' and was read from the root)"
+                ) from None
+            return DocPath(rooted.tokens, expression, rooted.index_stars)
         raise DocPathError(f"path expression {expression!r} must start with '$'")
     tokens: list[Token] = []
     index_stars: set[int] = set()

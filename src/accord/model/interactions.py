@@ -23,6 +23,7 @@ __all__ = [
     "ProviderState",
     "SynchronousHttp",
     "SynchronousMessages",
+    "UnreadableInteraction",
     "find_header",
 ]
 
@@ -115,6 +116,9 @@ class Interaction:
     interaction_markup: Mapping[str, Any] = field(default_factory=dict)
     transport: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown fields, written back as-is
+    # What the pact file held that could not be honoured as written (a dropped matching rule,
+    # a normalised provider state), each naming the file and JSON pointer. Not compared.
+    load_warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def unique_key(self) -> tuple[str, tuple[str, ...]]:
@@ -146,6 +150,23 @@ class SynchronousMessages(Interaction):
 
     request: MessageContents = field(default_factory=MessageContents)
     responses: tuple[MessageContents, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnreadableInteraction(Interaction):
+    """An interaction of a pact file that cannot be read, kept so that only it fails.
+
+    ``Pact.unreadable`` holds these apart from ``Pact.interactions``: a mock server serves
+    the others, a verifier reports this one as an error with ``reason``, and writing the
+    pact back writes ``raw`` (the JSON as found) unchanged.
+    """
+
+    TYPE: ClassVar[str] = "Unreadable"
+
+    reason: str = ""  # the full message: file, JSON pointer and what is wrong
+    pointer: str = ""  # JSON pointer of the interaction in its document
+    section: str = "interactions"  # "interactions" or "messages" (V3 message pacts)
+    raw: Any = field(default=None, compare=False, repr=False)
 
 
 def find_header(headers: Mapping[str, _V], name: str) -> _V | None:

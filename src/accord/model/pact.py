@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 from accord.errors import PactFormatError
-from accord.model.interactions import Interaction
+from accord.model.interactions import Interaction, UnreadableInteraction
 
 __all__ = ["Pact", "SpecVersion"]
 
@@ -79,6 +79,13 @@ class Pact:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     spec_version: SpecVersion = SpecVersion.V4  # the version the pact was read as / targets
     extra: Mapping[str, Any] = field(default_factory=dict)  # unknown top-level fields
+    # Interactions of the file that could not be read: the rest of the pact stays usable.
+    unreadable: tuple[UnreadableInteraction, ...] = ()
+
+    @property
+    def load_warnings(self) -> tuple[str, ...]:
+        """What reading the pact could not honour as written, interaction by interaction."""
+        return tuple(w for i in self.interactions for w in i.load_warnings)
 
     def replace(self, **changes: Any) -> Pact:
         return replace(self, **changes)

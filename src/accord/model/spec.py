@@ -2,7 +2,9 @@
 
 ``load_pact`` reads any version into the one V4-shaped model; ``dump_pact`` writes the model
 as any version and raises ``UnsupportedVersionError`` for what an older version cannot hold
-(rather than silently dropping it). Unknown fields are carried in ``extra`` and written back.
+(rather than silently dropping it). The one exception follows the official tools: V1/V2 files
+are written without generators, with a ``PactDowngradeWarning``. Unknown fields are carried in
+``extra`` and written back, and so are interactions that could not be read (as found).
 """
 
 from __future__ import annotations
@@ -10,11 +12,19 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import warnings
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from accord.errors import DocPathError, PactFormatError, UnsupportedVersionError
+from accord.errors import (
+    AccordError,
+    DocPathError,
+    PactDowngradeWarning,
+    PactFormatError,
+    UnsupportedVersionError,
+)
 from accord.model.body import (
     Body,
     BodyState,
@@ -33,11 +43,14 @@ from accord.model.interactions import (
     ProviderState,
     SynchronousHttp,
     SynchronousMessages,
+    UnreadableInteraction,
 )
 from accord.model.pact import Pact, SpecVersion
+from accord.model.ruby_terms import RubyTermError, has_ruby_terms, is_ruby_term, reify, term_parts
 from accord.model.rules import MatchingRules, Rule, RuleList
 
 __all__ = [
+    "MAX_NESTING",
     "dump_interaction",
     "dump_pact",
     "load_interaction",
@@ -50,13 +63,30 @@ __all__ = [
 
 
 class _Reader:
-    """Reads one document, remembering the file name for error messages."""
+    """Reads one document, remembering the file name for error messages.
 
-    def __init__(self, file: str | None):
+    A strict reader raises on anything it cannot honour. A lenient one (``load_pact``'s
+    default) leaves out the smallest unit instead, a matching rule or a generator, and
+    records why in ``warnings`` (the current interaction's list).
+    """
+
+    def __init__(self, file: str | None, *, strict: bool = True):
         self.file = file
+        self.strict = strict
+        self.warnings: list[str] = []
 
     def fail(self, message: str, pointer: str) -> PactFormatError:
         return PactFormatError(message, file=self.file, pointer=pointer)
+
+    def drop(self, error: AccordError) -> None:
+        """Leave out what ``error`` is about (a strict reader raises it instead)."""
+        if self.strict:
+            raise error
+        self.warnings.append(f"{error} (left out)")
+
+    def note(self, message: str, pointer: str) -> None:
+        """Record something read in a way the file did not spell out (never raises)."""
+        self.warnings.append(str(self.fail(message, pointer)))
 
     def obj(self, value: Any, pointer: str, what: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
@@ -85,27 +115,43 @@ def _kind(value: Any) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def load_pact(data: Any, *, file: str | None = None) -> Pact:
-    """Read a pact document (already parsed JSON) of any specification version."""
-    r = _Reader(file)
+def load_pact(data: Any, *, file: str | None = None, strict: bool = False) -> Pact:
+    """Read a pact document (already parsed JSON) of any specification version.
+
+    What cannot be honoured fails the smallest unit: a matching rule or generator that
+    cannot be read is left out (``Interaction.load_warnings`` says so), an interaction that
+    cannot be read is kept in ``Pact.unreadable`` with the reason, and the rest of the pact
+    is usable. Only a document that is not a pact at all raises ``PactFormatError``.
+    ``strict`` raises on the first problem instead.
+    """
+    r = _Reader(file, strict=strict)
     doc = r.obj(data, "", "a pact")
     consumer = _pacticipant(r, doc, "consumer")
     provider = _pacticipant(r, doc, "provider")
     metadata = dict(r.obj(doc.get("metadata") or {}, "/metadata", "metadata"))
     version = _spec_version(r, doc, metadata)
     interactions: list[Interaction] = []
-    if "interactions" in doc:
-        items = doc["interactions"]
+    unreadable: list[UnreadableInteraction] = []
+    for section in ("interactions", "messages"):
+        if section not in doc:
+            continue
+        items = doc[section]
         if not isinstance(items, list):
-            raise r.fail("'interactions' must be an array", "/interactions")
+            raise r.fail(f"'{section}' must be an array", f"/{section}")
         for i, item in enumerate(items):
-            interactions.append(_interaction(r, item, f"/interactions/{i}", version))
-    if "messages" in doc:
-        items = doc["messages"]
-        if not isinstance(items, list):
-            raise r.fail("'messages' must be an array", "/messages")
-        for i, item in enumerate(items):
-            interactions.append(_async_message(r, item, f"/messages/{i}", version))
+            ptr = f"/{section}/{i}"
+            read = _async_message if section == "messages" else _interaction
+            r.warnings = []
+            try:
+                interaction = _guarded(r, partial(read, r, item, ptr, version, i), ptr)
+            except AccordError as exc:
+                if strict:
+                    raise
+                unreadable.append(_unreadable(item, ptr, section, i, exc))
+                continue
+            if r.warnings:
+                interaction = interaction.replace(load_warnings=tuple(r.warnings))
+            interactions.append(interaction)
     known = {"consumer", "provider", "interactions", "messages", "metadata"}
     extra = {k: v for k, v in doc.items() if k not in known}
     return Pact(
@@ -115,6 +161,52 @@ def load_pact(data: Any, *, file: str | None = None) -> Pact:
         metadata=metadata,
         spec_version=version,
         extra=extra,
+        unreadable=tuple(unreadable),
+    )
+
+
+# Deeper JSON than this is refused: the official core (serde_json) stops at 128 levels, and
+# matching recurses once per level.
+MAX_NESTING = 120
+
+
+def _guarded(r: _Reader, read: Callable[[], Interaction], ptr: str) -> Interaction:
+    """``read()``, with any failure that is not already a clear error made into one."""
+    try:
+        return read()
+    except AccordError:
+        raise
+    except RecursionError:
+        raise r.fail(f"nested more than {MAX_NESTING} levels deep", ptr) from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a reader bug: be clear
+        raise r.fail(f"cannot be read ({type(exc).__name__}: {exc})", ptr) from None
+
+
+def _unreadable(item: Any, ptr: str, section: str, index: int, error: AccordError
+                ) -> UnreadableInteraction:
+    """An interaction that cannot be read, named as well as its JSON allows."""
+    obj = item if isinstance(item, Mapping) else {}
+    desc = obj.get("description")
+    if not isinstance(desc, str):
+        desc = f"{'Message' if section == 'messages' else 'Interaction'} {index}"
+    states: list[ProviderState] = []
+    raw_states = obj.get("providerStates")
+    if isinstance(raw_states, list):
+        for s in raw_states:
+            name = s.get("name") if isinstance(s, Mapping) else s
+            if isinstance(name, str):
+                states.append(ProviderState(name))
+    elif isinstance(obj.get("providerState"), str) and obj["providerState"]:
+        states.append(ProviderState(obj["providerState"]))
+    return UnreadableInteraction(
+        description=desc,
+        provider_states=tuple(states),
+        key=obj.get("key") if isinstance(obj.get("key"), str) else None,
+        pending=obj.get("pending") is True,
+        reason=str(error),
+        pointer=ptr,
+        section=section,
+        raw=item,
     )
 
 
@@ -147,20 +239,36 @@ def _spec_version(r: _Reader, doc: Mapping[str, Any], metadata: Mapping[str, Any
     return SpecVersion.V3
 
 
-def _interaction(r: _Reader, item: Any, ptr: str, version: SpecVersion) -> Interaction:
+def _interaction(
+    r: _Reader, item: Any, ptr: str, version: SpecVersion, index: int = 0
+) -> Interaction:
     obj = r.obj(item, ptr, "an interaction")
+    _check_nesting(r, obj, ptr)
     kind = obj.get("type")
     if kind is None or kind == "Synchronous/HTTP":
-        return _http_interaction(r, obj, ptr, version)
+        return _http_interaction(r, obj, ptr, version, index)
     if kind == "Asynchronous/Messages":
-        return _async_message(r, obj, ptr, version)
+        return _async_message(r, obj, ptr, version, index)
     if kind == "Synchronous/Messages":
-        return _sync_messages(r, obj, ptr, version)
+        return _sync_messages(r, obj, ptr, version, index)
     raise r.fail(
         f"unknown interaction type {kind!r} (expected Synchronous/HTTP, "
         "Asynchronous/Messages or Synchronous/Messages)",
         f"{ptr}/type",
     )
+
+
+def _check_nesting(r: _Reader, obj: Any, ptr: str) -> None:
+    """Refuse JSON nested deeper than ``MAX_NESTING`` (walked without recursion)."""
+    stack = [(obj, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise r.fail(f"nested more than {MAX_NESTING} levels deep", ptr)
+        if isinstance(value, Mapping):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
 
 
 _COMMON = {
@@ -178,57 +286,107 @@ _COMMON = {
 }
 
 
-def _common(r: _Reader, obj: Mapping[str, Any], ptr: str, known: set[str]) -> dict[str, Any]:
+def _common(
+    r: _Reader, obj: Mapping[str, Any], ptr: str, known: set[str], default_description: str
+) -> dict[str, Any]:
     desc = obj.get("description")
-    if not isinstance(desc, str):
-        raise r.fail("an interaction needs a 'description' string", f"{ptr}/description")
-    states = _provider_states(r, obj, ptr)
-    comments = obj.get("comments") or {}
+    if desc is None:
+        # as the official core does: "Interaction 3" / "Message 3" (0-based position)
+        desc = default_description
+    elif not isinstance(desc, str):
+        desc = json.dumps(desc, ensure_ascii=False)
+        r.note(f"the description is not a string; read as {desc!r}", f"{ptr}/description")
     return {
         "description": desc,
-        "provider_states": states,
+        "provider_states": _provider_states(r, obj, ptr),
         "key": obj.get("key") if isinstance(obj.get("key"), str) else None,
-        "pending": bool(obj.get("pending", False)),
-        "comments": dict(r.obj(comments, f"{ptr}/comments", "comments")),
-        "plugin_config": dict(obj.get("pluginConfiguration") or {}),
-        "interaction_markup": dict(obj.get("interactionMarkup") or {}),
-        "transport": obj.get("transport"),
+        "pending": obj.get("pending") is True,
+        "comments": _object_field(r, obj, "comments", ptr),
+        "plugin_config": _object_field(r, obj, "pluginConfiguration", ptr),
+        "interaction_markup": _object_field(r, obj, "interactionMarkup", ptr),
+        "transport": _transport(r, obj, ptr),
         "extra": {k: v for k, v in obj.items() if k not in _COMMON and k not in known},
     }
 
 
+def _transport(r: _Reader, obj: Mapping[str, Any], ptr: str) -> str | None:
+    value = obj.get("transport")
+    if value is not None and not isinstance(value, str):
+        r.drop(r.fail(f"transport must be a string, got {_kind(value)}", f"{ptr}/transport"))
+        return None
+    return value
+
+
+def _object_field(r: _Reader, obj: Mapping[str, Any], key: str, ptr: str) -> dict[str, Any]:
+    """An optional object-valued annotation; anything else is left out (as the core does)."""
+    value = obj.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        r.drop(r.fail(f"{key} must be a JSON object, got {_kind(value)}", f"{ptr}/{key}"))
+        return {}
+    return dict(value)
+
+
 def _provider_states(r: _Reader, obj: Mapping[str, Any], ptr: str) -> tuple[ProviderState, ...]:
+    """``providerStates`` (V3+) or ``providerState`` (V1/V2), read as leniently as the
+    official core reads them: what it ignores is left out with a warning, what it turns
+    into a name (a number) becomes that name."""
     if "providerStates" in obj:
-        raw = obj["providerStates"]
-        if raw is None:
-            return ()
-        if not isinstance(raw, list):
-            raise r.fail("'providerStates' must be an array", f"{ptr}/providerStates")
-        states = []
-        for i, s in enumerate(raw):
-            p = f"{ptr}/providerStates/{i}"
-            if isinstance(s, str):
-                states.append(ProviderState(s))
-                continue
-            s = r.obj(s, p, "a provider state")
-            name = r.string(s.get("name"), f"{p}/name", "a provider state's name")
-            params = s.get("params") or {}
-            states.append(ProviderState(name, dict(r.obj(params, f"{p}/params", "params"))))
-        return tuple(states)
+        return _state_list(r, obj["providerStates"], f"{ptr}/providerStates")
     for key in ("providerState", "provider_state"):
-        if isinstance(obj.get(key), str) and obj[key]:
-            return (ProviderState(obj[key]),)
+        if key in obj:
+            return _state_list(r, obj[key], f"{ptr}/{key}", legacy=True)
     return ()
 
 
+def _state_list(
+    r: _Reader, raw: Any, p: str, *, legacy: bool = False
+) -> tuple[ProviderState, ...]:
+    if raw is None or raw == "":
+        return ()
+    if isinstance(raw, str):
+        if not legacy:
+            r.note("'providerStates' should be an array; read the string as one state", p)
+        return (ProviderState(raw),)
+    if isinstance(raw, Mapping):
+        if not legacy:
+            r.note("'providerStates' should be an array; read the object as one state", p)
+        return (_state(r, raw, p),)
+    if isinstance(raw, list):
+        return tuple(_state(r, s, f"{p}/{i}") for i, s in enumerate(raw))
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and legacy:
+        r.note(f"the provider state is not a string; read as {json.dumps(raw)!r}", p)
+        return (ProviderState(json.dumps(raw)),)
+    r.drop(r.fail(f"provider states must be an array, got {_kind(raw)}", p))
+    return ()
+
+
+def _state(r: _Reader, s: Any, p: str) -> ProviderState:
+    if isinstance(s, str):
+        return ProviderState(s)
+    s = r.obj(s, p, "a provider state")
+    name = s.get("name")
+    if isinstance(name, (int, float)) and not isinstance(name, bool):
+        r.note(f"a provider state's name is not a string; read as {json.dumps(name)!r}",
+               f"{p}/name")
+        name = json.dumps(name)
+    name = r.string(name, f"{p}/name", "a provider state's name")
+    params = s.get("params")
+    if params is None:
+        params = {}
+    elif not isinstance(params, Mapping):
+        r.drop(r.fail(f"params must be a JSON object, got {_kind(params)}", f"{p}/params"))
+        params = {}
+    return ProviderState(name, dict(params))
+
+
 def _http_interaction(
-    r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion
+    r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion, index: int = 0
 ) -> SynchronousHttp:
-    common = _common(r, obj, ptr, {"request", "response"})
-    request = load_request(obj.get("request", {}), version, file=r.file, pointer=f"{ptr}/request")
-    response = load_response(
-        obj.get("response", {}), version, file=r.file, pointer=f"{ptr}/response"
-    )
+    common = _common(r, obj, ptr, {"request", "response"}, f"Interaction {index}")
+    request = _request(r, obj.get("request", {}), version, f"{ptr}/request")
+    response = _response(r, obj.get("response", {}), version, f"{ptr}/response")
     return SynchronousHttp(request=request, response=response, **common)
 
 
@@ -239,12 +397,16 @@ def load_request(
     file: str | None = None,
     pointer: str = "",
 ) -> HttpRequest:
-    """Read the ``request`` object of an HTTP interaction."""
-    r, v = _Reader(file), SpecVersion.parse(version)
+    """Read the ``request`` object of an HTTP interaction (strictly: any problem raises)."""
+    return _request(_Reader(file), data, SpecVersion.parse(version), pointer)
+
+
+def _request(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> HttpRequest:
     obj = r.obj(data, pointer, "a request")
+    obj, ruby = _ruby_terms(r, obj, pointer, v)
     headers = _headers(r, obj.get("headers"), f"{pointer}/headers")
     query, raw_query = _query(r, obj.get("query"), f"{pointer}/query")
-    rules = _rules(r, obj, pointer, v)
+    rules = _with_ruby_rules(r, _rules(r, obj, pointer, v), ruby)
     return HttpRequest(
         method=r.string(obj.get("method", "GET"), f"{pointer}/method", "the method"),
         path=r.string(obj.get("path", "/"), f"{pointer}/path", "the path"),
@@ -264,9 +426,13 @@ def load_response(
     file: str | None = None,
     pointer: str = "",
 ) -> HttpResponse:
-    """Read the ``response`` object of an HTTP interaction."""
-    r, v = _Reader(file), SpecVersion.parse(version)
+    """Read the ``response`` object of an HTTP interaction (strictly: any problem raises)."""
+    return _response(_Reader(file), data, SpecVersion.parse(version), pointer)
+
+
+def _response(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> HttpResponse:
     obj = r.obj(data, pointer, "a response")
+    obj, ruby = _ruby_terms(r, obj, pointer, v)
     headers = _headers(r, obj.get("headers"), f"{pointer}/headers")
     status = obj.get("status")
     if status is not None:
@@ -278,9 +444,64 @@ def load_response(
         status=status,
         headers=headers,
         body=_body(r, obj, "body", headers, f"{pointer}/body", v),
-        matching_rules=_rules(r, obj, pointer, v),
+        matching_rules=_with_ruby_rules(r, _rules(r, obj, pointer, v), ruby),
         generators=_generators(r, obj.get("generators"), f"{pointer}/generators"),
     )
+
+
+_RubyRule = tuple[str, str, dict[str, Any], str]  # category, key, rule JSON, pointer
+
+
+def _ruby_terms(
+    r: _Reader, obj: Mapping[str, Any], pointer: str, v: SpecVersion
+) -> tuple[Mapping[str, Any], list[_RubyRule]]:
+    """A V1/V2 request or response with the Ruby matchers in it (``Pact::Term`` ...)
+    replaced by their examples, and the matching rules they stand for."""
+    if v >= SpecVersion.V4 or not has_ruby_terms(obj):
+        return obj, []
+    out = dict(obj)
+    rules: list[_RubyRule] = []
+    try:
+        if is_ruby_term(obj.get("path")):
+            out["path"], regex = term_parts(obj["path"])
+            rules.append(("path", "", {"match": "regex", "regex": regex}, f"{pointer}/path"))
+        for part, category in (("headers", "header"), ("query", "query")):
+            raw = obj.get(part)
+            where = f"{pointer}/{part}"
+            if part == "query" and is_ruby_term(raw):  # the whole query string as one term
+                out[part], _ = reify(raw)
+                r.note("a Pact::Term for the whole query string: its example is used, its "
+                       "regular expression cannot be kept", where)
+            elif isinstance(raw, Mapping) and has_ruby_terms(raw):
+                values = dict(raw)
+                for name, value in raw.items():
+                    items = value if isinstance(value, list) else [value]
+                    examples = []
+                    for item in items:
+                        example, found = reify(item)
+                        rules.extend((category, name, rule, f"{where}/{_escape(name)}")
+                                     for path, rule in found if path == "$")
+                        examples.append(example)
+                    values[name] = examples if isinstance(value, list) else examples[0]
+                out[part] = values
+        if "body" in obj and has_ruby_terms(obj["body"]):
+            out["body"], found = reify(obj["body"])
+            rules.extend(("body", path, rule, f"{pointer}/body") for path, rule in found)
+    except RubyTermError as exc:
+        raise r.fail(f"{exc}", f"{pointer}") from None
+    return out, rules
+
+
+def _with_ruby_rules(r: _Reader, rules: MatchingRules, ruby: list[_RubyRule]) -> MatchingRules:
+    """``rules`` plus the Ruby matchers' rules (the file's own rules win on the same key)."""
+    for category, key, rule, where in ruby:
+        if key in rules.category(category):
+            continue
+        try:
+            rules = rules.with_rules(category, key, RuleList((Rule.from_json(rule),)))
+        except AccordError as exc:
+            r.drop(r.fail(f"the Ruby matcher at {key or category}: {exc}", where))
+    return rules
 
 
 def load_message_contents(
@@ -290,11 +511,28 @@ def load_message_contents(
     file: str | None = None,
     pointer: str = "",
 ) -> MessageContents:
-    """Read message contents: ``contents`` + ``metadata``/``metaData`` + rules + generators."""
-    r, v = _Reader(file), SpecVersion.parse(version)
+    """Read message contents: ``contents`` + ``metadata``/``metaData`` + rules + generators
+    (strictly: any problem raises)."""
+    return _message_contents(_Reader(file), data, SpecVersion.parse(version), pointer)
+
+
+def _message_contents(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> MessageContents:
     obj = r.obj(data, pointer, "a message")
+    ruby: list[_RubyRule] = []
+    if v < SpecVersion.V4 and has_ruby_terms(obj.get("contents")):  # Ruby message pacts
+        try:
+            contents, found = reify(obj["contents"])
+        except RubyTermError as exc:
+            raise r.fail(f"{exc}", f"{pointer}/contents") from None
+        obj = {**obj, "contents": contents}
+        ruby = [("body", path, rule, f"{pointer}/contents") for path, rule in found]
     metadata = obj.get("metadata", obj.get("metaData")) or {}
-    metadata = dict(r.obj(metadata, f"{pointer}/metadata", "message metadata"))
+    if not isinstance(metadata, Mapping):  # the official core ignores it
+        key = "metadata" if "metadata" in obj else "metaData"
+        r.drop(r.fail(f"message metadata must be a JSON object, got {_kind(metadata)}",
+                      f"{pointer}/{key}"))
+        metadata = {}
+    metadata = dict(metadata)
     ct = next(
         (
             metadata[k]
@@ -308,38 +546,40 @@ def load_message_contents(
     return MessageContents(
         body=body,
         metadata=metadata,
-        matching_rules=_rules(r, obj, pointer, v).rename("content", "body"),
+        matching_rules=_with_ruby_rules(r, _rules(r, obj, pointer, v).rename("content", "body"),
+                                        ruby),
         generators=_generators(r, obj.get("generators"), f"{pointer}/generators").rename(
             "content", "body"
         ),
     )
 
 
-def _async_message(r: _Reader, item: Any, ptr: str, version: SpecVersion) -> AsynchronousMessage:
+def _async_message(
+    r: _Reader, item: Any, ptr: str, version: SpecVersion, index: int = 0
+) -> AsynchronousMessage:
     """A V3 ``messages`` entry or a V4 ``Asynchronous/Messages`` interaction (same fields)."""
     obj = r.obj(item, ptr, "a message")
+    _check_nesting(r, obj, ptr)
+    default = f"{'Interaction' if 'type' in obj else 'Message'} {index}"
     common = _common(
-        r, obj, ptr, {"contents", "metaData", "metadata", "matchingRules", "generators"}
+        r, obj, ptr, {"contents", "metaData", "metadata", "matchingRules", "generators"}, default
     )
-    contents = load_message_contents(obj, version, file=r.file, pointer=ptr)
+    contents = _message_contents(r, obj, version, ptr)
     return AsynchronousMessage(contents=contents, **common)
 
 
 def _sync_messages(
-    r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion
+    r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion, index: int = 0
 ) -> SynchronousMessages:
-    common = _common(r, obj, ptr, {"request", "response"})
-    request = load_message_contents(
-        obj.get("request", {}), version, file=r.file, pointer=f"{ptr}/request"
-    )
+    common = _common(r, obj, ptr, {"request", "response"}, f"Interaction {index}")
+    request = _message_contents(r, obj.get("request", {}), version, f"{ptr}/request")
     raw = obj.get("response", [])
     if isinstance(raw, Mapping):
         raw = [raw]
     if not isinstance(raw, list):
         raise r.fail("'response' must be an array of messages", f"{ptr}/response")
     responses = tuple(
-        load_message_contents(m, version, file=r.file, pointer=f"{ptr}/response/{i}")
-        for i, m in enumerate(raw)
+        _message_contents(r, m, version, f"{ptr}/response/{i}") for i, m in enumerate(raw)
     )
     return SynchronousMessages(request=request, responses=responses, **common)
 
@@ -350,15 +590,19 @@ def _headers(r: _Reader, raw: Any, ptr: str) -> dict[str, tuple[str, ...]]:
     obj = r.obj(raw, ptr, "headers")
     out: dict[str, tuple[str, ...]] = {}
     for name, value in obj.items():
-        if isinstance(value, list):
+        if isinstance(value, list) and all(_scalar(v) for v in value):
             out[name] = tuple(str(v) for v in value)
-        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        elif _scalar(value):
             out[name] = (str(value),)
         else:
             raise r.fail(
                 f"header {name!r} must be a string or an array of strings", f"{ptr}/{_escape(name)}"
             )
     return out
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def parse_query_string(text: str) -> dict[str, tuple[str | None, ...]]:
@@ -474,7 +718,9 @@ def _rules(r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion) -
     if raw is None:
         return MatchingRules()
     p = f"{ptr}/matchingRules"
-    raw = r.obj(raw, p, "matchingRules")
+    if not isinstance(raw, Mapping):
+        r.drop(r.fail(f"matchingRules must be a JSON object, got {_kind(raw)}", p))
+        return MatchingRules()
     if any(isinstance(k, str) and k.startswith("$") for k in raw):
         return _v2_rules(r, raw, p)
     cats: dict[str, dict[str, RuleList]] = {}
@@ -485,69 +731,115 @@ def _rules(r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion) -
             and isinstance(entries, Mapping)
             and ("matchers" in entries or "match" in entries)
         ):
-            cats[cat] = {"": RuleList.from_json(entries, where=cp, file=r.file)}
+            found = _rule_list(r, entries, cp)
+            if found is not None:
+                cats[cat] = {"": found}
             continue
-        entries = r.obj(entries, cp, f"matching rules for {cat}")
-        if cat in ("body", "content"):
-            _check_paths(r, entries, cp)
-        cats[cat] = {
-            key: RuleList.from_json(value, where=f"{cp}/{_escape(key)}", file=r.file)
-            for key, value in entries.items()
-        }
+        if not isinstance(entries, Mapping):
+            r.drop(r.fail(f"matching rules for {cat} must be a JSON object, got "
+                          f"{_kind(entries)}", cp))
+            continue
+        rule_lists: dict[str, RuleList] = {}
+        for key, value in entries.items():
+            kp = f"{cp}/{_escape(key)}"
+            if cat in ("body", "content") and not _docpath_ok(r, key, kp):
+                continue
+            found = _rule_list(r, value, kp)
+            if found is not None:
+                rule_lists[key] = found
+        cats[cat] = rule_lists
     return MatchingRules(cats)
+
+
+def _rule_list(r: _Reader, data: Any, where: str) -> RuleList | None:
+    """The rules for one key; a matcher that cannot be read is left out on its own."""
+    if not (isinstance(data, Mapping) and "matchers" in data):
+        try:
+            return RuleList.from_json(data, where=where, file=r.file)
+        except AccordError as exc:
+            r.drop(exc)
+            return None
+    matchers = data["matchers"]
+    combine = str(data.get("combine", "AND")).upper()
+    if not isinstance(matchers, list) or combine not in ("AND", "OR"):
+        try:  # RuleList says what is wrong
+            return RuleList.from_json(data, where=where, file=r.file)
+        except AccordError as exc:
+            r.drop(exc)
+            return None
+    rules: list[Rule] = []
+    for i, m in enumerate(matchers):
+        try:
+            rules.append(Rule.from_json(m, where=f"{where}/matchers/{i}", file=r.file))
+        except AccordError as exc:
+            r.drop(exc)
+    if not rules:
+        return None
+    return RuleList(tuple(rules), "OR" if combine == "OR" else "AND")
 
 
 def _v2_rules(r: _Reader, raw: Mapping[str, Any], ptr: str) -> MatchingRules:
-    """V2 keeps rules in one flat map: ``$.body.x``, ``$.headers.X``, ``$.query.q``, ``$.path``."""
+    """V2 keeps rules in one flat map: ``$.body.x``, ``$.headers.X`` (or ``$.header['X']``,
+    as pact-js writes), ``$.query.q``, ``$.path``."""
     cats: dict[str, dict[str, RuleList]] = {}
     for key, value in raw.items():
         where = f"{ptr}/{_escape(key)}"
-        rules = RuleList.from_json(value, where=where, file=r.file)
-        if key == "$.path":
-            cats.setdefault("path", {})[""] = rules
-        elif key == "$.body" or key.startswith(("$.body.", "$.body[")):
-            _check_paths(r, {"$" + key[len("$.body") :]: None}, ptr, pointer=where)
-            cats.setdefault("body", {})["$" + key[len("$.body") :]] = rules
-        elif key.startswith(("$.headers.", "$.headers[")):
-            cats.setdefault("header", {})[_v2_name(key[len("$.headers") :].lstrip("."))] = rules
-        elif key.startswith("$.header."):
-            cats.setdefault("header", {})[_v2_name(key[len("$.header.") :])] = rules
-        elif key.startswith(("$.query.", "$.query[")):
-            cats.setdefault("query", {})[_v2_name(key[len("$.query") :].lstrip("."))] = rules
-        elif key == "$.status":
-            cats.setdefault("status", {})[""] = rules
-        else:
-            raise r.fail(
+        place = _v2_place(key)
+        if place is None:
+            r.drop(r.fail(
                 f"matching rule path {key!r} does not name the body, a header, "
                 "a query parameter or the path",
                 where,
-            )
+            ))
+            continue
+        category, sub = place
+        if category == "body" and not _docpath_ok(r, sub, where):
+            continue
+        rules = _rule_list(r, value, where)
+        if rules is not None:
+            cats.setdefault(category, {})[sub] = rules
     return MatchingRules(cats)
 
 
-def _check_paths(
-    r: _Reader, entries: Mapping[str, Any], ptr: str, *, pointer: str | None = None
-) -> None:
-    """Body rule and generator keys must be DocPaths: fail on read, naming the place."""
-    for key in entries:
-        try:
-            DocPath.parse(key)
-        except DocPathError as exc:
-            raise DocPathError(
-                exc.reason, file=r.file, pointer=pointer or f"{ptr}/{_escape(key)}"
-            ) from None
+def _v2_place(key: str) -> tuple[str, str] | None:
+    """(category, key within it) of a V2 rule path, or None when it names nothing."""
+    if key in ("$.path", "$.status", "$.method"):
+        return key[2:], ""
+    if key == "$.body" or key.startswith(("$.body.", "$.body[")):
+        return "body", "$" + key[len("$.body") :]
+    for prefix, category in (("$.headers", "header"), ("$.header", "header"),
+                             ("$.query", "query")):
+        rest = key[len(prefix) :]
+        if key.startswith(prefix) and rest[:1] in (".", "["):
+            name = _v2_name(rest[1:] if rest[0] == "." else rest)
+            return (category, name) if name else None
+    return None
+
+
+def _docpath_ok(r: _Reader, key: str, pointer: str) -> bool:
+    """Body rule and generator keys must be DocPaths: one that is not is left out."""
+    try:
+        DocPath.parse(key)
+    except DocPathError as exc:
+        r.drop(DocPathError(exc.reason, file=r.file, pointer=pointer))
+        return False
+    return True
 
 
 def _v2_name(text: str) -> str:
-    if text.startswith("['") and text.endswith("']"):
-        return text[2:-2]
+    """A header or query name from a V2 rule path: ``X-Foo``, ``['X-Foo']``, ``["X-Foo"]``."""
+    for mark in ("'", '"'):
+        if text.startswith("[" + mark) and text.endswith(mark + "]"):
+            return text[2:-2]
     return text
 
 
 def _generators(r: _Reader, raw: Any, ptr: str) -> Generators:
     if raw is None:
         return Generators()
-    raw = r.obj(raw, ptr, "generators")
+    if not isinstance(raw, Mapping):
+        r.drop(r.fail(f"generators must be a JSON object, got {_kind(raw)}", ptr))
+        return Generators()
     cats: dict[str, dict[str, Generator]] = {}
     for cat, entries in raw.items():
         cp = f"{ptr}/{_escape(cat)}"
@@ -556,16 +848,32 @@ def _generators(r: _Reader, raw: Any, ptr: str) -> Generators:
             and isinstance(entries, Mapping)
             and "type" in entries
         ):
-            cats[cat] = {"": Generator.from_json(entries, where=cp, file=r.file)}
+            found = _generator(r, entries, cp)
+            if found is not None:
+                cats[cat] = {"": found}
             continue
-        entries = r.obj(entries, cp, f"generators for {cat}")
-        if cat in ("body", "content"):
-            _check_paths(r, entries, cp)
-        cats[cat] = {
-            key: Generator.from_json(value, where=f"{cp}/{_escape(key)}", file=r.file)
-            for key, value in entries.items()
-        }
+        if not isinstance(entries, Mapping):
+            r.drop(r.fail(f"generators for {cat} must be a JSON object, got "
+                          f"{_kind(entries)}", cp))
+            continue
+        gens: dict[str, Generator] = {}
+        for key, value in entries.items():
+            kp = f"{cp}/{_escape(key)}"
+            if cat in ("body", "content") and not _docpath_ok(r, key, kp):
+                continue
+            found = _generator(r, value, kp)
+            if found is not None:
+                gens[key] = found
+        cats[cat] = gens
     return Generators(cats)
+
+
+def _generator(r: _Reader, value: Any, where: str) -> Generator | None:
+    try:
+        return Generator.from_json(value, where=where, file=r.file)
+    except AccordError as exc:
+        r.drop(exc)  # the official core ignores a generator it cannot read, with a warning
+        return None
 
 
 def _escape(token: str) -> str:
@@ -573,14 +881,24 @@ def _escape(token: str) -> str:
 
 
 def load_interaction(
-    data: Any, version: SpecVersion | str = SpecVersion.V4, *, file: str | None = None
+    data: Any,
+    version: SpecVersion | str = SpecVersion.V4,
+    *,
+    file: str | None = None,
+    strict: bool = True,
 ) -> Interaction:
-    """Read one interaction (an HTTP interaction, a V3 message or any V4 interaction)."""
-    r, v = _Reader(file), SpecVersion.parse(version)
+    """Read one interaction (an HTTP interaction, a V3 message or any V4 interaction).
+
+    ``strict=False`` leaves out rules and generators that cannot be read, saying so in the
+    interaction's ``load_warnings``, as ``load_pact`` does.
+    """
+    r, v = _Reader(file, strict=strict), SpecVersion.parse(version)
     obj = r.obj(data, "", "an interaction")
     if "type" not in obj and ("contents" in obj or "metaData" in obj) and "request" not in obj:
-        return _async_message(r, obj, "", v)
-    return _interaction(r, obj, "", v)
+        found: Interaction = _async_message(r, obj, "", v)
+    else:
+        found = _interaction(r, obj, "", v)
+    return found.replace(load_warnings=tuple(r.warnings)) if r.warnings else found
 
 
 # --------------------------------------------------------------------------- writing
@@ -619,6 +937,10 @@ def dump_pact(
             doc["messages"] = [dump_one(i, v) for i in messages]
         else:
             doc["interactions"] = [dump_one(i, v) for i in http]
+    for broken in pact.unreadable:  # written back as found: reading them failed, not the file
+        present = [k for k in ("interactions", "messages") if k in doc]
+        section = broken.section if broken.section in doc or not present else present[0]
+        doc.setdefault(section, []).append(broken.raw)
     metadata = {
         k: val
         for k, val in pact.metadata.items()
@@ -876,9 +1198,15 @@ def _dump_generators_into(out: dict[str, Any], gens: Generators, v: SpecVersion,
     if not gens:
         return
     if v < SpecVersion.V3:
-        raise UnsupportedVersionError(
-            f"interaction {desc!r}: generators need Pact Specification V3 or later"
+        # As the official tools write V1/V2 pacts: without generators (the examples stay).
+        where = ", ".join(sorted({f"{cat} {key}".strip() for cat, key, _ in gens}))
+        warnings.warn(
+            f"interaction {desc!r}: a {v.name} pact file cannot hold generators; "
+            f"written without those on {where} (write V3 or later to keep them)",
+            PactDowngradeWarning,
+            stacklevel=2,
         )
+        return
     cats: dict[str, Any] = {}
     for cat, entries in gens.categories.items():
         if not entries:

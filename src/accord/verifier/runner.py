@@ -30,6 +30,7 @@ from accord.model import (
     MessageContents,
     SynchronousHttp,
     SynchronousMessages,
+    UnreadableInteraction,
 )
 from accord.verifier.broker_source import close_brokers
 from accord.verifier.messages import MessageError, MessageProducers
@@ -171,7 +172,10 @@ def load_pacts(config: RunConfig) -> tuple[list[LoadedPact], list[SourceFailure]
 
 
 def selected_interactions(loaded: LoadedPact, filters: Filters) -> list[Interaction]:
-    return [i for i in loaded.pact.interactions if filters.accepts(i)]
+    """The interactions to verify, those the pact file holds but that could not be read
+    included (each fails on its own, with the reason)."""
+    items = (*loaded.pact.interactions, *loaded.pact.unreadable)
+    return [i for i in items if filters.accepts(i)]
 
 
 class Session:
@@ -238,6 +242,11 @@ class Session:
                                             else [])]
         if isinstance(comments.get("testname"), str):
             result.test_name = comments["testname"]
+        if isinstance(interaction, UnreadableInteraction):  # fails alone; the run goes on
+            result.outcome = Outcome.ERROR
+            result.error = f"the interaction could not be read from the pact: {interaction.reason}"
+            return result
+        result.notes.extend(interaction.load_warnings)
         started = time.perf_counter()
         cfg = self.config
         try:

@@ -77,8 +77,8 @@ class FileSource:
         except FileNotFoundError:
             yield SourceFailure(str(self.path), "the file does not exist")
             return
-        except (OSError, ValueError) as exc:
-            yield SourceFailure(str(self.path), f"not a JSON pact file: {exc}")
+        except (OSError, ValueError, RecursionError) as exc:
+            yield SourceFailure(str(self.path), f"not a JSON pact file: {_why(exc)}")
             return
         try:
             loaded = _read_document(data, str(self.path))
@@ -110,8 +110,8 @@ class DirectorySource:
         for file in sorted(root.rglob("*.json")):
             try:
                 data = json.loads(file.read_bytes())
-            except (OSError, ValueError) as exc:
-                yield SourceFailure(str(file), f"not a JSON pact file: {exc}")
+            except (OSError, ValueError, RecursionError) as exc:
+                yield SourceFailure(str(file), f"not a JSON pact file: {_why(exc)}")
                 continue
             if not _looks_like_pact(data):
                 continue
@@ -122,6 +122,10 @@ class DirectorySource:
                 continue
             if loaded.pact.provider == provider:
                 yield loaded
+
+
+def _why(exc: Exception) -> str:
+    return "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
 
 
 def _looks_like_pact(data: Any) -> bool:
@@ -166,8 +170,8 @@ class UrlSource:
             return
         try:
             loaded = _read_document(reply.json(), self.url)
-        except ValueError as exc:
-            yield SourceFailure(self.url, f"not a JSON pact: {exc}")
+        except (ValueError, RecursionError) as exc:
+            yield SourceFailure(self.url, f"not a JSON pact: {_why(exc)}")
             return
         except AccordError as exc:
             yield SourceFailure(self.url, str(exc))
