@@ -17,6 +17,7 @@ and verified by accord's verifier and the official ``pact verifier`` against the
 
 from __future__ import annotations
 
+import base64
 import json
 import signal
 import sys
@@ -312,3 +313,47 @@ def test_percent_encoded_paths_are_sent_as_the_official_verifier_sends_them(
     assert official, run.text()
     assert sorted(ours) == sorted(official)
     assert "/pacticipants/Pricing%20Service" in official
+
+
+# --------------------------------------------------------------------------- message bodies
+
+V4_MESSAGES = DATA / "v4-message-bodies.json"
+V3_MESSAGES = DATA / "v3-binary-messages.json"
+GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+# what the official core reads from each message (pact_models), and the pact's text as written
+MESSAGES: dict[str, tuple[str, bytes, bytes]] = {
+    "an order status event as a JSON string": ("application/json", b'"Fulfilling"',
+                                               b"Fulfilling"),
+    "an order event as JSON text encoded json": ("application/json", b'{"orderId":1}',
+                                                 b'{"orderId":1}'),
+    "a thumbnail event encoded base64": ("image/gif", GIF, base64.b64encode(GIF)),
+    "a logo event": ("image/gif", GIF, base64.b64encode(GIF)),
+    "a status event as a JSON string": ("application/json", b'"Fulfilling"', b"Fulfilling"),
+}
+
+
+def message_provider(honest: bool) -> Starlette:
+    """The official message-provider protocol: POST / names the message, the reply is it."""
+    async def message(request: Request) -> Response:
+        ctype, official, as_written = MESSAGES[(await request.json())["description"]]
+        return Response(official if honest else as_written, media_type=ctype)
+
+    return Starlette(routes=[Route("/", message, methods=["POST"])])
+
+
+@pytest.mark.parametrize("file", [V4_MESSAGES, V3_MESSAGES], ids=["v4", "v3"])
+def test_message_body_verdicts_agree_with_the_official_verifier(
+        file: Path, tmp_path: Path) -> None:
+    provider = read_pact(file).provider
+    for honest in (True, False):
+        app = message_provider(honest)
+        with ProviderThread(app) as server:
+            run = run_verifier([file], server.port, tmp_path)
+            result = (Verifier(provider).add_source(file)
+                      .message_handler(f"{server.url}/").verify())
+        official = {d: r == "OK" for d, r in run.results.items()}
+        ours = {r.description: r.outcome is Outcome.PASSED for r in result.results}
+        assert official, run.text()
+        assert ours == official, (honest, result.report(), run.text())
+        expected = {d: honest or MESSAGES[d][1] == MESSAGES[d][2] for d in official}
+        assert official == expected
