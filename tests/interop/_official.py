@@ -1,5 +1,6 @@
-"""Helpers for running the official Pact verifier (the Rust core behind ``pact verifier``, from
-pact-python-cli) against a provider served by uvicorn on 127.0.0.1 in a thread.
+"""Helpers for running the official Pact tools from pact-python-cli: the verifier (the Rust
+core behind ``pact verifier``) against a provider served by uvicorn on 127.0.0.1 in a thread,
+and the official mock and stub servers (``pact mock``, ``pact stub``) serving pact files.
 
 ``run_verifier`` always asks for the verifier's JSON report (``--json``) and returns it parsed,
 so tests assert on interaction results and mismatch paths rather than on exit codes.
@@ -10,13 +11,15 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,8 @@ __all__ = [
     "ProviderThread",
     "VerifierRun",
     "message_metadata_header",
+    "official_mock",
+    "official_stub",
     "run_verifier",
 ]
 
@@ -128,3 +133,73 @@ def run_verifier(pact_files: Sequence[Path], port: int, report_dir: Path, *,
                           check=False)
     data = json.loads(report.read_text()) if report.exists() else {}
     return VerifierRun(done.returncode, done.stdout, done.stderr, data)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"{what} did not listen on port {port}")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def official_mock(pact_file: Path, workdir: Path) -> Iterator[str]:
+    """The official mock server (``pact mock start`` + ``pact mock create -f``) serving one
+    pact file; yields its base URL. ``pact mock create`` passes the pact through the V3
+    model, so V4-only body attributes are lost on the way: use ``official_stub`` for V4."""
+    assert PACT_BIN is not None, "the official `pact` binary (pact-python-cli) is not installed"
+    env = {**os.environ, "PACT_DO_NOT_TRACK": "true"}
+    master_port = _free_port()
+    master = subprocess.Popen(
+        [PACT_BIN, "mock", "--port", str(master_port), "--host", "127.0.0.1", "start",
+         "--no-file-log"], cwd=workdir, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(master_port, master, "pact mock start")
+        done = subprocess.run(
+            [PACT_BIN, "mock", "create", "--port", str(master_port), "--host", "127.0.0.1",
+             "-f", str(pact_file)], cwd=workdir, env=env, capture_output=True, text=True,
+            timeout=60, check=False)
+        found = re.search(r"started on port (\d+)", done.stdout)
+        assert found, f"pact mock create failed:\n{done.stdout}\n{done.stderr}"
+        yield f"http://127.0.0.1:{found.group(1)}"
+    finally:
+        _stop(master)
+
+
+@contextmanager
+def official_stub(pact_files: Sequence[Path], workdir: Path) -> Iterator[str]:
+    """The official stub server (``pact stub``), which reads pacts of every version with
+    pact_models as the verifier does and serves their responses; yields its base URL."""
+    assert PACT_BIN is not None, "the official `pact` binary (pact-python-cli) is not installed"
+    port = _free_port()
+    command = [PACT_BIN, "stub", "--port", str(port)]
+    for path in pact_files:
+        command += ["--file", str(path)]
+    proc = subprocess.Popen(command, cwd=workdir, env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port, proc, "pact stub")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(proc)

@@ -252,7 +252,13 @@ def test_binary_body_needs_v4():
     assert body == {"content": base64.b64encode(b"\x00\xff").decode(),
                     "contentType": "application/octet-stream", "encoded": "base64"}
     with pytest.raises(UnsupportedVersionError, match="binary body"):
-        dump_pact(pact, "3.0.0")
+        dump_pact(pact, "3.0.0")  # without a Content-Type header V3 cannot say it is binary
+    typed = pact.replace(interactions=(SynchronousHttp(description="bin", response=HttpResponse(
+        headers={"Content-Type": ("application/octet-stream",)},
+        body=Body.of_bytes(b"\x00\xff", "application/octet-stream"))),))
+    v3 = dump_pact(typed, "3.0.0")
+    assert v3["interactions"][0]["response"]["body"] == base64.b64encode(b"\x00\xff").decode()
+    assert load_pact(v3).interactions[0].response.body.content == b"\x00\xff"
 
 
 @pytest.mark.parametrize(("raw", "state", "content"), [
@@ -262,8 +268,9 @@ def test_binary_body_needs_v4():
     ({"body": {"a": 1}}, BodyState.PRESENT, b'{"a":1}'),
     ({"body": [1, "x"]}, BodyState.PRESENT, b'[1,"x"]'),
     ({"body": "text", "headers": {"Content-Type": "text/plain"}}, BodyState.PRESENT, b"text"),
+    # JSON text in a string is kept as written (the official mock serves it byte for byte)
     ({"body": '{"a": 2}', "headers": {"Content-Type": "application/json"}}, BodyState.PRESENT,
-     b'{"a":2}'),
+     b'{"a": 2}'),
     ({"body": "<a>x</a>", "headers": {"Content-Type": "application/xml"}}, BodyState.PRESENT,
      b"<a>x</a>"),
 ])
@@ -274,7 +281,8 @@ def test_bodies(raw, state, content, version):
     body = pact.interactions[0].response.body
     assert body.state is state and body.content == content
     back = load_pact(written).interactions[0].response.body
-    assert back.state is state and back.content == body.content
+    assert back.state is state
+    assert back.content == body.content or (body.is_json and back.json == body.json)
 
 
 @pytest.mark.parametrize(("raw", "state", "content", "ctype"), [

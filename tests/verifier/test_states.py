@@ -281,3 +281,31 @@ def test_state_parameters_win_over_the_handler_aliases(tmp_path: Path) -> None:
     result = verifier.verify()
     assert result.ok, result.report()
     assert seen == [(5, "active", "promote", "p")]
+
+
+def _hello_pact(tmp_path: Path) -> Path:
+    return write_pact(tmp_path, v4_pact([{
+        "type": "Synchronous/HTTP", "description": "a greeting",
+        "providerStates": [{"name": "a name", "params": {"name": "John"}},
+                           {"name": "a greeting word", "params": {"word": "Hello"}}],
+        "request": {"method": "GET", "path": "/api/hello/Mary",
+                    "headers": {"X-Word": ["Hi"]},
+                    "generators": {
+                        "path": {"type": "ProviderState", "expression": "/api/hello/${name}"},
+                        "header": {"X-Word": {"type": "ProviderState",
+                                              "expression": "${word}"}}}},
+        "response": {"status": 200},
+    }]))
+
+
+def test_provider_state_generators_fall_back_to_the_state_parameters(tmp_path: Path) -> None:
+    # a state change that returns nothing leaves the states' own parameters (as the official
+    # verifier merges them), so the request is not the recorded example
+    verifier = Verifier("users-api").add_source(_hello_pact(tmp_path)) \
+        .add_transport(app=_echo_app())
+    verifier.state("a name")(lambda: None)
+    verifier.state("a greeting word")(lambda: {"word": "Howdy"})  # returned values win
+    result = verifier.verify()
+    sent = result.results[0].request
+    assert sent.path == "/api/hello/John"
+    assert sent.header("X-Word") == ("Howdy",)

@@ -20,7 +20,7 @@ from accord.mock.core import MockSession, RequestResult
 if TYPE_CHECKING:
     from accord.generation import GeneratorContext
 
-__all__ = ["ADMIN_PREFIX", "MockApp"]
+__all__ = ["ADMIN_PREFIX", "MockApp", "wire_path"]
 
 ADMIN_PREFIX = "/__accord/"
 
@@ -59,7 +59,7 @@ class MockApp:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         method: str = scope["method"]
-        path: str = scope["path"]
+        path = wire_path(scope)
         if self.cors and method == "OPTIONS" and _has(scope, b"access-control-request-method"):
             await _send(send, 200, _preflight_headers(scope), b"")
             return
@@ -135,3 +135,19 @@ async def _send(send: Any, status: int, headers: list[tuple[bytes, bytes]], body
     headers = [*headers, (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def wire_path(scope: dict[str, Any]) -> str:
+    """The request path as sent, still percent-encoded (``/pacts/Pricing%20Service``).
+
+    The official mock server compares this raw path with the pact's path, so a pact path
+    written encoded matches the request and one written with a bare space does not.
+    """
+    raw = scope.get("raw_path")
+    if not raw:
+        return str(scope["path"])
+    raw = bytes(raw).split(b"?", 1)[0]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")

@@ -10,7 +10,6 @@ are written without generators, with a ``PactDowngradeWarning``. Unknown fields 
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import warnings
 from collections.abc import Callable, Mapping
@@ -28,9 +27,15 @@ from accord.errors import (
 from accord.model.body import (
     Body,
     BodyState,
-    detect_content_type,
-    is_json_type,
     is_text_type,
+)
+from accord.model.body_json import (
+    decode_canonical_base64,
+    is_official_binary_type,
+    is_official_json_type,
+    is_v4_body_object,
+    read_v3_body,
+    read_v4_body,
 )
 from accord.model.docpath import DocPath
 from accord.model.generators import Generator, Generators
@@ -44,6 +49,7 @@ from accord.model.interactions import (
     SynchronousHttp,
     SynchronousMessages,
     UnreadableInteraction,
+    find_header,
 )
 from accord.model.pact import Pact, SpecVersion
 from accord.model.ruby_terms import RubyTermError, has_ruby_terms, is_ruby_term, reify, term_parts
@@ -651,66 +657,23 @@ def _body(
         return Body.missing()
     raw = obj[key]
     header_ct = next((v[0] for k, v in headers.items() if k.lower() == "content-type" and v), None)
-    if (
-        version >= SpecVersion.V4
-        and isinstance(raw, Mapping)
-        and ("content" in raw or "contentType" in raw or "encoded" in raw)
-    ):
-        return _v4_body(r, raw, header_ct, ptr)
-    if raw is None:
-        return Body.null()
-    if isinstance(raw, str):
-        if raw == "":
-            return Body.empty(header_ct)
-        if header_ct and is_json_type(header_ct):
-            # A JSON document stored as a string (some writers do this); otherwise a JSON string.
-            try:
-                value = json.loads(raw)
-            except ValueError:
-                return Body.of_json(raw, header_ct)
-            return Body.of_json(value, header_ct)
-        return Body.of_text(raw, header_ct or detect_content_type(raw.encode()))
-    return Body.of_json(raw, header_ct or "application/json")
+    if version >= SpecVersion.V4 and isinstance(raw, Mapping) and is_v4_body_object(dict(raw)):
+        _check_v4_body(r, raw, ptr)
+        return read_v4_body(dict(raw), header_ct)
+    # V1-V3, and a V4 body written the V3 way (read leniently, as the V3 reader does)
+    return read_v3_body(raw, header_ct)
 
 
-def _v4_body(r: _Reader, raw: Mapping[str, Any], header_ct: str | None, ptr: str) -> Body:
-    content = raw.get("content")
-    ct = raw.get("contentType") or header_ct
+def _check_v4_body(r: _Reader, raw: Mapping[str, Any], ptr: str) -> None:
+    """Malformed attributes the official core would read as text are errors here."""
+    ct = raw.get("contentType")
     if ct is not None and not isinstance(ct, str):
         raise r.fail(f"contentType must be a string, got {_kind(ct)}", f"{ptr}/contentType")
-    hint = raw.get("contentTypeHint")
-    encoded = raw.get("encoded", False)
-    if "content" not in raw:
-        return Body.missing()
-    if content is None:
-        return Body(BodyState.NULL, content_type=ct, content_type_hint=hint)
-    if (isinstance(encoded, str) and encoded.lower() == "base64") or encoded is True:
-        if not isinstance(content, str):
-            raise r.fail("a base64-encoded body must be a string", f"{ptr}/content")
-        try:
-            data = base64.b64decode(content, validate=False)
-        except ValueError as exc:
-            raise r.fail(f"the body is not valid base64: {exc}", f"{ptr}/content") from None
-        body = Body.of_bytes(data, ct)
-    elif isinstance(encoded, str) and encoded.lower() == "json":
-        body = (
-            Body.of_json(json.loads(content), ct or "application/json")
-            if isinstance(content, str)
-            else Body.of_json(content, ct or "application/json")
-        )
-    elif isinstance(content, str):
-        if content == "":
-            body = Body.empty(ct)
-        elif ct and is_json_type(ct):
-            try:
-                body = Body.of_json(json.loads(content), ct)
-            except ValueError:
-                body = Body.of_bytes(content.encode(), ct)
-        else:
-            body = Body.of_text(content, ct)
-    else:
-        body = Body.of_json(content, ct or "application/json")
-    return Body(body.state, body.content, body.content_type, hint) if hint else body
+    encoded = raw.get("encoded")
+    content = raw.get("content")
+    if (isinstance(encoded, str) and encoded.lower() == "base64" and content is not None
+            and not isinstance(content, str)):
+        raise r.fail("a base64-encoded body must be a string", f"{ptr}/content")
 
 
 def _rules(r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion) -> MatchingRules:
@@ -1050,7 +1013,7 @@ def _dump_request(req: HttpRequest, v: SpecVersion, desc: str) -> dict[str, Any]
         out["query"] = _dump_query(req, v)
     if req.headers:
         out["headers"] = _dump_headers(req.headers, v)
-    _dump_body_into(out, "body", req.body, v, desc)
+    _dump_body_into(out, "body", req.body, v, desc, _header_type(req.headers))
     _dump_rules_into(out, req.matching_rules, v, desc)
     _dump_generators_into(out, req.generators, v, desc)
     return out
@@ -1060,7 +1023,7 @@ def _dump_response(resp: HttpResponse, v: SpecVersion, desc: str) -> dict[str, A
     out: dict[str, Any] = {"status": resp.status if resp.status is not None else 200}
     if resp.headers:
         out["headers"] = _dump_headers(resp.headers, v)
-    _dump_body_into(out, "body", resp.body, v, desc)
+    _dump_body_into(out, "body", resp.body, v, desc, _header_type(resp.headers))
     _dump_rules_into(out, resp.matching_rules, v, desc)
     _dump_generators_into(out, resp.generators, v, desc)
     return out
@@ -1068,8 +1031,10 @@ def _dump_response(resp: HttpResponse, v: SpecVersion, desc: str) -> dict[str, A
 
 def _dump_contents(m: MessageContents, v: SpecVersion, desc: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    _dump_body_into(out, "contents", m.body, v, desc)
     metadata = dict(m.metadata)
+    declared = next((metadata[k] for k in ("contentType", "content-type", "Content-Type")
+                     if isinstance(metadata.get(k), str)), None)
+    _dump_body_into(out, "contents", m.body, v, desc, declared or m.body.content_type)
     has_type = any(k in metadata for k in ("contentType", "content-type", "Content-Type"))
     if v < SpecVersion.V4 and m.body.content_type and not has_type:
         # V3 keeps a message's content type only in its metadata (as the official core does)
@@ -1080,7 +1045,15 @@ def _dump_contents(m: MessageContents, v: SpecVersion, desc: str) -> dict[str, A
     return out
 
 
-def _dump_body_into(out: dict[str, Any], key: str, body: Body, v: SpecVersion, desc: str) -> None:
+def _header_type(headers: Mapping[str, tuple[str, ...]]) -> str | None:
+    values = find_header(headers, "Content-Type")
+    return values[0] if values else None
+
+
+def _dump_body_into(
+    out: dict[str, Any], key: str, body: Body, v: SpecVersion, desc: str, declared: str | None
+) -> None:
+    """``declared``: the content type a V1-V3 reader will see (the header or message metadata)."""
     if body.state is BodyState.MISSING:
         return
     if v >= SpecVersion.V4:
@@ -1096,13 +1069,28 @@ def _dump_body_into(out: dict[str, Any], key: str, body: Body, v: SpecVersion, d
         except ValueError:
             out[key] = body.text
     else:
-        try:
-            out[key] = body.content.decode("utf-8")
-        except UnicodeDecodeError:
-            raise UnsupportedVersionError(
-                f"interaction {desc!r}: a binary body ({body.content_type}) needs Pact "
-                "Specification V4 (V3 and earlier can only hold text)"
-            ) from None
+        out[key] = _v3_text(body, desc, declared)
+
+
+def _v3_text(body: Body, desc: str, declared: str | None) -> str:
+    """A V1-V3 body string: text as it is; bytes under a declared binary type as base64, as
+    the official writers do (readers decode a binary type's canonical base64 back to bytes).
+    Text that happens to be canonical base64 is written as base64 too, so it reads back."""
+    try:
+        text = body.content.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if declared and is_official_binary_type(declared):
+        if text is None or decode_canonical_base64(text) is not None:
+            return base64.b64encode(body.content).decode("ascii")
+        return text
+    if text is None:
+        raise UnsupportedVersionError(
+            f"interaction {desc!r}: a binary body under {declared or 'no content type'} needs "
+            "Pact Specification V4 or a binary Content-Type (V3 and earlier hold text, or "
+            "base64 under a binary type)"
+        )
+    return text
 
 
 def _v4_body_json(body: Body) -> dict[str, Any]:
@@ -1114,9 +1102,17 @@ def _v4_body_json(body: Body) -> dict[str, Any]:
             out["contentType"] = body.content_type
         return out
     out = {}
-    if body.is_json:
-        with contextlib.suppress(ValueError):
+    if is_official_json_type(body.content_type):
+        # a string content is read back as a JSON string, so only parsed JSON is written
+        # plainly; text that is not JSON goes as base64 (as the official core writes it)
+        try:
             out = {"content": body.json, "contentType": body.content_type, "encoded": False}
+        except ValueError:
+            out = {
+                "content": base64.b64encode(body.content).decode("ascii"),
+                "contentType": body.content_type,
+                "encoded": "base64",
+            }
     if not out:
         try:
             text = body.content.decode("utf-8")

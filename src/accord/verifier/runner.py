@@ -36,7 +36,7 @@ from accord.verifier.broker_source import close_brokers
 from accord.verifier.messages import MessageError, MessageProducers
 from accord.verifier.results import InteractionResult, Outcome, SourceFailure, VerificationResult
 from accord.verifier.sources import LoadedPact, PactSource
-from accord.verifier.states import StateError, StateHandlers
+from accord.verifier.states import StateError, StateHandlers, generator_values
 from accord.verifier.transports import AsyncBridge, ProviderError, Transport, wire_request
 
 __all__ = [
@@ -219,7 +219,10 @@ class Session:
         headers = {k: v[0] for k, v in reply.headers.items() if v}
         return reply.status or 0, reply.body.content, headers
 
-    def _context(self, values: Mapping[str, Any]) -> Any:
+    def _context(self, interaction: Interaction, values: Mapping[str, Any]) -> Any:
+        """The generator context: ``ProviderState`` generators see every state's parameters,
+        overridden by the values the state set-up returned (as the official verifier does)."""
+        values = generator_values(interaction.provider_states, values)
         if self.config.generator_context is not None:
             return self.config.generator_context(values)
         from accord.generation import GeneratorContext
@@ -298,7 +301,7 @@ class Session:
                 "add_transport(app=...)")
         request = interaction.request
         if request.generators:
-            request = generate_request(request, self._context(values))
+            request = generate_request(request, self._context(interaction, values))
         result.request = request
         wire = wire_request(request, transport.base_url, self.config.custom_headers)
         if self.config.request_filter is not None:
@@ -327,7 +330,7 @@ class Session:
             if request is not None and request.generators:
                 from accord.generation import generate_message
 
-                request = generate_message(request, self._context(values))
+                request = generate_message(request, self._context(interaction, values))
             result.request = request
             expected: tuple[MessageContents, ...] = interaction.responses
         else:

@@ -20,7 +20,7 @@ reply becomes the injected values.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ import httpx
 from accord.model import ProviderState
 from accord.verifier.transports import AsyncBridge
 
-__all__ = ["StateChangeUrl", "StateError", "StateHandlers", "call_flexibly"]
+__all__ = ["StateChangeUrl", "StateError", "StateHandlers", "call_flexibly", "generator_values"]
 
 
 class StateError(Exception):
@@ -299,3 +299,15 @@ async def _afinish(agen: Any) -> None:
     except StopAsyncIteration:
         return
     await agen.aclose()
+
+
+def generator_values(states: Iterable[ProviderState],
+                     injected: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``ProviderState`` generators draw on: the parameters of every state, in order,
+    then the values the state set-up returned on top (a state change that returns nothing
+    leaves the pact's own parameters, so ``/api/hello/${name}`` still gets its name)."""
+    values: dict[str, Any] = {}
+    for state in states:
+        values.update(state.params)
+    values.update(injected)
+    return values
