@@ -11,7 +11,7 @@ from urllib.parse import quote
 from sqlalchemy import func, select
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, iso, json_response
+from accord.broker.api.hal import hal_response, header_value, iso, json_response
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.rack_query import parse_nested_query
 from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
@@ -240,7 +240,7 @@ def get_latest_pact(ctx: Ctx) -> Response:
     if pub is None:
         raise not_found()
     meta = encode_metadata({"cv": pub.consumer_version_id, "cvt": tag}) if tag else None
-    headers = {"X-Pact-Consumer-Version": pub.consumer_version_number}
+    headers = {"X-Pact-Consumer-Version": header_value(pub.consumer_version_number)}
     if meta:
         body = pact_document(ctx, pub, consumer.name, provider.name, meta)
         body["_links"]["self"]["href"] = ctx.url(

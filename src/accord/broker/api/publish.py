@@ -158,7 +158,7 @@ def check_new_names(ctx: Ctx, names: list[str]) -> None:
 
 def publish_contracts(ctx: Ctx) -> Response:
     data = ctx.json()
-    contracts, errors = validate_publish_request(data)
+    contracts, errors = validate_publish_request(data, ctx.config.max_json_depth)
     if errors:
         raise validation_error(errors)
     name, number = data["pacticipantName"], data["pacticipantVersionNumber"]

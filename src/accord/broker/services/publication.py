@@ -13,7 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord import jsonlimits
 from accord.broker.services.content import pacticipant_names
+from accord.jsonlimits import JsonLimitError
 
 __all__ = [
     "Contract",
@@ -45,7 +47,9 @@ def _single_line(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != "" and "\n" not in value
 
 
-def validate_publish_request(data: Any) -> tuple[list[Contract], dict[str, list[str]]]:
+def validate_publish_request(
+    data: Any, max_depth: int = jsonlimits.DEFAULT_MAX_DEPTH
+) -> tuple[list[Contract], dict[str, list[str]]]:
     """Check a ``POST /contracts/publish`` body; returns contracts and an errors map."""
     errors: dict[str, list[str]] = {}
 
@@ -93,13 +97,15 @@ def validate_publish_request(data: Any) -> tuple[list[Contract], dict[str, list[
             if not isinstance(item, dict):
                 err(key, "must be an object")
                 continue
-            contract = _validate_contract(item, name, lambda m, k=key: err(k, m))
+            contract = _validate_contract(item, name, lambda m, k=key: err(k, m), max_depth)
             if contract is not None:
                 contracts.append(contract)
     return contracts, errors
 
 
-def _validate_contract(item: dict, pacticipant: Any, err: Any) -> Contract | None:
+def _validate_contract(
+    item: dict, pacticipant: Any, err: Any, max_depth: int
+) -> Contract | None:
     consumer, provider = item.get("consumerName"), item.get("providerName")
     ok = True
     if not _single_line(consumer):
@@ -129,7 +135,12 @@ def _validate_contract(item: dict, pacticipant: Any, err: Any) -> Contract | Non
         ok = False
     else:
         try:
-            content = json.loads(base64.b64decode(raw, validate=True).decode("utf-8"))
+            content = jsonlimits.loads(
+                base64.b64decode(raw, validate=True).decode("utf-8"), max_depth=max_depth
+            )
+        except JsonLimitError as exc:
+            err(f"content refused: {exc}")
+            return None
         except (binascii.Error, ValueError, UnicodeDecodeError):
             err("content is not valid base64 encoded JSON")
             return None
