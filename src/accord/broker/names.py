@@ -28,14 +28,16 @@ class InvalidName(ValueError):
         self.message = message
 
 
-def name_problem(value: object, what: str) -> str | None:
+def name_problem(
+    value: object, what: str, max_length: int | None = MAX_NAME_LENGTH
+) -> str | None:
     """Why ``value`` cannot be a ``what`` (e.g. "version number"), or None when it can."""
     if not isinstance(value, str):
         return f"{what} must be a string"
     if not value.strip():
         return f"{what} cannot be empty or only white space"
-    if len(value) > MAX_NAME_LENGTH:
-        return f"{what} is {len(value)} characters long; at most {MAX_NAME_LENGTH} are allowed"
+    if max_length is not None and len(value) > max_length:
+        return f"{what} is {len(value)} characters long; at most {max_length} are allowed"
     for position, char in enumerate(value, start=1):
         kind = _FORBIDDEN_CATEGORIES.get(unicodedata.category(char))
         if kind is not None:
