@@ -128,9 +128,9 @@ def seeded(make_client):
     client.headers.update(rw)
     publish(client, "Foo", "1", "Bar", branch="main", tags=["prod"])
     env = create_environment(client)
-    sha = client.get("/pacts/provider/Bar/consumer/Foo/latest").json()["_links"][
-        "pb:pact-version"
-    ]["name"]
+    sha = client.get("/pacts/provider/Bar/consumer/Foo/latest").json()["_links"]["pb:pact-version"][
+        "name"
+    ]
     del client.headers["Authorization"]
     return client, {**SAMPLE, "uuid": env["uuid"], "sha": sha}
 

@@ -28,7 +28,9 @@ FORGED = {
 def _client(make_client, peer: str, **config):
     app = make_client(**config).app
     return TestClient(
-        app, base_url="http://broker", headers={"Accept": "application/hal+json"},
+        app,
+        base_url="http://broker",
+        headers={"Accept": "application/hal+json"},
         client=(peer, 40000),
     )
 

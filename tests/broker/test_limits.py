@@ -55,11 +55,21 @@ def test_the_limit_is_enforced_while_the_body_streams(make_client):
         sent.append(message)
 
     scope = {
-        "type": "http", "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": "/contracts/publish", "raw_path": b"/contracts/publish", "root_path": "",
-        "query_string": b"", "server": ("broker", 80), "client": ("127.0.0.1", 1),
-        "headers": [(b"host", b"broker"), (b"content-type", b"application/json"),
-                    (b"transfer-encoding", b"chunked")],
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/contracts/publish",
+        "raw_path": b"/contracts/publish",
+        "root_path": "",
+        "query_string": b"",
+        "server": ("broker", 80),
+        "client": ("127.0.0.1", 1),
+        "headers": [
+            (b"host", b"broker"),
+            (b"content-type", b"application/json"),
+            (b"transfer-encoding", b"chunked"),
+        ],
     }
     asyncio.run(app(scope, receive, send))
     assert sent[0]["status"] == 413
@@ -72,7 +82,8 @@ def test_the_default_limit_is_ten_megabytes_and_configurable(make_client):
     assert client.app.config.max_body_bytes == 10 * 1024 * 1024
     big = b'{"a": "' + b"x" * (10 * 1024 * 1024) + b'"}'
     response = client.put(
-        "/pacts/provider/Bar/consumer/Foo/version/1", content=big,
+        "/pacts/provider/Bar/consumer/Foo/version/1",
+        content=big,
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 413
@@ -83,7 +94,8 @@ def test_the_default_limit_is_ten_megabytes_and_configurable(make_client):
 
 def test_deeply_nested_json_is_a_400_not_a_500(client):
     response = client.put(
-        "/pacts/provider/Bar/consumer/Foo/version/1", content=_deep(10_000),
+        "/pacts/provider/Bar/consumer/Foo/version/1",
+        content=_deep(10_000),
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 400
@@ -94,29 +106,36 @@ def test_deeply_nested_json_is_a_400_not_a_500(client):
     assert response.status_code == 400
     assert "nested 5001 levels deep" in json.dumps(response.json())
     raw = '{"pacticipantName": "Foo", "x": ' + "[" * 300 + "]" * 300 + "}"
-    response = client.post("/contracts/publish", content=raw,
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/contracts/publish", content=raw, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
 
 
 def test_the_depth_limit_is_configurable(make_client):
     client = make_client(max_json_depth=5)
     response = client.put(
-        "/pacts/provider/Bar/consumer/Foo/version/1", content=_deep(5),
+        "/pacts/provider/Bar/consumer/Foo/version/1",
+        content=_deep(5),
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 400 and "at most 5 levels" in response.text
-    assert client.put(
-        "/pacts/provider/Bar/consumer/Foo/version/1", content=_deep(4),
-        headers={"Content-Type": "application/json"},
-    ).status_code == 201
+    assert (
+        client.put(
+            "/pacts/provider/Bar/consumer/Foo/version/1",
+            content=_deep(4),
+            headers={"Content-Type": "application/json"},
+        ).status_code
+        == 201
+    )
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400"])
 def test_non_finite_numbers_are_refused(client, number):
     document = json.dumps(pact())[:-1] + f', "weird": {number}}}'
     response = client.put(
-        "/pacts/provider/Bar/consumer/Foo/version/1", content=document,
+        "/pacts/provider/Bar/consumer/Foo/version/1",
+        content=document,
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 400, response.text
@@ -149,31 +168,40 @@ def test_bad_names_are_refused_with_the_reason_everywhere(client, case):
     seg = quote(bad, safe="")
     attempts = {
         "publish version": lambda: client.post(
-            "/contracts/publish", json=publish_body("Foo", bad, [pact()])),
+            "/contracts/publish", json=publish_body("Foo", bad, [pact()])
+        ),
         "publish branch": lambda: client.post(
-            "/contracts/publish", json=publish_body("Foo", "2", [pact()], branch=bad)),
+            "/contracts/publish", json=publish_body("Foo", "2", [pact()], branch=bad)
+        ),
         "publish tag": lambda: client.post(
-            "/contracts/publish", json=publish_body("Foo", "3", [pact()], tags=[bad])),
+            "/contracts/publish", json=publish_body("Foo", "3", [pact()], tags=[bad])
+        ),
         "publish provider": lambda: client.post(
-            "/contracts/publish", json=publish_body("Foo", "4", [pact("Foo", bad)])),
+            "/contracts/publish", json=publish_body("Foo", "4", [pact("Foo", bad)])
+        ),
         "put version": lambda: client.put(f"/pacticipants/Foo/versions/{seg}", json={}),
         "put tag": lambda: client.put(f"/pacticipants/Foo/versions/1/tags/{seg}", json={}),
         "put branch": lambda: client.put(f"/pacticipants/Foo/branches/{seg}/versions/1", json={}),
         "put label": lambda: client.put(f"/pacticipants/Foo/labels/{seg}", json={}),
         "create pacticipant": lambda: client.post("/pacticipants", json={"name": bad}),
         "put pact": lambda: client.put(
-            f"/pacts/provider/Bar/consumer/Foo/version/{seg}", json=pact()),
+            f"/pacts/provider/Bar/consumer/Foo/version/{seg}", json=pact()
+        ),
         "environment": lambda: client.post(
-            "/environments", json={"name": bad, "production": False}),
+            "/environments", json={"name": bad, "production": False}
+        ),
         "environment display name": lambda: client.post(
-            "/environments", json={"name": "qa", "displayName": bad, "production": False}),
+            "/environments", json={"name": "qa", "displayName": bad, "production": False}
+        ),
         "verification version": lambda: client.post(
             client.get("/pacts/provider/Bar/consumer/Foo/latest").json()["_links"][
-                "pb:publish-verification-results"]["href"],
-            json={"success": True, "providerApplicationVersion": bad}),
+                "pb:publish-verification-results"
+            ]["href"],
+            json={"success": True, "providerApplicationVersion": bad},
+        ),
         "deployment of a bad version": lambda: client.post(
-            f"/pacticipants/Foo/versions/{seg}/deployed-versions/environment/{env['uuid']}",
-            json={}),
+            f"/pacticipants/Foo/versions/{seg}/deployed-versions/environment/{env['uuid']}", json={}
+        ),
     }
     failures = []
     for what, attempt in attempts.items():
@@ -199,8 +227,9 @@ def test_non_ascii_names_are_allowed_and_latest_works(client):
         assert httpx.URL("/" + header).path.lstrip("/") == version  # percent-encoded UTF-8
         tagged = "/pacts/provider/B%C3%A4r/consumer/F%C3%B4o/latest/prod-%C3%BC"
         assert client.get(tagged).status_code == 200
-        page = client.get("/pacts/provider/B%C3%A4r/consumer/F%C3%B4o/latest",
-                          headers={"Accept": "text/html"})
+        page = client.get(
+            "/pacts/provider/B%C3%A4r/consumer/F%C3%B4o/latest", headers={"Accept": "text/html"}
+        )
         assert page.status_code == 200 and version in page.text
     env = client.post("/environments", json={"name": "prödüction", "production": True})
     assert env.status_code == 201

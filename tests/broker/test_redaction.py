@@ -17,8 +17,17 @@ from accord.broker.storage.schema import webhooks
 
 from .test_auth import AUTH, basic
 
-SECRETS = ("s3cr3t-bearer", "k3y-value", "c00kie", "sess-1d", "pr1vate", "x-s3cret", "pw-in-url",
-           "t0k-in-query", "basic-pa55")
+SECRETS = (
+    "s3cr3t-bearer",
+    "k3y-value",
+    "c00kie",
+    "sess-1d",
+    "pr1vate",
+    "x-s3cret",
+    "pw-in-url",
+    "t0k-in-query",
+    "basic-pa55",
+)
 
 HOOK = {
     "description": "build",
@@ -51,10 +60,18 @@ def test_redact_headers():
 
 
 def test_redact_url():
-    assert redact_url("https://u:p@h.example:8443/x?y=1") == f"https://u:{MASK}@h.example:8443/x?y=1"
-    assert redact_url("https://h.example/x?api_key=abc&y=2") == f"https://h.example/x?api_key={MASK}&y=2"
+    assert (
+        redact_url("https://u:p@h.example:8443/x?y=1") == f"https://u:{MASK}@h.example:8443/x?y=1"
+    )
+    assert (
+        redact_url("https://h.example/x?api_key=abc&y=2")
+        == f"https://h.example/x?api_key={MASK}&y=2"
+    )
     assert redact_url("https://u@h.example/x") == "https://u@h.example/x"  # no password
-    assert redact_url("https://h.example/${pactbroker.pactUrl}") == "https://h.example/${pactbroker.pactUrl}"
+    assert (
+        redact_url("https://h.example/${pactbroker.pactUrl}")
+        == "https://h.example/${pactbroker.pactUrl}"
+    )
     assert redact_url("not a url [") == "not a url ["
     assert "pw" not in redact_text("POST https://u:pw@h.example/x failed; see https://o.example")
 

@@ -14,8 +14,12 @@ import unicodedata
 __all__ = ["MAX_NAME_LENGTH", "InvalidName", "check_name", "name_problem"]
 
 MAX_NAME_LENGTH = 255
-_FORBIDDEN_CATEGORIES = {"Cc": "control character", "Zl": "line separator",
-                         "Zp": "paragraph separator", "Cs": "unpaired surrogate"}
+_FORBIDDEN_CATEGORIES = {
+    "Cc": "control character",
+    "Zl": "line separator",
+    "Zp": "paragraph separator",
+    "Cs": "unpaired surrogate",
+}
 _CHARACTER_NAMES = {"\x00": "NUL", "\r": "CR", "\n": "LF", "\t": "TAB", "\x7f": "DEL"}
 
 
@@ -28,9 +32,7 @@ class InvalidName(ValueError):
         self.message = message
 
 
-def name_problem(
-    value: object, what: str, max_length: int | None = MAX_NAME_LENGTH
-) -> str | None:
+def name_problem(value: object, what: str, max_length: int | None = MAX_NAME_LENGTH) -> str | None:
     """Why ``value`` cannot be a ``what`` (e.g. "version number"), or None when it can."""
     if not isinstance(value, str):
         return f"{what} must be a string"
