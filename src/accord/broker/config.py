@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from accord import sizes
 from accord.broker.storage.db import DEFAULT_DATABASE_URL
 
 __all__ = [
@@ -40,21 +41,10 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def parse_size(text: str, setting: str = "size") -> int:
     """``10485760``, ``10MB``, ``512kb``, ``1g`` → bytes (binary units)."""
-    value = text.strip().lower().removesuffix("b").removesuffix("i")
-    factor = 1
-    for suffix, multiplier in (("k", 1024), ("m", 1024**2), ("g", 1024**3)):
-        if value.endswith(suffix):
-            value, factor = value[:-1], multiplier
-            break
     try:
-        number = int(value.strip()) * factor
-    except ValueError:
-        raise BrokerConfigError(
-            f"{setting}: {text!r} is not a size (write e.g. 10485760, 10MB or 512KB)"
-        ) from None
-    if number <= 0:
-        raise BrokerConfigError(f"{setting}: the size must be positive, not {text!r}")
-    return number
+        return sizes.parse_size(text)
+    except ValueError as exc:
+        raise BrokerConfigError(f"{setting}: {exc}") from None
 
 
 def _tokens_from(variable: str, scope: str) -> dict[str, str]:
