@@ -191,6 +191,8 @@ def test_badges_are_public_only_when_configured(make_client):
     assert closed.get(badge).status_code == 401
     assert opened.get(badge).status_code in (200, 307)
     assert opened.get(badge + ".svg").status_code in (200, 307)
+    as_page = opened.get(badge, headers=BROWSER, follow_redirects=False)  # a browser tab
+    assert as_page.status_code in (200, 307) and "html" not in as_page.headers["content-type"]
     assert opened.get("/pacts/provider/Bar/consumer/Foo/latest").status_code == 401
     assert opened.post(badge, json={}).status_code == 401
 

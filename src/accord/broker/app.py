@@ -36,7 +36,15 @@ from accord.broker.api import (
     webhooks,
 )
 from accord.broker.api.hal import BROKER_VERSION, hal_response, json_response
-from accord.broker.api.routing import READ, WRITE, ApiError, Ctx, Router, validation_error
+from accord.broker.api.routing import (
+    PUBLIC_BADGE,
+    READ,
+    WRITE,
+    ApiError,
+    Ctx,
+    Router,
+    validation_error,
+)
 from accord.broker.config import BrokerConfig
 from accord.broker.names import InvalidName
 from accord.broker.storage.db import make_engine, migrate, run_in_transaction
@@ -126,9 +134,11 @@ class BrokerApp:
         root = request.scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :] or "/"
-        browser = method == "GET" and wants_html(request.headers.get("accept"))
-        ui_page = match_page(path) if browser else None
         found = self.router.match(path)
+        badge = found is not None and found[0].access_for(method) == PUBLIC_BADGE
+        # a badge is an image whatever the browser accepts (as in the official broker)
+        browser = method == "GET" and not badge and wants_html(request.headers.get("accept"))
+        ui_page = match_page(path) if browser else None
         # the route table says who may call what; a path nobody serves needs a reader
         required = found[0].access_for(method) if found is not None else READ
         if ui_page is not None:
