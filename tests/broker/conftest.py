@@ -128,3 +128,15 @@ def make_client(database_url: str) -> Iterator[Any]:
 @pytest.fixture
 def client(make_client: Any) -> TestClient:
     return make_client()
+
+
+@pytest.fixture
+def clean_broker_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No ACCORD_BROKER_* settings from outside, and none left behind by ``broker serve``
+    (which hands its settings to the workers through the environment)."""
+    for name in [*os.environ, "ACCORD_BROKER_DATABASE_URL", "ACCORD_BROKER_BASE_URL",
+                 "ACCORD_BROKER_FORWARDED_ALLOW_IPS", "ACCORD_BROKER_MAX_BODY_SIZE",
+                 "ACCORD_BROKER_MAX_JSON_DEPTH", "ACCORD_BROKER_MIGRATE"]:
+        if name.startswith("ACCORD_BROKER_"):
+            monkeypatch.delenv(name, raising=False)
+    return monkeypatch

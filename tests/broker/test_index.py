@@ -46,7 +46,8 @@ def test_method_not_allowed(client):
     assert client.post("/pacts/latest", json={}).status_code == 405
 
 
-def test_forwarded_headers_build_links(client):
+def test_forwarded_headers_build_links(make_client):
+    client = make_client(forwarded_allow_ips=("*",))
     links = client.get(
         "/",
         headers={

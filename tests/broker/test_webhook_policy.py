@@ -32,7 +32,7 @@ def test_redact_headers_masks_credential_looking_names_only():
     }
     shown = redact_headers(headers)
     assert shown == {
-        **{name: "****" for name in headers},
+        **{name: "**********" for name in headers},
         "Content-Type": "application/json",
         "Accept": "*/*",
     }
@@ -43,11 +43,11 @@ def test_redact_headers_masks_credential_looking_names_only():
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        ("https://user:pa55@ci.example/build?x=1", "https://user:****@ci.example/build?x=1"),
-        ("https://ci.example/b?token=abc&branch=main", "https://ci.example/b?token=****&branch=main"),
+        ("https://user:pa55@ci.example/build?x=1", "https://user:**********@ci.example/build?x=1"),
+        ("https://ci.example/b?token=abc&branch=main", "https://ci.example/b?token=**********&branch=main"),
         ("https://user@ci.example/", "https://user@ci.example/"),
         ("https://ci.example/${pactbroker.pactUrl}", "https://ci.example/${pactbroker.pactUrl}"),
-        ("http://u:secret@[::1/", "http://u:****@[::1/"),  # unparseable: still no password
+        ("http://u:secret@[::1/", "http://u:**********@[::1/"),  # unparseable: still no password
     ],
 )
 def test_redact_url(url, shown):

@@ -57,6 +57,7 @@ class LiveBroker:
                 read_only_username=READER[0],
                 read_only_password=READER[1],
                 run_webhooks=False,
+                forwarded_allow_ips=("127.0.0.1",),  # the tests play the proxy on this host
             )
         )
         self.port = _free_port()

@@ -812,6 +812,7 @@ def secured_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ACCORD_BROKER_READ_ONLY_PASSWORD="r-secret",
         ACCORD_BROKER_WRITE_TOKENS="write-token",
         ACCORD_BROKER_READ_TOKENS="read-token",
+        ACCORD_BROKER_PUBLIC_HEARTBEAT="true",  # serve_broker waits on it without credentials
     ) as url:
         yield url
 

@@ -13,7 +13,7 @@ import threading
 import uuid
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,7 +24,9 @@ from accord.broker.api import (
     deployments,
     environments,
     for_verification,
+    forwarding,
     index,
+    limits,
     matrix,
     pacticipants,
     pacts,
@@ -34,8 +36,17 @@ from accord.broker.api import (
     webhooks,
 )
 from accord.broker.api.hal import BROKER_VERSION, hal_response, json_response
-from accord.broker.api.routing import ApiError, Ctx, Router
+from accord.broker.api.routing import (
+    PUBLIC_BADGE,
+    READ,
+    WRITE,
+    ApiError,
+    Ctx,
+    Router,
+    validation_error,
+)
 from accord.broker.config import BrokerConfig
+from accord.broker.names import InvalidName, check_name
 from accord.broker.services.webhook_worker import WebhookWorker
 from accord.broker.storage.db import make_engine, migrate, run_in_transaction
 from accord.broker.ui import match_page, not_found_page, wants_html
@@ -43,7 +54,6 @@ from accord.broker.ui import match_page, not_found_page, wants_html
 __all__ = ["BrokerApp", "create_app"]
 
 log = logging.getLogger("accord.broker")
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 #: POSTs that only read the database; webhook executions must not hold SQLite's write lock
 #: while they wait for the webhook's target
 READ_ONLY_POSTS = ("/for-verification", "/execute")
@@ -110,19 +120,27 @@ class BrokerApp:
         await response(scope, receive, send)
 
     def base_url(self, request: Request) -> str:
+        """The URL links start with: the configured one, else the request's own address.
+
+        ``X-Forwarded-Proto/-Host/-Port/-Prefix`` are believed only from a proxy the operator
+        named (``forwarded_allow_ips``): from anyone else they could point every link, and
+        the ``pactUrl`` webhooks deliver to CI, at a host of the sender's choosing.
+        """
         if self.config.base_url:
             return self.config.base_url.rstrip("/")
         headers = request.headers
-        scheme = headers.get("x-forwarded-proto", "").split(",")[0].strip() or request.url.scheme
-        host = headers.get("x-forwarded-host", "").split(",")[0].strip() or headers.get(
-            "host", f"{request.url.hostname}:{request.url.port}"
-        )
-        port = headers.get("x-forwarded-port", "").strip()
-        if port and ":" not in host and port not in (("443", "80")):
+        root = request.scope.get("root_path", "").rstrip("/")
+        host = headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+        if not forwarding.trusted(request.scope.get("client"), self.config.forwarded_allow_ips):
+            return f"{request.url.scheme}://{host}{root}"
+        scheme = headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+        if scheme not in ("http", "https"):
+            scheme = request.url.scheme
+        host = headers.get("x-forwarded-host", "").split(",")[0].strip() or host
+        port = headers.get("x-forwarded-port", "").split(",")[0].strip()
+        if port.isdigit() and ":" not in host and port not in ("443", "80"):
             host = f"{host}:{port}"
-        prefix = headers.get("x-forwarded-prefix", "").rstrip("/") or request.scope.get(
-            "root_path", ""
-        ).rstrip("/")
+        prefix = headers.get("x-forwarded-prefix", "").split(",")[0].strip().rstrip("/") or root
         return f"{scheme}://{host}{prefix}"
 
     async def handle(self, request: Request) -> Response:
@@ -132,24 +150,30 @@ class BrokerApp:
         root = request.scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :] or "/"
+        found = self.router.match(path)
+        badge = found is not None and found[0].access_for(method) == PUBLIC_BADGE
+        # a badge is an image whatever the browser accepts (as in the official broker)
+        browser = method == "GET" and not badge and wants_html(request.headers.get("accept"))
+        ui_page = match_page(path) if browser else None
+        # the route table says who may call what; a path nobody serves needs a reader
+        required = found[0].access_for(method) if found is not None else READ
+        if ui_page is not None:
+            required = READ
         level = auth.access_level(self.config, request.headers.get("authorization"))
-        if not auth.allowed(self.config, method, path, level):
+        if not auth.allowed(self.config, required, level):
             return hal_response(
                 {"error": "Authentication required" if level is None else "Not authorised"},
                 401 if level is None else 403,
                 headers={"WWW-Authenticate": 'Basic realm="Restricted area"'},
             )
-        browser = method == "GET" and wants_html(request.headers.get("accept"))
-        ui_page = match_page(path) if browser else None
         if ui_page is not None:
             return await run_in_threadpool(
-                self._run, ui_page[0], request, ui_page[1], b"", self.base_url(request), method
+                self._run, ui_page[0], request, ui_page[1], b"", self.base_url(request), False
             )
-        found = self.router.match(path)
         if found is None:
             if browser:
                 return await run_in_threadpool(
-                    self._run, not_found_page, request, {}, b"", self.base_url(request), method
+                    self._run, not_found_page, request, {}, b"", self.base_url(request), False
                 )
             return hal_response(
                 {"error": "The requested document was not found on this server."}, 404
@@ -165,14 +189,37 @@ class BrokerApp:
         )
         if handler is None:
             return hal_response({"error": f"Method {method} is not allowed here"}, 405)
-        body = await request.body()
-        base = self.base_url(request)
         try:
-            return await run_in_threadpool(self._run, handler, request, params, body, base, method)
+            body = await limits.read_body(request, self.config.max_body_bytes)
+        except limits.BodyTooLarge as err:
+            return limits.too_large_response(err, str(request.url))
+        base = self.base_url(request)
+        write = required == WRITE and not path.endswith(READ_ONLY_POSTS)
+        try:
+            for key, value in params.items():  # PostgreSQL cannot even look up a NUL
+                if isinstance(value, str) and "\x00" in value:
+                    check_name(value, key.replace("_", " "), key)
+            return await run_in_threadpool(self._run, handler, request, params, body, base, write)
         except ApiError as err:
             if "application/problem+json" in request.headers.get("accept", ""):
                 return problem_response(err, str(request.url))
             return err.response()
+        except InvalidName as err:
+            invalid = validation_error({err.field: [err.message]})
+            if "application/problem+json" in request.headers.get("accept", ""):
+                return problem_response(invalid, str(request.url))
+            return invalid.response()
+        except DataError:  # e.g. a value longer than its column on PostgreSQL
+            log.warning("database refused a value", exc_info=True)
+            return hal_response(
+                {
+                    "error": {
+                        "message": "A value in the request is too long or holds characters "
+                        "the database cannot store."
+                    }
+                },
+                400,
+            )
         except Exception:  # a bug: log it, tell the client without a traceback
             reference = uuid.uuid4().hex[:10]
             log.exception("error reference %s", reference)
@@ -187,7 +234,7 @@ class BrokerApp:
             )
 
     def _run(
-        self, handler: Any, request: Request, params: dict, body: bytes, base: str, method: str
+        self, handler: Any, request: Request, params: dict, body: bytes, base: str, write: bool
     ) -> Response:
         after: list = []
 
@@ -196,7 +243,6 @@ class BrokerApp:
             ctx = Ctx(request, params, body, base, conn, self.config, self, after_commit=after)
             return handler(ctx)
 
-        write = method in WRITE_METHODS and not request.url.path.endswith(READ_ONLY_POSTS)
         try:
             response = run_in_transaction(self.engine, work, write=write)
         except DBAPIError:
@@ -229,6 +275,7 @@ def problem_response(err: ApiError, instance: str) -> Response:
         403: "Forbidden",
         404: "Not found",
         409: "Conflict",
+        413: "Content too large",
         415: "Unsupported media type",
         422: "Unprocessable entity",
     }

@@ -110,6 +110,23 @@ def broker() -> None:
     envvar="ACCORD_BROKER_DATABASE_URL",
     help="SQLAlchemy URL; default sqlite:///./accord-broker.sqlite3",
 )
+@click.option(
+    "--forwarded-allow-ips",
+    envvar="ACCORD_BROKER_FORWARDED_ALLOW_IPS",
+    help="Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-* "
+    "headers are believed ('*' for every client). Default: none, not even 127.0.0.1.",
+)
+@click.option(
+    "--max-body-size",
+    envvar="ACCORD_BROKER_MAX_BODY_SIZE",
+    help="Largest request body accepted, e.g. 10MB (the default) or 52428800.",
+)
+@click.option(
+    "--max-json-depth",
+    envvar="ACCORD_BROKER_MAX_JSON_DEPTH",
+    type=int,
+    help="Deepest JSON nesting accepted (default 200).",
+)
 @click.option("--log-level", default="warning", show_default=True)
 @click.option(
     "--webhook-scheme-whitelist",
@@ -142,6 +159,9 @@ def serve(
     workers: int,
     base_url: str | None,
     database_url: str | None,
+    forwarded_allow_ips: str | None,
+    max_body_size: str | None,
+    max_json_depth: int | None,
     log_level: str,
     **webhook_settings: str | None,
 ) -> None:
@@ -152,19 +172,24 @@ def serve(
     """
     import uvicorn
 
-    from accord.broker.config import BrokerConfig
+    from accord.broker.config import BrokerConfig, BrokerConfigError
     from accord.broker.storage.db import DEFAULT_DATABASE_URL, make_engine, migrate
 
     url = database_url or DEFAULT_DATABASE_URL
-    os.environ["ACCORD_BROKER_DATABASE_URL"] = url
-    if base_url:
-        os.environ["ACCORD_BROKER_BASE_URL"] = base_url
-    for name, value in webhook_settings.items():
+    settings = {
+        "ACCORD_BROKER_DATABASE_URL": url,
+        "ACCORD_BROKER_BASE_URL": base_url,
+        "ACCORD_BROKER_FORWARDED_ALLOW_IPS": forwarded_allow_ips,
+        "ACCORD_BROKER_MAX_BODY_SIZE": max_body_size,
+        "ACCORD_BROKER_MAX_JSON_DEPTH": None if max_json_depth is None else str(max_json_depth),
+    }
+    settings.update({f"ACCORD_BROKER_{k.upper()}": v for k, v in webhook_settings.items()})
+    for name, value in settings.items():  # the workers read their settings from the environment
         if value is not None:
-            os.environ[f"ACCORD_BROKER_{name.upper()}"] = value
+            os.environ[name] = value
     try:
-        BrokerConfig.from_env()
-    except ValueError as exc:
+        BrokerConfig.from_env(migrate_on_start=False)  # refuse unsafe settings before starting
+    except BrokerConfigError as exc:
         raise click.UsageError(str(exc)) from None
     engine = make_engine(url)
     migrate(engine)
@@ -179,8 +204,8 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
-        proxy_headers=True,
-        forwarded_allow_ips="*",
+        # X-Forwarded-* are read by the broker itself, only from --forwarded-allow-ips
+        proxy_headers=False,
     )
 
 

@@ -39,12 +39,23 @@ def register(cli: click.Group) -> None:
 @click.option("--provider", help="Serve only the pacts with this provider.")
 @click.option("--consumer", help="Serve only the pacts with this consumer.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failed requests.")
+@click.option("--max-body-size", default="10MB", show_default=True,
+              help="Largest request body read (larger ones get 413 and fail the report).")
+@click.option("--max-json-depth", default=200, show_default=True, type=click.IntRange(2),
+              help="Deepest JSON request body read (deeper ones get 400).")
 def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors: bool,
-                 provider: str | None, consumer: str | None, quiet: bool) -> None:
+                 provider: str | None, consumer: str | None, quiet: bool,
+                 max_body_size: str, max_json_depth: int) -> None:
     """Serve the HTTP interactions of PACT_FILE_OR_DIR... as a mock server."""
     from accord.errors import AccordError
     from accord.mock import MockServer, MockSession
     from accord.model import Pact, SpecVersion, SynchronousHttp
+    from accord.sizes import parse_size
+
+    try:
+        max_body_bytes = parse_size(max_body_size)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-body-size") from None
 
     try:
         pacts = _load(sources)
@@ -70,7 +81,8 @@ def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors
                     interactions=tuple(served),
                     spec_version=max((p.spec_version for p in pacts), default=SpecVersion.V4))
     server = MockServer(combined, host=host, port=port, tls=tls, cors=cors, session=session,
-                        admin=True, on_result=_printer(quiet))
+                        admin=True, on_result=_printer(quiet), max_body_bytes=max_body_bytes,
+                        max_json_depth=max_json_depth)
     stop = threading.Event()
     _on_signals(stop)
     try:

@@ -398,6 +398,15 @@ class MockSession:
 
         return response_to_wire(generate_response(response, context), result)
 
+    def refuse(self, method: str, path: str, query_string: bytes,
+               headers: Sequence[tuple[bytes, bytes]], reason: str) -> RequestResult:
+        """Record a request the server would not read (too large, nested too deeply) as a
+        failure with ``reason``, so the report shows it; its body is not kept."""
+        request = request_from_wire(method, path, query_string, headers, b"")
+        result = RequestResult("unexpected", request, None, error=reason)
+        self._results.append(result)
+        return result
+
     # ------------------------------------------------------------------ reporting
 
     @property

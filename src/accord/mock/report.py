@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from accord.jsonlimits import DEFAULT_MAX_DEPTH, json_depth
 from accord.model import Body, BodyState, HttpRequest, SynchronousHttp
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["MockReport", "RequestResult"]
 
 _MAX_VALUE = 200
+_MAX_BODY_TEXT = 64 * 1024  # characters of a non-JSON request body kept in a JSON report
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,8 +251,17 @@ def _request_json(request: HttpRequest) -> dict[str, Any]:
     if request.headers:
         out["headers"] = {k: ", ".join(v) for k, v in request.headers.items()}
     if request.body.is_present:
-        try:
-            out["body"] = request.body.json if request.body.is_json else request.body.text
-        except ValueError:
-            out["body"] = request.body.text
+        out["body"] = _shown_body(request.body)
     return out
+
+
+def _shown_body(body: Body) -> Any:
+    """The body as JSON when it is sound JSON of reasonable depth, else (cut) text: the report
+    must render whatever a client sent."""
+    if body.is_json and json_depth(body.content) <= DEFAULT_MAX_DEPTH:
+        try:
+            return body.json
+        except (ValueError, RecursionError):
+            pass
+    text = body.text
+    return text if len(text) <= _MAX_BODY_TEXT else text[:_MAX_BODY_TEXT] + "…"

@@ -25,7 +25,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from accord.errors import MismatchError
-from accord.mock.app import MockApp
+from accord.jsonlimits import DEFAULT_MAX_DEPTH
+from accord.mock.app import DEFAULT_MAX_BODY_BYTES, MockApp
 from accord.mock.core import MockSession
 from accord.mock.report import MockReport, RequestResult
 from accord.model import Pact
@@ -47,6 +48,8 @@ class MockServer:
     (default: the real clock and a fresh random source per request); its mock server URL
     is set to this server's. Exiting the ``with`` block stops the server; it raises
     ``MismatchError`` only with ``raise_on_exit=True`` (otherwise call ``assert_ok()``).
+    A request body over ``max_body_bytes`` (413) or JSON nested deeper than ``max_json_depth``
+    (400) is refused without matching and recorded as a failure.
     """
 
     def __init__(self, pact: Pact, *, host: str = "127.0.0.1", port: int = 0,
@@ -55,7 +58,9 @@ class MockServer:
                  raise_on_exit: bool = False,
                  session: MockSession | None = None,
                  admin: bool = False,
-                 on_result: Callable[[RequestResult], None] | None = None):
+                 on_result: Callable[[RequestResult], None] | None = None,
+                 max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+                 max_json_depth: int = DEFAULT_MAX_DEPTH):
         if pact.metadata.get("plugins"):  # content-type plugins the pact names must be there
             from accord.plugins import ensure_plugins
 
@@ -71,6 +76,7 @@ class MockServer:
         self._fixed_context = generator_context
         self._admin = admin
         self._on_result = on_result
+        self._limits = {"max_body_bytes": max_body_bytes, "max_json_depth": max_json_depth}
         self._port: int | None = None
         # resolves to (asyncio server, uvicorn ServerState) on the background loop
         self._opened: concurrent.futures.Future[tuple[Any, Any]] | None = None
@@ -116,7 +122,7 @@ class MockServer:
         self._port = sock.getsockname()[1]
         try:
             app = MockApp(self.session, context=self._context_arg(), cors=self.cors,
-                          admin=self._admin, on_result=self._on_result)
+                          admin=self._admin, on_result=self._on_result, **self._limits)
             config = self._config(app)
             self._opened = _Reactor.get().submit(_open(config, sock))
         except BaseException:

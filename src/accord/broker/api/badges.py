@@ -7,7 +7,7 @@ from html import escape
 
 from starlette.responses import Response
 
-from accord.broker.api.routing import Ctx, Router
+from accord.broker.api.routing import PUBLIC_BADGE, Ctx, Router
 from accord.broker.services.matrix import MatrixError, MatrixQuery, run_matrix
 from accord.broker.storage import pacts_repo, repo
 
@@ -105,23 +105,30 @@ def can_i_deploy_badge(ctx: Ctx) -> Response:
     return svg(label, word, COLOURS[word], f"version {version.number}")
 
 
+#: badges are embedded in READMEs: anonymous when the operator allows public badges
+PUBLIC = {"GET": PUBLIC_BADGE}
+
+
 def register(router: Router) -> None:
     pair = "/pacts/provider/{provider}/consumer/{consumer}"
     for suffix in ("badge", "badge.svg"):
-        router.add(f"{pair}/latest/{suffix}", GET=pact_badge)
-        router.add(f"{pair}/latest/{{tag}}/{suffix}", GET=pact_badge)
-        router.add(f"{pair}/latest-untagged/{suffix}", GET=pact_badge)
+        router.add(f"{pair}/latest/{suffix}", GET=pact_badge, access=PUBLIC)
+        router.add(f"{pair}/latest/{{tag}}/{suffix}", GET=pact_badge, access=PUBLIC)
+        router.add(f"{pair}/latest-untagged/{suffix}", GET=pact_badge, access=PUBLIC)
         router.add(
             f"/pacticipants/{{pacticipant}}/latest-version/{{tag}}/can-i-deploy/to/{{to}}/{suffix}",
             GET=can_i_deploy_badge,
+            access=PUBLIC,
         )
         router.add(
             f"/pacticipants/{{pacticipant}}/branches/{{branch}}/latest-version/can-i-deploy/to-environment/{{environment}}/{suffix}",
             GET=can_i_deploy_badge,
+            access=PUBLIC,
         )
         router.add(
             f"/pacticipants/{{pacticipant}}/main-branch/can-i-merge/{suffix}",
             GET=can_i_deploy_badge,
+            access=PUBLIC,
         )
 
 

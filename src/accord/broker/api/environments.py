@@ -13,6 +13,7 @@ from starlette.responses import Response
 from accord.broker.api.hal import hal_response, now
 from accord.broker.api.render import all_environments, environment_json
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.names import name_problem
 from accord.broker.services.names import display_name
 from accord.broker.storage import deployments_repo
 from accord.broker.storage.schema import environments
@@ -32,6 +33,8 @@ def _validate(ctx: Ctx, data: dict, existing_id: int | None = None) -> dict[str,
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         errors["name"] = ["name is missing"]
+    elif problem := name_problem(name, "name"):
+        errors["name"] = [problem]
     elif re.search(r"\s", name):
         errors["name"] = ["name cannot contain spaces or new lines"]
     else:
@@ -49,6 +52,9 @@ def _validate(ctx: Ctx, data: dict, existing_id: int | None = None) -> dict[str,
     display = data.get("displayName")
     if display is not None and not isinstance(display, str):
         errors["displayName"] = ["displayName must be a string"]
+    elif display and display.strip() and (problem := name_problem(display, "displayName")):
+        # a blank display name is derived from the name, as the official broker does
+        errors["displayName"] = [problem]
     contacts = data.get("contacts")
     if contacts is not None and not isinstance(contacts, list):
         errors["contacts"] = ["contacts must be an array"]

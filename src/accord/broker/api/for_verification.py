@@ -11,7 +11,7 @@ from accord.broker.api.hal import hal_response
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.pacts import encode_metadata
 from accord.broker.api.render import pact_version_url
-from accord.broker.api.routing import Ctx, Router, validation_error
+from accord.broker.api.routing import READ, Ctx, Router, validation_error
 from accord.broker.services.for_verification import find_pacts_for_verification
 from accord.broker.services.selectors import (
     VerifiablePact,
@@ -179,6 +179,7 @@ def register(router: Router) -> None:
         "/pacts/provider/{provider}/for-verification",
         GET=get_for_verification,
         POST=post_for_verification,
+        access={"POST": READ},  # a read in disguise: the read-only identity may call it
     )
 
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-__all__ = ["HAL_JSON", "hal_response", "iso", "json_response", "link", "now", "seg"]
+__all__ = ["HAL_JSON", "hal_response", "header_value", "iso", "json_response", "link", "now", "seg"]
 
 HAL_JSON = "application/hal+json;charset=utf-8"
 BROKER_VERSION = "2.120.0-accord"
@@ -31,6 +31,14 @@ def iso(value: datetime | None) -> str | None:
 def seg(value: Any) -> str:
     """Percent-encode one path segment the way the Ruby clients do (space → %20, / → %2F)."""
     return quote(str(value), safe="")
+
+
+def header_value(text: str) -> str:
+    """``text`` as an HTTP header value: printable ASCII as it is, anything else (a version
+    number in another script) percent-encoded as UTF-8, since headers are Latin-1 on the wire."""
+    if text.isascii() and text.isprintable():
+        return text
+    return quote(text, safe=" !\"#$&'()*+,-./:;<=>?@[]^_`{|}~")
 
 
 def link(href: str, title: str | None = None, name: str | None = None, **extra: Any) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
-from accord.broker.api.routing import Ctx, Router
+from accord.broker.api.routing import PUBLIC_HEARTBEAT, Ctx, Router
 
 # relation, path template, title, templated flag (None: no flag, as the official broker)
 RELATIONS: list[tuple[str, str, str, bool | None]] = [
@@ -199,5 +199,7 @@ def doc(ctx: Ctx) -> Response:
 
 def register(router: Router) -> None:
     router.add("/", GET=get_index)
-    router.add("/diagnostic/status/heartbeat", GET=heartbeat)
+    router.add(
+        "/diagnostic/status/heartbeat", GET=heartbeat, access={"GET": PUBLIC_HEARTBEAT}
+    )
     router.add("/doc/{rel}", GET=doc)

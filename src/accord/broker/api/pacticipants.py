@@ -16,6 +16,7 @@ from accord.broker.api.render import (
     version_url,
 )
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.names import check_name
 from accord.broker.storage import repo
 
 FIELDS = {
@@ -109,6 +110,7 @@ def create_pacticipant(ctx: Ctx) -> Response:
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise validation_error({"name": ["name is missing"]})
+    check_name(name, "pacticipant name", "name")  # before the look-up: PostgreSQL refuses a NUL
     if repo.find_pacticipant(ctx.conn, name) is not None:
         raise validation_error({"name": [f"A pacticipant with name '{name}' already exists"]}, 409)
     row = repo.create_pacticipant(ctx.conn, name, **_fields(data))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import func, select
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, iso, json_response
+from accord.broker.api.hal import hal_response, header_value, iso, json_response
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.rack_query import parse_nested_query
 from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
@@ -166,35 +167,52 @@ def _names(ctx: Ctx) -> tuple[Any, Any]:
     )
 
 
-def _respond(
-    ctx: Ctx,
-    pub: Any,
-    consumer: Any,
-    provider: Any,
-    metadata: str | None = None,
-    headers: dict | None = None,
-) -> Response:
+@dataclass
+class PactRef:
+    """Which publication a single-pact URL means (the API renders it, the UI pages it)."""
+
+    pub: Any
+    consumer: Any
+    provider: Any
+    metadata: str | None = None
+    headers: dict | None = None
+    self_href: str | None = None
+
+
+def with_content(ctx: Ctx, pub: Any) -> Any:
+    if hasattr(pub, "content"):
+        return pub
+    return pacts_repo.find_publication(
+        ctx.conn, pub.consumer_version_id, pub.provider_id, with_content=True
+    )
+
+
+def _respond(ctx: Ctx, ref: PactRef) -> Response:
+    body = pact_document(
+        ctx, with_content(ctx, ref.pub), ref.consumer.name, ref.provider.name, ref.metadata
+    )
+    if ref.self_href:
+        body["_links"]["self"]["href"] = ref.self_href
+    return json_response(body, 200, "application/hal+json;charset=utf-8", ref.headers)
+
+
+def _found(pub: Any, consumer: Any, provider: Any, **extra: Any) -> PactRef:
     if pub is None:
         raise not_found()
-    if not hasattr(pub, "content"):
-        pub = pacts_repo.find_publication(
-            ctx.conn, pub.consumer_version_id, pub.provider_id, with_content=True
-        )
-    body = pact_document(ctx, pub, consumer.name, provider.name, metadata)
-    return json_response(body, 200, "application/hal+json;charset=utf-8", headers)
+    return PactRef(pub, consumer, provider, **extra)
 
 
-def get_pact_by_version(ctx: Ctx) -> Response:
+def resolve_by_version(ctx: Ctx) -> PactRef:
     consumer, provider = _names(ctx)
     version = repo.find_version(ctx.conn, consumer.id, ctx.params["version"])
     if version is None:
         raise not_found()
-    return _respond(
-        ctx,
-        pacts_repo.find_publication(ctx.conn, version.id, provider.id, True),
-        consumer,
-        provider,
-    )
+    pub = pacts_repo.find_publication(ctx.conn, version.id, provider.id, True)
+    return _found(pub, consumer, provider)
+
+
+def get_pact_by_version(ctx: Ctx) -> Response:
+    return _respond(ctx, resolve_by_version(ctx))
 
 
 def delete_pact_by_version(ctx: Ctx) -> Response:
@@ -212,7 +230,7 @@ def delete_pact_by_version(ctx: Ctx) -> Response:
     return hal_response({"_links": links})
 
 
-def get_pact_by_sha(ctx: Ctx) -> Response:
+def resolve_by_sha(ctx: Ctx) -> PactRef:
     consumer, provider = _names(ctx)
     pact_version = pacts_repo.find_pact_version(
         ctx.conn, consumer.id, provider.id, ctx.params["sha"]
@@ -226,12 +244,14 @@ def get_pact_by_sha(ctx: Ctx) -> Response:
     if wanted:
         pub = next((p for p in pubs if str(p.consumer_version_id) in wanted), None)
     pub = pub or (pubs[0] if pubs else None)
-    if pub is None:
-        raise not_found()
-    return _respond(ctx, pub, consumer, provider, ctx.params.get("metadata"))
+    return _found(pub, consumer, provider, metadata=ctx.params.get("metadata"))
 
 
-def get_latest_pact(ctx: Ctx) -> Response:
+def get_pact_by_sha(ctx: Ctx) -> Response:
+    return _respond(ctx, resolve_by_sha(ctx))
+
+
+def resolve_latest(ctx: Ctx) -> PactRef:
     consumer, provider = _names(ctx)
     tag = ctx.params.get("tag")
     pub = pacts_repo.latest_publication(
@@ -239,26 +259,38 @@ def get_latest_pact(ctx: Ctx) -> Response:
     )
     if pub is None:
         raise not_found()
-    meta = encode_metadata({"cv": pub.consumer_version_id, "cvt": tag}) if tag else None
-    headers = {"X-Pact-Consumer-Version": pub.consumer_version_number}
-    if meta:
-        body = pact_document(ctx, pub, consumer.name, provider.name, meta)
-        body["_links"]["self"]["href"] = ctx.url(
+    headers = {"X-Pact-Consumer-Version": header_value(pub.consumer_version_number)}
+    if not tag:
+        return PactRef(pub, consumer, provider, headers=headers)
+    return PactRef(
+        pub,
+        consumer,
+        provider,
+        metadata=encode_metadata({"cv": pub.consumer_version_id, "cvt": tag}),
+        headers=headers,
+        self_href=ctx.url(
             "pacts", "provider", provider.name, "consumer", consumer.name, "latest", tag
-        )
-        return json_response(body, 200, "application/hal+json;charset=utf-8", headers)
-    return _respond(ctx, pub, consumer, provider, headers=headers)
+        ),
+    )
 
 
-def get_latest_untagged(ctx: Ctx) -> Response:
+def get_latest_pact(ctx: Ctx) -> Response:
+    return _respond(ctx, resolve_latest(ctx))
+
+
+def resolve_latest_untagged(ctx: Ctx) -> PactRef:
     consumer, provider = _names(ctx)
     pub = pacts_repo.latest_publication(
         ctx.conn, consumer.id, provider.id, untagged=True, with_content=True
     )
-    return _respond(ctx, pub, consumer, provider)
+    return _found(pub, consumer, provider)
 
 
-def get_latest_branch_pact(ctx: Ctx) -> Response:
+def get_latest_untagged(ctx: Ctx) -> Response:
+    return _respond(ctx, resolve_latest_untagged(ctx))
+
+
+def resolve_latest_branch(ctx: Ctx) -> PactRef:
     consumer, provider = _names(ctx)
     branch = ctx.params.get("branch") or consumer.main_branch
     if not branch:
@@ -266,7 +298,11 @@ def get_latest_branch_pact(ctx: Ctx) -> Response:
     pub = pacts_repo.latest_publication(
         ctx.conn, consumer.id, provider.id, branch=branch, with_content=True
     )
-    return _respond(ctx, pub, consumer, provider)
+    return _found(pub, consumer, provider)
+
+
+def get_latest_branch_pact(ctx: Ctx) -> Response:
+    return _respond(ctx, resolve_latest_branch(ctx))
 
 
 def _pact_list_entry(ctx: Ctx, pub: Any, consumer: str, provider: str) -> dict:
@@ -468,7 +504,7 @@ def previous_distinct(ctx: Ctx) -> Response:
         raise not_found()
     for pub in pacts_repo.publications_between(ctx.conn, consumer.id, provider.id):
         if pub.consumer_version_id < current.consumer_version_id and pub.sha != current.sha:
-            return _respond(ctx, pub, consumer, provider)
+            return _respond(ctx, PactRef(pub, consumer, provider))
     raise not_found()
 
 

@@ -8,7 +8,6 @@ worker thread inside one database transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,12 +17,38 @@ from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 
+from accord import jsonlimits
 from accord.broker.api.hal import hal_response, json_response, seg
 from accord.broker.api.rack_query import parse_nested_query
+from accord.jsonlimits import JsonLimitError
 
-__all__ = ["ApiError", "Ctx", "Router", "not_found", "validation_error"]
+__all__ = [
+    "ACCESS_LEVELS",
+    "PUBLIC_BADGE",
+    "PUBLIC_HEARTBEAT",
+    "READ",
+    "WRITE",
+    "ApiError",
+    "Ctx",
+    "Route",
+    "Router",
+    "not_found",
+    "validation_error",
+]
 
 Handler = Callable[["Ctx"], Response]
+
+#: Who may call a route with a method. The route table is the only place this is decided:
+#: ``Router.add`` gives GET (and HEAD/OPTIONS) ``READ`` and every other method ``WRITE``
+#: unless the route says otherwise (``access=``).
+READ = "read"
+WRITE = "write"
+#: Anonymous when the operator allows public badges (``public_badges``), else ``READ``.
+PUBLIC_BADGE = "public-badge"
+#: Anonymous when the operator allows a public heartbeat (``public_heartbeat``), else ``READ``.
+PUBLIC_HEARTBEAT = "public-heartbeat"
+ACCESS_LEVELS = (READ, WRITE, PUBLIC_BADGE, PUBLIC_HEARTBEAT)
+_DEFAULT_ACCESS = {"GET": READ, "HEAD": READ, "OPTIONS": READ}
 
 
 class ApiError(Exception):
@@ -85,7 +110,9 @@ class Ctx:
         if "json" not in content_type:
             raise ApiError(415, {"error": f"Unsupported content type {content_type}"})
         try:
-            return json.loads(self.body)
+            return jsonlimits.loads(self.body, max_depth=self.config.max_json_depth)
+        except JsonLimitError as exc:
+            raise ApiError(400, {"error": {"message": f"JSON body refused: {exc}"}}) from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, {"error": {"message": f"Error parsing JSON body: {exc}"}}) from None
 
@@ -100,18 +127,40 @@ class Ctx:
 class Route:
     methods: dict[str, Handler]
     pattern: list[str]
+    access: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return "/" + "/".join(self.pattern)
+
+    def access_for(self, method: str) -> str:
+        """The access level a request needs: HEAD as GET, OPTIONS as a read, and a method the
+        route does not serve (405) as a write, so that nobody learns more than they may."""
+        method = method.upper()
+        if method == "HEAD" and "GET" in self.methods:
+            method = "GET"
+        if method in self.access:
+            return self.access[method]
+        return READ if method == "OPTIONS" else WRITE
 
 
 class Router:
     def __init__(self) -> None:
         self.routes: dict[tuple[str, ...], Route] = {}
 
-    def add(self, path: str, **methods: Handler) -> None:
+    def add(self, path: str, *, access: dict[str, str] | None = None, **methods: Handler) -> None:
+        """Register handlers by method; ``access`` overrides the default level per method."""
         pattern = [p for p in path.strip("/").split("/") if p]
         key = tuple(pattern)
         route = self.routes.setdefault(key, Route({}, pattern))
+        overrides = {m.upper(): level for m, level in (access or {}).items()}
+        unknown = set(overrides) - {m.upper() for m in methods}
+        if unknown or not set(overrides.values()) <= set(ACCESS_LEVELS):
+            raise ValueError(f"route {path}: bad access declaration {access!r}")
         for method, handler in methods.items():
-            route.methods[method.upper()] = handler
+            method = method.upper()
+            route.methods[method] = handler
+            route.access[method] = overrides.get(method, _DEFAULT_ACCESS.get(method, WRITE))
 
     def match(self, raw_path: str) -> tuple[Route, dict[str, str]] | None:
         segments = [unquote(s) for s in raw_path.strip("/").split("/") if s != ""]

@@ -19,6 +19,7 @@ from starlette.responses import PlainTextResponse, Response
 from accord.broker.api.hal import hal_response, iso, now
 from accord.broker.api.render import pact_version_url, pacticipant_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.services.redaction import redact_webhook_request
 from accord.broker.services.webhook_sender import Attempt, send_webhook
 from accord.broker.services.webhooks import (
     EVENT_NAMES,
@@ -37,15 +38,7 @@ def _names(ctx: Ctx, *ids: int | None) -> list[str | None]:
 
 
 def webhook_json(ctx: Ctx, row: Any) -> dict[str, Any]:
-    request = json.loads(row.request)
-    shown = dict(request)
-    if shown.get("password"):
-        shown["password"] = "**********"
-    headers = dict(shown.get("headers") or {})
-    for key in list(headers):
-        if key.lower() in ("authorization", "token", "x-auth-token"):
-            headers[key] = "**********"
-    shown["headers"] = headers
+    shown = redact_webhook_request(json.loads(row.request))  # stored for sending, never shown
     consumer, provider = _names(ctx, row.consumer_id, row.provider_id)
     url = ctx.url("webhooks", row.uuid)
     body: dict[str, Any] = {"uuid": row.uuid, "description": row.description}

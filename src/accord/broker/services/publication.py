@@ -13,7 +13,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord import jsonlimits
+from accord.broker.names import MAX_NAME_LENGTH, name_problem
 from accord.broker.services.content import pacticipant_names
+from accord.jsonlimits import JsonLimitError
 
 __all__ = [
     "Contract",
@@ -45,7 +48,18 @@ def _single_line(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != "" and "\n" not in value
 
 
-def validate_publish_request(data: Any) -> tuple[list[Contract], dict[str, list[str]]]:
+def _text_problem(value: Any, key: str, max_length: int | None = MAX_NAME_LENGTH) -> str | None:
+    """The official broker's short messages for the usual mistakes, else the name rules'."""
+    if not isinstance(value, str):
+        return "must be a string"
+    if not value.strip():
+        return "cannot be blank"
+    return name_problem(value, key, max_length)
+
+
+def validate_publish_request(
+    data: Any, max_depth: int = jsonlimits.DEFAULT_MAX_DEPTH
+) -> tuple[list[Contract], dict[str, list[str]]]:
     """Check a ``POST /contracts/publish`` body; returns contracts and an errors map."""
     errors: dict[str, list[str]] = {}
 
@@ -58,29 +72,24 @@ def validate_publish_request(data: Any) -> tuple[list[Contract], dict[str, list[
     number = data.get("pacticipantVersionNumber")
     if name is None:
         err("pacticipantName", "is missing")
-    elif not _single_line(name):
-        err("pacticipantName", "cannot be blank" if isinstance(name, str) else "must be a string")
+    elif problem := _text_problem(name, "pacticipantName"):
+        err("pacticipantName", problem)
     if number is None:
         err("pacticipantVersionNumber", "is missing")
-    elif not _single_line(number):
-        err(
-            "pacticipantVersionNumber",
-            "cannot be blank"
-            if isinstance(number, str) and not number.strip()
-            else "must be a single line string",
-        )
-    for key in ("branch", "buildUrl"):
+    elif problem := _text_problem(number, "pacticipantVersionNumber"):
+        err("pacticipantVersionNumber", problem)
+    for key, limit in (("branch", MAX_NAME_LENGTH), ("buildUrl", None)):
         value = data.get(key)
-        if value is not None and not _single_line(value):
-            err(key, "must be a non-blank single line string")
+        if value is not None and (problem := _text_problem(value, key, limit)):
+            err(key, problem)
     tags = data.get("tags")
     if tags is not None:
         if not isinstance(tags, list):
             err("tags", "must be an array")
         else:
             for i, tag in enumerate(tags):
-                if not _single_line(tag):
-                    err(f"tags[{i}]", "cannot be blank")
+                if problem := _text_problem(tag, f"tags[{i}]"):
+                    err(f"tags[{i}]", problem)
     contracts_data = data.get("contracts")
     contracts: list[Contract] = []
     if contracts_data is None:
@@ -93,13 +102,15 @@ def validate_publish_request(data: Any) -> tuple[list[Contract], dict[str, list[
             if not isinstance(item, dict):
                 err(key, "must be an object")
                 continue
-            contract = _validate_contract(item, name, lambda m, k=key: err(k, m))
+            contract = _validate_contract(item, name, lambda m, k=key: err(k, m), max_depth)
             if contract is not None:
                 contracts.append(contract)
     return contracts, errors
 
 
-def _validate_contract(item: dict, pacticipant: Any, err: Any) -> Contract | None:
+def _validate_contract(
+    item: dict, pacticipant: Any, err: Any, max_depth: int
+) -> Contract | None:
     consumer, provider = item.get("consumerName"), item.get("providerName")
     ok = True
     if not _single_line(consumer):
@@ -108,8 +119,11 @@ def _validate_contract(item: dict, pacticipant: Any, err: Any) -> Contract | Non
     elif consumer != pacticipant:
         err(f"consumerName ({consumer}) must match pacticipantName ({pacticipant})")
         ok = False
-    if not _single_line(provider):
+    if not isinstance(provider, str) or not provider.strip():
         err("providerName is missing")
+        ok = False
+    elif problem := name_problem(provider, "providerName"):
+        err(problem)
         ok = False
     if item.get("specification") != "pact":
         err(f"specification must be 'pact' (got {item.get('specification')!r})")
@@ -129,7 +143,12 @@ def _validate_contract(item: dict, pacticipant: Any, err: Any) -> Contract | Non
         ok = False
     else:
         try:
-            content = json.loads(base64.b64decode(raw, validate=True).decode("utf-8"))
+            content = jsonlimits.loads(
+                base64.b64decode(raw, validate=True).decode("utf-8"), max_depth=max_depth
+            )
+        except JsonLimitError as exc:
+            err(f"content refused: {exc}")
+            return None
         except (binascii.Error, ValueError, UnicodeDecodeError):
             err("content is not valid base64 encoded JSON")
             return None

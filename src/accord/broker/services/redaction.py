@@ -1,51 +1,88 @@
-"""Hide credentials before a webhook's headers or URL are shown, logged or stored.
+"""Secrets in stored webhooks are kept for sending but never shown: ``**********`` instead
+(the official broker's mask).
 
-Pure functions. A header is secret when its name looks like a credential
-(token, auth, key, secret, password, cookie, session); a URL loses the password of its
-user-info part and the values of query parameters with such names.
+Used wherever a webhook request is displayed (the webhook resources, lists, HAL embeds, and
+anything that echoes a webhook request or its log). A header is secret when its name looks
+like a credential (token, auth, key, secret, password, cookie, session); a URL's password and
+the values of query parameters with such names are secret too.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["MASK", "SENSITIVE_NAME", "redact_headers", "redact_url"]
+__all__ = [
+    "MASK",
+    "is_secret_name",
+    "redact_headers",
+    "redact_text",
+    "redact_url",
+    "redact_webhook_request",
+]
 
-MASK = "****"
-SENSITIVE_NAME = re.compile(r"token|auth|key|secret|password|cookie|session", re.IGNORECASE)
+MASK = "**********"
+_SECRET_NAME = re.compile(r"token|auth|key|secret|password|passwd|cookie|session", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 
 
-def redact_headers(headers: Mapping[str, object] | None) -> dict[str, object]:
-    """A copy of ``headers`` with the value of every credential-looking header masked."""
+def is_secret_name(name: str) -> bool:
+    """Does a header or parameter name look like it carries a credential?"""
+    return bool(_SECRET_NAME.search(name))
+
+
+def redact_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A copy of ``headers`` with the values of credential-like headers replaced by ``MASK``."""
     return {
-        name: MASK if SENSITIVE_NAME.search(str(name)) else value
+        name: MASK if is_secret_name(str(name)) and value not in (None, "") else value
         for name, value in (headers or {}).items()
     }
 
 
-def _redact_query(query: str) -> str:
-    parts = []
-    for part in query.split("&"):
-        name, eq, _value = part.partition("=")
-        parts.append(f"{name}={MASK}" if eq and SENSITIVE_NAME.search(name) else part)
-    return "&".join(parts)
-
-
 def redact_url(url: str) -> str:
-    """``url`` with the user-info password and credential-looking query values masked.
+    """``url`` with its password and credential-like query values replaced by ``MASK``.
 
-    A URL that cannot be parsed is returned with anything between ``://`` and ``@``
-    masked, so a malformed URL never leaks its password either.
+    A URL that cannot be parsed still loses anything between ``://`` and ``@`` after a colon,
+    so a malformed URL never leaks its password either.
     """
+    if not isinstance(url, str) or not url:
+        return url
     try:
         parts = urlsplit(url)
+        password = parts.password
     except ValueError:
         return re.sub(r"(://[^/@]*?:)[^/@]*@", rf"\g<1>{MASK}@", url)
     netloc = parts.netloc
-    userinfo, at, hostport = netloc.rpartition("@")
-    if at and ":" in userinfo:
-        netloc = f"{userinfo.split(':', 1)[0]}:{MASK}@{hostport}"
-    query = _redact_query(parts.query) if parts.query else parts.query
+    if password:
+        userinfo, _, host = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:{MASK}@{host}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(is_secret_name(name) and value for name, value in pairs):
+            query = urlencode(
+                [(n, MASK if is_secret_name(n) and v else v) for n, v in pairs], safe="${}*"
+            )
+    if netloc == parts.netloc and query == parts.query:
+        return url
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_text(text: str) -> str:
+    """Every URL inside free text (a log line, an error message) passed through ``redact_url``."""
+    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
+
+
+def redact_webhook_request(request: Mapping[str, Any]) -> dict[str, Any]:
+    """A webhook's stored ``request`` as it may be shown: headers, URL and password masked."""
+    shown = dict(request)
+    if shown.get("password"):
+        shown["password"] = MASK
+    headers = shown.get("headers")
+    shown["headers"] = redact_headers(headers if isinstance(headers, Mapping) else {})
+    if isinstance(shown.get("url"), str):
+        shown["url"] = redact_url(shown["url"])
+    return shown

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from accord.broker.services.redaction import MASK, SENSITIVE_NAME, redact_headers, redact_url
+from accord.broker.services.redaction import MASK, is_secret_name, redact_headers, redact_url
 from accord.broker.services.webhook_policy import (
     WebhookPolicy,
     address_problem,
@@ -71,7 +71,7 @@ class Refused(Exception):
 def _secrets(request: dict[str, Any], password: str | None) -> list[str]:
     values = [request.get("password"), password]
     values += [
-        str(v) for k, v in (request.get("headers") or {}).items() if SENSITIVE_NAME.search(str(k))
+        str(v) for k, v in (request.get("headers") or {}).items() if is_secret_name(str(k))
     ]
     secrets = {str(v) for v in values if v and len(str(v)) >= 4}
     for secret in list(secrets):  # "Bearer abc…": the credential alone is secret too

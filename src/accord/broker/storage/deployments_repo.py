@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select, update
 
 from accord.broker.api.hal import now
+from accord.broker.names import check_name
 from accord.broker.storage.schema import deployed_versions, environments, released_versions
 
 dv, rv = deployed_versions, released_versions
@@ -35,6 +36,7 @@ def create_environment(
     contacts: Any,
     uuid: str | None = None,
 ) -> Row:
+    check_name(name, "environment name", "name")
     ts = now()
     uuid = uuid or str(uuidlib.uuid4())
     conn.execute(

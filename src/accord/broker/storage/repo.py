@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from accord.broker.api.hal import now
+from accord.broker.names import check_name
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
@@ -38,6 +39,7 @@ def pacticipant_by_id(conn: Connection, pid: int) -> Row:
 
 
 def create_pacticipant(conn: Connection, name: str, **fields: Any) -> Row:
+    check_name(name, "pacticipant name", "name")
     ts = now()
     values = {k: v for k, v in fields.items() if k in pacticipants.c}
     return conn.execute(
@@ -52,6 +54,8 @@ def get_or_create_pacticipant(conn: Connection, name: str) -> Row:
 
 
 def update_pacticipant(conn: Connection, pid: int, fields: dict[str, Any]) -> Row:
+    if fields.get("main_branch") is not None:
+        check_name(fields["main_branch"], "main branch", "mainBranch")
     if fields:
         conn.execute(
             update(pacticipants).where(pacticipants.c.id == pid).values(updated_at=now(), **fields)
@@ -85,6 +89,7 @@ def add_label(conn: Connection, pid: int, name: str) -> bool:
     ).first()
     if exists:
         return False
+    check_name(name, "label", "label")
     conn.execute(insert(labels).values(pacticipant_id=pid, name=name, created_at=now()))
     return True
 
@@ -114,6 +119,7 @@ def version_by_id(conn: Connection, vid: int) -> Row:
 
 
 def get_or_create_version(conn: Connection, pid: int, number: str) -> tuple[Row, bool]:
+    check_name(number, "version number", "version")  # first: PostgreSQL cannot look up a NUL
     row = find_version(conn, pid, number)
     if row is not None:
         return row, False
@@ -178,6 +184,7 @@ def add_branch_version(
     ts = now()
     branch = find_branch(conn, pacticipant.id, name)
     if branch is None:
+        check_name(name, "branch name", "branch")
         branch = conn.execute(
             insert(branches)
             .values(pacticipant_id=pacticipant.id, name=name, created_at=ts, updated_at=ts)
@@ -287,6 +294,7 @@ def find_tag(conn: Connection, vid: int, name: str) -> Row | None:
 
 
 def add_tag(conn: Connection, pacticipant: Row, version: Row, name: str) -> bool:
+    check_name(name, "tag name", "tag")
     added = conn.execute(
         dialect_insert(conn, tags)
         .values(version_id=version.id, name=name, pacticipant_id=pacticipant.id, created_at=now())

@@ -26,7 +26,7 @@ from accord.model import (
     load_pact,
 )
 
-__all__ = ["InteractionView", "PactView", "Part", "view_pact"]
+__all__ = ["MAX_SHOWN_BODY", "InteractionView", "PactView", "Part", "view_pact"]
 
 
 @dataclass
@@ -60,6 +60,19 @@ class PactView:
     metadata: str
     error: str | None
     raw: str
+    #: interactions in the whole pact; ``interactions`` holds only the requested page
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    first: int = 1
+
+    @property
+    def paged(self) -> bool:
+        return self.pages > 1
+
+
+#: a body longer than this is cut in the page (the API serves it whole)
+MAX_SHOWN_BODY = 64 * 1024
 
 
 def _pretty(value: Any) -> str:
@@ -67,6 +80,14 @@ def _pretty(value: Any) -> str:
 
 
 def _body(body: Body) -> tuple[str | None, str]:
+    text, note = _full_body(body)
+    if text is not None and len(text) > MAX_SHOWN_BODY:
+        cut = f"first {MAX_SHOWN_BODY} of {len(text)} characters shown"
+        return text[:MAX_SHOWN_BODY] + "\n…", f"{note}; {cut}" if note else cut
+    return text, note
+
+
+def _full_body(body: Body) -> tuple[str | None, str]:
     if body.state is BodyState.MISSING:
         return None, ""
     if body.state is BodyState.NULL:
@@ -176,21 +197,50 @@ def _parts(interaction: Any) -> tuple[str, list[Part]]:
     return type(interaction).__name__, []
 
 
-def view_pact(document: dict[str, Any]) -> PactView:
-    """Read the stored pact (``_links``/``createdAt`` already removed) for rendering."""
-    raw = _pretty(document)
+def _interaction_lists(document: dict[str, Any]) -> list[str]:
+    return [k for k in ("interactions", "messages") if isinstance(document.get(k), list)]
+
+
+def view_pact(
+    document: dict[str, Any], page: int = 1, per_page: int | None = None, raw: bool = True
+) -> PactView:
+    """Read the stored pact (``_links``/``createdAt`` already removed) for rendering.
+
+    With ``per_page`` only that page of interactions is read through the model, so a pact of
+    a hundred thousand interactions costs no more than one of ``per_page``. ``raw=False``
+    leaves out the pretty-printed JSON (too large to be worth showing).
+    """
+    shown = _pretty(document) if raw else ""
+    keys = _interaction_lists(document)
+    total = sum(len(document[k]) for k in keys)
+    pages, first = 1, 1
+    if per_page is not None and total > per_page:
+        pages = (total + per_page - 1) // per_page
+        page = min(max(page, 1), pages)
+        start, stop = (page - 1) * per_page, page * per_page
+        sliced = dict(document)
+        offset = 0
+        for key in keys:  # the page may span a V3 pact's "messages" after "interactions"
+            items = document[key]
+            sliced[key] = items[max(start - offset, 0) : max(stop - offset, 0)]
+            offset += len(items)
+        document, first = sliced, start + 1
+    else:
+        page = 1
     try:
         pact = load_pact(document)
     except (AccordError, ValueError, TypeError, KeyError) as exc:
-        return PactView("?", [], "", f"This pact could not be read as a Pact document: {exc}", raw)
+        return PactView(
+            "?", [], "", f"This pact could not be read as a Pact document: {exc}", shown, total
+        )
     items = []
-    for index, interaction in enumerate(pact.interactions):
+    for index, interaction in enumerate(pact.interactions, start=first):
         kind, parts = _parts(interaction)
         items.append(
             InteractionView(
                 kind=kind,
                 description=interaction.description,
-                anchor=f"interaction-{index + 1}",
+                anchor=f"interaction-{index}",
                 states=[
                     (s.name, _pretty(dict(s.params)) if s.params else "")
                     for s in interaction.provider_states
@@ -205,4 +255,7 @@ def view_pact(document: dict[str, Any]) -> PactView:
             )
         )
     metadata = _pretty(dict(pact.metadata)) if pact.metadata else ""
-    return PactView(pact.spec_version.value, items, metadata, None, raw)
+    return PactView(
+        pact.spec_version.value, items, metadata, None, shown, total or len(items), page, pages,
+        first,
+    )

@@ -3,6 +3,7 @@ transaction, reading through the same repositories and services as the API (neve
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -10,11 +11,12 @@ from typing import Any
 from starlette.responses import Response
 
 from accord.broker.api import pacts as pacts_api
+from accord.broker.api.hal import iso
 from accord.broker.api.matrix import render_rows
 from accord.broker.api.routing import ApiError, Ctx
 from accord.broker.services.matrix import MatrixError, MatrixQuery, run_matrix
 from accord.broker.storage import deployments_repo, pacts_repo, repo
-from accord.broker.ui.pact_view import view_pact
+from accord.broker.ui.pact_view import PactView, view_pact
 from accord.broker.ui.render import page
 
 __all__ = [
@@ -149,12 +151,37 @@ def pacticipant_page(ctx: Ctx) -> Response:
     )
 
 
-def pact_page(ctx: Ctx, api_handler: Any) -> Response:
-    """Any single-pact URL: resolved by the API's own handler, rendered for people."""
+#: interactions per pact page: a pact of any size renders in about the same time
+PACT_PAGE_SIZE = 50
+#: the pretty-printed JSON is shown below this stored size only
+PACT_RAW_LIMIT = 256 * 1024
+
+
+def _view(content: str, page_number: int) -> PactView:
+    """Parse the stored pact and keep one page of it, with the cyclic garbage collector paused.
+
+    Parsing a pact of 100,000 interactions allocates a million containers; every collection
+    that triggers walks all of them, which doubles the time. Nothing parsed here forms cycles,
+    and the document is freed (by reference counting) as soon as the page is taken from it.
+    """
+    paused = gc.isenabled() and len(content) > 1_000_000
+    if paused:
+        gc.disable()
+    try:
+        return view_pact(
+            json.loads(content), page_number, PACT_PAGE_SIZE, raw=len(content) <= PACT_RAW_LIMIT
+        )
+    finally:
+        if paused:
+            gc.enable()
+
+
+def pact_page(ctx: Ctx, resolve: Any) -> Response:
+    """Any single-pact URL: resolved as the API resolves it, one page of interactions shown."""
     consumer = _pacticipant(ctx, ctx.params["consumer"])
     provider = _pacticipant(ctx, ctx.params["provider"])
     try:
-        response = api_handler(ctx)
+        ref = resolve(ctx)
     except ApiError as err:
         if err.status == 404:
             raise UiError(
@@ -163,52 +190,48 @@ def pact_page(ctx: Ctx, api_handler: Any) -> Response:
                 f"No pact between {consumer.name} and {provider.name} matches this address.",
             ) from None
         raise
-    document = json.loads(bytes(response.body))
-    links = document.pop("_links", {})
-    published = document.pop("createdAt", None)
-    number = links.get("pb:consumer-version", {}).get("name", "")
-    version_row = repo.find_version(ctx.conn, consumer.id, number)
-    pub = (
-        pacts_repo.find_publication(ctx.conn, version_row.id, provider.id) if version_row else None
-    )
-    verification = (
-        pacts_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
-        if pub
-        else None
-    )
+    pub = pacts_api.with_content(ctx, ref.pub)
+    content: str = pub.content
+    try:
+        number_page = max(int(str(ctx.query.get("page") or 1)), 1)
+    except ValueError:
+        number_page = 1
+    view = _view(content, number_page)
+    verification = pacts_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
     versions = pacts_repo.publications_between(ctx.conn, consumer.id, provider.id)
     return page(
         ctx,
         "pact.html",
         consumer=consumer.name,
         provider=provider.name,
-        number=number,
-        published=published,
-        sha=links.get("pb:pact-version", {}).get("name", ""),
+        number=pub.consumer_version_number,
+        published=iso(pub.created_at),
+        sha=pub.sha,
         verification=verification,
-        view=view_pact(document),
+        view=view,
+        size=len(content.encode()),
         other_versions=[p.consumer_version_number for p in versions[:20]],
         version_count=len(versions),
     )
 
 
-def _pact_handler(api_handler: Any) -> Any:
+def _pact_handler(resolve: Any) -> Any:
     def handler(ctx: Ctx) -> Response:
-        return pact_page(ctx, api_handler)
+        return pact_page(ctx, resolve)
 
-    handler.__name__ = f"pact_page_{api_handler.__name__}"
+    handler.__name__ = f"pact_page_{resolve.__name__}"
     return handler
 
 
 PACT_PAGES = {
-    "/version/{version}": _pact_handler(pacts_api.get_pact_by_version),
-    "/versions/{version}": _pact_handler(pacts_api.get_pact_by_version),
-    "/pact-version/{sha}": _pact_handler(pacts_api.get_pact_by_sha),
-    "/pact-version/{sha}/metadata/{metadata}": _pact_handler(pacts_api.get_pact_by_sha),
-    "/latest": _pact_handler(pacts_api.get_latest_pact),
-    "/latest/{tag}": _pact_handler(pacts_api.get_latest_pact),
-    "/latest-untagged": _pact_handler(pacts_api.get_latest_untagged),
-    "/branch/{branch}/latest": _pact_handler(pacts_api.get_latest_branch_pact),
+    "/version/{version}": _pact_handler(pacts_api.resolve_by_version),
+    "/versions/{version}": _pact_handler(pacts_api.resolve_by_version),
+    "/pact-version/{sha}": _pact_handler(pacts_api.resolve_by_sha),
+    "/pact-version/{sha}/metadata/{metadata}": _pact_handler(pacts_api.resolve_by_sha),
+    "/latest": _pact_handler(pacts_api.resolve_latest),
+    "/latest/{tag}": _pact_handler(pacts_api.resolve_latest),
+    "/latest-untagged": _pact_handler(pacts_api.resolve_latest_untagged),
+    "/branch/{branch}/latest": _pact_handler(pacts_api.resolve_latest_branch),
 }
 
 
