@@ -48,9 +48,19 @@ def type_of(value: Any) -> str:
     return type(value).__name__
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def compact(value: Any) -> str:
     """JSON without spaces and with sorted keys, as the reference implementation shows it."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    kind = type(value)
+    if kind is int:  # the common leaves, without building an encoder call
+        return str(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    return _COMPACT.encode(value)
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
