@@ -17,7 +17,8 @@ How a pattern is matched:
 3. A pattern RE2 refuses (back-references, look-arounds, possessive quantifiers, atomic
    groups, free-spacing mode, repetition counts over 1000 ...) goes to the backtracking
    ``regex`` module, which knows those constructs, run with a time limit
-   (``BACKTRACKING_TIME_LIMIT`` per match). A match that exceeds it raises
+   (``BACKTRACKING_TIME_LIMIT`` per match; the engine counts its own running time, so on a
+   busy machine the wall-clock wait is longer). A match that exceeds it raises
    ``RegexTimeout``; the pattern is then *abandoned*: later matches with it fail at once
    with the same error, so one evil pattern costs at most one time limit, however many
    values it is applied to (array items, mock-server requests). That is the only state this
