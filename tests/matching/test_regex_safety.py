@@ -133,7 +133,7 @@ def test_an_invalid_regex_on_a_header_names_the_header() -> None:
     ("\\", "trailing backslash"),
     ("*a", "nothing to repeat"),
     (r"\x{zz}", "bad \\x{...} escape"),
-    ("(a{1000}){1000}", "nested repetition counts multiply to 1,000,000"),
+    ("((a{100}){100}){101}", "nested repetition counts multiply to 1,010,000"),
 ])
 def test_invalid_patterns_say_why(pattern: str, reason: str) -> None:
     with pytest.raises(RegexError) as info:

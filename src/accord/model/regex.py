@@ -162,7 +162,7 @@ def _compile(pattern: str) -> SafePattern | RegexError:
         return RegexError(
             pattern,
             f"nested repetition counts multiply to {repeated:,}: over {_MAX_REPETITION:,}, "
-            "too large to compile safely",
+            "too many to compile safely",
         )
     # imported here: few pacts need it, and it brings a thread lock into the pure core
     import regex as backtracking
@@ -174,16 +174,17 @@ def _compile(pattern: str) -> SafePattern | RegexError:
     return SafePattern(pattern, translated, compiled, False)
 
 
-# The backtracking engine expands counted repetition when it compiles ``(a{1000}){1000}``
-# (RE2 refuses such patterns outright): past this product of nested counts, compiling alone
-# would take minutes.
-_MAX_REPETITION = 100_000
-_COUNT = re2.compile(r"\{(\d+)(?:,(\d*))?\}")
+# The backtracking engine expands the minimum of a counted repetition when it compiles
+# ``(a{1000}){1000}`` (RE2 refuses such patterns outright): past this product of nested
+# minimum counts, compiling alone would take seconds to hours. (Maximums cost nothing.)
+_MAX_REPETITION = 1_000_000
+_COUNT = re2.compile(r"\{(\d+)(?:,\d*)?\}")
 
 
 def _largest_repetition(pattern: str) -> int:
-    """The largest product of nested ``{n}``/``{n,m}`` counts in ``pattern`` (a rough scan:
-    escapes and classes are skipped, a count multiplies the atom or group before it)."""
+    """The largest product of nested minimum counts (``{n}``, ``{n,m}``) in ``pattern`` (a
+    rough scan: escapes and classes are skipped, a count multiplies the atom or group
+    before it)."""
     frames = [1]  # the largest product seen inside each open group
     last = 1  # the product of the atom or group just before the current position
     largest = 1
@@ -205,8 +206,7 @@ def _largest_repetition(pattern: str) -> int:
             frames[-1] = max(frames[-1], last)
             i += 1
         elif c == "{" and (m := _COUNT.match(pattern[i:i + 24])):
-            low, high = int(m.group(1)), m.group(2)
-            last *= max(low, int(high) if high else 0, 1)
+            last *= max(int(m.group(1)), 1)
             frames[-1] = max(frames[-1], last)
             largest = max(largest, last)
             i += m.end()
