@@ -154,3 +154,12 @@ def test_a_mismatch_quotes_a_bounded_excerpt_of_a_huge_value() -> None:
     expected = response({"x": "a"}, rules=regex_rule("a+"))
     [mismatch] = match_response(expected, response({"x": value})).mismatches
     assert mismatch.message == f"Expected '{'z' * 200}… (1,000,000 chars)' to match 'a+'"
+
+
+def test_lone_surrogates_in_values_and_patterns_do_not_break_matching() -> None:
+    # JSON may carry "\ud800"; RE2 reads UTF-8, which cannot hold one.
+    assert compile_pattern("a.c").fullmatch("a\ud800c")
+    found = compile_pattern("a(.)c").search("xa\ud800c")
+    assert found is not None and (found.start(), found.end()) == (1, 4)
+    odd = compile_pattern("\ud800?x")  # not UTF-8: the other engine takes it
+    assert not odd.linear and odd.fullmatch("x")

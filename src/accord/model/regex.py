@@ -99,6 +99,8 @@ class SafePattern:
 
     def fullmatch(self, value: str) -> bool:
         """Does the whole of ``value`` match? (Raises ``RegexTimeout``, see the module.)"""
+        if self.linear:  # RE2 reads UTF-8 bytes: no character offsets to work out afterwards
+            return self._compiled.fullmatch(value.encode("utf-8", "surrogatepass")) is not None
         return self._run("fullmatch", value) is not None
 
     def search(self, value: str) -> MatchLike | None:
@@ -107,7 +109,10 @@ class SafePattern:
 
     def _run(self, method: str, value: str) -> Any:
         if self.linear:
-            return getattr(self._compiled, method)(value)
+            try:
+                return getattr(self._compiled, method)(value)
+            except UnicodeEncodeError:  # a lone surrogate (JSON allows "\ud800"): RE2 reads
+                return getattr(self._compiled, method)(_without_surrogates(value))  # UTF-8
         if self._abandoned is not None:
             raise self._abandoned
         try:
@@ -120,6 +125,12 @@ class SafePattern:
     def __repr__(self) -> str:
         engine = "re2" if self.linear else "backtracking, time-limited"
         return f"SafePattern({self.source!r}, {engine})"
+
+
+def _without_surrogates(value: str) -> str:
+    """``value`` with each lone surrogate replaced by U+FFFD (one character for one, so
+    offsets stay the same)."""
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
 
 
 def compile_pattern(pattern: str) -> SafePattern:
@@ -155,7 +166,7 @@ def _compile(pattern: str) -> SafePattern | RegexError:
         return RegexError(pattern, str(exc))
     try:
         return SafePattern(pattern, translated, re2.compile(translated, _RE2_OPTIONS), True)
-    except re2.error:
+    except (re2.error, UnicodeError):  # (a lone surrogate in the pattern is not UTF-8)
         pass
     repeated = _largest_repetition(translated)
     if repeated > _MAX_REPETITION:
