@@ -162,3 +162,22 @@ def test_a_trickling_message_relay_fails_its_message(
     assert message.outcome is Outcome.ERROR
     assert message.error is not None and "message relay" in message.error
     assert f"no complete answer within {TIMEOUT:g} s" in message.error
+
+
+def test_https_providers_work_through_the_deadline_transport(tmp_path: Path) -> None:
+    # The provider here is accord's mock server with a self-signed certificate.
+    from accord.mock import MockServer
+    from accord.model import load_pact
+
+    pact = v3_pact([{"description": "over TLS", "request": {"method": "GET", "path": "/tls"},
+                     "response": {"status": 200, "body": {"ok": True}}}])
+    source = write_pact(tmp_path, pact)
+    with MockServer(load_pact(pact), tls=True) as server:
+        trusted = (Verifier("users-api", timeout=5).add_source(source)
+                   .add_transport(url=server.url).disable_ssl_verification().verify())
+        untrusted = (Verifier("users-api", timeout=5).add_source(source)
+                     .add_transport(url=server.url).verify())
+    assert trusted.ok, trusted.report()
+    [refused] = untrusted.results
+    assert refused.outcome is Outcome.ERROR and refused.error is not None
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.error
