@@ -83,3 +83,31 @@ def test_compositions_match(parts, seed):
     pattern = "".join(parts)
     value = generate_from_regex(pattern, random.Random(seed))
     assert compile_pattern(pattern).fullmatch(value), (pattern, value)
+
+
+HANG_GUARD = 20.0  # seconds: a hang detector, not a measurement
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(a{1000}){1000}",  # a million characters at least
+    r"(?:x{2000}){2000}(?=x)",  # too many for the backtracking engine to compile
+    r"(){1000000000}",  # nothing to write, a billion times
+    r"((((((((a*)*)*)*)*)*)*)*)",  # nesting multiplies the repetitions
+])
+def test_patterns_that_describe_huge_values_are_refused_quickly(pattern):
+    import time
+
+    start = time.monotonic()
+    with pytest.raises(GeneratorError, match=r"cannot generate|invalid regular expression"):
+        generate_from_regex(pattern, random.Random(3))
+    assert time.monotonic() - start < HANG_GUARD
+
+
+def test_a_huge_upper_bound_still_gives_a_short_value():
+    value = generate_from_regex(r"[a-c]{2,1000000}", random.Random(4))
+    assert 2 <= len(value) <= 10 and set(value) <= set("abc")
+
+
+def test_a_catastrophic_pattern_still_generates():
+    value = generate_from_regex(r"^(a+)+$", random.Random(6))
+    assert value and set(value) == {"a"}

@@ -156,6 +156,14 @@ def test_mock_server_url_replaces_the_base_of_the_example():
                           ) == "http://127.0.0.1:5000/orders/7"
 
 
+def test_mock_server_url_keeps_an_example_the_regex_does_not_find_and_rejects_a_bad_regex():
+    g = gen("MockServerURL", regex=r"/nothing(/here)", example="http://x/a")
+    assert generate_value(g, ctx(mock_server_url="http://y")) == "http://x/a"
+    g = gen("MockServerURL", regex="(/a", example="http://x/a")
+    with pytest.raises(GeneratorError, match=r"MockServerURL generator: invalid regex '\(/a'"):
+        generate_value(g, ctx(mock_server_url="http://y"))
+
+
 def test_mock_server_url_needs_a_url():
     g = gen("MockServerURL", regex=".*(/a)", example="http://x/a")
     with pytest.raises(GeneratorError, match="no mock server URL"):

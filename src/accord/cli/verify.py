@@ -160,9 +160,12 @@ def exit_code(result: Any) -> int:
 @click.option("--filter-state", help="Only interactions with a provider state that matches.")
 @click.option("--filter-consumer", "-c", multiple=True, help="Only these consumers.")
 @click.option("--filter-no-state", is_flag=True, help="Only interactions without states.")
-@click.option("--timeout", type=float, default=5.0, help="Seconds per provider request.")
+@click.option("--timeout", type=float, default=5.0,
+              help="Seconds per provider request: the whole exchange, not each read "
+                   "(also per state-change and message-relay call).")
 @click.option("--request-timeout", type=int, default=None,
-              help="Milliseconds per provider request (overrides --timeout).")
+              help="Milliseconds per provider request, the whole exchange (overrides "
+                   "--timeout).")
 @click.option("--broker-retries", type=int, default=3,
               help="Retries of a broker call that fails to connect or answers 5xx.")
 @click.option("--ignore-no-pacts-error", is_flag=True, help="Finding no pacts is not an error.")

@@ -139,10 +139,10 @@ def example_for_regex(pattern: str) -> str | None:
         compiled = compile_pattern(pattern)
         import re._parser as sre  # type: ignore[import-not-found]
 
-        text = _gen(sre.parse(compiled.pattern), sre)
-    except Exception:
+        text = _gen(sre.parse(compiled.translated), sre)
+        return text if compiled.fullmatch(text) or compiled.search(text) else None
+    except Exception:  # a construct Python's parser lacks, or a pattern that timed out
         return None
-    return text if compiled.fullmatch(text) or compiled.search(text) else None
 
 
 def _gen(parsed, sre) -> str:  # type: ignore[no-untyped-def]
@@ -157,6 +157,8 @@ def _gen(parsed, sre) -> str:  # type: ignore[no-untyped-def]
             out.append(_pick_in(av))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             lo, _hi, sub = av
+            if lo > 1000:
+                raise ValueError("repetition too large for an example")
             out.append(_gen(sub, sre) * max(lo, 1 if lo == 0 and _hi != 0 else lo))
         elif name == "SUBPATTERN":
             out.append(_gen(av[-1], sre))

@@ -26,7 +26,7 @@ from accord.consumer._formats import format_java, int_range_regex, strftime_to_j
 from accord.consumer.matchers import ArrayContaining, EachKey, EachLike, EachValue, Matcher
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule
-from accord.model.regex import compile_pattern
+from accord.model.regex import RegexError, compile_pattern
 
 __all__ = [
     "Matcher",
@@ -260,16 +260,20 @@ str = string
 def _regex_check(name: _b.str, value: Any, pattern: _b.str) -> _b.str | None:
     try:
         compiled = compile_pattern(pattern)
-    except _re.error as exc:
-        return f"{name}(): invalid regular expression {pattern!r}: {exc}"
+    except RegexError as exc:
+        return f"{name}(): invalid regular expression {pattern!r}: {exc.reason}"
     if not isinstance(value, (_b.str, _b.int, _b.float)) or isinstance(value, _b.bool):
         return f"{name}(): the example {value!r} must be a string"
-    if compiled.fullmatch(_b.str(value)) is None:
+    try:
+        matched = compiled.fullmatch(_b.str(value))
+    except RegexError as exc:  # timed out: the pattern backtracks catastrophically
+        return f"{name}(): {exc}"
+    if not matched:
         hint = ""
         try:
             if isinstance(value, _b.str) and compile_pattern(value).fullmatch(pattern):
                 hint = " (swapped? the order is regex(example, pattern))"
-        except _re.error:
+        except RegexError:
             pass
         return (f"{name}(): the example {value!r} does not match its own pattern "
                 f"{pattern!r}{hint}")
@@ -476,6 +480,13 @@ def _rules_of(rules: Matcher | Sequence[Matcher], name: _b.str) -> tuple[Rule, .
     return tuple(out)
 
 
+def _key_matches(pattern: _b.str, key: _b.str) -> _b.bool:
+    try:
+        return compile_pattern(pattern).fullmatch(key)
+    except RegexError:  # reported by the inner regex matcher's own check
+        return True
+
+
 def each_key_matches(value: Mapping[_b.str, Any], rules: Matcher | Sequence[Matcher]) -> Matcher:
     """An object whose every key satisfies ``rules`` (e.g. ``match.regex(pattern=r"\\d+")``)."""
     inner = _rules_of(rules, "each_key_matches")
@@ -487,7 +498,7 @@ def each_key_matches(value: Mapping[_b.str, Any], rules: Matcher | Sequence[Matc
         for r in inner:
             if r.kind == "regex":
                 for key in value:
-                    if compile_pattern(r.params["regex"]).fullmatch(key) is None:
+                    if not _key_matches(r.params["regex"], key):
                         return (f"each_key_matches(): the example key {key!r} does not match "
                                 f"{r.params['regex']!r}")
         return None

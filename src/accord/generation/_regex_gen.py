@@ -6,6 +6,10 @@ groups (capturing, non-capturing, named), alternation, quantifiers (``* + ? {n} 
 lazy and possessive forms), back-references, ``\\Q...\\E`` quoting; anchors and look-arounds
 produce nothing. Unbounded repetition is capped so values stay short. The result is checked
 against the pattern and regenerated a few times when a look-around or similar rejects it.
+
+Patterns come from pact files, so nothing here may run long: building one value is limited
+to ``_MAX_STEPS`` node visits (``(a{1000}){1000}`` is refused, not built), and the check uses
+``accord.model.regex``, which never hangs.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from accord.errors import GeneratorError
-from accord.model.regex import compile_pattern
+from accord.model.regex import RegexError, RegexTimeout, compile_pattern
 
 __all__ = ["generate_from_regex"]
 
@@ -26,6 +30,7 @@ _DIGITS = tuple(string.digits)
 _WORD = tuple(string.ascii_letters + string.digits + "_")
 _SPACE = (" ",)
 _EXTRA = 8  # how many repetitions beyond the minimum an unbounded quantifier may add
+_MAX_STEPS = 100_000  # node visits (and so characters) one generated value may take
 _CLASSES = {
     "Alpha": string.ascii_letters, "Digit": string.digits,
     "Alnum": string.ascii_letters + string.digits, "Upper": string.ascii_uppercase,
@@ -249,7 +254,16 @@ def _parse(pattern: str) -> _Node:
     return _Parser(pattern).parse()
 
 
-def _emit(node: _Node, rng: random.Random, groups: dict[int, str], out: list[str]) -> None:
+class _TooLong(Exception):
+    pass
+
+
+def _emit(
+    node: _Node, rng: random.Random, groups: dict[int, str], out: list[str], steps: list[int]
+) -> None:
+    steps[0] -= 1
+    if steps[0] < 0:
+        raise _TooLong
     kind = node.kind
     if kind == "lit":
         out.append(node.chars[0])
@@ -258,33 +272,48 @@ def _emit(node: _Node, rng: random.Random, groups: dict[int, str], out: list[str
             out.append(rng.choice(node.chars))
     elif kind == "seq":
         for child in node.children:
-            _emit(child, rng, groups, out)
+            _emit(child, rng, groups, out, steps)
     elif kind == "alt":
-        _emit(rng.choice(node.children), rng, groups, out)
+        _emit(rng.choice(node.children), rng, groups, out, steps)
     elif kind == "group":
         start = len(out)
-        _emit(node.children[0], rng, groups, out)
+        _emit(node.children[0], rng, groups, out, steps)
         if node.index:
             groups[node.index] = "".join(out[start:])
     elif kind == "rep":
-        for _ in range(rng.randint(node.lo, node.hi)):
-            _emit(node.children[0], rng, groups, out)
+        hi = node.hi if node.hi - node.lo <= 1000 else node.lo + _EXTRA  # keep values short
+        for _ in range(rng.randint(node.lo, hi)):
+            _emit(node.children[0], rng, groups, out, steps)
     elif kind == "backref":
-        out.append(groups.get(node.index, ""))
+        text = groups.get(node.index, "")
+        steps[0] -= len(text)
+        out.append(text)
 
 
 def generate_from_regex(pattern: str, rng: random.Random) -> str:
     """A random string that fully matches ``pattern`` (Java/Rust regex syntax)."""
     try:
         compiled = compile_pattern(pattern)
-    except re.error as exc:
-        raise GeneratorError(f"invalid regular expression {pattern!r}: {exc}") from None
-    tree = _parse(pattern)
+    except RegexError as exc:
+        raise GeneratorError(f"invalid regular expression {pattern!r}: {exc.reason}") from None
+    try:
+        tree = _parse(pattern)
+    except RecursionError:
+        raise GeneratorError(f"cannot generate from regex {pattern!r}: nested too deeply") from None
     value = ""
     for _ in range(25):
         out: list[str] = []
-        _emit(tree, rng, {}, out)
+        try:
+            _emit(tree, rng, {}, out, [_MAX_STEPS])
+        except _TooLong:
+            raise GeneratorError(
+                f"cannot generate from regex {pattern!r}: the values it describes are longer than "
+                f"{_MAX_STEPS:,} characters"
+            ) from None
         value = "".join(out)
-        if compiled.fullmatch(value):
-            return value
+        try:
+            if compiled.fullmatch(value):
+                return value
+        except RegexTimeout:
+            return value  # the check gave up; the value was built from the pattern itself
     return value

@@ -22,7 +22,7 @@ from accord.generation._datetime_expr import evaluate_date, evaluate_datetime, e
 from accord.generation._datetime_format import format_datetime
 from accord.generation._regex_gen import generate_from_regex
 from accord.model.generators import Generator
-from accord.model.regex import compile_pattern
+from accord.model.regex import RegexError, compile_pattern
 
 __all__ = ["GeneratorContext", "applies_in", "generate_value"]
 
@@ -209,15 +209,14 @@ def _mock_server_url(g: Generator, ctx: GeneratorContext, current: Any) -> str:
         raise GeneratorError("MockServerURL generator: no mock server URL in the context")
     try:
         pattern = compile_pattern(regex)
-    except Exception as exc:
-        raise GeneratorError(f"MockServerURL generator: invalid regex {regex!r}: {exc}") from None
+        m = pattern.search(example)
+    except RegexError as exc:
+        raise GeneratorError(f"MockServerURL generator: {exc}") from None
+    if m is None:
+        return example
     base = ctx.mock_server_url.rstrip("/")
-
-    def swap(m: re.Match[str]) -> str:
-        tail = m.group(1) if pattern.groups >= 1 and m.group(1) is not None else ""
-        return base + tail
-
-    return pattern.sub(swap, example, count=1)
+    tail = m.group(1) if pattern.groups >= 1 and m.group(1) is not None else ""
+    return example[: m.start()] + base + tail + example[m.end() :]
 
 
 # --------------------------------------------------------------------------- provider state

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from accord.matching.contenttype import is_binary_type
+from accord.matching.display import excerpt
 from accord.matching.json_body import JsonContext, compare_json, path_text
 from accord.matching.result import Mismatch
 from accord.matching.rules import RuleIndex, apply_rules, check_string
@@ -77,7 +78,7 @@ def _mm(path: str, expected: Any, actual: Any, message: str) -> Mismatch:
 def _describe(body: Body) -> str:
     if body.state is BodyState.PRESENT:
         return (
-            f"'{body.text[:200]}'"
+            f"'{excerpt(body.text)}'"
             if not is_binary_type(body.content_type)
             else f"{len(body.content)} bytes"
         )
@@ -190,7 +191,8 @@ def match_text(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]
                 "$",
                 expected.text,
                 actual.text,
-                f"Expected body '{expected.text}' to match '{actual.text}' using equality but did "
+                f"Expected body '{excerpt(expected.text)}' to match '{excerpt(actual.text)}' using "
+                "equality but did "
                 "not match",
             )
         ]
@@ -295,7 +297,8 @@ def match_form(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]
                     partial(check_string, expected=e, actual=a, cascaded=item.cascaded),
                 )
             elif e != a:
-                errors = [f"Expected form post parameter '{key}' with value '{e}' but was '{a}'"]
+                errors = [f"Expected form post parameter '{excerpt(key)}' with value "
+                          f"'{excerpt(e)}' but was '{excerpt(a)}'"]
             else:
                 errors = []
             out.extend(_mm(path, e, a, msg) for msg in errors)

@@ -1,11 +1,31 @@
-"""How values are shown in mismatch messages (the official tools' wording and layout)."""
+"""How values are shown in mismatch messages (the official tools' wording and layout).
+
+Messages quote values, and a value can be a 10 MB body: every function here that makes text
+for people shows at most ``EXCERPT_CHARS`` characters of it, then how long it was
+(``"aaaa… (10,485,760 chars)"``), so that reports stay short and fast. ``raw`` and
+``compact`` are the exceptions: they give the whole text, for matching.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-__all__ = ["compact", "json_equal", "list_display", "raw", "type_of", "value_of", "with_type"]
+__all__ = [
+    "EXCERPT_CHARS",
+    "compact",
+    "excerpt",
+    "json_equal",
+    "list_display",
+    "raw",
+    "shown",
+    "type_of",
+    "value_of",
+    "with_type",
+]
+
+# How many characters of a value a message quotes.
+EXCERPT_CHARS = 200
 
 
 # In this order: a bool is an int too.
@@ -28,16 +48,40 @@ def type_of(value: Any) -> str:
     return type(value).__name__
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def compact(value: Any) -> str:
     """JSON without spaces and with sorted keys, as the reference implementation shows it."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    kind = type(value)
+    if kind is int:  # the common leaves, without building an encoder call
+        return str(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    return _COMPACT.encode(value)
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` itself when short; else its first ``limit`` characters and its length."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} chars)"
+
+
+def shown(value: Any) -> str:
+    """``raw(value)`` for a message: strings bare, the rest as JSON, bounded by ``excerpt``."""
+    if isinstance(value, str):
+        return excerpt(value)
+    return excerpt(compact(value))
 
 
 def value_of(value: Any) -> str:
     """A value as messages show it: strings quoted with ', everything else as JSON."""
     if isinstance(value, str):
-        return f"'{value}'"
-    return compact(value)
+        return f"'{excerpt(value)}'"
+    return excerpt(compact(value))
 
 
 def raw(value: Any) -> str:
@@ -52,7 +96,7 @@ def with_type(value: Any) -> str:
 
 
 def list_display(values: list[Any]) -> str:
-    return "[" + ", ".join(compact(v) for v in values) + "]"
+    return excerpt("[" + ", ".join(compact(v) for v in values) + "]")
 
 
 def json_equal(a: Any, b: Any) -> bool:

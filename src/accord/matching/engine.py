@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from accord.matching.bodies import BodyContext, match_body_content
-from accord.matching.display import json_equal, raw, with_type
+from accord.matching.display import excerpt, json_equal, raw, shown, with_type
 from accord.matching.result import MatchResult, Mismatch
 from accord.matching.rules import (
     RuleIndex,
@@ -138,7 +138,7 @@ def _match_path(expected: str, actual: str, rules: MatchingRules) -> list[Mismat
             selected.effective(), selected.combine, lambda r: check_string(r, expected, actual)
         )
     elif expected != actual:
-        errors = [f"Expected path '{expected}' but was '{actual}'"]
+        errors = [f"Expected path '{excerpt(expected)}' but was '{excerpt(actual)}'"]
     else:
         errors = []
     return [Mismatch("PathMismatch", "", expected, actual, e) for e in errors]
@@ -416,14 +416,16 @@ def _header_value(
         errors = (
             []
             if _parameters_match(expected, actual)
-            else [f"Expected header '{name}'{where} to have value '{expected}' but was '{actual}'"]
+            else [f"Expected header '{name}'{where} to have value '{excerpt(expected)}' but "
+                  f"was '{excerpt(actual)}'"]
         )
     else:
         if _normalise_commas(expected) == _normalise_commas(actual):
             errors = []
         else:
             errors = [
-                f"Expected header '{name}'{where} to have value '{expected}' but was '{actual}'"
+                f"Expected header '{name}'{where} to have value '{excerpt(expected)}' but "
+                f"was '{excerpt(actual)}'"
             ]
     return [Mismatch("HeaderMismatch", name, expected, actual, e) for e in errors]
 
@@ -562,7 +564,7 @@ def _match_metadata(
             errors = (
                 []
                 if _parameters_match(raw(e_value), raw(a_value))
-                else [f"Expected '{raw(a_value)}' to be equal to '{raw(e_value)}'"]
+                else [f"Expected '{shown(a_value)}' to be equal to '{shown(e_value)}'"]
             )
         elif json_equal(e_value, a_value) or (
             isinstance(e_value, str) != isinstance(a_value, str) and raw(e_value) == raw(a_value)
@@ -576,8 +578,8 @@ def _match_metadata(
                 key,
                 raw(e_value),
                 raw(a_value),
-                f"Expected metadata key '{key}' to have value '{raw(e_value)}' but was "
-                f"'{raw(a_value)}' - {e}",
+                f"Expected metadata key '{key}' to have value '{shown(e_value)}' but was "
+                f"'{shown(a_value)}' - {e}",
             )
             for e in errors
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from accord.matching.display import compact, json_equal, with_type
+from accord.matching.display import compact, excerpt, json_equal, shown, with_type
 from accord.matching.result import Mismatch
 from accord.matching.rules import (
     VALUES_LIKE,
@@ -131,7 +131,7 @@ def _key_checks(
                         loc,
                         expected,
                         actual,
-                        f"Actual map is missing the following keys: {', '.join(missing)}",
+                        f"Actual map is missing the following keys: {excerpt(', '.join(missing))}",
                     )
                 )
         elif expected.keys() != actual.keys():
@@ -140,8 +140,8 @@ def _key_checks(
                     loc,
                     expected,
                     actual,
-                    f"Expected a Map with keys [{', '.join(sorted(expected))}] but received one "
-                    f"with keys [{', '.join(sorted(actual))}]",
+                    f"Expected a Map with keys [{excerpt(', '.join(sorted(expected)))}] but "
+                    f"received one with keys [{excerpt(', '.join(sorted(actual)))}]",
                 )
             )
     if direct is not None:
@@ -161,7 +161,7 @@ def _compare_maps(
     loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: JsonContext
 ) -> list[Mismatch]:
     if not expected and actual and not ctx.allow_unexpected:
-        message = f"Expected an empty Map but received {compact(actual)}"
+        message = f"Expected an empty Map but received {shown(actual)}"
         return [_mismatch(loc, expected, actual, message)]
     selected = ctx.rules.best(loc)
     if selected is None:
@@ -228,7 +228,7 @@ def _compare_lists(
         if not expected and actual:
             return [
                 _mismatch(
-                    loc, expected, actual, f"Expected an empty List but received {compact(actual)}"
+                    loc, expected, actual, f"Expected an empty List but received {shown(actual)}"
                 )
             ]
         out = _list_content(loc, expected, actual, ctx, pad=False)
@@ -323,7 +323,7 @@ def _array_contains(
                     loc,
                     template,
                     actual,
-                    f"Variant at index {index} ({compact(template)}) was not found in "
+                    f"Variant at index {index} ({shown(template)}) was not found in "
                     "the actual list",
                 )
             )
@@ -353,9 +353,9 @@ def _list_content(
                     loc,
                     expected,
                     actual,
-                    f"Expected {compact(value)} but was missing"
+                    f"Expected {shown(value)} but was missing"
                     if not pad
-                    else f"Expected {compact(value)} ({index}) but was missing",
+                    else f"Expected {shown(value)} ({index}) but was missing",
                 )
             )
     return out

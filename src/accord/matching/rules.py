@@ -21,9 +21,17 @@ from typing import Any
 from accord.errors import DocPathError, MatchingRuleError
 from accord.matching.contenttype import content_type_matches
 from accord.matching.datetimes import InvalidFormat, matches_format
-from accord.matching.display import compact, json_equal, list_display, raw, with_type
+from accord.matching.display import (
+    compact,
+    excerpt,
+    json_equal,
+    list_display,
+    raw,
+    shown,
+    with_type,
+)
 from accord.model.docpath import STAR, DocPath, Location
-from accord.model.regex import compile_pattern
+from accord.model.regex import RegexError, RegexTimeout, compile_pattern
 from accord.model.rules import Rule, RuleList
 
 __all__ = [
@@ -463,13 +471,19 @@ def _check_date(rule: Rule, value: str) -> str | None:
     return None if ok else _date_message(kind, value, fmt)
 
 
-def _regex(rule: Rule) -> re.Pattern[str]:
+def _check_regex(rule: Rule, text: str) -> str | None:
+    """A regex rule against text. A pattern that does not compile, or that the backtracking
+    engine gives up on, fails this one value with a mismatch saying so (as the official
+    tools do for an invalid pattern): the rest of the pact is still checked."""
+    pattern = str(rule.params.get("regex", ""))
     try:
-        return compile_pattern(str(rule.params.get("regex", "")))
-    except re.error as exc:
-        raise MatchingRuleError(
-            f"invalid regular expression {rule.params.get('regex')!r}: {exc}"
-        ) from None
+        if compile_pattern(pattern).fullmatch(text):
+            return None
+    except RegexTimeout as exc:
+        return f"regex '{excerpt(pattern)}' in matching rule gave up: {exc.reason}"
+    except RegexError as exc:
+        return f"invalid regex '{excerpt(pattern)}' in matching rule: {exc.reason}"
+    return f"Expected '{excerpt(text)}' to match '{excerpt(pattern)}'"
 
 
 def _as_bytes(value: str) -> bytes:
@@ -514,10 +528,7 @@ def check_json(rule: Rule, expected: Any, actual: Any, cascaded: bool = False) -
     """One rule against one JSON value (not a container: see ``check_list``/``check_map``)."""
     kind = rule.kind
     if kind == "regex":
-        text = raw(actual)
-        if _regex(rule).fullmatch(text):
-            return None
-        return f"Expected '{text}' to match '{rule.params.get('regex')}'"
+        return _check_regex(rule, raw(actual))
     if kind in ("equality", "values"):
         if json_equal(expected, actual):
             return None
@@ -530,7 +541,7 @@ def check_json(rule: Rule, expected: Any, actual: Any, cascaded: bool = False) -
         text = raw(actual)
         if str(rule.params.get("value")) in text:
             return None
-        return f"Expected '{text}' to include '{rule.params.get('value')}'"
+        return f"Expected '{excerpt(text)}' to include '{excerpt(str(rule.params.get('value')))}'"
     if kind == "null":
         return None if actual is None else f"Expected {with_type(actual)} to be a null value"
     if kind == "integer":
@@ -563,9 +574,11 @@ def check_json(rule: Rule, expected: Any, actual: Any, cascaded: bool = False) -
     if kind == "semver":
         if not isinstance(actual, str):
             return (
-                f"Expected something that matches a semantic version, but got '{compact(actual)}'"
+                f"Expected something that matches a semantic version, but got '{shown(actual)}'"
             )
-        return None if _SEMVER.fullmatch(actual) else f"'{actual}' is not a valid semantic version"
+        if _SEMVER.fullmatch(actual):
+            return None
+        return f"'{excerpt(actual)}' is not a valid semantic version"
     if kind == "statusCode" and _is_int(actual):
         return check_status(rule, actual)
     return None  # collection rules (eachKey, eachValue, arrayContains) do not constrain a leaf
@@ -575,47 +588,53 @@ def check_string(rule: Rule, expected: str, actual: str, cascaded: bool = False)
     """One rule against a string value (headers, query values, the path, XML text)."""
     kind = rule.kind
     if kind == "regex":
-        if _regex(rule).fullmatch(actual):
-            return None
-        return f"Expected '{actual}' to match '{rule.params.get('regex')}'"
+        return _check_regex(rule, actual)
     if kind in ("equality", "values"):
-        return None if expected == actual else f"Expected '{actual}' to be equal to '{expected}'"
+        if expected == actual:
+            return None
+        return f"Expected '{excerpt(actual)}' to be equal to '{excerpt(expected)}'"
     if kind == "type":
         return None
     if kind == "include":
         value = str(rule.params.get("value"))
-        return None if value in actual else f"Expected '{actual}' to include '{value}'"
+        if value in actual:
+            return None
+        return f"Expected '{excerpt(actual)}' to include '{excerpt(value)}'"
     if kind in ("number", "decimal"):
         try:
             float(actual)
         except ValueError:
-            return f"Expected '{actual}' to match a number"
+            return f"Expected '{excerpt(actual)}' to match a number"
         return None
     if kind == "integer":
         return (
             None
             if re.fullmatch(r"[+-]?\d+", actual)
-            else f"Expected '{actual}' to match an integer number"
+            else f"Expected '{excerpt(actual)}' to match an integer number"
         )
     if kind in ("date", "time", "timestamp"):
         return _check_date(rule, actual)
     if kind == "boolean":
-        return None if actual in ("true", "false") else f"Expected '{actual}' to match a boolean"
+        if actual in ("true", "false"):
+            return None
+        return f"Expected '{excerpt(actual)}' to match a boolean"
     if kind == "statusCode":
         if not actual.strip().isdigit():
-            return f"Unable to match '{actual}' as a status code"
+            return f"Unable to match '{excerpt(actual)}' as a status code"
         return check_status(rule, int(actual))
     if kind == "notEmpty":
         return None if actual else "Expected '' to not be empty"
     if kind == "semver":
-        return None if _SEMVER.fullmatch(actual) else f"'{actual}' is not a valid semantic version"
+        if _SEMVER.fullmatch(actual):
+            return None
+        return f"'{excerpt(actual)}' is not a valid semantic version"
     if kind == "contentType":
         return check_content_type(actual.encode(), str(rule.params.get("value")))
     if kind == "null":
-        return f"Expected '{actual}' to be a null value"
+        return f"Expected '{excerpt(actual)}' to be a null value"
     if cascaded:
         return None
-    return f"Unable to match '{actual}' using the {kind} rule"
+    return f"Unable to match '{excerpt(actual)}' using the {kind} rule"
 
 
 def size_errors(rule: Rule, actual: Sized, show: Callable[[Any], str]) -> list[str]:
@@ -651,14 +670,14 @@ def check_collection(
     if kind == "equality":
         if json_equal(expected, actual):
             return None
-        return f"Expected {compact(actual)} to be equal to {compact(expected)}"
+        return f"Expected {shown(actual)} to be equal to {shown(expected)}"
     if kind == "notEmpty":
         empty = "[] (Array)" if is_list else "{} (Object)"
         return None if actual else f"Expected {empty} to not be empty"
     if is_list:
         if kind in ("null", "statusCode"):
             what = "a null value" if kind == "null" else "a status code"
-            return f"Expected {compact(actual)} (Array) to be {what}"
+            return f"Expected {shown(actual)} (Array) to be {what}"
         return None
     if kind in _VALUE_KINDS_ON_OBJECTS:
         return check_json(rule, expected, actual, cascaded)

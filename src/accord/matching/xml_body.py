@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.matching.display import excerpt
 from accord.matching.json_body import path_text
 from accord.matching.result import Mismatch
 from accord.matching.rules import RuleIndex, check_string, rule_errors
@@ -140,7 +141,9 @@ def _value(loc: Loc, expected: str, actual: str, ctx: _Ctx) -> list[Mismatch]:
 
 
 def _unequal(expected: str, actual: str) -> str | None:
-    return None if expected == actual else f"Expected '{actual}' to be equal to '{expected}'"
+    if expected == actual:
+        return None
+    return f"Expected '{excerpt(actual)}' to be equal to '{excerpt(expected)}'"
 
 
 def _attributes(loc: Loc, expected: XmlElement, actual: XmlElement, ctx: _Ctx) -> list[Mismatch]:

@@ -444,16 +444,19 @@ def error_response(result: RequestResult) -> MockResponse:
 
 def _path_prefilter(rules: Mapping[str, Any]) -> Any:
     """A regex any matching path must contain, when the path rule is one regex (AND): a
-    cheap test that skips full matching for paths that cannot match."""
-    from accord.model.regex import compile_pattern
+    cheap test that skips full matching for paths that cannot match. Only a pattern RE2 runs
+    (linear time) serves; an invalid or backtracking one is left to the matcher, which
+    reports it as a mismatch and bounds its time."""
+    from accord.model.regex import RegexError, compile_pattern
 
     rule_list = rules.get("")
     if rule_list is None or len(rule_list.rules) != 1 or rule_list.rules[0].kind != "regex":
         return None
     try:
-        return compile_pattern(rule_list.rules[0].get("regex"))
-    except Exception:  # the model validated it already; be safe, never block matching
+        pattern = compile_pattern(rule_list.rules[0].get("regex"))
+    except RegexError:
         return None
+    return pattern if pattern.linear else None
 
 
 Kind = Literal["matched", "mismatched", "unexpected"]

@@ -3,18 +3,18 @@
 A rule is its kind plus parameters, exactly as in pact JSON (``{"match": "type", "min": 1}``).
 Legacy spellings are normalised on read (``real`` → ``decimal``, ``datetime`` → ``timestamp``,
 ``content-type`` → ``contentType``, a bare ``{"min": 1}`` → ``type``), and parameters are
-checked once, so a bad regex or date format fails when the pact is read, not mid-match.
+checked once, so a bad date format fails when the pact is read, not mid-match. A regex that
+does not compile is the exception: as in the official tools the pact still loads, and that
+one rule fails with a mismatch when it is used (the consumer DSL rejects it when declared).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from accord.errors import MatchingRuleError
-from accord.model.regex import compile_pattern
 
 __all__ = [
     "CATEGORIES",
@@ -135,10 +135,6 @@ def _normalise(kind: str, params: dict[str, Any], where: str, file: str | None) 
         pattern = params.get("regex")
         if not isinstance(pattern, str):
             raise fail("needs a 'regex' string")
-        try:
-            compile_pattern(pattern)
-        except re.error as exc:
-            raise fail(f"invalid regular expression {pattern!r}: {exc}") from None
     elif kind in ("date", "time", "timestamp"):
         fmt = params.pop("format", None) or params.pop(kind, None)
         if kind == "timestamp":

@@ -24,6 +24,7 @@ from typing import Any
 
 from accord.errors import MatchingRuleError
 from accord.model.generators import Generator
+from accord.model.regex import regex_problem
 from accord.model.rules import Rule
 
 __all__ = ["Definition", "definition_of", "is_definition", "parse_definition"]
@@ -180,6 +181,10 @@ class _Parser:
             return value, [_rule(rule_kind, **params)], generator
         if kind == "regex":
             pattern = self.string()
+            problem = regex_problem(pattern) if isinstance(pattern, str) else None
+            if problem is not None:  # a definition is declared: reject it now, not mid-match
+                raise MatchingRuleError(
+                    f"regex rule: invalid regular expression {pattern!r}: {problem}")
             self.take("punct", ",")
             value, gen = self.string_or_state()
             return value, [_rule("regex", regex=pattern)], gen

@@ -31,6 +31,9 @@ from accord.verifier.runner import (
 __all__ = ["ConsoleReporter", "render_report"]
 
 _MAX_BODY_LINES = 40
+_MAX_BODY_CHARS = 8000
+_MAX_CELL_CHARS = 2000  # rich lays out table cells in time that grows faster than their text
+_PRETTY_LIMIT = 256 * 1024  # bigger JSON bodies are shown as sent, not re-indented whole
 _PROGRESS_THRESHOLD = 20  # runs this long get a progress bar (on a terminal)
 
 
@@ -47,15 +50,27 @@ def _make_console(file: IO[str] | None, colour: bool | None) -> Console:
 def _body_text(body: Body) -> str:
     if not body.is_present:
         return "(no body)" if body.state.value == "missing" else f"({body.state.value} body)"
-    text = body.text
-    if body.is_json:
+    size = len(body.content)
+    text = body.content[:_MAX_BODY_CHARS * 4].decode("utf-8", "replace") \
+        if size > _PRETTY_LIMIT else body.text
+    if body.is_json and size <= _PRETTY_LIMIT:
         with contextlib.suppress(ValueError):
             text = json.dumps(body.json, indent=2, ensure_ascii=False)
     lines = text.splitlines()
     if len(lines) > _MAX_BODY_LINES:
-        lines = [*lines[:_MAX_BODY_LINES], f"… ({len(lines) - _MAX_BODY_LINES} more lines)"]
+        lines = [*lines[:_MAX_BODY_LINES], "…"]
     out = "\n".join(lines)
-    return out if len(out) <= 8000 else out[:8000] + f"… ({len(out) - 8000} more characters)"
+    if len(out) > _MAX_BODY_CHARS:
+        out = out[:_MAX_BODY_CHARS] + "…"
+    return out if size <= len(out) else f"{out}\n({size:,} bytes in all)"
+
+
+def _cell(text: str) -> str:
+    """Text for one table cell, cut short: messages already quote excerpts of huge values,
+    this keeps any other long text (a plugin's message, a huge path) from stalling rich."""
+    if len(text) <= _MAX_CELL_CHARS:
+        return text
+    return f"{text[:_MAX_CELL_CHARS]}… ({len(text):,} chars)"
 
 
 def _headers_text(headers: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -101,7 +116,7 @@ def _failure_block(r: InteractionResult) -> Group:
         parts.append(Text("  request sent:", style="bold"))
         parts.append(Text("\n".join("    " + line for line in _describe(r.request).splitlines())))
     if r.error:
-        parts.append(Text.from_markup(f"  [red]reason:[/] {escape(r.error)}"))
+        parts.append(Text.from_markup(f"  [red]reason:[/] {escape(_cell(r.error))}"))
     if r.mismatches:
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2),
                       pad_edge=False)
@@ -110,8 +125,8 @@ def _failure_block(r: InteractionResult) -> Group:
         table.add_column("details", overflow="fold")
         for m in r.mismatches:
             table.add_row("  " + str(getattr(m, "kind", "Mismatch")),
-                          str(getattr(m, "path", "") or ""),
-                          str(getattr(m, "message", None) or m))
+                          _cell(str(getattr(m, "path", "") or "")),
+                          _cell(str(getattr(m, "message", None) or m)))
         parts.append(table)
     if r.expected is not None or r.actual is not None:
         side = Table(show_header=True, header_style="bold", expand=False, show_lines=False)

@@ -35,6 +35,7 @@ from accord.model import (
     MessageContents,
     SynchronousMessages,
 )
+from accord.verifier.deadline import post_within
 from accord.verifier.states import call_flexibly
 from accord.verifier.transports import AsyncBridge
 
@@ -125,8 +126,8 @@ class MessageRelay:
                     "POST", "http://localhost" + self.url, json=payload,
                     headers=dict(self.headers)))
             else:
-                reply = httpx.post(self.url, json=payload, headers=dict(self.headers),
-                                   timeout=timeout)
+                reply = post_within(self.url, json=payload, headers=dict(self.headers),
+                                    timeout=timeout)
                 status, content, headers = reply.status_code, reply.content, reply.headers
         except httpx.HTTPError as exc:
             raise MessageError(f"the message relay {self.url} could not be called: "

@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 
 from accord.model import ProviderState
+from accord.verifier.deadline import post_within
 from accord.verifier.transports import AsyncBridge
 
 __all__ = ["StateChangeUrl", "StateError", "StateHandlers", "call_flexibly", "generator_values"]
@@ -121,7 +122,7 @@ class StateChangeUrl:
                                         **request_kw)
                 status, content, _ = send(request)
             else:
-                reply = httpx.post(self.url, headers=headers, timeout=timeout, **request_kw)
+                reply = post_within(self.url, headers=headers, timeout=timeout, **request_kw)
                 status, content = reply.status_code, reply.content
         except httpx.HTTPError as exc:
             raise StateError(f"the state-change URL {self.url} could not be called for "

@@ -24,6 +24,7 @@ import httpx
 
 from accord.errors import VerificationSetupError
 from accord.model import Body, HttpRequest, HttpResponse
+from accord.verifier.deadline import deadline_client, send_within
 
 __all__ = [
     "AsgiTransport",
@@ -178,7 +179,8 @@ def response_from_wire(response: httpx.Response) -> HttpResponse:
 def _describe(exc: BaseException, base_url: str, timeout: float) -> str:
     if isinstance(exc, (httpx.TimeoutException, TimeoutError, asyncio.TimeoutError,
                         concurrent.futures.TimeoutError)):
-        return f"the provider at {base_url} did not answer within {timeout:g} s"
+        return (f"the provider at {base_url} did not answer within {timeout:g} s (the limit "
+                "covers the whole exchange: connecting, sending, reading all of the answer)")
     if isinstance(exc, httpx.ConnectError):
         return f"could not connect to the provider at {base_url}: {exc}"
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.DecodingError)):
@@ -189,7 +191,8 @@ def _describe(exc: BaseException, base_url: str, timeout: float) -> str:
 
 
 class HttpTransport:
-    """A provider running somewhere, reached over HTTP(S) with keep-alive."""
+    """A provider running somewhere, reached over HTTP(S) with keep-alive; each exchange is
+    bounded as a whole by its timeout (``accord.verifier.deadline``)."""
 
     def __init__(self, base_url: str, *, verify_tls: bool = True,
                  follow_redirects: bool = True) -> None:
@@ -198,13 +201,11 @@ class HttpTransport:
             raise VerificationSetupError(
                 f"the provider URL {base_url!r} is not an http:// or https:// URL")
         self.base_url = base_url.rstrip("/")
-        self._client = httpx.Client(verify=verify_tls, follow_redirects=follow_redirects,
-                                    limits=httpx.Limits(max_keepalive_connections=4))
+        self._client = deadline_client(verify_tls=verify_tls, follow_redirects=follow_redirects)
 
     def send(self, request: httpx.Request, *, timeout: float) -> HttpResponse:
-        request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
         try:
-            reply = self._client.send(request)
+            reply = send_within(self._client, request, timeout)
         except httpx.HTTPError as exc:
             raise ProviderError(_describe(exc, self.base_url, timeout),
                                 unreachable=isinstance(exc, _UNREACHABLE)) from exc
