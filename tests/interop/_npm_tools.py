@@ -36,6 +36,7 @@ __all__ = [
     "accord_broker",
     "node_modules",
     "npm_tool",
+    "run_command",
     "run_npm_tool",
     "write_pact",
 ]
