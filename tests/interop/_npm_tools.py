@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -101,11 +102,16 @@ def run_npm_tool(name: str, *args: str, env: Mapping[str, str] | None = None,
 
 def run_command(command: list[str], *, env: Mapping[str, str] | None = None,
                 cwd: Path | None = None, timeout: float = 120) -> ToolRun:
+    """Run ``command`` (in a scratch directory unless ``cwd``) with tracking off."""
     full_env = {**os.environ, "PACT_DO_NOT_TRACK": "true", **(env or {})}
     for inherited in ("PACT_BROKER_BASE_URL", "PACT_BROKER_TOKEN", "PACT_BROKER_USERNAME",
                       "PACT_BROKER_PASSWORD"):
         if env is None or inherited not in env:
             full_env.pop(inherited, None)
+    if cwd is None:
+        # the tools write logs into their working directory (pact-provider-verifier: log/)
+        with tempfile.TemporaryDirectory(prefix="accord-npm-tool-") as scratch:
+            return run_command(command, env=env, cwd=Path(scratch), timeout=timeout)
     done = subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=cwd,
                           timeout=timeout, check=False)
     return ToolRun(done.returncode, _ANSI.sub("", done.stdout), _ANSI.sub("", done.stderr))

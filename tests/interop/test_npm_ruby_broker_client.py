@@ -310,8 +310,7 @@ def test_webhooks_are_created_updated_and_tested(broker: str) -> None:
     ok(pact_broker(broker, "create-or-update-pacticipant", "--name", "HookedApi"))
     uuid = ok(run_npm_tool("pact-broker", "generate-uuid")).stdout.strip()
     assert re.fullmatch(r"[0-9a-f-]{36}", uuid), uuid
-    # nothing listens on the webhook's target: the test below must not depend on delivery
-    target = "http://127.0.0.1:9/build"
+    target = "https://ci.example/build"
     created = ok(pact_broker(broker, "create-or-update-webhook", target, "--uuid", uuid,
                              "-X", "POST", "-H", "Content-Type: application/json",
                              "-d", '{"pact":"${pactbroker.pactUrl}"}', "--consumer", "Hooked",
@@ -332,9 +331,15 @@ def test_webhooks_are_created_updated_and_tested(broker: str) -> None:
     assert [e["name"] for e in hook["events"]] == ["provider_verification_published"]
     assert "consumer" not in hook
 
-    tested = pact_broker(broker, "test-webhook", "--uuid", uuid)
-    # the client prints the execution logs the broker returns
-    assert tested.returncode == 0, tested.text()
+    # test-webhook makes the broker execute the webhook now and prints the logs it returns; the
+    # target is a local listener, so the execution succeeds without leaving 127.0.0.1
+    with StubProvider({}) as target_server:
+        ok(pact_broker(broker, "create-or-update-webhook", target_server.state_url, "--uuid", uuid,
+                       "-X", "POST", "-H", "Content-Type: application/json", "-d",
+                       '{"state":"webhook test"}', "--provider", "HookedApi",
+                       "--provider-verification-published", "--description", "on results"))
+        tested = ok(pact_broker(broker, "test-webhook", "--uuid", uuid))
+        assert target_server.states == [{"state": "webhook test"}]
     assert tested.stdout.strip(), tested.text()
     unknown = pact_broker(broker, "test-webhook", "--uuid", "00000000-0000-0000-0000-000000000000")
     assert unknown.returncode == 1, unknown.text()
@@ -374,3 +379,19 @@ def test_can_i_deploy_with_a_latest_version_that_does_not_exist_says_no(
                          "--pacticipant", "Unbuilt", "--latest")
     assert answer.returncode == 1, answer.text()
     assert "the latest version of Unbuilt (no such version exists)" in answer.stdout
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "accord answers HTTP 500 when a tested webhook fails, so `pact-broker test-webhook` retries "
+    "for ~20 s; webhooks are being changed on another branch"))
+def test_a_failing_webhook_test_execution_is_still_answered_with_200(broker: str) -> None:
+    # the official broker answers 200 with success false and the logs; the Ruby client retries
+    # every 5xx answer, so `test-webhook` takes 20 s and then prints the logs anyway
+    ok(pact_broker(broker, "create-or-update-pacticipant", "--name", "FailHookApi"))
+    uuid = "5f0c3a52-0000-4000-8000-00000000f00d"
+    ok(pact_broker(broker, "create-or-update-webhook", "http://127.0.0.1:9/unreachable", "--uuid",
+                   uuid, "-X", "POST", "--provider", "FailHookApi",
+                   "--provider-verification-published", "--description", "unreachable"))
+    executed = httpx.post(f"{broker}/webhooks/{uuid}/execute", timeout=30)
+    assert executed.json()["success"] is False
+    assert executed.status_code == 200
