@@ -69,7 +69,9 @@ def test_publish_with_branch_tags_and_build_url(broker: str, tmp_path: Path) -> 
     assert "Pact successfully published for Pub version c1 and provider PubApi." in first.stdout
     assert (f"View the published pact at {broker}/pacts/provider/PubApi/consumer/Pub/version/c1"
             in first.stdout)
-    assert "Events detected: contract_published, contract_content_changed" in first.stdout
+    assert ("Events detected: contract_published, contract_content_changed (first time any pact "
+            "published for this consumer with consumer version tagged dev, first time any pact "
+            "published for this consumer with consumer version tagged ci)\n") in first.stdout
     assert "Add Pact verification tests to the PubApi build" in first.stdout
     version = httpx.get(broker + "/pacticipants/Pub/versions/c1").json()
     assert version["buildUrl"] == "https://ci.example/1"
@@ -81,6 +83,25 @@ def test_publish_with_branch_tags_and_build_url(broker: str, tmp_path: Path) -> 
     assert "Updated Pub version c1 with branch main and tags dev, ci" in again.stdout
     assert "Events detected: contract_published\n" in again.stdout
     assert "contract_content_changed" not in again.stdout
+
+    # the events the official broker detects for later versions, with its explanations
+    same = ok(pact_broker(broker, "publish", str(pacts), "--consumer-app-version", "c2",
+                          "--branch", "main", "--tag", "dev"))
+    assert ("Events detected: contract_published (pact content is the same as previous version "
+            "with tag dev and no new tags were applied)\n") in same.stdout
+    untagged = ok(pact_broker(broker, "publish", str(pacts), "--consumer-app-version", "c3",
+                              "--branch", "main"))
+    assert ("Events detected: contract_published, contract_content_changed (first time untagged "
+            "pact published)\n") in untagged.stdout
+    write_pact(pacts, "Pub", "PubApi", {"id": 4})
+    changed_dev = ok(pact_broker(broker, "publish", str(pacts), "--consumer-app-version", "c4",
+                                 "--branch", "main", "--tag", "dev"))
+    assert ("contract_content_changed (pact content has changed since the last consumer version "
+            "tagged with dev)\n") in changed_dev.stdout
+    changed_untagged = ok(pact_broker(broker, "publish", str(pacts), "--consumer-app-version",
+                                      "c5", "--branch", "main"))
+    assert ("contract_content_changed (pact content has changed since previous untagged version)"
+            "\n") in changed_untagged.stdout
 
     write_pact(pacts, "Pub", "PubApi", {"id": 2})
     changed = pact_broker(broker, "publish", str(pacts), "--consumer-app-version", "c1",

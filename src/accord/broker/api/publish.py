@@ -37,6 +37,9 @@ class Conflict(Exception):
 def _content_changed_reasons(
     ctx: Ctx, consumer: Any, provider: Any, version: Any, sha: str, existing: Any
 ) -> list[str]:
+    """Why ``contract_content_changed`` fires, in the official broker's words ([] if it does not):
+    per tag of the version (or once for an untagged version), the previous pact with that tag is
+    missing or has other content."""
     if existing is not None:
         if existing.sha != sha:
             return [
@@ -44,22 +47,45 @@ def _content_changed_reasons(
             ]
         return []
     reasons = []
-    tag_names = [t.name for t in repo.tags_for_version(ctx.conn, version.id)]
-    for tag in tag_names or [None]:
+    tags: list[str | None] = [*_tag_names(ctx, version)] or [None]
+    for tag in tags:
         previous = pacts_repo.latest_publication(
             ctx.conn, consumer.id, provider.id, tag=tag, untagged=tag is None
         )
-        label = f"tagged {tag}" if tag else "untagged"
-        if previous is None:
+        if previous is not None and previous.sha == sha:
+            continue
+        if tag is None:
             reasons.append(
-                f"first time any pact published for this consumer with consumer version {label}"
+                "first time untagged pact published"
+                if previous is None
+                else "pact content has changed since previous untagged version"
             )
-        elif previous.sha != sha:
+        elif previous is None:
             reasons.append(
-                f"pact content has changed since the last consumer version {label} with "
-                f"{previous.consumer_version_number}"
+                f"first time any pact published for this consumer with consumer version tagged {tag}"
+            )
+        else:
+            reasons.append(
+                f"pact content has changed since the last consumer version tagged with {tag}"
             )
     return reasons
+
+
+def _tag_names(ctx: Ctx, version: Any) -> list[str]:
+    return [t.name for t in repo.tags_for_version(ctx.conn, version.id)]
+
+
+def _published_event(ctx: Ctx, version: Any, reasons: list[str], existing: Any) -> str:
+    """``contract_published``, with the official comment when a new version's pact has the same
+    content as the previous one for each of its tags."""
+    if reasons or existing is not None:
+        return "contract_published"
+    tags = _tag_names(ctx, version)
+    if len(tags) == 1:
+        comment = f"pact content is the same as previous version with tag {tags[0]} and no new tags were applied"
+    else:
+        comment = f"pact content is the same as previous versions with tags {', '.join(tags)} and no new tags were applied"
+    return f"contract_published ({comment})"
 
 
 def store_pact(
@@ -106,7 +132,7 @@ def store_pact(
     _publication, status = pacts_repo.save_publication(
         ctx.conn, consumer.id, provider.id, version.id, pact_version.id
     )
-    events = ["contract_published"]
+    events = [_published_event(ctx, version, reasons, existing)]
     if reasons:
         events.append(f"contract_content_changed ({', '.join(reasons)})")
     outcome = PublishOutcome(
