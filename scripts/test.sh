@@ -9,4 +9,5 @@ if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get 
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
     echo "warning: Chromium could not be installed; browser tests will fail" >&2
 fi
+bash scripts/npm_tools.sh || echo "warning: the npm tools (pact-js, Ruby pact-broker) could not be installed; tests/interop/test_npm_* will fail" >&2
 python -m pytest "$@"
