@@ -170,3 +170,28 @@ def test_work_in_progress_pacts_are_verified_pending(
     unverified = pact_broker(broker, "can-i-deploy", "--pacticipant", "Shop", "--version", "s3",
                              "--pacticipant", "Stock", "--version", "p1")
     assert unverified.returncode == 1, unverified.text()
+
+
+def test_invalid_selectors_are_refused_in_the_official_broker_words(
+    broker: str, main_verified: ToolRun
+) -> None:
+    selectors = (
+        '{"mainBranch":true,"latest":false}',
+        '{"branch":"feat-x","fallbackBranch":"main","latest":false}',
+        '{"tag":"prod","fallbackTag":"main"}',
+        '{"deployed":true,"released":true}',
+        '{"branch":"main","environment":"production"}',
+    )
+    with StubProvider(GOOD) as stub:
+        run = verify(broker, stub, selectors=selectors)
+    assert run.returncode != 0, run.text()
+    assert "status=400" in run.out, run.text()
+    for index, message in (
+        (0, "cannot specify mainBranch=true with latest=false"),
+        (1, "cannot specify a branch with latest=false"),
+        (1, "fallbackBranch can only be set if latest is true"),
+        (2, "fallbackTag can only be set if latest is true"),
+        (3, "cannot specify both deployed=true and released=true"),
+        (4, "cannot specify the field branch with the field environment"),
+    ):
+        assert f"selector at index {index}: {message}" in run.out, run.text()

@@ -100,7 +100,7 @@ def validate_selectors(selectors: Any, provider_branch: str | None) -> list[str]
             continue
         if keys & BRANCH_KEYS and keys & ENV_KEYS:
             errors.append(
-                f"{where}: cannot specify the environment-related keys ({', '.join(sorted(keys & ENV_KEYS))}) together with the branch/tag keys ({', '.join(sorted(keys & BRANCH_KEYS))})"
+                f"{where}: cannot specify the {_fields(keys & BRANCH_KEYS)} with the {_fields(keys & ENV_KEYS)}"
             )
         for key in ("mainBranch", "matchingBranch", "deployed", "released", "deployedOrReleased"):
             if key in keys and sel[key] is not True:
@@ -118,7 +118,9 @@ def validate_selectors(selectors: Any, provider_branch: str | None) -> list[str]
             errors.append(
                 f"{where}: cannot specify mainBranch=true with any other criteria apart from consumer"
             )
-        if ("mainBranch" in keys or "branch" in keys) and sel.get("latest") is False:
+        if "mainBranch" in keys and sel.get("latest") is False:
+            errors.append(f"{where}: cannot specify mainBranch=true with latest=false")
+        if "branch" in keys and sel.get("latest") is False:
             errors.append(f"{where}: cannot specify a branch with latest=false")
         if "branch" in keys and "tag" in keys:
             errors.append(f"{where}: cannot specify both a tag and a branch")
@@ -131,17 +133,24 @@ def validate_selectors(selectors: Any, provider_branch: str | None) -> list[str]
                 errors.append(
                     f"{where}: the providerVersionBranch must be specified when the selector matchingBranch=true is used"
                 )
-        if "fallbackTag" in keys and not ("tag" in keys and sel.get("latest") is True):
-            errors.append(
-                f"{where}: can only set fallbackTag when latest is true and a tag is specified"
-            )
+        if "fallbackTag" in keys and sel.get("latest") is not True:
+            errors.append(f"{where}: fallbackTag can only be set if latest is true")
+        if "fallbackTag" in keys and "tag" not in keys:
+            errors.append(f"{where}: a tag must be specified when a fallbackTag is specified")
         if "fallbackBranch" in keys and "branch" not in keys:
             errors.append(f"{where}: a branch must be specified when a fallbackBranch is specified")
-        if "deployed" in keys and ("released" in keys or "deployedOrReleased" in keys):
-            errors.append(
-                f"{where}: cannot specify deployed together with released or deployedOrReleased"
-            )
+        if "fallbackBranch" in keys and sel.get("latest") is False:
+            errors.append(f"{where}: fallbackBranch can only be set if latest is true")
+        for first, second in (("deployed", "released"), ("deployed", "deployedOrReleased"),
+                              ("released", "deployedOrReleased")):
+            if first in keys and second in keys:
+                errors.append(f"{where}: cannot specify both {first}=true and {second}=true")
     return errors
+
+
+def _fields(keys: set[str]) -> str:
+    """``field a`` or ``fields a/b`` (sorted), as the official broker names selector keys."""
+    return ("field " if len(keys) == 1 else "fields ") + "/".join(sorted(keys))
 
 
 def validate_request(body: dict[str, Any]) -> dict[str, list[str]]:
