@@ -194,4 +194,4 @@ def test_invalid_selectors_are_refused_in_the_official_broker_words(
         (3, "cannot specify both deployed=true and released=true"),
         (4, "cannot specify the field branch with the field environment"),
     ):
-        assert f"selector at index {index}: {message}" in run.out, run.text()
+        assert f"{message} (at index {index})" in run.out, run.text()
