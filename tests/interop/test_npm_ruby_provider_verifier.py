@@ -181,6 +181,7 @@ def test_invalid_selectors_are_refused_in_the_official_broker_words(
         '{"tag":"prod","fallbackTag":"main"}',
         '{"deployed":true,"released":true}',
         '{"branch":"main","environment":"production"}',
+        '{"environment":"nowhere"}',
     )
     with StubProvider(GOOD) as stub:
         run = verify(broker, stub, selectors=selectors)
@@ -193,5 +194,6 @@ def test_invalid_selectors_are_refused_in_the_official_broker_words(
         (2, "fallbackTag can only be set if latest is true"),
         (3, "cannot specify both deployed=true and released=true"),
         (4, "cannot specify the field branch with the field environment"),
+        (5, "environment with name 'nowhere' does not exist"),
     ):
         assert f"{message} (at index {index})" in run.out, run.text()
