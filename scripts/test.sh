@@ -52,5 +52,8 @@ if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get 
     echo "warning: Chromium could not be installed; the browser tests will fail" >&2
 fi
 
+step "npm tools (pact-js, the Ruby pact-broker client and verifier)"
+bash scripts/npm_tools.sh || echo "warning: the npm tools could not be installed; tests/interop/test_npm_* will fail" >&2
+
 step "pytest"
 python -m pytest -n "${ACCORD_TEST_WORKERS:-auto}" "${pytest_args[@]}"

@@ -20,6 +20,7 @@ from accord.broker.services.selectors import (
     short_description,
     validate_request,
 )
+from accord.broker.storage import deployments_repo
 
 
 def _metadata(pact: VerifiablePact, include_pending: bool) -> str:
@@ -99,8 +100,25 @@ def _render(
     )
 
 
+def _unknown_environments(ctx: Ctx, selectors: Any) -> list[str]:
+    """Selectors naming an environment that does not exist (a 400, as the official broker)."""
+    found = []
+    for index, selector in enumerate(selectors or []):
+        name = selector.get("environment") if isinstance(selector, dict) else None
+        known = not isinstance(name, str) or not name.strip() or (
+            deployments_repo.find_environment(ctx.conn, name=name) is not None
+        )
+        if not known:
+            found.append(f"environment with name '{name}' does not exist (at index {index})")
+    return found
+
+
 def _run(ctx: Ctx, body: dict[str, Any], deprecated: bool) -> Response:
     errors = validate_request(body)
+    if isinstance(body.get("consumerVersionSelectors"), list):
+        unknown = _unknown_environments(ctx, body["consumerVersionSelectors"])
+        if unknown:
+            errors.setdefault("consumerVersionSelectors", []).extend(unknown)
     if errors:
         raise validation_error(errors)
     provider = require_pacticipant(ctx, ctx.params["provider"])

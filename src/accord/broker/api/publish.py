@@ -244,7 +244,7 @@ def _any_webhook_for(ctx: Ctx, consumer: Any, provider: Any) -> bool:
 
 def publish_contracts(ctx: Ctx) -> Response:
     data = ctx.json()
-    contracts, errors = validate_publish_request(data, ctx.config.max_json_depth)
+    contracts, errors = validate_publish_request(data)
     if errors:
         raise validation_error(errors)
     name, number = data["pacticipantName"], data["pacticipantVersionNumber"]

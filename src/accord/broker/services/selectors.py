@@ -30,6 +30,16 @@ BRANCH_KEYS = {
     "mainBranch",
 }
 ENV_KEYS = {"environment", "deployed", "released", "deployedOrReleased"}
+REQUIRED_ONE_OF = {
+    "mainBranch",
+    "tag",
+    "branch",
+    "environment",
+    "matchingBranch",
+    "deployed",
+    "released",
+    "deployedOrReleased",
+}
 READ_MORE_PENDING = "Read more at https://docs.pact.io/go/pending"
 READ_MORE_WIP = "Read more at https://docs.pact.io/go/wip"
 
@@ -78,74 +88,76 @@ def validate_selectors(selectors: Any, provider_branch: str | None) -> list[str]
     if not isinstance(selectors, list):
         return ["consumerVersionSelectors must be an array"]
     errors: list[str] = []
-    for n, sel in enumerate(selectors, 1):
-        where = f"consumerVersionSelectors: selector at index {n - 1}"
-        if not isinstance(sel, dict):
-            errors.append(f"{where} must be an object")
-            continue
-        keys = {k for k, v in sel.items() if v is not None}
-        if (
-            not keys
-            & {
-                "mainBranch",
-                "tag",
-                "branch",
-                "environment",
-                "matchingBranch",
-                "deployed",
-                "released",
-                "deployedOrReleased",
-            }
-            and sel.get("latest") is not True
-        ):
-            errors.append(
-                f"{where}: must specify a value for environment or tag or branch, or specify mainBranch=true, matchingBranch=true, latest=true, deployed=true, released=true or deployedOrReleased=true"
-            )
-            continue
-        if keys & BRANCH_KEYS and keys & ENV_KEYS:
-            errors.append(
-                f"{where}: cannot specify the environment-related keys ({', '.join(sorted(keys & ENV_KEYS))}) together with the branch/tag keys ({', '.join(sorted(keys & BRANCH_KEYS))})"
-            )
-        for key in ("mainBranch", "matchingBranch", "deployed", "released", "deployedOrReleased"):
-            if key in keys and sel[key] is not True:
-                errors.append(f"{where}: {key} must be true")
-        for key in ("tag", "fallbackTag", "fallbackBranch", "environment", "consumer"):
-            if key in keys and (not isinstance(sel[key], str) or not sel[key].strip()):
-                errors.append(f"{where}: {key} must be a non-blank string")
-        if "branch" in keys and not (
-            sel["branch"] is True or (isinstance(sel["branch"], str) and sel["branch"].strip())
-        ):
-            errors.append(f"{where}: branch must be a non-blank string")
-        if "latest" in keys and not isinstance(sel["latest"], bool):
-            errors.append(f"{where}: latest must be true or false")
-        if "mainBranch" in keys and (keys - {"mainBranch", "consumer", "latest"}):
-            errors.append(
-                f"{where}: cannot specify mainBranch=true with any other criteria apart from consumer"
-            )
-        if ("mainBranch" in keys or "branch" in keys) and sel.get("latest") is False:
-            errors.append(f"{where}: cannot specify a branch with latest=false")
-        if "branch" in keys and "tag" in keys:
-            errors.append(f"{where}: cannot specify both a tag and a branch")
-        if "matchingBranch" in keys:
-            if keys - {"matchingBranch", "consumer"}:
-                errors.append(
-                    f"{where}: cannot specify matchingBranch=true with any other criteria apart from consumer"
-                )
-            if not provider_branch:
-                errors.append(
-                    f"{where}: the providerVersionBranch must be specified when the selector matchingBranch=true is used"
-                )
-        if "fallbackTag" in keys and not ("tag" in keys and sel.get("latest") is True):
-            errors.append(
-                f"{where}: can only set fallbackTag when latest is true and a tag is specified"
-            )
-        if "fallbackBranch" in keys and "branch" not in keys:
-            errors.append(f"{where}: a branch must be specified when a fallbackBranch is specified")
-        if "deployed" in keys and ("released" in keys or "deployedOrReleased" in keys):
-            errors.append(
-                f"{where}: cannot specify deployed together with released or deployedOrReleased"
-            )
+    for index, sel in enumerate(selectors):
+        problems = _selector_problems(sel, provider_branch)
+        errors.extend(f"{problem} (at index {index})" for problem in problems)
     return errors
+
+
+def _selector_problems(sel: Any, provider_branch: str | None) -> list[str]:
+    """What is wrong with one selector, in the official broker's words."""
+    if not isinstance(sel, dict):
+        return ["must be an object"]
+    keys = {k for k, v in sel.items() if v is not None}
+    if not keys & REQUIRED_ONE_OF and sel.get("latest") is not True:
+        return [
+            "must specify a value for environment or tag or branch, or specify mainBranch=true, matchingBranch=true, latest=true, deployed=true, released=true or deployedOrReleased=true"
+        ]
+    errors: list[str] = []
+    if keys & BRANCH_KEYS and keys & ENV_KEYS:
+        errors.append(
+            f"cannot specify the {_fields(keys & BRANCH_KEYS)} with the {_fields(keys & ENV_KEYS)}"
+        )
+    for key in ("mainBranch", "matchingBranch", "deployed", "released", "deployedOrReleased"):
+        if key in keys and sel[key] is not True:
+            errors.append(f"{key} must be one of: true")
+    for key in ("tag", "fallbackTag", "fallbackBranch", "environment", "consumer", "branch"):
+        if key not in keys or (key == "branch" and sel[key] is True):
+            continue
+        if not isinstance(sel[key], str):
+            errors.append(f"{key} must be a string")
+        elif not sel[key].strip():
+            errors.append(f"{key} must be filled" if not sel[key] else f"{key} cannot be blank")
+    if "latest" in keys and not isinstance(sel["latest"], bool):
+        errors.append("latest must be one of: true, false")
+    if "mainBranch" in keys and (keys - {"mainBranch", "consumer", "latest"}):
+        errors.append("cannot specify mainBranch=true with any other criteria apart from consumer")
+    if "mainBranch" in keys and sel.get("latest") is False:
+        errors.append("cannot specify mainBranch=true with latest=false")
+    if "branch" in keys and sel.get("latest") is False:
+        errors.append("cannot specify a branch with latest=false")
+    if "branch" in keys and "tag" in keys:
+        errors.append("cannot specify both a tag and a branch")
+    if "matchingBranch" in keys:
+        if keys - {"matchingBranch", "consumer"}:
+            errors.append(
+                "cannot specify matchingBranch=true with any other criteria apart from consumer"
+            )
+        if not provider_branch:
+            errors.append(
+                "the providerVersionBranch must be specified when the selector matchingBranch=true is used"
+            )
+    if "fallbackTag" in keys and sel.get("latest") is not True:
+        errors.append("fallbackTag can only be set if latest is true")
+    if "fallbackTag" in keys and "tag" not in keys:
+        errors.append("a tag must be specified when a fallbackTag is specified")
+    if "fallbackBranch" in keys and "branch" not in keys:
+        errors.append("a branch must be specified when a fallbackBranch is specified")
+    if "fallbackBranch" in keys and sel.get("latest") is False:
+        errors.append("fallbackBranch can only be set if latest is true")
+    for first, second in (
+        ("deployed", "released"),
+        ("deployed", "deployedOrReleased"),
+        ("released", "deployedOrReleased"),
+    ):
+        if first in keys and second in keys:
+            errors.append(f"cannot specify both {first}=true and {second}=true")
+    return errors
+
+
+def _fields(keys: set[str]) -> str:
+    """``field a`` or ``fields a/b`` (sorted), as the official broker names selector keys."""
+    return ("field " if len(keys) == 1 else "fields ") + "/".join(sorted(keys))
 
 
 def validate_request(body: dict[str, Any]) -> dict[str, list[str]]:
