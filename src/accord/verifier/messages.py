@@ -108,6 +108,13 @@ class MessageRelay:
 
     url: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    # one pooled client for the run: httpx.post() builds a new SSL context (tens of ms) per call
+    _client: httpx.Client | None = field(default=None, init=False, repr=False, compare=False)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def produce(self, interaction: Interaction, timeout: float,
                 send: Callable[[httpx.Request], tuple[int, bytes, Mapping[str, str]]] | None
@@ -125,8 +132,10 @@ class MessageRelay:
                     "POST", "http://localhost" + self.url, json=payload,
                     headers=dict(self.headers)))
             else:
-                reply = httpx.post(self.url, json=payload, headers=dict(self.headers),
-                                   timeout=timeout)
+                if self._client is None:
+                    self._client = httpx.Client()
+                reply = self._client.post(self.url, json=payload, headers=dict(self.headers),
+                                          timeout=timeout)
                 status, content, headers = reply.status_code, reply.content, reply.headers
         except httpx.HTTPError as exc:
             raise MessageError(f"the message relay {self.url} could not be called: "

@@ -103,6 +103,13 @@ class StateChangeUrl:
     teardown: bool = False
     body: bool = True
     headers: Mapping[str, str] = field(default_factory=dict)
+    # one pooled client for the run: httpx.post() builds a new SSL context (tens of ms) per call
+    _client: httpx.Client | None = field(default=None, init=False, repr=False, compare=False)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def call(self, state: ProviderState, action: str, timeout: float,
              send: Callable[[httpx.Request], Any] | None) -> dict[str, Any]:
@@ -121,7 +128,10 @@ class StateChangeUrl:
                                         **request_kw)
                 status, content, _ = send(request)
             else:
-                reply = httpx.post(self.url, headers=headers, timeout=timeout, **request_kw)
+                if self._client is None:
+                    self._client = httpx.Client()
+                reply = self._client.post(self.url, headers=headers, timeout=timeout,
+                                          **request_kw)
                 status, content = reply.status_code, reply.content
         except httpx.HTTPError as exc:
             raise StateError(f"the state-change URL {self.url} could not be called for "
