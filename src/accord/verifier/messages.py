@@ -33,7 +33,9 @@ from accord.model import (
     Body,
     Interaction,
     MessageContents,
+    SpecVersion,
     SynchronousMessages,
+    dump_interaction,
 )
 from accord.verifier.states import call_flexibly
 from accord.verifier.transports import AsyncBridge
@@ -124,8 +126,10 @@ class MessageRelay:
             "providerStates": [s.to_json() for s in interaction.provider_states],
         }
         if isinstance(interaction, SynchronousMessages):
-            req = interaction.request
-            payload["request"] = {"contents": _decoded(req), "metadata": dict(req.metadata)}
+            # the request message as the official verifier sends it: the V4 file form
+            # ({"contents": {"content", "contentType", "encoded"}, "metadata", ...}), so
+            # binary contents travel as base64
+            payload["request"] = dump_interaction(interaction, SpecVersion.V4)["request"]
         try:
             if self.url.startswith("/") and send is not None:
                 status, content, headers = send(httpx.Request(
