@@ -113,10 +113,18 @@ def is_json_type(ctype: str | None) -> bool:
     return main.endswith("/json") or main.endswith("+json")
 
 
+def is_text_type(ctype: str) -> bool:
+    main = ctype.split(";")[0].strip().lower()
+    return (main.startswith("text/") or is_json_type(main) or "xml" in main
+            or main in ("application/javascript", "application/x-www-form-urlencoded",
+                        "application/graphql", "application/x-ndjson"))
+
+
 def body_bytes(part: Mapping[str, Any], headers: Iterable[tuple[str, str]], v4: bool,
                key: str = "body") -> tuple[bytes | None, bool, str | None]:
     """(the body's bytes, whether it is JSON, its content type) of a request/response/message
-    part, by the layout of its spec version."""
+    part, read as the official core (pact_models) reads it: this is the reference reading that
+    both tools are held to."""
     ctype = _content_type(headers)
     if key not in part:
         return None, False, ctype
@@ -124,21 +132,49 @@ def body_bytes(part: Mapping[str, Any], headers: Iterable[tuple[str, str]], v4: 
     if v4 and isinstance(value, dict) and "content" in value:
         ctype = value.get("contentType") or ctype
         content = value["content"]
+        if content is None:
+            return None, False, ctype
         encoded = value.get("encoded")
-        if isinstance(content, str):
-            if encoded and str(encoded).lower() == "base64":
-                return base64.b64decode(content), is_json_type(ctype), ctype
-            if encoded and str(encoded).lower() == "json":
-                return content.encode(), True, ctype
+        if encoded and str(encoded).lower() == "base64" and isinstance(content, str):
+            return base64.b64decode(content), is_json_type(ctype), ctype
+        if encoded and isinstance(content, str):  # "json" and unknown schemes: as written
             return content.encode(), is_json_type(ctype), ctype
-        return json.dumps(content).encode(), True, ctype or "application/json"
+        if is_json_type(ctype) or not isinstance(content, str):
+            if content == "":
+                return b"", True, ctype
+            return json.dumps(content).encode(), True, ctype or "application/json"
+        return content.encode(), False, ctype
     if v4 and isinstance(value, dict) and not value:
         return None, False, ctype
     if value is None:
         return None, False, ctype
-    if isinstance(value, str) and not is_json_type(ctype):
+    if not isinstance(value, str):
+        return json.dumps(value).encode(), True, ctype or "application/json"
+    if value == "":
+        return b"", False, ctype
+    if is_json_type(ctype) or (ctype is None and _parses_as_json_document(value)):
+        try:
+            json.loads(value)
+            return value.encode(), True, ctype or "application/json"
+        except ValueError:
+            return json.dumps(value).encode(), True, ctype or "application/json"
+    if ctype is None or is_text_type(ctype):
         return value.encode(), False, ctype
-    return json.dumps(value).encode(), True, ctype or "application/json"
+    try:  # a binary content type: the text is base64 when it decodes as such
+        return base64.b64decode(value, validate=True), False, ctype
+    except ValueError:
+        return value.encode(), False, ctype
+
+
+def _parses_as_json_document(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped.startswith(("{", "[")):
+        return False
+    try:
+        json.loads(stripped)
+    except ValueError:
+        return False
+    return True
 
 
 def _query(value: Any) -> tuple[tuple[str, str], ...]:

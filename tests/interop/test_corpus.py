@@ -59,6 +59,7 @@ BRACKET_HEADERS = "fidelity: V2 header rules in bracket form"
 BAD_REGEX = "fidelity: invalid regex in a rule"
 BASE64 = "fidelity: base64 bodies with binary content types"
 PERCENT = "fidelity: percent-encoded paths"
+JSON_STRING = "fidelity: V4 bodies whose content is a JSON string"
 
 # Where accord is right (or deliberately different).
 V2_FFI_PATHS = ("accord right: the V2 rule paths '$.header.$.Authorization[0]' and "
@@ -118,6 +119,20 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "pact-foundation__pact-reference/test_pact_binary_body.json | mock": BASE64
         + " (an image/gif body stored as base64 text)",
     "pact-foundation__pact-reference/test_pact_binary_body.json | verify": BASE64,
+    "pact-foundation__pact-jvm/pact-multipart-form-post.json | mock": BASE64
+        + " (a multipart/form-data request body stored as base64)",
+    "pact-foundation__pact-php/multipartConsumer-multipartProvider.json | mock": BASE64
+        + " (a multipart/form-data request body stored as base64)",
+    "pact-foundation__pact-jvm/v4-sync-messages-pact.json | verify": JSON_STRING
+        + " ('this is a response' as application/json message contents)",
+    "pact-foundation__pact-net/Fulfilment API-Orders API.json | mock": JSON_STRING
+        + " (the request body \"Fulfilling\" under a regex rule on $)",
+    "pact-foundation__pact-reference/pact-1.json | mock": JSON_STRING,
+    "pact-foundation__pact-reference/pact-1.json | verify": JSON_STRING,
+    "pact-foundation__pact-reference/pact-2-interactions.json | mock": JSON_STRING,
+    "pact-foundation__pact-reference/pact-2-interactions.json | verify": JSON_STRING,
+    "pact-foundation__pact-reference/pact-2.json | mock": JSON_STRING,
+    "pact-foundation__pact-reference/pact-2.json | verify": JSON_STRING,
     "pact-foundation__pact-jvm/v2-pact-encoded-query-headers.json | load": BRACKET_HEADERS
         + " (\"$.header['se-api-token']\")",
     "pact-foundation__pact-jvm/v2-pact-encoded-query-headers.json | mock": BRACKET_HEADERS,
