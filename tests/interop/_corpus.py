@@ -142,14 +142,14 @@ def body_bytes(part: Mapping[str, Any], headers: Iterable[tuple[str, str]], v4: 
         if is_json_type(ctype) or not isinstance(content, str):
             if content == "":
                 return b"", True, ctype
-            return json.dumps(content).encode(), True, ctype or "application/json"
+            return _compact(content), True, ctype or "application/json"
         return content.encode(), False, ctype
     if v4 and isinstance(value, dict) and not value:
         return None, False, ctype
     if value is None:
         return None, False, ctype
     if not isinstance(value, str):
-        return json.dumps(value).encode(), True, ctype or "application/json"
+        return _compact(value), True, ctype or "application/json"
     if value == "":
         return b"", False, ctype
     if is_json_type(ctype) or (ctype is None and _parses_as_json_document(value)):
@@ -157,13 +157,19 @@ def body_bytes(part: Mapping[str, Any], headers: Iterable[tuple[str, str]], v4: 
             json.loads(value)
             return value.encode(), True, ctype or "application/json"
         except ValueError:
-            return json.dumps(value).encode(), True, ctype or "application/json"
+            return _compact(value), True, ctype or "application/json"
     if ctype is None or is_text_type(ctype):
         return value.encode(), False, ctype
     try:  # a binary content type: the text is base64 when it decodes as such
         return base64.b64decode(value, validate=True), False, ctype
     except ValueError:
         return value.encode(), False, ctype
+
+
+def _compact(value: Any) -> bytes:
+    """JSON as the official core writes a body: compact, UTF-8 (its bytes matter for a
+    non-JSON content type compared byte for byte)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _parses_as_json_document(text: str) -> bool:
