@@ -226,8 +226,11 @@ def load_raw(name: str) -> RawPact:
             res_headers = _header_pairs(res.get("headers"))
             res_body, res_json, _ = body_bytes(res, res_headers, v4)
             gens = _generated(res)
+            status = int(res.get("status", 200))
+            if not 100 <= status <= 599 and isinstance(gens.get("status"), dict):
+                status = int(gens["status"].get("min", 500))  # the example only a generator
             response = RawResponse(
-                int(res.get("status", 200)), res_headers, res_body, res_json,
+                status, res_headers, res_body, res_json,
                 generated_status="status" in gens,
                 generated_headers=frozenset(k.lower() for k in gens.get("header", {}) or {}),
                 generated_body=bool(gens.get("body")))

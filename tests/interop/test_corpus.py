@@ -5,9 +5,13 @@ Per file, three steps, each judged for accord and for the official tool independ
 
 - load: ``accord.pactfile.read_pact`` against the official stub server (``pact stub``) loading it;
 - mock: each HTTP interaction's own recorded request, sent to ``accord.mock.MockServer`` and to
-  ``pact stub``, must get its recorded response (status, the headers it declares, the body);
+  ``pact stub``, must get its recorded response (status, the headers it declares, the body,
+  as the official core reads the file: see ``_corpus``);
 - verify: a provider that answers each recorded request with its recorded response (and each
   message through the HTTP message relay) must pass ``accord.Verifier`` and ``pact verifier``.
+
+Set ACCORD_CORPUS_SUMMARY=<file> to get one JSON line per file (what differs, and counts of
+what each tool passed) for the corpus report.
 
 A disagreement is a step where the two verdicts differ for some interaction. The disagreements
 found must equal ``KNOWN_DIFFERENCES`` exactly: a fix makes an entry stale (remove it), a
@@ -234,7 +238,9 @@ def send(client: httpx.Client, request: RawRequest) -> httpx.Response | None:
 
 def serves(inter: RawHttp, response: httpx.Response | None,
            alternatives: Iterable[RawHttp]) -> bool:
-    """The recorded response of ``inter`` (or of an interaction with the same request)."""
+    """The recorded response of ``inter``, or of another interaction whose recorded request
+    the sent one satisfies too (which of several matching interactions answers is up to the
+    mock server)."""
     if response is None:
         return False
     return any(_is_recorded(other, response) for other in (inter, *alternatives))
@@ -371,14 +377,17 @@ def compare_file(name: str, tmp_path: Path) -> tuple[dict[str, str], dict[str, A
     finally:
         stub.close()
     counts["mock"] = {"accord": sum(ours.values()), "official": sum(theirs.values()),
-                      "both": sum(ours[k] and theirs[k] for k in ours)}
+                      "agree": sum(ours[k] == theirs[k] for k in ours)}
     if diff := differences(ours, theirs, lambda k: by_index[k]):
         found["mock"] = "; ".join(diff)
     with ProviderThread(CorpusProvider(raw)) as provider:
         ours_v = accord_verify_verdicts(raw, file, provider.url) if accord_loads else {}
         theirs_v = official_verify_verdicts(file, provider.port, tmp_path)
-    counts["verify"] = {"interactions": len(set(ours_v) | set(theirs_v)),
-                        "accord": sum(ours_v.values()), "official": sum(theirs_v.values())}
+    keys = set(ours_v) | set(theirs_v)
+    counts["verify"] = {"interactions": len(keys), "accord": sum(ours_v.values()),
+                        "official": sum(theirs_v.values()),
+                        "agree": sum(ours_v.get(k, False) == theirs_v.get(k, False)
+                                     for k in keys)}
     if diff := differences(ours_v, theirs_v, str):
         found["verify"] = "; ".join(diff)
     return found, counts
@@ -387,10 +396,9 @@ def compare_file(name: str, tmp_path: Path) -> tuple[dict[str, str], dict[str, A
 @pytest.mark.parametrize("name", FILES)
 def test_accord_agrees_with_the_official_tools(name: str, tmp_path: Path) -> None:
     found, counts = compare_file(name, tmp_path)
-    summary = Path(os.environ.get("ACCORD_CORPUS_SUMMARY", "")) if os.environ.get(
-        "ACCORD_CORPUS_SUMMARY") else None
-    if summary is not None:  # for the corpus report: one JSON line per file
-        with summary.open("a") as out:
+    summary = os.environ.get("ACCORD_CORPUS_SUMMARY")
+    if summary:  # for the corpus report: one JSON line per file
+        with Path(summary).open("a") as out:
             out.write(json.dumps({"file": name, "found": found, "counts": counts}) + "\n")
     known = {key.split(" | ")[1]: reason for key, reason in KNOWN_DIFFERENCES.items()
              if key.split(" | ")[0] == name}
