@@ -4,7 +4,9 @@ The differential tests must not judge accord with accord: the requests replayed 
 servers, the responses expected back and the provider that answers both verifiers are all
 built here from the raw documents, following the pact specification's layouts (V1/V2 query
 strings, V3 query maps, V4 ``{"content", "contentType", "encoded"}`` bodies, V3 ``messages``
-and V4 message interactions).
+and V4 message interactions). Where a layout is ambiguous (a string body under a JSON or a
+binary content type) the bytes are those the official core reads, the reference both tools
+are held to.
 """
 
 from __future__ import annotations
