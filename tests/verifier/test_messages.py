@@ -156,3 +156,32 @@ def test_http_message_relay_protocol(tmp_path: Path) -> None:
                         "providerStates": [{"name": "an order exists",
                                             "params": {"orderId": 55}}]}
     assert calls[1] == {"description": "a plain notice", "providerStates": []}
+
+
+def test_the_relay_gets_a_synchronous_request_in_the_official_form(tmp_path: Path) -> None:
+    # the official verifier posts the request message as written in a V4 file: binary
+    # contents base64-encoded (a raw bytes value could not be sent as JSON at all)
+    pact = {"consumer": {"name": "web"}, "provider": {"name": "plugins"},
+            "metadata": {"pactSpecification": {"version": "4.0"}},
+            "interactions": [{
+                "type": "Synchronous/Messages", "description": "an init request",
+                "request": {"contents": {"content": "AAEC", "contentType":
+                                         "application/octet-stream", "encoded": "base64"},
+                            "metadata": {"key": "value"}},
+                "response": [{"contents": {"content": "AwQ=", "contentType":
+                                           "application/octet-stream", "encoded": "base64"}}],
+            }]}
+    calls: list[dict[str, Any]] = []
+
+    async def relay(request: Request) -> Response:
+        calls.append(await request.json())
+        return Response(b"\x03\x04", media_type="application/octet-stream")
+
+    with serve(Starlette(routes=[Route("/_pact/message", relay, methods=["POST"])])) as url:
+        result = Verifier("plugins").add_source(write_pact(tmp_path, pact)) \
+            .add_transport(url=url + "/_pact/message", protocol="message").verify()
+    assert result.ok, result.report()
+    request = calls[0]["request"]
+    assert request["contents"] == {"content": "AAEC", "contentType": "application/octet-stream",
+                                   "encoded": "base64"}
+    assert request["metadata"] == {"key": "value"}

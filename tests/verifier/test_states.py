@@ -175,6 +175,27 @@ def test_state_change_url_protocol_injects_values(tmp_path: Path) -> None:
     ]
 
 
+def test_state_change_calls_of_a_run_share_one_connection(tmp_path: Path) -> None:
+    # a client per call cost a new connection and SSL context each time (~50 ms per call)
+    clients: list[tuple[str, int]] = []
+
+    async def state_change(request: Request) -> JSONResponse:
+        assert request.client is not None
+        clients.append((request.client.host, request.client.port))
+        return JSONResponse({})
+
+    states = Starlette(routes=[Route("/_pact/state", state_change, methods=["POST"])])
+    pact = v4_pact([{**get_user(uid), "type": "Synchronous/HTTP",
+                     "providerStates": [{"name": f"user {uid} exists"}]} for uid in (1, 2)])
+    with serve(states) as url:
+        result = (Verifier("users-api").add_source(write_pact(tmp_path, pact))
+                  .add_transport(app=make_starlette())
+                  .state_change_url(f"{url}/_pact/state", teardown=True).verify())
+    assert result.ok, result.report()
+    assert len(clients) == 4
+    assert len(set(clients)) == 1, clients
+
+
 def test_relative_state_change_url_goes_to_the_in_process_app(tmp_path: Path) -> None:
     db: dict[int, dict[str, Any]] = {}
     app = make_starlette(db)

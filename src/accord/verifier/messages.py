@@ -33,9 +33,11 @@ from accord.model import (
     Body,
     Interaction,
     MessageContents,
+    SpecVersion,
     SynchronousMessages,
+    dump_interaction,
 )
-from accord.verifier.deadline import post_within
+from accord.verifier.deadline import deadline_client, send_within
 from accord.verifier.states import call_flexibly
 from accord.verifier.transports import AsyncBridge
 
@@ -109,6 +111,13 @@ class MessageRelay:
 
     url: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    # one pooled client for the run: httpx.post() builds a new SSL context (tens of ms) per call
+    _client: httpx.Client | None = field(default=None, init=False, repr=False, compare=False)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def produce(self, interaction: Interaction, timeout: float,
                 send: Callable[[httpx.Request], tuple[int, bytes, Mapping[str, str]]] | None
@@ -118,16 +127,21 @@ class MessageRelay:
             "providerStates": [s.to_json() for s in interaction.provider_states],
         }
         if isinstance(interaction, SynchronousMessages):
-            req = interaction.request
-            payload["request"] = {"contents": _decoded(req), "metadata": dict(req.metadata)}
+            # the request message as the official verifier sends it: the V4 file form
+            # ({"contents": {"content", "contentType", "encoded"}, "metadata", ...}), so
+            # binary contents travel as base64
+            payload["request"] = dump_interaction(interaction, SpecVersion.V4)["request"]
         try:
             if self.url.startswith("/") and send is not None:
                 status, content, headers = send(httpx.Request(
                     "POST", "http://localhost" + self.url, json=payload,
                     headers=dict(self.headers)))
             else:
-                reply = post_within(self.url, json=payload, headers=dict(self.headers),
-                                    timeout=timeout)
+                if self._client is None:  # one pooled client per run
+                    self._client = deadline_client()
+                request = self._client.build_request(
+                    "POST", self.url, json=payload, headers=dict(self.headers))
+                reply = send_within(self._client, request, timeout)
                 status, content, headers = reply.status_code, reply.content, reply.headers
         except httpx.HTTPError as exc:
             raise MessageError(f"the message relay {self.url} could not be called: "

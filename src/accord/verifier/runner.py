@@ -197,6 +197,9 @@ class Session:
         for t in self._transports or ():
             t.close()
         self._transports = None
+        for side in (self.config.states.url, self.config.messages.relay):
+            if side is not None:
+                side.close()
         self.bridge.close()
 
     def __enter__(self) -> Session:

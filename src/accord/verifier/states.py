@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 from accord.model import ProviderState
-from accord.verifier.deadline import post_within
+from accord.verifier.deadline import deadline_client, send_within
 from accord.verifier.transports import AsyncBridge
 
 __all__ = ["StateChangeUrl", "StateError", "StateHandlers", "call_flexibly", "generator_values"]
@@ -104,6 +104,13 @@ class StateChangeUrl:
     teardown: bool = False
     body: bool = True
     headers: Mapping[str, str] = field(default_factory=dict)
+    # one pooled client for the run: httpx.post() builds a new SSL context (tens of ms) per call
+    _client: httpx.Client | None = field(default=None, init=False, repr=False, compare=False)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def call(self, state: ProviderState, action: str, timeout: float,
              send: Callable[[httpx.Request], Any] | None) -> dict[str, Any]:
@@ -122,7 +129,11 @@ class StateChangeUrl:
                                         **request_kw)
                 status, content, _ = send(request)
             else:
-                reply = post_within(self.url, headers=headers, timeout=timeout, **request_kw)
+                if self._client is None:  # one pooled client per run
+                    self._client = deadline_client()
+                request = self._client.build_request(
+                    "POST", self.url, headers=headers, **request_kw)
+                reply = send_within(self._client, request, timeout)
                 status, content = reply.status_code, reply.content
         except httpx.HTTPError as exc:
             raise StateError(f"the state-change URL {self.url} could not be called for "

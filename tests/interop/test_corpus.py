@@ -1,0 +1,422 @@
+"""Differential tests: every pact file of the real-world corpus (tests/data/corpus, collected
+from public repositories, see its SOURCES.md) through accord and through the official tools.
+
+Per file, three steps, each judged for accord and for the official tool independently:
+
+- load: ``accord.pactfile.read_pact`` against the official stub server (``pact stub``) loading it;
+- mock: each HTTP interaction's own recorded request, sent to ``accord.mock.MockServer`` and to
+  ``pact stub``, must get its recorded response (status, the headers it declares, the body,
+  as the official core reads the file: see ``_corpus``);
+- verify: a provider that answers each recorded request with its recorded response (and each
+  message through the HTTP message relay) must pass ``accord.Verifier`` and ``pact verifier``.
+
+Set ACCORD_CORPUS_SUMMARY=<file> to get one JSON line per file (what differs, and counts of
+what each tool passed) for the corpus report.
+
+A disagreement is a step where the two verdicts differ for some interaction. The disagreements
+found must equal ``KNOWN_DIFFERENCES`` exactly: a fix makes an entry stale (remove it), a
+regression adds one (fix it). Each reason says why accord is right or which work item covers it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+import pytest
+from _corpus import (
+    CORPUS,
+    INDEX,
+    MESSAGE_PATH,
+    STATE_PATH,
+    CorpusProvider,
+    RawHttp,
+    RawPact,
+    RawRequest,
+    load_raw,
+    query_string,
+)
+from _official import PACT_BIN, ProviderThread, run_verifier
+
+from accord import Verifier
+from accord.mock import MockServer
+from accord.pactfile import read_pact
+
+pytestmark = pytest.mark.interop
+
+FILES = sorted(INDEX)
+
+# Work items being fixed elsewhere (an entry goes when its fix merges and the file agrees).
+NO_DOLLAR = "fidelity: rule paths without `$`"
+STATES_STRING = "fidelity: providerStates as string"
+PACT_TERM = "fidelity: Ruby `Pact::Term`/json_class values"
+NO_DESCRIPTION = "fidelity: V3 messages without description"
+BRACKET_HEADERS = "fidelity: V2 header rules in bracket form"
+BAD_REGEX = "fidelity: invalid regex in a rule"
+BASE64 = "fidelity: base64 bodies with binary content types"
+PERCENT = "fidelity: percent-encoded paths"
+JSON_STRING = "fidelity: V4 bodies whose content is a JSON string"
+QUERY_RULE = ("fidelity: pact loading leniency (a V2 regex rule on the whole query string, "
+              "'$.query', written by pact-net 2/3 on the Ruby core; the official core loads "
+              "the file, accord refuses it)")
+
+# Where accord is right (or deliberately different).
+V2_FFI_PATHS = ("accord right: the V2 rule paths '$.header.$.Authorization[0]' and "
+                "'$.query.$.baz[0]' were written by the Rust FFI 0.3.18 itself (pact-go); "
+                "today's core refuses the whole file ('Expected either a \"*\" or path "
+                "identifier'), accord reads them")
+ANCHORED_REGEX = ("accord right: a regex rule must match the whole value (pact-jvm, the spec); "
+                  "the Rust core only searches, so its stub accepts 'application/json; "
+                  "charset=utf-8' for the header rule 'application\\/json' while accord "
+                  "answers 500 with the mismatch")
+PLUGIN_MISSING = ("by design: accord's mock refuses a pact whose content-type plugin is not "
+                  "installed (PluginNotFoundError naming it); pact stub serves the recorded "
+                  "bytes without the plugin")
+JAVA_QUOTE = ("accord right: the pact-jvm regex uses Java's \\Q...\\E quoting, which the "
+              "Rust regex engine does not understand, so the official verifier fails the "
+              "recorded example itself")
+
+# "file | step" -> why the verdicts of accord and the official tool differ there
+KNOWN_DIFFERENCES: dict[str, str] = {
+    "WireMock-Net__WireMock.Net/pact-get.json | load": NO_DESCRIPTION + " (here HTTP "
+        "interactions written by WireMock.Net without one; the official loader accepts them)",
+    "WireMock-Net__WireMock.Net/pact-get.json | mock": NO_DESCRIPTION + " (not loaded)",
+    "WireMock-Net__WireMock.Net/pact-get.json | verify": NO_DESCRIPTION + " (not loaded)",
+    "WireMock-Net__WireMock.Net/pact-multiple.json | load": NO_DESCRIPTION + " (HTTP "
+        "interactions without one)",
+    "WireMock-Net__WireMock.Net/pact-multiple.json | mock": NO_DESCRIPTION + " (not loaded)",
+    "WireMock-Net__WireMock.Net/pact-multiple.json | verify": NO_DESCRIPTION + " (not loaded)",
+    "pact-foundation__pact-compatibility-suite/pact-broker_c1.json | load": BAD_REGEX
+        + " ('.(*\\/pacts...' in a body rule; the official core loads the file)",
+    "pact-foundation__pact-compatibility-suite/pact-broker_c1.json | mock": BAD_REGEX,
+    "pact-foundation__pact-compatibility-suite/pact-broker_c1.json | verify": BAD_REGEX,
+    "pact-foundation__pact-compatibility-suite/pact-broker_c2.json | verify": JAVA_QUOTE,
+    "pact-foundation__pact-go/PactGoV2Consumer-V2Provider.json | load": V2_FFI_PATHS,
+    "pact-foundation__pact-go/PactGoV2Consumer-V2Provider.json | mock": V2_FFI_PATHS,
+    "pact-foundation__pact-go/PactGoV2Consumer-V2Provider.json | verify": V2_FFI_PATHS,
+    "pact-foundation__pact-go/PactGoV2ConsumerAllInOne-V2Provider.json | load": V2_FFI_PATHS,
+    "pact-foundation__pact-go/PactGoV2ConsumerAllInOne-V2Provider.json | mock": V2_FFI_PATHS,
+    "pact-foundation__pact-go/PactGoV2ConsumerAllInOne-V2Provider.json | verify": V2_FFI_PATHS,
+    "pact-foundation__pact-go/PactGoV2ConsumerMatch-V2ProviderMatch.json | load": V2_FFI_PATHS,
+    "pact-foundation__pact-go/PactGoV2ConsumerMatch-V2ProviderMatch.json | mock": V2_FFI_PATHS,
+    "pact-foundation__pact-go/PactGoV2ConsumerMatch-V2ProviderMatch.json | verify": V2_FFI_PATHS,
+    "pact-foundation__pact-go/MattConsumer-MattProvider.json | mock": PLUGIN_MISSING,
+    "pact-foundation__pact-go/billy-bobby.json | mock": ANCHORED_REGEX,
+    "pact-foundation__pact-go/jmarie-loginprovider.json | mock": ANCHORED_REGEX,
+    "pact-foundation__pact-go/pacts__jmarie-loginprovider.json | mock": ANCHORED_REGEX,
+    "pact-foundation__pact-js-core/grpc.json | mock": PLUGIN_MISSING,
+    "pact-foundation__pact-js-core/matt-consumer-matt-provider.json | mock": PLUGIN_MISSING,
+    "pact-foundation__pact-plugins/area-calculator-consumer-area-calculator-provider.json | mock":
+        PLUGIN_MISSING,
+    "pact-foundation__pact-reference/missing-plugin-pact.json | mock": PLUGIN_MISSING,
+    "pact-foundation__pact-jvm/PDF Consumer-File Service-unencoded.json | mock": BASE64
+        + " (pact-jvm wrote this application/pdf body as plain text; the official tools "
+        "decode it as base64)",
+    "pact-foundation__pact-jvm/PDF Consumer-File Service-unencoded.json | verify": BASE64,
+    "pact-foundation__pact-php/binaryConsumer-binaryProvider.json | mock": BASE64
+        + " (an image/jpeg body stored as base64 text)",
+    "pact-foundation__pact-reference/test_pact_binary_body.json | mock": BASE64
+        + " (an image/gif body stored as base64 text)",
+    "pact-foundation__pact-reference/test_pact_binary_body.json | verify": BASE64,
+    "pact-foundation__pact-jvm/pact-multipart-form-post.json | mock": BASE64
+        + " (a multipart/form-data request body stored as base64)",
+    "pact-foundation__pact-php/multipartConsumer-multipartProvider.json | mock": BASE64
+        + " (a multipart/form-data request body stored as base64)",
+    "pact-foundation__pact-jvm/v4-sync-messages-pact.json | verify": JSON_STRING
+        + " ('this is a response' as application/json message contents)",
+    "pact-foundation__pact-net/Fulfilment API-Orders API.json | mock": JSON_STRING
+        + " (the request body \"Fulfilling\" under a regex rule on $)",
+    "pact-foundation__pact-net/pacts__Fulfilment API-Orders API.json | mock": JSON_STRING,
+    "pact-foundation__pact-reference/pact-1.json | mock": JSON_STRING,
+    "pact-foundation__pact-reference/pact-1.json | verify": JSON_STRING,
+    "pact-foundation__pact-reference/pact-2-interactions.json | mock": JSON_STRING,
+    "pact-foundation__pact-reference/pact-2-interactions.json | verify": JSON_STRING,
+    "pact-foundation__pact-reference/pact-2.json | mock": JSON_STRING,
+    "pact-foundation__pact-reference/pact-2.json | verify": JSON_STRING,
+    "pact-foundation__pact-jvm/v2-pact-encoded-query-headers.json | load": BRACKET_HEADERS
+        + " (\"$.header['se-api-token']\")",
+    "pact-foundation__pact-jvm/v2-pact-encoded-query-headers.json | mock": BRACKET_HEADERS,
+    "pact-foundation__pact-jvm/v2-pact-encoded-query-headers.json | verify": BRACKET_HEADERS,
+    "pact-foundation__pact-message-ruby/message-pact-v3-format.json | load": NO_DESCRIPTION,
+    "pact-foundation__pact-ruby/foo-bar-message.json | load": "accord lenient: pact-ruby "
+        "wrote this message pact labelled V2; the official core refuses it ('Messages "
+        "require Pact Specification version 3'), accord reads its messages",
+    "pact-foundation__pact-ruby/foo-bar-message.json | verify": "accord lenient: the V2-"
+        "labelled message pact is verified by accord, not loaded by the official verifier",
+    "pact-foundation__pact-mock_service/term.json | load": PACT_TERM + " (a Pact::Term as a "
+        "header value)",
+    "pact-foundation__pact-mock_service/test_app_fail.json | load": PACT_TERM,
+    "pact-foundation__pact-mock_service/test_app_fail.json | mock": PACT_TERM,
+    "pact-foundation__pact-mock_service/test_app_fail.json | verify": PACT_TERM,
+    "pact-foundation__pact-net/pacts__event_api_consumer-event_api.json | load": QUERY_RULE,
+    "pact-foundation__pact-net/pacts__event_api_consumer-event_api.json | mock": QUERY_RULE,
+    "pact-foundation__pact-net/pacts__event_api_consumer-event_api.json | verify": QUERY_RULE,
+    "pact-foundation__pact-net/event_api_consumer-event_api.json | load": QUERY_RULE,
+    "pact-foundation__pact-net/event_api_consumer-event_api.json | mock": QUERY_RULE,
+    "pact-foundation__pact-net/event_api_consumer-event_api.json | verify": QUERY_RULE,
+    "pact-foundation__pact-php/sseConsumer-sseProvider.json | load": NO_DOLLAR + " ('data.*')",
+    "pact-foundation__pact-php/sseConsumer-sseProvider.json | mock": NO_DOLLAR,
+    "pact-foundation__pact-php/csvConsumer-csvProvider.json | verify": "accord right: the "
+        "official verifier needs the csv plugin binary, which is not installed; accord "
+        "matches text/csv with its built-in csv plugin",
+    "pact-foundation__pact-provider-verifier/fail.json | load": STATES_STRING,
+    "pact-foundation__pact-provider-verifier/fail.json | mock": STATES_STRING,
+    "pact-foundation__pact-provider-verifier/fail.json | verify": STATES_STRING,
+    "pact-foundation__pact-provider-verifier/test__another-they.json | load": STATES_STRING,
+    "pact-foundation__pact-provider-verifier/test__another-they.json | mock": STATES_STRING,
+    "pact-foundation__pact-provider-verifier/test__another-they.json | verify": STATES_STRING,
+    "pact-foundation__pact_broker/v4_sync_messages.json | verify": "accord right: the file "
+        "has no metadata; the official core then assumes V3 and verifies the V4 synchronous "
+        "message as an HTTP request (GET / -> 404), accord infers V4 from the interaction "
+        "types",
+    "pact-foundation__pact_broker-client/Pact Broker Client V2-Pact Broker.json | mock": PERCENT
+        + " ('/pacticipants/Pricing%20Service'); also accord right on the index resource: "
+        "pact stub answers 'Accept: application/hal+json, application/json' with an "
+        "interaction that records only 'Accept: application/hal+json'",
+    "pact-foundation__pact_broker-client/pact_broker_client-pact_broker.json | mock": PERCENT,
+    "pact-foundation__pact_broker/pact_broker_client-pact_broker.json | mock": PERCENT,
+}
+
+
+# ---------------------------------------------------------------------- official stub server
+
+
+class OfficialStub:
+    """``pact stub -f FILE`` on a free port of 127.0.0.1 (None when it does not start)."""
+
+    def __init__(self, file: Path) -> None:
+        env = {**os.environ, "PACT_DO_NOT_TRACK": "true", "NO_COLOR": "1"}
+        self.proc = subprocess.Popen(
+            [str(PACT_BIN), "stub", "-f", str(file), "-p", "0", "-l", "info"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.url: str | None = None
+        self.log: list[str] = []
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + 20
+        for line in self.proc.stdout:
+            self.log.append(line)
+            found = re.search(r"Server started on port (\d+)", line)
+            if found:
+                self.url = f"http://127.0.0.1:{found.group(1)}"
+                break
+            if time.monotonic() > deadline:
+                break
+
+    @property
+    def loaded(self) -> bool:
+        return self.url is not None and any(
+            re.search(r"Loaded 1 pacts", line) for line in self.log)
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait(10)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
+# ---------------------------------------------------------------------- the mock step
+
+
+def send(client: httpx.Client, request: RawRequest) -> httpx.Response | None:
+    url = request.path if request.path.startswith("/") else "/" + request.path
+    if request.query:
+        url += "?" + query_string(request.query)
+    try:
+        return client.request(request.method.upper(), url, headers=list(request.headers),
+                              content=request.body)
+    except httpx.HTTPError:
+        return None
+
+
+def serves(inter: RawHttp, response: httpx.Response | None,
+           alternatives: Iterable[RawHttp]) -> bool:
+    """The recorded response of ``inter``, or of another interaction whose recorded request
+    the sent one satisfies too (which of several matching interactions answers is up to the
+    mock server)."""
+    if response is None:
+        return False
+    return any(_is_recorded(other, response) for other in (inter, *alternatives))
+
+
+def _is_recorded(inter: RawHttp, response: httpx.Response) -> bool:
+    want = inter.response
+    if not want.generated_status and response.status_code != want.status:
+        return False
+    for name, _ in want.headers:
+        low = name.lower()
+        if low in want.generated_headers or low in ("content-length", "transfer-encoding"):
+            continue
+        expected = _header_values(v for k, v in want.headers if k.lower() == low)
+        if _header_values(response.headers.get_list(name)) != expected:
+            return False
+    if want.generated_body:
+        return True
+    if not want.body:
+        return response.content == b""
+    if want.is_json:
+        try:
+            return bool(json.loads(want.body) == json.loads(response.content))
+        except ValueError:
+            return False
+    return response.content == want.body
+
+
+def _header_values(values: Iterable[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",")]
+
+
+def mock_verdicts(raw: RawPact, url: str | None) -> dict[int, bool]:
+    """Interaction index -> whether the server at ``url`` served its recorded response."""
+    if url is None:
+        return {i.index: False for i in raw.http}
+    verdicts: dict[int, bool] = {}
+    # plain HTTP to 127.0.0.1: no CA bundle to load (that alone costs tens of ms a client)
+    with httpx.Client(base_url=url, timeout=10, verify=False) as client:
+        for inter in raw.http:
+            response = send(client, inter.request)
+            others = [o for o in raw.http if o is not inter and also_matches(o.request,
+                                                                             inter.request)]
+            verdicts[inter.index] = serves(inter, response, others)
+    return verdicts
+
+
+def also_matches(candidate: RawRequest, sent: RawRequest) -> bool:
+    """Whether ``candidate``'s recorded request accepts ``sent`` too, judged on the examples
+    alone: a mock server may then answer ``sent`` with ``candidate``'s response."""
+    sent_headers = {(k.lower(), v) for k, v in sent.headers}
+    return (candidate.method.upper() == sent.method.upper()
+            and unquote(candidate.path) == unquote(sent.path)
+            and sorted(candidate.query) == sorted(sent.query)
+            and all((k.lower(), v) in sent_headers for k, v in candidate.headers)
+            and (candidate.body is None or candidate.body == sent.body))
+
+
+def accord_mock_verdicts(raw: RawPact, file: Path) -> dict[int, bool]:
+    try:
+        server = MockServer(read_pact(file)).start()
+    except Exception:  # a pact accord cannot serve fails every interaction
+        return mock_verdicts(raw, None)
+    try:
+        return mock_verdicts(raw, server.url)
+    finally:
+        server.stop()
+
+
+# ---------------------------------------------------------------------- the verify step
+
+
+def accord_verify_verdicts(raw: RawPact, file: Path, url: str) -> dict[str, bool]:
+    verifier = (Verifier(raw.provider, fail_if_no_pacts_found=False)
+                .add_source(file)
+                .disable_ssl_verification()  # plain HTTP: skips loading the CA bundle
+                .add_transport(url=url)
+                .state_change_url(url + STATE_PATH, teardown=True)
+                .message_handler(url + MESSAGE_PATH))
+    try:
+        result = verifier.verify()
+    except Exception:  # a pact accord cannot verify fails every interaction
+        return {}
+    finally:
+        verifier.close()
+    verdicts: dict[str, bool] = {}
+    for item in result.results:
+        verdicts[item.description] = verdicts.get(item.description, True) and item.ok
+    return verdicts
+
+
+def official_verify_verdicts(file: Path, port: int, tmp_path: Path) -> dict[str, bool]:
+    run = run_verifier([file], port, tmp_path, state_change_url=(
+        f"http://127.0.0.1:{port}{STATE_PATH}"), extra=[
+        "--state-change-teardown", "--transports", f"http:{port}",
+        "--transports", f"message:{port}{MESSAGE_PATH}"])
+    verdicts: dict[str, bool] = {}
+    for item in run.report.get("interactionResults", []):
+        ok = item.get("result") == "OK"
+        verdicts[item["description"]] = verdicts.get(item["description"], True) and ok
+    return verdicts
+
+
+# ---------------------------------------------------------------------- the comparison
+
+
+def differences(accord: dict[Any, bool], official: dict[Any, bool],
+                name: Callable[[Any], str]) -> list[str]:
+    """The interactions whose verdicts differ ('accord ok'/'accord fails' says which way)."""
+    keys = sorted(set(accord) | set(official), key=str)
+    return [f"{name(k)}: accord {'ok' if accord.get(k, False) else 'fails'}"
+            for k in keys if accord.get(k, False) != official.get(k, False)]
+
+
+def compare_file(name: str, tmp_path: Path) -> tuple[dict[str, str], dict[str, Any]]:
+    """(step -> what differs, counts of what agreed) for one corpus file."""
+    file = CORPUS / name
+    raw = load_raw(name)
+    found: dict[str, str] = {}
+    counts: dict[str, Any] = {"http": len(raw.http), "messages": len(raw.messages)}
+    try:
+        read_pact(file)
+        accord_loads, load_error = True, ""
+    except Exception as exc:  # the error is what is compared
+        accord_loads, load_error = False, f"{type(exc).__name__}: {exc}"
+    stub = OfficialStub(file)
+    try:
+        counts["load"] = {"accord": accord_loads, "official": stub.loaded}
+        if accord_loads != stub.loaded:
+            found["load"] = f"accord {'loads' if accord_loads else 'fails: ' + load_error}"
+        by_index = {i.index: i.description for i in raw.http}
+        ours = accord_mock_verdicts(raw, file) if accord_loads else mock_verdicts(raw, None)
+        theirs = mock_verdicts(raw, stub.url if stub.loaded else None)
+    finally:
+        stub.close()
+    counts["mock"] = {"accord": sum(ours.values()), "official": sum(theirs.values()),
+                      "agree": sum(ours[k] == theirs[k] for k in ours)}
+    if diff := differences(ours, theirs, lambda k: by_index[k]):
+        found["mock"] = "; ".join(diff)
+    with ProviderThread(CorpusProvider(raw)) as provider:
+        ours_v = accord_verify_verdicts(raw, file, provider.url) if accord_loads else {}
+        theirs_v = official_verify_verdicts(file, provider.port, tmp_path)
+    keys = set(ours_v) | set(theirs_v)
+    counts["verify"] = {"interactions": len(keys), "accord": sum(ours_v.values()),
+                        "official": sum(theirs_v.values()),
+                        "agree": sum(ours_v.get(k, False) == theirs_v.get(k, False)
+                                     for k in keys)}
+    if diff := differences(ours_v, theirs_v, str):
+        found["verify"] = "; ".join(diff)
+    return found, counts
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_accord_agrees_with_the_official_tools(name: str, tmp_path: Path) -> None:
+    found, counts = compare_file(name, tmp_path)
+    summary = os.environ.get("ACCORD_CORPUS_SUMMARY")
+    if summary:  # for the corpus report: one JSON line per file
+        with Path(summary).open("a") as out:
+            out.write(json.dumps({"file": name, "found": found, "counts": counts}) + "\n")
+    known = {key.split(" | ")[1]: reason for key, reason in KNOWN_DIFFERENCES.items()
+             if key.split(" | ")[0] == name}
+    assert set(found) == set(known), json.dumps(
+        {"unexpected": {k: v for k, v in found.items() if k not in known},
+         "no longer differs": sorted(set(known) - set(found))}, indent=1)
+
+
+def test_known_differences_name_corpus_files_and_steps() -> None:
+    for key, reason in KNOWN_DIFFERENCES.items():
+        file, step = key.split(" | ")
+        assert file in INDEX, key
+        assert step in ("load", "mock", "verify"), key
+        assert reason.strip(), key
+
+
+def test_the_corpus_is_large_and_varied() -> None:
+    assert len(FILES) >= 300
+    specs = {entry["spec"] for entry in INDEX.values()}
+    assert {"V1", "V2", "V3", "V4"} <= specs
+    assert all((CORPUS / name).stat().st_size <= 1_000_000 for name in FILES)
