@@ -322,7 +322,7 @@ def test_publication_notices_for_new_unchanged_changed_and_merged_content(make_c
         ("debug", url),
         (
             "debug",
-            "  Events detected: contract_published, contract_content_unchanged (pact content was unchanged)",
+            "  Events detected: contract_published",
         ),
     ]
     changed = _texts(
@@ -401,7 +401,7 @@ def test_next_steps_and_requiring_verification_follow_the_official_conditions(cl
     assert texts[-2:] == [
         (
             "debug",
-            "  Events detected: contract_published, contract_content_unchanged (pact content was unchanged)",
+            "  Events detected: contract_published",
         ),
         ("debug", "  No enabled webhooks found for the detected events"),
     ]

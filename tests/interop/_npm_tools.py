@@ -124,12 +124,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def accord_broker(tmp: Path) -> Iterator[str]:
-    """``accord broker serve`` on a free 127.0.0.1 port with a SQLite file in ``tmp``.
+def accord_broker(tmp: Path, settings: Mapping[str, str] | None = None) -> Iterator[str]:
+    """``accord broker serve`` on a free 127.0.0.1 port with a SQLite file in ``tmp``, and
+    ``settings`` (``ACCORD_BROKER_…`` environment variables) on top of the defaults.
 
     A port taken between choosing and binding it makes the server exit; then another is tried.
     """
-    env = {**os.environ, "ACCORD_BROKER_DATABASE_URL": f"sqlite:///{tmp / 'broker.sqlite3'}"}
+    env = {**os.environ, "ACCORD_BROKER_DATABASE_URL": f"sqlite:///{tmp / 'broker.sqlite3'}",
+           **(settings or {})}
     for _attempt in range(5):
         port = _free_port()
         command = [sys.executable, "-m", "accord", "broker", "serve", "--port", str(port)]

@@ -165,8 +165,10 @@ def store_pact(
         events = ["contract_published", *requiring]
         events.append(f"contract_content_changed ({', '.join(reasons)})")
     elif existing is not None:
+        # the official broker raises contract_content_unchanged too, but its publication
+        # notices list only the events that went through webhook triggering, which that one
+        # never does: republished unchanged content shows contract_published alone
         events = ["contract_published", *requiring]
-        events.append("contract_content_unchanged (pact content was unchanged)")
     else:
         events = [f"contract_published ({_unchanged_comment(ctx, version)})", *requiring]
     outcome = PublishOutcome(
