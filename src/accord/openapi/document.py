@@ -249,21 +249,65 @@ def _validate(data: Mapping[str, Any], version: str, where: str) -> None:
         "3.0": OpenAPIV30SpecValidator,
         "3.1": OpenAPIV31SpecValidator,
     }[version]
+    from referencing.exceptions import PointerToNowhere, Unresolvable
+
     label = "Swagger 2.0" if version == "2.0" else f"OpenAPI {version}"
+    outside = _external_ref(data, "")
+    if outside is not None:
+        ref, at = outside
+        raise OpenApiError(
+            f"{where}$ref {ref!r} at {at or '/'} points outside the document; bundle the "
+            "document into one file first (e.g. `redocly bundle` or `swagger-cli bundle`)")
     try:
         errors = list(validator_class(dict(data)).iter_errors())
-    except Exception as exc:  # the validator resolves $refs and raises on unresolvable ones
-        message = str(exc).split(" within {", 1)[0]
-        raise OpenApiError(f"{where}not a valid {label} document: {message}") from None
+    except RecursionError:
+        raise OpenApiError(
+            f"{where}not a valid {label} document: a cycle of $ref with no schema in it "
+            "(such as A: {$ref: A})") from None
+    except PointerToNowhere as exc:
+        raise OpenApiError(
+            f"{where}not a valid {label} document: $ref {'#' + str(exc.ref)!r} points to "
+            "nothing in the document") from None
+    except Unresolvable as exc:
+        raise OpenApiError(
+            f"{where}not a valid {label} document: $ref {str(exc.ref)!r} cannot be resolved"
+        ) from None
+    except Exception as exc:  # the validator itself gave up on this document
+        raise OpenApiError(
+            f"{where}not a valid {label} document: the OpenAPI validator could not read it "
+            f"({type(exc).__name__}: {exc})") from None
     if not errors:
         return
-    error = best_match(errors) or errors[0]
+    try:
+        error = best_match(errors) or errors[0]
+    except Exception:  # best_match looks deeper than some validator errors allow
+        error = errors[0]
     at = _pointer(*error.absolute_path) or "/"
     message = getattr(error, "message", str(error)).split("\n", 1)[0]
     if len(message) > 300:
         message = message[:300] + "…"
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     raise OpenApiError(f"{where}not a valid {label} document: at {at}: {message}{more}")
+
+
+def _external_ref(node: Any, at: str) -> tuple[str, str] | None:
+    """The first ``$ref`` that does not point into the document itself (and where it is)."""
+    if isinstance(node, Mapping):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            return ref, at
+        for key, child in node.items():
+            if isinstance(child, (Mapping, list)):
+                found = _external_ref(child, f"{at}/{escape_pointer(str(key))}")
+                if found is not None:
+                    return found
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            if isinstance(child, (Mapping, list)):
+                found = _external_ref(child, f"{at}/{i}")
+                if found is not None:
+                    return found
+    return None
 
 
 def _base_paths(data: Mapping[str, Any]) -> tuple[str, ...]:

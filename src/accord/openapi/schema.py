@@ -76,7 +76,10 @@ class SchemaCheck:
         if isinstance(schema, Mapping) and "$ref" in schema:
             ref = schema["$ref"]
             if (ptr, len(loc)) in active:
-                return []  # a cycle of $refs at one place adds nothing new
+                if set(schema) == {"$ref"}:  # A: {$ref: A}: no schema anywhere on the loop
+                    return [self._finding("unchecked", "ref-cycle", loc,
+                                          f"$ref {ref!r} only leads back to itself", ptr)]
+                return []  # a cycle through allOf at one place adds nothing new
             try:
                 target, target_ptr = self.doc.target(str(ref), ptr)
             except OpenApiError as exc:
