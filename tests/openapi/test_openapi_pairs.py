@@ -49,6 +49,9 @@ COMPATIBLE: list[tuple[str, dict[str, Any]]] = [
         "GET", "/people/1", response_body={"name": "Ann", "age": 40})),
     ("a $ref cycle: a tree", interaction("GET", "/nodes/1", response_body={
         "name": "root", "children": [{"name": "leaf", "children": []}]})),
+    ("an invalid request the pact expects to be refused (4xx)", interaction(
+        "POST", "/items", headers=BEARER, body={"name": "pen"}, status=400,
+        response_body={"message": "price is required"})),
     ("Accept matches the documented media type", interaction(
         headers={"Accept": "application/json"}, response_body=ITEM)),
 ]

@@ -120,8 +120,21 @@ class _InteractionCheck:
         self._headers(op, request)
         self._security(op, request)
         self._request_body(op, request)
+        if response.status is not None and 400 <= response.status <= 499:
+            self._deliberate(response.status)
         self._response(op, request, response)
         return op.label
+
+    def _deliberate(self, status: int) -> None:
+        """A request the pact expects to be refused (4xx) may be invalid on purpose: what is
+        wrong with it is a warning, not an incompatibility."""
+        self.findings = [
+            Finding("warning", f.code, f.pact_location,
+                    f"{f.message} (the pact expects status {status}, so this may be deliberate)",
+                    f.document_pointer)
+            if f.severity == "error" and f.pact_location.startswith("request.") else f
+            for f in self.findings
+        ]
 
     # -- finding the operation --------------------------------------------------------------
 
