@@ -88,6 +88,7 @@ class OpenApiDocument:
     templates: tuple[PathTemplate, ...] = ()
     by_first_segment: dict[str, list[PathTemplate]] = field(default_factory=dict)
     _refs: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)  # what checks work out once per schema
 
     @property
     def dialect(self) -> str:
@@ -101,7 +102,7 @@ class OpenApiDocument:
         chain of references that only leads back to itself.
         """
         seen: set[str] = set()
-        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
             if ref in seen:
                 raise OpenApiError(f"$ref {ref!r} at {pointer} only refers to itself")
@@ -170,6 +171,8 @@ def parse_document(
     data = _parse_text(content, where) if isinstance(content, str) else content
     if not isinstance(data, Mapping):
         raise OpenApiError(f"{where}an OpenAPI document is an object, got {type(data).__name__}")
+    if not isinstance(data, dict):  # the checks walk plain JSON data (dict, list, ...)
+        data = json.loads(json.dumps(data, default=dict))
     version = _version(data, where)
     if validate:
         _validate(data, version, where)

@@ -73,7 +73,7 @@ class SchemaCheck:
 
     def _check(self, value: Any, loc: tuple[str | int, ...], schema: Any, ptr: str,
                active: frozenset[tuple[str, int]], inherited: frozenset[str]) -> list[Finding]:
-        if isinstance(schema, Mapping) and "$ref" in schema:
+        if isinstance(schema, dict) and "$ref" in schema:
             ref = schema["$ref"]
             if (ptr, len(loc)) in active:
                 if set(schema) == {"$ref"}:  # A: {$ref: A}: no schema anywhere on the loop
@@ -96,7 +96,7 @@ class SchemaCheck:
         if schema is False:
             return [self._finding("error", "not-allowed", loc,
                                   "the document allows no value here (schema: false)", ptr)]
-        if not isinstance(schema, Mapping):
+        if not isinstance(schema, dict):
             return [self._finding("unchecked", "bad-schema", loc,
                                   f"the schema here is not an object: {schema!r}", ptr)]
 
@@ -107,7 +107,7 @@ class SchemaCheck:
         if literal:
             issues += self._check_leaf(value, loc, schema, ptr)
         known = inherited | self._all_of_properties(schema, ptr, set())
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             issues += self._check_object(value, loc, schema, ptr, active, known)
         elif isinstance(value, list):
             issues += self._check_array(value, loc, schema, ptr, active, literal)
@@ -286,6 +286,9 @@ class SchemaCheck:
     def _all_of_properties(self, schema: Mapping[str, Any], ptr: str,
                            seen: set[str]) -> frozenset[str]:
         """Property names of ``schema`` and of its ``allOf`` parts (through ``$ref``)."""
+        cached = self.doc.memo.get(("allOf-properties", ptr))
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
         if ptr in seen:
             return frozenset()
         seen.add(ptr)
@@ -296,9 +299,11 @@ class SchemaCheck:
                 target, at = self.doc.resolve(sub, f"{ptr}/allOf/{i}")
             except OpenApiError:
                 continue
-            if isinstance(target, Mapping):
+            if isinstance(target, dict):
                 names |= self._all_of_properties(target, at, seen)
-        return frozenset(names)
+        found = frozenset(names)
+        self.doc.memo[("allOf-properties", ptr)] = found
+        return found
 
     def _check_object(self, value: Mapping[str, Any], loc: tuple[str | int, ...],
                       schema: Mapping[str, Any], ptr: str,
@@ -319,7 +324,7 @@ class SchemaCheck:
                     resolved, _ = self.doc.resolve(prop, prop_at)
                 except OpenApiError:
                     resolved = {}
-                if isinstance(resolved, Mapping):
+                if isinstance(resolved, dict):
                     if self.mode == "response" and resolved.get("writeOnly") is True:
                         out.append(self._finding(
                             "error", "write-only", child_loc,
@@ -461,7 +466,7 @@ class SchemaCheck:
     def _discriminated(self, value: Any, schema: Mapping[str, Any],
                        ptr: str) -> tuple[Any, str] | None:
         discriminator = schema.get("discriminator")
-        if not isinstance(discriminator, Mapping) or not isinstance(value, Mapping):
+        if not isinstance(discriminator, Mapping) or not isinstance(value, dict):
             return None
         name = discriminator.get("propertyName")
         tag = value.get(name) if isinstance(name, str) else None
@@ -501,7 +506,7 @@ def _article(kind: str) -> str:
 
 
 def _ref_name(schema: Any) -> str | None:
-    if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
         return str(schema["$ref"])
     return None
 
