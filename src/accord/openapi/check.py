@@ -150,7 +150,8 @@ class _InteractionCheck:
         for template, values, _base in matches:
             op = template.operations.get(method)
             if op is not None:
-                if request.matching_rules.category("path"):
+                from_state = request.generators.category("path")  # an id the state supplies
+                if request.matching_rules.category("path") and not from_state:
                     self.add("warning", "path-rule", "request.path",
                              "the pact matches the path with a rule; only its example "
                              f"{path!r} was compared")
