@@ -89,6 +89,28 @@ SHOP: dict[str, Any] = {
             "responses": {"200": {"description": "a person", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Person"}}}}},
         }},
+        "/accounts/{id}": {
+            "get": {
+                "security": [{"apiKey": []}],
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "an account", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Account"}}}}},
+            },
+            "put": {
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Account"}}}},
+                "responses": {"204": {"description": "saved"}},
+            },
+        },
+        "/shapes/{id}": {"get": {
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "a shape", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Shape"}}}}},
+        }},
         "/nodes/{id}": {"get": {
             "parameters": [{"name": "id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
@@ -97,7 +119,8 @@ SHOP: dict[str, Any] = {
         }},
     },
     "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                            "apiKey": {"type": "apiKey", "in": "query", "name": "key"}},
         "responses": {"Error": {"description": "an error", "content": {"application/json": {
             "schema": {"type": "object", "properties": {"message": {"type": "string"}}}}}}},
         "schemas": {
@@ -129,6 +152,26 @@ SHOP: dict[str, Any] = {
                 {"$ref": "#/components/schemas/Named"},
                 {"type": "object", "properties": {"age": {"type": "integer"}}},
             ]},
+            "Account": {"type": "object", "properties": {
+                "id": {"type": "integer", "readOnly": True},
+                "password": {"type": "string", "writeOnly": True},
+                "limits": {"type": "object",
+                           "additionalProperties": {"type": "integer", "multipleOf": 10}},
+                "labels": {"type": "object", "properties": {"team": {"type": "string"}},
+                           "additionalProperties": False},
+                "history": {"type": "array", "maxItems": 2, "items": {"type": "integer"}},
+            }},
+            "Shape": {
+                "oneOf": [{"$ref": "#/components/schemas/Circle"},
+                          {"$ref": "#/components/schemas/Square"}],
+                "discriminator": {"propertyName": "kind", "mapping": {
+                    "circle": "#/components/schemas/Circle",
+                    "square": "#/components/schemas/Square"}},
+            },
+            "Circle": {"type": "object", "properties": {"kind": {"type": "string"},
+                                                         "radius": {"type": "number"}}},
+            "Square": {"type": "object", "properties": {"kind": {"type": "string"},
+                                                         "side": {"type": "number"}}},
             "Node": {"type": "object", "properties": {
                 "name": {"type": "string"},
                 "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},

@@ -52,6 +52,18 @@ COMPATIBLE: list[tuple[str, dict[str, Any]]] = [
     ("an invalid request the pact expects to be refused (4xx)", interaction(
         "POST", "/items", headers=BEARER, body={"name": "pen"}, status=400,
         response_body={"message": "price is required"})),
+    ("an API key in the query", interaction("GET", "/accounts/1", query={"key": ["k"]},
+                                           response_body={"id": 1})),
+    ("a map: additionalProperties with a schema", interaction(
+        "GET", "/accounts/1", query={"key": ["k"]},
+        response_body={"limits": {"daily": 100, "monthly": 1000}})),
+    ("a closed object (additionalProperties: false)", interaction(
+        "GET", "/accounts/1", query={"key": ["k"]}, response_body={"labels": {"team": "a"}})),
+    ("an array longer than maxItems under a type rule", interaction(
+        "GET", "/accounts/1", query={"key": ["k"]}, response_body={"history": [1, 2, 3]},
+        rules={"$.history": TYPE})),
+    ("a discriminator picks the alternative", interaction(
+        "GET", "/shapes/1", response_body={"kind": "circle", "radius": 2})),
     ("Accept matches the documented media type", interaction(
         headers={"Accept": "application/json"}, response_body=ITEM)),
 ]
@@ -138,6 +150,21 @@ INCOMPATIBLE: list[tuple[str, dict[str, Any], str, str]] = [
      "request.query.q"),
     ("path parameter of the wrong type", interaction("GET", "/items/abc"), "type-mismatch",
      "request.path.id"),
+    ("a writeOnly field expected in a response", interaction(
+        "GET", "/accounts/1", query={"key": ["k"]}, response_body={"password": "secret"}),
+     "write-only", "response.body.password"),
+    ("a map value of the wrong kind", interaction(
+        "GET", "/accounts/1", query={"key": ["k"]}, response_body={"limits": {"daily": 15}}),
+     "multiple-of", "response.body.limits.daily"),
+    ("a field a closed object does not allow", interaction(
+        "GET", "/accounts/1", query={"key": ["k"]}, response_body={"labels": {"x-team": "a"}}),
+     "undocumented-field", "response.body.labels.x-team"),
+    ("a literal array longer than maxItems", interaction(
+        "GET", "/accounts/1", query={"key": ["k"]}, response_body={"history": [1, 2, 3]}),
+     "max-items", "response.body.history"),
+    ("the alternative the discriminator picks does not fit", interaction(
+        "GET", "/shapes/1", response_body={"kind": "circle", "side": 2}),
+     "undocumented-field", "response.body.side"),
 ]
 
 
@@ -209,14 +236,23 @@ DOC_31 = {
                 "point": {"type": "array", "prefixItems": [{"type": "number"},
                                                            {"type": "string"}]},
                 "size": {"type": "integer", "exclusiveMinimum": 0},
+                "labels": {"type": "object", "patternProperties": {"^x-": {"type": "string"}},
+                           "additionalProperties": False},
+                "ref": {"$ref": "#/components/schemas/Positive", "maximum": 10},
             },
         }}}}},
     }}},
+    "components": {"schemas": {"Positive": {"type": "integer", "minimum": 1}}},
 }
 
 
 @pytest.mark.parametrize(("body", "code"), [
-    ({"note": None, "name": "a", "point": [1.5, "x"], "size": 1}, None),
+    ({"note": None, "name": "a", "point": [1.5, "x"], "size": 1, "labels": {"x-a": "b"},
+      "ref": 5}, None),
+    ({"labels": {"x-a": 1}}, "type-mismatch"),
+    ({"labels": {"team": "a"}}, "undocumented-field"),
+    ({"ref": 0}, "range"),
+    ({"ref": 11}, "range"),
     ({"name": None}, "null-not-allowed"),
     ({"point": [1.5, 2]}, "type-mismatch"),
     ({"size": 0}, "range"),

@@ -33,6 +33,16 @@ DIFFERENCES = {
     "regex on an enum field: the literal is only an example": "with a regex rule the consumer "
     "accepts any matching string, so accord compares the type; the validator the literal",
     "int64 format": "accord checks that an int64 fits in 64 bits; the validator does not",
+    "an array longer than maxItems under a type rule": "a type rule on an array means any "
+    "length; the validator compares the example's length with maxItems",
+    "a writeOnly field expected in a response": "the provider never sends a writeOnly field; "
+    "the validator does not read writeOnly",
+}
+# ... and cases the validator refuses to judge (its error message):
+REFUSED = {
+    "a discriminator picks the alternative": "discriminator: mapping is not supported",
+    "the alternative the discriminator picks does not fit":
+        "discriminator: mapping is not supported",
 }
 
 CASES: list[tuple[str, dict[str, Any]]] = [(c[0], c[1]) for c in COMPATIBLE] + [
@@ -67,6 +77,9 @@ def pactflow_verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
 def test_accord_and_pactflow_agree(name: str, raw: dict[str, Any],
                                    pactflow_verdicts: dict[str, Any]) -> None:
     theirs = pactflow_verdicts[name]
+    if name in REFUSED:
+        assert REFUSED[name] in theirs.get("crash", ""), f"they judge it now: {theirs}"
+        return
     assert "crash" not in theirs, theirs
     [ours] = check_pact(pact(raw), document()).interactions
     if name in DIFFERENCES:

@@ -207,11 +207,18 @@ class _InteractionCheck:
                              "describes a single value", ptr)
                 for value in present[:1]:
                     self._parameter_value(parameter, ptr, value, f"request.query.{name}")
+        names |= self._credential_names("query")
         for name in query:
             if name not in names:
                 self.add("warning", "query-undocumented", f"request.query.{name}",
                          f"the document does not describe the query parameter {name!r}",
                          op.pointer + "/parameters")
+
+    def _credential_names(self, where: str) -> set[str]:
+        """Names of API keys the document's security schemes put ``where`` (query, header)."""
+        schemes = (self.doc.data.get("components") or {}).get("securitySchemes") or {}
+        return {str(s.get("name")) for s in schemes.values()
+                if isinstance(s, Mapping) and s.get("type") == "apiKey" and s.get("in") == where}
 
     def _headers(self, op: Operation, request: HttpRequest) -> None:
         for parameter, ptr in self._parameters(op, "header"):
