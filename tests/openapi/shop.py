@@ -105,6 +105,15 @@ SHOP: dict[str, Any] = {
                 "responses": {"204": {"description": "saved"}},
             },
         },
+        "/tokens": {"post": {
+            "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {
+                "schema": {"type": "object", "required": ["grant_type"], "properties": {
+                    "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                    "ttl": {"type": "integer", "maximum": 3600},
+                }}}}},
+            "responses": {"200": {"description": "a token", "content": {"application/json": {
+                "schema": {"type": "object", "properties": {"token": {"type": "string"}}}}}}},
+        }},
         "/shapes/{id}": {"get": {
             "parameters": [{"name": "id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
@@ -155,7 +164,7 @@ SHOP: dict[str, Any] = {
             "Account": {"type": "object", "properties": {
                 "id": {"type": "integer", "readOnly": True},
                 "password": {"type": "string", "writeOnly": True},
-                "limits": {"type": "object",
+                "limits": {"type": "object", "maxProperties": 2,
                            "additionalProperties": {"type": "integer", "multipleOf": 10}},
                 "labels": {"type": "object", "properties": {"team": {"type": "string"}},
                            "additionalProperties": False},
@@ -214,6 +223,8 @@ def interaction(
     if body is not None:
         request["body"] = body
         request.setdefault("headers", {}).setdefault("Content-Type", "application/json")
+        if request["headers"]["Content-Type"] == "application/x-www-form-urlencoded":
+            request["body"] = body  # a V3 pact writes a form body as its text
     response: dict[str, Any] = {"status": status}
     if response_headers:
         response["headers"] = response_headers

@@ -64,6 +64,9 @@ COMPATIBLE: list[tuple[str, dict[str, Any]]] = [
         rules={"$.history": TYPE})),
     ("a discriminator picks the alternative", interaction(
         "GET", "/shapes/1", response_body={"kind": "circle", "radius": 2})),
+    ("a form body", interaction("POST", "/tokens", headers={"Content-Type": "application/x-www-form-urlencoded"},
+                                body="grant_type=client_credentials&ttl=60",
+                                response_body={"token": "t"})),
     ("Accept matches the documented media type", interaction(
         headers={"Accept": "application/json"}, response_body=ITEM)),
 ]
@@ -162,6 +165,16 @@ INCOMPATIBLE: list[tuple[str, dict[str, Any], str, str]] = [
     ("a literal array longer than maxItems", interaction(
         "GET", "/accounts/1", query={"key": ["k"]}, response_body={"history": [1, 2, 3]}),
      "max-items", "response.body.history"),
+    ("a form field of the wrong type", interaction(
+        "POST", "/tokens", headers={"Content-Type": "application/x-www-form-urlencoded"}, body="grant_type=client_credentials&ttl=soon"),
+     "type-mismatch", "request.body.ttl"),
+    ("a form without a required field", interaction(
+        "POST", "/tokens", headers={"Content-Type": "application/x-www-form-urlencoded"}, body="ttl=60"), "required-missing",
+     "request.body.grant_type"),
+    ("more fields than maxProperties", interaction(
+        "GET", "/accounts/1", query={"key": ["k"]},
+        response_body={"limits": {"a": 10, "b": 20, "c": 30}}), "property-count",
+     "response.body.limits"),
     ("the alternative the discriminator picks does not fit", interaction(
         "GET", "/shapes/1", response_body={"kind": "circle", "side": 2}),
      "undocumented-field", "response.body.side"),

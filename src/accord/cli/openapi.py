@@ -37,7 +37,8 @@ def openapi_group() -> None:
     """Check pacts against a provider's OpenAPI document (bi-directional contracts)."""
 
 
-_CHECK_HELP = """Compare the HTTP interactions of PACTS... with the OpenAPI document --spec.
+_CHECK_HELP = """Compare the HTTP interactions of PACT_FILE_OR_DIR... with the OpenAPI document
+--spec.
 
 \b
 Each interaction must name a documented operation with valid parameters and request body;

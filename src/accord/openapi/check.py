@@ -323,17 +323,20 @@ class _InteractionCheck:
               rules: Any) -> None:
         if not isinstance(media_spec, Mapping) or "schema" not in media_spec:
             return  # any content: nothing to compare
-        if not is_json_type(body.content_type or "application/json"):
+        if base_content_type(body.content_type) == "application/x-www-form-urlencoded":
+            value: Any = _form(self.doc, media_spec["schema"], body.text)
+        elif not is_json_type(body.content_type or "application/json"):
             self.add("warning", "body-not-compared", where,
-                     f"only JSON bodies are compared with schemas; this one is "
+                     "only JSON and form bodies are compared with schemas; this one is "
                      f"{body.content_type!r}", ptr)
             return
-        try:
-            value = body.json
-        except ValueError:
-            self.add("unchecked", "body-not-json", where,
-                     "the body is declared JSON but does not parse as JSON", ptr)
-            return
+        else:
+            try:
+                value = body.json
+            except ValueError:
+                self.add("unchecked", "body-not-json", where,
+                         "the body is declared JSON but does not parse as JSON", ptr)
+                return
         check = SchemaCheck(self.doc, mode, where, rules=rules,  # type: ignore[arg-type]
                             allow_undocumented=self.allow_undocumented)
         self.findings.extend(check.run(value, media_spec["schema"], ptr + "/schema"))
@@ -439,6 +442,26 @@ def _media_type(content_type: str | None, content: Mapping[str, Any]) -> tuple[s
                                        "application/json"):
                 return key, content[key]
     return None
+
+
+def _form(doc: OpenApiDocument, schema: Any, text: str) -> dict[str, Any]:
+    """A form body as an object, each field read as the type its property says."""
+    from urllib.parse import parse_qs
+
+    try:
+        target, _ = doc.resolve(schema, "")
+    except OpenApiError:
+        target = {}
+    properties = target.get("properties") if isinstance(target, Mapping) else None
+    properties = properties if isinstance(properties, Mapping) else {}
+    out: dict[str, Any] = {}
+    for name, values in parse_qs(text, keep_blank_values=True).items():
+        field = properties.get(name, {})
+        if _is_array(doc, field):
+            out[name] = _coerce(doc, field, values)
+        else:
+            out[name] = _coerce(doc, field, values[0]) if len(values) == 1 else values
+    return out
 
 
 def _is_array(doc: OpenApiDocument, schema: Any) -> bool:

@@ -370,6 +370,17 @@ class SchemaCheck:
                         "warning", "undocumented-field", child_loc,
                         f"the pact sends field {key!r}, which the document does not describe",
                         f"{ptr}/properties"))
+        if self._literal_keys(loc):
+            count = len(value)
+            bounds = [("maxProperties", count.__gt__, "at most")]
+            if self.mode == "request":  # a response in a pact may show only some fields
+                bounds.append(("minProperties", count.__lt__, "at least"))
+            for keyword, broken, words in bounds:
+                bound = schema.get(keyword)
+                if _is_int(bound) and broken(bound):
+                    out.append(self._finding("error", "property-count", loc,
+                                             f"the pact has {count} fields, the document "
+                                             f"allows {words} {bound}", f"{ptr}/{keyword}"))
         required = schema.get("required")
         if isinstance(required, list) and not self._loose_keys(loc):
             for name in required:
@@ -387,6 +398,12 @@ class SchemaCheck:
                         "(fine for the consumer, but the example is not a complete response)",
                         f"{ptr}/required"))
         return out
+
+    def _literal_keys(self, loc: tuple[str | int, ...]) -> bool:
+        """Are the object's fields exactly those of the pact (no rule at this place)?"""
+        if self.rules is None or self.mode == "request":
+            return True
+        return self.rules.best(loc) is None
 
     def _loose_keys(self, loc: tuple[str | int, ...]) -> bool:
         if self.rules is None or self.mode == "request":
