@@ -14,6 +14,7 @@ from .shop import document, interaction, pact
 ITEM = {"id": 1, "name": "pen", "price": 1.5}
 BEARER = {"Authorization": "Bearer abc", "X-Tenant": "acme"}
 TYPE = {"matchers": [{"match": "type"}]}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 COMPATIBLE: list[tuple[str, dict[str, Any]]] = [
     ("one item, literal", interaction(response_body=ITEM)),
@@ -32,6 +33,9 @@ COMPATIBLE: list[tuple[str, dict[str, Any]]] = [
     ("integer matcher where the document says number", interaction(
         response_body={**ITEM, "price": 2},
         rules={"$.price": {"matchers": [{"match": "integer"}]}})),
+    ("number matcher where the document says integer", interaction(
+        response_body={**ITEM, "id": 1.5},
+        rules={"$.id": {"matchers": [{"match": "number"}]}})),
     ("query parameters", interaction("GET", "/items", query={"limit": ["10"], "tag": ["a", "b"]},
                                      response_body={"items": []})),
     ("header parameter with a format", interaction(
@@ -64,7 +68,7 @@ COMPATIBLE: list[tuple[str, dict[str, Any]]] = [
         rules={"$.history": TYPE})),
     ("a discriminator picks the alternative", interaction(
         "GET", "/shapes/1", response_body={"kind": "circle", "radius": 2})),
-    ("a form body", interaction("POST", "/tokens", headers={"Content-Type": "application/x-www-form-urlencoded"},
+    ("a form body", interaction("POST", "/tokens", headers=FORM,
                                 body="grant_type=client_credentials&ttl=60",
                                 response_body={"token": "t"})),
     ("Accept matches the documented media type", interaction(
@@ -86,6 +90,8 @@ INCOMPATIBLE: list[tuple[str, dict[str, Any], str, str]] = [
         response_body={**ITEM, "id": 1.5},
         rules={"$.id": {"matchers": [{"match": "decimal"}]}}), "type-mismatch",
      "response.body.id"),
+    ("a decimal literal where the document says integer", interaction(
+        response_body={**ITEM, "id": 1.5}), "type-mismatch", "response.body.id"),
     ("missing required request field", interaction(
         "POST", "/items", headers=BEARER, body={"name": "pen"}, status=201),
      "required-missing", "request.body.price"),
@@ -166,11 +172,11 @@ INCOMPATIBLE: list[tuple[str, dict[str, Any], str, str]] = [
         "GET", "/accounts/1", query={"key": ["k"]}, response_body={"history": [1, 2, 3]}),
      "max-items", "response.body.history"),
     ("a form field of the wrong type", interaction(
-        "POST", "/tokens", headers={"Content-Type": "application/x-www-form-urlencoded"}, body="grant_type=client_credentials&ttl=soon"),
+        "POST", "/tokens", headers=FORM, body="grant_type=client_credentials&ttl=soon"),
      "type-mismatch", "request.body.ttl"),
     ("a form without a required field", interaction(
-        "POST", "/tokens", headers={"Content-Type": "application/x-www-form-urlencoded"}, body="ttl=60"), "required-missing",
-     "request.body.grant_type"),
+        "POST", "/tokens", headers=FORM, body="ttl=60"),
+     "required-missing", "request.body.grant_type"),
     ("more fields than maxProperties", interaction(
         "GET", "/accounts/1", query={"key": ["k"]},
         response_body={"limits": {"a": 10, "b": 20, "c": 30}}), "property-count",

@@ -31,7 +31,7 @@ Mode = Literal["request", "response"]
 
 # Rule kinds that make the value a string of some kind, and those that fix a JSON type.
 _STRING_RULES = frozenset({"regex", "include", "date", "time", "timestamp", "semver"})
-_TYPED_RULES = {"integer": "integer", "decimal": "decimal", "number": "number",
+_TYPED_RULES = {"integer": "integer", "decimal": "decimal", "number": "any-number",
                 "boolean": "boolean", "null": "null"}
 _IGNORED_RULES = frozenset({"contentType", "statusCode"})
 _LEAF_KEYWORDS = ("enum", "const", "format", "pattern", "minLength", "maxLength", "minimum",
@@ -169,13 +169,14 @@ class SchemaCheck:
             expected in types
             or (expected == "integer" and "number" in types)
             or (expected == "decimal" and "number" in types)
-            or (expected == "number" and ("integer" in types))
+            or (expected == "any-number" and bool({"integer", "number"} & types))
         )
         if fits:
             return []
         if expected == "null":
             return [self._null_finding(loc, schema, ptr)]
-        shown = {"decimal": "a decimal number"}.get(expected, _article(expected))
+        shown = {"decimal": "a decimal number", "any-number": "a number"}.get(
+            expected, _article(expected))
         if expected == json_type(value) and not isinstance(value, (dict, list)):
             shown += f" ({_show(value)})"
         why = "" if self.rules is None or self.mode == "request" else _rule_note(
