@@ -378,7 +378,7 @@ class SchemaCheck:
                 bounds.append(("minProperties", count.__lt__, "at least"))
             for keyword, broken, words in bounds:
                 bound = schema.get(keyword)
-                if _is_int(bound) and broken(bound):
+                if isinstance(bound, int) and not isinstance(bound, bool) and broken(bound):
                     out.append(self._finding("error", "property-count", loc,
                                              f"the pact has {count} fields, the document "
                                              f"allows {words} {bound}", f"{ptr}/{keyword}"))
