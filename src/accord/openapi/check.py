@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from accord.matching.rules import rule_index
+from accord.matching.rules import RuleIndex, rule_index
 from accord.model import (
     AsynchronousMessage,
+    Body,
     HttpRequest,
     HttpResponse,
     Interaction,
@@ -36,7 +37,7 @@ from accord.openapi.findings import (
     Severity,
     dedupe,
 )
-from accord.openapi.schema import SchemaCheck
+from accord.openapi.schema import Mode, SchemaCheck
 
 __all__ = ["check_interaction", "check_pact", "check_pacts"]
 
@@ -319,8 +320,8 @@ class _InteractionCheck:
         self._body(body, media_spec, f"{ptr}/content/{escape_pointer(key)}", "request",
                    "request.body", None)
 
-    def _body(self, body: Any, media_spec: Any, ptr: str, mode: str, where: str,
-              rules: Any) -> None:
+    def _body(self, body: Body, media_spec: Any, ptr: str, mode: Mode, where: str,
+              rules: RuleIndex | None) -> None:
         if not isinstance(media_spec, Mapping) or "schema" not in media_spec:
             return  # any content: nothing to compare
         if base_content_type(body.content_type) == "application/x-www-form-urlencoded":
@@ -337,7 +338,7 @@ class _InteractionCheck:
                 self.add("unchecked", "body-not-json", where,
                          "the body is declared JSON but does not parse as JSON", ptr)
                 return
-        check = SchemaCheck(self.doc, mode, where, rules=rules,  # type: ignore[arg-type]
+        check = SchemaCheck(self.doc, mode, where, rules=rules,
                             allow_undocumented=self.allow_undocumented)
         self.findings.extend(check.run(value, media_spec["schema"], ptr + "/schema"))
 

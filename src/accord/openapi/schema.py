@@ -66,8 +66,8 @@ class SchemaCheck:
     _format_checker: Any = field(default=None, repr=False)
 
     def run(self, value: Any, schema: Any, pointer: str) -> list[Finding]:
-        issues = self._check(value, (), schema, pointer, frozenset(), frozenset())
-        return issues
+        """What is wrong with ``value`` against ``schema`` (found at ``pointer``)."""
+        return self._check(value, (), schema, pointer, frozenset(), frozenset())
 
     # -- the walk ---------------------------------------------------------------------------
 
@@ -119,8 +119,8 @@ class SchemaCheck:
         if "not" in schema and literal and not _errors(
                 self._check(value, loc, schema["not"], ptr + "/not", active, frozenset())):
             issues.append(self._finding("error", "not", loc,
-                                            "the value is one the document excludes ('not')",
-                                            ptr + "/not"))
+                                        "the value is one the document excludes ('not')",
+                                        ptr + "/not"))
         return issues
 
     def _expectation(self, value: Any, loc: tuple[str | int, ...]) -> tuple[str, bool]:
