@@ -206,8 +206,8 @@ class SchemaCheck:
             out.append(self._finding("error", code, loc, message, f"{ptr}/{keyword}"))
 
         enum = schema.get("enum")
-        if (isinstance(enum, list) and not any(_same(value, option) for option in enum)
-                and not (value is None and schema.get("nullable") is True)):
+        # nullable only widens 'type' (OpenAPI 3.0.3): a null must be listed in an enum too
+        if isinstance(enum, list) and not any(_same(value, option) for option in enum):
             fail("enum", "enum", f"{_show(value)} is not one of the documented values "
                  f"{_show(enum)}")
         if "const" in schema and not _same(value, schema["const"]):
