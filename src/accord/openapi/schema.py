@@ -315,7 +315,7 @@ class SchemaCheck:
         patterns = schema.get("patternProperties")
         patterns = patterns if isinstance(patterns, Mapping) else {}
         additional = schema.get("additionalProperties", None)
-        describes = bool(properties) or "additionalProperties" in schema or bool(patterns)
+        describes = "properties" in schema or "additionalProperties" in schema or bool(patterns)
         for key, child in value.items():
             child_loc = (*loc, key)
             if key in properties:
