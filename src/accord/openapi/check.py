@@ -419,7 +419,7 @@ class _InteractionCheck:
         key, media_spec = media
         rules = rule_index(response.matching_rules.category("body"))
         self._body(body, media_spec, f"{ptr}/content/{escape_pointer(key)}", "response",
-                   "response.body", rules)
+                   "response.body", rules or None)
 
 
 def _media_type(content_type: str | None, content: Mapping[str, Any]) -> tuple[str, Any] | None:

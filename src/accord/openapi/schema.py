@@ -34,8 +34,9 @@ _STRING_RULES = frozenset({"regex", "include", "date", "time", "timestamp", "sem
 _TYPED_RULES = {"integer": "integer", "decimal": "decimal", "number": "any-number",
                 "boolean": "boolean", "null": "null"}
 _IGNORED_RULES = frozenset({"contentType", "statusCode"})
-_LEAF_KEYWORDS = ("enum", "const", "format", "pattern", "minLength", "maxLength", "minimum",
-                  "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+_LEAF_KEYWORDS = frozenset({"enum", "const", "format", "pattern", "minLength", "maxLength",
+                            "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                            "multipleOf"})
 
 
 def json_type(value: Any) -> str:
@@ -106,8 +107,9 @@ class SchemaCheck:
             return issues  # the wrong type: the rest would only repeat it
         if literal:
             issues += self._check_leaf(value, loc, schema, ptr)
-        known = inherited | self._all_of_properties(schema, ptr, set())
+        known = inherited
         if isinstance(value, dict):
+            known = inherited | self._all_of_properties(schema, ptr, set())
             issues += self._check_object(value, loc, schema, ptr, active, known)
         elif isinstance(value, list):
             issues += self._check_array(value, loc, schema, ptr, active, literal)
@@ -198,7 +200,7 @@ class SchemaCheck:
 
     def _check_leaf(self, value: Any, loc: tuple[str | int, ...], schema: Mapping[str, Any],
                     ptr: str) -> list[Finding]:
-        if not any(k in schema for k in _LEAF_KEYWORDS):
+        if _LEAF_KEYWORDS.isdisjoint(schema):
             return []
         out: list[Finding] = []
 
