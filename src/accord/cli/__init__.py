@@ -11,7 +11,7 @@ from accord import __version__
 
 __all__ = ["main"]
 
-_FAMILIES = ("mock", "verify", "broker")
+_FAMILIES = ("mock", "verify", "broker", "openapi")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel, Field, field_serializer
 
-__all__ = ["NewUser", "User", "UserDb", "UserPatch", "app", "create_app", "db"]
+__all__ = ["NewUser", "NotFound", "User", "UserDb", "UserPatch", "app", "create_app", "db"]
 
 
 class User(BaseModel):
@@ -38,6 +38,14 @@ class NewUser(BaseModel):
 
 class UserPatch(BaseModel):
     name: str = Field(min_length=1)
+
+
+class NotFound(BaseModel):
+    detail: str
+
+
+# Documented, so that the OpenAPI document (app.openapi()) describes the 404 answers too.
+NOT_FOUND = {404: {"model": NotFound, "description": "No user with this id"}}
 
 
 class UserList(BaseModel):
@@ -94,7 +102,7 @@ def create_app(store: UserDb) -> FastAPI:
     def list_users() -> UserList:
         return UserList(users=store.all())
 
-    @app.get("/users/{user_id}")
+    @app.get("/users/{user_id}", responses=NOT_FOUND)
     def get_user(user_id: int) -> User:
         return existing(user_id)
 
@@ -102,11 +110,11 @@ def create_app(store: UserDb) -> FastAPI:
     def create_user(new: NewUser) -> User:
         return store.create(new.name, email=new.email)
 
-    @app.patch("/users/{user_id}")
+    @app.patch("/users/{user_id}", responses=NOT_FOUND)
     def rename_user(user_id: int, patch: UserPatch) -> User:
         return store.update(existing(user_id).model_copy(update={"name": patch.name}))
 
-    @app.delete("/users/{user_id}", status_code=204)
+    @app.delete("/users/{user_id}", status_code=204, responses=NOT_FOUND)
     def delete_user(user_id: int) -> Response:
         if not store.delete(user_id):
             raise HTTPException(status_code=404, detail="User not found")
