@@ -175,3 +175,13 @@ def test_skipping_subtrees_without_rules_changes_no_result(
     with mock.patch.object(RuleIndex, "within", lambda self, location: bool(self)):
         walked = run()
     assert fast == walked
+
+
+def test_a_header_rule_name_that_is_no_path_is_taken_as_written() -> None:
+    # a name ending in an index is that header's value at the index, unless it cannot be
+    # written as a path: then it is a (never matching) literal name, not a crash
+    index = RuleIndex({"it's[0]": RuleList((Rule("regex", {"regex": "x"}),)),
+                       "X-Foo[0]": RuleList((Rule("regex", {"regex": "y"}),))}, names=True)
+    assert index.best(("it's[0]",)) is not None
+    assert index.best(("X-Foo", 0)) is not None
+    assert index.best(("it's", 0)) is None

@@ -181,3 +181,28 @@ def test_written_bodies_read_back_the_same_bytes() -> None:
     assert written == "plain words" and back.content == b"plain words"
     written, back = _roundtrip(Body.of_bytes(b"YWJj", "image/gif"), "3.0.0", gif_ct)
     assert written == base64.b64encode(b"YWJj").decode() and back.content == b"YWJj"
+
+
+def test_a_received_json_string_without_content_type_is_json() -> None:
+    # pact-jvm's test_pact_with_string_body.json: the V2 body '"This is a string"' without a
+    # Content-Type is JSON to the official core (its detection), so the same bytes received
+    # without a Content-Type must be JSON too, or they fail with a body type mismatch
+    from accord.matching import match_request, match_response
+    from accord.model import HttpRequest
+
+    doc = {"consumer": {"name": "c"}, "provider": {"name": "p"},
+           "metadata": {"pactSpecification": {"version": "2.0.0"}},
+           "interactions": [{"description": "d", "request": {
+               "method": "POST", "path": "/", "body": '"This is a string"'},
+               "response": {"status": 200, "body": '"This is a string"'}}]}
+    interaction = load_pact(doc).interactions[0]
+    assert isinstance(interaction, SynchronousHttp)
+    assert interaction.request.body.content_type == "application/json"
+    received = Body.of_bytes(b'"This is a string"')
+    assert received.content_type == "application/json"
+    assert match_request(interaction.request,
+                         HttpRequest(method="POST", path="/", body=received)).ok
+    assert match_response(interaction.response, HttpResponse(status=200, body=received)).ok
+    assert not match_response(interaction.response, HttpResponse(
+        status=200, body=Body.of_bytes(b'"Another string"'))).ok
+    assert Body.of_bytes(b'"unterminated').content_type == "text/plain"

@@ -228,6 +228,24 @@ def test_v2_header_rules_in_bracket_form_are_header_rules():
     assert http(again).request.matching_rules == request_rules
 
 
+def test_v2_bracket_header_rule_with_an_index_matches_that_header():
+    # pact-jvm's v2-pact-encoded-query-headers.json: "$.header['se-token'][0]" was kept as the
+    # name "['se-token'][0]", and the mock answered every request with a 500
+    doc = {"consumer": {"name": "c"}, "provider": {"name": "p"},
+           "metadata": {"pactSpecification": {"version": "2.0.0"}},
+           "interactions": [{"description": "d", "request": {
+               "method": "GET", "path": "/count", "headers": {"se-token": "ABC123"},
+               "matchingRules": {"$.header['se-token'][0]": {"match": "regex",
+                                                             "regex": "[A-Z]+[0-9]+"}}},
+               "response": {"status": 200}}]}
+    expected = http(load_pact(doc, strict=True)).request
+    assert match_request(expected, HttpRequest(method="GET", path="/count",
+                                               headers={"se-token": ("XYZ9",)})).ok
+    wrong = match_request(expected, HttpRequest(method="GET", path="/count",
+                                                headers={"se-token": ("abc",)}))
+    assert [m.path for m in wrong.mismatches] == ["se-token"]
+
+
 @pytest.mark.parametrize(("key", "category", "name"), [
     ("$.headers.X-Foo", "header", "X-Foo"),
     ("$.header.X-Foo", "header", "X-Foo"),
@@ -235,6 +253,8 @@ def test_v2_header_rules_in_bracket_form_are_header_rules():
     ('$.headers["X-Foo"]', "header", "X-Foo"),
     ("$.query.q", "query", "q"),
     ("$.query['ids[]']", "query", "ids[]"),
+    ("$.header['se-token'][0]", "header", "se-token[0]"),  # pact-jvm's test pact
+    ('$.headers["X-Foo"][*]', "header", "X-Foo[*]"),
     ("$.path", "path", ""),
     ("$.status", "status", ""),
 ])

@@ -314,10 +314,9 @@ def _key_path(key: str, *, names: bool, lower: bool) -> DocPath:
             path = DocPath.parse(text)
         else:
             m = re.fullmatch(r"(.*)\[(\d+|\*)\]", text)
-            if m:
+            path = DocPath((text,), text)  # a name is taken as written...
+            if m and "'" not in m.group(1):  # ...unless it ends with an index
                 path = DocPath.parse(f"$['{m.group(1)}'][{m.group(2)}]")
-            else:
-                path = DocPath((text,), text)
     else:
         path = DocPath.parse(key)
     if lower:

@@ -163,7 +163,7 @@ def is_text_type(content_type: str | None) -> bool:
 def detect_content_type(data: bytes) -> str:
     """Guess a content type from the bytes (as the official tools do when none is given)."""
     head = data.lstrip()[:64]
-    if head[:1] in (b"{", b"["):
+    if head[:1] in (b"{", b"[", b'"'):  # a JSON string too: the official core says JSON
         try:
             json.loads(data)
             return "application/json"

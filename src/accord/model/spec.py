@@ -790,10 +790,12 @@ def _docpath_ok(r: _Reader, key: str, pointer: str) -> bool:
 
 
 def _v2_name(text: str) -> str:
-    """A header or query name from a V2 rule path: ``X-Foo``, ``['X-Foo']``, ``["X-Foo"]``."""
+    """A header or query name from a V2 rule path: ``X-Foo``, ``['X-Foo']``, ``["X-Foo"]``;
+    an index after it stays (``['X-Foo'][0]`` is ``X-Foo[0]``, as pact-jvm writes it)."""
     for mark in ("'", '"'):
-        if text.startswith("[" + mark) and text.endswith(mark + "]"):
-            return text[2:-2]
+        end = text.find(mark + "]", 2) if text.startswith("[" + mark) else -1
+        if end != -1:
+            return text[2:end] + text[end + 2 :]
     return text
 
 
