@@ -53,6 +53,9 @@ def configure_plugin_contents(interaction: Any, content_type: str, config: Mappi
     except PluginError as exc:
         raise ContractDefinitionError(f"{where}: {exc}") from None
     interaction._pact._plugins[plugin.name] = plugin
+    if contents.pact_configuration:
+        interaction._pact._plugin_settings.setdefault(plugin.name, {}).update(
+            contents.pact_configuration)
     if contents.plugin_config:
         interaction._plugin_config.setdefault(plugin.name, {}).update(contents.plugin_config)
     if contents.interaction_markup:
@@ -78,10 +81,14 @@ def _bridged(config: Mapping[str, Any], interaction: Any) -> dict[str, Any]:
     return out
 
 
-def plugins_metadata(plugins: Mapping[str, Plugin]) -> list[dict[str, Any]]:
-    """``metadata.plugins`` as the official tools write it: name, version, configuration."""
-    return [{"configuration": dict(p.pact_configuration()), "name": p.name,
-             "version": p.version} for _, p in sorted(plugins.items())]
+def plugins_metadata(plugins: Mapping[str, Plugin],
+                     settings: Mapping[str, Mapping[str, Any]] | None = None
+                     ) -> list[dict[str, Any]]:
+    """``metadata.plugins`` as the official tools write it: name, version, configuration
+    (the plugin's own, plus what its contents added, e.g. protobuf descriptors)."""
+    settings = settings or {}
+    return [{"configuration": {**p.pact_configuration(), **settings.get(name, {})},
+             "name": p.name, "version": p.version} for name, p in sorted(plugins.items())]
 
 
 def interaction_fields(interaction: Any) -> dict[str, Any]:
@@ -115,6 +122,10 @@ def keep_existing_plugins(model: Any, directory: Any) -> Any:
     if not isinstance(existing, list):
         return model
     by_name = {e["name"]: e for e in existing if isinstance(e, dict) and "name" in e}
-    by_name.update((e["name"], e) for e in plugins)
+    for entry in plugins:  # the file's configuration (e.g. descriptors) is kept, then extended
+        old = by_name.get(entry["name"], {}).get("configuration")
+        if isinstance(old, dict) and isinstance(entry.get("configuration"), dict):
+            entry = {**entry, "configuration": {**old, **entry["configuration"]}}
+        by_name[entry["name"]] = entry
     merged = [by_name[name] for name in sorted(by_name)]
     return model.replace(metadata={**model.metadata, "plugins": merged})
