@@ -1,4 +1,4 @@
-"""Protocol Buffers bodies, compatible with the official pact-protobuf-plugin (``accord[protobuf]``).
+"""Protocol Buffers bodies, in the official pact-protobuf-plugin's shape (``accord[protobuf]``).
 
 Consumer tests configure a message the official way::
 

@@ -12,7 +12,7 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["data_of", "fill_message", "parse_message"]
+__all__ = ["data_of", "fill_message", "is_map", "is_repeated", "parse_message"]
 
 # FieldDescriptor constants (stable across protobuf versions).
 _TYPE_ENUM = 14
@@ -24,14 +24,15 @@ _BOOL = 8
 _STRING = 9
 
 
-def _is_repeated(field: Any) -> bool:
+def is_repeated(field: Any) -> bool:
+    """Repeated (``is_repeated`` in protobuf 6+, ``label`` before)."""
     flag = getattr(field, "is_repeated", None)
     if flag is not None:
         return bool(flag)
     return bool(field.label == 3)
 
 
-def _is_map(field: Any) -> bool:
+def is_map(field: Any) -> bool:
     mt = field.message_type
     return bool(field.type == _TYPE_MESSAGE and mt is not None and mt.GetOptions().map_entry)
 
@@ -74,16 +75,16 @@ def data_of(message: Any, template: Mapping[str, Any] | None = None, *,
     for field, value in message.ListFields():
         name = field.name
         sub = template.get(name) if template else None
-        if _is_map(field):
+        if is_map(field):
             value_field = field.message_type.fields_by_name["value"]
-            out[name] = {
-                str(k): _value(value_field, v, sub.get(str(k)) if isinstance(sub, Mapping) else None)
-                for k, v in value.items()
-            }
-        elif _is_repeated(field):
+            entries = sub if isinstance(sub, Mapping) else {}
+            out[name] = {str(k): _value(value_field, v, entries.get(str(k)))
+                         for k, v in value.items()}
+        elif is_repeated(field):
             items = sub if isinstance(sub, list) else []
-            out[name] = [_value(field, v, items[i] if i < len(items) else (items[0] if items else None))
-                         for i, v in enumerate(value)]
+            out[name] = [
+                _value(field, v, items[i] if i < len(items) else (items[0] if items else None))
+                for i, v in enumerate(value)]
         else:
             out[name] = _value(field, value, sub)
     if template:
@@ -92,9 +93,9 @@ def data_of(message: Any, template: Mapping[str, Any] | None = None, *,
             if name in out or name not in by_name:
                 continue
             field = by_name[name]
-            if _is_map(field):
+            if is_map(field):
                 out[name] = {}
-            elif _is_repeated(field):
+            elif is_repeated(field):
                 out[name] = []
             elif field.type in (_TYPE_MESSAGE, _TYPE_GROUP):
                 out[name] = data_of(getattr(message, name),
@@ -123,7 +124,7 @@ def fill_message(message: Any, data: Mapping[str, Any], where: str = "$", *,
             raise ValueError(f"{where}: the message {message.DESCRIPTOR.full_name} has no field "
                              f"{name!r} (fields: {', '.join(by_name)})")
         path = f"{where}.{name}"
-        if _is_map(field):
+        if is_map(field):
             target = getattr(message, name)
             key_field = field.message_type.fields_by_name["key"]
             value_field = field.message_type.fields_by_name["value"]
@@ -133,7 +134,7 @@ def fill_message(message: Any, data: Mapping[str, Any], where: str = "$", *,
                     fill_message(target[key], v, f"{path}.{k}", bytes_base64=bytes_base64)
                 else:
                     target[key] = coerce(value_field, v, f"{path}.{k}")
-        elif _is_repeated(field):
+        elif is_repeated(field):
             target = getattr(message, name)
             for i, item in enumerate(value if isinstance(value, list) else [value]):
                 if field.type == _TYPE_MESSAGE:

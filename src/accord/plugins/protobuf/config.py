@@ -29,6 +29,7 @@ from accord.model.generators import Generator
 from accord.model.rules import Rule, RuleList
 from accord.plugins.api import PluginError
 from accord.plugins.expressions import Definition, definition_of
+from accord.plugins.protobuf.codec import is_map, is_repeated
 
 __all__ = ["Built", "build_message"]
 
@@ -70,16 +71,6 @@ def _definition(value: Any, path: str) -> Definition:
         raise PluginError(f"protobuf plugin: {path}: {exc}") from None
 
 
-def _is_repeated(f: Any) -> bool:
-    flag = getattr(f, "is_repeated", None)
-    return bool(flag) if flag is not None else f.label == 3
-
-
-def _is_map(f: Any) -> bool:
-    mt = f.message_type
-    return bool(f.type == _TYPE_MESSAGE and mt is not None and mt.GetOptions().map_entry)
-
-
 def build_message(descriptor: Any, config: Mapping[str, Any], path: str = "$",
                   out: Built | None = None) -> Built:
     """``config`` for a message of ``descriptor`` → example data, rules and generators."""
@@ -102,9 +93,9 @@ def _message(descriptor: Any, config: Mapping[str, Any], path: str, out: Built) 
         where = _join(path, key)
         if value is None:
             continue
-        if _is_map(f):
+        if is_map(f):
             data[key] = _map_field(f, value, where, out)
-        elif _is_repeated(f):
+        elif is_repeated(f):
             data[key] = _repeated_field(f, value, where, out)
         elif f.type == _TYPE_MESSAGE:
             if not isinstance(value, Mapping):
@@ -167,13 +158,7 @@ def _repeated_field(f: Any, value: Any, path: str, out: Built) -> list[Any]:
     on_list, on_items = _split(_definition(value, path))
     out.add(path, on_list)
     out.add(_join(path, "*"), on_items)
-    example = on_items.value
-    if example is None:
-        for rule in on_list.rules:  # eachValue(matching(type, 'x')): the example is inside
-            if rule.kind == "eachValue":
-                return []
-        return []
-    return [example]
+    return [] if on_items.value is None else [on_items.value]
 
 
 def _map_field(f: Any, value: Any, path: str, out: Built) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from accord.matching import Mismatch
 from accord.model.body import Body, BodyState
 from accord.model.generators import Generator
 from accord.plugins.api import ContentMatchContext, Plugin, PluginContents, PluginError
-from accord.plugins.protobuf.codec import data_of, fill_message, parse_message
+from accord.plugins.protobuf.codec import data_of, fill_message, is_repeated, parse_message
 from accord.plugins.protobuf.config import build_message
 from accord.plugins.protobuf.descriptors import (
     DescriptorSet,
@@ -273,7 +273,7 @@ def markup_of(descriptor: Any) -> str:
             kind = f"enum .{f.enum_type.full_name}"
         else:
             kind = _SCALARS.get(f.type, "bytes")
-        repeated = "repeated " if getattr(f, "is_repeated", f.label == 3) else ""
+        repeated = "repeated " if is_repeated(f) else ""
         lines.append(f"    {repeated}{kind} {f.name} = {f.number};")
     lines += ["}", "```", ""]
     return "\n".join(lines)
