@@ -63,22 +63,29 @@ def configure_plugin_contents(interaction: Any, content_type: str, config: Mappi
     return BodySpec(contents.body, dict(contents.matching_rules), dict(contents.generators))
 
 
-def _bridged(config: Mapping[str, Any], interaction: Any) -> dict[str, Any]:
+def _bridged(config: Mapping[str, Any], interaction: Any, where: str = "") -> dict[str, Any]:
     """accord matchers and generators in ``config`` (``match.integer(3)``) become
-    ``accord.plugins.Definition`` values, which plugins read like definition strings."""
+    ``accord.plugins.Definition`` values, which plugins read like definition strings — also
+    inside nested dicts and lists (the protobuf plugin's embedded messages)."""
+    return {key: _bridged_value(value, interaction, f"{where}{key}")
+            for key, value in config.items()}
+
+
+def _bridged_value(value: Any, interaction: Any, where: str) -> Any:
     from accord.consumer._parts import scalar_spec
     from accord.consumer.matchers import Matcher
     from accord.plugins import Definition
 
-    out = {}
-    for key, value in config.items():
-        if isinstance(value, Matcher):
-            spec = scalar_spec(value, interaction.description, f"plugin setting {key!r}",
-                               as_text=False)
-            value = Definition(spec.values[0] if spec.values else None,
-                               spec.rules.rules if spec.rules else (), spec.generator)
-        out[key] = value
-    return out
+    if isinstance(value, Matcher):
+        spec = scalar_spec(value, interaction.description, f"plugin setting {where!r}",
+                           as_text=False)
+        return Definition(spec.values[0] if spec.values else None,
+                          spec.rules.rules if spec.rules else (), spec.generator)
+    if isinstance(value, Mapping):
+        return _bridged(value, interaction, f"{where}.")
+    if isinstance(value, list):
+        return [_bridged_value(v, interaction, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
 
 
 def plugins_metadata(plugins: Mapping[str, Plugin],

@@ -40,7 +40,7 @@ __all__ = [
 
 
 def protobuf_contents(message: Any, fields: Mapping[str, Any] | None = None, *,
-                      content_type: str = "application/protobuf") -> dict[str, Any]:
+                      content_type: str | None = None) -> dict[str, Any]:
     """The plugin configuration for a compiled message class — or a message instance, whose
     set fields become the example values (compared by equality unless ``fields`` gives
     rules for them)::
@@ -54,8 +54,9 @@ def protobuf_contents(message: Any, fields: Mapping[str, Any] | None = None, *,
     if not hasattr(cls, "DESCRIPTOR"):
         raise TypeError(f"protobuf_contents needs a compiled protobuf message class or "
                         f"message, got {message!r}")
-    config: dict[str, Any] = {"pact:proto": cls, "pact:message-type": cls,
-                              "pact:content-type": content_type}
+    config: dict[str, Any] = {"pact:proto": cls, "pact:message-type": cls}
+    if content_type:  # else the content type given to with_plugin_contents
+        config["pact:content-type"] = content_type
     if not isinstance(message, type):
         config.update(data_of(message, bytes_as="list"))
     config.update(fields or {})
