@@ -303,3 +303,62 @@ def test_the_plugin_is_installed_through_its_entry_point():
     plugin = find_plugin("protobuf")
     assert plugin.handles("application/protobuf; message=.person.Person")
     assert plugin.handles("application/x-protobuf")
+
+
+# ------------------------------------------------------------- generators
+
+Lookup = PEOPLE.message_class("person.GetPersonRequest")
+
+
+def test_provider_state_values_are_injected_into_protobuf_request_fields(pact_dir):
+    pact = Pact("person-web", "person-api", pact_dir=pact_dir)
+    (pact.upon_receiving("a lookup of the person the state made")
+         .given("a person exists")
+         .with_request("POST", "/lookup")
+         .with_plugin_contents("application/protobuf", {
+             "pact:proto": str(DATA / "person.proto"), "pact:message-type": "GetPersonRequest",
+             "person_id": "matching(integer, fromProviderState('${id}', 1))"})
+         .will_respond_with(200)
+         .with_plugin_contents("application/protobuf", {
+             "pact:proto": str(DATA / "person.proto"), "pact:message-type": "Person",
+             "name": "notEmpty('Alice')",
+             "email": "matching(datetime, 'yyyy-MM-dd', '2000-01-01')"}))
+    with pact.serve() as server:  # the mock server generates the response's date
+        response = httpx.post(f"{server.url}/lookup", content=Lookup(person_id=1)
+                              .SerializeToString(),
+                              headers={"Content-Type": "application/protobuf; "
+                                                       "message=.person.GetPersonRequest"})
+    served = Person.FromString(response.content)
+    assert served.name == "Alice"
+    assert served.email != "2000-01-01" and len(served.email) == 10
+
+    received = []
+    app = Flask("people")
+
+    @app.post("/lookup")
+    def lookup() -> Response:
+        received.append(Lookup.FromString(request.get_data()).person_id)
+        return Response(Person(name="Zed", email="2024-05-01").SerializeToString(),
+                        content_type="application/protobuf; message=.person.Person")
+
+    verifier = (Verifier("person-api").add_source(pact_dir / "person-web-person-api.json")
+                .add_transport(app=app))
+
+    @verifier.state("a person exists")
+    def person_exists():
+        return {"id": 42}
+
+    result = verifier.verify()
+    assert [r.outcome.value for r in result.results] == ["passed"], result.report()
+    assert received == [42]
+
+
+def test_a_pact_needing_protobuf_without_the_runtime_says_which_extra_to_install(monkeypatch):
+    import sys
+
+    pact = read_pact(DATA / "http-plus-grpc.json")
+    monkeypatch.setitem(sys.modules, "google.protobuf", None)  # as if not installed
+    from accord.plugins import PluginError
+
+    with pytest.raises(PluginError, match=r"pip install 'accord\[protobuf\]'"):
+        ensure_plugins(pact)
