@@ -62,7 +62,8 @@ def data_of(message: Any, template: Mapping[str, Any] | None = None, *,
             bytes_as: str = "base64") -> dict[str, Any]:
     """The fields ``message`` sets, as data. Fields the ``template`` (the expected data) has
     but the message does not set are given their default value, so that an expected field is
-    compared with what proto3 means by an absent one. Bytes are base64 text (``bytes_as``
+    compared with what proto3 means by an absent one (embedded messages and oneof members
+    have presence: unset, they are missing). Bytes are base64 text (``bytes_as``
     ``"list"``: lists of byte values, as a plugin configuration gives them)."""
 
     def _value(field: Any, value: Any, template: Any) -> Any:
@@ -89,7 +90,7 @@ def data_of(message: Any, template: Mapping[str, Any] | None = None, *,
             out[name] = _value(field, value, sub)
     if template:
         by_name = message.DESCRIPTOR.fields_by_name
-        for name, sub in template.items():
+        for name in template:
             if name in out or name not in by_name:
                 continue
             field = by_name[name]
@@ -97,9 +98,8 @@ def data_of(message: Any, template: Mapping[str, Any] | None = None, *,
                 out[name] = {}
             elif is_repeated(field):
                 out[name] = []
-            elif field.type in (_TYPE_MESSAGE, _TYPE_GROUP):
-                out[name] = data_of(getattr(message, name),
-                                    sub if isinstance(sub, Mapping) else None, bytes_as=bytes_as)
+            elif field.type in (_TYPE_MESSAGE, _TYPE_GROUP) or field.containing_oneof:
+                continue  # these have presence: an unset one is missing, not a default
             else:
                 out[name] = _scalar(field, field.default_value, bytes_as)
     return out

@@ -68,6 +68,9 @@ class ProtobufPlugin(Plugin):
         for descriptors in descriptor_sets_in(configuration):
             self.add_descriptors(descriptors)
 
+    def descriptors_with_key(self, key: str) -> DescriptorSet | None:
+        return self._sets.get(key)
+
     def descriptors_for(self, message: str, key: str | None = None) -> DescriptorSet | None:
         """The descriptor set named by ``key``, else the (first) one that has ``message``."""
         if key and key in self._sets:

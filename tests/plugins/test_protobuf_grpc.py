@@ -1,0 +1,106 @@
+"""gRPC: the official plugin's gRPC pacts served by accord's gRPC mock server to a grpcio
+client, and verified against a grpcio server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent import futures
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+
+from accord.errors import MismatchError
+from accord.pactfile import read_pact
+from accord.plugins import ensure_plugins
+from accord.plugins.protobuf import compile_proto
+from accord.plugins.protobuf.grpc import GrpcMockServer, method_path, verify_grpc_provider
+
+DATA = Path(__file__).parent.parent / "data" / "protobuf"
+AREA = compile_proto(DATA / "area_calculator.proto")
+Shape = AREA.message_class("area_calculator.ShapeMessage")
+AreaResponse = AREA.message_class("area_calculator.AreaResponse")
+METHOD = "/area_calculator.Calculator/calculateOne"
+PACTS = ["http-plus-grpc.json", "area-calculator-grpc.json"]
+
+
+def call(address: str, shape: Any) -> Any:
+    with grpc.insecure_channel(address) as channel:
+        stub = channel.unary_unary(METHOD, request_serializer=type(shape).SerializeToString,
+                                   response_deserializer=AreaResponse.FromString)
+        return stub(shape, timeout=5)
+
+
+@pytest.mark.parametrize("name", PACTS)
+def test_the_mock_server_answers_a_grpc_client_as_the_pact_says(name):
+    pact = read_pact(DATA / name)
+    ensure_plugins(pact)
+    assert [method_path(i) for i in pact.interactions
+            if i.plugin_config.get("protobuf", {}).get("service")] == [METHOD]
+    with GrpcMockServer(pact) as server:
+        answer = call(server.address, Shape(rectangle={"length": 3, "width": 4}))
+    assert list(answer.value) == [12.0]
+
+
+def test_a_request_that_breaks_the_pact_fails_the_call_and_the_test():
+    pact = read_pact(DATA / "area-calculator-grpc.json")
+    server = GrpcMockServer(pact).start()
+    try:
+        with pytest.raises(grpc.RpcError) as failure:
+            call(server.address, Shape(square={"edge_length": 3}))
+        assert failure.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert "missing the following keys: rectangle" in failure.value.details()
+    finally:
+        server.stop()
+    problems = server.problems()
+    assert any("no interaction matched" in p for p in problems)
+    assert any("was never called" in p for p in problems)
+    with pytest.raises(MismatchError, match="was never called"), GrpcMockServer(pact):
+        pass
+
+
+@pytest.fixture
+def calculator() -> Iterator[Callable[[Callable[[Any], Any]], str]]:
+    servers = []
+
+    def start(compute: Callable[[Any], Any]) -> str:
+        def handler(request: bytes, context: Any) -> bytes:
+            return compute(Shape.FromString(request)).SerializeToString()
+
+        class Generic(grpc.GenericRpcHandler):
+            def service(self, details: Any) -> Any:
+                if details.method == METHOD:
+                    return grpc.unary_unary_rpc_method_handler(handler)
+                return None
+
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        server.add_generic_rpc_handlers((Generic(),))
+        port = server.add_insecure_port("127.0.0.1:0")
+        server.start()
+        servers.append(server)
+        return f"127.0.0.1:{port}"
+
+    yield start
+    for server in servers:
+        server.stop(grace=None)
+
+
+@pytest.mark.parametrize("name", PACTS)
+def test_a_grpc_provider_is_verified_against_the_official_pacts(calculator, name):
+    def area(shape: Any) -> Any:
+        return AreaResponse(value=[shape.rectangle.length * shape.rectangle.width])
+
+    results = verify_grpc_provider(read_pact(DATA / name), calculator(area))
+    assert [(r.description, r.ok) for r in results] == [("calculate rectangle area request",
+                                                         True)]
+
+
+def test_a_grpc_provider_that_fails_is_reported(calculator):
+    def broken(shape: Any) -> Any:
+        raise RuntimeError("boom")
+
+    (result,) = verify_grpc_provider(read_pact(DATA / "area-calculator-grpc.json"),
+                                     calculator(broken))
+    assert not result.ok
+    assert result.mismatches[0].startswith("the call failed: UNKNOWN")
