@@ -283,9 +283,9 @@ def test_synchronous_messages_use_the_service_method(pact_dir):
     assert interaction["pluginConfiguration"] == {"protobuf": {
         "descriptorKey": PEOPLE.key, "service": ".person.AddressBookService/GetPerson"}}
     assert interaction["request"]["contents"]["contentType"] == (
-        "application/grpc; message=.person.GetPersonRequest")
+        "application/protobuf; message=.person.GetPersonRequest")
     assert interaction["response"][0]["contents"]["contentType"] == (
-        "application/grpc; message=.person.Person")
+        "application/protobuf; message=.person.Person")
 
 
 def test_bad_configurations_are_clear(pact_dir):

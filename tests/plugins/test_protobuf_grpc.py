@@ -104,3 +104,40 @@ def test_a_grpc_provider_that_fails_is_reported(calculator):
                                      calculator(broken))
     assert not result.ok
     assert result.mismatches[0].startswith("the call failed: UNKNOWN")
+
+
+def test_a_consumer_test_against_the_grpc_mock_server_writes_the_official_shape(tmp_path):
+    import json
+
+    from accord import Pact
+
+    proto = str(DATA / "area_calculator.proto")
+    pact = Pact("grpc-consumer", "area-calculator-provider", pact_dir=tmp_path)
+    (pact.sync_message("calculate rectangle area request")
+         .with_request()
+         .with_plugin_contents("application/grpc", {
+             "pact:proto": proto, "pact:proto-service": "Calculator/calculateOne:request",
+             "rectangle": {"length": "matching(number, 3)", "width": "matching(number, 4)"}})
+         .will_respond_with()
+         .with_plugin_contents("application/grpc", {
+             "pact:proto": proto, "pact:proto-service": "Calculator/calculateOne:response",
+             "value": "matching(number, 12)"}))
+    with pact.serve_grpc() as server:
+        answer = call(server.address, Shape(rectangle={"length": 5, "width": 6}))
+    assert list(answer.value) == [12.0]
+
+    doc = json.loads((tmp_path / "grpc-consumer-area-calculator-provider.json").read_text())
+    (interaction,) = doc["interactions"]
+    official = json.loads((DATA / "http-plus-grpc.json").read_text())["interactions"][0]
+    assert interaction["request"]["contents"]["contentType"] == official["request"]["contents"][
+        "contentType"]
+    for key in ("type", "transport", "pluginConfiguration"):
+        assert interaction[key] == official[key], key
+    assert interaction["request"]["contents"]["content"] == official["request"]["contents"][
+        "content"]
+    assert interaction["request"]["matchingRules"]["body"].keys() == official["request"][
+        "matchingRules"]["body"].keys()
+    assert interaction["response"][0]["matchingRules"]["body"].keys() == official["response"][
+        0]["matchingRules"]["body"].keys()
+    assert interaction["response"][0]["contents"]["content"] == official["response"][0][
+        "contents"]["content"]

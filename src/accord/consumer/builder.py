@@ -210,6 +210,18 @@ class Pact:
         return PactServer(self, pending, host=host, port=port, tls=tls, cors=cors,
                           raises=raises, generator_context=generator_context)
 
+    def serve_grpc(self, host: str = "127.0.0.1", port: int = 0, *, raises: bool = True
+                   ) -> Any:
+        """A gRPC mock server (``accord[grpc]``) for the synchronous messages declared since
+        the last ``serve_grpc()`` — protobuf contents naming a service method. Use as
+        ``with pact.serve_grpc() as server:`` and point a channel at ``server.address``."""
+        from accord.consumer.messages import SyncMessageInteraction
+        from accord.consumer.serve_grpc import GrpcPactServer
+
+        pending = [i for i in self._declared
+                   if isinstance(i, SyncMessageInteraction) and not i._used]
+        return GrpcPactServer(self, pending, host=host, port=port, raises=raises)
+
     def verify(self, handler: Callable[..., Any], kind: str = "async", *, raises: bool = True
                ) -> Any:
         """Hand every not yet verified message of ``kind`` to ``handler`` (pact-python style).

@@ -85,7 +85,8 @@ class ProtobufPlugin(Plugin):
     def configure_contents(self, content_type: str, config: Mapping[str, Any]) -> PluginContents:
         descriptors = self.add_descriptors(_source_of(config))
         base = str(config.get("pact:content-type") or content_type).split(";")[0].strip()
-        base = base or "application/protobuf"
+        if not base or base.lower().startswith("application/grpc"):
+            base = "application/protobuf"  # gRPC payloads are protobuf messages, as upstream
         service = config.get("pact:proto-service")
         message_type = config.get("pact:message-type")
         plugin_config: dict[str, Any]
