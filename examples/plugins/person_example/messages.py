@@ -19,6 +19,8 @@ _descriptors = compile_proto(PROTO_FILE)
 Person: Any = _descriptors.message_class("person.Person")
 AddressBook: Any = _descriptors.message_class("person.AddressBook")
 AddPersonRequest: Any = _descriptors.message_class("person.AddPersonRequest")
+GetPersonRequest: Any = _descriptors.message_class("person.GetPersonRequest")
+GET_PERSON = "/person.AddressBookService/GetPerson"  # the gRPC method path
 
 
 def address_book() -> Any:

@@ -20,6 +20,7 @@ PACT_DIR = EXAMPLE / "pacts"
 PACT_FILE = PACT_DIR / "xml-web-xml-users-api.json"
 REPORTS_PACT_FILE = PACT_DIR / "reports-web-reports-api.json"
 PERSON_PACT_FILE = PACT_DIR / "address-book-web-address-book-api.json"
+GRPC_PACT_FILE = PACT_DIR / "address-book-grpc-client-address-book-grpc.json"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -27,6 +28,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     PACT_FILE.unlink(missing_ok=True)
     REPORTS_PACT_FILE.unlink(missing_ok=True)
     PERSON_PACT_FILE.unlink(missing_ok=True)
+    GRPC_PACT_FILE.unlink(missing_ok=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -67,3 +69,14 @@ def person_pact_path() -> Path:
 def person_pact_file() -> Path:
     """The protobuf consumer's pact (the address book over HTTP)."""
     return _written_by("tests/test_person_consumer.py", PERSON_PACT_FILE)
+
+
+@pytest.fixture(scope="session")
+def grpc_pact_path() -> Path:
+    return GRPC_PACT_FILE
+
+
+@pytest.fixture(scope="session")
+def grpc_pact_file() -> Path:
+    """The gRPC consumer's pact (GetPerson)."""
+    return _written_by("tests/test_person_grpc_consumer.py", GRPC_PACT_FILE)
