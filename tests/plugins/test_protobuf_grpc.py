@@ -141,3 +141,69 @@ def test_a_consumer_test_against_the_grpc_mock_server_writes_the_official_shape(
         0]["matchingRules"]["body"].keys()
     assert interaction["response"][0]["contents"]["content"] == official["response"][0][
         "contents"]["content"]
+
+
+@pytest.mark.parametrize("name", PACTS)
+def test_the_verifier_takes_a_grpc_transport(calculator, name):
+    from accord import Verifier
+
+    def area(shape: Any) -> Any:
+        return AreaResponse(value=[shape.rectangle.length * shape.rectangle.width])
+
+    target = calculator(area)
+    result = (Verifier("area-calculator-provider").add_source(DATA / name)
+              .add_transport(url=f"grpc://{target}")
+              .filter("calculate rectangle area request$").verify())
+    assert [r.outcome.value for r in result.results] == ["passed"], result.report()
+
+    broken = calculator(lambda shape: AreaResponse(value=[]))
+    result = (Verifier("area-calculator-provider").add_source(DATA / name)
+              .add_transport(url=f"grpc://{broken}")
+              .filter("calculate rectangle area request$").verify())
+    (failed,) = result.results
+    assert failed.outcome.value == "failed"
+    assert [m.path for m in failed.mismatches] == ["$.value"]
+
+
+def test_expected_grpc_error_statuses_are_served_and_verified(calculator, tmp_path):
+    import json
+
+    doc = json.loads((DATA / "area-calculator-grpc.json").read_text())
+    interaction = doc["interactions"][0]
+    interaction["description"] = "an unsupported shape"
+    interaction["response"] = [{"metadata": {
+        "grpc-status": "UNIMPLEMENTED",
+        "grpc-message": "we do not currently support parallelograms"}}]
+    path = tmp_path / "status.json"
+    path.write_text(json.dumps(doc))
+
+    with GrpcMockServer(read_pact(path)) as server, pytest.raises(grpc.RpcError) as failure:
+        call(server.address, Shape(rectangle={"length": 3, "width": 4}))
+    assert failure.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert failure.value.details() == "we do not currently support parallelograms"
+
+    def refuse(request: bytes, context: Any) -> bytes:
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, "we do not currently support parallelograms")
+        return b""
+
+    class Refusing(grpc.GenericRpcHandler):
+        def service(self, details: Any) -> Any:
+            return grpc.unary_unary_rpc_method_handler(refuse)
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    server.add_generic_rpc_handlers((Refusing(),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        from accord import Verifier
+
+        result = (Verifier("area-calculator-provider").add_source(path)
+                  .add_transport(url=f"grpc://127.0.0.1:{port}").verify())
+        assert [r.outcome.value for r in result.results] == ["passed"], result.report()
+        # a server that answers instead of refusing breaks this contract
+        result = (Verifier("area-calculator-provider").add_source(path)
+                  .add_transport(url=f"grpc://{calculator(lambda s: AreaResponse())}").verify())
+        assert [m.path for m in result.results[0].mismatches] == ["grpc-status",
+                                                                 "grpc-message"]
+    finally:
+        server.stop(None)

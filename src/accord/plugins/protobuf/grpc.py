@@ -32,8 +32,8 @@ from accord.model.interactions import MessageContents, SynchronousMessages
 from accord.plugins.api import PluginError
 from accord.plugins.registry import ensure_plugins, find_plugin
 
-__all__ = ["GrpcMockServer", "GrpcResult", "grpc_interactions", "method_path",
-           "verify_grpc_provider"]
+__all__ = ["GrpcMockServer", "GrpcResult", "grpc_interactions", "grpc_message_handler",
+           "method_path", "verify_grpc_provider"]
 
 INSTALL_HINT = "pip install 'accord[grpc]'"
 
@@ -220,6 +220,35 @@ class GrpcResult:
     @property
     def ok(self) -> bool:
         return not self.mismatches
+
+
+def grpc_message_handler(target: str, *, timeout: float = 5.0
+                         ) -> Callable[..., MessageContents]:
+    """A message producer for ``Verifier.message_handler`` that answers each gRPC interaction
+    by calling the server at ``target`` (``host:port`` or ``grpc://host:port``): the answer,
+    or the failed call's status as ``grpc-status`` / ``grpc-message`` metadata, is compared
+    with the pact like any synchronous message. ``Verifier.add_transport(url="grpc://...")``
+    installs it."""
+    grpc = _grpc()
+    address = target.removeprefix("grpc://").rstrip("/")
+    channel = grpc.insecure_channel(address)
+
+    def produce(interaction: SynchronousMessages, request_contents: MessageContents
+                ) -> MessageContents:
+        method = method_path(interaction)
+        expected = interaction.responses[0] if interaction.responses else request_contents
+        try:
+            data = channel.unary_unary(method)(request_contents.body.content, timeout=timeout)
+        except grpc.RpcError as exc:
+            code = exc.code().name if hasattr(exc, "code") else "UNKNOWN"
+            details = exc.details() if hasattr(exc, "details") else str(exc)
+            if _status_expected(expected) is None:
+                raise PluginError(f"the gRPC call {method} failed: {code}: {details}") from None
+            return MessageContents(body=Body(BodyState.MISSING), metadata={
+                "grpc-status": code, "grpc-message": details or ""})
+        return _actual(expected, data)
+
+    return produce
 
 
 StateHandler = Callable[[str, Mapping[str, Any]], Mapping[str, Any] | None]
