@@ -176,7 +176,9 @@ class ProtobufPlugin(Plugin):
             return body
         try:
             cls = self._class_for(body, {})
-            data = data_of(parse_message(cls, body.content))
+            # unset proto3 fields are absent from the bytes; those a generator writes to are
+            # given their default first, so that the generator finds them
+            data = data_of(parse_message(cls, body.content), _template(generators))
         except (PluginError, ValueError):
             return body
         generated = apply_body_generators(Body.of_json(data), generators, context)
@@ -189,6 +191,28 @@ class ProtobufPlugin(Plugin):
             return Body(BodyState.PRESENT, message.SerializeToString(deterministic=True),
                         body.content_type, body.content_type_hint)
         return body
+
+
+def _template(generators: Mapping[str, Generator]) -> dict[str, Any]:
+    """``{"a": {"b": None}}`` for a generator at ``$.a.b``: the fields generators write to."""
+    from accord.errors import DocPathError
+    from accord.model.docpath import DocPath
+
+    template: dict[str, Any] = {}
+    for key in generators:
+        try:
+            tokens = DocPath.parse(key).tokens
+        except DocPathError:
+            continue
+        node = template
+        for token in tokens[:-1]:
+            if not isinstance(token, str):
+                break
+            node = node.setdefault(token, {})
+        else:
+            if tokens and isinstance(tokens[-1], str):
+                node.setdefault(tokens[-1], None)
+    return template
 
 
 def _bytes(body: Body) -> bytes:
