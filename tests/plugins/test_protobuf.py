@@ -299,6 +299,16 @@ def test_bad_configurations_are_clear(pact_dir):
         person_pact(pact_dir, {**PERSON, "id": "matching(type, 'abc')"})
 
 
+def test_grpc_metadata_in_the_contents_points_to_with_metadata(pact_dir):
+    pact = Pact("a", "b", pact_dir=pact_dir)
+    with pytest.raises(ContractDefinitionError, match=r"'requestMetadata'.*with_metadata"):
+        (pact.sync_message("m").with_request().with_plugin_contents("application/grpc", {
+            "pact:proto": str(DATA / "person.proto"),
+            "pact:proto-service": "AddressBookService/GetPerson:request",
+            "request": {"person_id": "matching(integer, 1)"},
+            "requestMetadata": {"Auth": "x"}}))
+
+
 def test_the_plugin_is_installed_through_its_entry_point():
     plugin = find_plugin("protobuf")
     assert plugin.handles("application/protobuf; message=.person.Person")

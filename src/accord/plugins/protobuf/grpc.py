@@ -88,11 +88,29 @@ def _status_expected(response: MessageContents) -> tuple[str, str | None] | None
     return status.upper(), message if isinstance(message, str) else None
 
 
-def _actual(expected: MessageContents, data: bytes) -> MessageContents:
-    """What was received, as message contents of the expected type (the wire has no type)."""
-    metadata = {k: v for k, v in expected.metadata.items() if k == "contentType"}
+_NOT_SENT = frozenset({"contenttype", "content-type", "grpc-status", "grpc-message"})
+
+
+def _actual(expected: MessageContents, data: bytes,
+            received: Mapping[str, str] | None = None) -> MessageContents:
+    """What was received, as message contents of the expected type (the wire has no type),
+    with the gRPC metadata ``received`` under the pact's spelling of each key (gRPC keys are
+    lower case on the wire)."""
+    metadata: dict[str, Any] = {k: v for k, v in expected.metadata.items()
+                                if k == "contentType"}
+    wire = {k.lower(): v for k, v in (received or {}).items()}
+    for key in expected.metadata:
+        if key.lower() in wire:
+            metadata[key] = wire.pop(key.lower())
+    metadata.update(wire)
     return MessageContents(body=Body(BodyState.PRESENT, data, expected.body.content_type,
                                      expected.body.content_type_hint), metadata=metadata)
+
+
+def _metadata_to_send(request: MessageContents) -> list[tuple[str, str]]:
+    """The request message's metadata as gRPC call metadata (lower-case keys)."""
+    return [(k.lower(), v if isinstance(v, str) else str(v))
+            for k, v in request.metadata.items() if k.lower() not in _NOT_SENT]
 
 
 # --------------------------------------------------------------------------- the mock server
@@ -160,7 +178,8 @@ class GrpcMockServer:
                 if i.description not in called]
         return out
 
-    def answer(self, method: str, request: bytes) -> tuple[bytes | None, tuple[str, str] | None]:
+    def answer(self, method: str, request: bytes, metadata: Mapping[str, str] | None = None
+               ) -> tuple[bytes | None, tuple[str, str] | None]:
         """(the response bytes, or the gRPC status and message to fail the call with)."""
         candidates = self._routes.get(method)
         if not candidates:
@@ -168,7 +187,8 @@ class GrpcMockServer:
             return None, ("UNIMPLEMENTED", f"accord mock server: no interaction for {method}")
         mismatches: list[str] = []
         for interaction in candidates:
-            result = match_message(interaction.request, _actual(interaction.request, request))
+            result = match_message(interaction.request,
+                                   _actual(interaction.request, request, metadata))
             if not result.ok:
                 mismatches += [f"{interaction.description!r}: {m.path}: {m.message}"
                                for m in result.mismatches]
@@ -200,7 +220,10 @@ class _Handler:
         grpc = self.grpc
 
         def unary(request: bytes, context: Any) -> bytes:
-            data, status = self.server.answer(method, request)
+            received = {k: v for k, v in context.invocation_metadata()
+                        if isinstance(v, str) and not k.startswith(("grpc-", ":"))
+                        and k not in ("user-agent", "content-type", "te")}
+            data, status = self.server.answer(method, request, received)
             if status is not None:
                 code = getattr(grpc.StatusCode, status[0], grpc.StatusCode.UNKNOWN)
                 context.abort(code, status[1])
@@ -238,7 +261,8 @@ def grpc_message_handler(target: str, *, timeout: float = 5.0
         method = method_path(interaction)
         expected = interaction.responses[0] if interaction.responses else request_contents
         try:
-            data = channel.unary_unary(method)(request_contents.body.content, timeout=timeout)
+            data = channel.unary_unary(method)(request_contents.body.content, timeout=timeout,
+                                               metadata=_metadata_to_send(request_contents))
         except grpc.RpcError as exc:
             code = exc.code().name if hasattr(exc, "code") else "UNKNOWN"
             details = exc.details() if hasattr(exc, "details") else str(exc)
@@ -276,7 +300,8 @@ def verify_grpc_provider(pact: Any, target: str, *, states: StateHandler | None 
             expected = interaction.responses[0] if interaction.responses else None
             status = _status_expected(expected) if expected is not None else None
             try:
-                data = call(request.body.content, timeout=timeout)
+                data = call(request.body.content, timeout=timeout,
+                            metadata=_metadata_to_send(request))
             except grpc.RpcError as exc:
                 code = exc.code().name if hasattr(exc, "code") else "UNKNOWN"
                 details = exc.details() if hasattr(exc, "details") else str(exc)

@@ -279,6 +279,12 @@ def _service_part(descriptors: DescriptorSet, service: str, config: Mapping[str,
     if part not in ("request", "response"):
         raise PluginError(f"protobuf plugin: {service!r}: the part after ':' is 'request' or "
                           "'response'")
+    metadata_key = f"{part}Metadata"
+    if metadata_key in config:
+        raise PluginError(
+            f"protobuf plugin: {metadata_key!r} is not read from the contents: give the "
+            f"{part}'s gRPC metadata with .with_metadata({{...}}) on the {part} "
+            "(grpc-status / grpc-message there for an expected error)")
     descriptor = method.input_type if part == "request" else method.output_type
     fields = config.get(part) if isinstance(config.get(part), Mapping) else config
     assert isinstance(fields, Mapping)
