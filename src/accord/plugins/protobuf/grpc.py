@@ -254,15 +254,16 @@ def grpc_message_handler(target: str, *, timeout: float = 5.0
     installs it."""
     grpc = _grpc()
     address = target.removeprefix("grpc://").rstrip("/")
-    channel = grpc.insecure_channel(address)
 
     def produce(interaction: SynchronousMessages, request_contents: MessageContents
                 ) -> MessageContents:
         method = method_path(interaction)
         expected = interaction.responses[0] if interaction.responses else request_contents
         try:
-            data = channel.unary_unary(method)(request_contents.body.content, timeout=timeout,
-                                               metadata=_metadata_to_send(request_contents))
+            with grpc.insecure_channel(address) as channel:  # nothing left open afterwards
+                data = channel.unary_unary(method)(
+                    request_contents.body.content, timeout=timeout,
+                    metadata=_metadata_to_send(request_contents))
         except grpc.RpcError as exc:
             code = exc.code().name if hasattr(exc, "code") else "UNKNOWN"
             details = exc.details() if hasattr(exc, "details") else str(exc)
