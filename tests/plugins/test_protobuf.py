@@ -372,3 +372,27 @@ def test_a_pact_needing_protobuf_without_the_runtime_says_which_extra_to_install
 
     with pytest.raises(PluginError, match=r"pip install 'accord\[protobuf\]'"):
         ensure_plugins(pact)
+
+
+def test_binary_protobuf_bodies_without_a_message_type_are_compared_as_bytes(pact_dir):
+    # pact-python's own protobuf example: using_plugin("protobuf") and with_binary_body
+    alice = Person(name="Alice", id=1).SerializeToString()
+    pact = Pact("people-web", "people-api", pact_dir=pact_dir).using_plugin("protobuf")
+    (pact.upon_receiving("alice as bytes").with_request("GET", "/person/1")
+         .will_respond_with(200)
+         .with_binary_body(alice, "application/x-protobuf"))
+    with pact.serve() as server:
+        assert httpx.get(f"{server.url}/person/1").content == alice
+
+    def provider(body: bytes) -> Flask:
+        app = Flask("p")
+        app.get("/person/1")(lambda: Response(body, content_type="application/x-protobuf"))
+        return app
+
+    source = pact_dir / "people-web-people-api.json"
+    ok = Verifier("people-api").add_source(source).add_transport(app=provider(alice)).verify()
+    assert [r.outcome.value for r in ok.results] == ["passed"]
+    bob = Person(name="Bob", id=1).SerializeToString()
+    bad = Verifier("people-api").add_source(source).add_transport(app=provider(bob)).verify()
+    (mismatch,) = bad.results[0].mismatches
+    assert "names no message type" in mismatch.message

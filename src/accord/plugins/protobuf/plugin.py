@@ -129,6 +129,16 @@ class ProtobufPlugin(Plugin):
         from accord.matching.json_body import JsonContext, compare_json
         from accord.matching.rules import RuleIndex
 
+        if not (message_name_of(expected.content_type) or context.plugin_config.get("message")):
+            # protobuf bytes written without the plugin (pact-python's with_binary_body):
+            # no message type to decode with, so the bytes are compared as they are
+            if _bytes(expected) == _bytes(actual):
+                return []
+            return [context.mismatch(
+                "$", f"{len(_bytes(expected))} bytes", f"{len(_bytes(actual))} bytes",
+                "Expected the same protobuf bytes as the pact's (its content type names no "
+                "message type, e.g. application/protobuf; message=.pkg.Msg, to compare "
+                "them field by field)")]
         try:
             cls = self._class_for(expected, context.plugin_config)
         except PluginError as exc:
