@@ -299,6 +299,15 @@ def test_bad_configurations_are_clear(pact_dir):
         person_pact(pact_dir, {**PERSON, "id": "matching(type, 'abc')"})
 
 
+def test_a_proto_file_protoc_refuses_shows_protoc_s_messages(pact_dir, tmp_path):
+    broken = tmp_path / "broken.proto"
+    broken.write_text('syntax = "proto3";\nmessage Person {\n  strin name = 1;\n}\n')
+    with pytest.raises(ContractDefinitionError,
+                       match=r"(?s)protoc could not compile .*broken.proto:3:3: \"strin\" is not "
+                             r"defined"):
+        person_pact(pact_dir, {**PERSON, "pact:proto": str(broken)})
+
+
 def test_grpc_metadata_in_the_contents_points_to_with_metadata(pact_dir):
     pact = Pact("a", "b", pact_dir=pact_dir)
     with pytest.raises(ContractDefinitionError, match=r"'requestMetadata'.*with_metadata"):

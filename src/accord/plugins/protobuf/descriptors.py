@@ -14,8 +14,12 @@ and names that key in each interaction's ``pluginConfiguration``. accord does th
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import importlib.util
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -140,41 +144,49 @@ class DescriptorSet:
 
 def compile_proto(path: str | os.PathLike[str],
                   include_dirs: Iterable[str | os.PathLike[str]] = ()) -> DescriptorSet:
-    """Compile a ``.proto`` file (and its imports) as ``protoc --include_imports -o`` does."""
+    """Compile a ``.proto`` file (and its imports) as ``protoc --include_imports -o`` does.
+
+    protoc runs from ``grpcio-tools`` in a child process, so that its messages can be shown
+    in the error; the result is kept per file version (path, size, modification time)."""
     proto = Path(path)
     if not proto.is_file():
         raise PluginError(f"protobuf plugin: the proto file {str(proto)!r} does not exist")
-    try:
-        from grpc_tools import protoc  # type: ignore[import-untyped]
-    except ImportError:
+    stat = proto.stat()
+    includes = tuple(str(Path(d).resolve()) for d in include_dirs)
+    return _compiled(str(proto.resolve()), stat.st_size, stat.st_mtime_ns, includes)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(path: str, size: int, mtime_ns: int, includes: tuple[str, ...]) -> DescriptorSet:
+    if importlib.util.find_spec("grpc_tools") is None:
         raise PluginError(
             "protobuf plugin: compiling .proto files needs 'grpcio-tools' (its protoc): "
-            f"{INSTALL_HINT} — or pass a compiled message class or a FileDescriptorSet"
-        ) from None
-    import importlib.resources
-
-    well_known = str(importlib.resources.files("grpc_tools") / "_proto")
+            f"{INSTALL_HINT} — or pass a compiled message class or a FileDescriptorSet")
+    proto = Path(path)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "set.bin"
-        args = ["protoc", f"-I{proto.parent.resolve()}",
-                *(f"-I{Path(d).resolve()}" for d in include_dirs), f"-I{well_known}",
-                "--include_imports", f"--descriptor_set_out={out}", proto.name]
-        code = _run_protoc(protoc, args, str(proto.parent))
-        if code != 0 or not out.exists():
+        # The file is named relative to its include directory, as the official plugin names
+        # it: the name is part of the descriptors, hence of their key.
+        args = [sys.executable, "-c", _PROTOC, f"-I{proto.parent}",
+                *(f"-I{d}" for d in includes), "--include_imports",
+                f"--descriptor_set_out={out}", proto.name]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode != 0 or not out.exists():
+            errors = "\n".join(line for line in done.stderr.splitlines()
+                               if line.strip() and "absl::InitializeLog" not in line
+                               and not line.startswith("W0000"))
             raise PluginError(
-                f"protobuf plugin: protoc could not compile {str(proto)!r} (exit code {code}; "
-                "its messages are on standard error)")
+                f"protobuf plugin: protoc could not compile {path!r}:\n{errors[-2000:]}")
         data = out.read_bytes()
     return DescriptorSet(data, proto.read_text(encoding="utf-8"))
 
 
-def _run_protoc(protoc: Any, args: list[str], cwd: str) -> int:
-    previous = os.getcwd()
-    os.chdir(cwd)  # protoc names files relative to the include path; the official plugin too
-    try:
-        return int(protoc.main(args))
-    finally:
-        os.chdir(previous)
+# protoc with the well-known types (google/protobuf/*.proto) that grpcio-tools ships.
+_PROTOC = (
+    "import sys, importlib.resources; from grpc_tools import protoc; "
+    "wkt = str(importlib.resources.files('grpc_tools') / '_proto'); "
+    "sys.exit(protoc.main(['protoc', *sys.argv[1:], '-I' + wkt]))"
+)
 
 
 def descriptor_set_of(message: Any) -> DescriptorSet:
