@@ -96,8 +96,8 @@ def test_the_mock_server_matches_csv_request_bodies_column_by_column(pact_dir):
 def test_a_content_type_no_plugin_handles_is_a_definition_error(pact_dir):
     pact = Pact("a", "b", pact_dir=pact_dir)
     with pytest.raises(ContractDefinitionError,
-                       match=r"no installed plugin handles 'application/x-protobuf'"):
-        pact.upon_receiving("x").with_plugin_contents("application/x-protobuf", {})
+                       match=r"no installed plugin handles 'application/x-thrift'"):
+        pact.upon_receiving("x").with_plugin_contents("application/x-thrift", {})
 
 
 def test_using_a_plugin_that_is_not_installed_says_how_to_get_it(pact_dir, monkeypatch):

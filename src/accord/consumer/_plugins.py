@@ -53,6 +53,9 @@ def configure_plugin_contents(interaction: Any, content_type: str, config: Mappi
     except PluginError as exc:
         raise ContractDefinitionError(f"{where}: {exc}") from None
     interaction._pact._plugins[plugin.name] = plugin
+    if contents.pact_configuration:
+        interaction._pact._plugin_settings.setdefault(plugin.name, {}).update(
+            contents.pact_configuration)
     if contents.plugin_config:
         interaction._plugin_config.setdefault(plugin.name, {}).update(contents.plugin_config)
     if contents.interaction_markup:
@@ -60,28 +63,39 @@ def configure_plugin_contents(interaction: Any, content_type: str, config: Mappi
     return BodySpec(contents.body, dict(contents.matching_rules), dict(contents.generators))
 
 
-def _bridged(config: Mapping[str, Any], interaction: Any) -> dict[str, Any]:
+def _bridged(config: Mapping[str, Any], interaction: Any, where: str = "") -> dict[str, Any]:
     """accord matchers and generators in ``config`` (``match.integer(3)``) become
-    ``accord.plugins.Definition`` values, which plugins read like definition strings."""
+    ``accord.plugins.Definition`` values, which plugins read like definition strings — also
+    inside nested dicts and lists (the protobuf plugin's embedded messages)."""
+    return {key: _bridged_value(value, interaction, f"{where}{key}")
+            for key, value in config.items()}
+
+
+def _bridged_value(value: Any, interaction: Any, where: str) -> Any:
     from accord.consumer._parts import scalar_spec
     from accord.consumer.matchers import Matcher
     from accord.plugins import Definition
 
-    out = {}
-    for key, value in config.items():
-        if isinstance(value, Matcher):
-            spec = scalar_spec(value, interaction.description, f"plugin setting {key!r}",
-                               as_text=False)
-            value = Definition(spec.values[0] if spec.values else None,
-                               spec.rules.rules if spec.rules else (), spec.generator)
-        out[key] = value
-    return out
+    if isinstance(value, Matcher):
+        spec = scalar_spec(value, interaction.description, f"plugin setting {where!r}",
+                           as_text=False)
+        return Definition(spec.values[0] if spec.values else None,
+                          spec.rules.rules if spec.rules else (), spec.generator)
+    if isinstance(value, Mapping):
+        return _bridged(value, interaction, f"{where}.")
+    if isinstance(value, list):
+        return [_bridged_value(v, interaction, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
 
 
-def plugins_metadata(plugins: Mapping[str, Plugin]) -> list[dict[str, Any]]:
-    """``metadata.plugins`` as the official tools write it: name, version, configuration."""
-    return [{"configuration": dict(p.pact_configuration()), "name": p.name,
-             "version": p.version} for _, p in sorted(plugins.items())]
+def plugins_metadata(plugins: Mapping[str, Plugin],
+                     settings: Mapping[str, Mapping[str, Any]] | None = None
+                     ) -> list[dict[str, Any]]:
+    """``metadata.plugins`` as the official tools write it: name, version, configuration
+    (the plugin's own, plus what its contents added, e.g. protobuf descriptors)."""
+    settings = settings or {}
+    return [{"configuration": {**p.pact_configuration(), **settings.get(name, {})},
+             "name": p.name, "version": p.version} for name, p in sorted(plugins.items())]
 
 
 def interaction_fields(interaction: Any) -> dict[str, Any]:
@@ -115,6 +129,10 @@ def keep_existing_plugins(model: Any, directory: Any) -> Any:
     if not isinstance(existing, list):
         return model
     by_name = {e["name"]: e for e in existing if isinstance(e, dict) and "name" in e}
-    by_name.update((e["name"], e) for e in plugins)
+    for entry in plugins:  # the file's configuration (e.g. descriptors) is kept, then extended
+        old = by_name.get(entry["name"], {}).get("configuration")
+        if isinstance(old, dict) and isinstance(entry.get("configuration"), dict):
+            entry = {**entry, "configuration": {**old, **entry["configuration"]}}
+        by_name[entry["name"]] = entry
     merged = [by_name[name] for name in sorted(by_name)]
     return model.replace(metadata={**model.metadata, "plugins": merged})

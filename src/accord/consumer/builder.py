@@ -98,6 +98,8 @@ class Pact:
         self.specification = SpecVersion.V4
         self._metadata: dict[str, Any] = {}
         self._plugins: dict[str, Any] = {}  # name -> accord.plugins.Plugin used by this pact
+        # name -> what the plugins' contents add to metadata.plugins[].configuration
+        self._plugin_settings: dict[str, dict[str, Any]] = {}
         self._declared: list[_Interaction] = []
         self._recorded: dict[tuple[str, tuple[str, ...]], Interaction] = {}
         self._auto_write = True  # the pytest fixture turns this off and writes at session end
@@ -208,6 +210,18 @@ class Pact:
         return PactServer(self, pending, host=host, port=port, tls=tls, cors=cors,
                           raises=raises, generator_context=generator_context)
 
+    def serve_grpc(self, host: str = "127.0.0.1", port: int = 0, *, raises: bool = True
+                   ) -> Any:
+        """A gRPC mock server (``accord[grpc]``) for the synchronous messages declared since
+        the last ``serve_grpc()`` — protobuf contents naming a service method. Use as
+        ``with pact.serve_grpc() as server:`` and point a channel at ``server.address``."""
+        from accord.consumer.messages import SyncMessageInteraction
+        from accord.consumer.serve_grpc import GrpcPactServer
+
+        pending = [i for i in self._declared
+                   if isinstance(i, SyncMessageInteraction) and not i._used]
+        return GrpcPactServer(self, pending, host=host, port=port, raises=raises)
+
     def verify(self, handler: Callable[..., Any], kind: str = "async", *, raises: bool = True
                ) -> Any:
         """Hand every not yet verified message of ``kind`` to ``handler`` (pact-python style).
@@ -251,7 +265,7 @@ class Pact:
         if self._plugins:
             from accord.consumer._plugins import plugins_metadata
 
-            metadata["plugins"] = plugins_metadata(self._plugins)
+            metadata["plugins"] = plugins_metadata(self._plugins, self._plugin_settings)
         return ModelPact(consumer=self.consumer, provider=self.provider,
                          interactions=tuple(interactions), metadata=metadata,
                          spec_version=self.specification)
@@ -332,18 +346,21 @@ def write_pacts(pacts: Iterable[Pact], directory: str | os.PathLike[str] | None 
         interactions: list[Interaction] = []
         metadata: dict[str, Any] = {}
         plugins: dict[str, Any] = {}
+        settings: dict[str, dict[str, Any]] = {}
         spec = max(m.specification for m in members)
         for m in members:
             interactions.extend(m._recorded.values())
             for namespace, values in m._metadata.items():
                 metadata.setdefault(namespace, {}).update(values)
             plugins.update(m._plugins)
+            for name, values in m._plugin_settings.items():
+                settings.setdefault(name, {}).update(values)
         if not interactions:
             continue
         if plugins:
             from accord.consumer._plugins import plugins_metadata
 
-            metadata["plugins"] = plugins_metadata(plugins)
+            metadata["plugins"] = plugins_metadata(plugins, settings)
         model = members[0]._model(interactions).replace(metadata=metadata, spec_version=spec)
         if plugins:
             from accord.consumer._plugins import keep_existing_plugins

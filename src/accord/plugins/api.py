@@ -75,7 +75,9 @@ class PluginContents:
     ``column:1``); they go under the ``body`` category of the request or response.
     ``plugin_config`` is the interaction's ``pluginConfiguration`` entry for this plugin
     (the matcher gets it back); ``interaction_markup`` is optional CommonMark that describes
-    the contents for people (V4 ``interactionMarkup``).
+    the contents for people (V4 ``interactionMarkup``). ``pact_configuration`` is merged into
+    the pact's ``metadata.plugins[].configuration`` for this plugin (the protobuf plugin keeps
+    its compiled descriptors there).
     """
 
     body: Body
@@ -83,6 +85,7 @@ class PluginContents:
     generators: Mapping[str, Generator] = field(default_factory=dict)
     plugin_config: Mapping[str, Any] = field(default_factory=dict)
     interaction_markup: str = ""
+    pact_configuration: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,10 @@ class Plugin:
     def pact_configuration(self) -> Mapping[str, Any]:
         """Pact-level configuration written to ``metadata.plugins[].configuration``."""
         return {}
+
+    def load_pact_configuration(self, configuration: Mapping[str, Any]) -> None:
+        """Read a pact's ``metadata.plugins[].configuration`` for this plugin before its
+        interactions are served or verified (``ensure_plugins`` calls it)."""
 
     def handles(self, content_type: str) -> bool:
         import fnmatch

@@ -258,7 +258,9 @@ def ensure_plugins(pact: Any) -> list[Plugin]:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
             continue
         version = entry.get("version")
-        out.append(
-            find_plugin(entry["name"], str(version) if version else None, needed_by=who)
-        )
+        plugin = find_plugin(entry["name"], str(version) if version else None, needed_by=who)
+        configuration = entry.get("configuration")
+        if isinstance(configuration, Mapping) and configuration:
+            plugin.load_pact_configuration(configuration)
+        out.append(plugin)
     return out

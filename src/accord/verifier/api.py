@@ -190,16 +190,24 @@ class Verifier:
     def add_transport(self, *, url: str | None = None, app: Any = None,
                       asgi: bool | None = None, protocol: str = "http") -> Verifier:
         """The provider: a base URL, or an ASGI/WSGI app called in process (no server).
-        ``protocol="message"`` makes ``url`` the HTTP message relay (as in pact-python)."""
+        ``protocol="message"`` makes ``url`` the HTTP message relay (as in pact-python);
+        ``grpc://host:port`` (or ``protocol="grpc"``) a gRPC server that the pact's gRPC
+        interactions are verified against (``accord[grpc]``)."""
         if (url is None) == (app is None):
             raise VerificationSetupError("add_transport() needs either url= or app=")
         if protocol == "message":
             if url is None:
                 raise VerificationSetupError("a message transport needs url=")
             return self.message_handler(url)
+        if protocol == "grpc" or (url is not None and url.startswith("grpc://")):
+            if url is None:
+                raise VerificationSetupError("a gRPC transport needs url= (grpc://host:port)")
+            from accord.plugins.protobuf.grpc import grpc_message_handler
+
+            return self.message_handler(grpc_message_handler(url))
         if protocol not in ("http", "https"):
             raise VerificationSetupError(
-                f"unsupported transport protocol {protocol!r} (http, https or message)")
+                f"unsupported transport protocol {protocol!r} (http, https, message or grpc)")
 
         def make(bridge: AsyncBridge) -> Transport:
             return transport_for(url=url, app=app, bridge=bridge, asgi=asgi,

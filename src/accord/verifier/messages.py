@@ -210,6 +210,7 @@ class MessageProducers:
             "provider_states": list(interaction.provider_states),
             "values": dict(values),
             "metadata": dict(request.metadata) if request is not None else {},
+            "interaction": interaction,  # transports such as gRPC need its configuration
         })
         if request is not None:
             available["request"] = _decoded(request)

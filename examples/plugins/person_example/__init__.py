@@ -1,0 +1,1 @@
+"""The protobuf example: an address book served as Protocol Buffers over HTTP."""
