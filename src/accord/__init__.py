@@ -17,7 +17,7 @@ Provider side::
 
     from accord import Verifier
 
-    Verifier("users-api").add_source("pacts/").add_transport(app=app).verify().assert_ok()
+    Verifier("users-api").add_source("pacts/").add_transport(app=app).verify()
 
 Names are imported lazily so that ``import accord`` stays cheap (the pytest plugin
 loads it in every test run).

@@ -16,10 +16,13 @@ of a traceback::
     └── PactFileLockError        a pact file that cannot be locked for writing
 
     MismatchError (AssertionError)  a consumer test whose mock server saw a mismatch
-    VerificationFailed (AssertionError)  a provider that does not honour its pacts
+    VerificationFailed (AssertionError, RuntimeError)  a provider that does not honour its
+        pacts (a RuntimeError too, as pact-python's ``Verifier.verify()`` raises one)
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__ = [
     "AccordError",
@@ -101,5 +104,12 @@ class MismatchError(AssertionError):
     """A consumer test's mock server saw unexpected, mismatched or missing requests."""
 
 
-class VerificationFailed(AssertionError):
-    """A provider does not honour one or more of its pacts."""
+class VerificationFailed(AssertionError, RuntimeError):
+    """A provider does not honour one or more of its pacts.
+
+    The message is the readable report; ``result`` is the ``VerificationResult`` (``None``
+    when raised for a single interaction by the pytest integration)."""
+
+    def __init__(self, message: str, result: Any = None) -> None:
+        super().__init__(message)
+        self.result = result

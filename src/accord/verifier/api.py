@@ -12,7 +12,8 @@
         yield {"id": id}
         db.delete(id)
 
-    verifier.verify().assert_ok()
+    verifier.verify()        # raises VerificationFailed with the report when a pact fails
+    result = verifier.verify(raises=False)   # or inspect the result
 """
 
 from __future__ import annotations
@@ -131,8 +132,9 @@ class BrokerSelectorBuilder:
 class Verifier:
     """Verifies that a provider honours its pacts.
 
-    ``verify()`` returns a ``VerificationResult``; ``verify().assert_ok()`` raises
-    ``VerificationFailed`` with a readable report. Pending pacts never fail it."""
+    ``verify()`` raises ``VerificationFailed`` with a readable report when the provider
+    fails (``verify(raises=False)`` returns the ``VerificationResult`` instead). Pending
+    pacts never fail it."""
 
     def __init__(self, name: str, *, timeout: float = 5.0,
                  fail_if_no_pacts_found: bool = True) -> None:
@@ -153,6 +155,7 @@ class Verifier:
         self._follow_redirects = True
         self._session: Session | None = None
         self._items: list[VerificationItem] | None = None
+        self._last_result: VerificationResult | None = None
 
     # ---------------------------------------------------------------- sources
     def add_source(self, source: str | Path | PactSource, *, username: str | None = None,
@@ -345,8 +348,14 @@ class Verifier:
         """The raw event stream of one run (``RunFinished`` comes last)."""
         return run(self.config())
 
-    def verify(self, *, reporters: Iterable[Any] = ()) -> VerificationResult:
-        """Verify every selected interaction. Reporters get each event (``handle(event)``)."""
+    def verify(self, *, reporters: Iterable[Any] = (), raises: bool = True
+               ) -> VerificationResult:
+        """Verify every selected interaction. Reporters get each event (``handle(event)``).
+
+        Raises ``VerificationFailed`` (an ``AssertionError`` and a ``RuntimeError``, as
+        pact-python raises) with the readable report when the run fails; the result is on
+        the exception as ``exc.result``. ``raises=False`` returns the result instead, for
+        code that inspects it (``result.ok``, ``result.failed``, ``result.assert_ok()``)."""
         reporters = list(reporters)
         result: VerificationResult | None = None
         for event in self.events():
@@ -355,7 +364,30 @@ class Verifier:
             if isinstance(event, RunFinished):
                 result = event.result
         assert result is not None
+        self._last_result = result
+        if raises:
+            result.assert_ok()
         return result
+
+    @property
+    def results(self) -> dict[str, Any]:
+        """The last run as pact-python's ``Verifier.results`` dictionary (``result``,
+        ``errors``, ``pendingErrors``, ``notices``, ``output``); empty before any run."""
+        result = self._last_result
+        if result is None:
+            return {}
+        return {
+            "result": result.ok,
+            "errors": [{"interaction": r.name, "mismatch": r.to_json()} for r in result.failed],
+            "pendingErrors": [{"interaction": r.name, "mismatch": r.to_json()}
+                              for r in result.pending_failures],
+            "notices": list(result.notices),
+            "output": result.report().splitlines(),
+        }
+
+    def output(self, *, strip_ansi: bool = False) -> str:
+        """The plain-text report of the last run (pact-python's ``output()``)."""
+        return self._last_result.report() if self._last_result is not None else ""
 
     # ---------------------------------------------------------------- one at a time (pytest)
     def interactions(self) -> list[VerificationItem]:
