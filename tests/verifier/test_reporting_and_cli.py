@@ -190,7 +190,7 @@ def test_long_runs_show_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     pact = write_pact(tmp_path, v3_pact([get_user(1, description=f"user 1 #{i}")
                                          for i in range(25)]))
     out = io.StringIO()
-    result = Verifier("users-api").add_source(pact).add_transport(app=make_starlette()).verify(raises=False,
+    result = Verifier("users-api").add_source(pact).add_transport(app=make_starlette()).verify(
         reporters=[ConsoleReporter(out, colour=True)])
     assert result.ok
     text = out.getvalue()
@@ -204,7 +204,7 @@ def test_v4_comments_and_test_name_are_shown(tmp_path: Path) -> None:
         "comments": {"text": ["see ticket 12", "owned by team blue"], "testname": "test_user"},
         "request": {"method": "GET", "path": "/users/1"}, "response": {"status": 200}}]))
     out = io.StringIO()
-    result = Verifier("users-api").add_source(pact).add_transport(app=make_starlette()).verify(raises=False,
+    result = Verifier("users-api").add_source(pact).add_transport(app=make_starlette()).verify(
         reporters=[ConsoleReporter(out)])
     text = out.getvalue()
     assert "see ticket 12" in text and "owned by team blue" in text

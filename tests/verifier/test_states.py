@@ -196,7 +196,8 @@ def test_state_change_url_failure_is_reported_per_interaction(tmp_path: Path) ->
 
     with serve(Starlette(routes=[Route("/state", broken, methods=["POST"])])) as url:
         result = (Verifier("users-api").add_source(_stateful(tmp_path, [{"name": "x"}]))
-                  .add_transport(app=make_starlette()).state_change_url(url + "/state").verify(raises=False))
+                  .add_transport(app=make_starlette()).state_change_url(url + "/state")
+                  .verify(raises=False))
     r = result.results[0]
     assert r.outcome is Outcome.ERROR
     assert "HTTP 500" in r.error and "'x'" in r.error
