@@ -16,6 +16,8 @@ of a traceback::
     └── PactFileLockError        a pact file that cannot be locked for writing
 
     MismatchError (AssertionError)  a consumer test whose mock server saw a mismatch
+    └── PactVerificationError    messages a ``Pact.verify(handler, kind)`` handler rejected
+    InteractionVerificationError (AccordError)  one of those messages (pact-python's shape)
     VerificationFailed (AssertionError, RuntimeError)  a provider that does not honour its
         pacts (a RuntimeError too, as pact-python's ``Verifier.verify()`` raises one)
 """
@@ -30,10 +32,12 @@ __all__ = [
     "ContractDefinitionError",
     "DocPathError",
     "GeneratorError",
+    "InteractionVerificationError",
     "MatchingRuleError",
     "MismatchError",
     "PactFileLockError",
     "PactFormatError",
+    "PactVerificationError",
     "UnsupportedVersionError",
     "VerificationFailed",
     "VerificationSetupError",
@@ -102,6 +106,28 @@ class PactFileLockError(AccordError):
 
 class MismatchError(AssertionError):
     """A consumer test's mock server saw unexpected, mismatched or missing requests."""
+
+
+class PactVerificationError(MismatchError):
+    """``Pact.verify(handler, kind)``: the handler could not process one or more messages.
+
+    Named and shaped as pact-python's: ``errors`` holds one ``InteractionVerificationError``
+    per message (its ``description`` and the handler's ``error``)."""
+
+    def __init__(self, errors: list[InteractionVerificationError]) -> None:
+        self.errors = list(errors)
+        lines = [f"Error verifying Pact (count: {len(self.errors)})"]
+        lines.extend(f"  - {e}" for e in self.errors)
+        super().__init__("\n".join(lines))
+
+
+class InteractionVerificationError(AccordError):
+    """One message a ``Pact.verify`` handler could not process (pact-python's shape)."""
+
+    def __init__(self, description: str, error: Exception) -> None:
+        super().__init__(f"Error verifying interaction {description!r}: {error}")
+        self.description = description
+        self.error = error
 
 
 class VerificationFailed(AssertionError, RuntimeError):

@@ -210,33 +210,55 @@ class Pact:
 
     def verify(self, handler: Callable[..., Any], kind: str = "async", *, raises: bool = True
                ) -> Any:
-        """Hand every not yet verified message of ``kind`` to ``handler`` (pact-python style).
+        """Hand every not yet verified message of ``kind`` to ``handler``, as pact-python does.
 
-        ``"async"``: ``handler(body, metadata)`` handles each event. ``"sync"``: a one-argument
-        ``handler(send)`` is the consumer code run against each synchronous message (see
-        ``SyncMessageInteraction.verify``); pact-python's ``handler(body, metadata)`` gets each
-        request message instead. Returns an awaitable inside a running event loop when
-        ``handler`` is ``async def``.
+        ``handler(body, metadata)`` gets each message's body as pact-python passes it (``str``
+        for text, ``bytes`` otherwise, ``None`` without a body; the declared example, JSON not
+        parsed) and its metadata as a dict (``contentType`` included); for ``"sync"`` it is the
+        request message, and a returned value other than ``None`` must match a response.
+        A one-argument ``handler(channel)`` for ``"sync"`` is accord's consumer function (see
+        ``SyncMessageInteraction.verify``). Messages whose handler raised are not recorded;
+        they raise ``PactVerificationError`` (with ``.errors``) or, with ``raises=False``, are
+        returned as a list of ``InteractionVerificationError``. Inside a running event loop an
+        ``async def`` handler makes this return an awaitable giving the same.
         """
         from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
+        from accord.errors import InteractionVerificationError, PactVerificationError
 
-        results: list[Any]
-        if kind.lower() == "async":
-            events = [i for i in self._declared
-                      if isinstance(i, AsyncMessageInteraction) and not i._used]
-            results = [i.verify(handler) for i in events]
-        else:
-            calls = [i for i in self._declared
-                     if isinstance(i, SyncMessageInteraction) and not i._used]
-            results = [i._verify_handler(handler) for i in calls]
-        awaitables = [r for r in results if r is not None]
+        wanted = kind.lower()
+        if wanted not in ("async", "sync"):
+            raise ContractDefinitionError(f"verify(): kind must be 'Async' or 'Sync', not {kind!r}")
+        cls = AsyncMessageInteraction if wanted == "async" else SyncMessageInteraction
+        messages: list[Any] = [i for i in self._declared if isinstance(i, cls) and not i._used]
+        errors: list[InteractionVerificationError] = []
+        awaitables: list[tuple[str, Any]] = []
+        for message in messages:
+            try:
+                outcome = message._verify_pact_python(handler)
+            except Exception as exc:
+                errors.append(InteractionVerificationError(message.description, exc))
+                continue
+            if outcome is not None:
+                awaitables.append((message.description, outcome))
+
+        def finish() -> list[InteractionVerificationError] | None:
+            if raises:
+                if errors:
+                    raise PactVerificationError(errors)
+                return None
+            return errors
+
         if awaitables:
-            async def wait_all() -> None:
-                for a in awaitables:
-                    await a
+            async def wait_all() -> list[InteractionVerificationError] | None:
+                for description, pending in awaitables:
+                    try:
+                        await pending
+                    except Exception as exc:
+                        errors.append(InteractionVerificationError(description, exc))
+                return finish()
 
             return wait_all()
-        return None
+        return finish()
 
     # ------------------------------------------------------------------ pact files
 

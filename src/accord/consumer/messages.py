@@ -31,7 +31,9 @@ returns an awaitable.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
+import json
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -51,6 +53,7 @@ from accord.model import (
     SynchronousMessages,
     is_json_type,
 )
+from accord.model.body import is_text_type
 
 if TYPE_CHECKING:
     from accord.consumer.builder import Pact
@@ -108,6 +111,30 @@ def _decode(contents: MessageContents) -> Any:
         except ValueError:
             return body.content
     return body.content
+
+
+def pact_python_message(contents: MessageContents) -> tuple[str | bytes | None, dict[str, Any]]:
+    """A message as pact-python's ``Pact.verify`` hands it to a handler: the declared body as
+    text (``bytes`` for a binary content type, ``None`` when empty), and the metadata with
+    ``contentType`` and string values that are JSON decoded."""
+    body = contents.body
+    data = body.content if body.is_present else b""
+    text: str | bytes | None = None
+    if data:
+        text = data
+        if is_text_type(contents.content_type):
+            with contextlib.suppress(UnicodeDecodeError):
+                text = data.decode("utf-8")
+    metadata: dict[str, Any] = {}
+    for key, value in contents.metadata.items():
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        metadata[key] = value
+    if contents.content_type and not any(k.lower() in ("contenttype", "content-type")
+                                         for k in metadata):
+        metadata["contentType"] = contents.content_type
+    return text, metadata
 
 
 def _run(result: Any, then: Callable[[Any], Any]) -> Any:
@@ -198,6 +225,13 @@ class AsyncMessageInteraction(_Interaction):
         self._used = True
         result = handler(_decode(contents), dict(contents.metadata))
         return _run(result, lambda _r: self._pact._record([model]))
+
+    def _verify_pact_python(self, handler: Callable[..., Any]) -> Any:
+        """``Pact.verify(handler, "Async")``: the body and metadata as pact-python passes them."""
+        model = self._model()
+        self._used = True
+        body, metadata = pact_python_message(model.contents)
+        return _run(handler(body, metadata), lambda _r: self._pact._record([model]))
 
     async def averify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> None:
         """``verify`` for ``async`` tests (works with sync and async handlers)."""
@@ -452,18 +486,18 @@ class SyncMessageInteraction(_Interaction):
         channel._check()
         self._pact._record([model])
 
-    def _verify_handler(self, handler: Callable[..., Any]) -> Any:
-        """``pact.verify(handler, "sync")``: a one-argument ``handler(channel)`` is a consumer
+    def _verify_pact_python(self, handler: Callable[..., Any]) -> Any:
+        """``pact.verify(handler, "Sync")``: a one-argument ``handler(channel)`` is a consumer
         function (``verify``); pact-python's two-argument ``handler(body, metadata)`` gets the
-        request message, and what it returns, unless ``None``, must match a response."""
+        request message as pact-python passes it, and what it returns, unless ``None``, must
+        match a response."""
         __tracebackhide__ = True
         if _takes_one_argument(handler):
             return self.verify(handler)
         model = self._model()
-        request = _generated(model.request)
         self._used = True
-        result = handler(_decode(request), dict(request.metadata))
-        return _run(result, lambda r: self._check_returned(model, r))
+        body, metadata = pact_python_message(model.request)
+        return _run(handler(body, metadata), lambda r: self._check_returned(model, r))
 
     def _check_returned(self, model: SynchronousMessages, returned: Any) -> None:
         __tracebackhide__ = True
