@@ -11,7 +11,8 @@
          .with_body({"id": match.integer(123), "name": match.string("Alice")}))
     with pact.serve() as server:                         # a real mock server on 127.0.0.1
         assert get_user(server.url, 123).name == "Alice"
-    # on success the interactions are recorded and the pact file written (merged)
+    # on success the interactions are recorded; the pact file is written (merged) into
+    # pact_dir, or where write_file(dir) says, or at the end of the run into ./pacts
 
 Every builder method returns the builder, so a declaration reads as one chain. A ``Pact`` may
 gain interactions after it has been served: each ``serve()`` serves the interactions declared
@@ -20,7 +21,9 @@ since the previous one.
 
 from __future__ import annotations
 
+import atexit
 import os
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -49,16 +52,23 @@ if TYPE_CHECKING:
     from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
     from accord.consumer.serve import PactServer
 
-__all__ = ["HttpInteraction", "Pact", "default_pact_dir", "write_pacts"]
+__all__ = ["HttpInteraction", "Pact", "PactMergeWarning", "default_pact_dir", "write_deferred",
+           "write_pacts"]
 
 Self = TypeVar("Self", bound="_Interaction")
 
 DEFAULT_PACT_DIR: str | None = None
 """Set by the pytest plugin from ``--pact-dir``; otherwise ``$ACCORD_PACT_DIR`` or ``pacts``."""
 
-# Interactions recorded in this process, per pact file: two different interactions with the
-# same description and provider states in one run are a mistake, not a merge.
+# Interactions recorded in this process, per pact file: a different interaction recorded later
+# under the same description and provider states by another Pact object replaces the earlier
+# one in the file (as the official tools merge), with a PactMergeWarning.
 _RUN: dict[tuple[str, str, str], dict[tuple[str, tuple[str, ...]], Interaction]] = {}
+
+
+class PactMergeWarning(UserWarning):
+    """A recorded interaction replaces a different one with the same description and provider
+    states (a parametrized test declaring the same description with other values)."""
 
 
 def default_pact_dir() -> Path:
@@ -81,8 +91,10 @@ def _parse_spec(version: str | SpecVersion) -> SpecVersion:
 class Pact:
     """A contract between ``consumer`` and ``provider`` being declared by a test.
 
-    ``pact_dir``: where ``write_file()`` and successful ``serve()`` blocks write the pact
-    (default: ``--pact-dir``, ``$ACCORD_PACT_DIR``, then ``./pacts``). ``strict=True`` also
+    ``pact_dir``: where ``write_file()`` and successful ``serve()`` blocks write the pact.
+    Without it, what passed is written at the end of the run (pytest session or process)
+    into ``--pact-dir``, ``$ACCORD_PACT_DIR`` or ``./pacts`` — unless ``write_file(dir)`` is
+    called, as pact-python code does: then the pact is written only there. ``strict=True`` also
     rejects dubious declarations such as a body on a GET request.
     """
 
@@ -101,6 +113,7 @@ class Pact:
         self._declared: list[_Interaction] = []
         self._recorded: dict[tuple[str, tuple[str, ...]], Interaction] = {}
         self._auto_write = True  # the pytest fixture turns this off and writes at session end
+        self._written_by_user = False  # write_file() was called: no automatic writes
 
     def __repr__(self) -> str:
         return (f"<Pact {self.consumer}->{self.provider} {self.specification.name}, "
@@ -279,10 +292,17 @@ class Pact:
                          spec_version=self.specification)
 
     def write_file(self, directory: str | os.PathLike[str] | None = None, *,
-                   overwrite: bool = False) -> Path:
+                   overwrite: bool = False, _automatic: bool = False) -> Path:
         """Write the recorded interactions to ``{consumer}-{provider}.json``, merging with an
-        existing file unless ``overwrite``. Returns the path."""
+        existing file unless ``overwrite``. Returns the path.
+
+        Once called, the pact is written only where and when asked (no automatic write into
+        the default directory at the end of the run)."""
         from accord.pactfile import write_pact
+
+        if not _automatic:
+            self._written_by_user = True
+            _cancel_deferred(self)
 
         target = Path(directory) if directory is not None else (self.pact_dir or default_pact_dir())
         model = self.to_model()
@@ -322,18 +342,63 @@ class Pact:
         items = list(interactions)
         for item in items:
             key = item.unique_key
-            for seen in (self._recorded.get(key), run.get(key)):
-                if seen is not None and seen != item:
-                    states = ", ".join(key[1]) or "no provider state"
-                    raise ContractDefinitionError(
-                        f"pact {self.consumer}-{self.provider}: two different interactions "
-                        f"are both described as {key[0]!r} with {states}; give each a unique "
-                        "description or provider state (pact files merge interactions by them)")
+            states = ", ".join(key[1]) or "no provider state"
+            mine = self._recorded.get(key)
+            if mine is not None and mine != item:
+                raise ContractDefinitionError(
+                    f"pact {self.consumer}-{self.provider}: two different interactions "
+                    f"are both described as {key[0]!r} with {states}; give each a unique "
+                    "description or provider state (pact files merge interactions by them)")
+            earlier = run.get(key)
+            if mine is None and earlier is not None and earlier != item:
+                warnings.warn(
+                    f"pact {self.consumer}-{self.provider}: the interaction described as "
+                    f"{key[0]!r} with {states} replaces a different one recorded earlier by "
+                    "another Pact object (pact files keep one interaction per description "
+                    "and provider states, the last one written, as the official tools do)",
+                    PactMergeWarning, stacklevel=4)
         for item in items:
             self._recorded[item.unique_key] = item
             run[item.unique_key] = item
         if self._auto_write and items:
-            self.write_file()
+            if self.pact_dir is not None:
+                self.write_file(_automatic=True)  # the directory this Pact was given
+            elif not self._written_by_user:
+                _defer_write(self)
+
+
+# Pacts whose recorded interactions go to the default directory (``--pact-dir``,
+# ``$ACCORD_PACT_DIR`` or ``./pacts``) at the end of the run, unless their owner calls
+# write_file() first: a test that writes its pact where it wants gets no second copy.
+_DEFERRED: list[tuple[Pact, Path]] = []
+
+
+def _defer_write(pact: Pact) -> None:
+    if not any(p is pact for p, _ in _DEFERRED):
+        if not _DEFERRED:
+            atexit.register(write_deferred)
+        # resolved now: the working directory at exit may be another one
+        _DEFERRED.append((pact, default_pact_dir().resolve()))
+
+
+def _cancel_deferred(pact: Pact) -> None:
+    _DEFERRED[:] = [(p, d) for p, d in _DEFERRED if p is not pact]
+
+
+def write_deferred(directory: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Write the pacts recorded by ``serve()``/``verify()`` whose owners never called
+    ``write_file()``, into ``directory`` or the default directory at the time they were
+    recorded (run at exit, and by the pytest plugin at the end of the session)."""
+    pending = list(_DEFERRED)
+    _DEFERRED.clear()
+    atexit.unregister(write_deferred)
+    written: list[Path] = []
+    targets: dict[Path, list[Pact]] = {}
+    for pact, default in pending:
+        targets.setdefault(Path(directory) if directory is not None else default, []).append(pact)
+    for target, pacts in targets.items():
+        written.extend(write_pacts(pacts, target))
+    return written
 
 
 def write_pacts(pacts: Iterable[Pact], directory: str | os.PathLike[str] | None = None
@@ -351,12 +416,14 @@ def write_pacts(pacts: Iterable[Pact], directory: str | os.PathLike[str] | None 
         groups.setdefault((p.consumer, p.provider, target), []).append(p)
     written = []
     for (_consumer, _provider, target), members in groups.items():
-        interactions: list[Interaction] = []
         metadata: dict[str, Any] = {}
         plugins: dict[str, Any] = {}
         spec = max(m.specification for m in members)
+        by_key: dict[tuple[str, tuple[str, ...]], Interaction] = {}
         for m in members:
-            interactions.extend(m._recorded.values())
+            by_key.update(m._recorded)  # a later test's interaction wins, as in a file merge
+        interactions = list(by_key.values())
+        for m in members:
             for namespace, values in m._metadata.items():
                 metadata.setdefault(namespace, {}).update(values)
             plugins.update(m._plugins)

@@ -1,0 +1,104 @@
+"""pact-python behaviours the consumer DSL keeps for code ported with only the import changed
+(each checked against pact-python 4.2 as installed from PyPI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from accord.consumer import Pact
+from accord.consumer.builder import PactMergeWarning
+from accord.errors import ContractDefinitionError
+
+
+def _get_user(pact: Pact, uid: int) -> None:
+    (pact.upon_receiving("a request for a user").given("the user exists")
+         .with_request("GET", f"/users/{uid}").will_respond_with(200)
+         .with_body({"id": uid}))
+
+
+def _exercise(pact: Pact, uid: int) -> None:
+    with pact.serve() as srv:
+        assert httpx.get(f"{srv.url}/users/{uid}").json() == {"id": uid}
+
+
+def _paths(directory: Path) -> list[str]:
+    document = json.loads((directory / "web-users-api.json").read_text())
+    return [i["request"]["path"] for i in document["interactions"]]
+
+
+def test_identical_interactions_from_separate_pacts_merge_quietly(tmp_path: Path) -> None:
+    for _ in range(2):  # a fresh Pact per test, the same declaration
+        pact = Pact("web", "users-api")
+        _get_user(pact, 1)
+        _exercise(pact, 1)
+        with _no_warning():
+            pact.write_file(tmp_path)
+    assert _paths(tmp_path) == ["/users/1"]
+
+
+def test_a_parametrized_test_reusing_a_description_keeps_the_last_one(tmp_path: Path) -> None:
+    """pact-python (the Rust core) replaces the interaction when it writes the file."""
+    for uid in (1, 2):
+        pact = Pact("web", "users-api")
+        _get_user(pact, uid)
+        if uid == 1:
+            _exercise(pact, uid)
+        else:
+            with pytest.warns(PactMergeWarning, match="replaces a different one"):
+                _exercise(pact, uid)
+        pact.write_file(tmp_path)
+    assert _paths(tmp_path) == ["/users/2"]
+
+
+def test_two_different_interactions_with_one_description_in_one_pact_still_fail() -> None:
+    pact = Pact("web", "users-api")
+    _get_user(pact, 1)
+    _get_user(pact, 2)
+    with pytest.raises(ContractDefinitionError, match="declared twice"):
+        pact.serve().__enter__()
+
+
+class _no_warning:
+    def __enter__(self) -> None:
+        import warnings
+
+        self._catch = warnings.catch_warnings()
+        self._catch.__enter__()
+        warnings.simplefilter("error", PactMergeWarning)
+
+    def __exit__(self, *exc: object) -> None:
+        self._catch.__exit__(*exc)
+
+
+def test_a_pact_is_written_once_where_the_user_asks(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.consumer.builder import write_deferred
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    pact = Pact("web", "users-api")
+    _get_user(pact, 1)
+    _exercise(pact, 1)
+    pact.write_file(tmp_path / "mine")
+    assert write_deferred() == []
+    assert sorted(p.name for p in cwd.rglob("*")) == []
+    assert [p.name for p in (tmp_path / "mine").iterdir() if not p.name.startswith(".")] == [
+        "web-users-api.json"]
+
+
+def test_without_write_file_the_pact_goes_to_the_default_directory_at_the_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.consumer.builder import write_deferred
+
+    monkeypatch.chdir(tmp_path)
+    pact = Pact("web", "users-api")
+    _get_user(pact, 3)
+    _exercise(pact, 3)
+    assert not (tmp_path / "pacts").exists()  # not yet: the test may still write it itself
+    assert write_deferred() == [tmp_path / "pacts" / "web-users-api.json"]
+    assert _paths(tmp_path / "pacts") == ["/users/3"]
