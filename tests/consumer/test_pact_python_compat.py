@@ -102,3 +102,36 @@ def test_without_write_file_the_pact_goes_to_the_default_directory_at_the_end(
     assert not (tmp_path / "pacts").exists()  # not yet: the test may still write it itself
     assert write_deferred() == [tmp_path / "pacts" / "web-users-api.json"]
     assert _paths(tmp_path / "pacts") == ["/users/3"]
+
+
+def test_matchers_keep_pact_python_defaults_and_formats() -> None:
+    from accord import generate, match
+
+    assert match.datetime().rules[0].params == {"format": "yyyy-MM-dd'T'HH:mm:ssZ"}
+    offset = match.datetime("2024-01-01T10:00:00+01:00", format="%Y-%m-%dT%H:%M:%S%:z")
+    assert offset.rules[0].params == {"format": "yyyy-MM-dd'T'HH:mm:ssXXX"}
+    assert match.time("2:30 PM", format="%I:%M %p").rules[0].params == {"format": "hh:mm a"}
+    assert generate.regex(regex=r"\d+").rules[0].params == {"regex": r"\d+"}
+    with pytest.raises(ContractDefinitionError, match="once"):
+        generate.regex(r"\d", regex=r"\w")
+
+
+def test_with_matching_rules_takes_matchers_and_json_text(tmp_path: Path) -> None:
+    from accord import match
+
+    pact = Pact("web", "users-api", pact_dir=tmp_path)
+    (pact.upon_receiving("a picture").with_request("GET", "/picture")
+         .will_respond_with(200)
+         .with_binary_body(b"\xff\xd8\xff\xe0" + b"\x00" * 16, "image/jpeg")
+         .with_matching_rules({"body": {"$": match.content_type("image/jpeg")}})
+         .with_matching_rules('{"header": {"X-Id": {"matchers": [{"match": "regex", '
+                              '"regex": "\\\\d+"}]}}}'))
+    (pact.upon_receiving("an event", "Async").with_body({"id": 1}, "application/json")
+         .with_matching_rules({"body": {"$.id": match.integer(1)}})
+         .with_generators({"body": {"$.id": {"type": "RandomInt", "min": 1, "max": 9}}}))
+    http, event = pact.interactions()
+    rules = http.response.matching_rules.categories
+    assert rules["body"]["$"].rules[0].to_json() == {"match": "contentType", "value": "image/jpeg"}
+    assert rules["header"]["X-Id"].rules[0].to_json() == {"match": "regex", "regex": r"\d+"}
+    assert event.contents.matching_rules.categories["body"]["$.id"].rules[0].kind == "integer"
+    assert event.contents.generators.categories["body"]["$.id"].kind == "RandomInt"

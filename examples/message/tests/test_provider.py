@@ -43,7 +43,7 @@ def message_verifier(pact_file: Path, store: UserStore) -> Verifier:
 
 
 def test_the_producer_sends_the_messages_the_consumer_expects(pact_file: Path) -> None:
-    result = message_verifier(pact_file, UserStore()).verify()  # raises VerificationFailed on failure
+    result = message_verifier(pact_file, UserStore()).verify()  # raises on failure
 
     assert len(result.passed) == INTERACTIONS
     kinds = sorted(r.kind for r in result.passed)

@@ -52,8 +52,9 @@ if TYPE_CHECKING:
     from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
     from accord.consumer.serve import PactServer
 
-__all__ = ["HttpInteraction", "Pact", "PactMergeWarning", "default_pact_dir", "write_deferred",
-           "write_pacts"]
+__all__ = ["HttpInteraction", "Pact", "PactMergeWarning", "default_pact_dir",
+           "load_raw_generators", "load_raw_rules", "merge_generators", "merge_rules",
+           "write_deferred", "write_pacts"]
 
 Self = TypeVar("Self", bound="_Interaction")
 
@@ -670,23 +671,22 @@ class HttpInteraction(_Interaction):
         target.body = configure_plugin_contents(self, content_type, config)
         return self
 
-    def with_matching_rules(self, rules: Mapping[str, Any], part: str | None = None
+    def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
                             ) -> HttpInteraction:
-        """Raw V3/V4 ``matchingRules`` JSON merged into the request or response."""
+        """Raw V3/V4 ``matchingRules`` merged into the request or response: JSON (a dict or
+        its text) whose rule lists may be matchers (``{"body": {"$": match.content_type(
+        "image/jpeg")}}``), as pact-python takes them."""
         target = self._parts[_part_name(part, self._current)]
-        loaded = load_request({"matchingRules": dict(rules)}, SpecVersion.V4).matching_rules
-        target.raw_rules = _merge_rules(target.raw_rules, loaded)
+        target.raw_rules = _merge_rules(target.raw_rules, load_raw_rules(rules, self.description))
         return self
 
-    def with_generators(self, generators: Mapping[str, Any], part: str | None = None
+    def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
                         ) -> HttpInteraction:
-        """Raw V3/V4 ``generators`` JSON merged into the request or response."""
+        """Raw V3/V4 ``generators`` JSON (a dict or its text) merged into the request or
+        response."""
         target = self._parts[_part_name(part, self._current)]
-        loaded = load_request({"generators": dict(generators)}, SpecVersion.V4).generators
-        cats = {c: dict(e) for c, e in target.raw_generators.categories.items()}
-        for cat, key, gen in loaded:
-            cats.setdefault(cat, {})[key] = gen
-        target.raw_generators = Generators(cats)
+        loaded = load_raw_generators(generators, self.description)
+        target.raw_generators = _merge_generators(target.raw_generators, loaded)
         return self
 
     # ------------------------------------------------------------------ building
@@ -781,6 +781,45 @@ def _body_into(part: _HttpPart, headers: dict[str, tuple[str, ...]],
     return spec.body
 
 
+def _raw_json(value: Mapping[str, Any] | str, what: str, where: str) -> dict[str, Any]:
+    """``with_matching_rules``/``with_generators`` input as JSON: text is parsed, matchers
+    become the rule lists they stand for (pact-python's ``MatchingRuleJSONEncoder``)."""
+    import json
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ContractDefinitionError(
+                f"interaction {where!r}: {what} is not valid JSON: {exc}") from None
+    if not isinstance(value, Mapping):
+        raise ContractDefinitionError(
+            f"interaction {where!r}: {what} must be a dict (or its JSON text)")
+
+    def plain(item: Any) -> Any:
+        if isinstance(item, Matcher):
+            return {"combine": "AND", "matchers": [r.to_json() for r in item.rules]}
+        if isinstance(item, Mapping):
+            return {k: plain(v) for k, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [plain(v) for v in item]
+        return item
+
+    return {k: plain(v) for k, v in value.items()}
+
+
+def load_raw_rules(rules: Mapping[str, Any] | str, where: str) -> MatchingRules:
+    """Matching rules given as pact JSON (or matchers) to a model ``MatchingRules``."""
+    data = _raw_json(rules, "with_matching_rules()", where)
+    return load_request({"matchingRules": data}, SpecVersion.V4).matching_rules
+
+
+def load_raw_generators(generators: Mapping[str, Any] | str, where: str) -> Generators:
+    """Generators given as pact JSON to a model ``Generators``."""
+    data = _raw_json(generators, "with_generators()", where)
+    return load_request({"generators": data}, SpecVersion.V4).generators
+
+
 def _merge_rules(base: MatchingRules, extra: MatchingRules) -> MatchingRules:
     if not extra:
         return base
@@ -788,6 +827,16 @@ def _merge_rules(base: MatchingRules, extra: MatchingRules) -> MatchingRules:
     for cat, key, rl in extra:
         cats.setdefault(cat, {})[key] = rl
     return MatchingRules(cats)
+
+
+def merge_rules(base: MatchingRules, extra: MatchingRules) -> MatchingRules:
+    """``extra``'s rule lists added to (replacing those at the same path in) ``base``."""
+    return _merge_rules(base, extra)
+
+
+def merge_generators(base: Generators, extra: Generators) -> Generators:
+    """``extra``'s generators added to (replacing those at the same path in) ``base``."""
+    return _merge_generators(base, extra)
 
 
 def _merge_generators(base: Generators, extra: Generators) -> Generators:

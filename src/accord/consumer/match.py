@@ -426,8 +426,9 @@ def time(value: _b.str | _dt.time | None = None, format: _b.str | None = None, *
 
 def datetime(value: _b.str | _dt.datetime | None = None, format: _b.str | None = None, *,
              disable_conversion: _b.bool = False) -> Matcher:
-    """A timestamp in ``format`` (Java ``yyyy-MM-dd'T'HH:mm:ssXXX`` by default)."""
-    return _date_matcher("datetime", "timestamp", "yyyy-MM-dd'T'HH:mm:ssXXX", value, format,
+    """A timestamp in ``format`` (by default pact-python's ``%Y-%m-%dT%H:%M:%S%z``, Java
+    ``yyyy-MM-dd'T'HH:mm:ssZ``: ``2000-02-01T13:45:30+0000``)."""
+    return _date_matcher("datetime", "timestamp", "yyyy-MM-dd'T'HH:mm:ssZ", value, format,
                          disable_conversion, _gen.datetime)
 
 

@@ -39,7 +39,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from accord.consumer._parts import BodySpec, body_spec, scalar_spec
-from accord.consumer.builder import _Interaction
+from accord.consumer.builder import (
+    _Interaction,
+    load_raw_generators,
+    load_raw_rules,
+    merge_generators,
+    merge_rules,
+)
 from accord.errors import ContractDefinitionError, MismatchError
 from accord.model import (
     AsynchronousMessage,
@@ -67,6 +73,8 @@ class _MessagePart:
     def __init__(self) -> None:
         self.body: BodySpec | None = None
         self.metadata: dict[str, Any] = {}
+        self.raw_rules = MatchingRules()  # with_matching_rules()
+        self.raw_generators = Generators()  # with_generators()
 
     def build(self, where: str) -> MessageContents:
         rules: dict[str, dict[str, RuleList]] = {}
@@ -89,8 +97,10 @@ class _MessagePart:
             if body.content_type and not any(
                     k.lower() in ("contenttype", "content-type") for k in metadata):
                 metadata["contentType"] = body.content_type
-        return MessageContents(body=body, metadata=metadata, matching_rules=MatchingRules(rules),
-                               generators=Generators(gens))
+        return MessageContents(
+            body=body, metadata=metadata,
+            matching_rules=merge_rules(MatchingRules(rules), self.raw_rules),
+            generators=merge_generators(Generators(gens), self.raw_generators))
 
 
 def _set_content(part: _MessagePart, content: Any, content_type: str | None, where: str) -> None:
@@ -202,6 +212,21 @@ class AsyncMessageInteraction(_Interaction):
                       /, **kwargs: Any) -> AsyncMessageInteraction:
         """Message metadata (topic, headers ...); values may be matchers."""
         self._part.metadata.update({**(metadata or {}), **kwargs})
+        return self
+
+    def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
+                            ) -> AsyncMessageInteraction:
+        """Raw ``matchingRules`` (``body``, ``metadata``) for the message, as
+        ``HttpInteraction.with_matching_rules`` takes them."""
+        loaded = load_raw_rules(rules, self.description)
+        self._part.raw_rules = merge_rules(self._part.raw_rules, loaded)
+        return self
+
+    def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
+                        ) -> AsyncMessageInteraction:
+        """Raw ``generators`` (``body``, ``metadata``) for the message."""
+        loaded = load_raw_generators(generators, self.description)
+        self._part.raw_generators = merge_generators(self._part.raw_generators, loaded)
         return self
 
     def _build(self) -> AsynchronousMessage:
@@ -397,6 +422,21 @@ class SyncMessageInteraction(_Interaction):
     def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
                       /, **kwargs: Any) -> SyncMessageInteraction:
         self._part(part).metadata.update({**(metadata or {}), **kwargs})
+        return self
+
+    def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
+                            ) -> SyncMessageInteraction:
+        """Raw ``matchingRules`` for the request or the current response."""
+        target = self._part(part)
+        target.raw_rules = merge_rules(target.raw_rules, load_raw_rules(rules, self.description))
+        return self
+
+    def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
+                        ) -> SyncMessageInteraction:
+        """Raw ``generators`` for the request or the current response."""
+        target = self._part(part)
+        loaded = load_raw_generators(generators, self.description)
+        target.raw_generators = merge_generators(target.raw_generators, loaded)
         return self
 
     def _part(self, part: str | None) -> _MessagePart:
