@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Pact", "Verifier", "__version__", "errors", "generate", "match", "xml"]
+__all__ = ["Pact", "Verifier", "__version__", "error", "errors", "generate", "match", "types",
+           "xml"]
 
 _LAZY = {
     "Pact": ("accord.consumer", "Pact"),
@@ -38,11 +39,13 @@ _LAZY = {
     "match": ("accord.match", None),
     "generate": ("accord.generate", None),
     "errors": ("accord.errors", None),
+    "error": ("accord.error", None),  # pact-python's name for its error module
+    "types": ("accord.types", None),
     "xml": ("accord.consumer.xml", None),
 }
 
 if TYPE_CHECKING:
-    from accord import errors, generate, match
+    from accord import error, errors, generate, match, types
     from accord.consumer import Pact, xml
     from accord.verifier import Verifier
 

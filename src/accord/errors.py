@@ -105,7 +105,14 @@ class PactFileLockError(AccordError):
 
 
 class MismatchError(AssertionError):
-    """A consumer test's mock server saw unexpected, mismatched or missing requests."""
+    """A consumer test's mock server saw unexpected, mismatched or missing requests.
+
+    ``mismatches``: the official tools' mismatch JSON objects (pact-python's
+    ``MismatchesError.mismatches``), when the error comes from a mock server."""
+
+    def __init__(self, message: str = "", mismatches: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.mismatches = list(mismatches or [])
 
 
 class PactVerificationError(MismatchError):

@@ -135,3 +135,43 @@ def test_with_matching_rules_takes_matchers_and_json_text(tmp_path: Path) -> Non
     assert rules["header"]["X-Id"].rules[0].to_json() == {"match": "regex", "regex": r"\d+"}
     assert event.contents.matching_rules.categories["body"]["$.id"].rules[0].kind == "integer"
     assert event.contents.generators.categories["body"]["$.id"].kind == "RandomInt"
+
+
+def test_serve_takes_pact_pythons_arguments_and_its_url_has_parts(tmp_path: Path) -> None:
+    from accord.types import URL
+
+    pact = Pact("web-serve", "users-api", pact_dir=tmp_path)
+    _get_user(pact, 5)
+    with pact.serve(addr="127.0.0.1", port=0, raises=True, verbose=False) as srv:
+        assert isinstance(srv.url, URL) and isinstance(srv.url, str)
+        assert (srv.url.scheme, srv.url.host, srv.url.path) == ("http", "127.0.0.1", "/")
+        assert srv.url.port == srv.port and str(srv.url) == f"http://127.0.0.1:{srv.port}"
+        assert srv / "users/5" == f"{srv.url}/users/5"
+        assert (srv.url / "users" / "5").path == "/users/5"
+        assert httpx.get(str(srv.url / "users/5")).json() == {"id": 5}
+
+
+def test_serve_without_raising_keeps_the_mismatches() -> None:
+    from accord.error import MismatchesError
+
+    pact = Pact("web-mismatch", "users-api")
+    _get_user(pact, 6)
+    with pact.serve(raises=False) as srv:
+        httpx.get(f"{srv.url}/users/7")
+    assert not srv.matched and srv.mismatches
+    again = Pact("web-missing", "users-api")
+    _get_user(again, 6)
+    with pytest.raises(MismatchesError) as caught, again.serve():
+        pass
+    assert caught.value.mismatches[0]["type"] == "missing-request"
+
+
+def test_with_specification_v1_is_written_as_v2(tmp_path: Path) -> None:
+    for version in ("V1", "V1.1"):
+        with pytest.warns(UserWarning, match="written as V2"):
+            pact = Pact("web", "users-api", pact_dir=tmp_path).with_specification(version)
+        _get_user(pact, 8)
+        _exercise(pact, 8)
+        pact.write_file(tmp_path, overwrite=True)
+        document = json.loads((tmp_path / "web-users-api.json").read_text())
+        assert document["metadata"]["pactSpecification"]["version"] == "2.0.0"

@@ -52,3 +52,31 @@ def test_a_wrong_message_dict_fails(tmp_path: Path) -> None:
         "a plain notice": b"hello"})
     with pytest.raises(VerificationFailed, match=r"an order created event"):
         verifier.verify()
+
+
+def test_transports_by_host_port_and_path_or_url_object(tmp_path: Path) -> None:
+    import yarl
+
+    from .conftest import get_user, make_starlette, serve, v3_pact
+
+    write_pact(tmp_path, v3_pact([get_user(1)]))
+    with serve(make_starlette()) as url:
+        port = int(url.rsplit(":", 1)[1])
+        by_parts = (Verifier("users-api", host="127.0.0.1").add_source(tmp_path)
+                    .add_transport(protocol="http", port=port, path="/").verify())
+        by_url = (Verifier("users-api", "127.0.0.1").add_source(tmp_path)
+                  .add_transport(url=yarl.URL(f"http://127.0.0.1:{port}")).verify())
+    assert len(by_parts.passed) == len(by_url.passed) == 1
+    with pytest.raises(Exception, match="not the Verifier's host"):
+        Verifier("users-api", host="127.0.0.1").add_transport(url="http://example.com:1")
+    with pytest.raises(Exception, match="cannot be combined"):
+        Verifier("users-api").add_transport(url="http://127.0.0.1:1", port=2)
+
+
+def test_broker_selector_builder_takes_pact_pythons_json_selectors() -> None:
+    builder = Verifier("users-api").broker_source("http://127.0.0.1:1", selector=True)
+    verifier = (builder.consumer_versions('{"mainBranch": true}', '{"deployed": true}')
+                .consumer_tags("prod").include_pending().build())
+    (source,) = verifier._sources
+    assert source.selectors == [{"mainBranch": True}, {"deployed": True},
+                                {"tag": "prod", "latest": True}]

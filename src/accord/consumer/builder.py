@@ -84,8 +84,11 @@ def _parse_spec(version: str | SpecVersion) -> SpecVersion:
         raise ContractDefinitionError(
             f"unknown Pact Specification version {version!r} (use 'V2', 'V3' or 'V4')") from None
     if spec < SpecVersion.V2:
-        raise ContractDefinitionError(
-            f"accord writes Pact Specification V2, V3 or V4, not {spec.name}")
+        # pact-python accepts V1 and V1.1 and writes V2-style matching rules into them; a V2
+        # file holds the same and is what every tool reads.
+        warnings.warn(f"Pact Specification {spec.name.replace('_', '.')} pacts are written as "
+                      "V2 (V1 cannot hold matching rules)", UserWarning, stacklevel=3)
+        return SpecVersion.V2
     return spec
 
 
@@ -123,7 +126,8 @@ class Pact:
     # ------------------------------------------------------------------ configuration
 
     def with_specification(self, version: str | SpecVersion) -> Pact:
-        """Target Pact Specification ``"V2"``, ``"V3"`` or ``"V4"`` (the default)."""
+        """Target Pact Specification ``"V2"``, ``"V3"`` or ``"V4"`` (the default);
+        ``"V1"``/``"V1.1"`` (accepted, as by pact-python) are written as V2."""
         self.specification = _parse_spec(version)
         return self
 
@@ -206,21 +210,33 @@ class Pact:
 
     # ------------------------------------------------------------------ running
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False,
-              cors: bool = False, raises: bool = True, generator_context: Any = None
-              ) -> PactServer:
+    def serve(self, addr: str = "127.0.0.1", port: int = 0, transport: str = "http",
+              transport_config: str | None = None, *, host: str | None = None,
+              tls: bool = False, cors: bool = False, raises: bool = True, verbose: bool = False,
+              generator_context: Any = None) -> PactServer:
         """A mock server for the HTTP interactions declared since the last ``serve()``.
 
         Use as ``with pact.serve() as server:`` or ``async with``. On exit it raises
         ``MismatchError`` (an ``AssertionError``) with the report if a request was
-        unexpected or mismatched or an interaction was never requested; otherwise the
-        interactions are recorded and the pact file written.
+        unexpected or mismatched or an interaction was never requested (``raises=False``:
+        inspect ``server.mismatches`` instead; ``verbose=True`` also logs them); otherwise
+        the interactions are recorded. pact-python's ``addr``/``port``/``transport``
+        arguments are taken (``transport="https"`` is ``tls=True``; plugin transports and
+        ``transport_config`` are not supported).
         """
+        if transport.lower() not in ("http", "https"):
+            raise ContractDefinitionError(
+                f"serve(): transport {transport!r} is not supported (http or https)")
+        if transport_config is not None:
+            raise ContractDefinitionError("serve(): transport_config is for plugin "
+                                          "transports, which accord's mock server lacks")
+        host = host if host is not None else addr
+        tls = tls or transport.lower() == "https"
         from accord.consumer.serve import PactServer
 
         pending = [i for i in self._declared if isinstance(i, HttpInteraction) and not i._used]
         return PactServer(self, pending, host=host, port=port, tls=tls, cors=cors,
-                          raises=raises, generator_context=generator_context)
+                          raises=raises, generator_context=generator_context, verbose=verbose)
 
     def verify(self, handler: Callable[..., Any], kind: str = "async", *, raises: bool = True
                ) -> Any:

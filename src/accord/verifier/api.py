@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -90,6 +92,22 @@ class BrokerSelectorBuilder:
             self._source.selectors.append({_camel(k): v for k, v in s.items()})
         return self
 
+    def consumer_versions(self, *selectors: str | Mapping[str, Any]) -> BrokerSelectorBuilder:
+        """Selectors as JSON text (``'{"mainBranch": true}'``), pact-python's older form."""
+        for selector in selectors:
+            if isinstance(selector, str):
+                try:
+                    selector = json.loads(selector)
+                except ValueError as exc:
+                    raise VerificationSetupError(
+                        f"consumer_versions(): {selector!r} is not a JSON selector: {exc}"
+                    ) from None
+            if not isinstance(selector, Mapping):
+                raise VerificationSetupError(
+                    f"consumer_versions(): a selector is a JSON object, not {selector!r}")
+            self._source.selectors.append(dict(selector))
+        return self
+
     def consumer_tags(self, *tags: str) -> BrokerSelectorBuilder:
         for tag in tags:
             self._source.selectors.append({"tag": tag, "latest": True})
@@ -136,11 +154,14 @@ class Verifier:
     fails (``verify(raises=False)`` returns the ``VerificationResult`` instead). Pending
     pacts never fail it."""
 
-    def __init__(self, name: str, *, timeout: float = 5.0,
+    def __init__(self, name: str, host: str | None = None, *, timeout: float = 5.0,
                  fail_if_no_pacts_found: bool = True) -> None:
+        """``host``: where the provider runs, for transports given by ``port``/``path``
+        (pact-python's argument; default ``localhost``)."""
         if not name:
             raise VerificationSetupError("a Verifier needs the provider's name")
         self.name = name
+        self.host = host
         self._sources: list[PactSource] = []
         self._transports: list[Callable[[AsyncBridge], Transport]] = []
         self._states = StateHandlers()
@@ -190,15 +211,35 @@ class Verifier:
         return builder if selector else self
 
     # ---------------------------------------------------------------- provider
-    def add_transport(self, *, url: str | None = None, app: Any = None,
-                      asgi: bool | None = None, protocol: str = "http") -> Verifier:
-        """The provider: a base URL, or an ASGI/WSGI app called in process (no server).
-        ``protocol="message"`` makes ``url`` the HTTP message relay (as in pact-python)."""
+    def add_transport(self, *, url: str | Any | None = None, app: Any = None,
+                      asgi: bool | None = None, protocol: str | None = None,
+                      port: int | None = None, path: str | None = None,
+                      scheme: str | None = None) -> Verifier:
+        """The provider: a base URL (a ``str`` or a URL object such as ``yarl.URL``), an
+        ASGI/WSGI app called in process (no server), or pact-python's parts: ``protocol``
+        (``http`` or ``message``), ``port``, ``path`` and ``scheme`` on the Verifier's host.
+        ``protocol="message"`` makes the URL the HTTP message relay (as in pact-python)."""
+        parts = (port, path, scheme)
+        if url is not None and any(p is not None for p in parts):
+            raise VerificationSetupError(
+                "add_transport(): url= cannot be combined with port=, path= or scheme=")
+        if url is None and app is None and any(p is not None for p in parts):
+            chosen = (scheme or ("http" if protocol in (None, "message") else protocol)).lower()
+            url = self._transport_url(chosen, port, path)
+        if url is not None:
+            url = str(url)
+            given = urlsplit(url).hostname
+            if self.host and given and given != self.host:
+                raise VerificationSetupError(
+                    f"add_transport(): the URL's host {given!r} is not the Verifier's "
+                    f"host {self.host!r}")
+        protocol = (protocol or "http").lower()
         if (url is None) == (app is None):
-            raise VerificationSetupError("add_transport() needs either url= or app=")
+            raise VerificationSetupError("add_transport() needs either url= or app= "
+                                         "(or port= and path=)")
         if protocol == "message":
             if url is None:
-                raise VerificationSetupError("a message transport needs url=")
+                raise VerificationSetupError("a message transport needs url= or port=")
             return self.message_handler(url)
         if protocol not in ("http", "https"):
             raise VerificationSetupError(
@@ -213,6 +254,16 @@ class Verifier:
             make(AsyncBridge()).close()  # fail now, not mid-run, on a malformed URL
         self._transports.append(make)
         return self
+
+    def _transport_url(self, scheme: str, port: int | None, path: str | None) -> str:
+        host = self.host or "localhost"
+        if ":" in host:
+            host = f"[{host}]"
+        if port is None:
+            port = {"http": 80, "https": 443}.get(scheme)
+        where = host if port is None else f"{host}:{port}"
+        path = path or "/"
+        return f"{scheme}://{where}{path if path.startswith('/') else '/' + path}"
 
     def set_request_timeout(self, milliseconds: int) -> Verifier:
         """Timeout per provider request and state-change call, in ms (pact-python style)."""
@@ -318,14 +369,28 @@ class Verifier:
         return fn
 
     # ---------------------------------------------------------------- results
-    def set_publish_options(self, version: str, url: str | None = None, *,
-                            branch: str | None = None, tags: Iterable[str] | None = None,
+    def set_publish_options(self, version: str, url: str | None = None,
+                            branch: str | None = None, tags: Iterable[str] | None = None, *,
                             build_url: str | None = None) -> Verifier:
         """Publish the results of broker pacts for this provider version."""
         if not version:
             raise VerificationSetupError("publishing results needs a provider version")
         self._publish = PublishOptions(version, branch, tuple(tags or ()), build_url or url)
         return self
+
+    def set_coloured_output(self, *, enabled: bool = True) -> Verifier:
+        """Accepted for pact-python code: ``verify()`` prints nothing (reporters do)."""
+        return self
+
+    @property
+    def logs(self) -> str:
+        """pact-python's verifier logs: the plain-text report of the last run."""
+        return self.output()
+
+    @classmethod
+    def logs_for_provider(cls, provider: str) -> str:
+        """Accepted for pact-python code: accord keeps no per-provider log buffer."""
+        return ""
 
     def set_error_on_empty_pact(self, *, enabled: bool = True) -> Verifier:
         self._fail_if_no_pacts = enabled
