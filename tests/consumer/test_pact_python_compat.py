@@ -175,3 +175,21 @@ def test_with_specification_v1_is_written_as_v2(tmp_path: Path) -> None:
         pact.write_file(tmp_path, overwrite=True)
         document = json.loads((tmp_path / "web-users-api.json").read_text())
         assert document["metadata"]["pactSpecification"]["version"] == "2.0.0"
+
+
+def test_lenient_ranges_read_min_max_and_size_as_pact_python_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord import match
+
+    strict = match.int(50, min=1, max=9)
+    assert len(strict.rules) == 2 and "outside" in (strict.check() or "")
+    monkeypatch.setenv("ACCORD_LENIENT_RANGES", "1")
+    lenient = match.int(50, min=1, max=9)
+    assert [r.kind for r in lenient.rules] == ["integer"] and lenient.check() is None
+    sized = match.str("abc", size=5)
+    assert [r.kind for r in sized.rules] == ["type"] and sized.check() is None
+    match.lenient_ranges(False)  # the call wins over the environment
+    try:
+        assert len(match.number(5, min=1, max=9).rules) == 2
+    finally:
+        match.lenient_ranges(None)
