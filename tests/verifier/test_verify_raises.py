@@ -54,5 +54,6 @@ def test_a_passing_provider_returns_its_result(tmp_path: Path) -> None:
     result = verifier.verify()
 
     assert result.ok and len(result.passed) == 2
-    assert verifier.results == {"result": True, "errors": [], "pendingErrors": [],
-                                "notices": [], "output": result.report().splitlines()}
+    assert verifier.results["result"] is True and verifier.results["errors"] == []
+    assert len(verifier.results["interactionResults"]) == 2
+    assert verifier.output() == result.report()

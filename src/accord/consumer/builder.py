@@ -119,6 +119,9 @@ class Pact:
         self._auto_write = True  # the pytest fixture turns this off and writes at session end
         self._written_by_user = False  # write_file() was called: no automatic writes
 
+    def __str__(self) -> str:
+        return f"{self.consumer} -> {self.provider}"
+
     def __repr__(self) -> str:
         return (f"<Pact {self.consumer}->{self.provider} {self.specification.name}, "
                 f"{len(self._declared)} declared, {len(self._recorded)} recorded>")

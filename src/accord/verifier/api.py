@@ -437,7 +437,8 @@ class Verifier:
     @property
     def results(self) -> dict[str, Any]:
         """The last run as pact-python's ``Verifier.results`` dictionary (``result``,
-        ``errors``, ``pendingErrors``, ``notices``, ``output``); empty before any run."""
+        ``errors``, ``pendingErrors``, ``notices``, ``output``, ``interactionResults``);
+        empty before any run."""
         result = self._last_result
         if result is None:
             return {}
@@ -448,6 +449,7 @@ class Verifier:
                               for r in result.pending_failures],
             "notices": list(result.notices),
             "output": result.report().splitlines(),
+            "interactionResults": [r.to_json() for r in result.results],
         }
 
     def output(self, *, strip_ansi: bool = False) -> str:

@@ -75,7 +75,11 @@ def verifier_for(pact_dir: Path, port: int) -> Verifier:
 
 
 def test_the_provider_honours_the_pact(pact_dir: Path, provider_port: int) -> None:
-    verifier_for(pact_dir, provider_port).verify()
+    verifier = verifier_for(pact_dir, provider_port)
+    verifier.verify()
+    assert verifier.results["result"] is True
+    assert verifier.results["errors"] == []
+    assert isinstance(verifier.output(), str)
 
 
 def test_a_broken_provider_fails_verify(pact_dir: Path, provider_port: int) -> None:
