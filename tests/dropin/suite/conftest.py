@@ -23,6 +23,7 @@ def provider_port() -> Iterator[int]:
 @pytest.fixture(autouse=True)
 def fresh_provider() -> Iterator[None]:
     users_app.USERS.clear()
+    users_app.STATE_CALLS.clear()
     users_app.BROKEN["enabled"] = False
     yield
     users_app.USERS.clear()

@@ -13,6 +13,7 @@ from flask import Flask, Response, abort, jsonify, request
 from werkzeug.serving import make_server
 
 USERS: dict[int, dict[str, Any]] = {}
+STATE_CALLS: list[dict[str, Any]] = []  # what the state-change endpoint was asked
 BROKEN = {"enabled": False}  # a deliberately broken provider for the failing-verification tests
 
 
@@ -46,6 +47,17 @@ def create_app() -> Flask:
         if USERS.pop(uid, None) is None:
             return jsonify({"detail": "User not found"}), 404
         return Response(status=204)
+
+    @app.post("/_pact/state")
+    def change_state() -> Any:
+        """The official state-change protocol: {"state", "params", "action"}."""
+        change = request.get_json(silent=True) or {}
+        STATE_CALLS.append(change)
+        params = change.get("params") or {}
+        if change.get("state") == "the user exists" and change.get("action", "setup") == "setup":
+            uid = int(params.get("id", 1))
+            USERS[uid] = new_user(uid, str(params.get("name", "Someone")))
+        return jsonify({})
 
     @app.get("/search")
     def search() -> Any:
