@@ -22,8 +22,8 @@ since the previous one.
 from __future__ import annotations
 
 import atexit
+import logging
 import os
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -52,24 +52,22 @@ if TYPE_CHECKING:
     from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
     from accord.consumer.serve import PactServer
 
-__all__ = ["HttpInteraction", "Pact", "PactMergeWarning", "default_pact_dir",
+__all__ = ["HttpInteraction", "Pact", "default_pact_dir",
            "load_raw_generators", "load_raw_rules", "merge_generators", "merge_rules",
            "write_deferred", "write_pacts"]
 
 Self = TypeVar("Self", bound="_Interaction")
+
+_LOG = logging.getLogger("accord.consumer")
 
 DEFAULT_PACT_DIR: str | None = None
 """Set by the pytest plugin from ``--pact-dir``; otherwise ``$ACCORD_PACT_DIR`` or ``pacts``."""
 
 # Interactions recorded in this process, per pact file: a different interaction recorded later
 # under the same description and provider states by another Pact object replaces the earlier
-# one in the file (as the official tools merge), with a PactMergeWarning.
+# one in the file (as the official tools merge), with a logged warning (a logged one, not a
+# Python warning, so that suites running with -W error behave as under pact-python).
 _RUN: dict[tuple[str, str, str], dict[tuple[str, tuple[str, ...]], Interaction]] = {}
-
-
-class PactMergeWarning(UserWarning):
-    """A recorded interaction replaces a different one with the same description and provider
-    states (a parametrized test declaring the same description with other values)."""
 
 
 def default_pact_dir() -> Path:
@@ -86,8 +84,8 @@ def _parse_spec(version: str | SpecVersion) -> SpecVersion:
     if spec < SpecVersion.V2:
         # pact-python accepts V1 and V1.1 and writes V2-style matching rules into them; a V2
         # file holds the same and is what every tool reads.
-        warnings.warn(f"Pact Specification {spec.name.replace('_', '.')} pacts are written as "
-                      "V2 (V1 cannot hold matching rules)", UserWarning, stacklevel=3)
+        _LOG.warning("Pact Specification %s pacts are written as V2 (V1 cannot hold matching "
+                     "rules)", spec.name.replace("_", "."))
         return SpecVersion.V2
     return spec
 
@@ -371,12 +369,12 @@ class Pact:
                     "description or provider state (pact files merge interactions by them)")
             earlier = run.get(key)
             if mine is None and earlier is not None and earlier != item:
-                warnings.warn(
-                    f"pact {self.consumer}-{self.provider}: the interaction described as "
-                    f"{key[0]!r} with {states} replaces a different one recorded earlier by "
-                    "another Pact object (pact files keep one interaction per description "
-                    "and provider states, the last one written, as the official tools do)",
-                    PactMergeWarning, stacklevel=4)
+                _LOG.warning(
+                    "pact %s-%s: the interaction described as %r with %s replaces a "
+                    "different one recorded earlier by another Pact object (pact files keep "
+                    "one interaction per description and provider states, the last one "
+                    "written, as the official tools do)",
+                    self.consumer, self.provider, key[0], states)
         for item in items:
             self._recorded[item.unique_key] = item
             run[item.unique_key] = item
