@@ -139,11 +139,13 @@ class Pact:
         self._metadata.setdefault(namespace, {}).update(values)
         return self
 
-    def using_plugin(self, name: str, version: str | None = None) -> Pact:
+    def using_plugin(self, name: str, version: str | None = None, delay: int | None = None
+                     ) -> Pact:
         """Declare that this pact uses plugin ``name`` (written to ``metadata.plugins``).
 
         ``with_plugin_contents`` does this by itself; call it to fail early, with a message
-        saying how to install the plugin, when it is missing."""
+        saying how to install the plugin, when it is missing. ``delay`` (pact-python's wait
+        for a plugin process) has nothing to wait for: accord's plugins are Python code."""
         from accord.consumer._plugins import use_plugin
 
         use_plugin(self._plugins, name, version)
@@ -509,7 +511,9 @@ class _Interaction:
         self._comments.setdefault("text", []).append(text)
         return self
 
-    add_text_comment = with_comment
+    def add_text_comment(self: Self, comment: str) -> Self:
+        """pact-python's name for ``with_comment``."""
+        return self.with_comment(comment)
 
     def set_comment(self: Self, key: str, value: Any) -> Self:
         """A keyed comment (V4 ``comments[key]``)."""
@@ -605,9 +609,9 @@ class HttpInteraction(_Interaction):
         self._query.append((name, value))
         return self
 
-    def with_query_parameters(self, params: Mapping[str, Any] | Iterable[tuple[str, Any]]
+    def with_query_parameters(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]
                               ) -> HttpInteraction:
-        items = params.items() if isinstance(params, Mapping) else params
+        items = parameters.items() if isinstance(parameters, Mapping) else parameters
         for name, value in items:
             self.with_query_parameter(name, value)
         return self

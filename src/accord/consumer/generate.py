@@ -247,7 +247,12 @@ def generator_of(value: Generator | Matcher | None) -> Generator | None:
 
 # pact-python spellings
 int = integer = random_int
-float = decimal = random_decimal
+def decimal(precision: _b.int | None = None) -> _Generated:
+    """pact-python's name and argument for ``random_decimal``: ``precision`` digits."""
+    return random_decimal(precision)
+
+
+float = decimal
 hex = hexadecimal = random_hex
 str = string = random_string
 bool = boolean = random_boolean

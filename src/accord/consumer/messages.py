@@ -229,6 +229,13 @@ class AsyncMessageInteraction(_Interaction):
         self._part.raw_generators = merge_generators(self._part.raw_generators, loaded)
         return self
 
+    def set_metadata(self, metadata: Mapping[str, str] | None = None, part: str | None = None,
+                     /, **kwargs: str) -> AsyncMessageInteraction:
+        """pact-python's ``set_metadata``: values are JSON texts, taken without matchers."""
+        self._part.metadata.update(_json_values({**(metadata or {}), **kwargs},
+                                                self.description))
+        return self
+
     def _build(self) -> AsynchronousMessage:
         return AsynchronousMessage(contents=self._part.build(self.description), **self._common())
 
@@ -439,6 +446,18 @@ class SyncMessageInteraction(_Interaction):
         target.raw_generators = merge_generators(target.raw_generators, loaded)
         return self
 
+    def set_metadata(self, metadata: Mapping[str, str] | None = None, part: str | None = None,
+                     /, **kwargs: str) -> SyncMessageInteraction:
+        """pact-python's ``set_metadata``: values are JSON texts, taken without matchers."""
+        self._part(part).metadata.update(_json_values({**(metadata or {}), **kwargs},
+                                                      self.description))
+        return self
+
+    def with_binary_body(self, body: bytes, content_type: str | None = None,
+                         part: str | None = None) -> SyncMessageInteraction:
+        """A binary request or response body (``application/octet-stream`` by default)."""
+        return self.with_body(bytes(body), content_type or "application/octet-stream", part)
+
     def _part(self, part: str | None) -> _MessagePart:
         if part is None:
             return self._current
@@ -558,6 +577,18 @@ class SyncMessageInteraction(_Interaction):
         raise MismatchError(
             f"synchronous message {self.description!r}: the handler's response matches none "
             "of the declared responses\n" + "\n".join(problems))
+
+
+def _json_values(metadata: Mapping[str, Any], where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, text in metadata.items():
+        try:
+            out[key] = json.loads(text)
+        except (TypeError, ValueError):
+            raise ContractDefinitionError(
+                f"interaction {where!r}: set_metadata() takes JSON text; {key}={text!r} is "
+                "not (use with_metadata() for plain values)") from None
+    return out
 
 
 def _takes_one_argument(fn: Callable[..., Any]) -> bool:

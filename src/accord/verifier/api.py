@@ -265,9 +265,9 @@ class Verifier:
         path = path or "/"
         return f"{scheme}://{where}{path if path.startswith('/') else '/' + path}"
 
-    def set_request_timeout(self, milliseconds: int) -> Verifier:
+    def set_request_timeout(self, timeout: int) -> Verifier:
         """Timeout per provider request and state-change call, in ms (pact-python style)."""
-        self._timeout = milliseconds / 1000
+        self._timeout = timeout / 1000
         return self
 
     def set_timeout(self, seconds: float) -> Verifier:
@@ -278,8 +278,8 @@ class Verifier:
         self._verify_tls = False
         return self
 
-    def follow_redirects(self, enabled: bool = True) -> Verifier:
-        self._follow_redirects = enabled
+    def follow_redirects(self, follow: bool = True) -> Verifier:
+        self._follow_redirects = follow
         return self
 
     # ---------------------------------------------------------------- states
