@@ -77,17 +77,33 @@ def test_a_pact_is_written_once_where_the_user_asks(tmp_path: Path,
         "web-users-api.json"]
 
 
-def test_without_write_file_the_pact_goes_to_the_default_directory_at_the_end(
+def test_without_write_file_the_pact_goes_to_the_configured_directory_at_the_end(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from accord.consumer.builder import write_deferred
 
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ACCORD_PACT_DIR", str(tmp_path / "configured"))
     pact = Pact("web", "users-api")
     _get_user(pact, 3)
     _exercise(pact, 3)
-    assert not (tmp_path / "pacts").exists()  # not yet: the test may still write it itself
-    assert write_deferred() == [tmp_path / "pacts" / "web-users-api.json"]
-    assert _paths(tmp_path / "pacts") == ["/users/3"]
+    assert not (tmp_path / "configured").exists()  # not yet: the test may still write it
+    assert write_deferred() == [tmp_path / "configured" / "web-users-api.json"]
+    assert _paths(tmp_path / "configured") == ["/users/3"]
+
+
+def test_without_write_file_or_a_configured_directory_nothing_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from accord.consumer.builder import write_deferred
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ACCORD_PACT_DIR", raising=False)
+    pact = Pact("web-unwritten", "users-api")
+    _get_user(pact, 4)
+    _exercise(pact, 4)
+    assert write_deferred() == []
+    assert list(tmp_path.iterdir()) == []
+    assert "web-unwritten-users-api: 1 interaction(s) passed but the pact was never written" \
+        in caplog.text
 
 
 def test_matchers_keep_pact_python_defaults_and_formats() -> None:

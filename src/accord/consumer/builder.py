@@ -12,7 +12,7 @@
     with pact.serve() as server:                         # a real mock server on 127.0.0.1
         assert get_user(server.url, 123).name == "Alice"
     # on success the interactions are recorded; the pact file is written (merged) into
-    # pact_dir, or where write_file(dir) says, or at the end of the run into ./pacts
+    # pact_dir, or where write_file(dir) says, or at the end of the run into --pact-dir
 
 Every builder method returns the builder, so a declaration reads as one chain. A ``Pact`` may
 gain interactions after it has been served: each ``serve()`` serves the interactions declared
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from accord.consumer._parts import BodySpec, body_spec, form_spec, multipart_spec, scalar_spec
 from accord.consumer.matchers import Matcher
+from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, UnsupportedVersionError
 from accord.model import (
     Body,
@@ -44,7 +45,6 @@ from accord.model import (
     SpecVersion,
     SynchronousHttp,
     dump_interaction,
-    load_request,
 )
 from accord.model import Pact as ModelPact
 
@@ -52,9 +52,7 @@ if TYPE_CHECKING:
     from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
     from accord.consumer.serve import PactServer
 
-__all__ = ["HttpInteraction", "Pact", "default_pact_dir",
-           "load_raw_generators", "load_raw_rules", "merge_generators", "merge_rules",
-           "write_deferred", "write_pacts"]
+__all__ = ["HttpInteraction", "Pact", "default_pact_dir", "write_deferred", "write_pacts"]
 
 Self = TypeVar("Self", bound="_Interaction")
 
@@ -94,9 +92,10 @@ class Pact:
     """A contract between ``consumer`` and ``provider`` being declared by a test.
 
     ``pact_dir``: where ``write_file()`` and successful ``serve()`` blocks write the pact.
-    Without it, what passed is written at the end of the run (pytest session or process)
-    into ``--pact-dir``, ``$ACCORD_PACT_DIR`` or ``./pacts`` — unless ``write_file(dir)`` is
-    called, as pact-python code does: then the pact is written only there. ``strict=True`` also
+    Without it, the test writes its pact with ``write_file(dir)``, as pact-python code does
+    (``./pacts`` when no ``dir`` is given); if it does not, what passed is written at the end
+    of the run (pytest session or process) into ``--pact-dir`` or ``$ACCORD_PACT_DIR`` when
+    one is set, and nowhere otherwise (a warning says so). ``strict=True`` also
     rejects dubious declarations such as a body on a GET request.
     """
 
@@ -390,15 +389,21 @@ class Pact:
 # Pacts whose recorded interactions go to the default directory (``--pact-dir``,
 # ``$ACCORD_PACT_DIR`` or ``./pacts``) at the end of the run, unless their owner calls
 # write_file() first: a test that writes its pact where it wants gets no second copy.
-_DEFERRED: list[tuple[Pact, Path]] = []
+_DEFERRED: list[tuple[Pact, Path | None]] = []
+
+
+def _configured_pact_dir() -> Path | None:
+    """The directory the run was told to write pacts to (``--pact-dir``, then
+    ``$ACCORD_PACT_DIR``), resolved now: the working directory at exit may be another one."""
+    chosen = DEFAULT_PACT_DIR or os.environ.get("ACCORD_PACT_DIR")
+    return Path(chosen).resolve() if chosen else None
 
 
 def _defer_write(pact: Pact) -> None:
     if not any(p is pact for p, _ in _DEFERRED):
         if not _DEFERRED:
             atexit.register(write_deferred)
-        # resolved now: the working directory at exit may be another one
-        _DEFERRED.append((pact, default_pact_dir().resolve()))
+        _DEFERRED.append((pact, _configured_pact_dir()))
 
 
 def _cancel_deferred(pact: Pact) -> None:
@@ -407,15 +412,23 @@ def _cancel_deferred(pact: Pact) -> None:
 
 def write_deferred(directory: str | os.PathLike[str] | None = None) -> list[Path]:
     """Write the pacts recorded by ``serve()``/``verify()`` whose owners never called
-    ``write_file()``, into ``directory`` or the default directory at the time they were
-    recorded (run at exit, and by the pytest plugin at the end of the session)."""
+    ``write_file()``, into ``directory`` or the directory configured when they were recorded
+    (run at exit, and by the pytest plugin at the end of the session). With neither, nothing
+    is written (as in pact-python, the test writes its pact) and a warning names the pact."""
     pending = list(_DEFERRED)
     _DEFERRED.clear()
     atexit.unregister(write_deferred)
     written: list[Path] = []
     targets: dict[Path, list[Pact]] = {}
-    for pact, default in pending:
-        targets.setdefault(Path(directory) if directory is not None else default, []).append(pact)
+    for pact, configured in pending:
+        target = Path(directory) if directory is not None else configured
+        if target is None:
+            _LOG.warning("pact %s-%s: %d interaction(s) passed but the pact was never written: "
+                         "call write_file(directory), give Pact(pact_dir=...), or run with "
+                         "--pact-dir / $ACCORD_PACT_DIR", pact.consumer, pact.provider,
+                         len(pact._recorded))
+            continue
+        targets.setdefault(target, []).append(pact)
     for target, pacts in targets.items():
         written.extend(write_pacts(pacts, target))
     return written
@@ -698,7 +711,7 @@ class HttpInteraction(_Interaction):
         its text) whose rule lists may be matchers (``{"body": {"$": match.content_type(
         "image/jpeg")}}``), as pact-python takes them."""
         target = self._parts[_part_name(part, self._current)]
-        target.raw_rules = _merge_rules(target.raw_rules, load_raw_rules(rules, self.description))
+        target.raw_rules = merge_rules(target.raw_rules, load_raw_rules(rules, self.description))
         return self
 
     def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
@@ -707,7 +720,7 @@ class HttpInteraction(_Interaction):
         response."""
         target = self._parts[_part_name(part, self._current)]
         loaded = load_raw_generators(generators, self.description)
-        target.raw_generators = _merge_generators(target.raw_generators, loaded)
+        target.raw_generators = merge_generators(target.raw_generators, loaded)
         return self
 
     # ------------------------------------------------------------------ building
@@ -737,8 +750,8 @@ class HttpInteraction(_Interaction):
                 "most HTTP clients and servers drop it")
         request = HttpRequest(
             method=self._method, path=str(path.values[0]), query=query, headers=headers, body=body,
-            matching_rules=_merge_rules(MatchingRules(rules), req_part.raw_rules),
-            generators=_merge_generators(Generators(gens), req_part.raw_generators))
+            matching_rules=merge_rules(MatchingRules(rules), req_part.raw_rules),
+            generators=merge_generators(Generators(gens), req_part.raw_generators))
 
         rules, gens = {}, {}
         status = scalar_spec(self._status, where, "the status", as_text=False)
@@ -754,8 +767,8 @@ class HttpInteraction(_Interaction):
         body = _body_into(resp_part, headers, rules, gens)
         response = HttpResponse(
             status=code, headers=headers, body=body,
-            matching_rules=_merge_rules(MatchingRules(rules), resp_part.raw_rules),
-            generators=_merge_generators(Generators(gens), resp_part.raw_generators))
+            matching_rules=merge_rules(MatchingRules(rules), resp_part.raw_rules),
+            generators=merge_generators(Generators(gens), resp_part.raw_generators))
         return SynchronousHttp(request=request, response=response, **self._common())
 
 
@@ -800,70 +813,3 @@ def _body_into(part: _HttpPart, headers: dict[str, tuple[str, ...]],
         canonical = next((k for k in headers if k.lower() == name.lower()), name)
         _put(rules, gens, "header", canonical, rl, None)
     return spec.body
-
-
-def _raw_json(value: Mapping[str, Any] | str, what: str, where: str) -> dict[str, Any]:
-    """``with_matching_rules``/``with_generators`` input as JSON: text is parsed, matchers
-    become the rule lists they stand for (pact-python's ``MatchingRuleJSONEncoder``)."""
-    import json
-
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError as exc:
-            raise ContractDefinitionError(
-                f"interaction {where!r}: {what} is not valid JSON: {exc}") from None
-    if not isinstance(value, Mapping):
-        raise ContractDefinitionError(
-            f"interaction {where!r}: {what} must be a dict (or its JSON text)")
-
-    def plain(item: Any) -> Any:
-        if isinstance(item, Matcher):
-            return {"combine": "AND", "matchers": [r.to_json() for r in item.rules]}
-        if isinstance(item, Mapping):
-            return {k: plain(v) for k, v in item.items()}
-        if isinstance(item, (list, tuple)):
-            return [plain(v) for v in item]
-        return item
-
-    return {k: plain(v) for k, v in value.items()}
-
-
-def load_raw_rules(rules: Mapping[str, Any] | str, where: str) -> MatchingRules:
-    """Matching rules given as pact JSON (or matchers) to a model ``MatchingRules``."""
-    data = _raw_json(rules, "with_matching_rules()", where)
-    return load_request({"matchingRules": data}, SpecVersion.V4).matching_rules
-
-
-def load_raw_generators(generators: Mapping[str, Any] | str, where: str) -> Generators:
-    """Generators given as pact JSON to a model ``Generators``."""
-    data = _raw_json(generators, "with_generators()", where)
-    return load_request({"generators": data}, SpecVersion.V4).generators
-
-
-def _merge_rules(base: MatchingRules, extra: MatchingRules) -> MatchingRules:
-    if not extra:
-        return base
-    cats = {c: dict(e) for c, e in base.categories.items()}
-    for cat, key, rl in extra:
-        cats.setdefault(cat, {})[key] = rl
-    return MatchingRules(cats)
-
-
-def merge_rules(base: MatchingRules, extra: MatchingRules) -> MatchingRules:
-    """``extra``'s rule lists added to (replacing those at the same path in) ``base``."""
-    return _merge_rules(base, extra)
-
-
-def merge_generators(base: Generators, extra: Generators) -> Generators:
-    """``extra``'s generators added to (replacing those at the same path in) ``base``."""
-    return _merge_generators(base, extra)
-
-
-def _merge_generators(base: Generators, extra: Generators) -> Generators:
-    if not extra:
-        return base
-    cats = {c: dict(e) for c, e in base.categories.items()}
-    for cat, key, g in extra:
-        cats.setdefault(cat, {})[key] = g
-    return Generators(cats)

@@ -39,13 +39,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from accord.consumer._parts import BodySpec, body_spec, scalar_spec
-from accord.consumer.builder import (
-    _Interaction,
-    load_raw_generators,
-    load_raw_rules,
-    merge_generators,
-    merge_rules,
-)
+from accord.consumer.builder import _Interaction
+from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, MismatchError
 from accord.model import (
     AsynchronousMessage,
