@@ -207,6 +207,17 @@ def test_message_producers_by_description(message_pact_dir: Path) -> None:
     )
 
 
+def test_messages_from_the_providers_own_relay(message_pact_dir: Path,
+                                               provider_port: int) -> None:
+    (
+        Verifier("dropin-publisher", host="127.0.0.1")
+        .add_source(message_pact_dir)
+        .filter("a user created event")
+        .add_transport(protocol="message", port=provider_port, path="/_pact/message")
+        .verify()
+    )
+
+
 def test_a_wrong_message_fails_verify(message_pact_dir: Path) -> None:
     def wrong(name: str) -> dict[str, Any]:
         body = json.dumps({"type": "user.created", "id": "seven"}).encode()

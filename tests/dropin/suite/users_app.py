@@ -3,6 +3,8 @@ thread. Pact-agnostic, as the provider of a real project is."""
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +60,17 @@ def create_app() -> Flask:
             uid = int(params.get("id", 1))
             USERS[uid] = new_user(uid, str(params.get("name", "Someone")))
         return jsonify({})
+
+    @app.post("/_pact/message")
+    def produce_message() -> Any:
+        """The official HTTP message relay: the verifier asks for a message by description."""
+        asked = request.get_json(silent=True) or {}
+        if asked.get("description") != "a user created event":
+            return jsonify({"error": "unknown message"}), 404
+        metadata = base64.b64encode(json.dumps({"topic": "users"}).encode()).decode()
+        body = json.dumps({"type": "user.created", "id": 7})
+        return Response(body, content_type="application/json",
+                        headers={"Pact-Message-Metadata": metadata})
 
     @app.get("/search")
     def search() -> Any:
