@@ -41,7 +41,7 @@ _LAZY = {
     "errors": ("accord.errors", None),
     "error": ("accord.error", None),  # pact-python's name for its error module
     "types": ("accord.types", None),
-    "xml": ("accord.consumer.xml", None),
+    "xml": ("accord.xml", None),
 }
 
 if TYPE_CHECKING:

@@ -12,9 +12,14 @@ from functools import cached_property
 from typing import Any, Literal, TypedDict
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
+from accord.consumer.matchers import Matcher
+
 __all__ = [
     "UNSET",
     "URL",
+    "GeneratorType",
+    "Matchable",
+    "MatcherType",
     "Message",
     "MessageProducerArgs",
     "StateHandlerArgs",
@@ -90,6 +95,15 @@ class StateHandlerArgs(TypedDict, total=False):
     action: Literal["setup", "teardown"]
     parameters: dict[str, Any] | None
 
+
+MatcherType = Matcher
+"""The type of ``match.*`` values."""
+
+GeneratorType = Matcher
+"""The type of ``generate.*`` values (in accord a generator is a matcher that generates)."""
+
+Matchable = Any
+"""Anything a matcher may stand in for (pact-python's alias of the JSON-like types)."""
 
 StateHandlerUrl = str
 """A state-change URL (``Verifier.state_handler(url, body=True)``)."""

@@ -26,6 +26,7 @@ from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule
 
 __all__ = [
+    "AbstractGenerator",
     "as_matcher",
     "bool",
     "boolean",
@@ -66,6 +67,9 @@ UUID_FORMATS = {
 }
 _UUID_ALIASES = {"lower-case-hyphenated": "lowercase", "upper-case-hyphenated": "uppercase",
                  "URN": "urn", "lower": "lowercase", "upper": "uppercase"}
+
+
+AbstractGenerator = _Generated  # pact-python's name for the type of every generator
 
 
 def _gen(kind: _b.str, value: Any, rules: tuple[Rule, ...], /, **params: Any) -> _Generated:

@@ -35,6 +35,7 @@ from accord.model import Generator, Rule
 from accord.model.regex import compile_pattern
 
 __all__ = [
+    "AbstractMatcher",
     "Matcher",
     "array_containing",
     "bool",
@@ -142,6 +143,8 @@ def each_like(value: Any, min: _b.int = 1, max: _b.int | None = None, *,
     m.check = check
     return m
 
+
+AbstractMatcher = Matcher  # pact-python's name for the type of every matcher
 
 # --------------------------------------------------------------------------- numbers
 

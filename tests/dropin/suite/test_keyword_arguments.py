@@ -55,3 +55,21 @@ def test_verifier_keywords(tmp_path: Path) -> None:
         .filter(description="nothing", state="none", no_state=False)
     )
     assert isinstance(verifier, Verifier)
+
+
+def test_submodule_imports() -> None:
+    from pact.generate import AbstractGenerator
+    from pact.match import AbstractMatcher
+    from pact.types import Message, StateHandlerArgs
+    from pact.xml import body, element
+
+    assert isinstance(match.int(1), AbstractMatcher)
+    assert isinstance(generate.uuid(), AbstractGenerator)
+    pact = Pact("dropin-submodules", "dropin-users")
+    (pact.upon_receiving("An XML id").with_request("GET", "/id.xml").will_respond_with(200)
+         .with_body(body(element("user", element("id", match.int(1)))), "application/xml"))
+    with pact.serve() as srv:
+        assert "<id>1</id>" in requests.get(f"{srv.url}/id.xml", timeout=5).text
+    message: Message = {"contents": b"x", "metadata": None, "content_type": None}
+    state: StateHandlerArgs = {"state": "a", "action": "setup", "parameters": None}
+    assert message["contents"] == b"x" and state["action"] == "setup"
