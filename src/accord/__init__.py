@@ -17,7 +17,7 @@ Provider side::
 
     from accord import Verifier
 
-    Verifier("users-api").add_source("pacts/").add_transport(app=app).verify().assert_ok()
+    Verifier("users-api").add_source("pacts/").add_transport(app=app).verify()
 
 Names are imported lazily so that ``import accord`` stays cheap (the pytest plugin
 loads it in every test run).
@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Pact", "Verifier", "__version__", "errors", "generate", "match", "xml"]
+__all__ = ["Pact", "Verifier", "__version__", "error", "errors", "generate", "match", "types",
+           "xml"]
 
 _LAZY = {
     "Pact": ("accord.consumer", "Pact"),
@@ -38,11 +39,13 @@ _LAZY = {
     "match": ("accord.match", None),
     "generate": ("accord.generate", None),
     "errors": ("accord.errors", None),
-    "xml": ("accord.consumer.xml", None),
+    "error": ("accord.error", None),  # pact-python's name for its error module
+    "types": ("accord.types", None),
+    "xml": ("accord.xml", None),
 }
 
 if TYPE_CHECKING:
-    from accord import errors, generate, match
+    from accord import error, errors, generate, match, types
     from accord.consumer import Pact, xml
     from accord.verifier import Verifier
 

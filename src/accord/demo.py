@@ -156,7 +156,7 @@ def verify(broker_url: str, version: str, name_field: str) -> Any:
     def no_user() -> None:
         users.pop(7, None)
 
-    return verifier.verify()
+    return verifier.verify(raises=False)
 
 
 def can_i_deploy(broker: Any, pacticipant: str, version: str) -> tuple[bool, str]:

@@ -16,12 +16,17 @@ of a traceback::
     └── PactFileLockError        a pact file that cannot be locked for writing
 
     MismatchError (AssertionError)  a consumer test whose mock server saw a mismatch
-    VerificationFailed (AssertionError)  a provider that does not honour its pacts
+    └── PactVerificationError    messages a ``Pact.verify(handler, kind)`` handler rejected
+    InteractionVerificationError (AccordError)  one of those messages (pact-python's shape)
+    VerificationFailed (AssertionError, RuntimeError)  a provider that does not honour its
+        pacts (a RuntimeError too, as pact-python's ``Verifier.verify()`` raises one)
 
     PactDowngradeWarning (UserWarning)  writing a pact as a version that cannot hold all of it
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__ = [
     "AccordError",
@@ -29,11 +34,13 @@ __all__ = [
     "ContractDefinitionError",
     "DocPathError",
     "GeneratorError",
+    "InteractionVerificationError",
     "MatchingRuleError",
     "MismatchError",
     "PactDowngradeWarning",
     "PactFileLockError",
     "PactFormatError",
+    "PactVerificationError",
     "UnsupportedVersionError",
     "VerificationFailed",
     "VerificationSetupError",
@@ -101,11 +108,47 @@ class PactFileLockError(AccordError):
 
 
 class MismatchError(AssertionError):
-    """A consumer test's mock server saw unexpected, mismatched or missing requests."""
+    """A consumer test's mock server saw unexpected, mismatched or missing requests.
+
+    ``mismatches``: the official tools' mismatch JSON objects (pact-python's
+    ``MismatchesError.mismatches``), when the error comes from a mock server."""
+
+    def __init__(self, message: str = "", mismatches: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.mismatches = list(mismatches or [])
 
 
-class VerificationFailed(AssertionError):
-    """A provider does not honour one or more of its pacts."""
+class PactVerificationError(MismatchError):
+    """``Pact.verify(handler, kind)``: the handler could not process one or more messages.
+
+    Named and shaped as pact-python's: ``errors`` holds one ``InteractionVerificationError``
+    per message (its ``description`` and the handler's ``error``)."""
+
+    def __init__(self, errors: list[InteractionVerificationError]) -> None:
+        self.errors = list(errors)
+        lines = [f"Error verifying Pact (count: {len(self.errors)})"]
+        lines.extend(f"  - {e}" for e in self.errors)
+        super().__init__("\n".join(lines))
+
+
+class InteractionVerificationError(AccordError):
+    """One message a ``Pact.verify`` handler could not process (pact-python's shape)."""
+
+    def __init__(self, description: str, error: Exception) -> None:
+        super().__init__(f"Error verifying interaction {description!r}: {error}")
+        self.description = description
+        self.error = error
+
+
+class VerificationFailed(AssertionError, RuntimeError):
+    """A provider does not honour one or more of its pacts.
+
+    The message is the readable report; ``result`` is the ``VerificationResult`` (``None``
+    when raised for a single interaction by the pytest integration)."""
+
+    def __init__(self, message: str, result: Any = None) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 class PactDowngradeWarning(UserWarning):

@@ -1,11 +1,12 @@
 """Reading and writing pact files: the one module of the core that touches the file system.
 
-``write_pact`` is safe for parallel test workers (pytest-xdist): it takes a file lock beside
-the pact file, merges with what is already there (interactions with the same description and
-provider states are replaced, others kept), and replaces the file atomically, so a reader
-never sees half a file and no worker loses another's interactions. Output is deterministic:
-interactions sorted by description and provider states, keys sorted as the official (Rust)
-tools write them, two-space indentation and a trailing newline::
+``write_pact`` is safe for parallel test workers (pytest-xdist): it takes a file lock (kept
+in the temporary directory, so a pact directory holds only pacts), merges with what is already
+there (interactions with the same description and provider states are replaced, others kept),
+and replaces the file atomically, so a reader never sees half a file and no worker loses
+another's interactions. Output is deterministic: interactions sorted by description and
+provider states, keys sorted as the official (Rust) tools write them, two-space indentation and
+a trailing newline::
 
     path = write_pact(pact, "pacts")            # pacts/web-users.json
     pact = read_pact(path)
@@ -16,6 +17,7 @@ tools write them, two-space indentation and a trailing newline::
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -32,7 +34,8 @@ from accord import __version__
 from accord.errors import ContractDefinitionError, PactFileLockError, PactFormatError
 from accord.model import Interaction, Pact, SpecVersion, dump_interaction, dump_pact, load_pact
 
-__all__ = ["iter_pact_files", "pact_file_name", "read_pact", "render_pact", "write_pact"]
+__all__ = ["iter_pact_files", "lock_path", "pact_file_name", "read_pact", "render_pact",
+           "write_pact"]
 
 LOCK_TIMEOUT = 60.0  # seconds a writer waits for another worker's write to finish
 
@@ -109,7 +112,7 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / pact_file_name(pact.consumer, pact.provider)
-    lock = FileLock(str(_lock_path(path)), timeout=lock_timeout)
+    lock = FileLock(str(lock_path(path)), timeout=lock_timeout)
     try:
         with lock:
             metadata: dict[str, Any] = {}
@@ -140,7 +143,7 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
     except _LockTimeout:
         raise PactFileLockError(
             f"could not lock {path} within {lock_timeout:g}s: another process is writing it "
-            f"(or a stale lock file {_lock_path(path)} was left behind)") from None
+            f"(or a stale lock file {lock_path(path)} was left behind)") from None
     return path
 
 
@@ -265,6 +268,11 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _lock_path(path: Path) -> Path:
-    """The lock beside a pact file: hidden, so pact directories list only pacts."""
-    return path.with_name(f".{path.name}.lock")
+def lock_path(path: Path) -> Path:
+    """The lock file of the pact file ``path``: in the temporary directory, named by the
+    absolute path, so that every process of the machine takes the same one and the pact
+    directory holds nothing but pacts."""
+    digest = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:32]
+    folder = Path(tempfile.gettempdir()) / "accord-pact-locks"
+    folder.mkdir(exist_ok=True)
+    return folder / f"{Path(path).name}.{digest}.lock"

@@ -15,7 +15,9 @@ The ``pact`` fixture is a factory::
 Pacts made by the fixture are written once, at the end of the session, and only with the
 interactions of tests that passed. Under pytest-xdist every worker writes its share; the
 pact file lock and merge put them together. A mismatch fails the test with the mock
-server's report as the message.
+server's report as the message. Pacts a test makes itself (``Pact(...)``, pact-python style)
+are written where its ``write_file(dir)`` says; if it never calls it, into ``--pact-dir``
+at the end of the session.
 
 This module loads in every pytest run where accord is installed, so it imports nothing
 heavy until a test asks for the fixture.
@@ -23,6 +25,7 @@ heavy until a test asks for the fixture.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -101,10 +104,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     passed = session.config.stash.get(_PASSED_KEY, [])
+    directory = session.config.getoption("pact_dir", None)
+    if "accord.consumer.builder" in sys.modules:
+        # Pacts made without the fixture whose tests never called write_file(dir) go to
+        # --pact-dir now rather than to the default directory at exit.
+        sys.modules["accord.consumer.builder"].write_deferred(directory)
     if not passed:
         return
     from accord.consumer.builder import write_pacts
 
-    directory = session.config.getoption("pact_dir", None)
     write_pacts(passed, directory)
     passed.clear()

@@ -78,7 +78,7 @@ def test_official_client_contracts_with_the_accord_verifier(make_client: Any) ->
     )
     for path in FILES:
         verifier.add_source(path)
-    result = verifier.verify()
+    result = verifier.verify(raises=False)
     failed = [
         f"{r.consumer}: {r.description} ({', '.join(r.provider_states)}): "
         f"{r.error or [str(m) for m in r.mismatches][:3]}"

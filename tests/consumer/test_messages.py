@@ -8,7 +8,12 @@ import uuid
 import pytest
 
 from accord import generate, match
-from accord.errors import ContractDefinitionError, MismatchError
+from accord.errors import (
+    ContractDefinitionError,
+    InteractionVerificationError,
+    MismatchError,
+    PactVerificationError,
+)
 
 
 def read(pact_dir, name="orders-web-orders-api.json"):
@@ -123,7 +128,7 @@ def test_pact_level_verify_runs_every_pending_message(msg_pact, pact_dir):
     order_event(pact, "event one")
     order_event(pact, "event two")
     seen = []
-    pact.verify(lambda body, metadata: seen.append(body["id"]), "Async")
+    pact.verify(lambda body, metadata: seen.append(json.loads(body)["id"]), "Async")
     assert seen == [7, 7]
     assert len(read(pact_dir)["interactions"]) == 2
 
@@ -353,6 +358,46 @@ def test_text_and_binary_messages(msg_pact, pact_dir):
     assert [i["description"] for i in read(pact_dir)["interactions"]] == ["a ping"]
 
 
+def test_pact_level_verify_hands_over_bodies_and_metadata_as_pact_python_does(msg_pact):
+    """Checked against pact-python 4.2: the declared body as text (bytes when binary) and the
+    metadata with contentType and JSON-decoded string values."""
+    pact = msg_pact()
+    (pact.upon_receiving("e1", "Async").with_body({"id": match.integer(7)}, "application/json")
+         .with_metadata({"topic": "orders", "n": "1"}))
+    pact.upon_receiving("e2", "Async").with_binary_body(b"\x00\x01", "application/octet-stream")
+    pact.upon_receiving("e3", "Async").with_body("hello", "text/plain")
+    seen = []
+    assert pact.verify(lambda body, metadata: seen.append((body, metadata)), "Async") is None
+    assert seen == [
+        ('{"id":7}', {"contentType": "application/json", "n": 1, "topic": "orders"}),
+        (b"\x00\x01", {"contentType": "application/octet-stream"}),
+        ("hello", {"contentType": "text/plain"})]
+
+
+def test_pact_level_verify_collects_handler_errors(msg_pact, pact_dir):
+    pact = msg_pact()
+    order_event(pact, "event one")
+    order_event(pact, "event two")
+
+    def handler(body, metadata):
+        if "one" in json.dumps(metadata) or json.loads(body)["id"] != 7:
+            raise ValueError("cannot")
+        raise KeyError("boom")
+
+    errors = pact.verify(handler, "Async", raises=False)
+    assert [type(e) for e in errors] == [InteractionVerificationError] * 2
+    assert [e.description for e in errors] == ["event one", "event two"]
+    assert isinstance(errors[0].error, KeyError)
+    assert "Error verifying interaction 'event one'" in str(errors[0])
+    assert not (pact_dir / "orders-web-orders-api.json").exists()  # nothing passed
+
+    again = msg_pact()
+    order_event(again, "event three")
+    with pytest.raises(PactVerificationError, match=r"count: 1(.|\n)*event three") as caught:
+        again.verify(lambda body, metadata: 1 / 0, "Async")
+    assert isinstance(caught.value.errors[0].error, ZeroDivisionError)
+
+
 def test_pact_python_style_sync_handler_gets_the_request(msg_pact, pact_dir):
     pact = msg_pact()
     price_call(pact)
@@ -360,7 +405,7 @@ def test_pact_python_style_sync_handler_gets_the_request(msg_pact, pact_dir):
     seen = []
 
     def handler(body, metadata):  # pact-python's Pact.verify(handler, "Sync")
-        seen.append((body, metadata["replyTo"]))
+        seen.append((json.loads(body), metadata["replyTo"]))
 
     pact.verify(handler, "Sync")
     assert seen == [({"sku": "A-1"}, "prices")] * 2

@@ -156,3 +156,44 @@ def test_http_interaction_methods(method):
     from accord.consumer import HttpInteraction
 
     assert callable(getattr(HttpInteraction, method))
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        "add_transport", "add_source", "broker_source", "state_handler", "message_handler",
+        "filter", "filter_consumers", "set_request_timeout", "add_custom_header",
+        "add_custom_headers", "disable_ssl_verification", "follow_redirects",
+        "set_error_on_empty_pact", "set_publish_options", "set_coloured_output", "verify",
+        "output", "logs_for_provider",
+    ],
+)
+def test_verifier_methods(method):
+    from accord import Verifier
+
+    assert callable(getattr(Verifier, method))
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        "consumer_version", "consumer_versions", "consumer_tags", "include_pending",
+        "exclude_pending", "include_wip_since", "exclude_wip", "provider_branch",
+        "provider_tags", "build",
+    ],
+)
+def test_broker_selector_builder_methods(method):
+    from accord.verifier import BrokerSelectorBuilder
+
+    assert callable(getattr(BrokerSelectorBuilder, method))
+
+
+def test_pact_python_module_names():
+    from accord import error, types
+
+    for name in ("PactError", "MismatchesError", "PactVerificationError",
+                 "InteractionVerificationError"):
+        assert isinstance(getattr(error, name), type)
+    for name in ("URL", "Message", "MessageProducerArgs", "StateHandlerArgs", "UNSET"):
+        assert getattr(types, name) is not None
+    assert "lenient_ranges" in DOC.read_text()

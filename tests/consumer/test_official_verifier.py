@@ -63,7 +63,7 @@ def everything(version: str) -> dict:
         "re": match.regex("ab12", r"[a-z]+\d+"),
         "date": match.date("2024-02-29", "%Y-%m-%d"),
         "time": match.time("10:20:30"),
-        "ts": match.datetime("2024-01-02T03:04:05Z"),
+        "ts": match.datetime("2024-01-02T03:04:05Z", "yyyy-MM-dd'T'HH:mm:ssXXX"),
         "inc": match.includes("needle"),
         "null": match.null(),
         "eq": match.equality("exact"),
@@ -199,7 +199,7 @@ def test_official_verifier_checks_message_pacts(tmp_path, version, honest):
                 "id": match.integer(7, min=1),
                 "total": match.decimal(9.5),
                 "ref": generate.uuid(),
-                "at": match.datetime("2024-01-02T03:04:05Z"),
+                "at": match.datetime("2024-01-02T03:04:05Z", "yyyy-MM-dd'T'HH:mm:ssXXX"),
             }
         )
         .with_metadata({"topic": "orders", "key": match.regex("o-7", r"o-\d+")})

@@ -23,6 +23,7 @@ as ``[null]``) are dropped when it sends the request.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid as uuidlib
 from pathlib import Path
@@ -95,7 +96,7 @@ def user_body(m: Tracked, g: Tracked) -> dict[str, Any]:
         "ref": m.regex("AB-12", r"[A-Z]{2}-\d+"),
         "born": m.date("2000-02-29", "%Y-%m-%d"),
         "wakes": m.time("07:30:00"),
-        "seen": m.datetime("2024-01-02T03:04:05+00:00"),
+        "seen": m.datetime("2024-01-02T03:04:05+00:00", "yyyy-MM-dd'T'HH:mm:ssXXX"),
         "stamp": m.timestamp("2024-01-02 03:04", "yyyy-MM-dd HH:mm", disable_conversion=True),
         "motto": m.includes("world"),
         "nothing": m.null(),
@@ -268,7 +269,7 @@ def declare_messages(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
             "status": m.regex("CREATED", "CREATED|UPDATED"),
             "lines": m.each_like({"sku": m.regex("AB-1", r"[A-Z]+-\d+"),
                                   "qty": m.integer(1, min=1)}),
-            "at": m.datetime("2024-01-02T03:04:05+00:00"),
+            "at": m.datetime("2024-01-02T03:04:05+00:00", "yyyy-MM-dd'T'HH:mm:ssXXX"),
             "eventId": g.uuid(),
             "total": m.decimal(9.5),
         })
@@ -299,8 +300,9 @@ def declare_messages(pact: Pact, version: str, m: Tracked, g: Tracked) -> None:
 
 
 def price_service(body: Any, metadata: dict[str, Any]) -> Any:
-    """The consumer's handler of the synchronous message (returns the response it expects)."""
-    return {"sku": body["sku"], "price": 9.99, "currency": "EUR"}, {"cache": "hit"}
+    """The consumer's handler of the synchronous message (returns the response it expects);
+    the request body comes as text, as pact-python hands it over."""
+    return {"sku": json.loads(body)["sku"], "price": 9.99, "currency": "EUR"}, {"cache": "hit"}
 
 
 def exercise(pact: Pact, directory: Path) -> Path:
@@ -587,8 +589,9 @@ def test_the_pacts_use_every_matcher_and_generator(tmp_path: Path) -> None:
         _files, m, g = write_pacts(tmp_path / version, version)
         used_m |= m.used
         used_g |= g.used
-    every_m = {n for n in match.__all__ if n != "Matcher"}
-    every_g = set(generate.__all__)
+    every_m = {n for n in match.__all__
+               if n not in ("Matcher", "AbstractMatcher", "lenient_ranges")}
+    every_g = set(generate.__all__) - {"AbstractGenerator"}
     assert {n for n in every_m if id(getattr(match, n)) not in used_m} == set()
     assert {n for n in every_g if id(getattr(generate, n)) not in used_g} == set()
 
@@ -654,7 +657,7 @@ def test_a_provider_that_honours_accord_pacts_passes_the_official_verifier(
     assert re.fullmatch(r"urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", order["m_uuid"])
     assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", order["m_date"])
     assert re.fullmatch(r"\d{2}:\d{2}:\d{2}", order["m_time"])
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})", order["m_dt"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}", order["m_dt"])
     # MockServerURL is a consumer-side generator: the verifier keeps the example
     assert order["callback"] == "http://localhost:8080/hooks/1"
     if version == "V4":  # V4 annotations were read: pending flag, key, comments, test name

@@ -27,7 +27,14 @@ from accord.model import (
     SpecVersion,
     SynchronousHttp,
 )
-from accord.pactfile import iter_pact_files, pact_file_name, read_pact, render_pact, write_pact
+from accord.pactfile import (
+    iter_pact_files,
+    lock_path,
+    pact_file_name,
+    read_pact,
+    render_pact,
+    write_pact,
+)
 
 
 def http(description: str, *states: str, path: str = "/", status: int = 200) -> SynchronousHttp:
@@ -178,7 +185,7 @@ def test_messages_as_v2_are_refused(tmp_path):
 
 def test_lock_timeout(tmp_path):
     target = tmp_path / "web-api.json"
-    lock = FileLock(str(tmp_path / ".web-api.json.lock"))
+    lock = FileLock(str(lock_path(target)))
     with lock, pytest.raises(PactFileLockError, match="could not lock"):
         write_pact(pact(http("a")), tmp_path, lock_timeout=0.05)
     assert not target.exists()
@@ -187,8 +194,8 @@ def test_lock_timeout(tmp_path):
 def test_no_temporary_files_are_left_behind(tmp_path):
     write_pact(pact(http("a")), tmp_path)
     write_pact(pact(http("b")), tmp_path)
-    names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
-    assert names == ["web-api.json"]  # the lock is hidden: the folder lists only pacts
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["web-api.json"]  # the lock lives in the temporary directory
 
 
 def test_render_matches_what_is_written(tmp_path):

@@ -143,7 +143,7 @@ def test_the_verifier_passes_a_provider_serving_conforming_csv(pact_dir):
 
     result = (Verifier("CsvServer").add_source(pact_file)
               .add_transport(app=csv_provider(["Alice,12,2021-03-04", "Bob,7.5,1999-12-31"]))
-              .verify())
+              .verify(raises=False))
 
     result.assert_ok()
     assert [r.description for r in result.passed] == ["request for a report"]
@@ -154,7 +154,7 @@ def test_the_verifier_fails_a_provider_whose_column_breaks_the_contract(pact_dir
 
     result = (Verifier("CsvServer").add_source(pact_file)
               .add_transport(app=csv_provider(["Alice,12,2021-03-04", "Bob,lots,1999-12-31"]))
-              .verify())
+              .verify(raises=False))
 
     assert [r.description for r in result.failed] == ["request for a report"]
     report = result.report()
@@ -245,7 +245,7 @@ def test_a_pact_written_by_the_official_csv_plugin_is_verified(tmp_path, rows, o
 
     assert [p.name for p in ensure_plugins(read_pact(pact_file))] == ["csv"]
     result = (Verifier("CsvServer").add_source(pact_file)
-              .add_transport(app=csv_provider(rows)).verify())
+              .add_transport(app=csv_provider(rows)).verify(raises=False))
     assert result.ok is ok, result.report()
     if not ok:
         assert "at row:2, column:2: Expected 'x' to match a number" in result.report()
@@ -317,7 +317,7 @@ def test_a_pact_naming_a_missing_plugin_fails_to_load_with_an_install_hint(pact_
     pact_file.write_text(json.dumps(document))
 
     result = Verifier("CsvServer").add_source(pact_file).add_transport(
-        app=csv_provider(["Alice,12,2021-03-04"])).verify()
+        app=csv_provider(["Alice,12,2021-03-04"])).verify(raises=False)
     assert not result.ok and not result.results
     (failure,) = result.source_failures
     assert "nosuch" in failure.error and "1.2.3" in failure.error

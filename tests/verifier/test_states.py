@@ -43,7 +43,7 @@ def test_params_setup_and_generator_teardown(tmp_path: Path) -> None:
         del db[id]
         calls.append(f"teardown {id}")
 
-    result = verifier.verify()
+    result = verifier.verify(raises=False)
     assert result.ok, result.report()
     assert calls == ["setup 5", "teardown 5"] and db == {}
 
@@ -61,7 +61,7 @@ def test_teardown_true_passes_the_action_and_mapping_handlers(tmp_path: Path) ->
 
     path = _stateful(tmp_path, [{"name": "user exists", "params": {"id": 5}}])
     result = (Verifier("users-api").add_source(path).add_transport(app=make_flask(db))
-              .state_handler(handler, teardown=True).verify())
+              .state_handler(handler, teardown=True).verify(raises=False))
     assert result.ok, result.report()
     assert actions == [("user exists", "setup", {"id": 5}),
                        ("user exists", "teardown", {"id": 5})]
@@ -71,7 +71,7 @@ def test_teardown_true_passes_the_action_and_mapping_handlers(tmp_path: Path) ->
               .state_handler({"user exists": {
                   "setup": lambda params: db.update({5: {"id": 5, "name": "Eve",
                                                          "role": "user"}}),
-                  "teardown": lambda: torn.append("done")}}).verify())
+                  "teardown": lambda: torn.append("done")}}).verify(raises=False))
     assert result.ok, result.report()
     assert torn == ["done"]
 
@@ -95,7 +95,7 @@ async def test_async_handlers_and_async_generators(tmp_path: Path) -> None:
         order.append("audit")
         return {}
 
-    result = verifier.verify()  # called from inside a running event loop
+    result = verifier.verify(raises=False)  # called from inside a running event loop
     assert result.ok, result.report()
     assert order == ["user", "audit", "user gone"]
 
@@ -144,7 +144,7 @@ def test_values_returned_by_a_state_are_injected_by_provider_state_generators(
         seen["userId"] = userId
         return {"userId": 7, "orderId": 42, "token": "t-123", "since": "2024"}
 
-    result = verifier.verify()
+    result = verifier.verify(raises=False)
     assert result.ok, result.report()
     assert seen == {"userId": 1}
     sent = result.results[0].request
@@ -167,7 +167,7 @@ def test_state_change_url_protocol_injects_values(tmp_path: Path) -> None:
     with serve(states) as url:
         result = (Verifier("users-api").add_source(_generated_pact(tmp_path))
                   .add_transport(app=_echo_app())
-                  .state_change_url(f"{url}/_pact/state", teardown=True).verify())
+                  .state_change_url(f"{url}/_pact/state", teardown=True).verify(raises=False))
     assert result.ok, result.report()
     assert received == [
         {"state": "a user with an order", "params": {"userId": 1}, "action": "setup"},
@@ -207,7 +207,7 @@ def test_relative_state_change_url_goes_to_the_in_process_app(tmp_path: Path) ->
 
     app.router.routes.append(Route("/_pact/state", state_change, methods=["POST"]))
     result = (Verifier("users-api").add_source(_stateful(tmp_path, [{"name": "user exists"}]))
-              .add_transport(app=app).state_change_url("/_pact/state").verify())
+              .add_transport(app=app).state_change_url("/_pact/state").verify(raises=False))
     assert result.ok, result.report()
 
 
@@ -217,7 +217,8 @@ def test_state_change_url_failure_is_reported_per_interaction(tmp_path: Path) ->
 
     with serve(Starlette(routes=[Route("/state", broken, methods=["POST"])])) as url:
         result = (Verifier("users-api").add_source(_stateful(tmp_path, [{"name": "x"}]))
-                  .add_transport(app=make_starlette()).state_change_url(url + "/state").verify())
+                  .add_transport(app=make_starlette()).state_change_url(url + "/state")
+                  .verify(raises=False))
     r = result.results[0]
     assert r.outcome is Outcome.ERROR
     assert "HTTP 500" in r.error and "'x'" in r.error
@@ -238,7 +239,7 @@ def test_a_state_handler_that_raises_fails_that_interaction_only(tmp_path: Path)
         yield
         torn.append("fine")
 
-    result = verifier.verify()
+    result = verifier.verify(raises=False)
     assert not result.ok
     bad, good = result.results
     assert bad.outcome is Outcome.ERROR
@@ -251,7 +252,7 @@ def test_a_state_handler_that_raises_fails_that_interaction_only(tmp_path: Path)
 def test_a_state_without_handler_is_noted(tmp_path: Path) -> None:
     pact = v3_pact([get_user(1, state="nobody handles this")])
     result = Verifier("users-api").add_source(write_pact(tmp_path, pact)) \
-        .add_transport(app=make_starlette()).verify()
+        .add_transport(app=make_starlette()).verify(raises=False)
     assert result.ok
     assert result.results[0].notes == [
         "no handler for provider state 'nobody handles this': it was ignored"]
@@ -269,7 +270,7 @@ def test_state_change_as_query_parameters(tmp_path: Path) -> None:
                   .add_source(_stateful(tmp_path, [{"name": "x", "params": {"id": 5}}]))
                   .add_transport(app=make_starlette({5: {"id": 5, "name": "Eve",
                                                          "role": "user"}}))
-                  .state_handler(url + "/state", body=False).verify())
+                  .state_handler(url + "/state", body=False).verify(raises=False))
     assert result.ok, result.report()
     assert received == [{"state": "x", "action": "setup", "id": "5"}]
 
@@ -281,7 +282,7 @@ def test_a_generic_handler_is_called_with_an_empty_state_for_stateless_interacti
     result = (Verifier("users-api").add_source(write_pact(tmp_path, pact))
               .add_transport(app=make_starlette())
               .state_handler(lambda state, action: calls.append((state, action)), teardown=True)
-              .verify())
+              .verify(raises=False))
     assert result.ok and calls == [("", "setup"), ("", "teardown")]
     assert result.results[0].notes == []
 
@@ -299,7 +300,7 @@ def test_state_parameters_win_over_the_handler_aliases(tmp_path: Path) -> None:
         seen.append((id, state, action, params))
         db[id] = {"id": id, "name": "Eve", "role": "user"}
 
-    result = verifier.verify()
+    result = verifier.verify(raises=False)
     assert result.ok, result.report()
     assert seen == [(5, "active", "promote", "p")]
 

@@ -40,7 +40,7 @@ def test_a_user_created_event_subscribes_the_user(pact: Pact) -> None:
                     "name": match.string("Alice"),
                     "email": match.email("alice@example.com"),
                 },
-                "occurred_at": match.datetime("2024-05-01T09:30:00+00:00"),
+                "occurred_at": match.datetime("2024-05-01T09:30:00+00:00", "%Y-%m-%dT%H:%M:%S%:z"),
             }
         )
         .with_metadata({"topic": "users", "eventType": "user.created"})
@@ -70,7 +70,7 @@ def test_a_user_deleted_event_unsubscribes_the_user(pact: Pact) -> None:
             {
                 "type": "user.deleted",
                 "user": {"id": match.integer(42)},
-                "occurred_at": match.datetime("2024-05-02T10:00:00+00:00"),
+                "occurred_at": match.datetime("2024-05-02T10:00:00+00:00", "%Y-%m-%dT%H:%M:%S%:z"),
             }
         )
         .with_metadata({"topic": "users", "eventType": "user.deleted"})

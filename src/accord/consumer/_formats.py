@@ -20,6 +20,7 @@ _STRFTIME = {
     "Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "I": "hh", "M": "mm", "S": "ss",
     "f": "SSSSSS", "z": "Z", "Z": "z", "b": "MMM", "B": "MMMM", "a": "EEE", "A": "EEEE",
     "p": "a", "j": "DDD", "e": "d", "%": "%", "G": "YYYY", "V": "ww", "u": "e",
+    "U": "ww", "W": "ww", ":z": "XXX",
 }  # fmt: skip
 
 
@@ -43,7 +44,7 @@ def strftime_to_java(fmt: str) -> str:
     while i < len(fmt):
         ch = fmt[i]
         if ch == "%" and i + 1 < len(fmt):
-            code = fmt[i + 1]
+            code = fmt[i + 1:i + 3] if fmt[i + 1] == ":" else fmt[i + 1]  # %:z is two letters
             if code == "%":
                 literal.append("%")
             else:
@@ -52,7 +53,7 @@ def strftime_to_java(fmt: str) -> str:
                     raise ValueError(f"strftime directive %{code} has no Java equivalent")
                 flush()
                 out.append(java)
-            i += 2
+            i += 1 + len(code)
             continue
         literal.append(ch)
         i += 1

@@ -7,6 +7,7 @@ per-interaction configuration in ``pluginConfiguration`` (both in the official s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,12 +29,24 @@ def use_plugin(registry: dict[str, Plugin], name: str, version: str | None = Non
     return plugin
 
 
-def configure_plugin_contents(interaction: Any, content_type: str, config: Mapping[str, Any]
-                              ) -> BodySpec:
-    """Ask the plugin for ``content_type`` to configure ``config``; note what the pact needs."""
+def configure_plugin_contents(interaction: Any, content_type: Any, config: Any) -> BodySpec:
+    """Ask the plugin for ``content_type`` to configure ``config``; note what the pact needs.
+
+    pact-python's order, ``(contents, content_type)`` with the contents as a dict or JSON
+    text, is recognised and accepted too."""
     from accord.plugins import PluginError, installed_plugins, plugin_for
 
     where = f"interaction {interaction.description!r}"
+    if (isinstance(config, str) and "/" in config and not isinstance(content_type, str)) or (
+            isinstance(config, str) and isinstance(content_type, str)
+            and content_type.lstrip().startswith("{")):
+        content_type, config = config, content_type
+    if isinstance(config, str):
+        try:
+            config = json.loads(config)
+        except ValueError:
+            raise ContractDefinitionError(
+                f"{where}: with_plugin_contents: the plugin configuration is not JSON") from None
     if not isinstance(content_type, str) or not content_type.strip():
         raise ContractDefinitionError(f"{where}: with_plugin_contents needs a content type")
     if not isinstance(config, Mapping):

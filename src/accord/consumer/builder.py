@@ -11,7 +11,8 @@
          .with_body({"id": match.integer(123), "name": match.string("Alice")}))
     with pact.serve() as server:                         # a real mock server on 127.0.0.1
         assert get_user(server.url, 123).name == "Alice"
-    # on success the interactions are recorded and the pact file written (merged)
+    # on success the interactions are recorded; the pact file is written (merged) into
+    # pact_dir, or where write_file(dir) says, or at the end of the run into --pact-dir
 
 Every builder method returns the builder, so a declaration reads as one chain. A ``Pact`` may
 gain interactions after it has been served: each ``serve()`` serves the interactions declared
@@ -20,6 +21,8 @@ since the previous one.
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from accord.consumer._parts import BodySpec, body_spec, form_spec, multipart_spec, scalar_spec
 from accord.consumer.matchers import Matcher
+from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, UnsupportedVersionError
 from accord.model import (
     Body,
@@ -41,7 +45,6 @@ from accord.model import (
     SpecVersion,
     SynchronousHttp,
     dump_interaction,
-    load_request,
 )
 from accord.model import Pact as ModelPact
 
@@ -49,15 +52,19 @@ if TYPE_CHECKING:
     from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
     from accord.consumer.serve import PactServer
 
-__all__ = ["HttpInteraction", "Pact", "default_pact_dir", "write_pacts"]
+__all__ = ["HttpInteraction", "Pact", "default_pact_dir", "write_deferred", "write_pacts"]
 
 Self = TypeVar("Self", bound="_Interaction")
+
+_LOG = logging.getLogger("accord.consumer")
 
 DEFAULT_PACT_DIR: str | None = None
 """Set by the pytest plugin from ``--pact-dir``; otherwise ``$ACCORD_PACT_DIR`` or ``pacts``."""
 
-# Interactions recorded in this process, per pact file: two different interactions with the
-# same description and provider states in one run are a mistake, not a merge.
+# Interactions recorded in this process, per pact file: a different interaction recorded later
+# under the same description and provider states by another Pact object replaces the earlier
+# one in the file (as the official tools merge), with a logged warning (a logged one, not a
+# Python warning, so that suites running with -W error behave as under pact-python).
 _RUN: dict[tuple[str, str, str], dict[tuple[str, tuple[str, ...]], Interaction]] = {}
 
 
@@ -73,16 +80,22 @@ def _parse_spec(version: str | SpecVersion) -> SpecVersion:
         raise ContractDefinitionError(
             f"unknown Pact Specification version {version!r} (use 'V2', 'V3' or 'V4')") from None
     if spec < SpecVersion.V2:
-        raise ContractDefinitionError(
-            f"accord writes Pact Specification V2, V3 or V4, not {spec.name}")
+        # pact-python accepts V1 and V1.1 and writes V2-style matching rules into them; a V2
+        # file holds the same and is what every tool reads.
+        _LOG.warning("Pact Specification %s pacts are written as V2 (V1 cannot hold matching "
+                     "rules)", spec.name.replace("_", "."))
+        return SpecVersion.V2
     return spec
 
 
 class Pact:
     """A contract between ``consumer`` and ``provider`` being declared by a test.
 
-    ``pact_dir``: where ``write_file()`` and successful ``serve()`` blocks write the pact
-    (default: ``--pact-dir``, ``$ACCORD_PACT_DIR``, then ``./pacts``). ``strict=True`` also
+    ``pact_dir``: where ``write_file()`` and successful ``serve()`` blocks write the pact.
+    Without it, the test writes its pact with ``write_file(dir)``, as pact-python code does
+    (``./pacts`` when no ``dir`` is given); if it does not, what passed is written at the end
+    of the run (pytest session or process) into ``--pact-dir`` or ``$ACCORD_PACT_DIR`` when
+    one is set, and nowhere otherwise (a warning says so). ``strict=True`` also
     rejects dubious declarations such as a body on a GET request.
     """
 
@@ -103,6 +116,10 @@ class Pact:
         self._declared: list[_Interaction] = []
         self._recorded: dict[tuple[str, tuple[str, ...]], Interaction] = {}
         self._auto_write = True  # the pytest fixture turns this off and writes at session end
+        self._written_by_user = False  # write_file() was called: no automatic writes
+
+    def __str__(self) -> str:
+        return f"{self.consumer} -> {self.provider}"
 
     def __repr__(self) -> str:
         return (f"<Pact {self.consumer}->{self.provider} {self.specification.name}, "
@@ -111,7 +128,8 @@ class Pact:
     # ------------------------------------------------------------------ configuration
 
     def with_specification(self, version: str | SpecVersion) -> Pact:
-        """Target Pact Specification ``"V2"``, ``"V3"`` or ``"V4"`` (the default)."""
+        """Target Pact Specification ``"V2"``, ``"V3"`` or ``"V4"`` (the default);
+        ``"V1"``/``"V1.1"`` (accepted, as by pact-python) are written as V2."""
         self.specification = _parse_spec(version)
         return self
 
@@ -122,11 +140,13 @@ class Pact:
         self._metadata.setdefault(namespace, {}).update(values)
         return self
 
-    def using_plugin(self, name: str, version: str | None = None) -> Pact:
+    def using_plugin(self, name: str, version: str | None = None, delay: int | None = None
+                     ) -> Pact:
         """Declare that this pact uses plugin ``name`` (written to ``metadata.plugins``).
 
         ``with_plugin_contents`` does this by itself; call it to fail early, with a message
-        saying how to install the plugin, when it is missing."""
+        saying how to install the plugin, when it is missing. ``delay`` (pact-python's wait
+        for a plugin process) has nothing to wait for: accord's plugins are Python code."""
         from accord.consumer._plugins import use_plugin
 
         use_plugin(self._plugins, name, version)
@@ -194,21 +214,33 @@ class Pact:
 
     # ------------------------------------------------------------------ running
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0, *, tls: bool = False,
-              cors: bool = False, raises: bool = True, generator_context: Any = None
-              ) -> PactServer:
+    def serve(self, addr: str = "127.0.0.1", port: int = 0, transport: str = "http",
+              transport_config: str | None = None, *, host: str | None = None,
+              tls: bool = False, cors: bool = False, raises: bool = True, verbose: bool = False,
+              generator_context: Any = None) -> PactServer:
         """A mock server for the HTTP interactions declared since the last ``serve()``.
 
         Use as ``with pact.serve() as server:`` or ``async with``. On exit it raises
         ``MismatchError`` (an ``AssertionError``) with the report if a request was
-        unexpected or mismatched or an interaction was never requested; otherwise the
-        interactions are recorded and the pact file written.
+        unexpected or mismatched or an interaction was never requested (``raises=False``:
+        inspect ``server.mismatches`` instead; ``verbose=True`` also logs them); otherwise
+        the interactions are recorded. pact-python's ``addr``/``port``/``transport``
+        arguments are taken (``transport="https"`` is ``tls=True``; plugin transports and
+        ``transport_config`` are not supported).
         """
+        if transport.lower() not in ("http", "https"):
+            raise ContractDefinitionError(
+                f"serve(): transport {transport!r} is not supported (http or https)")
+        if transport_config is not None:
+            raise ContractDefinitionError("serve(): transport_config is for plugin "
+                                          "transports, which accord's mock server lacks")
+        host = host if host is not None else addr
+        tls = tls or transport.lower() == "https"
         from accord.consumer.serve import PactServer
 
         pending = [i for i in self._declared if isinstance(i, HttpInteraction) and not i._used]
         return PactServer(self, pending, host=host, port=port, tls=tls, cors=cors,
-                          raises=raises, generator_context=generator_context)
+                          raises=raises, generator_context=generator_context, verbose=verbose)
 
     def serve_grpc(self, host: str = "127.0.0.1", port: int = 0, *, raises: bool = True
                    ) -> Any:
@@ -224,33 +256,55 @@ class Pact:
 
     def verify(self, handler: Callable[..., Any], kind: str = "async", *, raises: bool = True
                ) -> Any:
-        """Hand every not yet verified message of ``kind`` to ``handler`` (pact-python style).
+        """Hand every not yet verified message of ``kind`` to ``handler``, as pact-python does.
 
-        ``"async"``: ``handler(body, metadata)`` handles each event. ``"sync"``: a one-argument
-        ``handler(send)`` is the consumer code run against each synchronous message (see
-        ``SyncMessageInteraction.verify``); pact-python's ``handler(body, metadata)`` gets each
-        request message instead. Returns an awaitable inside a running event loop when
-        ``handler`` is ``async def``.
+        ``handler(body, metadata)`` gets each message's body as pact-python passes it (``str``
+        for text, ``bytes`` otherwise, ``None`` without a body; the declared example, JSON not
+        parsed) and its metadata as a dict (``contentType`` included); for ``"sync"`` it is the
+        request message, and a returned value other than ``None`` must match a response.
+        A one-argument ``handler(channel)`` for ``"sync"`` is accord's consumer function (see
+        ``SyncMessageInteraction.verify``). Messages whose handler raised are not recorded;
+        they raise ``PactVerificationError`` (with ``.errors``) or, with ``raises=False``, are
+        returned as a list of ``InteractionVerificationError``. Inside a running event loop an
+        ``async def`` handler makes this return an awaitable giving the same.
         """
         from accord.consumer.messages import AsyncMessageInteraction, SyncMessageInteraction
+        from accord.errors import InteractionVerificationError, PactVerificationError
 
-        results: list[Any]
-        if kind.lower() == "async":
-            events = [i for i in self._declared
-                      if isinstance(i, AsyncMessageInteraction) and not i._used]
-            results = [i.verify(handler) for i in events]
-        else:
-            calls = [i for i in self._declared
-                     if isinstance(i, SyncMessageInteraction) and not i._used]
-            results = [i._verify_handler(handler) for i in calls]
-        awaitables = [r for r in results if r is not None]
+        wanted = kind.lower()
+        if wanted not in ("async", "sync"):
+            raise ContractDefinitionError(f"verify(): kind must be 'Async' or 'Sync', not {kind!r}")
+        cls = AsyncMessageInteraction if wanted == "async" else SyncMessageInteraction
+        messages: list[Any] = [i for i in self._declared if isinstance(i, cls) and not i._used]
+        errors: list[InteractionVerificationError] = []
+        awaitables: list[tuple[str, Any]] = []
+        for message in messages:
+            try:
+                outcome = message._verify_pact_python(handler)
+            except Exception as exc:
+                errors.append(InteractionVerificationError(message.description, exc))
+                continue
+            if outcome is not None:
+                awaitables.append((message.description, outcome))
+
+        def finish() -> list[InteractionVerificationError] | None:
+            if raises:
+                if errors:
+                    raise PactVerificationError(errors)
+                return None
+            return errors
+
         if awaitables:
-            async def wait_all() -> None:
-                for a in awaitables:
-                    await a
+            async def wait_all() -> list[InteractionVerificationError] | None:
+                for description, pending in awaitables:
+                    try:
+                        await pending
+                    except Exception as exc:
+                        errors.append(InteractionVerificationError(description, exc))
+                return finish()
 
             return wait_all()
-        return None
+        return finish()
 
     # ------------------------------------------------------------------ pact files
 
@@ -271,10 +325,17 @@ class Pact:
                          spec_version=self.specification)
 
     def write_file(self, directory: str | os.PathLike[str] | None = None, *,
-                   overwrite: bool = False) -> Path:
+                   overwrite: bool = False, _automatic: bool = False) -> Path:
         """Write the recorded interactions to ``{consumer}-{provider}.json``, merging with an
-        existing file unless ``overwrite``. Returns the path."""
+        existing file unless ``overwrite``. Returns the path.
+
+        Once called, the pact is written only where and when asked (no automatic write into
+        the default directory at the end of the run)."""
         from accord.pactfile import write_pact
+
+        if not _automatic:
+            self._written_by_user = True
+            _cancel_deferred(self)
 
         target = Path(directory) if directory is not None else (self.pact_dir or default_pact_dir())
         model = self.to_model()
@@ -314,18 +375,77 @@ class Pact:
         items = list(interactions)
         for item in items:
             key = item.unique_key
-            for seen in (self._recorded.get(key), run.get(key)):
-                if seen is not None and seen != item:
-                    states = ", ".join(key[1]) or "no provider state"
-                    raise ContractDefinitionError(
-                        f"pact {self.consumer}-{self.provider}: two different interactions "
-                        f"are both described as {key[0]!r} with {states}; give each a unique "
-                        "description or provider state (pact files merge interactions by them)")
+            states = ", ".join(key[1]) or "no provider state"
+            mine = self._recorded.get(key)
+            if mine is not None and mine != item:
+                raise ContractDefinitionError(
+                    f"pact {self.consumer}-{self.provider}: two different interactions "
+                    f"are both described as {key[0]!r} with {states}; give each a unique "
+                    "description or provider state (pact files merge interactions by them)")
+            earlier = run.get(key)
+            if mine is None and earlier is not None and earlier != item:
+                _LOG.warning(
+                    "pact %s-%s: the interaction described as %r with %s replaces a "
+                    "different one recorded earlier by another Pact object (pact files keep "
+                    "one interaction per description and provider states, the last one "
+                    "written, as the official tools do)",
+                    self.consumer, self.provider, key[0], states)
         for item in items:
             self._recorded[item.unique_key] = item
             run[item.unique_key] = item
         if self._auto_write and items:
-            self.write_file()
+            if self.pact_dir is not None:
+                self.write_file(_automatic=True)  # the directory this Pact was given
+            elif not self._written_by_user:
+                _defer_write(self)
+
+
+# Pacts whose recorded interactions go to the default directory (``--pact-dir``,
+# ``$ACCORD_PACT_DIR`` or ``./pacts``) at the end of the run, unless their owner calls
+# write_file() first: a test that writes its pact where it wants gets no second copy.
+_DEFERRED: list[tuple[Pact, Path | None]] = []
+
+
+def _configured_pact_dir() -> Path | None:
+    """The directory the run was told to write pacts to (``--pact-dir``, then
+    ``$ACCORD_PACT_DIR``), resolved now: the working directory at exit may be another one."""
+    chosen = DEFAULT_PACT_DIR or os.environ.get("ACCORD_PACT_DIR")
+    return Path(chosen).resolve() if chosen else None
+
+
+def _defer_write(pact: Pact) -> None:
+    if not any(p is pact for p, _ in _DEFERRED):
+        if not _DEFERRED:
+            atexit.register(write_deferred)
+        _DEFERRED.append((pact, _configured_pact_dir()))
+
+
+def _cancel_deferred(pact: Pact) -> None:
+    _DEFERRED[:] = [(p, d) for p, d in _DEFERRED if p is not pact]
+
+
+def write_deferred(directory: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Write the pacts recorded by ``serve()``/``verify()`` whose owners never called
+    ``write_file()``, into ``directory`` or the directory configured when they were recorded
+    (run at exit, and by the pytest plugin at the end of the session). With neither, nothing
+    is written (as in pact-python, the test writes its pact) and a warning names the pact."""
+    pending = list(_DEFERRED)
+    _DEFERRED.clear()
+    atexit.unregister(write_deferred)
+    written: list[Path] = []
+    targets: dict[Path, list[Pact]] = {}
+    for pact, configured in pending:
+        target = Path(directory) if directory is not None else configured
+        if target is None:
+            _LOG.warning("pact %s-%s: %d interaction(s) passed but the pact was never written: "
+                         "call write_file(directory), give Pact(pact_dir=...), or run with "
+                         "--pact-dir / $ACCORD_PACT_DIR", pact.consumer, pact.provider,
+                         len(pact._recorded))
+            continue
+        targets.setdefault(target, []).append(pact)
+    for target, pacts in targets.items():
+        written.extend(write_pacts(pacts, target))
+    return written
 
 
 def write_pacts(pacts: Iterable[Pact], directory: str | os.PathLike[str] | None = None
@@ -343,13 +463,15 @@ def write_pacts(pacts: Iterable[Pact], directory: str | os.PathLike[str] | None 
         groups.setdefault((p.consumer, p.provider, target), []).append(p)
     written = []
     for (_consumer, _provider, target), members in groups.items():
-        interactions: list[Interaction] = []
         metadata: dict[str, Any] = {}
         plugins: dict[str, Any] = {}
         settings: dict[str, dict[str, Any]] = {}
         spec = max(m.specification for m in members)
+        by_key: dict[tuple[str, tuple[str, ...]], Interaction] = {}
         for m in members:
-            interactions.extend(m._recorded.values())
+            by_key.update(m._recorded)  # a later test's interaction wins, as in a file merge
+        interactions = list(by_key.values())
+        for m in members:
             for namespace, values in m._metadata.items():
                 metadata.setdefault(namespace, {}).update(values)
             plugins.update(m._plugins)
@@ -419,7 +541,9 @@ class _Interaction:
         self._comments.setdefault("text", []).append(text)
         return self
 
-    add_text_comment = with_comment
+    def add_text_comment(self: Self, comment: str) -> Self:
+        """pact-python's name for ``with_comment``."""
+        return self.with_comment(comment)
 
     def set_comment(self: Self, key: str, value: Any) -> Self:
         """A keyed comment (V4 ``comments[key]``)."""
@@ -515,9 +639,9 @@ class HttpInteraction(_Interaction):
         self._query.append((name, value))
         return self
 
-    def with_query_parameters(self, params: Mapping[str, Any] | Iterable[tuple[str, Any]]
+    def with_query_parameters(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]
                               ) -> HttpInteraction:
-        items = params.items() if isinstance(params, Mapping) else params
+        items = parameters.items() if isinstance(parameters, Mapping) else parameters
         for name, value in items:
             self.with_query_parameter(name, value)
         return self
@@ -598,23 +722,22 @@ class HttpInteraction(_Interaction):
         target.body = configure_plugin_contents(self, content_type, config)
         return self
 
-    def with_matching_rules(self, rules: Mapping[str, Any], part: str | None = None
+    def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
                             ) -> HttpInteraction:
-        """Raw V3/V4 ``matchingRules`` JSON merged into the request or response."""
+        """Raw V3/V4 ``matchingRules`` merged into the request or response: JSON (a dict or
+        its text) whose rule lists may be matchers (``{"body": {"$": match.content_type(
+        "image/jpeg")}}``), as pact-python takes them."""
         target = self._parts[_part_name(part, self._current)]
-        loaded = load_request({"matchingRules": dict(rules)}, SpecVersion.V4).matching_rules
-        target.raw_rules = _merge_rules(target.raw_rules, loaded)
+        target.raw_rules = merge_rules(target.raw_rules, load_raw_rules(rules, self.description))
         return self
 
-    def with_generators(self, generators: Mapping[str, Any], part: str | None = None
+    def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
                         ) -> HttpInteraction:
-        """Raw V3/V4 ``generators`` JSON merged into the request or response."""
+        """Raw V3/V4 ``generators`` JSON (a dict or its text) merged into the request or
+        response."""
         target = self._parts[_part_name(part, self._current)]
-        loaded = load_request({"generators": dict(generators)}, SpecVersion.V4).generators
-        cats = {c: dict(e) for c, e in target.raw_generators.categories.items()}
-        for cat, key, gen in loaded:
-            cats.setdefault(cat, {})[key] = gen
-        target.raw_generators = Generators(cats)
+        loaded = load_raw_generators(generators, self.description)
+        target.raw_generators = merge_generators(target.raw_generators, loaded)
         return self
 
     # ------------------------------------------------------------------ building
@@ -644,8 +767,8 @@ class HttpInteraction(_Interaction):
                 "most HTTP clients and servers drop it")
         request = HttpRequest(
             method=self._method, path=str(path.values[0]), query=query, headers=headers, body=body,
-            matching_rules=_merge_rules(MatchingRules(rules), req_part.raw_rules),
-            generators=_merge_generators(Generators(gens), req_part.raw_generators))
+            matching_rules=merge_rules(MatchingRules(rules), req_part.raw_rules),
+            generators=merge_generators(Generators(gens), req_part.raw_generators))
 
         rules, gens = {}, {}
         status = scalar_spec(self._status, where, "the status", as_text=False)
@@ -661,8 +784,8 @@ class HttpInteraction(_Interaction):
         body = _body_into(resp_part, headers, rules, gens)
         response = HttpResponse(
             status=code, headers=headers, body=body,
-            matching_rules=_merge_rules(MatchingRules(rules), resp_part.raw_rules),
-            generators=_merge_generators(Generators(gens), resp_part.raw_generators))
+            matching_rules=merge_rules(MatchingRules(rules), resp_part.raw_rules),
+            generators=merge_generators(Generators(gens), resp_part.raw_generators))
         return SynchronousHttp(request=request, response=response, **self._common())
 
 
@@ -707,21 +830,3 @@ def _body_into(part: _HttpPart, headers: dict[str, tuple[str, ...]],
         canonical = next((k for k in headers if k.lower() == name.lower()), name)
         _put(rules, gens, "header", canonical, rl, None)
     return spec.body
-
-
-def _merge_rules(base: MatchingRules, extra: MatchingRules) -> MatchingRules:
-    if not extra:
-        return base
-    cats = {c: dict(e) for c, e in base.categories.items()}
-    for cat, key, rl in extra:
-        cats.setdefault(cat, {})[key] = rl
-    return MatchingRules(cats)
-
-
-def _merge_generators(base: Generators, extra: Generators) -> Generators:
-    if not extra:
-        return base
-    cats = {c: dict(e) for c, e in base.categories.items()}
-    for cat, key, g in extra:
-        cats.setdefault(cat, {})[key] = g
-    return Generators(cats)

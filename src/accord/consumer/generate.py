@@ -26,6 +26,7 @@ from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule
 
 __all__ = [
+    "AbstractGenerator",
     "as_matcher",
     "bool",
     "boolean",
@@ -66,6 +67,9 @@ UUID_FORMATS = {
 }
 _UUID_ALIASES = {"lower-case-hyphenated": "lowercase", "upper-case-hyphenated": "uppercase",
                  "URN": "urn", "lower": "lowercase", "upper": "uppercase"}
+
+
+AbstractGenerator = _Generated  # pact-python's name for the type of every generator
 
 
 def _gen(kind: _b.str, value: Any, rules: tuple[Rule, ...], /, **params: Any) -> _Generated:
@@ -112,8 +116,15 @@ def random_boolean() -> _Generated:
     return _gen("RandomBoolean", True, (Rule("boolean"),))
 
 
-def regex(pattern: _b.str, example: _b.str | None = None) -> _Generated:
-    """A random string that matches ``pattern`` (rule: the same regex)."""
+def regex(pattern: _b.str | None = None, example: _b.str | None = None, *,
+          regex: _b.str | None = None) -> _Generated:
+    """A random string that matches ``pattern`` (rule: the same regex); pact-python's
+    ``regex=`` keyword works too."""
+    if pattern is None or regex is not None:
+        if regex is None or (pattern is not None and pattern != regex):
+            raise ContractDefinitionError("generate.regex: give the pattern once (pattern or "
+                                          "regex=)")
+        pattern = regex
     if example is None:
         example = example_for_regex(pattern)
         if example is None:
@@ -165,8 +176,9 @@ def time(format: _b.str | None = None, expression: _b.str | None = None, *,
 
 def datetime(format: _b.str | None = None, expression: _b.str | None = None, *,
              disable_conversion: _b.bool = False) -> _Generated:
-    """The current date and time (or ``expression``) in ``format``."""
-    return _dated("DateTime", "timestamp", "yyyy-MM-dd'T'HH:mm:ssXXX", format, expression,
+    """The current date and time (or ``expression``) in ``format`` (by default pact-python's
+    ``%Y-%m-%dT%H:%M:%S%z``, Java ``yyyy-MM-dd'T'HH:mm:ssZ``)."""
+    return _dated("DateTime", "timestamp", "yyyy-MM-dd'T'HH:mm:ssZ", format, expression,
                   disable_conversion)
 
 
@@ -239,7 +251,12 @@ def generator_of(value: Generator | Matcher | None) -> Generator | None:
 
 # pact-python spellings
 int = integer = random_int
-float = decimal = random_decimal
+def decimal(precision: _b.int | None = None) -> _Generated:
+    """pact-python's name and argument for ``random_decimal``: ``precision`` digits."""
+    return random_decimal(precision)
+
+
+float = decimal
 hex = hexadecimal = random_hex
 str = string = random_string
 bool = boolean = random_boolean

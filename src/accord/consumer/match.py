@@ -8,15 +8,21 @@ rules say what else the other side may send::
      "email": match.email(), "created": match.datetime("2024-05-01T10:00:00", "%Y-%m-%dT%H:%M:%S")}
 
 Call through the module (``match.int``): several names shadow built-ins on purpose, as in
-pact-python. Arguments are never silently dropped: ``integer(min=, max=)`` and
-``string(size=)`` become real rules, and a matcher whose own example breaks them is reported
-(naming the interaction) when it is used.
+pact-python. Arguments are never silently dropped: ``integer(min=, max=)``, ``number(min=,
+max=)`` and ``string(size=)`` become real rules, and a matcher whose own example breaks them is
+reported (naming the interaction) when it is used.
+
+That is stricter than pact-python, where those arguments only shape generated values (and are
+ignored, with a warning for ``size``, when an example is given). ``lenient_ranges()`` (or the
+environment variable ``ACCORD_LENIENT_RANGES=1``) gives pact-python's behaviour to matchers
+made afterwards, for suites being migrated.
 """
 
 from __future__ import annotations
 
 import builtins as _b
 import datetime as _dt
+import os as _os
 import re as _re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -29,6 +35,7 @@ from accord.model import Generator, Rule
 from accord.model.regex import RegexError, compile_pattern
 
 __all__ = [
+    "AbstractMatcher",
     "Matcher",
     "array_containing",
     "bool",
@@ -53,6 +60,7 @@ __all__ = [
     "integer",
     "ipv4",
     "ipv6",
+    "lenient_ranges",
     "like",
     "none",
     "not_empty",
@@ -136,11 +144,32 @@ def each_like(value: Any, min: _b.int = 1, max: _b.int | None = None, *,
     return m
 
 
+AbstractMatcher = Matcher  # pact-python's name for the type of every matcher
+
 # --------------------------------------------------------------------------- numbers
+
+_LENIENT: dict[_b.str, _b.bool | None] = {"ranges": None}  # set by lenient_ranges()
+
+
+def lenient_ranges(enabled: _b.bool | None = True) -> None:
+    """pact-python's reading of ``min``/``max``/``size`` for matchers made from now on: they
+    only shape generated values, and are neither rules nor checked against the example.
+
+    Overrides ``ACCORD_LENIENT_RANGES`` (``1`` turns it on for a whole run; ``None`` goes back
+    to it); a migration aid, since such a contract accepts values the arguments seem to
+    exclude."""
+    _LENIENT["ranges"] = enabled
+
+
+def _lenient() -> _b.bool:
+    chosen = _LENIENT["ranges"]
+    if chosen is not None:
+        return chosen
+    return _os.environ.get("ACCORD_LENIENT_RANGES", "").strip().lower() in ("1", "true", "yes")
 
 
 def _range_rules(lo: _b.int | None, hi: _b.int | None) -> tuple[Rule, ...]:
-    if lo is None and hi is None:
+    if (lo is None and hi is None) or _lenient():
         return ()
     return (Rule("regex", {"regex": int_range_regex(lo, hi)}),)
 
@@ -160,12 +189,14 @@ def integer(value: _b.int | None = None, *, min: _b.int | None = None, max: _b.i
     example is given."""
     if value is None:
         g = _gen.random_int(min, max)
-        return _with_generator(Matcher(g.value, g.rules, g.generator), generator)
+        rules = (Rule("integer"),) if _lenient() else g.rules
+        return _with_generator(Matcher(g.value, rules, g.generator), generator)
+    lenient = _lenient()
 
     def check() -> _b.str | None:
         if not _is_int(value):
             return f"integer(): the example {value!r} is not an integer"
-        return _range_check("integer", value, min, max)
+        return None if lenient else _range_check("integer", value, min, max)
 
     rules = (Rule("integer"), *_range_rules(min, max))
     return _with_generator(Matcher(value, rules, check=check), generator)
@@ -202,9 +233,13 @@ def number(value: _b.int | _b.float | None = None, *, min: _b.int | None = None,
                  else (Rule("number"),))
         return _with_generator(Matcher(g.value, rules, g.generator), generator)
 
+    lenient = _lenient()
+
     def check() -> _b.str | None:
         if not isinstance(value, (_b.int, _b.float)) or isinstance(value, _b.bool):
             return f"number(): the example {value!r} is not a number"
+        if lenient:
+            return None
         if (min is not None or max is not None) and not _is_int(value):
             return "number(): min/max can only be enforced on integers; use an integer example"
         return _range_check("number", value, min, max)
@@ -241,13 +276,14 @@ def string(value: _b.str | None = None, *, size: _b.int | None = None,
         if generator is None:
             generator = g.generator
     rules: tuple[Rule, ...] = (Rule("type"),)
-    if size is not None:
+    lenient = _lenient()
+    if size is not None and not lenient:
         rules += (Rule("regex", {"regex": rf"^[\s\S]{{{size}}}$"}),)
 
     def check() -> _b.str | None:
         if not isinstance(value, _b.str):
             return f"string(): the example {value!r} is not a string"
-        if size is not None and len(value) != size:
+        if size is not None and len(value) != size and not lenient:
             return f"string(): the example {value!r} is {len(value)} characters, not size={size}"
         return None
 
@@ -430,8 +466,9 @@ def time(value: _b.str | _dt.time | None = None, format: _b.str | None = None, *
 
 def datetime(value: _b.str | _dt.datetime | None = None, format: _b.str | None = None, *,
              disable_conversion: _b.bool = False) -> Matcher:
-    """A timestamp in ``format`` (Java ``yyyy-MM-dd'T'HH:mm:ssXXX`` by default)."""
-    return _date_matcher("datetime", "timestamp", "yyyy-MM-dd'T'HH:mm:ssXXX", value, format,
+    """A timestamp in ``format`` (by default pact-python's ``%Y-%m-%dT%H:%M:%S%z``, Java
+    ``yyyy-MM-dd'T'HH:mm:ssZ``: ``2000-02-01T13:45:30+0000``)."""
+    return _date_matcher("datetime", "timestamp", "yyyy-MM-dd'T'HH:mm:ssZ", value, format,
                          disable_conversion, _gen.datetime)
 
 

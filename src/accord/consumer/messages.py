@@ -31,13 +31,16 @@ returns an awaitable.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
+import json
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from accord.consumer._parts import BodySpec, body_spec, scalar_spec
 from accord.consumer.builder import _Interaction
+from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, MismatchError
 from accord.model import (
     AsynchronousMessage,
@@ -51,6 +54,7 @@ from accord.model import (
     SynchronousMessages,
     is_json_type,
 )
+from accord.model.body import is_text_type
 
 if TYPE_CHECKING:
     from accord.consumer.builder import Pact
@@ -64,6 +68,8 @@ class _MessagePart:
     def __init__(self) -> None:
         self.body: BodySpec | None = None
         self.metadata: dict[str, Any] = {}
+        self.raw_rules = MatchingRules()  # with_matching_rules()
+        self.raw_generators = Generators()  # with_generators()
 
     def build(self, where: str) -> MessageContents:
         rules: dict[str, dict[str, RuleList]] = {}
@@ -86,8 +92,10 @@ class _MessagePart:
             if body.content_type and not any(
                     k.lower() in ("contenttype", "content-type") for k in metadata):
                 metadata["contentType"] = body.content_type
-        return MessageContents(body=body, metadata=metadata, matching_rules=MatchingRules(rules),
-                               generators=Generators(gens))
+        return MessageContents(
+            body=body, metadata=metadata,
+            matching_rules=merge_rules(MatchingRules(rules), self.raw_rules),
+            generators=merge_generators(Generators(gens), self.raw_generators))
 
 
 def _set_content(part: _MessagePart, content: Any, content_type: str | None, where: str) -> None:
@@ -108,6 +116,30 @@ def _decode(contents: MessageContents) -> Any:
         except ValueError:
             return body.content
     return body.content
+
+
+def pact_python_message(contents: MessageContents) -> tuple[str | bytes | None, dict[str, Any]]:
+    """A message as pact-python's ``Pact.verify`` hands it to a handler: the declared body as
+    text (``bytes`` for a binary content type, ``None`` when empty), and the metadata with
+    ``contentType`` and string values that are JSON decoded."""
+    body = contents.body
+    data = body.content if body.is_present else b""
+    text: str | bytes | None = None
+    if data:
+        text = data
+        if is_text_type(contents.content_type):
+            with contextlib.suppress(UnicodeDecodeError):
+                text = data.decode("utf-8")
+    metadata: dict[str, Any] = {}
+    for key, value in contents.metadata.items():
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        metadata[key] = value
+    if contents.content_type and not any(k.lower() in ("contenttype", "content-type")
+                                         for k in metadata):
+        metadata["contentType"] = contents.content_type
+    return text, metadata
 
 
 def _run(result: Any, then: Callable[[Any], Any]) -> Any:
@@ -177,6 +209,28 @@ class AsyncMessageInteraction(_Interaction):
         self._part.metadata.update({**(metadata or {}), **kwargs})
         return self
 
+    def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
+                            ) -> AsyncMessageInteraction:
+        """Raw ``matchingRules`` (``body``, ``metadata``) for the message, as
+        ``HttpInteraction.with_matching_rules`` takes them."""
+        loaded = load_raw_rules(rules, self.description)
+        self._part.raw_rules = merge_rules(self._part.raw_rules, loaded)
+        return self
+
+    def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
+                        ) -> AsyncMessageInteraction:
+        """Raw ``generators`` (``body``, ``metadata``) for the message."""
+        loaded = load_raw_generators(generators, self.description)
+        self._part.raw_generators = merge_generators(self._part.raw_generators, loaded)
+        return self
+
+    def set_metadata(self, metadata: Mapping[str, str] | None = None, part: str | None = None,
+                     /, **kwargs: str) -> AsyncMessageInteraction:
+        """pact-python's ``set_metadata``: values are JSON texts, taken without matchers."""
+        self._part.metadata.update(_json_values({**(metadata or {}), **kwargs},
+                                                self.description))
+        return self
+
     def _build(self) -> AsynchronousMessage:
         return AsynchronousMessage(contents=self._part.build(self.description), **self._common())
 
@@ -198,6 +252,13 @@ class AsyncMessageInteraction(_Interaction):
         self._used = True
         result = handler(_decode(contents), dict(contents.metadata))
         return _run(result, lambda _r: self._pact._record([model]))
+
+    def _verify_pact_python(self, handler: Callable[..., Any]) -> Any:
+        """``Pact.verify(handler, "Async")``: the body and metadata as pact-python passes them."""
+        model = self._model()
+        self._used = True
+        body, metadata = pact_python_message(model.contents)
+        return _run(handler(body, metadata), lambda _r: self._pact._record([model]))
 
     async def averify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> None:
         """``verify`` for ``async`` tests (works with sync and async handlers)."""
@@ -365,6 +426,33 @@ class SyncMessageInteraction(_Interaction):
         self._part(part).metadata.update({**(metadata or {}), **kwargs})
         return self
 
+    def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
+                            ) -> SyncMessageInteraction:
+        """Raw ``matchingRules`` for the request or the current response."""
+        target = self._part(part)
+        target.raw_rules = merge_rules(target.raw_rules, load_raw_rules(rules, self.description))
+        return self
+
+    def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
+                        ) -> SyncMessageInteraction:
+        """Raw ``generators`` for the request or the current response."""
+        target = self._part(part)
+        loaded = load_raw_generators(generators, self.description)
+        target.raw_generators = merge_generators(target.raw_generators, loaded)
+        return self
+
+    def set_metadata(self, metadata: Mapping[str, str] | None = None, part: str | None = None,
+                     /, **kwargs: str) -> SyncMessageInteraction:
+        """pact-python's ``set_metadata``: values are JSON texts, taken without matchers."""
+        self._part(part).metadata.update(_json_values({**(metadata or {}), **kwargs},
+                                                      self.description))
+        return self
+
+    def with_binary_body(self, body: bytes, content_type: str | None = None,
+                         part: str | None = None) -> SyncMessageInteraction:
+        """A binary request or response body (``application/octet-stream`` by default)."""
+        return self.with_body(bytes(body), content_type or "application/octet-stream", part)
+
     def _part(self, part: str | None) -> _MessagePart:
         if part is None:
             return self._current
@@ -452,18 +540,18 @@ class SyncMessageInteraction(_Interaction):
         channel._check()
         self._pact._record([model])
 
-    def _verify_handler(self, handler: Callable[..., Any]) -> Any:
-        """``pact.verify(handler, "sync")``: a one-argument ``handler(channel)`` is a consumer
+    def _verify_pact_python(self, handler: Callable[..., Any]) -> Any:
+        """``pact.verify(handler, "Sync")``: a one-argument ``handler(channel)`` is a consumer
         function (``verify``); pact-python's two-argument ``handler(body, metadata)`` gets the
-        request message, and what it returns, unless ``None``, must match a response."""
+        request message as pact-python passes it, and what it returns, unless ``None``, must
+        match a response."""
         __tracebackhide__ = True
         if _takes_one_argument(handler):
             return self.verify(handler)
         model = self._model()
-        request = _generated(model.request)
         self._used = True
-        result = handler(_decode(request), dict(request.metadata))
-        return _run(result, lambda r: self._check_returned(model, r))
+        body, metadata = pact_python_message(model.request)
+        return _run(handler(body, metadata), lambda r: self._check_returned(model, r))
 
     def _check_returned(self, model: SynchronousMessages, returned: Any) -> None:
         __tracebackhide__ = True
@@ -484,6 +572,18 @@ class SyncMessageInteraction(_Interaction):
         raise MismatchError(
             f"synchronous message {self.description!r}: the handler's response matches none "
             "of the declared responses\n" + "\n".join(problems))
+
+
+def _json_values(metadata: Mapping[str, Any], where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, text in metadata.items():
+        try:
+            out[key] = json.loads(text)
+        except (TypeError, ValueError):
+            raise ContractDefinitionError(
+                f"interaction {where!r}: set_metadata() takes JSON text; {key}={text!r} is "
+                "not (use with_metadata() for plain values)") from None
+    return out
 
 
 def _takes_one_argument(fn: Callable[..., Any]) -> bool:

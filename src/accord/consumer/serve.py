@@ -9,10 +9,12 @@ report; otherwise the interactions are recorded on the pact (and its file writte
 from __future__ import annotations
 
 import asyncio
+import logging
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from accord.errors import ContractDefinitionError, MismatchError
+from accord.types import URL
 
 if TYPE_CHECKING:
     from accord.consumer.builder import HttpInteraction, Pact
@@ -27,12 +29,14 @@ class PactServer:
     """A running mock server for some of a pact's interactions (a context manager)."""
 
     def __init__(self, pact: Pact, builders: list[HttpInteraction], *, host: str, port: int,
-                 tls: bool, cors: bool, raises: bool, generator_context: Any) -> None:
+                 tls: bool, cors: bool, raises: bool, generator_context: Any,
+                 verbose: bool = False) -> None:
         self._pact = pact
         self._builders = builders
         self._options = {"host": host, "port": port, "tls": tls, "cors": cors,
                          "generator_context": generator_context}
         self._raises = raises
+        self._verbose = verbose
         self._mock: MockServer | None = None
         self._models: list[Interaction] = []
 
@@ -45,9 +49,19 @@ class PactServer:
         return self._mock
 
     @property
-    def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
-        return self.mock.url
+    def url(self) -> URL:
+        """Base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash): a ``str`` with
+        ``scheme``, ``host``, ``port`` and ``path``, like pact-python's."""
+        return URL(self.mock.url)
+
+    @property
+    def transport(self) -> str:
+        return "https" if self._options["tls"] else "http"
+
+    @property
+    def logs(self) -> str | None:
+        """pact-python's server logs: accord's mock server keeps none (see ``report``)."""
+        return None
 
     @property
     def host(self) -> str:
@@ -57,9 +71,9 @@ class PactServer:
     def port(self) -> int:
         return self.mock.port
 
-    def __truediv__(self, path: str) -> str:
+    def __truediv__(self, path: str) -> URL:
         """``server / "users/1"`` → ``http://127.0.0.1:54321/users/1``."""
-        return self.url + "/" + str(path).lstrip("/")
+        return self.url / str(path)
 
     def client_ssl_context(self) -> Any:
         """An ``ssl.SSLContext`` trusting the self-signed certificate (``tls=True``)."""
@@ -114,8 +128,10 @@ class PactServer:
                 exc.add_note("accord mock server report:\n" + report.render())
             return
         if not report.ok:
+            if self._verbose:
+                logging.getLogger("accord.consumer").error("Mismatches:\n%s", report.render())
             if self._raises:
-                raise MismatchError(report.render())
+                raise MismatchError(report.render(), list(report.to_json()["mismatches"]))
             return
         self._pact._record(self._models)
 

@@ -491,9 +491,9 @@ def _field_regex(letter: str, n: int) -> str:
             return _alts(_MONTHS)
         if n == 3:
             return _alts(_MONTHS_SHORT)
-        return r"\d{2}" if n == 2 else r"\d{1,2}"
+        return r"\d{1,2}"  # the Rust core reads "MM" leniently too ("1" for January)
     if letter in "dHhKkmsWF":
-        return r"\d{2}" if n == 2 else r"\d{1,2}"
+        return r"\d{1,2}"  # as the Rust core: "hh:mm a" matches "2:30 PM" and "2:3 PM"
     if letter == "D":
         return rf"\d{{{n},3}}" if n <= 3 else rf"\d{{{n}}}"
     if letter == "w":

@@ -4,11 +4,10 @@
 
     from accord import Verifier
 
-    result = (Verifier("users-api")
-              .add_source("pacts/")
-              .add_transport(app=app)
-              .verify())
-    result.assert_ok()
+    (Verifier("users-api")
+     .add_source("pacts/")
+     .add_transport(app=app)
+     .verify())                  # raises VerificationFailed with the report on failure
 
 Sources (``sources``, ``broker_source``), transports (``transports``), provider states
 (``states``), message producers (``messages``), the engine (``runner``), results (``results``)

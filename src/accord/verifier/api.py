@@ -12,12 +12,14 @@
         yield {"id": id}
         db.delete(id)
 
-    verifier.verify().assert_ok()
+    verifier.verify()        # raises VerificationFailed with the report when a pact fails
+    result = verifier.verify(raises=False)   # or inspect the result
 """
 
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -89,6 +92,22 @@ class BrokerSelectorBuilder:
             self._source.selectors.append({_camel(k): v for k, v in s.items()})
         return self
 
+    def consumer_versions(self, *selectors: str | Mapping[str, Any]) -> BrokerSelectorBuilder:
+        """Selectors as JSON text (``'{"mainBranch": true}'``), pact-python's older form."""
+        for selector in selectors:
+            if isinstance(selector, str):
+                try:
+                    selector = json.loads(selector)
+                except ValueError as exc:
+                    raise VerificationSetupError(
+                        f"consumer_versions(): {selector!r} is not a JSON selector: {exc}"
+                    ) from None
+            if not isinstance(selector, Mapping):
+                raise VerificationSetupError(
+                    f"consumer_versions(): a selector is a JSON object, not {selector!r}")
+            self._source.selectors.append(dict(selector))
+        return self
+
     def consumer_tags(self, *tags: str) -> BrokerSelectorBuilder:
         for tag in tags:
             self._source.selectors.append({"tag": tag, "latest": True})
@@ -131,14 +150,18 @@ class BrokerSelectorBuilder:
 class Verifier:
     """Verifies that a provider honours its pacts.
 
-    ``verify()`` returns a ``VerificationResult``; ``verify().assert_ok()`` raises
-    ``VerificationFailed`` with a readable report. Pending pacts never fail it."""
+    ``verify()`` raises ``VerificationFailed`` with a readable report when the provider
+    fails (``verify(raises=False)`` returns the ``VerificationResult`` instead). Pending
+    pacts never fail it."""
 
-    def __init__(self, name: str, *, timeout: float = 5.0,
+    def __init__(self, name: str, host: str | None = None, *, timeout: float = 5.0,
                  fail_if_no_pacts_found: bool = True) -> None:
+        """``host``: where the provider runs, for transports given by ``port``/``path``
+        (pact-python's argument; default ``localhost``)."""
         if not name:
             raise VerificationSetupError("a Verifier needs the provider's name")
         self.name = name
+        self.host = host
         self._sources: list[PactSource] = []
         self._transports: list[Callable[[AsyncBridge], Transport]] = []
         self._states = StateHandlers()
@@ -153,6 +176,7 @@ class Verifier:
         self._follow_redirects = True
         self._session: Session | None = None
         self._items: list[VerificationItem] | None = None
+        self._last_result: VerificationResult | None = None
 
     # ---------------------------------------------------------------- sources
     def add_source(self, source: str | Path | PactSource, *, username: str | None = None,
@@ -187,17 +211,37 @@ class Verifier:
         return builder if selector else self
 
     # ---------------------------------------------------------------- provider
-    def add_transport(self, *, url: str | None = None, app: Any = None,
-                      asgi: bool | None = None, protocol: str = "http") -> Verifier:
-        """The provider: a base URL, or an ASGI/WSGI app called in process (no server).
-        ``protocol="message"`` makes ``url`` the HTTP message relay (as in pact-python);
+    def add_transport(self, *, url: str | Any | None = None, app: Any = None,
+                      asgi: bool | None = None, protocol: str | None = None,
+                      port: int | None = None, path: str | None = None,
+                      scheme: str | None = None) -> Verifier:
+        """The provider: a base URL (a ``str`` or a URL object such as ``yarl.URL``), an
+        ASGI/WSGI app called in process (no server), or pact-python's parts: ``protocol``
+        (``http`` or ``message``), ``port``, ``path`` and ``scheme`` on the Verifier's host.
+        ``protocol="message"`` makes the URL the HTTP message relay (as in pact-python);
         ``grpc://host:port`` (or ``protocol="grpc"``) a gRPC server that the pact's gRPC
         interactions are verified against (``accord[grpc]``)."""
+        parts = (port, path, scheme)
+        if url is not None and any(p is not None for p in parts):
+            raise VerificationSetupError(
+                "add_transport(): url= cannot be combined with port=, path= or scheme=")
+        if url is None and app is None and any(p is not None for p in parts):
+            chosen = (scheme or ("http" if protocol in (None, "message") else protocol)).lower()
+            url = self._transport_url(chosen, port, path)
+        if url is not None:
+            url = str(url)
+            given = urlsplit(url).hostname
+            if self.host and given and given != self.host:
+                raise VerificationSetupError(
+                    f"add_transport(): the URL's host {given!r} is not the Verifier's "
+                    f"host {self.host!r}")
+        protocol = (protocol or "http").lower()
         if (url is None) == (app is None):
-            raise VerificationSetupError("add_transport() needs either url= or app=")
+            raise VerificationSetupError("add_transport() needs either url= or app= "
+                                         "(or port= and path=)")
         if protocol == "message":
             if url is None:
-                raise VerificationSetupError("a message transport needs url=")
+                raise VerificationSetupError("a message transport needs url= or port=")
             return self.message_handler(url)
         if protocol == "grpc" or (url is not None and url.startswith("grpc://")):
             if url is None:
@@ -219,9 +263,19 @@ class Verifier:
         self._transports.append(make)
         return self
 
-    def set_request_timeout(self, milliseconds: int) -> Verifier:
+    def _transport_url(self, scheme: str, port: int | None, path: str | None) -> str:
+        host = self.host or "localhost"
+        if ":" in host:
+            host = f"[{host}]"
+        if port is None:
+            port = {"http": 80, "https": 443}.get(scheme)
+        where = host if port is None else f"{host}:{port}"
+        path = path or "/"
+        return f"{scheme}://{where}{path if path.startswith('/') else '/' + path}"
+
+    def set_request_timeout(self, timeout: int) -> Verifier:
         """Timeout per provider request and state-change call, in ms (pact-python style)."""
-        self._timeout = milliseconds / 1000
+        self._timeout = timeout / 1000
         return self
 
     def set_timeout(self, seconds: float) -> Verifier:
@@ -232,8 +286,8 @@ class Verifier:
         self._verify_tls = False
         return self
 
-    def follow_redirects(self, enabled: bool = True) -> Verifier:
-        self._follow_redirects = enabled
+    def follow_redirects(self, follow: bool = True) -> Verifier:
+        self._follow_redirects = follow
         return self
 
     # ---------------------------------------------------------------- states
@@ -323,14 +377,28 @@ class Verifier:
         return fn
 
     # ---------------------------------------------------------------- results
-    def set_publish_options(self, version: str, url: str | None = None, *,
-                            branch: str | None = None, tags: Iterable[str] | None = None,
+    def set_publish_options(self, version: str, url: str | None = None,
+                            branch: str | None = None, tags: Iterable[str] | None = None, *,
                             build_url: str | None = None) -> Verifier:
         """Publish the results of broker pacts for this provider version."""
         if not version:
             raise VerificationSetupError("publishing results needs a provider version")
         self._publish = PublishOptions(version, branch, tuple(tags or ()), build_url or url)
         return self
+
+    def set_coloured_output(self, *, enabled: bool = True) -> Verifier:
+        """Accepted for pact-python code: ``verify()`` prints nothing (reporters do)."""
+        return self
+
+    @property
+    def logs(self) -> str:
+        """pact-python's verifier logs: the plain-text report of the last run."""
+        return self.output()
+
+    @classmethod
+    def logs_for_provider(cls, provider: str) -> str:
+        """Accepted for pact-python code: accord keeps no per-provider log buffer."""
+        return ""
 
     def set_error_on_empty_pact(self, *, enabled: bool = True) -> Verifier:
         self._fail_if_no_pacts = enabled
@@ -353,8 +421,14 @@ class Verifier:
         """The raw event stream of one run (``RunFinished`` comes last)."""
         return run(self.config())
 
-    def verify(self, *, reporters: Iterable[Any] = ()) -> VerificationResult:
-        """Verify every selected interaction. Reporters get each event (``handle(event)``)."""
+    def verify(self, *, reporters: Iterable[Any] = (), raises: bool = True
+               ) -> VerificationResult:
+        """Verify every selected interaction. Reporters get each event (``handle(event)``).
+
+        Raises ``VerificationFailed`` (an ``AssertionError`` and a ``RuntimeError``, as
+        pact-python raises) with the readable report when the run fails; the result is on
+        the exception as ``exc.result``. ``raises=False`` returns the result instead, for
+        code that inspects it (``result.ok``, ``result.failed``, ``result.assert_ok()``)."""
         reporters = list(reporters)
         result: VerificationResult | None = None
         for event in self.events():
@@ -363,7 +437,32 @@ class Verifier:
             if isinstance(event, RunFinished):
                 result = event.result
         assert result is not None
+        self._last_result = result
+        if raises:
+            result.assert_ok()
         return result
+
+    @property
+    def results(self) -> dict[str, Any]:
+        """The last run as pact-python's ``Verifier.results`` dictionary (``result``,
+        ``errors``, ``pendingErrors``, ``notices``, ``output``, ``interactionResults``);
+        empty before any run."""
+        result = self._last_result
+        if result is None:
+            return {}
+        return {
+            "result": result.ok,
+            "errors": [{"interaction": r.name, "mismatch": r.to_json()} for r in result.failed],
+            "pendingErrors": [{"interaction": r.name, "mismatch": r.to_json()}
+                              for r in result.pending_failures],
+            "notices": list(result.notices),
+            "output": result.report().splitlines(),
+            "interactionResults": [r.to_json() for r in result.results],
+        }
+
+    def output(self, *, strip_ansi: bool = False) -> str:
+        """The plain-text report of the last run (pact-python's ``output()``)."""
+        return self._last_result.report() if self._last_result is not None else ""
 
     # ---------------------------------------------------------------- one at a time (pytest)
     def interactions(self) -> list[VerificationItem]:

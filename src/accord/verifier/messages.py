@@ -64,6 +64,17 @@ def _ctype_from(metadata: Mapping[str, Any]) -> str | None:
     return None
 
 
+_PACT_PYTHON_KEYS = frozenset({"contents", "metadata", "content_type"})
+
+
+def _is_pact_python_message(value: Any) -> bool:
+    """pact-python's ``Message`` TypedDict (``contents`` bytes, ``metadata`` and
+    ``content_type`` possibly ``None``), told apart from a JSON body by its exact keys."""
+    return (isinstance(value, Mapping) and "contents" in value
+            and set(value) <= _PACT_PYTHON_KEYS
+            and (len(value) > 1 or isinstance(value["contents"], (bytes, bytearray))))
+
+
 def to_contents(value: Any) -> MessageContents:
     """Turn whatever a producer returned into ``MessageContents``."""
     if isinstance(value, MessageContents):
@@ -72,6 +83,9 @@ def to_contents(value: Any) -> MessageContents:
     ctype: str | None = None
     if isinstance(value, Message):
         metadata, ctype, value = value.metadata, value.content_type, value.contents
+    elif _is_pact_python_message(value):  # pact.types.Message: {"contents": b"...", ...}
+        metadata, ctype, value = (value.get("metadata") or {}, value.get("content_type"),
+                                  value["contents"])
     elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], Mapping):
         value, metadata = value
     ctype = ctype or _ctype_from(metadata)

@@ -3,7 +3,7 @@
 
 A pending interaction (or pact) that fails is reported but never fails the run::
 
-    result = verifier.verify()
+    result = verifier.verify(raises=False)
     result.ok            # False only for non-pending failures and source errors
     result.to_json()     # the data the JSON reporter writes
     result.assert_ok()   # raises VerificationFailed with a readable report
@@ -208,7 +208,7 @@ class VerificationResult:
     def assert_ok(self) -> VerificationResult:
         """Raise ``VerificationFailed`` (an AssertionError) with the report unless ``ok``."""
         if not self.ok:
-            raise VerificationFailed(self.report())
+            raise VerificationFailed(self.report(), self)
         return self
 
     def to_json(self) -> dict[str, Any]:

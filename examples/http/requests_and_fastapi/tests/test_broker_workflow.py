@@ -109,8 +109,7 @@ def test_publish_verify_record_and_can_i_deploy(
         .set_publish_options(version="2.0.0", branch="main")
     )
     provider_states(verifier, store)
-    result = verifier.verify()
-    result.assert_ok()
+    result = verifier.verify()  # raises VerificationFailed on failure
     assert len(result.passed) == INTERACTIONS
     assert result.published, "the verification results were published"
     assert not result.publish_errors
