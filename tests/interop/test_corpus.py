@@ -288,7 +288,7 @@ def accord_verify_verdicts(raw: RawPact, file: Path, url: str) -> dict[str, bool
                 .state_change_url(url + STATE_PATH, teardown=True)
                 .message_handler(url + MESSAGE_PATH))
     try:
-        result = verifier.verify()
+        result = verifier.verify(raises=False)
     except Exception:  # a pact accord cannot verify fails every interaction
         return {}
     finally:

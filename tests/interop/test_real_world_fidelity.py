@@ -168,7 +168,7 @@ def official_verdicts(file: Path, app: Starlette, tmp_path: Path) -> dict[str, b
 
 def accord_verdicts(file: Path, provider: str, app: Starlette) -> dict[str, bool]:
     with ProviderThread(app) as server:
-        result = Verifier(provider).add_source(file).add_transport(url=server.url).verify()
+        result = Verifier(provider).add_source(file).add_transport(url=server.url).verify(raises=False)
     return {r.description: r.outcome is Outcome.PASSED for r in result.results}
 
 
@@ -255,7 +255,7 @@ def test_provider_state_generators_use_the_state_parameters_as_the_official_veri
     with ProviderThread(greeter(ours)) as server:
         result = (Verifier("greeter-api").add_source(PROVIDER_STATE)
                   .add_transport(url=server.url)
-                  .state_change_url(f"{server.url}/_pact/state").verify())
+                  .state_change_url(f"{server.url}/_pact/state").verify(raises=False))
     assert official_paths == ["/api/hello/John"], run.text()
     assert ours == official_paths
     assert set(run.results.values()) == {"OK"}
@@ -309,7 +309,7 @@ def test_percent_encoded_paths_are_sent_as_the_official_verifier_sends_them(
     ours: list[str] = []
     with ProviderThread(recorder(ours)) as server:
         Verifier("Pact Broker").add_source(RUBY_BROKER_CLIENT).add_transport(
-            url=server.url).verify()
+            url=server.url).verify(raises=False)
     assert official, run.text()
     assert sorted(ours) == sorted(official)
     assert "/pacticipants/Pricing%20Service" in official
@@ -350,7 +350,7 @@ def test_message_body_verdicts_agree_with_the_official_verifier(
         with ProviderThread(app) as server:
             run = run_verifier([file], server.port, tmp_path)
             result = (Verifier(provider).add_source(file)
-                      .message_handler(f"{server.url}/").verify())
+                      .message_handler(f"{server.url}/").verify(raises=False))
         official = {d: r == "OK" for d, r in run.results.items()}
         ours = {r.description: r.outcome is Outcome.PASSED for r in result.results}
         assert official, run.text()

@@ -54,7 +54,7 @@ APP = Starlette(routes=[Route("/things", things), Route("/orders/1", order),
 
 
 def accord_verdicts(path: Path, url: str, provider: str) -> dict[str, bool]:
-    result = Verifier(provider).add_source(path).add_transport(url=url).verify()
+    result = Verifier(provider).add_source(path).add_transport(url=url).verify(raises=False)
     assert not result.source_failures, result.report()
     return {r.description: r.ok for r in result.results}
 
@@ -92,6 +92,6 @@ def test_a_provider_breaking_a_ruby_term_fails_in_accord(tmp_path: Path) -> None
     app = Starlette(routes=[Route("/provider/validDate", wrong)])
     with ProviderThread(app) as server:
         result = Verifier("DateProvider").add_source(DATA / "ruby-v1-pact-term.json") \
-            .add_transport(url=server.url).filter("valid date").verify()
+            .add_transport(url=server.url).filter("valid date").verify(raises=False)
     (only,) = result.results
     assert {m.path for m in only.mismatches} == {"$.validDate"}

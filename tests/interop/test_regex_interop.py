@@ -73,7 +73,7 @@ APP = Starlette(routes=[Route("/{name}", _answer)])
 
 def _accord(path: Path, url: str) -> dict[str, tuple[Outcome, list[tuple[str, str]]]]:
     result = Verifier("regex-provider", timeout=10).add_source(path).add_transport(url=url) \
-        .verify()
+        .verify(raises=False)
     return {r.description: (r.outcome, [(m.path, m.message) for m in r.mismatches])
             for r in result.results}
 

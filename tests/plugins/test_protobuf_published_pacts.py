@@ -81,12 +81,12 @@ def test_pact_js_core_grpc_pact_verifies_a_grpc_provider(grpc_server):
 
     target = grpc_server(GET_FEATURE, get_feature)
     result = (Verifier("grpcprovider").add_source(DATA / "pact-js-core-grpc.json")
-              .add_transport(url=target).filter("Route guide").verify())
+              .add_transport(url=target).filter("Route guide").verify(raises=False))
     assert [r.outcome.value for r in result.results] == ["passed"], result.report()
 
     nameless = grpc_server(GET_FEATURE, lambda data: Feature().SerializeToString())
     result = (Verifier("grpcprovider").add_source(DATA / "pact-js-core-grpc.json")
-              .add_transport(url=nameless).filter("Route guide").verify())
+              .add_transport(url=nameless).filter("Route guide").verify(raises=False))
     assert [m.path for m in result.results[0].mismatches] == ["$"]
     assert "missing the following keys: location" in result.results[0].mismatches[0].message
 
@@ -112,7 +112,7 @@ def verify_person(data: bytes) -> Any:
     verifier.message_handler(lambda: Message(
         data, metadata={"contentType": "application/protobuf;message=.library.Person"},
         content_type="application/protobuf;message=.library.Person"))
-    return verifier.verify()
+    return verifier.verify(raises=False)
 
 
 def test_pact_php_protobuf_message_verifies_a_python_producer():
@@ -154,6 +154,6 @@ def test_pact_php_grpc_pact_injects_provider_state_values_and_verifies(grpc_serv
     def a_shape() -> dict[str, str]:
         return {"id": "6f3f9a0e-4bb5-4f4e-9a57-4b8d3b1e2f10", "created": "2024-05-01"}
 
-    result = verifier.verify()
+    result = verifier.verify(raises=False)
     assert [r.outcome.value for r in result.results] == ["passed"], result.report()
     assert seen == [("6f3f9a0e-4bb5-4f4e-9a57-4b8d3b1e2f10", "2024-05-01")]

@@ -116,7 +116,7 @@ def test_a_trickling_answer_fails_only_its_interaction(
     pact = v3_pact([_get("slow drip", path), _get("fast", "/fast")])
     start = time.monotonic()
     result = (Verifier("users-api", timeout=TIMEOUT).add_source(write_pact(tmp_path, pact))
-              .add_transport(url=url).verify())
+              .add_transport(url=url).verify(raises=False))
     assert time.monotonic() - start < HANG_GUARD
     drip, fast = result.results
     assert drip.outcome is Outcome.ERROR and drip.unreachable
@@ -135,7 +135,7 @@ def test_a_trickling_state_change_url_fails_its_interactions_in_time(
                     for i in (1, 2)])
     start = time.monotonic()
     result = (Verifier("users-api", timeout=TIMEOUT).add_source(write_pact(tmp_path, pact))
-              .add_transport(url=url).state_change_url(url + "/state-trickle").verify())
+              .add_transport(url=url).state_change_url(url + "/state-trickle").verify(raises=False))
     assert time.monotonic() - start < HANG_GUARD
     for item in result.results:
         assert item.outcome is Outcome.ERROR
@@ -156,7 +156,7 @@ def test_a_trickling_message_relay_fails_its_message(
     }
     start = time.monotonic()
     result = (Verifier("users-api", timeout=TIMEOUT).add_source(write_pact(tmp_path, pact))
-              .message_handler(url + "/relay-trickle").verify())
+              .message_handler(url + "/relay-trickle").verify(raises=False))
     assert time.monotonic() - start < HANG_GUARD
     [message] = result.results
     assert message.outcome is Outcome.ERROR
@@ -174,9 +174,9 @@ def test_https_providers_work_through_the_deadline_transport(tmp_path: Path) -> 
     source = write_pact(tmp_path, pact)
     with MockServer(load_pact(pact), tls=True) as server:
         trusted = (Verifier("users-api", timeout=5).add_source(source)
-                   .add_transport(url=server.url).disable_ssl_verification().verify())
+                   .add_transport(url=server.url).disable_ssl_verification().verify(raises=False))
         untrusted = (Verifier("users-api", timeout=5).add_source(source)
-                     .add_transport(url=server.url).verify())
+                     .add_transport(url=server.url).verify(raises=False))
     assert trusted.ok, trusted.report()
     [refused] = untrusted.results
     assert refused.outcome is Outcome.ERROR and refused.error is not None
