@@ -9,10 +9,11 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from accord.broker.api.environments import require_environment
-from accord.broker.api.hal import hal_response, iso
+from accord.broker.api.hal import hal_response
 from accord.broker.api.render import environment_json, version_json
 from accord.broker.api.routing import ApiError, Ctx, Router, not_found, validation_error
 from accord.broker.api.versions import require_version
+from accord.broker.clock import iso
 from accord.broker.storage import deployments_repo, repo
 from accord.broker.storage.schema import deployed_versions, released_versions
 

@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import delete, update
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, now
+from accord.broker.api.hal import hal_response
 from accord.broker.api.render import all_environments, environment_json
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.clock import now
 from accord.broker.names import name_problem
 from accord.broker.services.names import display_name
 from accord.broker.storage import deployments_repo

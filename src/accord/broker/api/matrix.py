@@ -6,10 +6,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, iso, seg
+from accord.broker.api.hal import hal_response, seg
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
 from accord.broker.api.routing import ApiError, Ctx, Router, not_found
+from accord.broker.clock import iso
 from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_matrix
 from accord.broker.storage import deployments_repo, repo
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, iso
+from accord.broker.api.hal import hal_response
 from accord.broker.api.render import (
     pacticipant_json,
     pacticipant_url,
@@ -16,6 +16,7 @@ from accord.broker.api.render import (
     version_url,
 )
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.clock import iso
 from accord.broker.names import check_name
 from accord.broker.storage import repo
 

@@ -12,11 +12,12 @@ from urllib.parse import quote
 from sqlalchemy import func, select
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, header_value, iso, json_response
+from accord.broker.api.hal import hal_response, header_value, json_response
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.rack_query import parse_nested_query
 from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
 from accord.broker.api.routing import Ctx, Router, not_found
+from accord.broker.clock import iso
 from accord.broker.storage import pacts_repo, repo
 from accord.broker.storage.schema import (
     pact_publications,

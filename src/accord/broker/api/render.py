@@ -20,8 +20,8 @@ from sqlalchemy import (
     union_all,
 )
 
-from accord.broker.api.hal import iso
 from accord.broker.api.routing import Ctx
+from accord.broker.clock import iso
 from accord.broker.services.names import display_name
 from accord.broker.storage import repo
 from accord.broker.storage.bulk import id_chunks, id_in

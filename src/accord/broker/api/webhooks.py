@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from starlette.responses import PlainTextResponse, Response
 
-from accord.broker.api.hal import hal_response, iso, now
+from accord.broker.api.hal import hal_response
 from accord.broker.api.render import pact_version_url, pacticipant_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.clock import iso, now
 from accord.broker.services.redaction import redact_webhook_request
 from accord.broker.services.webhook_sender import Attempt, send_webhook
 from accord.broker.services.webhooks import (

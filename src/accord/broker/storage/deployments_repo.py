@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select, update
 
-from accord.broker.api.hal import now
+from accord.broker.clock import now
 from accord.broker.names import check_name
 from accord.broker.storage.schema import deployed_versions, environments, released_versions
 

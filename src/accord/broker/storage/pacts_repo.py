@@ -20,7 +20,7 @@ from sqlalchemy import (
     update,
 )
 
-from accord.broker.api.hal import now
+from accord.broker.clock import now
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,

@@ -11,9 +11,9 @@ from typing import Any
 from starlette.responses import Response
 
 from accord.broker.api import pacts as pacts_api
-from accord.broker.api.hal import iso
 from accord.broker.api.matrix import render_rows
 from accord.broker.api.routing import ApiError, Ctx
+from accord.broker.clock import iso
 from accord.broker.services.matrix import MatrixError, MatrixQuery, run_matrix
 from accord.broker.storage import deployments_repo, pacts_repo, repo
 from accord.broker.ui.pact_view import PactView, view_pact
