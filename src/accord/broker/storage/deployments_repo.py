@@ -201,3 +201,7 @@ def deployed_or_released_version_ids(
 
 def find_environment_by_id(conn: Connection, environment_id: int) -> Row:
     return conn.execute(select(environments).where(environments.c.id == environment_id)).one()
+
+
+def environment_names(conn: Connection) -> dict[int, str]:
+    return dict(conn.execute(select(environments.c.id, environments.c.name)).all())

@@ -599,3 +599,18 @@ def search_latest_verification(
 
 def pact_version_sha(conn: Connection, pact_version_id: int) -> str:
     return conn.execute(select(pv.c.sha).where(pv.c.id == pact_version_id)).scalar_one()
+
+
+def has_verification(conn: Connection, pact_version_id: int, provider_version_id: int) -> bool:
+    """Whether this provider version has verified this pact content (any result)."""
+    return (
+        conn.execute(
+            select(verifications.c.id)
+            .where(
+                verifications.c.pact_version_id == pact_version_id,
+                verifications.c.provider_version_id == provider_version_id,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
