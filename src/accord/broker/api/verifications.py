@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
+from accord.broker.api.pact_metadata import decode_metadata
 from accord.broker.api.pacticipants import require_pacticipant
-from accord.broker.api.pacts import decode_metadata
 from accord.broker.api.render import pact_version_url, pacticipant_url, version_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.clock import iso

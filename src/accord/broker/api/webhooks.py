@@ -237,7 +237,7 @@ def _test_context(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
         repo.pacticipant_by_id(ctx.conn, publication.provider_id),
     )
     version = repo.version_by_id(ctx.conn, publication.consumer_version_id)
-    from accord.broker.api.pacts import encode_metadata
+    from accord.broker.api.pact_metadata import encode_metadata
 
     context.update(
         {
@@ -461,7 +461,7 @@ def trigger_for_publication(
 ) -> list[str]:
     if not webhooks_repo.any_webhook(ctx.conn):
         return []
-    from accord.broker.api.pacts import encode_metadata
+    from accord.broker.api.pact_metadata import encode_metadata
 
     url = pact_version_url(
         ctx,

@@ -614,3 +614,26 @@ def has_verification(conn: Connection, pact_version_id: int, provider_version_id
         ).first()
         is not None
     )
+
+
+def publications_for_provider(
+    conn: Connection, provider_id: int, tag: str | None = None
+) -> list[Row]:
+    """Every publication for the provider (of consumer versions with ``tag``), newest consumer
+    version first."""
+    query = publication_query().where(pp.c.provider_id == provider_id)
+    if tag is not None:
+        query = query.join(
+            tags, (tags.c.version_id == pp.c.consumer_version_id) & (tags.c.name == tag)
+        )
+    return list(conn.execute(query.order_by(pp.c.consumer_version_id.desc())))
+
+
+def delete_integration(conn: Connection, consumer_id: int, provider_id: int) -> None:
+    """Delete the pair's publications, verification results, pact contents and integration."""
+    for table in (pact_publications, verifications, pact_versions, integrations):
+        conn.execute(
+            delete(table).where(
+                table.c.consumer_id == consumer_id, table.c.provider_id == provider_id
+            )
+        )

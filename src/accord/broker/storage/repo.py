@@ -374,3 +374,13 @@ def latest_tag_version_ids(conn: Connection, pid: int, names: list[str]) -> dict
         .group_by(tags.c.name)
     )
     return {name: vid for name, vid in rows}
+
+
+def pacticipant_names(conn: Connection, ids: list[int]) -> dict[int, str]:
+    """Names by id, in one statement (none for no ids)."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(pacticipants.c.id, pacticipants.c.name).where(pacticipants.c.id.in_(set(ids)))
+    )
+    return dict(rows.all())
