@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection
 from starlette.responses import Response
 
 from accord.broker.api.environments import require_environment
@@ -15,7 +16,6 @@ from accord.broker.api.routing import ApiError, Ctx, Router, not_found, validati
 from accord.broker.api.versions import require_version
 from accord.broker.clock import iso
 from accord.broker.storage import deployments_repo, repo
-from accord.broker.storage.schema import deployed_versions, released_versions
 
 
 def _embedded(ctx: Ctx, record: Any, with_env: bool = True) -> dict:
@@ -88,14 +88,7 @@ def record_deployment(ctx: Ctx) -> Response:
 def list_version_deployments(ctx: Ctx) -> Response:
     _pacticipant, version = require_version(ctx)
     env = require_environment(ctx)
-    rows = ctx.conn.execute(
-        select(deployed_versions)
-        .where(
-            deployed_versions.c.version_id == version.id,
-            deployed_versions.c.environment_id == env.id,
-        )
-        .order_by(deployed_versions.c.id)
-    )
+    rows = deployments_repo.deployments_of_version(ctx.conn, version.id, env.id)
     return hal_response(
         {
             "_embedded": {"deployedVersions": [deployed_json(ctx, r) for r in rows]},
@@ -116,12 +109,7 @@ def record_release(ctx: Ctx) -> Response:
 def list_version_releases(ctx: Ctx) -> Response:
     _pacticipant, version = require_version(ctx)
     env = require_environment(ctx)
-    rows = ctx.conn.execute(
-        select(released_versions).where(
-            released_versions.c.version_id == version.id,
-            released_versions.c.environment_id == env.id,
-        )
-    )
+    rows = deployments_repo.releases_of_version(ctx.conn, version.id, env.id)
     return hal_response(
         {
             "_embedded": {"releasedVersions": [released_json(ctx, r) for r in rows]},
@@ -130,20 +118,20 @@ def list_version_releases(ctx: Ctx) -> Response:
     )
 
 
-def _find(ctx: Ctx, table: Any) -> Any:
-    row = ctx.conn.execute(select(table).where(table.c.uuid == ctx.params["uuid"])).first()
+def _find(ctx: Ctx, finder: Callable[[Connection, str], Any]) -> Any:
+    row = finder(ctx.conn, ctx.params["uuid"])
     if row is None:
         raise not_found()
     return row
 
 
 def get_deployed(ctx: Ctx) -> Response:
-    return hal_response(deployed_json(ctx, _find(ctx, deployed_versions)))
+    return hal_response(deployed_json(ctx, _find(ctx, deployments_repo.find_deployment)))
 
 
 def patch_deployed(ctx: Ctx) -> Response:
     data = ctx.json_object()
-    record = _find(ctx, deployed_versions)
+    record = _find(ctx, deployments_repo.find_deployment)
     if "currentlyDeployed" in data:
         if data["currentlyDeployed"] is True:
             if not record.currently_deployed:
@@ -166,12 +154,12 @@ def patch_deployed(ctx: Ctx) -> Response:
 
 
 def get_released(ctx: Ctx) -> Response:
-    return hal_response(released_json(ctx, _find(ctx, released_versions)))
+    return hal_response(released_json(ctx, _find(ctx, deployments_repo.find_release)))
 
 
 def patch_released(ctx: Ctx) -> Response:
     data = ctx.json_object()
-    record = _find(ctx, released_versions)
+    record = _find(ctx, deployments_repo.find_release)
     if data.get("currentlySupported") is False and record.support_ended_at is None:
         record = deployments_repo.end_support(ctx.conn, record.id)
     elif data.get("currentlySupported") is True and record.support_ended_at is not None:

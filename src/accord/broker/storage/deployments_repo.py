@@ -7,7 +7,7 @@ import uuid as uuidlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, delete, select, update
 
 from accord.broker.clock import now
 from accord.broker.names import check_name
@@ -205,3 +205,55 @@ def find_environment_by_id(conn: Connection, environment_id: int) -> Row:
 
 def environment_names(conn: Connection) -> dict[int, str]:
     return dict(conn.execute(select(environments.c.id, environments.c.name)).all())
+
+
+def update_environment(
+    conn: Connection,
+    environment_id: int,
+    name: str,
+    display_name: str | None,
+    production: bool,
+    contacts: Any,
+) -> None:
+    conn.execute(
+        update(environments)
+        .where(environments.c.id == environment_id)
+        .values(
+            name=name,
+            display_name=display_name,
+            production=production,
+            contacts=json.dumps(contacts) if contacts is not None else None,
+            updated_at=now(),
+        )
+    )
+
+
+def delete_environment(conn: Connection, environment_id: int) -> None:
+    conn.execute(delete(environments).where(environments.c.id == environment_id))
+
+
+def deployments_of_version(conn: Connection, version_id: int, environment_id: int) -> list[Row]:
+    """Every deployment record (current or not) of a version to an environment, oldest first."""
+    return list(
+        conn.execute(
+            select(dv)
+            .where(dv.c.version_id == version_id, dv.c.environment_id == environment_id)
+            .order_by(dv.c.id)
+        )
+    )
+
+
+def releases_of_version(conn: Connection, version_id: int, environment_id: int) -> list[Row]:
+    return list(
+        conn.execute(
+            select(rv).where(rv.c.version_id == version_id, rv.c.environment_id == environment_id)
+        )
+    )
+
+
+def find_deployment(conn: Connection, uuid: str) -> Row | None:
+    return conn.execute(select(dv).where(dv.c.uuid == uuid)).first()
+
+
+def find_release(conn: Connection, uuid: str) -> Row | None:
+    return conn.execute(select(rv).where(rv.c.uuid == uuid)).first()
