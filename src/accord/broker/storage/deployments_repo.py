@@ -257,3 +257,20 @@ def find_deployment(conn: Connection, uuid: str) -> Row | None:
 
 def find_release(conn: Connection, uuid: str) -> Row | None:
     return conn.execute(select(rv).where(rv.c.uuid == uuid)).first()
+
+
+def current_environments_of_versions(conn: Connection, version_ids: set[int]) -> list[Row]:
+    """``version_id`` and the environment's columns for each version currently deployed, then
+    for each currently supported release."""
+    out: list[Row] = []
+    for table, flag in (
+        (dv, dv.c.currently_deployed.is_(True)),
+        (rv, rv.c.support_ended_at.is_(None)),
+    ):
+        q = (
+            select(table.c.version_id, environments)
+            .join(environments, environments.c.id == table.c.environment_id)
+            .where(table.c.version_id.in_(version_ids), flag)
+        )
+        out += conn.execute(q).all()
+    return out

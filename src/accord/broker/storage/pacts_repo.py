@@ -637,3 +637,15 @@ def delete_integration(conn: Connection, consumer_id: int, provider_id: int) -> 
                 table.c.consumer_id == consumer_id, table.c.provider_id == provider_id
             )
         )
+
+
+def verification_ids_of_pact_versions(
+    conn: Connection, pact_version_ids: set[int]
+) -> list[tuple[int, int]]:
+    """(verification id, pact version id) of every verification of these contents, oldest first."""
+    q = (
+        select(verifications.c.id, verifications.c.pact_version_id)
+        .where(verifications.c.pact_version_id.in_(pact_version_ids))
+        .order_by(verifications.c.id)
+    )
+    return [(vid, pvid) for vid, pvid in conn.execute(q)]
