@@ -384,3 +384,34 @@ def pacticipant_names(conn: Connection, ids: list[int]) -> dict[int, str]:
         select(pacticipants.c.id, pacticipants.c.name).where(pacticipants.c.id.in_(set(ids)))
     )
     return dict(rows.all())
+
+
+def delete_pacticipant(conn: Connection, pid: int) -> None:
+    conn.execute(delete(pacticipants).where(pacticipants.c.id == pid))
+
+
+def remove_label(conn: Connection, pid: int, name: str) -> bool:
+    """Remove the label; False if the pacticipant did not have it."""
+    result = conn.execute(
+        delete(labels).where(labels.c.pacticipant_id == pid, labels.c.name == name)
+    )
+    return bool(result.rowcount)
+
+
+def versions_on_branch(conn: Connection, branch_id: int, limit: int) -> list[Row]:
+    """The newest ``limit`` versions on a branch, newest first."""
+    bv = branch_versions
+    return list(
+        conn.execute(
+            select(versions)
+            .join(bv, bv.c.version_id == versions.c.id)
+            .where(bv.c.branch_id == branch_id)
+            .order_by(versions.c.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def remove_branch_version(conn: Connection, branch_id: int, version_id: int) -> None:
+    bv = branch_versions
+    conn.execute(delete(bv).where(bv.c.branch_id == branch_id, bv.c.version_id == version_id))
