@@ -415,3 +415,35 @@ def versions_on_branch(conn: Connection, branch_id: int, limit: int) -> list[Row
 def remove_branch_version(conn: Connection, branch_id: int, version_id: int) -> None:
     bv = branch_versions
     conn.execute(delete(bv).where(bv.c.branch_id == branch_id, bv.c.version_id == version_id))
+
+
+def replace_build_url(conn: Connection, vid: int, build_url: str | None) -> None:
+    """Set the build URL as given (None clears it), unlike ``set_build_url``."""
+    conn.execute(update(versions).where(versions.c.id == vid).values(build_url=build_url))
+
+
+def delete_version(conn: Connection, vid: int) -> None:
+    conn.execute(delete(versions).where(versions.c.id == vid))
+
+
+def delete_tags_of_version(conn: Connection, vid: int) -> None:
+    conn.execute(delete(tags).where(tags.c.version_id == vid))
+
+
+def remove_tag(conn: Connection, vid: int, name: str) -> bool:
+    """Remove the version's tag; False if it had no such tag."""
+    result = conn.execute(delete(tags).where(tags.c.version_id == vid, tags.c.name == name))
+    return bool(result.rowcount)
+
+
+def versions_with_tag(conn: Connection, pid: int, name: str, limit: int) -> list[Row]:
+    """The newest ``limit`` versions of the pacticipant tagged ``name``, newest first."""
+    return list(
+        conn.execute(
+            select(versions)
+            .join(tags, tags.c.version_id == versions.c.id)
+            .where(tags.c.pacticipant_id == pid, tags.c.name == name)
+            .order_by(versions.c.id.desc())
+            .limit(limit)
+        )
+    )
