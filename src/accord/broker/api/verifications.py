@@ -6,7 +6,6 @@ import json
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlalchemy import delete, select
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
@@ -16,7 +15,6 @@ from accord.broker.api.render import pact_version_url, pacticipant_url, version_
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.clock import iso
 from accord.broker.storage import pacts_repo, repo
-from accord.broker.storage.schema import verifications
 
 
 def verification_json(ctx: Ctx, row: Any, consumer: str, provider: str, sha: str) -> dict:
@@ -145,12 +143,7 @@ def delete_verification(ctx: Ctx) -> Response:
     ident = ctx.params["number"]
     if not ident.isdigit():
         raise not_found()
-    result = ctx.conn.execute(
-        delete(verifications).where(
-            verifications.c.id == int(ident), verifications.c.pact_version_id == pact_version.id
-        )
-    )
-    if result.rowcount == 0:
+    if not pacts_repo.delete_verification(ctx.conn, int(ident), pact_version.id):
         raise not_found()
     return Response(status_code=204)
 
@@ -202,18 +195,12 @@ def provider_version_verifications(ctx: Ctx) -> Response:
     version = repo.find_version(ctx.conn, provider.id, ctx.params["version"])
     if version is None:
         raise not_found()
-    rows = ctx.conn.execute(
-        pacts_repo.verification_query().where(verifications.c.provider_version_id == version.id)
-    )
-    from accord.broker.storage.schema import pact_versions
-
+    rows = pacts_repo.verifications_by_provider_version(ctx.conn, version.id)
     items = []
     for row in rows:
-        pv = ctx.conn.execute(
-            select(pact_versions).where(pact_versions.c.id == row.pact_version_id)
-        ).one()
+        sha = pacts_repo.pact_version_sha(ctx.conn, row.pact_version_id)
         consumer = repo.pacticipant_by_id(ctx.conn, row.consumer_id)
-        items.append(verification_json(ctx, row, consumer.name, provider.name, pv.sha))
+        items.append(verification_json(ctx, row, consumer.name, provider.name, sha))
     return hal_response(
         {
             "_embedded": {"verificationResults": items},

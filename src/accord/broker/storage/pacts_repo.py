@@ -649,3 +649,22 @@ def verification_ids_of_pact_versions(
         .order_by(verifications.c.id)
     )
     return [(vid, pvid) for vid, pvid in conn.execute(q)]
+
+
+def delete_verification(conn: Connection, verification_id: int, pact_version_id: int) -> bool:
+    """Delete one verification result of this content; False if there is none."""
+    result = conn.execute(
+        delete(verifications).where(
+            verifications.c.id == verification_id,
+            verifications.c.pact_version_id == pact_version_id,
+        )
+    )
+    return bool(result.rowcount)
+
+
+def verifications_by_provider_version(conn: Connection, provider_version_id: int) -> list[Row]:
+    return list(
+        conn.execute(
+            verification_query().where(verifications.c.provider_version_id == provider_version_id)
+        )
+    )
