@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import and_, func, null, or_, select, union_all
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response, json_response
@@ -25,14 +24,7 @@ from accord.broker.services.publication import (
     potential_duplicate,
     validate_publish_request,
 )
-from accord.broker.storage import pacts_repo, repo
-from accord.broker.storage.schema import (
-    branch_versions,
-    deployed_versions,
-    released_versions,
-    verifications,
-    webhooks,
-)
+from accord.broker.storage import pacts_repo, repo, webhooks_repo
 
 
 class Conflict(Exception):
@@ -87,31 +79,7 @@ def _unchanged_comment(ctx: Ctx, version: Any) -> str:
 
 
 def _requires_verification(ctx: Ctx, provider: Any, pact_version_id: int) -> bool:
-    """Whether a provider version that matters (its main branch head, or deployed or released
-    anywhere) has not verified this content: ``contract_requiring_verification_published``.
-    One statement."""
-    dv, rv, bv = deployed_versions, released_versions, branch_versions
-    parts = [
-        select(dv.c.version_id.label("vid")).where(
-            dv.c.pacticipant_id == provider.id, dv.c.currently_deployed.is_(True)
-        ),
-        select(rv.c.version_id.label("vid")).where(
-            rv.c.pacticipant_id == provider.id, rv.c.support_ended_at.is_(None)
-        ),
-    ]
-    if provider.main_branch:
-        parts.append(
-            select(func.max(bv.c.version_id).label("vid")).where(
-                bv.c.pacticipant_id == provider.id, bv.c.branch_name == provider.main_branch
-            )
-        )
-    wanted = union_all(*parts).subquery()
-    verified = select(verifications.c.id).where(
-        verifications.c.pact_version_id == pact_version_id,
-        verifications.c.provider_version_id == wanted.c.vid,
-    )
-    query = select(wanted.c.vid).where(wanted.c.vid.is_not(None), ~verified.exists())
-    return ctx.conn.execute(query.limit(1)).first() is not None
+    return pacts_repo.requires_verification(ctx.conn, provider, pact_version_id)
 
 
 def store_pact(
@@ -185,16 +153,12 @@ def check_new_names(ctx: Ctx, names: list[str]) -> None:
     """409 when a new pacticipant name looks like an existing one (a likely typo)."""
     if not ctx.config.check_for_potential_duplicate_pacticipant_names:
         return
-    from sqlalchemy import select
-
-    from accord.broker.storage.schema import pacticipants
-
     existing: list[str] | None = None
     for name in dict.fromkeys(names):
         if repo.find_pacticipant(ctx.conn, name) is not None:
             continue
         if existing is None:
-            existing = list(ctx.conn.execute(select(pacticipants.c.name)).scalars())
+            existing = repo.all_pacticipant_names(ctx.conn)
         similar = potential_duplicate(name, existing)
         if similar:
             listed = "\n".join(f"* {n}" for n in similar)
@@ -217,29 +181,19 @@ def check_new_names(ctx: Ctx, names: list[str]) -> None:
 
 
 def _any_verification(ctx: Ctx, consumer: Any, provider: Any) -> bool:
-    query = select(verifications.c.id).where(
-        verifications.c.consumer_id == consumer.id, verifications.c.provider_id == provider.id
-    )
-    return ctx.conn.execute(query.limit(1)).first() is not None
+    return pacts_repo.any_verification(ctx.conn, consumer.id, provider.id)
 
 
 def _any_webhook_for(ctx: Ctx, consumer: Any, provider: Any) -> bool:
     """Any webhook (enabled or not) for this integration, by name, label or for everyone."""
 
-    def side(id_col: Any, label_col: Any, row: Any) -> Any:
-        labels = repo.labels_for(ctx.conn, row.id)
-        return or_(
-            id_col == row.id,
-            and_(id_col.is_(null()), or_(label_col.is_(null()), label_col.in_(labels))),
-        )
-
-    if ctx.conn.execute(select(webhooks.c.id).limit(1)).first() is None:
+    if not webhooks_repo.any_webhook(ctx.conn):
         return False
-    query = select(webhooks.c.id).where(
-        side(webhooks.c.consumer_id, webhooks.c.consumer_label, consumer),
-        side(webhooks.c.provider_id, webhooks.c.provider_label, provider),
+    consumer_labels = repo.labels_for(ctx.conn, consumer.id)
+    provider_labels = repo.labels_for(ctx.conn, provider.id)
+    return webhooks_repo.any_webhook_between(
+        ctx.conn, consumer.id, consumer_labels, provider.id, provider_labels
     )
-    return ctx.conn.execute(query.limit(1)).first() is not None
 
 
 def publish_contracts(ctx: Ctx) -> Response:

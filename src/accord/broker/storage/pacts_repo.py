@@ -25,10 +25,12 @@ from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
+    deployed_versions,
     integrations,
     pact_publications,
     pact_versions,
     pacticipants,
+    released_versions,
     tags,
     verifications,
     versions,
@@ -668,3 +670,38 @@ def verifications_by_provider_version(conn: Connection, provider_version_id: int
             verification_query().where(verifications.c.provider_version_id == provider_version_id)
         )
     )
+
+
+def requires_verification(conn: Connection, provider: Row, pact_version_id: int) -> bool:
+    """Whether a provider version that matters (its main branch head, or deployed or released
+    anywhere) has not verified this content: ``contract_requiring_verification_published``.
+    One statement."""
+    dv, rv, bv = deployed_versions, released_versions, branch_versions
+    parts = [
+        select(dv.c.version_id.label("vid")).where(
+            dv.c.pacticipant_id == provider.id, dv.c.currently_deployed.is_(True)
+        ),
+        select(rv.c.version_id.label("vid")).where(
+            rv.c.pacticipant_id == provider.id, rv.c.support_ended_at.is_(None)
+        ),
+    ]
+    if provider.main_branch:
+        parts.append(
+            select(func.max(bv.c.version_id).label("vid")).where(
+                bv.c.pacticipant_id == provider.id, bv.c.branch_name == provider.main_branch
+            )
+        )
+    wanted = union_all(*parts).subquery()
+    verified = select(verifications.c.id).where(
+        verifications.c.pact_version_id == pact_version_id,
+        verifications.c.provider_version_id == wanted.c.vid,
+    )
+    query = select(wanted.c.vid).where(wanted.c.vid.is_not(None), ~verified.exists())
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def any_verification(conn: Connection, consumer_id: int, provider_id: int) -> bool:
+    query = select(verifications.c.id).where(
+        verifications.c.consumer_id == consumer_id, verifications.c.provider_id == provider_id
+    )
+    return conn.execute(query.limit(1)).first() is not None

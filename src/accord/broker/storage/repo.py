@@ -447,3 +447,7 @@ def versions_with_tag(conn: Connection, pid: int, name: str, limit: int) -> list
             .limit(limit)
         )
     )
+
+
+def all_pacticipant_names(conn: Connection) -> list[str]:
+    return list(conn.execute(select(pacticipants.c.name)).scalars())

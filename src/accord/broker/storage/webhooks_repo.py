@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, select, update
+from sqlalchemy import Connection, Row, and_, delete, null, or_, select, update
 
 from accord.broker.storage.schema import triggered_webhooks, webhooks
 
 __all__ = [
     "any_webhook",
+    "any_webhook_between",
     "delete_webhook",
     "enabled_webhook_events",
     "enabled_webhooks",
@@ -84,3 +85,25 @@ def recent_triggered_for_pact(
             .limit(limit)
         )
     )
+
+
+def any_webhook_between(
+    conn: Connection,
+    consumer_id: int,
+    consumer_labels: list[str],
+    provider_id: int,
+    provider_labels: list[str],
+) -> bool:
+    """Any webhook (enabled or not) for this integration, by name, label or for everyone."""
+
+    def side(id_col: Any, label_col: Any, pid: int, labels: list[str]) -> Any:
+        return or_(
+            id_col == pid,
+            and_(id_col.is_(null()), or_(label_col.is_(null()), label_col.in_(labels))),
+        )
+
+    query = select(webhooks.c.id).where(
+        side(webhooks.c.consumer_id, webhooks.c.consumer_label, consumer_id, consumer_labels),
+        side(webhooks.c.provider_id, webhooks.c.provider_label, provider_id, provider_labels),
+    )
+    return conn.execute(query.limit(1)).first() is not None
