@@ -9,7 +9,7 @@ from typing import Any
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
-from accord.broker.api.render import all_environments, environment_json
+from accord.broker.api.render import environment_json
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.names import name_problem
 from accord.broker.services.names import display_name
@@ -72,7 +72,7 @@ def _validate(ctx: Ctx, data: dict, existing_id: int | None = None) -> dict[str,
 
 
 def list_environments(ctx: Ctx) -> Response:
-    rows = all_environments(ctx.conn)
+    rows = deployments_repo.all_environments(ctx.conn)
     name = ctx.query.get("name")
     if name:
         rows = [r for r in rows if r.name == name]

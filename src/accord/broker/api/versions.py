@@ -8,9 +8,10 @@ from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
 from accord.broker.api.pacticipants import page_links, paging, require_pacticipant
-from accord.broker.api.render import VersionFacts, tag_json, version_json, version_url
+from accord.broker.api.render import tag_json, version_json, version_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.storage import deployments_repo, repo
+from accord.broker.storage.version_facts import VersionFacts
 
 
 def require_version(ctx: Ctx) -> tuple[Any, Any]:

@@ -7,7 +7,7 @@ import uuid as uuidlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, select, update
+from sqlalchemy import Connection, Row, delete, func, select, update
 
 from accord.broker.clock import now
 from accord.broker.names import check_name
@@ -274,3 +274,23 @@ def current_environments_of_versions(conn: Connection, version_ids: set[int]) ->
         )
         out += conn.execute(q).all()
     return out
+
+
+def all_environments(conn: Connection) -> list[Row]:
+    """Ordered as the official broker lists them: by display name, ignoring case."""
+    shown = func.coalesce(environments.c.display_name, environments.c.name)
+    return list(conn.execute(select(environments).order_by(func.lower(shown), environments.c.name)))
+
+
+def current_deployments_with_environment(conn: Connection, pacticipant_id: int) -> list[Row]:
+    """The pacticipant's current deployments, with the environment's ``env_name`` and
+    ``shown`` (display name), oldest first."""
+    query = (
+        select(
+            dv, environments.c.name.label("env_name"), environments.c.display_name.label("shown")
+        )
+        .join(environments, environments.c.id == dv.c.environment_id)
+        .where(dv.c.pacticipant_id == pacticipant_id, dv.c.currently_deployed.is_(True))
+        .order_by(dv.c.id)
+    )
+    return list(conn.execute(query))

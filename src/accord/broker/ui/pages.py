@@ -105,7 +105,7 @@ def pacticipants_page(ctx: Ctx) -> Response:
 
 
 def _environment_names(ctx: Ctx) -> dict[int, Any]:
-    from accord.broker.api.render import all_environments
+    from accord.broker.storage.deployments_repo import all_environments
 
     return {e.id: e for e in all_environments(ctx.conn)}
 
