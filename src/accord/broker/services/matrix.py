@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -429,62 +430,124 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     if errors:
         raise MatrixError(errors)
     ignores = _resolve_ignores(conn, query.ignore)
+    specified = _resolve_specified(conn, query, ignores, envs)
+    pairs, inferred = _pairs(conn, query, specified, envs)
+    unique = _unique_pairs(pairs)
+    rows, missing = _rows_and_missing(conn, unique)
+    considered, ignored = _considered_and_ignored(rows, query, ignores)
+    describe = _describer(specified + list(inferred.values()), considered, list(unique.values()))
+    absent = [s for s in specified if s.matches_nothing and not s.ignored]
+    warnings = _warnings(query, specified, ignores)
+    errors_out = _reasons(absent, missing, considered, describe)
+    deployable = _deployable(absent, missing, considered)
+    notices = _notices(warnings, errors_out, deployable, considered)
+    summary: dict[str, Any] = {
+        "deployable": deployable,
+        "reason": "\n".join(n["text"] for n in notices),
+        "success": sum(1 for r in considered if r.success is True),
+        "failed": sum(1 for r in considered if r.success is False),
+        "unknown": sum(1 for r in considered if r.success is None) + len(missing),
+    }
+    if ignores:
+        summary["ignored"] = len(ignored)
+    return MatrixResult((considered + ignored)[: max(query.limit, 1)], summary, notices)
+
+
+Pair = tuple[Selector, Selector, bool]  # consumer, provider, required
+
+
+def _resolve_specified(
+    conn: Connection, query: MatrixQuery, ignores: list[_Ignore], envs: _Environments
+) -> list[Selector]:
+    """Step 1: each specified selector's versions (marked ignored when an ignore names the
+    whole pacticipant)."""
     specified: list[Selector] = []
     for spec in query.selectors:
         row = repo.find_pacticipant(conn, spec["pacticipant"])
         sel = _resolve(conn, row, spec, True, envs)
         sel.ignored = any(i.matches(row, None) and i.number is None for i in ignores)
         specified.append(sel)
+    return specified
 
+
+def _pairs(
+    conn: Connection, query: MatrixQuery, specified: list[Selector], envs: _Environments
+) -> tuple[list[Pair], dict[int, Selector]]:
+    """Step 2: the consumer/provider pairs to look at, and the inferred partners' selectors."""
     infer = bool(
         query.latest or query.tag or query.environment or query.main_branch or len(specified) == 1
     )
-    pairs: list[tuple[Selector, Selector, bool]] = []  # consumer, provider, required
-    by_id = {s.pacticipant.id: s for s in specified}
-    inferred: dict[int, Selector] = {}
-    if infer:
-        links: list[tuple[Selector, int, bool]] = []  # selector, partner id, partner is provider
-        for sel in specified:
-            pid = sel.pacticipant.id
-            pq = (
-                select(pact_publications.c.provider_id)
-                .where(pact_publications.c.consumer_id == pid)
-                .distinct()
-            )
-            if sel.version_ids is not None:
-                pq = pq.where(pact_publications.c.consumer_version_id.in_(sel.version_ids or [-1]))
-            links += [(sel, provider_id, True) for provider_id in conn.execute(pq).scalars()]
-            cq = select(integrations.c.consumer_id).where(integrations.c.provider_id == pid)
-            links += [(sel, consumer_id, False) for consumer_id in conn.execute(cq).scalars()]
-        inferred = _resolve_many(
-            conn, [i for _, i, _ in links if i not in by_id], _inferred_spec(query), envs
-        )
-        for sel, partner_id, is_provider in links:
-            partner = by_id.get(partner_id) or inferred[partner_id]
-            if is_provider:
-                pairs.append((sel, partner, True))
-            elif not any(p[0].pacticipant.id == partner_id and p[1] is sel for p in pairs):
-                pairs.append((partner, sel, False))
-    else:
+    pairs: list[Pair] = []
+    if not infer:
         for a in specified:
             for b in specified:
                 if a is not b:
                     pairs.append((a, b, False))
+        return pairs, {}
+    by_id = {s.pacticipant.id: s for s in specified}
+    links = _integration_links(conn, specified)
+    inferred = _resolve_many(
+        conn, [i for _, i, _ in links if i not in by_id], _inferred_spec(query), envs
+    )
+    for sel, partner_id, is_provider in links:
+        partner = by_id.get(partner_id) or inferred[partner_id]
+        if is_provider:
+            pairs.append((sel, partner, True))
+        elif not any(p[0].pacticipant.id == partner_id and p[1] is sel for p in pairs):
+            pairs.append((partner, sel, False))
+    return pairs, inferred
 
-    rows: list[Row] = []
-    missing: list[tuple[Selector, Selector]] = []
-    unique: dict[tuple[int, int], tuple[Selector, Selector, bool]] = {}
+
+def _integration_links(
+    conn: Connection, specified: list[Selector]
+) -> list[tuple[Selector, int, bool]]:
+    """(selector, partner id, partner is provider): the providers of each selector's pacts (of
+    its versions), then its consumers."""
+    links: list[tuple[Selector, int, bool]] = []
+    for sel in specified:
+        pid = sel.pacticipant.id
+        pq = (
+            select(pact_publications.c.provider_id)
+            .where(pact_publications.c.consumer_id == pid)
+            .distinct()
+        )
+        if sel.version_ids is not None:
+            pq = pq.where(pact_publications.c.consumer_version_id.in_(sel.version_ids or [-1]))
+        links += [(sel, provider_id, True) for provider_id in conn.execute(pq).scalars()]
+        cq = select(integrations.c.consumer_id).where(integrations.c.provider_id == pid)
+        links += [(sel, consumer_id, False) for consumer_id in conn.execute(cq).scalars()]
+    return links
+
+
+def _unique_pairs(pairs: list[Pair]) -> dict[tuple[int, int], Pair]:
+    """The first pair for each (consumer id, provider id)."""
+    unique: dict[tuple[int, int], Pair] = {}
     for consumer, provider, required in pairs:
         unique.setdefault(
             (consumer.pacticipant.id, provider.pacticipant.id), (consumer, provider, required)
         )
+    return unique
+
+
+def _rows_and_missing(
+    conn: Connection, unique: dict[tuple[int, int], Pair]
+) -> tuple[list[Row], list[tuple[Selector, Selector]]]:
+    """Step 3: the rows of every pair, and the required pairs that have none."""
+    rows: list[Row] = []
+    missing: list[tuple[Selector, Selector]] = []
     by_pair = _rows_for_pairs(conn, [(c, p) for c, p, _ in unique.values()])
     for key, (consumer, provider, required) in unique.items():
         found = by_pair.get(key, [])
         rows.extend(found)
         if required and not found:
             missing.append((consumer, provider))
+    return rows, missing
 
+
+def _considered_and_ignored(
+    rows: list[Row], query: MatrixQuery, ignores: list[_Ignore]
+) -> tuple[list[Row], list[Row]]:
+    """Step 4: group by ``latestby``, filter by success, order, and split off ignored rows."""
     rows = _group(rows, query.latestby)
     if query.success is not None:
         rows = [r for r in rows if r.success in query.success]
@@ -494,10 +557,10 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
             i.matches(r.consumer, r.consumer_version) or i.matches(r.provider, r.provider_version)
             for i in ignores
         )
-    considered = [r for r in rows if not r.ignored]
-    ignored = [r for r in rows if r.ignored]
+    return [r for r in rows if not r.ignored], [r for r in rows if r.ignored]
 
-    describe = _describer(specified + list(inferred.values()), considered, list(unique.values()))
+
+def _warnings(query: MatrixQuery, specified: list[Selector], ignores: list[_Ignore]) -> list[str]:
     warnings = [w for w in (i.warning() for i in ignores) if w]
     if sum(s.count for s in specified) == 1 and not (
         query.tag or query.environment or query.main_branch
@@ -506,8 +569,16 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     named = [s for s in specified if s.versions is not None]
     if named and not any(s.number for s in specified):
         warnings.append(NO_VERSION_NUMBER)
+    return warnings
 
-    absent = [s for s in specified if s.matches_nothing and not s.ignored]
+
+def _reasons(
+    absent: list[Selector],
+    missing: list[tuple[Selector, Selector]],
+    considered: list[Row],
+    describe: Callable[[Any, Any | None], str],
+) -> list[str]:
+    """Why not: selectors matching nothing, else missing pacts, failed and unverified rows."""
     errors_out: list[str] = [s.missing_text() for s in absent]
     if not errors_out:
         errors_out += [
@@ -524,15 +595,22 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
             for r in considered
             if r.success is None
         ]
-    errors_out = list(dict.fromkeys(errors_out))
+    return list(dict.fromkeys(errors_out))
 
-    deployable: bool | None
+
+def _deployable(
+    absent: list[Selector], missing: list[tuple[Selector, Selector]], considered: list[Row]
+) -> bool | None:
     if absent:
-        deployable = False
-    elif any(r.success is None for r in considered) or missing:
-        deployable = None
-    else:
-        deployable = all(r.success for r in considered)
+        return False
+    if any(r.success is None for r in considered) or missing:
+        return None
+    return all(r.success for r in considered)
+
+
+def _notices(
+    warnings: list[str], errors_out: list[str], deployable: bool | None, considered: list[Row]
+) -> list[dict[str, str]]:
     notices = [{"type": "warning", "text": w} for w in warnings]
     if errors_out:
         notices += [{"type": "error", "text": t} for t in errors_out]
@@ -540,23 +618,14 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
         notices.append(
             {"type": "success", "text": SUCCESSFUL if considered else NO_DEPENDENCIES_MISSING}
         )
-    summary: dict[str, Any] = {
-        "deployable": deployable,
-        "reason": "\n".join(n["text"] for n in notices),
-        "success": sum(1 for r in considered if r.success is True),
-        "failed": sum(1 for r in considered if r.success is False),
-        "unknown": sum(1 for r in considered if r.success is None) + len(missing),
-    }
-    if ignores:
-        summary["ignored"] = len(ignored)
-    return MatrixResult((considered + ignored)[: max(query.limit, 1)], summary, notices)
+    return notices
 
 
 def _describer(
     selectors: list[Selector],
     considered: list[Row],
-    pairs: list[tuple[Selector, Selector, bool]],
-):
+    pairs: list[Pair],
+) -> Callable[[Any, Any | None], str]:
     """The text for a pacticipant (version) in a reason, as the official broker picks it: the
     one selector for that pacticipant, else the one that resolved to that version, else a
     stand-in made from the first row or integration involving the pacticipant."""
