@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from accord.broker.api.environments import require_environment
 from accord.broker.api.hal import hal_response
+from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.render import environment_json, version_json
 from accord.broker.api.routing import ApiError, Ctx, Router, not_found, validation_error
 from accord.broker.api.versions import require_version
@@ -223,8 +224,6 @@ def _listing(ctx: Ctx, key: str, embedded: list[Any], title: str) -> Response:
 
 
 def pacticipant_environment_versions(ctx: Ctx) -> Response:
-    from accord.broker.api.pacticipants import require_pacticipant
-
     pacticipant = require_pacticipant(ctx)
     env = require_environment(ctx)
     ids = [

@@ -8,7 +8,13 @@ from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response, seg
 from accord.broker.api.pacticipants import require_pacticipant
-from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
+from accord.broker.api.render import (
+    environment_json,
+    pact_url,
+    pact_version_url,
+    pacticipant_url,
+    version_url,
+)
 from accord.broker.api.routing import ApiError, Ctx, Router, not_found
 from accord.broker.clock import iso
 from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_matrix
@@ -70,8 +76,6 @@ def _version_json(ctx: Ctx, pacticipant: str, version: Any, facts: _Facts, env_m
 
 
 def _environments_for(ctx: Ctx, rows: list[Row]) -> dict[int, list[dict]]:
-    from accord.broker.api.render import environment_json
-
     ids = {r.consumer_version.id for r in rows} | {
         r.provider_version.id for r in rows if r.provider_version
     }

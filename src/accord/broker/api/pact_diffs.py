@@ -10,13 +10,11 @@ from starlette.responses import PlainTextResponse, Response
 
 from accord.broker.api.pacts import require_pair
 from accord.broker.api.routing import Ctx, Router, not_found
+from accord.broker.services.publication import content_diff
 from accord.broker.storage import pacts_repo, repo
 
 
 def _diff(ctx: Ctx, old: Any, new: Any) -> Response:
-
-    from accord.broker.services.publication import content_diff
-
     if old is None or new is None:
         raise not_found()
     return PlainTextResponse(

@@ -8,10 +8,11 @@ from typing import Any
 
 from starlette.responses import Response
 
+from accord.broker.api.environments import require_environment
 from accord.broker.api.hal import hal_response
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.routing import Ctx, Router
-from accord.broker.storage import pacts_repo, repo
+from accord.broker.storage import deployments_repo, pacts_repo, repo
 
 
 def _states_of(content: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -31,9 +32,6 @@ def provider_states(ctx: Ctx) -> Response:
     """The provider states named by the latest pact of each consumer (``provider-states list``)."""
     provider = require_pacticipant(ctx, ctx.params["provider"])
     if ctx.params.get("uuid"):
-        from accord.broker.api.environments import require_environment
-        from accord.broker.storage import deployments_repo
-
         env = require_environment(ctx)
         # every version there, of any pacticipant: only consumers' have pacts with the provider
         version_ids = [

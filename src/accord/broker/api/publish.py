@@ -8,7 +8,9 @@ from typing import Any
 
 from starlette.responses import Response
 
+from accord.broker.api import webhooks
 from accord.broker.api.hal import hal_response, json_response
+from accord.broker.api.pacts import pact_document
 from accord.broker.api.render import pact_url, pacticipant_url, version_url
 from accord.broker.api.routing import ApiError, Ctx, Router, validation_error
 from accord.broker.services.content import (
@@ -24,7 +26,7 @@ from accord.broker.services.publication import (
     potential_duplicate,
     validate_publish_request,
 )
-from accord.broker.storage import pacts_repo, repo, webhooks_repo
+from accord.broker.storage import deployments_repo, pacts_repo, repo, webhooks_repo
 
 
 class Conflict(Exception):
@@ -140,7 +142,6 @@ def store_pact(
     outcome = PublishOutcome(
         provider.name, "merged" if merge and existing is not None else status, events
     )
-    from accord.broker.api import webhooks
 
     names = ["contract_published"] + (["contract_content_changed"] if reasons else [])
     outcome.triggered = webhooks.trigger_for_publication(
@@ -211,8 +212,6 @@ def publish_contracts(ctx: Ctx) -> Response:
         repo.add_branch_version(ctx.conn, consumer, version, branch)
     for tag in tags:
         if repo.add_tag(ctx.conn, consumer, version, tag):
-            from accord.broker.storage import deployments_repo
-
             deployments_repo.deploy_for_tag(ctx.conn, consumer, version, tag)
     consumer = repo.find_pacticipant(ctx.conn, name) or consumer  # re-read: main branch may be set
     notices: list[dict[str, str]] = []
@@ -360,7 +359,6 @@ def publish_contracts(ctx: Ctx) -> Response:
 
 def put_pact(ctx: Ctx) -> Response:
     """The older per-pact publication (pact-jvm and old clients): PUT replaces, PATCH merges."""
-    from accord.broker.api.pacts import pact_document
 
     content = ctx.json()
     if not isinstance(content, dict):

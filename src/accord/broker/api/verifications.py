@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 from starlette.responses import Response
 
+from accord.broker.api import webhooks
 from accord.broker.api.hal import hal_response
 from accord.broker.api.pact_metadata import decode_metadata
 from accord.broker.api.pacticipants import require_pacticipant
@@ -115,7 +116,6 @@ def publish_verification(ctx: Ctx) -> Response:
     stored = pacts_repo.verification_by_id(ctx.conn, row.id)
     assert stored is not None
     row = stored
-    from accord.broker.api import webhooks
 
     webhooks.trigger_for_verification(
         ctx, consumer, provider, pact_version, provider_version, row, metadata

@@ -16,6 +16,7 @@ from typing import Any
 from starlette.responses import PlainTextResponse, Response
 
 from accord.broker.api.hal import hal_response
+from accord.broker.api.pact_metadata import encode_metadata
 from accord.broker.api.render import pact_version_url, pacticipant_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.clock import iso, now
@@ -237,7 +238,6 @@ def _test_context(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
         repo.pacticipant_by_id(ctx.conn, publication.provider_id),
     )
     version = repo.version_by_id(ctx.conn, publication.consumer_version_id)
-    from accord.broker.api.pact_metadata import encode_metadata
 
     context.update(
         {
@@ -461,7 +461,6 @@ def trigger_for_publication(
 ) -> list[str]:
     if not webhooks_repo.any_webhook(ctx.conn):
         return []
-    from accord.broker.api.pact_metadata import encode_metadata
 
     url = pact_version_url(
         ctx,

@@ -16,6 +16,7 @@ from accord.broker.api.routing import ApiError, Ctx
 from accord.broker.clock import iso
 from accord.broker.services.matrix import MatrixError, MatrixQuery, run_matrix
 from accord.broker.storage import deployments_repo, pacts_repo, repo
+from accord.broker.storage.deployments_repo import all_environments
 from accord.broker.ui.pact_view import PactView, view_pact
 from accord.broker.ui.render import page
 
@@ -105,8 +106,6 @@ def pacticipants_page(ctx: Ctx) -> Response:
 
 
 def _environment_names(ctx: Ctx) -> dict[int, Any]:
-    from accord.broker.storage.deployments_repo import all_environments
-
     return {e.id: e for e in all_environments(ctx.conn)}
 
 
