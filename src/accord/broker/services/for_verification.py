@@ -15,20 +15,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, literal, or_, select, true, union_all
+from sqlalchemy import Connection
 
 from accord.broker.services.selectors import Resolved, VerifiablePact
-from accord.broker.storage import pacts_repo
-from accord.broker.storage.bulk import id_chunks, id_in
-from accord.broker.storage.schema import (
-    branch_versions,
-    branches,
-    deployed_versions,
-    environments,
-    released_versions,
-    tags,
-    verifications,
-)
+from accord.broker.storage import deployments_repo, pacts_repo, pending_repo
 
 __all__ = ["find_pacts_for_verification"]
 
@@ -50,9 +40,7 @@ class _Collector:
     def environments(self) -> dict[int, str]:
         """Environment names by id (read once per request)."""
         if self._environments is None:
-            rows = self.conn.execute(
-                select(environments.c.id, environments.c.name, environments.c.production)
-            ).all()
+            rows = deployments_repo.environment_facts(self.conn)
             self._environments = {eid: name for eid, name, _ in rows}
             self.production_ids = {eid for eid, _, production in rows if production}
         return self._environments
@@ -100,37 +88,7 @@ def _resolve_environment(
     ids = [consumer.id for consumer in consumers]
     if not ids or not (deployed or released):
         return
-    parts = []
-    for kind, order, flag, table, current in (
-        (
-            "deployed",
-            0,
-            deployed,
-            deployed_versions,
-            deployed_versions.c.currently_deployed.is_(True),
-        ),
-        (
-            "released",
-            1,
-            released,
-            released_versions,
-            released_versions.c.support_ended_at.is_(None),
-        ),
-    ):
-        if not flag:
-            continue
-        part = select(
-            literal(kind).label("kind"),
-            literal(order).label("kind_order"),
-            table.c.id.label("row_id"),
-            table.c.version_id.label("vid"),
-            table.c.environment_id.label("eid"),
-        ).where(id_in(c.conn, table.c.pacticipant_id, ids), current)
-        if env_id is not None:
-            part = part.where(table.c.environment_id == env_id)
-        parts.append(part)
-    query = parts[0] if len(parts) == 1 else union_all(*parts)
-    found = sorted(c.conn.execute(query).all(), key=lambda r: (r.kind_order, r.row_id))
+    found = deployments_repo.current_version_records(c.conn, ids, env_id, deployed, released)
     pubs = {
         pub.consumer_version_id: pub
         for pub in pacts_repo.publications_for_versions(
@@ -277,56 +235,7 @@ def _default_selectors(c: _Collector) -> None:
 
 # -- pending ---------------------------------------------------------------------------------------
 
-Verified = tuple[set[int], set[int]]  # verified successfully at all, and outside WIP mode
-
-
-def _verified(conn: Connection, ids: list[int], provider_id: int, condition: Any) -> Verified:
-    """Which of these pact versions have a successful verification matching ``condition``."""
-    ok: set[int] = set()
-    outside_wip: set[int] = set()
-    for chunk in id_chunks(conn, ids):
-        query = select(verifications.c.pact_version_id, verifications.c.wip).where(
-            id_in(conn, verifications.c.pact_version_id, chunk),
-            verifications.c.provider_id == provider_id,
-            verifications.c.success.is_(True),
-            condition,
-        )
-        for pact_version_id, wip in conn.execute(query.distinct()).all():
-            ok.add(pact_version_id)
-            if not wip:
-                outside_wip.add(pact_version_id)
-    return ok, outside_wip
-
-
-def _by_branch(provider_id: int, branch: str) -> Any:
-    """Verified by a version on the provider branch, or before that branch existed; any
-    verification when the provider has no such branch."""
-    b = branches.alias("provider_branch")
-    branch_row = select(b.c.id).where(b.c.pacticipant_id == provider_id, b.c.name == branch)
-    created = select(b.c.created_at).where(b.c.pacticipant_id == provider_id, b.c.name == branch)
-    on_branch = exists().where(
-        and_(
-            branch_versions.c.version_id == verifications.c.provider_version_id,
-            branch_versions.c.branch_id == branch_row.scalar_subquery(),
-        )
-    )
-    return or_(
-        ~branch_row.exists(), on_branch, verifications.c.created_at < created.scalar_subquery()
-    )
-
-
-def _by_tag(provider_id: int, tag: str) -> Any:
-    """Verified by a version with the provider tag, or before the tag was first used; any
-    verification when the tag was never used."""
-    first_tagged = (
-        select(func.min(tags.c.created_at))
-        .where(tags.c.pacticipant_id == provider_id, tags.c.name == tag)
-        .scalar_subquery()
-    )
-    with_tag = exists().where(
-        and_(tags.c.version_id == verifications.c.provider_version_id, tags.c.name == tag)
-    )
-    return or_(with_tag, first_tagged.is_(None), verifications.c.created_at < first_tagged)
+Verified = pending_repo.Verified
 
 
 def _pending_facts(
@@ -336,12 +245,10 @@ def _pending_facts(
     if not ids:
         return {}
     if branch:
-        return {None: _verified(conn, ids, provider_id, _by_branch(provider_id, branch))}
+        return {None: pending_repo.verified(conn, ids, provider_id, branch=branch)}
     if provider_tags:
-        return {
-            t: _verified(conn, ids, provider_id, _by_tag(provider_id, t)) for t in provider_tags
-        }
-    return {None: _verified(conn, ids, provider_id, true())}
+        return {t: pending_repo.verified(conn, ids, provider_id, tag=t) for t in provider_tags}
+    return {None: pending_repo.verified(conn, ids, provider_id)}
 
 
 def _set_pending(

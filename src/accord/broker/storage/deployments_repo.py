@@ -7,10 +7,11 @@ import uuid as uuidlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, select, update
+from sqlalchemy import Connection, Row, delete, func, literal, select, union_all, update
 
 from accord.broker.clock import now
 from accord.broker.names import check_name
+from accord.broker.storage.bulk import id_in
 from accord.broker.storage.schema import deployed_versions, environments, released_versions
 
 dv, rv = deployed_versions, released_versions
@@ -294,3 +295,56 @@ def current_deployments_with_environment(conn: Connection, pacticipant_id: int) 
         .order_by(dv.c.id)
     )
     return list(conn.execute(query))
+
+
+def environment_facts(conn: Connection) -> list[Row]:
+    """(id, name, production) of every environment."""
+    return list(
+        conn.execute(
+            select(environments.c.id, environments.c.name, environments.c.production)
+        ).all()
+    )
+
+
+def current_version_records(
+    conn: Connection,
+    pacticipant_ids: list[int],
+    environment_id: int | None,
+    deployed: bool,
+    released: bool,
+) -> list[Row]:
+    """Current deployments and/or supported releases of these pacticipants (in one
+    environment, unless None) as (kind, kind_order, row_id, vid, eid): deployments first,
+    each in the order recorded; one statement."""
+    ids, env_id = pacticipant_ids, environment_id
+    parts = []
+    for kind, order, flag, table, current in (
+        (
+            "deployed",
+            0,
+            deployed,
+            deployed_versions,
+            deployed_versions.c.currently_deployed.is_(True),
+        ),
+        (
+            "released",
+            1,
+            released,
+            released_versions,
+            released_versions.c.support_ended_at.is_(None),
+        ),
+    ):
+        if not flag:
+            continue
+        part = select(
+            literal(kind).label("kind"),
+            literal(order).label("kind_order"),
+            table.c.id.label("row_id"),
+            table.c.version_id.label("vid"),
+            table.c.environment_id.label("eid"),
+        ).where(id_in(conn, table.c.pacticipant_id, ids), current)
+        if env_id is not None:
+            part = part.where(table.c.environment_id == env_id)
+        parts.append(part)
+    query = parts[0] if len(parts) == 1 else union_all(*parts)
+    return sorted(conn.execute(query).all(), key=lambda r: (r.kind_order, r.row_id))
