@@ -122,11 +122,9 @@ def _resolve_main_branch(c: _Collector, consumers: list[Any], explicit: str | No
 
 
 def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) -> None:
-    conn, pid = c.conn, c.provider.id
+    """One consumer version selector: by environment, main branch, branch, tag or latest."""
     explicit = sel.get("consumer")
     consumers = c.consumers_for(explicit)
-    ids = [consumer.id for consumer in consumers]
-
     if sel.get("deployedOrReleased") is True:
         _resolve_environment(c, consumers, explicit, sel.get("environment"), True, True)
         return
@@ -147,61 +145,81 @@ def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) ->
     if sel.get("mainBranch") is True:
         _resolve_main_branch(c, consumers, explicit)
         return
+    ids = [consumer.id for consumer in consumers]
     branch = sel.get("branch")
     if sel.get("matchingBranch") is True:
         branch = provider_branch
         if not branch:
             return
     if branch is True:
-        for name, pub in pacts_repo.latest_publications_per_branch(conn, pid, ids):
+        for name, pub in pacts_repo.latest_publications_per_branch(c.conn, c.provider.id, ids):
             c.add(pub, _res("branch", pub, explicit, branch=name))
         return
     if isinstance(branch, str):
-        found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, branch=branch)
-        fallback = sel.get("fallbackBranch")
-        missing = [i for i in ids if i not in found]
-        by_fallback = (
-            pacts_repo.latest_publications_per_consumer(conn, pid, missing, branch=fallback)
-            if fallback and missing
-            else {}
-        )
-        for i in ids:
-            if i in found:
-                c.add(found[i], _res("branch", found[i], explicit, branch=branch))
-            elif i in by_fallback:
-                pub = by_fallback[i]
-                c.add(pub, _res("branch", pub, explicit, branch=branch, fallback_branch=fallback))
+        _resolve_branch(c, ids, explicit, branch, sel.get("fallbackBranch"))
         return
     tag = sel.get("tag")
     if isinstance(tag, str):
         if sel.get("latest") is True:
-            found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, tag=tag)
-            fallback = sel.get("fallbackTag")
-            missing = [i for i in ids if i not in found]
-            by_fallback = (
-                pacts_repo.latest_publications_per_consumer(conn, pid, missing, tag=fallback)
-                if fallback and missing
-                else {}
-            )
-            for i in ids:
-                if i in found:
-                    c.add(found[i], _res("tag_latest", found[i], explicit, tag=tag))
-                elif i in by_fallback:
-                    pub = by_fallback[i]
-                    c.add(pub, _res("tag_latest", pub, explicit, tag=tag, fallback_tag=fallback))
+            _resolve_latest_tag(c, ids, explicit, tag, sel.get("fallbackTag"))
         else:
-            by_consumer: dict[int, list[Any]] = {}
-            for pub in pacts_repo.tagged_publications(conn, pid, ids, tag):
-                by_consumer.setdefault(pub.consumer_id, []).append(pub)
-            for i in ids:
-                for pub in by_consumer.get(i, []):
-                    c.add(pub, _res("tag_all", pub, explicit, tag=tag))
+            _resolve_all_tagged(c, ids, explicit, tag)
         return
     if sel.get("latest") is True:
-        found = pacts_repo.latest_publications_per_consumer(conn, pid, ids)
+        found = pacts_repo.latest_publications_per_consumer(c.conn, c.provider.id, ids)
         for i in ids:
             if i in found:
                 c.add(found[i], _res("latest", found[i], explicit))
+
+
+def _resolve_branch(
+    c: _Collector, ids: list[int], explicit: str | None, branch: str, fallback: Any
+) -> None:
+    """Each consumer's latest on the branch, else on the fallback branch."""
+    conn, pid = c.conn, c.provider.id
+    found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, branch=branch)
+    missing = [i for i in ids if i not in found]
+    by_fallback = (
+        pacts_repo.latest_publications_per_consumer(conn, pid, missing, branch=fallback)
+        if fallback and missing
+        else {}
+    )
+    for i in ids:
+        if i in found:
+            c.add(found[i], _res("branch", found[i], explicit, branch=branch))
+        elif i in by_fallback:
+            pub = by_fallback[i]
+            c.add(pub, _res("branch", pub, explicit, branch=branch, fallback_branch=fallback))
+
+
+def _resolve_latest_tag(
+    c: _Collector, ids: list[int], explicit: str | None, tag: str, fallback: Any
+) -> None:
+    """Each consumer's latest with the tag, else with the fallback tag."""
+    conn, pid = c.conn, c.provider.id
+    found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, tag=tag)
+    missing = [i for i in ids if i not in found]
+    by_fallback = (
+        pacts_repo.latest_publications_per_consumer(conn, pid, missing, tag=fallback)
+        if fallback and missing
+        else {}
+    )
+    for i in ids:
+        if i in found:
+            c.add(found[i], _res("tag_latest", found[i], explicit, tag=tag))
+        elif i in by_fallback:
+            pub = by_fallback[i]
+            c.add(pub, _res("tag_latest", pub, explicit, tag=tag, fallback_tag=fallback))
+
+
+def _resolve_all_tagged(c: _Collector, ids: list[int], explicit: str | None, tag: str) -> None:
+    """Every consumer version with the tag, consumer by consumer."""
+    by_consumer: dict[int, list[Any]] = {}
+    for pub in pacts_repo.tagged_publications(c.conn, c.provider.id, ids, tag):
+        by_consumer.setdefault(pub.consumer_id, []).append(pub)
+    for i in ids:
+        for pub in by_consumer.get(i, []):
+            c.add(pub, _res("tag_all", pub, explicit, tag=tag))
 
 
 def _default_selectors(c: _Collector) -> None:
