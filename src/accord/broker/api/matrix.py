@@ -18,7 +18,7 @@ from accord.broker.api.render import (
 from accord.broker.api.routing import ApiError, Ctx, Router, not_found
 from accord.broker.clock import iso
 from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_matrix
-from accord.broker.storage import deployments_repo, pacts_repo, repo
+from accord.broker.storage import deployments_repo, repo, verifications_repo
 
 
 class _Facts:
@@ -189,7 +189,9 @@ def _verification_numbers(ctx: Ctx, rows: list[Row]) -> dict[int, int]:
         return {}
     seen: dict[int, int] = {}
     out: dict[int, int] = {}
-    for vid, pvid in pacts_repo.verification_ids_of_pact_versions(ctx.conn, pact_version_ids):
+    for vid, pvid in verifications_repo.verification_ids_of_pact_versions(
+        ctx.conn, pact_version_ids
+    ):
         seen[pvid] = seen.get(pvid, 0) + 1
         out[vid] = seen[pvid]
     return out

@@ -26,7 +26,13 @@ from accord.broker.services.publication import (
     potential_duplicate,
     validate_publish_request,
 )
-from accord.broker.storage import deployments_repo, pacts_repo, repo, webhooks_repo
+from accord.broker.storage import (
+    deployments_repo,
+    pacts_repo,
+    repo,
+    verifications_repo,
+    webhooks_repo,
+)
 
 
 class Conflict(Exception):
@@ -81,7 +87,7 @@ def _unchanged_comment(ctx: Ctx, version: Any) -> str:
 
 
 def _requires_verification(ctx: Ctx, provider: Any, pact_version_id: int) -> bool:
-    return pacts_repo.requires_verification(ctx.conn, provider, pact_version_id)
+    return verifications_repo.requires_verification(ctx.conn, provider, pact_version_id)
 
 
 def store_pact(
@@ -182,7 +188,7 @@ def check_new_names(ctx: Ctx, names: list[str]) -> None:
 
 
 def _any_verification(ctx: Ctx, consumer: Any, provider: Any) -> bool:
-    return pacts_repo.any_verification(ctx.conn, consumer.id, provider.id)
+    return verifications_repo.any_verification(ctx.conn, consumer.id, provider.id)
 
 
 def _any_webhook_for(ctx: Ctx, consumer: Any, provider: Any) -> bool:

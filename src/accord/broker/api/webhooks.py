@@ -30,7 +30,14 @@ from accord.broker.services.webhooks import (
     status_words,
     validate_webhook,
 )
-from accord.broker.storage import deployments_repo, pacts_repo, repo, webhook_queue, webhooks_repo
+from accord.broker.storage import (
+    deployments_repo,
+    pacts_repo,
+    repo,
+    verifications_repo,
+    webhook_queue,
+    webhooks_repo,
+)
 
 UUID_RE = re.compile(r"^[A-Za-z0-9_-]{16,}$")
 
@@ -257,9 +264,11 @@ def _test_context(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
         }
     )
     if "provider_verification_published" in events:
-        verification = pacts_repo.search_latest_verification(ctx.conn, consumer_ids, provider_ids)
+        verification = verifications_repo.search_latest_verification(
+            ctx.conn, consumer_ids, provider_ids
+        )
     else:
-        verification = pacts_repo.latest_verification_for_pact_version(
+        verification = verifications_repo.latest_verification_for_pact_version(
             ctx.conn, publication.pact_version_id
         )
     if verification is not None:
@@ -515,7 +524,7 @@ def _versions_requiring_verification(
         found.setdefault(version_id, []).append(f"deployed or released in {env_names[env_id]}")
     out = []
     for version_id, descriptions in found.items():
-        if not pacts_repo.has_verification(ctx.conn, pact_version.id, version_id):
+        if not verifications_repo.has_verification(ctx.conn, pact_version.id, version_id):
             out.append((repo.version_by_id(ctx.conn, version_id), ", ".join(descriptions)))
     return out
 

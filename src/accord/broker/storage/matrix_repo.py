@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, func, literal, select, union_all
 
-from accord.broker.storage import pacts_repo
+from accord.broker.storage import pacts_repo, verifications_repo
 from accord.broker.storage.bulk import id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
@@ -181,6 +181,6 @@ def latest_verifications(conn: Connection, pact_version_ids: list[int]) -> list[
             .where(id_in(conn, verifications.c.pact_version_id, chunk))
             .group_by(verifications.c.pact_version_id, verifications.c.provider_version_id)
         )
-        q = pacts_repo.verification_query().where(verifications.c.id.in_(latest))
+        q = verifications_repo.verification_query().where(verifications.c.id.in_(latest))
         out += conn.execute(q.order_by(verifications.c.id)).all()
     return out
