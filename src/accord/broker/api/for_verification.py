@@ -105,10 +105,8 @@ def _unknown_environments(ctx: Ctx, selectors: Any) -> list[str]:
     found = []
     for index, selector in enumerate(selectors or []):
         name = selector.get("environment") if isinstance(selector, dict) else None
-        known = (
-            not isinstance(name, str)
-            or not name.strip()
-            or (deployments_repo.find_environment(ctx.conn, name=name) is not None)
+        known = not isinstance(name, str) or not name.strip() or (
+            deployments_repo.find_environment(ctx.conn, name=name) is not None
         )
         if not known:
             found.append(f"environment with name '{name}' does not exist (at index {index})")

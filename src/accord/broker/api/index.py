@@ -199,5 +199,7 @@ def doc(ctx: Ctx) -> Response:
 
 def register(router: Router) -> None:
     router.add("/", GET=get_index)
-    router.add("/diagnostic/status/heartbeat", GET=heartbeat, access={"GET": PUBLIC_HEARTBEAT})
+    router.add(
+        "/diagnostic/status/heartbeat", GET=heartbeat, access={"GET": PUBLIC_HEARTBEAT}
+    )
     router.add("/doc/{rel}", GET=doc)

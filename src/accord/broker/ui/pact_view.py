@@ -256,13 +256,6 @@ def view_pact(
         )
     metadata = _pretty(dict(pact.metadata)) if pact.metadata else ""
     return PactView(
-        pact.spec_version.value,
-        items,
-        metadata,
-        None,
-        shown,
-        total or len(items),
-        page,
-        pages,
+        pact.spec_version.value, items, metadata, None, shown, total or len(items), page, pages,
         first,
     )
