@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from accord.broker.api.routing import PUBLIC_BADGE, Ctx, Router
 from accord.broker.services.matrix import MatrixError, MatrixQuery, run_matrix
-from accord.broker.storage import pacts_repo, repo
+from accord.broker.storage import pacts_repo, repo, verifications_repo
 
 COLOURS = {
     "verified": "#4c1",
@@ -52,7 +52,9 @@ def pact_badge(ctx: Ctx) -> Response:
             untagged=ctx.request.url.path.split("/")[-2] == "latest-untagged",
         )
         if pub is not None:
-            ver = pacts_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
+            ver = verifications_repo.latest_verification_for_pact_version(
+                ctx.conn, pub.pact_version_id
+            )
             comment = f"consumer version {pub.consumer_version_number}"
             if ver is not None:
                 status = "verified" if ver.success else "failed"
@@ -64,7 +66,9 @@ def pact_badge(ctx: Ctx) -> Response:
                     if p.consumer_version_id < pub.consumer_version_id
                 ]
                 if any(
-                    pacts_repo.latest_verification_for_pact_version(ctx.conn, p.pact_version_id)
+                    verifications_repo.latest_verification_for_pact_version(
+                        ctx.conn, p.pact_version_id
+                    )
                     for p in previous[:5]
                 ):
                     status = "changed"

@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection
 from starlette.responses import Response
 
 from accord.broker.api.environments import require_environment
-from accord.broker.api.hal import hal_response, iso
+from accord.broker.api.hal import hal_response
+from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.render import environment_json, version_json
 from accord.broker.api.routing import ApiError, Ctx, Router, not_found, validation_error
 from accord.broker.api.versions import require_version
+from accord.broker.clock import iso
 from accord.broker.storage import deployments_repo, repo
-from accord.broker.storage.schema import deployed_versions, released_versions
 
 
 def _embedded(ctx: Ctx, record: Any, with_env: bool = True) -> dict:
@@ -87,14 +89,7 @@ def record_deployment(ctx: Ctx) -> Response:
 def list_version_deployments(ctx: Ctx) -> Response:
     _pacticipant, version = require_version(ctx)
     env = require_environment(ctx)
-    rows = ctx.conn.execute(
-        select(deployed_versions)
-        .where(
-            deployed_versions.c.version_id == version.id,
-            deployed_versions.c.environment_id == env.id,
-        )
-        .order_by(deployed_versions.c.id)
-    )
+    rows = deployments_repo.deployments_of_version(ctx.conn, version.id, env.id)
     return hal_response(
         {
             "_embedded": {"deployedVersions": [deployed_json(ctx, r) for r in rows]},
@@ -115,12 +110,7 @@ def record_release(ctx: Ctx) -> Response:
 def list_version_releases(ctx: Ctx) -> Response:
     _pacticipant, version = require_version(ctx)
     env = require_environment(ctx)
-    rows = ctx.conn.execute(
-        select(released_versions).where(
-            released_versions.c.version_id == version.id,
-            released_versions.c.environment_id == env.id,
-        )
-    )
+    rows = deployments_repo.releases_of_version(ctx.conn, version.id, env.id)
     return hal_response(
         {
             "_embedded": {"releasedVersions": [released_json(ctx, r) for r in rows]},
@@ -129,20 +119,20 @@ def list_version_releases(ctx: Ctx) -> Response:
     )
 
 
-def _find(ctx: Ctx, table: Any) -> Any:
-    row = ctx.conn.execute(select(table).where(table.c.uuid == ctx.params["uuid"])).first()
+def _find(ctx: Ctx, finder: Callable[[Connection, str], Any]) -> Any:
+    row = finder(ctx.conn, ctx.params["uuid"])
     if row is None:
         raise not_found()
     return row
 
 
 def get_deployed(ctx: Ctx) -> Response:
-    return hal_response(deployed_json(ctx, _find(ctx, deployed_versions)))
+    return hal_response(deployed_json(ctx, _find(ctx, deployments_repo.find_deployment)))
 
 
 def patch_deployed(ctx: Ctx) -> Response:
     data = ctx.json_object()
-    record = _find(ctx, deployed_versions)
+    record = _find(ctx, deployments_repo.find_deployment)
     if "currentlyDeployed" in data:
         if data["currentlyDeployed"] is True:
             if not record.currently_deployed:
@@ -165,12 +155,12 @@ def patch_deployed(ctx: Ctx) -> Response:
 
 
 def get_released(ctx: Ctx) -> Response:
-    return hal_response(released_json(ctx, _find(ctx, released_versions)))
+    return hal_response(released_json(ctx, _find(ctx, deployments_repo.find_release)))
 
 
 def patch_released(ctx: Ctx) -> Response:
     data = ctx.json_object()
-    record = _find(ctx, released_versions)
+    record = _find(ctx, deployments_repo.find_release)
     if data.get("currentlySupported") is False and record.support_ended_at is None:
         record = deployments_repo.end_support(ctx.conn, record.id)
     elif data.get("currentlySupported") is True and record.support_ended_at is not None:
@@ -234,8 +224,6 @@ def _listing(ctx: Ctx, key: str, embedded: list[Any], title: str) -> Response:
 
 
 def pacticipant_environment_versions(ctx: Ctx) -> Response:
-    from accord.broker.api.pacticipants import require_pacticipant
-
     pacticipant = require_pacticipant(ctx)
     env = require_environment(ctx)
     ids = [

@@ -3,20 +3,17 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from sqlalchemy import delete, update
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, now
-from accord.broker.api.render import all_environments, environment_json
+from accord.broker.api.hal import hal_response
+from accord.broker.api.render import environment_json
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.names import name_problem
 from accord.broker.services.names import display_name
 from accord.broker.storage import deployments_repo
-from accord.broker.storage.schema import environments
 
 UUID_RE = re.compile(r"^[A-Za-z0-9_-]{5,}$")
 
@@ -75,7 +72,7 @@ def _validate(ctx: Ctx, data: dict, existing_id: int | None = None) -> dict[str,
 
 
 def list_environments(ctx: Ctx) -> Response:
-    rows = all_environments(ctx.conn)
+    rows = deployments_repo.all_environments(ctx.conn)
     name = ctx.query.get("name")
     if name:
         rows = [r for r in rows if r.name == name]
@@ -134,23 +131,20 @@ def put_environment(ctx: Ctx) -> Response:
             uuid=ctx.params["uuid"],
         )
         return hal_response(environment_json(ctx, row), 201)
-    ctx.conn.execute(
-        update(environments)
-        .where(environments.c.id == existing.id)
-        .values(
-            name=fields["name"],
-            display_name=fields["display_name"],
-            production=fields["production"],
-            contacts=json.dumps(fields["contacts"]) if fields["contacts"] is not None else None,
-            updated_at=now(),
-        )
+    deployments_repo.update_environment(
+        ctx.conn,
+        existing.id,
+        fields["name"],
+        fields["display_name"],
+        fields["production"],
+        fields["contacts"],
     )
     return hal_response(environment_json(ctx, require_environment(ctx)))
 
 
 def delete_environment(ctx: Ctx) -> Response:
     row = require_environment(ctx)
-    ctx.conn.execute(delete(environments).where(environments.c.id == row.id))
+    deployments_repo.delete_environment(ctx.conn, row.id)
     return Response(status_code=204)
 
 

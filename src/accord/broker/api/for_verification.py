@@ -8,8 +8,8 @@ from typing import Any
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
+from accord.broker.api.pact_metadata import encode_metadata
 from accord.broker.api.pacticipants import require_pacticipant
-from accord.broker.api.pacts import encode_metadata
 from accord.broker.api.render import pact_version_url
 from accord.broker.api.routing import READ, Ctx, Router, validation_error
 from accord.broker.services.for_verification import find_pacts_for_verification

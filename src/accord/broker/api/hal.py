@@ -1,31 +1,18 @@
-"""HAL rendering helpers: links, timestamps, JSON responses with the broker's headers."""
+"""HAL rendering helpers: links, path segments, JSON responses with the broker's headers
+(times are formatted by ``accord.broker.clock``)."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import Response
 
-__all__ = ["HAL_JSON", "hal_response", "header_value", "iso", "json_response", "link", "now", "seg"]
+__all__ = ["HAL_JSON", "hal_response", "header_value", "json_response", "link", "seg"]
 
 HAL_JSON = "application/hal+json;charset=utf-8"
 BROKER_VERSION = "2.120.0-accord"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(value: datetime | None) -> str | None:
-    """ISO-8601 in UTC with an explicit offset, as the official broker renders times."""
-    if value is None:
-        return None
-    if value.tzinfo is None:  # SQLite hands back naive UTC
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def seg(value: Any) -> str:

@@ -6,12 +6,19 @@ from typing import Any
 
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, iso, seg
+from accord.broker.api.hal import hal_response, seg
 from accord.broker.api.pacticipants import require_pacticipant
-from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
+from accord.broker.api.render import (
+    environment_json,
+    pact_url,
+    pact_version_url,
+    pacticipant_url,
+    version_url,
+)
 from accord.broker.api.routing import ApiError, Ctx, Router, not_found
+from accord.broker.clock import iso
 from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_matrix
-from accord.broker.storage import deployments_repo, repo
+from accord.broker.storage import deployments_repo, repo, verifications_repo
 
 
 class _Facts:
@@ -69,33 +76,19 @@ def _version_json(ctx: Ctx, pacticipant: str, version: Any, facts: _Facts, env_m
 
 
 def _environments_for(ctx: Ctx, rows: list[Row]) -> dict[int, list[dict]]:
-    from sqlalchemy import select
-
-    from accord.broker.api.render import environment_json
-    from accord.broker.storage.schema import deployed_versions, environments, released_versions
-
     ids = {r.consumer_version.id for r in rows} | {
         r.provider_version.id for r in rows if r.provider_version
     }
     out: dict[int, list[dict]] = {}
     if not ids:
         return out
-    for table, flag in (
-        (deployed_versions, deployed_versions.c.currently_deployed.is_(True)),
-        (released_versions, released_versions.c.support_ended_at.is_(None)),
-    ):
-        q = (
-            select(table.c.version_id, environments)
-            .join(environments, environments.c.id == table.c.environment_id)
-            .where(table.c.version_id.in_(ids), flag)
-        )
-        for row in ctx.conn.execute(q):
-            env = environment_json(ctx, row)
-            env = {k: v for k, v in env.items() if k != "_links"} | {
-                "_links": {"self": env["_links"]["self"]}
-            }
-            if env not in out.setdefault(row.version_id, []):
-                out[row.version_id].append(env)
+    for row in deployments_repo.current_environments_of_versions(ctx.conn, ids):
+        env = environment_json(ctx, row)
+        env = {k: v for k, v in env.items() if k != "_links"} | {
+            "_links": {"self": env["_links"]["self"]}
+        }
+        if env not in out.setdefault(row.version_id, []):
+            out[row.version_id].append(env)
     return out
 
 
@@ -191,21 +184,14 @@ def _respond(ctx: Ctx, query: MatrixQuery) -> Response:
 
 def _verification_numbers(ctx: Ctx, rows: list[Row]) -> dict[int, int]:
     """Each verification's number among those of its pact content (1 for the first)."""
-    from sqlalchemy import select
-
-    from accord.broker.storage.schema import verifications
-
     pact_version_ids = {r.pact.pact_version_id for r in rows if r.verification is not None}
     if not pact_version_ids:
         return {}
-    q = (
-        select(verifications.c.id, verifications.c.pact_version_id)
-        .where(verifications.c.pact_version_id.in_(pact_version_ids))
-        .order_by(verifications.c.id)
-    )
     seen: dict[int, int] = {}
     out: dict[int, int] = {}
-    for vid, pvid in ctx.conn.execute(q):
+    for vid, pvid in verifications_repo.verification_ids_of_pact_versions(
+        ctx.conn, pact_version_ids
+    ):
         seen[pvid] = seen.get(pvid, 0) + 1
         out[vid] = seen[pvid]
     return out

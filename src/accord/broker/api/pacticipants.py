@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, iso
+from accord.broker.api.hal import hal_response
 from accord.broker.api.render import (
     pacticipant_json,
     pacticipant_url,
@@ -16,6 +16,7 @@ from accord.broker.api.render import (
     version_url,
 )
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.clock import iso
 from accord.broker.names import check_name
 from accord.broker.storage import repo
 
@@ -144,12 +145,8 @@ def put_pacticipant(ctx: Ctx) -> Response:
 
 
 def delete_pacticipant(ctx: Ctx) -> Response:
-    from sqlalchemy import delete
-
-    from accord.broker.storage.schema import pacticipants
-
     row = require_pacticipant(ctx)
-    ctx.conn.execute(delete(pacticipants).where(pacticipants.c.id == row.id))
+    repo.delete_pacticipant(ctx.conn, row.id)
     return Response(status_code=204)
 
 
@@ -180,17 +177,8 @@ def put_label(ctx: Ctx) -> Response:
 
 
 def delete_label(ctx: Ctx) -> Response:
-    from sqlalchemy import delete
-
-    from accord.broker.storage.schema import labels
-
     row = require_pacticipant(ctx)
-    result = ctx.conn.execute(
-        delete(labels).where(
-            labels.c.pacticipant_id == row.id, labels.c.name == ctx.params["label"]
-        )
-    )
-    if result.rowcount == 0:
+    if not repo.remove_label(ctx.conn, row.id, ctx.params["label"]):
         raise not_found()
     return Response(status_code=204)
 
@@ -275,19 +263,8 @@ def delete_branch(ctx: Ctx) -> Response:
 
 
 def branch_versions(ctx: Ctx) -> Response:
-    from sqlalchemy import select
-
-    from accord.broker.storage.schema import branch_versions as bv
-    from accord.broker.storage.schema import versions
-
     row, branch = _require_branch(ctx)
-    rows = ctx.conn.execute(
-        select(versions)
-        .join(bv, bv.c.version_id == versions.c.id)
-        .where(bv.c.branch_id == branch.id)
-        .order_by(versions.c.id.desc())
-        .limit(100)
-    )
+    rows = repo.versions_on_branch(ctx.conn, branch.id, 100)
     items = [version_json(ctx, row.name, v, embed=False) for v in rows]
     return hal_response(
         {
@@ -359,15 +336,11 @@ def get_branch_version(ctx: Ctx) -> Response:
 
 
 def delete_branch_version(ctx: Ctx) -> Response:
-    from sqlalchemy import delete
-
-    from accord.broker.storage.schema import branch_versions as bv
-
     row, branch = _require_branch(ctx)
     version = repo.find_version(ctx.conn, row.id, ctx.params["version"])
     if version is None:
         raise not_found()
-    ctx.conn.execute(delete(bv).where(bv.c.branch_id == branch.id, bv.c.version_id == version.id))
+    repo.remove_branch_version(ctx.conn, branch.id, version.id)
     return Response(status_code=204)
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import and_, func, null, or_, select, union_all
 from starlette.responses import Response
 
+from accord.broker.api import webhooks
 from accord.broker.api.hal import hal_response, json_response
+from accord.broker.api.pacts import pact_document
 from accord.broker.api.render import pact_url, pacticipant_url, version_url
 from accord.broker.api.routing import ApiError, Ctx, Router, validation_error
 from accord.broker.services.content import (
@@ -25,13 +26,12 @@ from accord.broker.services.publication import (
     potential_duplicate,
     validate_publish_request,
 )
-from accord.broker.storage import pacts_repo, repo
-from accord.broker.storage.schema import (
-    branch_versions,
-    deployed_versions,
-    released_versions,
-    verifications,
-    webhooks,
+from accord.broker.storage import (
+    deployments_repo,
+    pacts_repo,
+    repo,
+    verifications_repo,
+    webhooks_repo,
 )
 
 
@@ -87,31 +87,7 @@ def _unchanged_comment(ctx: Ctx, version: Any) -> str:
 
 
 def _requires_verification(ctx: Ctx, provider: Any, pact_version_id: int) -> bool:
-    """Whether a provider version that matters (its main branch head, or deployed or released
-    anywhere) has not verified this content: ``contract_requiring_verification_published``.
-    One statement."""
-    dv, rv, bv = deployed_versions, released_versions, branch_versions
-    parts = [
-        select(dv.c.version_id.label("vid")).where(
-            dv.c.pacticipant_id == provider.id, dv.c.currently_deployed.is_(True)
-        ),
-        select(rv.c.version_id.label("vid")).where(
-            rv.c.pacticipant_id == provider.id, rv.c.support_ended_at.is_(None)
-        ),
-    ]
-    if provider.main_branch:
-        parts.append(
-            select(func.max(bv.c.version_id).label("vid")).where(
-                bv.c.pacticipant_id == provider.id, bv.c.branch_name == provider.main_branch
-            )
-        )
-    wanted = union_all(*parts).subquery()
-    verified = select(verifications.c.id).where(
-        verifications.c.pact_version_id == pact_version_id,
-        verifications.c.provider_version_id == wanted.c.vid,
-    )
-    query = select(wanted.c.vid).where(wanted.c.vid.is_not(None), ~verified.exists())
-    return ctx.conn.execute(query.limit(1)).first() is not None
+    return verifications_repo.requires_verification(ctx.conn, provider, pact_version_id)
 
 
 def store_pact(
@@ -174,7 +150,6 @@ def store_pact(
     outcome = PublishOutcome(
         provider.name, "merged" if merge and existing is not None else status, events
     )
-    from accord.broker.api import webhooks
 
     names = ["contract_published"] + (["contract_content_changed"] if reasons else [])
     outcome.triggered = webhooks.trigger_for_publication(
@@ -187,16 +162,12 @@ def check_new_names(ctx: Ctx, names: list[str]) -> None:
     """409 when a new pacticipant name looks like an existing one (a likely typo)."""
     if not ctx.config.check_for_potential_duplicate_pacticipant_names:
         return
-    from sqlalchemy import select
-
-    from accord.broker.storage.schema import pacticipants
-
     existing: list[str] | None = None
     for name in dict.fromkeys(names):
         if repo.find_pacticipant(ctx.conn, name) is not None:
             continue
         if existing is None:
-            existing = list(ctx.conn.execute(select(pacticipants.c.name)).scalars())
+            existing = repo.all_pacticipant_names(ctx.conn)
         similar = potential_duplicate(name, existing)
         if similar:
             listed = "\n".join(f"* {n}" for n in similar)
@@ -219,29 +190,19 @@ def check_new_names(ctx: Ctx, names: list[str]) -> None:
 
 
 def _any_verification(ctx: Ctx, consumer: Any, provider: Any) -> bool:
-    query = select(verifications.c.id).where(
-        verifications.c.consumer_id == consumer.id, verifications.c.provider_id == provider.id
-    )
-    return ctx.conn.execute(query.limit(1)).first() is not None
+    return verifications_repo.any_verification(ctx.conn, consumer.id, provider.id)
 
 
 def _any_webhook_for(ctx: Ctx, consumer: Any, provider: Any) -> bool:
     """Any webhook (enabled or not) for this integration, by name, label or for everyone."""
 
-    def side(id_col: Any, label_col: Any, row: Any) -> Any:
-        labels = repo.labels_for(ctx.conn, row.id)
-        return or_(
-            id_col == row.id,
-            and_(id_col.is_(null()), or_(label_col.is_(null()), label_col.in_(labels))),
-        )
-
-    if ctx.conn.execute(select(webhooks.c.id).limit(1)).first() is None:
+    if not webhooks_repo.any_webhook(ctx.conn):
         return False
-    query = select(webhooks.c.id).where(
-        side(webhooks.c.consumer_id, webhooks.c.consumer_label, consumer),
-        side(webhooks.c.provider_id, webhooks.c.provider_label, provider),
+    consumer_labels = repo.labels_for(ctx.conn, consumer.id)
+    provider_labels = repo.labels_for(ctx.conn, provider.id)
+    return webhooks_repo.any_webhook_between(
+        ctx.conn, consumer.id, consumer_labels, provider.id, provider_labels
     )
-    return ctx.conn.execute(query.limit(1)).first() is not None
 
 
 def publish_contracts(ctx: Ctx) -> Response:
@@ -259,8 +220,6 @@ def publish_contracts(ctx: Ctx) -> Response:
         repo.add_branch_version(ctx.conn, consumer, version, branch)
     for tag in tags:
         if repo.add_tag(ctx.conn, consumer, version, tag):
-            from accord.broker.storage import deployments_repo
-
             deployments_repo.deploy_for_tag(ctx.conn, consumer, version, tag)
     consumer = repo.find_pacticipant(ctx.conn, name) or consumer  # re-read: main branch may be set
     notices: list[dict[str, str]] = []
@@ -408,7 +367,6 @@ def publish_contracts(ctx: Ctx) -> Response:
 
 def put_pact(ctx: Ctx) -> Response:
     """The older per-pact publication (pact-jvm and old clients): PUT replaces, PATCH merges."""
-    from accord.broker.api.pacts import pact_document
 
     content = ctx.json()
     if not isinstance(content, dict):

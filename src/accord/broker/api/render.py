@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Connection,
-    Integer,
-    Row,
-    String,
-    cast,
-    func,
-    literal,
-    null,
-    select,
-    union_all,
-)
+from sqlalchemy import Row
 
-from accord.broker.api.hal import iso
 from accord.broker.api.routing import Ctx
+from accord.broker.clock import iso
 from accord.broker.services.names import display_name
-from accord.broker.storage import repo
-from accord.broker.storage.bulk import id_chunks, id_in
-from accord.broker.storage.schema import (
-    deployed_versions,
-    environments,
-    pact_publications,
-    pacticipants,
-    released_versions,
-)
+from accord.broker.storage import deployments_repo, repo
+from accord.broker.storage.version_facts import VersionFacts
 
 __all__ = [
-    "VersionFacts",
     "curies",
     "environment_json",
     "pact_url",
@@ -158,17 +137,8 @@ def pacticipant_json(
 
 
 def _current_deployments(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
-    dv = deployed_versions
-    query = (
-        select(
-            dv, environments.c.name.label("env_name"), environments.c.display_name.label("shown")
-        )
-        .join(environments, environments.c.id == dv.c.environment_id)
-        .where(dv.c.pacticipant_id == row.id, dv.c.currently_deployed.is_(True))
-        .order_by(dv.c.id)
-    )
     out = []
-    for d in ctx.conn.execute(query):
+    for d in deployments_repo.current_deployments_with_environment(ctx.conn, row.id):
         shown = d.shown or display_name(d.env_name)
         out.append(
             {
@@ -202,95 +172,6 @@ def tag_json(ctx: Ctx, pacticipant: str, number: str, row: Row) -> dict[str, Any
             "pacticipant": {"href": pacticipant_url(ctx, pacticipant)},
         },
     }
-
-
-def all_environments(conn: Connection) -> list[Row]:
-    """Ordered as the official broker lists them: by display name, ignoring case."""
-    shown = func.coalesce(environments.c.display_name, environments.c.name)
-    return list(conn.execute(select(environments).order_by(func.lower(shown), environments.c.name)))
-
-
-def _version_links_query(conn: Connection, ids: list[int]) -> Any:
-    """Per version: the providers of its pacts, its deployments and its releases, as one
-    statement (``kind`` tells them apart)."""
-    pp, dv, rv = pact_publications, deployed_versions, released_versions
-    text_ = cast(null(), String)
-    int_ = cast(null(), Integer)
-    return union_all(
-        select(
-            literal("pact").label("kind"),
-            pp.c.consumer_version_id.label("version_id"),
-            pp.c.id.label("row_id"),
-            pacticipants.c.name.label("provider"),
-            text_.label("uuid"),
-            int_.label("environment_id"),
-            text_.label("target"),
-            cast(null(), Boolean).label("currently_deployed"),
-            cast(null(), dv.c.created_at.type).label("support_ended_at"),
-        )
-        .join(pacticipants, pacticipants.c.id == pp.c.provider_id)
-        .where(id_in(conn, pp.c.consumer_version_id, ids)),
-        select(
-            literal("deployed"),
-            dv.c.version_id,
-            dv.c.id,
-            text_,
-            dv.c.uuid,
-            dv.c.environment_id,
-            dv.c.target,
-            dv.c.currently_deployed,
-            cast(null(), dv.c.created_at.type),
-        ).where(id_in(conn, dv.c.version_id, ids)),
-        select(
-            literal("released"),
-            rv.c.version_id,
-            rv.c.id,
-            text_,
-            rv.c.uuid,
-            rv.c.environment_id,
-            text_,
-            cast(null(), Boolean),
-            rv.c.support_ended_at,
-        ).where(id_in(conn, rv.c.version_id, ids)),
-    ).order_by("kind", "row_id")
-
-
-@dataclass(frozen=True)
-class VersionFacts:
-    """Branches, branch heads, tags and environments for embedding many versions, read in
-    bulk once rather than per version."""
-
-    branches: dict[int, list[str]]
-    heads: dict[tuple[int, str], int]
-    tags: dict[int, list[Row]]
-    environments: list[Row]
-    providers: dict[int, list[str]]  # per consumer version: providers of its pacts
-    deployed: dict[int, list[Row]]  # per version: every deployment (environment joined)
-    released: dict[int, list[Row]]  # per version: every release (environment joined)
-
-    @classmethod
-    def load(cls, conn: Connection, rows: list[Row]) -> VersionFacts:
-        ids = [r.id for r in rows]
-        branches, heads = repo.branches_and_heads_for_versions(conn, ids)
-        tags = repo.tag_rows_for_versions(conn, ids) if ids else {}
-        envs = all_environments(conn)
-        providers: dict[int, list[str]] = {}
-        deployed: dict[int, list[Row]] = {}
-        released: dict[int, list[Row]] = {}
-        by_env = {e.id: e for e in envs}
-        for chunk in id_chunks(conn, ids):
-            for row in conn.execute(_version_links_query(conn, chunk)):
-                if row.kind == "pact":
-                    providers.setdefault(row.version_id, []).append(row.provider)
-                elif row.environment_id in by_env:
-                    out = deployed if row.kind == "deployed" else released
-                    out.setdefault(row.version_id, []).append(row)
-        for names in providers.values():
-            names.sort(key=str.lower)
-        return cls(branches, heads, tags, envs, providers, deployed, released)
-
-    def environment(self, environment_id: int) -> Row:
-        return next(e for e in self.environments if e.id == environment_id)
 
 
 def _deployed_link(ctx: Ctx, row: Row, env: Row) -> dict[str, Any]:

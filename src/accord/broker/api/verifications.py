@@ -6,16 +6,16 @@ import json
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlalchemy import delete, select
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, iso
+from accord.broker.api import webhooks
+from accord.broker.api.hal import hal_response
+from accord.broker.api.pact_metadata import decode_metadata
 from accord.broker.api.pacticipants import require_pacticipant
-from accord.broker.api.pacts import decode_metadata
 from accord.broker.api.render import pact_version_url, pacticipant_url, version_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
-from accord.broker.storage import pacts_repo, repo
-from accord.broker.storage.schema import verifications
+from accord.broker.clock import iso
+from accord.broker.storage import pacts_repo, repo, verifications_repo
 
 
 def verification_json(ctx: Ctx, row: Any, consumer: str, provider: str, sha: str) -> dict:
@@ -98,7 +98,7 @@ def publish_verification(ctx: Ctx) -> Response:
     tag_names = [t.name for t in repo.tags_for_version(ctx.conn, provider_version.id)]
     test_results = lowered.get("testresults")
     verified_by = lowered.get("verifiedby")
-    row = pacts_repo.create_verification(
+    row = verifications_repo.create_verification(
         ctx.conn,
         pact_version_id=pact_version.id,
         provider_version_id=provider_version.id,
@@ -113,10 +113,9 @@ def publish_verification(ctx: Ctx) -> Response:
         metadata=json.dumps(metadata) if metadata else None,
         tag_names=json.dumps(tag_names),
     )
-    stored = pacts_repo.verification_by_id(ctx.conn, row.id)
+    stored = verifications_repo.verification_by_id(ctx.conn, row.id)
     assert stored is not None
     row = stored
-    from accord.broker.api import webhooks
 
     webhooks.trigger_for_verification(
         ctx, consumer, provider, pact_version, provider_version, row, metadata
@@ -129,9 +128,11 @@ def get_verification(ctx: Ctx) -> Response:
     consumer, provider, pact_version = _pact_version(ctx)
     ident = ctx.params["number"]
     if ident == "latest":
-        row = pacts_repo.latest_verification_for_pact_version(ctx.conn, pact_version.id)
+        row = verifications_repo.latest_verification_for_pact_version(ctx.conn, pact_version.id)
     else:
-        row = pacts_repo.verification_by_id(ctx.conn, int(ident)) if ident.isdigit() else None
+        row = (
+            verifications_repo.verification_by_id(ctx.conn, int(ident)) if ident.isdigit() else None
+        )
         if row is not None and row.pact_version_id != pact_version.id:
             row = None
     if row is None:
@@ -144,12 +145,7 @@ def delete_verification(ctx: Ctx) -> Response:
     ident = ctx.params["number"]
     if not ident.isdigit():
         raise not_found()
-    result = ctx.conn.execute(
-        delete(verifications).where(
-            verifications.c.id == int(ident), verifications.c.pact_version_id == pact_version.id
-        )
-    )
-    if result.rowcount == 0:
+    if not verifications_repo.delete_verification(ctx.conn, int(ident), pact_version.id):
         raise not_found()
     return Response(status_code=204)
 
@@ -162,7 +158,7 @@ def latest_for_latest_pact(ctx: Ctx) -> Response:
     )
     if pub is None:
         raise not_found()
-    row = pacts_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
+    row = verifications_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
     if row is None:
         raise not_found()
     return hal_response(verification_json(ctx, row, consumer.name, provider.name, pub.sha))
@@ -180,7 +176,7 @@ def consumer_version_summary(ctx: Ctx) -> Response:
     unknown: list[str] = []
     for pub in pubs:
         provider = repo.pacticipant_by_id(ctx.conn, pub.provider_id)
-        row = pacts_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
+        row = verifications_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
         if row is None:
             unknown.append(provider.name)
             continue
@@ -201,18 +197,12 @@ def provider_version_verifications(ctx: Ctx) -> Response:
     version = repo.find_version(ctx.conn, provider.id, ctx.params["version"])
     if version is None:
         raise not_found()
-    rows = ctx.conn.execute(
-        pacts_repo.verification_query().where(verifications.c.provider_version_id == version.id)
-    )
-    from accord.broker.storage.schema import pact_versions
-
+    rows = verifications_repo.verifications_by_provider_version(ctx.conn, version.id)
     items = []
     for row in rows:
-        pv = ctx.conn.execute(
-            select(pact_versions).where(pact_versions.c.id == row.pact_version_id)
-        ).one()
+        sha = pacts_repo.pact_version_sha(ctx.conn, row.pact_version_id)
         consumer = repo.pacticipant_by_id(ctx.conn, row.consumer_id)
-        items.append(verification_json(ctx, row, consumer.name, provider.name, pv.sha))
+        items.append(verification_json(ctx, row, consumer.name, provider.name, sha))
     return hal_response(
         {
             "_embedded": {"verificationResults": items},

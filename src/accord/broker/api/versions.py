@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
 from accord.broker.api.pacticipants import page_links, paging, require_pacticipant
-from accord.broker.api.render import VersionFacts, tag_json, version_json, version_url
+from accord.broker.api.render import tag_json, version_json, version_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.storage import deployments_repo, repo
-from accord.broker.storage.schema import tags, versions
+from accord.broker.storage.version_facts import VersionFacts
 
 
 def require_version(ctx: Ctx) -> tuple[Any, Any]:
@@ -70,13 +69,9 @@ def put_version(ctx: Ctx) -> Response:
     pacticipant = repo.get_or_create_pacticipant(ctx.conn, ctx.params["pacticipant"])
     version, created = repo.get_or_create_version(ctx.conn, pacticipant.id, number)
     if "buildUrl" in data:
-        from sqlalchemy import update
-
-        ctx.conn.execute(
-            update(versions).where(versions.c.id == version.id).values(build_url=data["buildUrl"])
-        )
+        repo.replace_build_url(ctx.conn, version.id, data["buildUrl"])
     if "tags" in data:
-        ctx.conn.execute(delete(tags).where(tags.c.version_id == version.id))
+        repo.delete_tags_of_version(ctx.conn, version.id)
         for tag in data["tags"]:
             name = tag.get("name") if isinstance(tag, dict) else tag
             if isinstance(name, str) and name:
@@ -104,7 +99,7 @@ def patch_version(ctx: Ctx) -> Response:
 
 def delete_version(ctx: Ctx) -> Response:
     _pacticipant, version = require_version(ctx)
-    ctx.conn.execute(delete(versions).where(versions.c.id == version.id))
+    repo.delete_version(ctx.conn, version.id)
     return Response(status_code=204)
 
 
@@ -135,10 +130,7 @@ def put_tag(ctx: Ctx) -> Response:
 
 def delete_tag(ctx: Ctx) -> Response:
     _pacticipant, version = require_version(ctx)
-    result = ctx.conn.execute(
-        delete(tags).where(tags.c.version_id == version.id, tags.c.name == ctx.params["tag"])
-    )
-    if result.rowcount == 0:
+    if not repo.remove_tag(ctx.conn, version.id, ctx.params["tag"]):
         raise not_found()
     return Response(status_code=204)
 
@@ -165,13 +157,7 @@ def list_tags(ctx: Ctx) -> Response:
 
 def tag_versions(ctx: Ctx) -> Response:
     pacticipant = require_pacticipant(ctx)
-    rows = ctx.conn.execute(
-        select(versions)
-        .join(tags, tags.c.version_id == versions.c.id)
-        .where(tags.c.pacticipant_id == pacticipant.id, tags.c.name == ctx.params["tag"])
-        .order_by(versions.c.id.desc())
-        .limit(100)
-    )
+    rows = repo.versions_with_tag(ctx.conn, pacticipant.id, ctx.params["tag"], 100)
     return hal_response(
         {
             "_embedded": {

@@ -13,22 +13,31 @@ import re
 import uuid as uuidlib
 from typing import Any
 
-from sqlalchemy import delete, select, update
 from starlette.responses import PlainTextResponse, Response
 
-from accord.broker.api.hal import hal_response, iso, now
+from accord.broker.api.hal import hal_response
+from accord.broker.api.pact_metadata import encode_metadata
 from accord.broker.api.render import pact_version_url, pacticipant_url
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
+from accord.broker.clock import iso, now
 from accord.broker.services.redaction import redact_webhook_request
 from accord.broker.services.webhook_sender import Attempt, send_webhook
 from accord.broker.services.webhooks import (
     EVENT_NAMES,
+    applies_to,
+    listens_to,
     render_request,
     status_words,
     validate_webhook,
 )
-from accord.broker.storage import pacts_repo, repo, webhook_queue
-from accord.broker.storage.schema import triggered_webhooks, webhooks
+from accord.broker.storage import (
+    deployments_repo,
+    pacts_repo,
+    repo,
+    verifications_repo,
+    webhook_queue,
+    webhooks_repo,
+)
 
 UUID_RE = re.compile(r"^[A-Za-z0-9_-]{16,}$")
 
@@ -132,13 +141,9 @@ def _save(
         "enabled": data.get("enabled", True) is not False,
         "updated_at": now(),
     }
-    if existing is None:
-        ctx.conn.execute(
-            webhooks.insert().values(uuid=uuid, created_at=values["updated_at"], **values)
-        )
-    else:
-        ctx.conn.execute(update(webhooks).where(webhooks.c.id == existing.id).values(**values))
-    return ctx.conn.execute(select(webhooks).where(webhooks.c.uuid == uuid)).one()
+    return webhooks_repo.save_webhook(
+        ctx.conn, uuid, None if existing is None else existing.id, values
+    )
 
 
 def create_webhook(ctx: Ctx) -> Response:
@@ -166,13 +171,13 @@ def put_webhook(ctx: Ctx) -> Response:
             }
         )
     data = ctx.json_object()
-    existing = ctx.conn.execute(select(webhooks).where(webhooks.c.uuid == uuid)).first()
+    existing = webhooks_repo.find_webhook(ctx.conn, uuid)
     row = _save(ctx, data, uuid, existing)
     return hal_response(webhook_json(ctx, row), 201 if existing is None else 200)
 
 
 def _require(ctx: Ctx) -> Any:
-    row = ctx.conn.execute(select(webhooks).where(webhooks.c.uuid == ctx.params["uuid"])).first()
+    row = webhooks_repo.find_webhook(ctx.conn, ctx.params["uuid"])
     if row is None:
         raise not_found()
     return row
@@ -184,20 +189,20 @@ def get_webhook(ctx: Ctx) -> Response:
 
 def delete_webhook(ctx: Ctx) -> Response:
     row = _require(ctx)
-    ctx.conn.execute(delete(webhooks).where(webhooks.c.id == row.id))
+    webhooks_repo.delete_webhook(ctx.conn, row.id)
     return Response(status_code=204)
 
 
 def list_webhooks(ctx: Ctx) -> Response:
-    query = select(webhooks).order_by(webhooks.c.id)
+    side_ids: dict[str, int] = {}
     for side in ("consumer", "provider"):
         name = ctx.params.get(side)
         if name:
             row = repo.find_pacticipant(ctx.conn, name)
             if row is None:
                 raise not_found()
-            query = query.where(getattr(webhooks.c, f"{side}_id") == row.id)
-    rows = list(ctx.conn.execute(query))
+            side_ids[f"{side}_id"] = row.id
+    rows = webhooks_repo.list_webhooks(ctx.conn, **side_ids)
     return hal_response(
         {
             "_embedded": {"webhooks": [webhook_json(ctx, r) for r in rows]},
@@ -240,7 +245,6 @@ def _test_context(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
         repo.pacticipant_by_id(ctx.conn, publication.provider_id),
     )
     version = repo.version_by_id(ctx.conn, publication.consumer_version_id)
-    from accord.broker.api.pacts import encode_metadata
 
     context.update(
         {
@@ -260,11 +264,11 @@ def _test_context(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
         }
     )
     if "provider_verification_published" in events:
-        verification = pacts_repo.search_latest_verification(
+        verification = verifications_repo.search_latest_verification(
             ctx.conn, consumer_ids, provider_ids
         )
     else:
-        verification = pacts_repo.latest_verification_for_pact_version(
+        verification = verifications_repo.latest_verification_for_pact_version(
             ctx.conn, publication.pact_version_id
         )
     if verification is not None:
@@ -357,9 +361,7 @@ def execute_unsaved(ctx: Ctx) -> Response:
 
 
 def triggered_logs(ctx: Ctx) -> Response:
-    row = ctx.conn.execute(
-        select(triggered_webhooks).where(triggered_webhooks.c.uuid == ctx.params["uuid"])
-    ).first()
+    row = webhooks_repo.find_triggered(ctx.conn, ctx.params["uuid"])
     if row is None:
         raise not_found()
     attempts = webhook_queue.attempts_for(ctx.conn, row.id)
@@ -377,17 +379,7 @@ def pact_webhook_status(ctx: Ctx) -> Response:
     provider = repo.find_pacticipant(ctx.conn, ctx.params["provider"])
     if consumer is None or provider is None:
         raise not_found()
-    rows = list(
-        ctx.conn.execute(
-            select(triggered_webhooks)
-            .where(
-                triggered_webhooks.c.consumer_id == consumer.id,
-                triggered_webhooks.c.provider_id == provider.id,
-            )
-            .order_by(triggered_webhooks.c.id.desc())
-            .limit(50)
-        )
-    )
+    rows = webhooks_repo.recent_triggered_for_pact(ctx.conn, consumer.id, provider.id, 50)
     counts = {
         s: sum(1 for r in rows if r.status == s)
         for s in ("success", "failure", "retrying", "not_run")
@@ -423,25 +415,16 @@ def pact_webhook_status(ctx: Ctx) -> Response:
 
 
 def _matching(ctx: Ctx, event: str, consumer: Any, provider: Any) -> list[Any]:
-    rows = list(ctx.conn.execute(select(webhooks).where(webhooks.c.enabled.is_(True))))
+    rows = webhooks_repo.enabled_webhooks(ctx.conn)
     if not rows:
         return []
     consumer_labels = set(repo.labels_for(ctx.conn, consumer.id))
     provider_labels = set(repo.labels_for(ctx.conn, provider.id))
-    out = []
-    for row in rows:
-        if event not in [e["name"] for e in json.loads(row.events)]:
-            continue
-        if row.consumer_id and row.consumer_id != consumer.id:
-            continue
-        if row.consumer_label and row.consumer_label not in consumer_labels:
-            continue
-        if row.provider_id and row.provider_id != provider.id:
-            continue
-        if row.provider_label and row.provider_label not in provider_labels:
-            continue
-        out.append(row)
-    return out
+    return [
+        row
+        for row in rows
+        if applies_to(row, event, consumer.id, provider.id, consumer_labels, provider_labels)
+    ]
 
 
 def _fire(
@@ -485,9 +468,8 @@ def _version_context(ctx: Ctx, prefix: str, version: Any) -> dict[str, Any]:
 def trigger_for_publication(
     ctx: Ctx, events: list[str], consumer: Any, provider: Any, version: Any, pact_version: Any
 ) -> list[str]:
-    if ctx.conn.execute(select(webhooks.c.id).limit(1)).first() is None:
+    if not webhooks_repo.any_webhook(ctx.conn):
         return []
-    from accord.broker.api.pacts import encode_metadata
 
     url = pact_version_url(
         ctx,
@@ -528,9 +510,6 @@ def _versions_requiring_verification(
     ctx: Ctx, provider: Any, pact_version: Any
 ) -> list[tuple[Any, str]]:
     """Provider versions (main-branch head, deployed, released) that have not verified this content."""
-    from accord.broker.storage import deployments_repo
-    from accord.broker.storage.schema import environments, verifications
-
     if not _any_hook_for(ctx, "contract_requiring_verification_published"):
         return []
     found: dict[int, list[str]] = {}
@@ -538,33 +517,20 @@ def _versions_requiring_verification(
         head = repo.branch_head(ctx.conn, provider.id, provider.main_branch)
         if head is not None:
             found.setdefault(head.id, []).append(f"latest from main branch {provider.main_branch}")
-    env_names = dict(ctx.conn.execute(select(environments.c.id, environments.c.name)).all())
+    env_names = deployments_repo.environment_names(ctx.conn)
     for version_id, env_id in deployments_repo.deployed_or_released_version_ids(
         ctx.conn, provider.id, None, True, True
     ):
         found.setdefault(version_id, []).append(f"deployed or released in {env_names[env_id]}")
     out = []
     for version_id, descriptions in found.items():
-        verified = ctx.conn.execute(
-            select(verifications.c.id)
-            .where(
-                verifications.c.pact_version_id == pact_version.id,
-                verifications.c.provider_version_id == version_id,
-            )
-            .limit(1)
-        ).first()
-        if verified is None:
+        if not verifications_repo.has_verification(ctx.conn, pact_version.id, version_id):
             out.append((repo.version_by_id(ctx.conn, version_id), ", ".join(descriptions)))
     return out
 
 
 def _any_hook_for(ctx: Ctx, event: str) -> bool:
-    return any(
-        event in [e["name"] for e in json.loads(raw)]
-        for raw in ctx.conn.execute(
-            select(webhooks.c.events).where(webhooks.c.enabled.is_(True))
-        ).scalars()
-    )
+    return any(listens_to(raw, event) for raw in webhooks_repo.enabled_webhook_events(ctx.conn))
 
 
 def trigger_for_verification(
@@ -576,7 +542,7 @@ def trigger_for_verification(
     verification: Any,
     metadata: dict,
 ) -> None:
-    if ctx.conn.execute(select(webhooks.c.id).limit(1)).first() is None:
+    if not webhooks_repo.any_webhook(ctx.conn):
         return
     success = bool(verification.success)
     events = [

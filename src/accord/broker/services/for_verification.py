@@ -15,20 +15,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, literal, or_, select, true, union_all
+from sqlalchemy import Connection
 
 from accord.broker.services.selectors import Resolved, VerifiablePact
-from accord.broker.storage import pacts_repo
-from accord.broker.storage.bulk import id_chunks, id_in
-from accord.broker.storage.schema import (
-    branch_versions,
-    branches,
-    deployed_versions,
-    environments,
-    released_versions,
-    tags,
-    verifications,
-)
+from accord.broker.storage import deployments_repo, pacts_repo, pending_repo
 
 __all__ = ["find_pacts_for_verification"]
 
@@ -50,9 +40,7 @@ class _Collector:
     def environments(self) -> dict[int, str]:
         """Environment names by id (read once per request)."""
         if self._environments is None:
-            rows = self.conn.execute(
-                select(environments.c.id, environments.c.name, environments.c.production)
-            ).all()
+            rows = deployments_repo.environment_facts(self.conn)
             self._environments = {eid: name for eid, name, _ in rows}
             self.production_ids = {eid for eid, _, production in rows if production}
         return self._environments
@@ -100,37 +88,7 @@ def _resolve_environment(
     ids = [consumer.id for consumer in consumers]
     if not ids or not (deployed or released):
         return
-    parts = []
-    for kind, order, flag, table, current in (
-        (
-            "deployed",
-            0,
-            deployed,
-            deployed_versions,
-            deployed_versions.c.currently_deployed.is_(True),
-        ),
-        (
-            "released",
-            1,
-            released,
-            released_versions,
-            released_versions.c.support_ended_at.is_(None),
-        ),
-    ):
-        if not flag:
-            continue
-        part = select(
-            literal(kind).label("kind"),
-            literal(order).label("kind_order"),
-            table.c.id.label("row_id"),
-            table.c.version_id.label("vid"),
-            table.c.environment_id.label("eid"),
-        ).where(id_in(c.conn, table.c.pacticipant_id, ids), current)
-        if env_id is not None:
-            part = part.where(table.c.environment_id == env_id)
-        parts.append(part)
-    query = parts[0] if len(parts) == 1 else union_all(*parts)
-    found = sorted(c.conn.execute(query).all(), key=lambda r: (r.kind_order, r.row_id))
+    found = deployments_repo.current_version_records(c.conn, ids, env_id, deployed, released)
     pubs = {
         pub.consumer_version_id: pub
         for pub in pacts_repo.publications_for_versions(
@@ -164,11 +122,9 @@ def _resolve_main_branch(c: _Collector, consumers: list[Any], explicit: str | No
 
 
 def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) -> None:
-    conn, pid = c.conn, c.provider.id
+    """One consumer version selector: by environment, main branch, branch, tag or latest."""
     explicit = sel.get("consumer")
     consumers = c.consumers_for(explicit)
-    ids = [consumer.id for consumer in consumers]
-
     if sel.get("deployedOrReleased") is True:
         _resolve_environment(c, consumers, explicit, sel.get("environment"), True, True)
         return
@@ -189,61 +145,81 @@ def _resolve(c: _Collector, sel: dict[str, Any], provider_branch: str | None) ->
     if sel.get("mainBranch") is True:
         _resolve_main_branch(c, consumers, explicit)
         return
+    ids = [consumer.id for consumer in consumers]
     branch = sel.get("branch")
     if sel.get("matchingBranch") is True:
         branch = provider_branch
         if not branch:
             return
     if branch is True:
-        for name, pub in pacts_repo.latest_publications_per_branch(conn, pid, ids):
+        for name, pub in pacts_repo.latest_publications_per_branch(c.conn, c.provider.id, ids):
             c.add(pub, _res("branch", pub, explicit, branch=name))
         return
     if isinstance(branch, str):
-        found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, branch=branch)
-        fallback = sel.get("fallbackBranch")
-        missing = [i for i in ids if i not in found]
-        by_fallback = (
-            pacts_repo.latest_publications_per_consumer(conn, pid, missing, branch=fallback)
-            if fallback and missing
-            else {}
-        )
-        for i in ids:
-            if i in found:
-                c.add(found[i], _res("branch", found[i], explicit, branch=branch))
-            elif i in by_fallback:
-                pub = by_fallback[i]
-                c.add(pub, _res("branch", pub, explicit, branch=branch, fallback_branch=fallback))
+        _resolve_branch(c, ids, explicit, branch, sel.get("fallbackBranch"))
         return
     tag = sel.get("tag")
     if isinstance(tag, str):
         if sel.get("latest") is True:
-            found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, tag=tag)
-            fallback = sel.get("fallbackTag")
-            missing = [i for i in ids if i not in found]
-            by_fallback = (
-                pacts_repo.latest_publications_per_consumer(conn, pid, missing, tag=fallback)
-                if fallback and missing
-                else {}
-            )
-            for i in ids:
-                if i in found:
-                    c.add(found[i], _res("tag_latest", found[i], explicit, tag=tag))
-                elif i in by_fallback:
-                    pub = by_fallback[i]
-                    c.add(pub, _res("tag_latest", pub, explicit, tag=tag, fallback_tag=fallback))
+            _resolve_latest_tag(c, ids, explicit, tag, sel.get("fallbackTag"))
         else:
-            by_consumer: dict[int, list[Any]] = {}
-            for pub in pacts_repo.tagged_publications(conn, pid, ids, tag):
-                by_consumer.setdefault(pub.consumer_id, []).append(pub)
-            for i in ids:
-                for pub in by_consumer.get(i, []):
-                    c.add(pub, _res("tag_all", pub, explicit, tag=tag))
+            _resolve_all_tagged(c, ids, explicit, tag)
         return
     if sel.get("latest") is True:
-        found = pacts_repo.latest_publications_per_consumer(conn, pid, ids)
+        found = pacts_repo.latest_publications_per_consumer(c.conn, c.provider.id, ids)
         for i in ids:
             if i in found:
                 c.add(found[i], _res("latest", found[i], explicit))
+
+
+def _resolve_branch(
+    c: _Collector, ids: list[int], explicit: str | None, branch: str, fallback: Any
+) -> None:
+    """Each consumer's latest on the branch, else on the fallback branch."""
+    conn, pid = c.conn, c.provider.id
+    found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, branch=branch)
+    missing = [i for i in ids if i not in found]
+    by_fallback = (
+        pacts_repo.latest_publications_per_consumer(conn, pid, missing, branch=fallback)
+        if fallback and missing
+        else {}
+    )
+    for i in ids:
+        if i in found:
+            c.add(found[i], _res("branch", found[i], explicit, branch=branch))
+        elif i in by_fallback:
+            pub = by_fallback[i]
+            c.add(pub, _res("branch", pub, explicit, branch=branch, fallback_branch=fallback))
+
+
+def _resolve_latest_tag(
+    c: _Collector, ids: list[int], explicit: str | None, tag: str, fallback: Any
+) -> None:
+    """Each consumer's latest with the tag, else with the fallback tag."""
+    conn, pid = c.conn, c.provider.id
+    found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, tag=tag)
+    missing = [i for i in ids if i not in found]
+    by_fallback = (
+        pacts_repo.latest_publications_per_consumer(conn, pid, missing, tag=fallback)
+        if fallback and missing
+        else {}
+    )
+    for i in ids:
+        if i in found:
+            c.add(found[i], _res("tag_latest", found[i], explicit, tag=tag))
+        elif i in by_fallback:
+            pub = by_fallback[i]
+            c.add(pub, _res("tag_latest", pub, explicit, tag=tag, fallback_tag=fallback))
+
+
+def _resolve_all_tagged(c: _Collector, ids: list[int], explicit: str | None, tag: str) -> None:
+    """Every consumer version with the tag, consumer by consumer."""
+    by_consumer: dict[int, list[Any]] = {}
+    for pub in pacts_repo.tagged_publications(c.conn, c.provider.id, ids, tag):
+        by_consumer.setdefault(pub.consumer_id, []).append(pub)
+    for i in ids:
+        for pub in by_consumer.get(i, []):
+            c.add(pub, _res("tag_all", pub, explicit, tag=tag))
 
 
 def _default_selectors(c: _Collector) -> None:
@@ -277,56 +253,7 @@ def _default_selectors(c: _Collector) -> None:
 
 # -- pending ---------------------------------------------------------------------------------------
 
-Verified = tuple[set[int], set[int]]  # verified successfully at all, and outside WIP mode
-
-
-def _verified(conn: Connection, ids: list[int], provider_id: int, condition: Any) -> Verified:
-    """Which of these pact versions have a successful verification matching ``condition``."""
-    ok: set[int] = set()
-    outside_wip: set[int] = set()
-    for chunk in id_chunks(conn, ids):
-        query = select(verifications.c.pact_version_id, verifications.c.wip).where(
-            id_in(conn, verifications.c.pact_version_id, chunk),
-            verifications.c.provider_id == provider_id,
-            verifications.c.success.is_(True),
-            condition,
-        )
-        for pact_version_id, wip in conn.execute(query.distinct()).all():
-            ok.add(pact_version_id)
-            if not wip:
-                outside_wip.add(pact_version_id)
-    return ok, outside_wip
-
-
-def _by_branch(provider_id: int, branch: str) -> Any:
-    """Verified by a version on the provider branch, or before that branch existed; any
-    verification when the provider has no such branch."""
-    b = branches.alias("provider_branch")
-    branch_row = select(b.c.id).where(b.c.pacticipant_id == provider_id, b.c.name == branch)
-    created = select(b.c.created_at).where(b.c.pacticipant_id == provider_id, b.c.name == branch)
-    on_branch = exists().where(
-        and_(
-            branch_versions.c.version_id == verifications.c.provider_version_id,
-            branch_versions.c.branch_id == branch_row.scalar_subquery(),
-        )
-    )
-    return or_(
-        ~branch_row.exists(), on_branch, verifications.c.created_at < created.scalar_subquery()
-    )
-
-
-def _by_tag(provider_id: int, tag: str) -> Any:
-    """Verified by a version with the provider tag, or before the tag was first used; any
-    verification when the tag was never used."""
-    first_tagged = (
-        select(func.min(tags.c.created_at))
-        .where(tags.c.pacticipant_id == provider_id, tags.c.name == tag)
-        .scalar_subquery()
-    )
-    with_tag = exists().where(
-        and_(tags.c.version_id == verifications.c.provider_version_id, tags.c.name == tag)
-    )
-    return or_(with_tag, first_tagged.is_(None), verifications.c.created_at < first_tagged)
+Verified = pending_repo.Verified
 
 
 def _pending_facts(
@@ -336,12 +263,10 @@ def _pending_facts(
     if not ids:
         return {}
     if branch:
-        return {None: _verified(conn, ids, provider_id, _by_branch(provider_id, branch))}
+        return {None: pending_repo.verified(conn, ids, provider_id, branch=branch)}
     if provider_tags:
-        return {
-            t: _verified(conn, ids, provider_id, _by_tag(provider_id, t)) for t in provider_tags
-        }
-    return {None: _verified(conn, ids, provider_id, true())}
+        return {t: pending_repo.verified(conn, ids, provider_id, tag=t) for t in provider_tags}
+    return {None: pending_repo.verified(conn, ids, provider_id)}
 
 
 def _set_pending(

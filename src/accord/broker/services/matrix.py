@@ -17,26 +17,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, literal, select, union_all
+from sqlalchemy import Connection
 
 from accord.broker.services.matrix_selectors import Selector, flag
-from accord.broker.storage import pacts_repo, repo
-from accord.broker.storage.bulk import id_chunks, id_in
-from accord.broker.storage.schema import (
-    branch_versions,
-    deployed_versions,
-    environments,
-    integrations,
-    pact_publications,
-    pacticipants,
-    released_versions,
-    tags,
-    verifications,
-    versions,
-)
+from accord.broker.storage import matrix_repo, repo
 
 __all__ = ["MatrixError", "MatrixQuery", "Row", "Selector", "run_matrix"]
 
@@ -113,14 +101,6 @@ class _Ignore:
         return None
 
 
-def _versions(conn: Connection, ids: list[int]) -> dict[int, Any]:
-    out: dict[int, Any] = {}
-    for chunk in id_chunks(conn, ids):
-        for row in conn.execute(select(versions).where(id_in(conn, versions.c.id, chunk))).all():
-            out[row.id] = row
-    return out
-
-
 class _Environments:
     """Environment rows by name, read once per matrix query (they are few)."""
 
@@ -130,30 +110,8 @@ class _Environments:
 
     def find(self, name: str) -> Any | None:
         if self._by_name is None:
-            self._by_name = {row.name: row for row in self.conn.execute(select(environments))}
+            self._by_name = matrix_repo.environments_by_name(self.conn)
         return self._by_name.get(name)
-
-
-def _current_versions(
-    conn: Connection, pacticipant_ids: list[int], environment_id: int
-) -> list[Any]:
-    """Version rows currently deployed, then currently released, to the environment (each in
-    the order recorded); one statement."""
-    parts = [
-        select(versions, literal(order).label("kind_order"), table.c.id.label("row_id"))
-        .join(table, table.c.version_id == versions.c.id)
-        .where(
-            id_in(conn, table.c.pacticipant_id, pacticipant_ids),
-            table.c.environment_id == environment_id,
-            current,
-        )
-        for order, table, current in (
-            (0, deployed_versions, deployed_versions.c.currently_deployed.is_(True)),
-            (1, released_versions, released_versions.c.support_ended_at.is_(None)),
-        )
-    ]
-    rows = conn.execute(union_all(*parts)).all()
-    return sorted(rows, key=lambda r: (r.kind_order, r.row_id))
 
 
 def _only_name(spec: dict[str, Any]) -> bool:
@@ -161,48 +119,6 @@ def _only_name(spec: dict[str, Any]) -> bool:
     return not any(
         (spec.get("version"), spec.get("tag"), spec.get("branch"), spec.get("environment"))
     ) and not (flag(spec.get("latest")) or flag(spec.get("mainBranch")))
-
-
-def _version_query(pacticipant: Any, sel: Selector, env: Any | None) -> Select | None:
-    """The versions a selector names, oldest first; None when it can name none."""
-    query = select(versions).where(versions.c.pacticipant_id == pacticipant.id)
-    if sel.environment:
-        if env is None:
-            return None
-        current = union_all(
-            select(deployed_versions.c.version_id).where(
-                deployed_versions.c.environment_id == env.id,
-                deployed_versions.c.currently_deployed.is_(True),
-            ),
-            select(released_versions.c.version_id).where(
-                released_versions.c.environment_id == env.id,
-                released_versions.c.support_ended_at.is_(None),
-            ),
-        )
-        query = query.where(versions.c.id.in_(current))
-    if sel.tag:
-        query = query.where(
-            versions.c.id.in_(
-                select(tags.c.version_id).where(
-                    tags.c.pacticipant_id == pacticipant.id, tags.c.name == sel.tag
-                )
-            )
-        )
-    branch_names = [b for b in (sel.branch,) if b]
-    if sel.main_branch:
-        if not pacticipant.main_branch:
-            return None
-        branch_names.append(pacticipant.main_branch)
-    for name in branch_names:
-        query = query.where(
-            versions.c.id.in_(
-                select(branch_versions.c.version_id).where(
-                    branch_versions.c.pacticipant_id == pacticipant.id,
-                    branch_versions.c.branch_name == name,
-                )
-            )
-        )
-    return query.order_by(versions.c.id)
 
 
 def _resolve(
@@ -216,16 +132,22 @@ def _resolve(
         row = repo.find_version(conn, pacticipant.id, sel.number)
         sel.versions = [row] if row is not None else []
         return sel
-    query = _version_query(
-        pacticipant, sel, envs.find(sel.environment) if sel.environment else None
-    )
-    if query is None:
+    env = envs.find(sel.environment) if sel.environment else None
+    if sel.environment and env is None:
         return sel
-    if sel.latest:
-        row = conn.execute(query.order_by(None).order_by(versions.c.id.desc()).limit(1)).first()
-        sel.versions = [row] if row is not None else []
-    else:
-        sel.versions = list(conn.execute(query).all())
+    branch_names = [b for b in (sel.branch,) if b]
+    if sel.main_branch:
+        if not pacticipant.main_branch:
+            return sel
+        branch_names.append(pacticipant.main_branch)
+    sel.versions = matrix_repo.selected_versions(
+        conn,
+        pacticipant.id,
+        environment_id=env.id if env is not None else None,
+        tag=sel.tag,
+        branch_names=branch_names,
+        latest=bool(sel.latest),
+    )
     return sel
 
 
@@ -236,17 +158,14 @@ def _resolve_many(
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    rows = {
-        r.id: r
-        for r in conn.execute(select(pacticipants).where(id_in(conn, pacticipants.c.id, ids)))
-    }
+    rows = matrix_repo.pacticipants_by_id(conn, ids)
     env_name = spec.get("environment")
     if not env_name or set(spec) != {"environment"}:
         return {i: _resolve(conn, rows[i], spec, False, envs) for i in ids}
     env = envs.find(env_name)
     found: dict[int, dict[int, Any]] = {}
     if env is not None:
-        for row in _current_versions(conn, ids, env.id):
+        for row in matrix_repo.current_versions(conn, ids, env.id):
             found.setdefault(row.pacticipant_id, {}).setdefault(row.id, row)
     return {
         i: Selector.from_spec(
@@ -274,20 +193,14 @@ def _rows_for_pairs(
     conn: Connection, pairs: list[tuple[Selector, Selector]]
 ) -> dict[tuple[int, int], list[Row]]:
     """Matrix rows for many (consumer selector, provider selector) pairs with a few queries."""
-    pp = pact_publications
     out: dict[tuple[int, int], list[Row]] = {}
     pubs_by_pair: dict[tuple[int, int], list[Any]] = {}
     bounded = [(c, p) for c, p in pairs if c.version_ids is not None]
     if bounded:
         cv_ids = list({v for c, _ in bounded for v in c.version_ids or []})
         provider_ids = list({p.pacticipant.id for _, p in bounded})
-        for chunk in id_chunks(conn, cv_ids):
-            q = pacts_repo.publication_query().where(
-                id_in(conn, pp.c.consumer_version_id, chunk),
-                id_in(conn, pp.c.provider_id, provider_ids),
-            )
-            for pub in conn.execute(q).all():
-                pubs_by_pair.setdefault((pub.consumer_id, pub.provider_id), []).append(pub)
+        for pub in matrix_repo.publications_of_versions(conn, cv_ids, provider_ids):
+            pubs_by_pair.setdefault((pub.consumer_id, pub.provider_id), []).append(pub)
         for c, p in bounded:
             wanted = set(c.version_ids or [])
             key = (c.pacticipant.id, p.pacticipant.id)
@@ -296,23 +209,14 @@ def _rows_for_pairs(
             ]
     for c, p in pairs:
         if c.version_ids is None:
-            q = pacts_repo.publication_query().where(
-                pp.c.consumer_id == c.pacticipant.id, pp.c.provider_id == p.pacticipant.id
+            pubs_by_pair[(c.pacticipant.id, p.pacticipant.id)] = matrix_repo.publications_for_pair(
+                conn, c.pacticipant.id, p.pacticipant.id
             )
-            pubs_by_pair[(c.pacticipant.id, p.pacticipant.id)] = list(conn.execute(q).all())
     pact_version_ids = list({x.pact_version_id for pubs in pubs_by_pair.values() for x in pubs})
     by_pact: dict[int, list[Any]] = {}
-    for chunk in id_chunks(conn, pact_version_ids):
-        # the latest verification per (pact content, provider version), in one statement
-        latest = (
-            select(func.max(verifications.c.id))
-            .where(id_in(conn, verifications.c.pact_version_id, chunk))
-            .group_by(verifications.c.pact_version_id, verifications.c.provider_version_id)
-        )
-        q = pacts_repo.verification_query().where(verifications.c.id.in_(latest))
-        for v in conn.execute(q.order_by(verifications.c.id)).all():
-            by_pact.setdefault(v.pact_version_id, []).append(v)
-    version_rows = _versions(
+    for v in matrix_repo.latest_verifications(conn, pact_version_ids):
+        by_pact.setdefault(v.pact_version_id, []).append(v)
+    version_rows = matrix_repo.versions_by_id(
         conn,
         [x.consumer_version_id for pubs in pubs_by_pair.values() for x in pubs]
         + [v.provider_version_id for vs in by_pact.values() for v in vs],
@@ -429,62 +333,118 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     if errors:
         raise MatrixError(errors)
     ignores = _resolve_ignores(conn, query.ignore)
+    specified = _resolve_specified(conn, query, ignores, envs)
+    pairs, inferred = _pairs(conn, query, specified, envs)
+    unique = _unique_pairs(pairs)
+    rows, missing = _rows_and_missing(conn, unique)
+    considered, ignored = _considered_and_ignored(rows, query, ignores)
+    describe = _describer(specified + list(inferred.values()), considered, list(unique.values()))
+    absent = [s for s in specified if s.matches_nothing and not s.ignored]
+    warnings = _warnings(query, specified, ignores)
+    errors_out = _reasons(absent, missing, considered, describe)
+    deployable = _deployable(absent, missing, considered)
+    notices = _notices(warnings, errors_out, deployable, considered)
+    summary: dict[str, Any] = {
+        "deployable": deployable,
+        "reason": "\n".join(n["text"] for n in notices),
+        "success": sum(1 for r in considered if r.success is True),
+        "failed": sum(1 for r in considered if r.success is False),
+        "unknown": sum(1 for r in considered if r.success is None) + len(missing),
+    }
+    if ignores:
+        summary["ignored"] = len(ignored)
+    return MatrixResult((considered + ignored)[: max(query.limit, 1)], summary, notices)
+
+
+Pair = tuple[Selector, Selector, bool]  # consumer, provider, required
+
+
+def _resolve_specified(
+    conn: Connection, query: MatrixQuery, ignores: list[_Ignore], envs: _Environments
+) -> list[Selector]:
+    """Step 1: each specified selector's versions (marked ignored when an ignore names the
+    whole pacticipant)."""
     specified: list[Selector] = []
     for spec in query.selectors:
         row = repo.find_pacticipant(conn, spec["pacticipant"])
         sel = _resolve(conn, row, spec, True, envs)
         sel.ignored = any(i.matches(row, None) and i.number is None for i in ignores)
         specified.append(sel)
+    return specified
 
+
+def _pairs(
+    conn: Connection, query: MatrixQuery, specified: list[Selector], envs: _Environments
+) -> tuple[list[Pair], dict[int, Selector]]:
+    """Step 2: the consumer/provider pairs to look at, and the inferred partners' selectors."""
     infer = bool(
         query.latest or query.tag or query.environment or query.main_branch or len(specified) == 1
     )
-    pairs: list[tuple[Selector, Selector, bool]] = []  # consumer, provider, required
-    by_id = {s.pacticipant.id: s for s in specified}
-    inferred: dict[int, Selector] = {}
-    if infer:
-        links: list[tuple[Selector, int, bool]] = []  # selector, partner id, partner is provider
-        for sel in specified:
-            pid = sel.pacticipant.id
-            pq = (
-                select(pact_publications.c.provider_id)
-                .where(pact_publications.c.consumer_id == pid)
-                .distinct()
-            )
-            if sel.version_ids is not None:
-                pq = pq.where(pact_publications.c.consumer_version_id.in_(sel.version_ids or [-1]))
-            links += [(sel, provider_id, True) for provider_id in conn.execute(pq).scalars()]
-            cq = select(integrations.c.consumer_id).where(integrations.c.provider_id == pid)
-            links += [(sel, consumer_id, False) for consumer_id in conn.execute(cq).scalars()]
-        inferred = _resolve_many(
-            conn, [i for _, i, _ in links if i not in by_id], _inferred_spec(query), envs
-        )
-        for sel, partner_id, is_provider in links:
-            partner = by_id.get(partner_id) or inferred[partner_id]
-            if is_provider:
-                pairs.append((sel, partner, True))
-            elif not any(p[0].pacticipant.id == partner_id and p[1] is sel for p in pairs):
-                pairs.append((partner, sel, False))
-    else:
+    pairs: list[Pair] = []
+    if not infer:
         for a in specified:
             for b in specified:
                 if a is not b:
                     pairs.append((a, b, False))
+        return pairs, {}
+    by_id = {s.pacticipant.id: s for s in specified}
+    links = _integration_links(conn, specified)
+    inferred = _resolve_many(
+        conn, [i for _, i, _ in links if i not in by_id], _inferred_spec(query), envs
+    )
+    for sel, partner_id, is_provider in links:
+        partner = by_id.get(partner_id) or inferred[partner_id]
+        if is_provider:
+            pairs.append((sel, partner, True))
+        elif not any(p[0].pacticipant.id == partner_id and p[1] is sel for p in pairs):
+            pairs.append((partner, sel, False))
+    return pairs, inferred
 
-    rows: list[Row] = []
-    missing: list[tuple[Selector, Selector]] = []
-    unique: dict[tuple[int, int], tuple[Selector, Selector, bool]] = {}
+
+def _integration_links(
+    conn: Connection, specified: list[Selector]
+) -> list[tuple[Selector, int, bool]]:
+    """(selector, partner id, partner is provider): the providers of each selector's pacts (of
+    its versions), then its consumers."""
+    links: list[tuple[Selector, int, bool]] = []
+    for sel in specified:
+        pid = sel.pacticipant.id
+        providers = matrix_repo.provider_ids_of_consumer(conn, pid, sel.version_ids)
+        links += [(sel, provider_id, True) for provider_id in providers]
+        consumers = matrix_repo.consumer_ids_of_provider(conn, pid)
+        links += [(sel, consumer_id, False) for consumer_id in consumers]
+    return links
+
+
+def _unique_pairs(pairs: list[Pair]) -> dict[tuple[int, int], Pair]:
+    """The first pair for each (consumer id, provider id)."""
+    unique: dict[tuple[int, int], Pair] = {}
     for consumer, provider, required in pairs:
         unique.setdefault(
             (consumer.pacticipant.id, provider.pacticipant.id), (consumer, provider, required)
         )
+    return unique
+
+
+def _rows_and_missing(
+    conn: Connection, unique: dict[tuple[int, int], Pair]
+) -> tuple[list[Row], list[tuple[Selector, Selector]]]:
+    """Step 3: the rows of every pair, and the required pairs that have none."""
+    rows: list[Row] = []
+    missing: list[tuple[Selector, Selector]] = []
     by_pair = _rows_for_pairs(conn, [(c, p) for c, p, _ in unique.values()])
     for key, (consumer, provider, required) in unique.items():
         found = by_pair.get(key, [])
         rows.extend(found)
         if required and not found:
             missing.append((consumer, provider))
+    return rows, missing
 
+
+def _considered_and_ignored(
+    rows: list[Row], query: MatrixQuery, ignores: list[_Ignore]
+) -> tuple[list[Row], list[Row]]:
+    """Step 4: group by ``latestby``, filter by success, order, and split off ignored rows."""
     rows = _group(rows, query.latestby)
     if query.success is not None:
         rows = [r for r in rows if r.success in query.success]
@@ -494,10 +454,10 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
             i.matches(r.consumer, r.consumer_version) or i.matches(r.provider, r.provider_version)
             for i in ignores
         )
-    considered = [r for r in rows if not r.ignored]
-    ignored = [r for r in rows if r.ignored]
+    return [r for r in rows if not r.ignored], [r for r in rows if r.ignored]
 
-    describe = _describer(specified + list(inferred.values()), considered, list(unique.values()))
+
+def _warnings(query: MatrixQuery, specified: list[Selector], ignores: list[_Ignore]) -> list[str]:
     warnings = [w for w in (i.warning() for i in ignores) if w]
     if sum(s.count for s in specified) == 1 and not (
         query.tag or query.environment or query.main_branch
@@ -506,8 +466,16 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     named = [s for s in specified if s.versions is not None]
     if named and not any(s.number for s in specified):
         warnings.append(NO_VERSION_NUMBER)
+    return warnings
 
-    absent = [s for s in specified if s.matches_nothing and not s.ignored]
+
+def _reasons(
+    absent: list[Selector],
+    missing: list[tuple[Selector, Selector]],
+    considered: list[Row],
+    describe: Callable[[Any, Any | None], str],
+) -> list[str]:
+    """Why not: selectors matching nothing, else missing pacts, failed and unverified rows."""
     errors_out: list[str] = [s.missing_text() for s in absent]
     if not errors_out:
         errors_out += [
@@ -524,15 +492,22 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
             for r in considered
             if r.success is None
         ]
-    errors_out = list(dict.fromkeys(errors_out))
+    return list(dict.fromkeys(errors_out))
 
-    deployable: bool | None
+
+def _deployable(
+    absent: list[Selector], missing: list[tuple[Selector, Selector]], considered: list[Row]
+) -> bool | None:
     if absent:
-        deployable = False
-    elif any(r.success is None for r in considered) or missing:
-        deployable = None
-    else:
-        deployable = all(r.success for r in considered)
+        return False
+    if any(r.success is None for r in considered) or missing:
+        return None
+    return all(r.success for r in considered)
+
+
+def _notices(
+    warnings: list[str], errors_out: list[str], deployable: bool | None, considered: list[Row]
+) -> list[dict[str, str]]:
     notices = [{"type": "warning", "text": w} for w in warnings]
     if errors_out:
         notices += [{"type": "error", "text": t} for t in errors_out]
@@ -540,23 +515,14 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
         notices.append(
             {"type": "success", "text": SUCCESSFUL if considered else NO_DEPENDENCIES_MISSING}
         )
-    summary: dict[str, Any] = {
-        "deployable": deployable,
-        "reason": "\n".join(n["text"] for n in notices),
-        "success": sum(1 for r in considered if r.success is True),
-        "failed": sum(1 for r in considered if r.success is False),
-        "unknown": sum(1 for r in considered if r.success is None) + len(missing),
-    }
-    if ignores:
-        summary["ignored"] = len(ignored)
-    return MatrixResult((considered + ignored)[: max(query.limit, 1)], summary, notices)
+    return notices
 
 
 def _describer(
     selectors: list[Selector],
     considered: list[Row],
-    pairs: list[tuple[Selector, Selector, bool]],
-):
+    pairs: list[Pair],
+) -> Callable[[Any, Any | None], str]:
     """The text for a pacticipant (version) in a reason, as the official broker picks it: the
     one selector for that pacticipant, else the one that resolved to that version, else a
     stand-in made from the first row or integration involving the pacticipant."""

@@ -12,7 +12,15 @@ from typing import Any
 
 from accord.broker.services.webhook_policy import WebhookPolicy, url_problems
 
-__all__ = ["EVENT_NAMES", "render", "render_request", "status_words", "validate_webhook"]
+__all__ = [
+    "EVENT_NAMES",
+    "applies_to",
+    "listens_to",
+    "render",
+    "render_request",
+    "status_words",
+    "validate_webhook",
+]
 
 EVENT_NAMES = (
     "contract_published",
@@ -122,3 +130,29 @@ def validate_webhook(data: Any, policy: WebhookPolicy) -> dict[str, list[str]]:
         elif not value.get("name") and not value.get("label"):
             err(side, "must specify a name or a label")
     return errors
+
+
+def listens_to(events_json: str, event: str) -> bool:
+    """Whether a webhook's stored ``events`` JSON names ``event``."""
+    return event in [e["name"] for e in json.loads(events_json)]
+
+
+def applies_to(
+    row: Any,
+    event: str,
+    consumer_id: int,
+    provider_id: int,
+    consumer_labels: set[str],
+    provider_labels: set[str],
+) -> bool:
+    """Whether a saved webhook fires for ``event`` between this consumer and provider: it
+    listens to the event, and each side it names (by pacticipant or by label) matches."""
+    if not listens_to(row.events, event):
+        return False
+    if row.consumer_id and row.consumer_id != consumer_id:
+        return False
+    if row.consumer_label and row.consumer_label not in consumer_labels:
+        return False
+    if row.provider_id and row.provider_id != provider_id:
+        return False
+    return not (row.provider_label and row.provider_label not in provider_labels)

@@ -7,10 +7,11 @@ import uuid as uuidlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, delete, func, literal, select, union_all, update
 
-from accord.broker.api.hal import now
+from accord.broker.clock import now
 from accord.broker.names import check_name
+from accord.broker.storage.bulk import id_in
 from accord.broker.storage.schema import deployed_versions, environments, released_versions
 
 dv, rv = deployed_versions, released_versions
@@ -201,3 +202,149 @@ def deployed_or_released_version_ids(
 
 def find_environment_by_id(conn: Connection, environment_id: int) -> Row:
     return conn.execute(select(environments).where(environments.c.id == environment_id)).one()
+
+
+def environment_names(conn: Connection) -> dict[int, str]:
+    return dict(conn.execute(select(environments.c.id, environments.c.name)).all())
+
+
+def update_environment(
+    conn: Connection,
+    environment_id: int,
+    name: str,
+    display_name: str | None,
+    production: bool,
+    contacts: Any,
+) -> None:
+    conn.execute(
+        update(environments)
+        .where(environments.c.id == environment_id)
+        .values(
+            name=name,
+            display_name=display_name,
+            production=production,
+            contacts=json.dumps(contacts) if contacts is not None else None,
+            updated_at=now(),
+        )
+    )
+
+
+def delete_environment(conn: Connection, environment_id: int) -> None:
+    conn.execute(delete(environments).where(environments.c.id == environment_id))
+
+
+def deployments_of_version(conn: Connection, version_id: int, environment_id: int) -> list[Row]:
+    """Every deployment record (current or not) of a version to an environment, oldest first."""
+    return list(
+        conn.execute(
+            select(dv)
+            .where(dv.c.version_id == version_id, dv.c.environment_id == environment_id)
+            .order_by(dv.c.id)
+        )
+    )
+
+
+def releases_of_version(conn: Connection, version_id: int, environment_id: int) -> list[Row]:
+    return list(
+        conn.execute(
+            select(rv).where(rv.c.version_id == version_id, rv.c.environment_id == environment_id)
+        )
+    )
+
+
+def find_deployment(conn: Connection, uuid: str) -> Row | None:
+    return conn.execute(select(dv).where(dv.c.uuid == uuid)).first()
+
+
+def find_release(conn: Connection, uuid: str) -> Row | None:
+    return conn.execute(select(rv).where(rv.c.uuid == uuid)).first()
+
+
+def current_environments_of_versions(conn: Connection, version_ids: set[int]) -> list[Row]:
+    """``version_id`` and the environment's columns for each version currently deployed, then
+    for each currently supported release."""
+    out: list[Row] = []
+    for table, flag in (
+        (dv, dv.c.currently_deployed.is_(True)),
+        (rv, rv.c.support_ended_at.is_(None)),
+    ):
+        q = (
+            select(table.c.version_id, environments)
+            .join(environments, environments.c.id == table.c.environment_id)
+            .where(table.c.version_id.in_(version_ids), flag)
+        )
+        out += conn.execute(q).all()
+    return out
+
+
+def all_environments(conn: Connection) -> list[Row]:
+    """Ordered as the official broker lists them: by display name, ignoring case."""
+    shown = func.coalesce(environments.c.display_name, environments.c.name)
+    return list(conn.execute(select(environments).order_by(func.lower(shown), environments.c.name)))
+
+
+def current_deployments_with_environment(conn: Connection, pacticipant_id: int) -> list[Row]:
+    """The pacticipant's current deployments, with the environment's ``env_name`` and
+    ``shown`` (display name), oldest first."""
+    query = (
+        select(
+            dv, environments.c.name.label("env_name"), environments.c.display_name.label("shown")
+        )
+        .join(environments, environments.c.id == dv.c.environment_id)
+        .where(dv.c.pacticipant_id == pacticipant_id, dv.c.currently_deployed.is_(True))
+        .order_by(dv.c.id)
+    )
+    return list(conn.execute(query))
+
+
+def environment_facts(conn: Connection) -> list[Row]:
+    """(id, name, production) of every environment."""
+    return list(
+        conn.execute(
+            select(environments.c.id, environments.c.name, environments.c.production)
+        ).all()
+    )
+
+
+def current_version_records(
+    conn: Connection,
+    pacticipant_ids: list[int],
+    environment_id: int | None,
+    deployed: bool,
+    released: bool,
+) -> list[Row]:
+    """Current deployments and/or supported releases of these pacticipants (in one
+    environment, unless None) as (kind, kind_order, row_id, vid, eid): deployments first,
+    each in the order recorded; one statement."""
+    ids, env_id = pacticipant_ids, environment_id
+    parts = []
+    for kind, order, flag, table, current in (
+        (
+            "deployed",
+            0,
+            deployed,
+            deployed_versions,
+            deployed_versions.c.currently_deployed.is_(True),
+        ),
+        (
+            "released",
+            1,
+            released,
+            released_versions,
+            released_versions.c.support_ended_at.is_(None),
+        ),
+    ):
+        if not flag:
+            continue
+        part = select(
+            literal(kind).label("kind"),
+            literal(order).label("kind_order"),
+            table.c.id.label("row_id"),
+            table.c.version_id.label("vid"),
+            table.c.environment_id.label("eid"),
+        ).where(id_in(conn, table.c.pacticipant_id, ids), current)
+        if env_id is not None:
+            part = part.where(table.c.environment_id == env_id)
+        parts.append(part)
+    query = parts[0] if len(parts) == 1 else union_all(*parts)
+    return sorted(conn.execute(query).all(), key=lambda r: (r.kind_order, r.row_id))

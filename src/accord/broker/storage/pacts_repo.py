@@ -1,4 +1,5 @@
-"""Repositories for pact publications, pact versions, integrations and verifications."""
+"""Repositories for pact publications, pact versions and integrations (verification results
+are ``verifications_repo``)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sqlalchemy import (
     update,
 )
 
-from accord.broker.api.hal import now
+from accord.broker.clock import now
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
@@ -543,34 +544,6 @@ def consumers_of(conn: Connection, provider_id: int) -> list[int]:
 # -- verifications -----------------------------------------------------------------------------
 
 
-def create_verification(conn: Connection, **values: Any) -> Row:
-    ts = now()
-    return conn.execute(
-        insert(verifications)
-        .values(created_at=ts, execution_date=ts, **values)
-        .returning(*verifications.c)
-    ).one()
-
-
-def verification_query() -> Select:
-    return select(verifications, v.c.number.label("provider_version_number")).join(
-        v, v.c.id == verifications.c.provider_version_id
-    )
-
-
-def latest_verification_for_pact_version(conn: Connection, pact_version_id: int) -> Row | None:
-    return conn.execute(
-        verification_query()
-        .where(verifications.c.pact_version_id == pact_version_id)
-        .order_by(verifications.c.id.desc())
-        .limit(1)
-    ).first()
-
-
-def verification_by_id(conn: Connection, vid: int) -> Row | None:
-    return conn.execute(verification_query().where(verifications.c.id == vid)).first()
-
-
 def search_latest_publication(
     conn: Connection, consumer_ids: list[int] | None, provider_ids: list[int] | None
 ) -> Row | None:
@@ -584,18 +557,28 @@ def search_latest_publication(
     return conn.execute(query.order_by(pp.c.consumer_version_id.desc()).limit(1)).first()
 
 
-def search_latest_verification(
-    conn: Connection, consumer_ids: list[int] | None, provider_ids: list[int] | None
-) -> Row | None:
-    """The latest verification among the given consumers and providers (None: any)."""
-    query = verification_query()
-    if consumer_ids is not None:
-        query = query.where(verifications.c.consumer_id.in_(consumer_ids))
-    if provider_ids is not None:
-        query = query.where(verifications.c.provider_id.in_(provider_ids))
-    order = (verifications.c.execution_date.desc(), verifications.c.id.desc())
-    return conn.execute(query.order_by(*order).limit(1)).first()
-
-
 def pact_version_sha(conn: Connection, pact_version_id: int) -> str:
     return conn.execute(select(pv.c.sha).where(pv.c.id == pact_version_id)).scalar_one()
+
+
+def publications_for_provider(
+    conn: Connection, provider_id: int, tag: str | None = None
+) -> list[Row]:
+    """Every publication for the provider (of consumer versions with ``tag``), newest consumer
+    version first."""
+    query = publication_query().where(pp.c.provider_id == provider_id)
+    if tag is not None:
+        query = query.join(
+            tags, (tags.c.version_id == pp.c.consumer_version_id) & (tags.c.name == tag)
+        )
+    return list(conn.execute(query.order_by(pp.c.consumer_version_id.desc())))
+
+
+def delete_integration(conn: Connection, consumer_id: int, provider_id: int) -> None:
+    """Delete the pair's publications, verification results, pact contents and integration."""
+    for table in (pact_publications, verifications, pact_versions, integrations):
+        conn.execute(
+            delete(table).where(
+                table.c.consumer_id == consumer_id, table.c.provider_id == provider_id
+            )
+        )

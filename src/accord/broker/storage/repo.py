@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
-from accord.broker.api.hal import now
+from accord.broker.clock import now
 from accord.broker.names import check_name
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
@@ -374,3 +374,80 @@ def latest_tag_version_ids(conn: Connection, pid: int, names: list[str]) -> dict
         .group_by(tags.c.name)
     )
     return {name: vid for name, vid in rows}
+
+
+def pacticipant_names(conn: Connection, ids: list[int]) -> dict[int, str]:
+    """Names by id, in one statement (none for no ids)."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(pacticipants.c.id, pacticipants.c.name).where(pacticipants.c.id.in_(set(ids)))
+    )
+    return dict(rows.all())
+
+
+def delete_pacticipant(conn: Connection, pid: int) -> None:
+    conn.execute(delete(pacticipants).where(pacticipants.c.id == pid))
+
+
+def remove_label(conn: Connection, pid: int, name: str) -> bool:
+    """Remove the label; False if the pacticipant did not have it."""
+    result = conn.execute(
+        delete(labels).where(labels.c.pacticipant_id == pid, labels.c.name == name)
+    )
+    return bool(result.rowcount)
+
+
+def versions_on_branch(conn: Connection, branch_id: int, limit: int) -> list[Row]:
+    """The newest ``limit`` versions on a branch, newest first."""
+    bv = branch_versions
+    return list(
+        conn.execute(
+            select(versions)
+            .join(bv, bv.c.version_id == versions.c.id)
+            .where(bv.c.branch_id == branch_id)
+            .order_by(versions.c.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def remove_branch_version(conn: Connection, branch_id: int, version_id: int) -> None:
+    bv = branch_versions
+    conn.execute(delete(bv).where(bv.c.branch_id == branch_id, bv.c.version_id == version_id))
+
+
+def replace_build_url(conn: Connection, vid: int, build_url: str | None) -> None:
+    """Set the build URL as given (None clears it), unlike ``set_build_url``."""
+    conn.execute(update(versions).where(versions.c.id == vid).values(build_url=build_url))
+
+
+def delete_version(conn: Connection, vid: int) -> None:
+    conn.execute(delete(versions).where(versions.c.id == vid))
+
+
+def delete_tags_of_version(conn: Connection, vid: int) -> None:
+    conn.execute(delete(tags).where(tags.c.version_id == vid))
+
+
+def remove_tag(conn: Connection, vid: int, name: str) -> bool:
+    """Remove the version's tag; False if it had no such tag."""
+    result = conn.execute(delete(tags).where(tags.c.version_id == vid, tags.c.name == name))
+    return bool(result.rowcount)
+
+
+def versions_with_tag(conn: Connection, pid: int, name: str, limit: int) -> list[Row]:
+    """The newest ``limit`` versions of the pacticipant tagged ``name``, newest first."""
+    return list(
+        conn.execute(
+            select(versions)
+            .join(tags, tags.c.version_id == versions.c.id)
+            .where(tags.c.pacticipant_id == pid, tags.c.name == name)
+            .order_by(versions.c.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def all_pacticipant_names(conn: Connection) -> list[str]:
+    return list(conn.execute(select(pacticipants.c.name)).scalars())

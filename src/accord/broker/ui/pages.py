@@ -11,11 +11,12 @@ from typing import Any
 from starlette.responses import Response
 
 from accord.broker.api import pacts as pacts_api
-from accord.broker.api.hal import iso
 from accord.broker.api.matrix import render_rows
 from accord.broker.api.routing import ApiError, Ctx
+from accord.broker.clock import iso
 from accord.broker.services.matrix import MatrixError, MatrixQuery, run_matrix
-from accord.broker.storage import deployments_repo, pacts_repo, repo
+from accord.broker.storage import deployments_repo, pacts_repo, repo, verifications_repo
+from accord.broker.storage.deployments_repo import all_environments
 from accord.broker.ui.pact_view import PactView, view_pact
 from accord.broker.ui.render import page
 
@@ -78,7 +79,7 @@ def _integrations(ctx: Ctx, pacticipant_id: int | None = None) -> list[Integrati
     for pub in pacts_repo.latest_publications_for_provider(ctx.conn, None):
         if pacticipant_id is not None and pacticipant_id not in (pub.consumer_id, pub.provider_id):
             continue
-        ver = pacts_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
+        ver = verifications_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
         out.append(
             Integration(
                 consumer=names[pub.consumer_id],
@@ -105,8 +106,6 @@ def pacticipants_page(ctx: Ctx) -> Response:
 
 
 def _environment_names(ctx: Ctx) -> dict[int, Any]:
-    from accord.broker.api.render import all_environments
-
     return {e.id: e for e in all_environments(ctx.conn)}
 
 
@@ -197,7 +196,9 @@ def pact_page(ctx: Ctx, resolve: Any) -> Response:
     except ValueError:
         number_page = 1
     view = _view(content, number_page)
-    verification = pacts_repo.latest_verification_for_pact_version(ctx.conn, pub.pact_version_id)
+    verification = verifications_repo.latest_verification_for_pact_version(
+        ctx.conn, pub.pact_version_id
+    )
     versions = pacts_repo.publications_between(ctx.conn, consumer.id, provider.id)
     return page(
         ctx,

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
-from accord.broker.api.hal import now
 from accord.broker.api.routing import Ctx
+from accord.broker.clock import now
 
 __all__ = ["ago", "page", "query_url", "utc"]
 

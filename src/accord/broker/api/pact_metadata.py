@@ -1,0 +1,35 @@
+"""The ``metadata`` segment of pact URLs: selector facts (consumer version, tag, WIP, pending)
+as a Rack-style query in base64url, opaque to verifiers and read back when they publish results."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import quote
+
+from accord.broker.api.rack_query import parse_nested_query
+
+__all__ = ["decode_metadata", "encode_metadata"]
+
+
+def encode_metadata(params: dict[str, Any]) -> str:
+    """Rack-style query, base64url without padding (opaque to verifiers)."""
+    parts: list[str] = []
+    for key, value in params.items():
+        if isinstance(value, list):
+            for item in value:
+                for k, v in item.items():
+                    parts.append(f"{key}[][{k}]={quote(str(v), safe='')}")
+        elif value is not None:
+            parts.append(f"{key}={quote(str(value), safe='')}")
+    return base64.urlsafe_b64encode("&".join(parts).encode()).decode().rstrip("=")
+
+
+def decode_metadata(value: str | None) -> dict[str, Any]:
+    if not value:
+        return {}
+    try:
+        padded = value + "=" * (-len(value) % 4)
+        return parse_nested_query(base64.urlsafe_b64decode(padded).decode())
+    except (ValueError, UnicodeDecodeError):
+        return {}

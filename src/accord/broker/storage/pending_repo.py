@@ -1,0 +1,83 @@
+"""What pending and WIP depend on: which pact contents a provider has verified successfully
+(on a branch, with a tag, or at all), and which of those outside WIP mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, or_, select, true
+
+from accord.broker.storage.bulk import id_chunks, id_in
+from accord.broker.storage.schema import branch_versions, branches, tags, verifications
+
+__all__ = ["Verified", "verified"]
+
+Verified = tuple[set[int], set[int]]  # verified successfully at all, and outside WIP mode
+
+
+def verified(
+    conn: Connection,
+    ids: list[int],
+    provider_id: int,
+    *,
+    branch: str | None = None,
+    tag: str | None = None,
+) -> Verified:
+    """Which of these pact versions the provider verified successfully: by a version on
+    ``branch``, else with ``tag``, else at all."""
+    if branch:
+        condition = _by_branch(provider_id, branch)
+    elif tag:
+        condition = _by_tag(provider_id, tag)
+    else:
+        condition = true()
+    return _verified_where(conn, ids, provider_id, condition)
+
+
+def _verified_where(conn: Connection, ids: list[int], provider_id: int, condition: Any) -> Verified:
+    """Which of these pact versions have a successful verification matching ``condition``."""
+    ok: set[int] = set()
+    outside_wip: set[int] = set()
+    for chunk in id_chunks(conn, ids):
+        query = select(verifications.c.pact_version_id, verifications.c.wip).where(
+            id_in(conn, verifications.c.pact_version_id, chunk),
+            verifications.c.provider_id == provider_id,
+            verifications.c.success.is_(True),
+            condition,
+        )
+        for pact_version_id, wip in conn.execute(query.distinct()).all():
+            ok.add(pact_version_id)
+            if not wip:
+                outside_wip.add(pact_version_id)
+    return ok, outside_wip
+
+
+def _by_branch(provider_id: int, branch: str) -> Any:
+    """Verified by a version on the provider branch, or before that branch existed; any
+    verification when the provider has no such branch."""
+    b = branches.alias("provider_branch")
+    branch_row = select(b.c.id).where(b.c.pacticipant_id == provider_id, b.c.name == branch)
+    created = select(b.c.created_at).where(b.c.pacticipant_id == provider_id, b.c.name == branch)
+    on_branch = exists().where(
+        and_(
+            branch_versions.c.version_id == verifications.c.provider_version_id,
+            branch_versions.c.branch_id == branch_row.scalar_subquery(),
+        )
+    )
+    return or_(
+        ~branch_row.exists(), on_branch, verifications.c.created_at < created.scalar_subquery()
+    )
+
+
+def _by_tag(provider_id: int, tag: str) -> Any:
+    """Verified by a version with the provider tag, or before the tag was first used; any
+    verification when the tag was never used."""
+    first_tagged = (
+        select(func.min(tags.c.created_at))
+        .where(tags.c.pacticipant_id == provider_id, tags.c.name == tag)
+        .scalar_subquery()
+    )
+    with_tag = exists().where(
+        and_(tags.c.version_id == verifications.c.provider_version_id, tags.c.name == tag)
+    )
+    return or_(with_tag, first_tagged.is_(None), verifications.c.created_at < first_tagged)
