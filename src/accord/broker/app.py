@@ -30,6 +30,7 @@ from accord.broker.api import (
     matrix,
     pacticipants,
     pacts,
+    provider_contracts,
     publish,
     verifications,
     versions,
@@ -74,6 +75,7 @@ def build_router() -> Router:
         matrix,
         badges,
         webhooks,
+        provider_contracts,
     ):
         module.register(router)
     return router

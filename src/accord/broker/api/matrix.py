@@ -8,8 +8,10 @@ from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response, iso, seg
 from accord.broker.api.pacticipants import require_pacticipant
+from accord.broker.api.provider_contracts import contract_verification_json
 from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url, version_url
 from accord.broker.api.routing import ApiError, Ctx, Router, not_found
+from accord.broker.services.contract_comparison import is_contract_verification
 from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_matrix
 from accord.broker.storage import deployments_repo, repo
 
@@ -124,7 +126,9 @@ def render_rows(ctx: Ctx, rows: list[Row]) -> list[dict]:
             },
             "verificationResult": None,
         }
-        if r.verification is not None:
+        if is_contract_verification(r.verification):
+            item["verificationResult"] = contract_verification_json(ctx, r)
+        elif r.verification is not None:
             item["verificationResult"] = {
                 "success": bool(r.verification.success),
                 "verifiedAt": iso(r.verification.execution_date),

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, literal, select, union_all
 
+from accord.broker.services import contract_comparison
 from accord.broker.services.matrix_selectors import Selector, flag
 from accord.broker.storage import pacts_repo, repo
 from accord.broker.storage.bulk import id_chunks, id_in
@@ -479,6 +480,10 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
             (consumer.pacticipant.id, provider.pacticipant.id), (consumer, provider, required)
         )
     by_pair = _rows_for_pairs(conn, [(c, p) for c, p, _ in unique.values()])
+    # bi-directional contracts: a comparison stands in where there is no real verification
+    by_pair = contract_comparison.add_contract_rows(
+        conn, [(c, p) for c, p, _ in unique.values()], by_pair
+    )
     for key, (consumer, provider, required) in unique.items():
         found = by_pair.get(key, [])
         rows.extend(found)
@@ -517,8 +522,9 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
         errors_out += [
             f"The verification for the pact between {describe(r.consumer, r.consumer_version)} and {describe(r.provider, r.provider_version)} failed"
             for r in considered
-            if r.success is False
+            if r.success is False and not contract_comparison.is_contract_verification(r.verification)
         ]
+        errors_out += contract_comparison.contract_notices(considered, describe)[0]
         errors_out += [
             f"There is no verified pact between {describe(r.consumer, r.consumer_version)} and {describe(r.provider, r.provider_version)}"
             for r in considered
@@ -540,6 +546,10 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
         notices.append(
             {"type": "success", "text": SUCCESSFUL if considered else NO_DEPENDENCIES_MISSING}
         )
+        notices += [
+            {"type": "warning", "text": t}
+            for t in contract_comparison.contract_notices(considered, describe)[1]
+        ]
     summary: dict[str, Any] = {
         "deployable": deployable,
         "reason": "\n".join(n["text"] for n in notices),
