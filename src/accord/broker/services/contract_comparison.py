@@ -322,24 +322,55 @@ def _first_findings(report: dict[str, Any]) -> list[str]:
     return out[:3]
 
 
-def _verification(conn: Connection, contract: Any, pact_version_id: int, documents: _Documents
-                  ) -> ContractVerification | None:
-    """The stand-in verification, or None when the contract proves nothing either way (it
-    is compatible but has no self-verification result)."""
-    report = comparison_for(conn, contract, pact_version_id, documents)
-    ok = bool(report.get("ok"))
-    self_verified = contract.self_verification_success
-    if ok and self_verified is None:
-        return None
-    return ContractVerification(
-        id=-contract.id,
-        success=ok and self_verified is True,
-        execution_date=contract.updated_at,
-        contract=contract,
-        comparison_ok=ok,
-        self_verified=self_verified is True,
-        findings=_first_findings(report),
-    )
+class _MatrixContracts:
+    """What the matrix needs of the contracts, read in bulk: their summaries, the stored
+    comparisons, and (only for a comparison not stored yet) the documents and pacts."""
+
+    def __init__(self, conn: Connection, provider_ids: list[int]) -> None:
+        self.conn = conn
+        self.by_provider: dict[int, list[Any]] = {}
+        for contract in contracts_repo.contract_summaries(conn, provider_ids):
+            self.by_provider.setdefault(contract.provider_id, []).append(contract)
+        self.stored: dict[tuple[int, int, str], Any] = {}
+        self.documents = _Documents()
+        self.versions: dict[int, Any] = {}
+
+    def load_comparisons(self, pact_version_ids: list[int]) -> None:
+        contract_ids = [c.id for cs in self.by_provider.values() for c in cs]
+        if contract_ids and pact_version_ids:
+            self.stored = contracts_repo.comparisons_between(self.conn, contract_ids,
+                                                             pact_version_ids)
+
+    def report(self, summary: Any, pact_version_id: int) -> dict[str, Any]:
+        found = self.stored.get((summary.id, pact_version_id, summary.sha))
+        if found is not None:
+            report: dict[str, Any] = json.loads(found.report)
+            return report
+        contract = contracts_repo.contract_by_id(self.conn, summary.id)
+        return comparison_for(self.conn, contract, pact_version_id, self.documents)
+
+    def version(self, version_id: int) -> Any:
+        if version_id not in self.versions:
+            self.versions[version_id] = repo.version_by_id(self.conn, version_id)
+        return self.versions[version_id]
+
+    def verification(self, contract: Any, pact_version_id: int) -> ContractVerification | None:
+        """The stand-in verification, or None when the contract proves nothing either way
+        (it is compatible but has no self-verification result)."""
+        report = self.report(contract, pact_version_id)
+        ok = bool(report.get("ok"))
+        self_verified = contract.self_verification_success
+        if ok and self_verified is None:
+            return None
+        return ContractVerification(
+            id=-contract.id,
+            success=ok and self_verified is True,
+            execution_date=contract.updated_at,
+            contract=contract,
+            comparison_ok=ok,
+            self_verified=self_verified is True,
+            findings=_first_findings(report),
+        )
 
 
 def add_contract_rows(conn: Connection, pairs: Iterable[tuple[Any, Any]],
@@ -348,36 +379,43 @@ def add_contract_rows(conn: Connection, pairs: Iterable[tuple[Any, Any]],
     """Add a row per (pact, provider version with a contract) that has no real verification
     for the pairs of (consumer selector, provider selector); a pact's unverified row goes
     when a contract row replaces it. Rows are matrix rows (dataclasses) copied from the
-    pact's row with the provider version and the stand-in verification."""
-    documents = _Documents()
-    version_rows: dict[int, Any] = {}
-    for consumer_sel, provider_sel in pairs:
+    pact's row with the provider version and the stand-in verification. Without contracts
+    this costs one statement."""
+    wanted = [(c, p) for c, p in pairs if by_pair.get((c.pacticipant.id, p.pacticipant.id))]
+    if not wanted:
+        return by_pair
+    contracts = _MatrixContracts(conn, [p.pacticipant.id for _, p in wanted])
+    if not contracts.by_provider:
+        return by_pair
+    contracts.load_comparisons([
+        r.pact.pact_version_id for c, p in wanted
+        if p.pacticipant.id in contracts.by_provider
+        for r in by_pair[(c.pacticipant.id, p.pacticipant.id)]
+    ])
+    for consumer_sel, provider_sel in wanted:
         key = (consumer_sel.pacticipant.id, provider_sel.pacticipant.id)
-        rows = by_pair.get(key, [])
-        if not rows:
+        allowed = None if provider_sel.version_ids is None else set(provider_sel.version_ids)
+        candidates = [
+            c for c in contracts.by_provider.get(provider_sel.pacticipant.id, [])
+            if allowed is None or c.provider_version_id in allowed
+        ]
+        if not candidates:
             continue
-        contracts = contracts_repo.contracts_for_provider(
-            conn, provider_sel.pacticipant.id, provider_sel.version_ids)
-        if not contracts:
-            continue
-        out: list[Any] = []
         by_pub: dict[int, list[Any]] = {}
-        for row in rows:
+        for row in by_pair[key]:
             by_pub.setdefault(row.pact.id, []).append(row)
+        out: list[Any] = []
         for pub_rows in by_pub.values():
             verified = {r.provider_version.id for r in pub_rows if r.provider_version is not None}
-            pub = pub_rows[0]
             added = []
-            for contract in contracts:
+            for contract in candidates:
                 if contract.provider_version_id in verified:
                     continue  # a real verification always wins
-                stand_in = _verification(conn, contract, pub.pact.pact_version_id, documents)
+                stand_in = contracts.verification(contract, pub_rows[0].pact.pact_version_id)
                 if stand_in is not None:
-                    vid = contract.provider_version_id
-                    if vid not in version_rows:
-                        version_rows[vid] = repo.version_by_id(conn, vid)
-                    added.append(replace(pub, provider_version=version_rows[vid],
-                                         verification=stand_in))
+                    added.append(replace(
+                        pub_rows[0], provider_version=contracts.version(
+                            contract.provider_version_id), verification=stand_in))
             if added:
                 pub_rows = [r for r in pub_rows if r.provider_version is not None]
             out += pub_rows + added

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, select, update
+from sqlalchemy import Connection, Row, delete, select
 
 from accord.broker.api.hal import now
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
@@ -22,11 +22,14 @@ from accord.broker.storage.schema import (
 )
 
 __all__ = [
+    "comparisons_between",
     "comparisons_for_contract",
     "contract_by_id",
     "contract_for_version",
+    "contract_summaries",
     "contracts_for_provider",
     "find_comparison",
+    "forget_comparisons",
     "latest_contracts",
     "recent_pact_versions_for_provider",
     "save_comparison",
@@ -166,5 +169,27 @@ def comparisons_for_contract(conn: Connection, contract: Row) -> list[Row]:
     return list(conn.execute(query).all())
 
 
-def touch_contract(conn: Connection, contract_id: int) -> None:
-    conn.execute(update(pc).where(pc.c.id == contract_id).values(updated_at=now()))
+def contract_summaries(conn: Connection, provider_ids: list[int]) -> list[Row]:
+    """The contracts of many providers without their documents (for the matrix), oldest
+    first; one statement per chunk of ids."""
+    columns = [c for c in pc.c if c.name not in ("content", "self_verification_content")]
+    query = select(*columns).order_by(pc.c.id)
+    out: list[Row] = []
+    for chunk in id_chunks(conn, sorted(set(provider_ids))):
+        out += conn.execute(query.where(id_in(conn, pc.c.provider_id, chunk))).all()
+    return sorted(out, key=lambda r: r.id)
+
+
+def comparisons_between(
+    conn: Connection, contract_ids: list[int], pact_version_ids: list[int]
+) -> dict[tuple[int, int, str], Row]:
+    """Stored comparisons by (contract id, pact version id, contract SHA)."""
+    out: dict[tuple[int, int, str], Row] = {}
+    for chunk in id_chunks(conn, sorted(set(pact_version_ids))):
+        query = select(cc).where(
+            id_in(conn, cc.c.pact_version_id, chunk),
+            cc.c.provider_contract_id.in_(sorted(set(contract_ids))),
+        )
+        for row in conn.execute(query):
+            out[(row.provider_contract_id, row.pact_version_id, row.contract_sha)] = row
+    return out
