@@ -114,10 +114,10 @@ def _comparison_notices(provider: str, number: str, contract: Any,
             if not report.get("ok"):
                 consumers = sorted({p["consumer"] for p in report.get("pacts", [])})
                 summary = report.get("summary", {})
+                errors, unchecked = summary.get("errors", 0), summary.get("unchecked", 0)
                 notices.append({"type": "warning", "text": (
                     f"  A pact of {', '.join(consumers) or 'a consumer'} is not compatible: "
-                    f"{summary.get('errors', 0)} errors, {summary.get('unchecked', 0)} not "
-                    "checked")})
+                    f"{errors} error{'s' if errors != 1 else ''}, {unchecked} not checked")})
     notices.append({"type": "prompt", "text": "Next steps:"})
     notices.append({"type": "prompt", "text": (
         "  * Check your application is safe to deploy - https://docs.pact.io/can_i_deploy")})
