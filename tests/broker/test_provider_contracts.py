@@ -371,3 +371,29 @@ def test_the_ui_page_lists_the_comparisons_and_their_findings(client: Any) -> No
     )
     assert missing.status_code == 404
     assert "has no provider contract" in missing.text
+
+
+def test_the_matrix_page_labels_a_comparison_as_not_verified(client: Any) -> None:
+    publish_pact(client, "c1")
+    publish_contract(client, "p1")
+    html = client.get("/matrix?q[][pacticipant]=Web&q[][pacticipant]=UsersApi",
+                      headers={"Accept": "text/html"}).text
+    assert "compatible by contract" in html
+    assert "not verified" in html
+    assert ">verified<" not in html
+    assert "/contracts/bi-directional/provider/UsersApi/version/p1/provider-contract" in html
+
+
+def test_a_message_pact_is_never_compatible_with_an_openapi_contract(client: Any) -> None:
+    message_pact = {
+        "consumer": {"name": "Web"},
+        "provider": {"name": "UsersApi"},
+        "messages": [{"description": "a user was created", "contents": {"id": 1}}],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    publish_pact(client, "c1", message_pact)
+    publish_contract(client, "p1")
+    summary = can_i_deploy(client)["summary"]
+    assert summary["deployable"] is False
+    assert "not compatible with the provider contract" in summary["reason"]
+    assert "OpenAPI document describes HTTP only" in summary["reason"]

@@ -51,8 +51,8 @@ def ok(run: ToolRun) -> ToolRun:
     return run
 
 
-def publish_contract(broker: str, tmp: Path, version: str, document: str, exit_code: int
-                     ) -> ToolRun:
+def publish_contract(broker: str, tmp: Path, version: str, document: str, exit_code: int,
+                     env: dict[str, str] | None = None) -> ToolRun:
     spec = tmp / f"openapi-{version}.yaml"
     spec.write_text(document)
     results = tmp / f"results-{version}.txt"
@@ -63,7 +63,7 @@ def publish_contract(broker: str, tmp: Path, version: str, document: str, exit_c
         "--content-type", "application/yaml", "--verification-exit-code", str(exit_code),
         "--verification-results", str(results), "--verification-results-content-type",
         "text/plain", "--verifier", "pytest", "--build-url", f"https://ci.example/{version}",
-        "--broker-base-url", broker)
+        "--broker-base-url", broker, env=env)
 
 
 def can_i_deploy(broker: str, *args: str) -> ToolRun:
@@ -114,3 +114,30 @@ def test_an_incompatible_or_unverified_contract_says_no(broker: str, tmp_path: P
     assert failed.returncode == 1, failed.text()
     assert "Computer says no" in failed.stdout
     assert "self-verification failed" in failed.stdout
+
+
+def test_the_older_put_publication_of_the_client(broker: str, tmp_path: Path) -> None:
+    """``PACTFLOW_FEATURES=publish_provider_contracts_using_old_api``: the client creates the
+    version with its branch and tag, then PUTs the contract to ``/contracts/provider/…``."""
+    write_pact(tmp_path / "pacts", "Till", "StockApi", {"id": 1, "name": "pen"}, path="/items")
+    ok(pact_broker(broker, "publish", str(tmp_path / "pacts"), "--consumer-app-version", "t1",
+                   "--branch", "main"))
+    old_api = {"PACTFLOW_FEATURES": "publish_provider_contracts_using_old_api"}
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(ITEMS_API)
+    published = ok(run_npm_tool(
+        "pactflow", "publish-provider-contract", str(spec), "--provider", "StockApi",
+        "--provider-app-version", "k1", "--branch", "main", "--tag", "dev",
+        "--content-type", "application/yaml", "--verification-success",
+        "--broker-base-url", broker, env=old_api))
+    assert ("Successfully published provider contract for StockApi version k1 to PactFlow"
+            in published.stdout)
+    assert (f"View the uploaded contract at {broker}/contracts/bi-directional/provider/StockApi/"
+            "version/k1/provider-contract" in published.stdout)
+    yes = ok(pact_broker(broker, "can-i-deploy", "--pacticipant", "Till", "--version", "t1",
+                         "--pacticipant", "StockApi", "--version", "k1"))
+    assert "Computer says yes \\o/" in yes.stdout
+    assert LABEL in yes.stdout
+    described = ok(pact_broker(broker, "describe-version", "--pacticipant", "StockApi",
+                               "--version", "k1"))
+    assert "dev" in described.stdout
