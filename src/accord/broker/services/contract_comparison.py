@@ -187,9 +187,8 @@ class _Documents:
         from accord.openapi import OpenApiError, parse_document
 
         if contract.sha not in self._found:
-            source = f"{contract.provider_version_number} contract"
             try:
-                self._found[contract.sha] = parse_document(contract.content, source=source)
+                self._found[contract.sha] = parse_document(contract.content)
             except OpenApiError as exc:
                 self._found[contract.sha] = exc
         return self._found[contract.sha]

@@ -27,7 +27,6 @@ __all__ = [
     "contract_by_id",
     "contract_for_version",
     "contract_summaries",
-    "contracts_for_provider",
     "find_comparison",
     "forget_comparisons",
     "latest_contracts",
@@ -67,19 +66,6 @@ def contract_for_version(conn: Connection, version_id: int) -> Row | None:
 
 def contract_by_id(conn: Connection, contract_id: int) -> Row | None:
     return conn.execute(_contract_query().where(pc.c.id == contract_id)).first()
-
-
-def contracts_for_provider(
-    conn: Connection, provider_id: int, version_ids: list[int] | None
-) -> list[Row]:
-    """The provider's contracts, oldest first; only those of ``version_ids`` when given."""
-    query = _contract_query().where(pc.c.provider_id == provider_id).order_by(pc.c.id)
-    if version_ids is None:
-        return list(conn.execute(query).all())
-    out: list[Row] = []
-    for chunk in id_chunks(conn, sorted(set(version_ids))):
-        out += conn.execute(query.where(id_in(conn, pc.c.provider_version_id, chunk))).all()
-    return sorted(out, key=lambda r: r.id)
 
 
 def latest_contracts(conn: Connection, provider_id: int, limit: int) -> list[Row]:
