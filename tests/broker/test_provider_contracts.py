@@ -397,3 +397,14 @@ def test_a_message_pact_is_never_compatible_with_an_openapi_contract(client: Any
     assert summary["deployable"] is False
     assert "not compatible with the provider contract" in summary["reason"]
     assert "OpenAPI document describes HTTP only" in summary["reason"]
+
+
+def test_comparisons_are_kept_by_pact_content_not_by_consumer_version(client: Any) -> None:
+    publish_contract(client, "p1")
+    publish_pact(client, "c1")
+    publish_pact(client, "c2")  # the same content
+    comparisons = client.get(
+        "/provider-contracts/provider/UsersApi/version/p1/comparisons").json()
+    [only] = comparisons["_embedded"]["comparisons"]
+    assert sorted(only["consumerVersionNumbers"]) == ["c1", "c2"]
+    assert can_i_deploy(client, "c2")["summary"]["deployable"] is True
