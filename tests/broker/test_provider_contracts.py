@@ -408,3 +408,12 @@ def test_comparisons_are_kept_by_pact_content_not_by_consumer_version(client: An
     [only] = comparisons["_embedded"]["comparisons"]
     assert sorted(only["consumerVersionNumbers"]) == ["c1", "c2"]
     assert can_i_deploy(client, "c2")["summary"]["deployable"] is True
+
+
+def test_deleting_the_provider_version_deletes_its_contract(client: Any) -> None:
+    publish_pact(client, "c1")
+    publish_contract(client, "p1")
+    assert client.delete("/pacticipants/UsersApi/versions/p1").status_code == 204
+    assert client.get("/provider-contracts/provider/UsersApi/version/p1").status_code == 404
+    client.put("/pacticipants/UsersApi/versions/p1/tags/dev", json={})
+    assert can_i_deploy(client)["summary"]["deployable"] is None
