@@ -168,7 +168,8 @@ def official_verdicts(file: Path, app: Starlette, tmp_path: Path) -> dict[str, b
 
 def accord_verdicts(file: Path, provider: str, app: Starlette) -> dict[str, bool]:
     with ProviderThread(app) as server:
-        result = Verifier(provider).add_source(file).add_transport(url=server.url).verify(raises=False)
+        verifier = Verifier(provider).add_source(file).add_transport(url=server.url)
+        result = verifier.verify(raises=False)
     return {r.description: r.outcome is Outcome.PASSED for r in result.results}
 
 

@@ -88,7 +88,8 @@ def test_an_official_synchronous_message_pact_verifies_a_python_handler():
                        content_type="application/protobuf; message=AreaResponse")
 
     result = (Verifier("area-calculator-provider")
-              .add_source(DATA / "area-calculator-grpc.json").message_handler(handler).verify(raises=False))
+              .add_source(DATA / "area-calculator-grpc.json").message_handler(handler)
+              .verify(raises=False))
     assert [r.outcome.value for r in result.results] == ["passed"]
     assert not result.source_failures
 
@@ -399,9 +400,11 @@ def test_binary_protobuf_bodies_without_a_message_type_are_compared_as_bytes(pac
         return app
 
     source = pact_dir / "people-web-people-api.json"
-    ok = Verifier("people-api").add_source(source).add_transport(app=provider(alice)).verify(raises=False)
+    ok = (Verifier("people-api").add_source(source).add_transport(app=provider(alice))
+          .verify(raises=False))
     assert [r.outcome.value for r in ok.results] == ["passed"]
     bob = Person(name="Bob", id=1).SerializeToString()
-    bad = Verifier("people-api").add_source(source).add_transport(app=provider(bob)).verify(raises=False)
+    bad = (Verifier("people-api").add_source(source).add_transport(app=provider(bob))
+           .verify(raises=False))
     (mismatch,) = bad.results[0].mismatches
     assert "names no message type" in mismatch.message

@@ -29,7 +29,8 @@ def _with_broken(tmp_path: Path) -> Path:
 
 def test_an_unreadable_interaction_fails_alone_and_the_rest_is_verified(tmp_path: Path) -> None:
     path = _with_broken(tmp_path)
-    result = Verifier("users-api").add_source(path).add_transport(app=make_starlette()).verify(raises=False)
+    verifier = Verifier("users-api").add_source(path).add_transport(app=make_starlette())
+    result = verifier.verify(raises=False)
     by_name = {r.description: r for r in result.results}
     assert set(by_name) == {"a request for user 1", "a broken one", "a request for user 2"}
     assert by_name["a request for user 1"].ok and by_name["a request for user 2"].ok

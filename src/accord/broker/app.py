@@ -34,6 +34,7 @@ from accord.broker.api import (
     pact_lists,
     pacticipants,
     pacts,
+    provider_contracts,
     provider_states,
     publish,
     verifications,
@@ -84,6 +85,7 @@ def build_router() -> Router:
         matrix,
         badges,
         webhooks,
+        provider_contracts,
     ):
         module.register(router)
     return router

@@ -17,6 +17,12 @@ RELATIONS: list[tuple[str, str, str, bool | None]] = [
         True,
     ),
     ("pb:publish-contracts", "/contracts/publish", "Publish contracts", False),
+    (
+        "pf:publish-provider-contract",
+        "/provider-contracts/provider/{provider}/publish",
+        "Publish a provider contract (bi-directional contract testing)",
+        True,
+    ),
     ("pb:latest-pact-versions", "/pacts/latest", "Latest pact versions", False),
     (
         "pb:tagged-pact-versions",

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response, seg
 from accord.broker.api.pacticipants import require_pacticipant
+from accord.broker.api.provider_contracts import contract_verification_json
 from accord.broker.api.render import (
     environment_json,
     pact_url,
@@ -17,6 +18,7 @@ from accord.broker.api.render import (
 )
 from accord.broker.api.routing import ApiError, Ctx, Router, not_found
 from accord.broker.clock import iso
+from accord.broker.services.contract_comparison import is_contract_verification
 from accord.broker.services.matrix import MatrixError, MatrixQuery, Row, run_matrix
 from accord.broker.storage import deployments_repo, repo, verifications_repo
 
@@ -117,7 +119,9 @@ def render_rows(ctx: Ctx, rows: list[Row]) -> list[dict]:
             },
             "verificationResult": None,
         }
-        if r.verification is not None:
+        if is_contract_verification(r.verification):
+            item["verificationResult"] = contract_verification_json(ctx, r)
+        elif r.verification is not None:
             item["verificationResult"] = {
                 "success": bool(r.verification.success),
                 "verifiedAt": iso(r.verification.execution_date),

@@ -13,6 +13,7 @@ from accord.broker.api.hal import hal_response, json_response
 from accord.broker.api.pacts import pact_document
 from accord.broker.api.render import pact_url, pacticipant_url, version_url
 from accord.broker.api.routing import ApiError, Ctx, Router, validation_error
+from accord.broker.services import contract_comparison
 from accord.broker.services.content import (
     canonical_sha,
     merge_pacts,
@@ -132,6 +133,7 @@ def store_pact(
     _publication, status = pacts_repo.save_publication(
         ctx.conn, consumer.id, provider.id, version.id, pact_version.id
     )
+    contract_comparison.compare_pact_with_contracts(ctx.conn, provider.id, pact_version)
     requiring = (
         ["contract_requiring_verification_published"]
         if _requires_verification(ctx, provider, pact_version.id)

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from accord.broker.services import contract_comparison
 from accord.broker.services.matrix_selectors import Selector, flag
 from accord.broker.storage import matrix_repo, repo
 
@@ -343,7 +344,7 @@ def run_matrix(conn: Connection, query: MatrixQuery) -> MatrixResult:
     warnings = _warnings(query, specified, ignores)
     errors_out = _reasons(absent, missing, considered, describe)
     deployable = _deployable(absent, missing, considered)
-    notices = _notices(warnings, errors_out, deployable, considered)
+    notices = _notices(warnings, errors_out, deployable, considered, describe)
     summary: dict[str, Any] = {
         "deployable": deployable,
         "reason": "\n".join(n["text"] for n in notices),
@@ -433,6 +434,10 @@ def _rows_and_missing(
     rows: list[Row] = []
     missing: list[tuple[Selector, Selector]] = []
     by_pair = _rows_for_pairs(conn, [(c, p) for c, p, _ in unique.values()])
+    # bi-directional contracts: a comparison stands in where there is no real verification
+    by_pair = contract_comparison.add_contract_rows(
+        conn, [(c, p) for c, p, _ in unique.values()], by_pair
+    )
     for key, (consumer, provider, required) in unique.items():
         found = by_pair.get(key, [])
         rows.extend(found)
@@ -485,8 +490,9 @@ def _reasons(
         errors_out += [
             f"The verification for the pact between {describe(r.consumer, r.consumer_version)} and {describe(r.provider, r.provider_version)} failed"
             for r in considered
-            if r.success is False
+            if r.success is False and not contract_comparison.is_contract_verification(r.verification)
         ]
+        errors_out += contract_comparison.contract_notices(considered, describe)[0]
         errors_out += [
             f"There is no verified pact between {describe(r.consumer, r.consumer_version)} and {describe(r.provider, r.provider_version)}"
             for r in considered
@@ -506,7 +512,11 @@ def _deployable(
 
 
 def _notices(
-    warnings: list[str], errors_out: list[str], deployable: bool | None, considered: list[Row]
+    warnings: list[str],
+    errors_out: list[str],
+    deployable: bool | None,
+    considered: list[Row],
+    describe: Callable[[Any, Any | None], str],
 ) -> list[dict[str, str]]:
     notices = [{"type": "warning", "text": w} for w in warnings]
     if errors_out:
@@ -515,6 +525,10 @@ def _notices(
         notices.append(
             {"type": "success", "text": SUCCESSFUL if considered else NO_DEPENDENCIES_MISSING}
         )
+        notices += [
+            {"type": "warning", "text": t}
+            for t in contract_comparison.contract_notices(considered, describe)[1]
+        ]
     return notices
 
 

@@ -291,3 +291,43 @@ webhook_attempts = Table(
     Column("duration_ms", Integer, nullable=False),
     Index(None, "triggered_webhook_id", "number"),
 )
+
+#: a provider version's published contract (an OpenAPI document, PactFlow's bi-directional
+#: contract testing) with the provider's own test result against it; one per provider version,
+#: a new publication replaces it
+provider_contracts = Table(
+    "provider_contracts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider_id", Integer, _fk("pacticipants"), nullable=False),
+    Column("provider_version_id", Integer, _fk("versions"), nullable=False, unique=True),
+    Column("specification", String(50), nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("sha", String(64), nullable=False),
+    Column("self_verification_success", Boolean),
+    Column("self_verification_content", Text),
+    Column("self_verification_content_type", String(255)),
+    Column("self_verification_format", String(255)),
+    Column("verifier", String(255)),
+    Column("verifier_version", String(255)),
+    Column("build_url", Text),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Index(None, "provider_id", "provider_version_id"),
+)
+
+#: the comparison of one pact content with one provider contract content, cached by both SHAs
+contract_comparisons = Table(
+    "contract_comparisons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider_contract_id", Integer, _fk("provider_contracts"), nullable=False),
+    Column("contract_sha", String(64), nullable=False),
+    Column("pact_version_id", Integer, _fk("pact_versions"), nullable=False),
+    Column("success", Boolean, nullable=False),
+    Column("report", Text, nullable=False),
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("provider_contract_id", "pact_version_id", "contract_sha"),
+    Index(None, "pact_version_id"),
+)

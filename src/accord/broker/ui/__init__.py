@@ -16,7 +16,7 @@ from collections.abc import Callable
 from starlette.responses import Response
 
 from accord.broker.api.routing import ApiError, Ctx, Router
-from accord.broker.ui import pages
+from accord.broker.ui import contract_page, pages
 
 __all__ = ["match_page", "not_found_page", "wants_html"]
 
@@ -89,6 +89,10 @@ def _router() -> Router:
     )
     router.add("/environments", GET=_guarded(pages.environments_page))
     router.add("/can-i-deploy", GET=_guarded(pages.can_i_deploy_page))
+    router.add(
+        "/contracts/bi-directional/provider/{provider}/version/{version}/provider-contract",
+        GET=_guarded(contract_page.provider_contract_page),
+    )
     return router
 
 
