@@ -26,6 +26,7 @@ from accord.model.body import BodyState, base_content_type
 from accord.model.interactions import HttpRequest, HttpResponse, MessageContents, find_header
 from accord.model.pact import SpecVersion
 from accord.model.rules import MatchingRules, Rule
+from accord.model.target import query_string
 
 __all__ = ["match_message", "match_request", "match_response"]
 
@@ -316,9 +317,7 @@ def _match_raw_query(expected: HttpRequest, actual: HttpRequest) -> list[Mismatc
     e_raw = expected.raw_query or ""
     a_raw = actual.raw_query
     if a_raw is None:
-        a_raw = "&".join(
-            f"{k}={v}" if v is not None else k for k, vs in (actual.query or {}).items() for v in vs
-        )
+        a_raw = query_string(actual.query or {})
     if unquote(e_raw) == unquote(a_raw):
         return []
     return [

@@ -44,6 +44,7 @@ from accord.model.spec import (
     load_response,
     parse_query_string,
 )
+from accord.model.target import query_string, request_target
 
 __all__ = [
     "MAX_NESTING",
@@ -81,4 +82,6 @@ __all__ = [
     "load_request",
     "load_response",
     "parse_query_string",
+    "query_string",
+    "request_target",
 ]

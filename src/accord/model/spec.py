@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 from accord.errors import (
     AccordError,
@@ -54,6 +54,7 @@ from accord.model.interactions import (
 from accord.model.pact import Pact, SpecVersion
 from accord.model.ruby_terms import RubyTermError, has_ruby_terms, is_ruby_term, reify, term_parts
 from accord.model.rules import MatchingRules, Rule, RuleList
+from accord.model.target import query_string
 
 __all__ = [
     "MAX_NESTING",
@@ -1002,11 +1003,7 @@ def _dump_query(request: HttpRequest, v: SpecVersion) -> Any:
         return {k: [x for x in vals] for k, vals in (request.query or {}).items()}
     if request.raw_query is not None:
         return request.raw_query
-    return "&".join(
-        quote(k, safe="") + ("" if val is None else "=" + quote(val, safe=""))
-        for k, vals in (request.query or {}).items()
-        for val in vals
-    )
+    return query_string(request.query or {}, encoding="strict")
 
 
 def _dump_request(req: HttpRequest, v: SpecVersion, desc: str) -> dict[str, Any]:
