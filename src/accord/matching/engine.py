@@ -23,7 +23,13 @@ from accord.matching.rules import (
     size_errors,
 )
 from accord.model.body import BodyState, base_content_type
-from accord.model.interactions import HttpRequest, HttpResponse, MessageContents, find_header
+from accord.model.interactions import (
+    HttpRequest,
+    HttpResponse,
+    MessageContents,
+    find_header,
+    is_content_type_key,
+)
 from accord.model.pact import SpecVersion
 from accord.model.rules import MatchingRules, Rule
 from accord.model.target import query_string
@@ -538,7 +544,7 @@ def _match_metadata(
     index = rule_index(rules.category("metadata"), names=True)
     out: list[Mismatch] = []
     for key, e_value in expected.items():
-        if key not in actual and key.lower() in ("contenttype", "content-type"):
+        if key not in actual and is_content_type_key(key):
             continue  # the content type is checked on the body (as the official core does)
         if key not in actual:
             out.append(
@@ -559,7 +565,7 @@ def _match_metadata(
                 selected.combine,
                 partial(check_json, expected=e_value, actual=a_value),
             )
-        elif key.lower() in ("contenttype", "content-type"):
+        elif is_content_type_key(key):
             errors = (
                 []
                 if _parameters_match(raw(e_value), raw(a_value))

@@ -30,6 +30,8 @@ from accord.model.interactions import (
     SynchronousMessages,
     UnreadableInteraction,
     find_header,
+    is_content_type_key,
+    message_content_type,
 )
 from accord.model.pact import Pact, SpecVersion
 from accord.model.rules import MatchingRules, Rule, RuleList
@@ -74,6 +76,7 @@ __all__ = [
     "dump_interaction",
     "dump_pact",
     "find_header",
+    "is_content_type_key",
     "is_json_type",
     "is_xml_type",
     "load_interaction",
@@ -81,6 +84,7 @@ __all__ = [
     "load_pact",
     "load_request",
     "load_response",
+    "message_content_type",
     "parse_query_string",
     "query_string",
     "request_target",

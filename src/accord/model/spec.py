@@ -50,6 +50,8 @@ from accord.model.interactions import (
     SynchronousMessages,
     UnreadableInteraction,
     find_header,
+    is_content_type_key,
+    message_content_type,
 )
 from accord.model.pact import Pact, SpecVersion
 from accord.model.ruby_terms import RubyTermError, has_ruby_terms, is_ruby_term, reify, term_parts
@@ -540,14 +542,7 @@ def _message_contents(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> Me
                       f"{pointer}/{key}"))
         metadata = {}
     metadata = dict(metadata)
-    ct = next(
-        (
-            metadata[k]
-            for k in ("contentType", "content-type", "Content-Type")
-            if isinstance(metadata.get(k), str)
-        ),
-        None,
-    )
+    ct = message_content_type(metadata)
     headers = {"Content-Type": (ct,)} if ct else {}
     body = _body(r, obj, "contents", headers, f"{pointer}/contents", v)
     return MessageContents(
@@ -1031,10 +1026,9 @@ def _dump_response(resp: HttpResponse, v: SpecVersion, desc: str) -> dict[str, A
 def _dump_contents(m: MessageContents, v: SpecVersion, desc: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     metadata = dict(m.metadata)
-    declared = next((metadata[k] for k in ("contentType", "content-type", "Content-Type")
-                     if isinstance(metadata.get(k), str)), None)
+    declared = message_content_type(metadata)
     _dump_body_into(out, "contents", m.body, v, desc, declared or m.body.content_type)
-    has_type = any(k in metadata for k in ("contentType", "content-type", "Content-Type"))
+    has_type = any(is_content_type_key(k) for k in metadata)
     if v < SpecVersion.V4 and m.body.content_type and not has_type:
         # V3 keeps a message's content type only in its metadata (as the official core does)
         metadata["contentType"] = m.body.content_type

@@ -36,6 +36,7 @@ from accord.model import (
     SpecVersion,
     SynchronousMessages,
     dump_interaction,
+    message_content_type,
 )
 from accord.verifier.deadline import deadline_client, send_within
 from accord.verifier.states import call_flexibly
@@ -57,13 +58,6 @@ class Message:
     content_type: str | None = None
 
 
-def _ctype_from(metadata: Mapping[str, Any]) -> str | None:
-    for key in ("contentType", "content-type", "Content-Type", "content_type"):
-        if isinstance(metadata.get(key), str):
-            return str(metadata[key])
-    return None
-
-
 def to_contents(value: Any) -> MessageContents:
     """Turn whatever a producer returned into ``MessageContents``."""
     if isinstance(value, MessageContents):
@@ -74,7 +68,7 @@ def to_contents(value: Any) -> MessageContents:
         metadata, ctype, value = value.metadata, value.content_type, value.contents
     elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], Mapping):
         value, metadata = value
-    ctype = ctype or _ctype_from(metadata)
+    ctype = ctype or message_content_type(metadata)
     if value is None:
         body = Body.missing()
     elif isinstance(value, (bytes, bytearray, memoryview)):
@@ -86,7 +80,7 @@ def to_contents(value: Any) -> MessageContents:
     else:
         body = Body.of_json(value, ctype or "application/json")
     meta = dict(metadata)
-    if body.content_type and _ctype_from(meta) is None:
+    if body.content_type and message_content_type(meta) is None:
         meta["contentType"] = body.content_type
     return MessageContents(body=body, metadata=meta)
 
@@ -159,7 +153,7 @@ class MessageRelay:
                 raise MessageError(f"the message relay sent a Pact-Message-Metadata header that "
                                    f"is not base64 JSON: {exc}") from exc
         ctype = lower.get("content-type")
-        if ctype and _ctype_from(metadata) is None:
+        if ctype and message_content_type(metadata) is None:
             metadata["contentType"] = ctype
         body = Body.of_bytes(content, ctype) if content else Body.missing()
         return MessageContents(body=body, metadata=metadata)
