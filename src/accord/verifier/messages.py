@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from accord.errors import MessageError
 from accord.model import (
     AsynchronousMessage,
     Body,
@@ -43,10 +44,6 @@ from accord.verifier.states import call_flexibly
 from accord.verifier.transports import AsyncBridge
 
 __all__ = ["Message", "MessageError", "MessageProducers", "MessageRelay", "to_contents"]
-
-
-class MessageError(Exception):
-    """A message could not be produced (no producer, the producer raised, relay failed)."""
 
 
 @dataclass

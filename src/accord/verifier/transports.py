@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from accord.errors import VerificationSetupError
+from accord.errors import ProviderError, VerificationSetupError
 from accord.model import Body, HttpRequest, HttpResponse
 from accord.model.target import request_target
 from accord.verifier.deadline import deadline_client, send_within
@@ -40,14 +40,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-class ProviderError(Exception):
-    """The provider could not be asked: it is down, timed out or did not answer HTTP."""
-
-    def __init__(self, message: str, *, unreachable: bool = False) -> None:
-        super().__init__(message)
-        self.unreachable = unreachable
 
 
 _UNREACHABLE = (httpx.TimeoutException, httpx.ConnectError, TimeoutError,
