@@ -10,8 +10,12 @@ of a traceback::
     ├── MatchingRuleError        an unknown matching rule, an invalid regex or date format
     ├── DocPathError             a path expression ($.a[*].b) that does not parse
     ├── GeneratorError           a generator that cannot produce a value
+    │   └── MissingGeneratorInput    the context lacks its input (provider-state value, mock URL)
     ├── ContractDefinitionError  a mistake in a consumer test's contract (caught when declared)
     ├── VerificationSetupError   a verifier that cannot start (no pacts, bad source, bad option)
+    ├── ProviderError            a provider that cannot be asked (down, timed out, not HTTP)
+    ├── StateError               a provider state that cannot be set up or torn down
+    ├── MessageError             a message that cannot be produced (no producer, relay failed)
     ├── BrokerError              a Pact Broker that answers with an error
     └── PactFileLockError        a pact file that cannot be locked for writing
 
@@ -36,11 +40,15 @@ __all__ = [
     "GeneratorError",
     "InteractionVerificationError",
     "MatchingRuleError",
+    "MessageError",
     "MismatchError",
+    "MissingGeneratorInput",
     "PactDowngradeWarning",
     "PactFileLockError",
     "PactFormatError",
     "PactVerificationError",
+    "ProviderError",
+    "StateError",
     "UnsupportedVersionError",
     "VerificationFailed",
     "VerificationSetupError",
@@ -86,12 +94,33 @@ class GeneratorError(_Located):
     """A generator with invalid parameters, or one that cannot produce a value."""
 
 
+class MissingGeneratorInput(GeneratorError):
+    """A generator whose input the context does not hold: a provider-state value, the mock
+    server URL. Applying generators keeps the example then, as the official tools do."""
+
+
 class ContractDefinitionError(AccordError):
     """A mistake in how a consumer test declares its contract."""
 
 
 class VerificationSetupError(AccordError):
     """The verifier cannot run: no pacts found, an unreachable source, an invalid option."""
+
+
+class ProviderError(AccordError):
+    """The provider could not be asked: it is down, timed out or did not answer HTTP."""
+
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+class StateError(AccordError):
+    """A provider state could not be set up or torn down (the message says which and why)."""
+
+
+class MessageError(AccordError):
+    """A message could not be produced (no producer, the producer raised, relay failed)."""
 
 
 class BrokerError(AccordError):

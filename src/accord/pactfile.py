@@ -22,7 +22,6 @@ import json
 import os
 import re
 import tempfile
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from filelock import Timeout as _LockTimeout
 from accord import __version__
 from accord.errors import ContractDefinitionError, PactFileLockError, PactFormatError
 from accord.model import Interaction, Pact, SpecVersion, dump_interaction, dump_pact, load_pact
+from accord.model.memo import IdentityCache
 
 __all__ = ["iter_pact_files", "lock_path", "pact_file_name", "read_pact", "render_pact",
            "write_pact"]
@@ -173,7 +173,7 @@ class _Rendered:
     __slots__ = ("_texts", "interaction", "sort_key")
 
     def __init__(self, interaction: Interaction):
-        self.interaction = interaction  # held so that its id() stays this interaction's
+        self.interaction = interaction
         description, states = interaction.unique_key
         params = json.dumps([dict(s.params) for s in interaction.provider_states],
                             sort_keys=True, default=str)
@@ -188,17 +188,11 @@ class _Rendered:
         return self._texts[version]
 
 
-_RENDERED: OrderedDict[int, _Rendered] = OrderedDict()
-_RENDERED_MAX = 20_000
+_RENDERED: IdentityCache[_Rendered] = IdentityCache(20_000)
 
 
 def _cached(interaction: Interaction) -> _Rendered:
-    found = _RENDERED.get(id(interaction))
-    if found is None or found.interaction is not interaction:
-        found = _RENDERED[id(interaction)] = _Rendered(interaction)
-        if len(_RENDERED) > _RENDERED_MAX:
-            _RENDERED.popitem(last=False)
-    return found
+    return _RENDERED.get(interaction, lambda: _Rendered(interaction))
 
 
 def _sort_key(interaction: Interaction) -> tuple[str, tuple[str, ...], str]:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from accord.errors import GeneratorError
-from accord.generation import GeneratorContext, applies_in, generate_value
+from accord.generation import GeneratorContext, applies_in, example_from_regex, generate_value
 from accord.model import Generator
 
 NOW = datetime(2000, 1, 1, 10, 0, 0, tzinfo=UTC)
@@ -109,6 +109,21 @@ def test_regex_generator_reports_an_invalid_pattern():
         generate_value(gen("Regex", regex="(unclosed"), ctx())
     with pytest.raises(GeneratorError, match="needs a 'regex'"):
         generate_value(gen("Regex"), ctx())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "example"),
+    [(r"\d{3}", "111"), (r"[a-z]{3}-\d{2,4}", "aaa-11"), (r"^(foo|bar)$", "foo"),
+     (r"[^abc]+", "Z"), (r"(a)\1", "aa"), (r".*x?", "xx")],
+)
+def test_regex_example_is_stable_and_plain(pattern, example):
+    assert example_from_regex(pattern) == example
+
+
+def test_regex_example_keeps_the_step_bound():
+    """A pattern describing a million characters is refused, not built."""
+    assert example_from_regex(r"(a{1000}){1000}") is None
+    assert example_from_regex("(unclosed") is None
 
 
 def test_date_time_and_datetime_defaults():

@@ -26,9 +26,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from accord.verifier.api import BrokerSelectorBuilder
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_UNREACHABLE", "EXIT_USAGE", "register"]
 
@@ -191,7 +194,6 @@ def verify_command(pact_files: tuple[Path, ...], provider_name: str | None,
                    broker_retries: int, ignore_no_pacts_error: bool, junit: Path | None,
                    json_file: Path | None, no_colour: bool) -> None:
     from accord.errors import AccordError
-    from accord.reporting import ConsoleReporter, JsonReporter, JUnitReporter
     from accord.verifier import Verifier
     from accord.verifier.api import BrokerSelectorBuilder
 
@@ -227,15 +229,8 @@ def verify_command(pact_files: tuple[Path, ...], provider_name: str | None,
                                              selector=True, use_env=False,
                                              retries=broker_retries)
             assert isinstance(builder, BrokerSelectorBuilder)
-            builder.consumer_version_selectors(*_selectors(consumer_version_selectors))
-            builder.consumer_tags(*_split(consumer_version_tags))
-            if enable_pending:
-                builder.include_pending()
-            if include_wip_pacts_since:
-                builder.include_wip_since(include_wip_pacts_since)
-            if provider_branch:
-                builder.provider_branch(provider_branch)
-            builder.provider_tags(*_split(provider_tags))
+            _select(builder, consumer_version_selectors, consumer_version_tags, enable_pending,
+                    include_wip_pacts_since, provider_branch, provider_tags)
         if state_url:
             verifier.state_change_url(state_url, teardown=state_change_teardown,
                                       body=not state_change_as_query)
@@ -249,16 +244,39 @@ def verify_command(pact_files: tuple[Path, ...], provider_name: str | None,
             assert provider_version is not None
             verifier.set_publish_options(provider_version, branch=provider_branch,
                                          tags=_split(provider_tags), build_url=build_url)
-        reporters: list[Any] = [ConsoleReporter(colour=False if no_colour else None)]
-        if junit:
-            reporters.append(JUnitReporter(junit))
-        if json_file:
-            reporters.append(JsonReporter(json_file))
-        result = verifier.verify(reporters=reporters, raises=False)
+        result = verifier.verify(reporters=_reporters(no_colour, junit, json_file),
+                                 raises=False)
     except AccordError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(exit_code(result))
+
+
+def _select(builder: BrokerSelectorBuilder, selectors: tuple[str, ...], tags: tuple[str, ...],
+            pending: bool, wip_since: str | None, branch: str | None,
+            provider_tags: tuple[str, ...]) -> None:
+    """Which of the broker's pacts to verify: selectors, tags, pending and WIP pacts."""
+    builder.consumer_version_selectors(*_selectors(selectors))
+    builder.consumer_tags(*_split(tags))
+    if pending:
+        builder.include_pending()
+    if wip_since:
+        builder.include_wip_since(wip_since)
+    if branch:
+        builder.provider_branch(branch)
+    builder.provider_tags(*_split(provider_tags))
+
+
+def _reporters(no_colour: bool, junit: Path | None, json_file: Path | None) -> list[Any]:
+    """The console report, plus JUnit XML and JSON files when asked for."""
+    from accord.reporting import ConsoleReporter, JsonReporter, JUnitReporter
+
+    reporters: list[Any] = [ConsoleReporter(colour=False if no_colour else None)]
+    if junit:
+        reporters.append(JUnitReporter(junit))
+    if json_file:
+        reporters.append(JsonReporter(json_file))
+    return reporters
 
 
 def _auth(username: str | None, password: str | None, token: str | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 
+from accord.generation import example_from_regex
 from accord.model.datetime_format import format_datetime
 
 __all__ = ["example_for_regex", "format_java", "int_range_regex", "strftime_to_java"]
@@ -133,70 +134,9 @@ def _cls(a: str, b: str) -> str:
 
 
 def example_for_regex(pattern: str) -> str | None:
-    """A short string matching ``pattern`` (None when one cannot be built)."""
-    from accord.model.regex import compile_pattern
+    """A short, stable string matching ``pattern`` (None when one cannot be built).
 
-    try:
-        compiled = compile_pattern(pattern)
-        import re._parser as sre  # type: ignore[import-not-found]
-
-        text = _gen(sre.parse(compiled.translated), sre)
-        return text if compiled.fullmatch(text) or compiled.search(text) else None
-    except Exception:  # a construct Python's parser lacks, or a pattern that timed out
-        return None
-
-
-def _gen(parsed, sre) -> str:  # type: ignore[no-untyped-def]
-    out: list[str] = []
-    for op, av in parsed:
-        name = str(op)
-        if name == "LITERAL":
-            out.append(chr(av))
-        elif name == "ANY":
-            out.append("x")
-        elif name == "IN":
-            out.append(_pick_in(av))
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            lo, _hi, sub = av
-            if lo > 1000:
-                raise ValueError("repetition too large for an example")
-            out.append(_gen(sub, sre) * max(lo, 1 if lo == 0 and _hi != 0 else lo))
-        elif name == "SUBPATTERN":
-            out.append(_gen(av[-1], sre))
-        elif name == "BRANCH":
-            out.append(_gen(av[1][0], sre))
-        elif name in ("AT", "ASSERT", "ASSERT_NOT") or name == "GROUPREF":
-            continue
-        else:
-            raise ValueError(name)
-    return "".join(out)
-
-
-def _pick_in(items) -> str:  # type: ignore[no-untyped-def]
-    negate = False
-    for op, av in items:
-        name = str(op)
-        if name == "NEGATE":
-            negate = True
-            continue
-        if negate:
-            break
-        if name == "LITERAL":
-            return chr(av)
-        if name == "RANGE":
-            return chr(av[0])
-        if name == "CATEGORY":
-            cat = str(av)
-            if "DIGIT" in cat and "NOT" not in cat:
-                return "1"
-            if "WORD" in cat and "NOT" not in cat:
-                return "a"
-            if "SPACE" in cat and "NOT" not in cat:
-                return " "
-            return "a" if "DIGIT" in cat else "1"
-    if negate:
-        excluded = {chr(av) for op, av in items if str(op) == "LITERAL"}
-        for ch in "aZ1_x":
-            if ch not in excluded:
-                return ch
-    return "a"
+    The generator's own parser builds it (``accord.generation.example_from_regex``): one regex
+    reader for examples and generated values, bounded so a hostile pattern cannot hang.
+    """
+    return example_from_regex(pattern)

@@ -52,7 +52,9 @@ from accord.model import (
     RuleList,
     SpecVersion,
     SynchronousMessages,
+    is_content_type_key,
     is_json_type,
+    message_content_type,
 )
 from accord.model.body import is_text_type
 
@@ -90,7 +92,7 @@ class _MessagePart:
             if self.body.generators:
                 gens["body"] = dict(self.body.generators)
             if body.content_type and not any(
-                    k.lower() in ("contenttype", "content-type") for k in metadata):
+                    is_content_type_key(k) for k in metadata):
                 metadata["contentType"] = body.content_type
         return MessageContents(
             body=body, metadata=metadata,
@@ -609,10 +611,7 @@ def _default_ct(content: Any, content_type: str | None) -> str | None:
 
 
 def _metadata_content_type(metadata: Mapping[str, Any]) -> str | None:
-    for key, value in metadata.items():
-        if key.lower() in ("contenttype", "content-type") and isinstance(value, str):
-            return value
-    return None
+    return message_content_type(metadata)
 
 
 def _sent_contents(body: Any, metadata: Mapping[str, Any] | None, like: MessageContents

@@ -28,7 +28,7 @@ from accord.generation._apply import (
 )
 from accord.generation._datetime_expr import evaluate_date, evaluate_datetime, evaluate_time
 from accord.generation._datetime_format import format_datetime, parse_java_pattern
-from accord.generation._regex_gen import generate_from_regex
+from accord.generation._regex_gen import example_from_regex, generate_from_regex
 from accord.generation._values import GeneratorContext, applies_in, generate_value
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "evaluate_date",
     "evaluate_datetime",
     "evaluate_time",
+    "example_from_regex",
     "format_datetime",
     "generate_from_regex",
     "generate_message",

@@ -17,19 +17,22 @@ from __future__ import annotations
 import random
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from accord.errors import GeneratorError
 from accord.model.regex import RegexError, RegexTimeout, compile_pattern
 
-__all__ = ["generate_from_regex"]
+__all__ = ["example_from_regex", "generate_from_regex"]
 
 _PRINTABLE = tuple(chr(c) for c in range(0x20, 0x7F))
 _DIGITS = tuple(string.digits)
 _WORD = tuple(string.ascii_letters + string.digits + "_")
 _SPACE = (" ",)
 _EXTRA = 8  # how many repetitions beyond the minimum an unbounded quantifier may add
+_PLAIN = {"d": "1", "w": "a", "s": " ", "D": "a", "W": "1", "S": "1"}  # stable example chars
 _MAX_STEPS = 100_000  # node visits (and so characters) one generated value may take
 _CLASSES = {
     "Alpha": string.ascii_letters, "Digit": string.digits,
@@ -49,6 +52,7 @@ class _Node:
     lo: int = 0
     hi: int = 0
     index: int = 0
+    example: str = ""  # a set's plainest member, used for stable examples (``example_from_regex``)
 
 
 class _Parser:
@@ -114,9 +118,12 @@ class _Parser:
         if ch == "(":
             return self.group()
         if ch == "[":
-            return _Node("set", chars=self.char_class())
+            negated = self.p.startswith("^", self.i)
+            chars = self.char_class()
+            plain = next((c for c in "aZ1_x" if c in chars), "") if negated else ""
+            return _Node("set", chars=chars, example=plain)
         if ch == ".":
-            return _Node("set", chars=_PRINTABLE)
+            return _Node("set", chars=_PRINTABLE, example="x")
         if ch in "^$":
             return _Node("empty")
         if ch == "\\":
@@ -162,7 +169,7 @@ class _Parser:
         simple = {"d": _DIGITS, "w": _WORD, "s": _SPACE,
                   "D": _minus(_DIGITS), "W": _minus(_WORD), "S": _minus(_SPACE)}
         if ch in simple:
-            return _Node("set", chars=simple[ch])
+            return _Node("set", chars=simple[ch], example=_PLAIN[ch])
         controls = {"t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v", "e": "\x1b",
                     "a": "\a", "0": "\0"}
         if ch in controls:
@@ -258,8 +265,26 @@ class _TooLong(Exception):
     pass
 
 
+_T = TypeVar("_T")
+
+
+class _Plainest:
+    """Stands in for the random source to build a stable example: the first branch, each set's
+    plainest member, the fewest repetitions (one where the pattern allows none or more)."""
+
+    def choice(self, items: Sequence[_T]) -> _T:
+        return items[0]
+
+    def randint(self, lo: int, hi: int) -> int:
+        return lo if lo or not hi else 1
+
+
 def _emit(
-    node: _Node, rng: random.Random, groups: dict[int, str], out: list[str], steps: list[int]
+    node: _Node,
+    rng: random.Random | _Plainest,
+    groups: dict[int, str],
+    out: list[str],
+    steps: list[int],
 ) -> None:
     steps[0] -= 1
     if steps[0] < 0:
@@ -269,7 +294,8 @@ def _emit(
         out.append(node.chars[0])
     elif kind == "set":
         if node.chars:
-            out.append(rng.choice(node.chars))
+            plain = node.example if isinstance(rng, _Plainest) else ""
+            out.append(plain or rng.choice(node.chars))
     elif kind == "seq":
         for child in node.children:
             _emit(child, rng, groups, out, steps)
@@ -317,3 +343,24 @@ def generate_from_regex(pattern: str, rng: random.Random) -> str:
         except RegexTimeout:
             return value  # the check gave up; the value was built from the pattern itself
     return value
+
+
+def example_from_regex(pattern: str) -> str | None:
+    """A stable, plain string ``pattern`` matches (None when none can be built safely).
+
+    Used for examples the user did not give (``generate.regex`` without ``example=``): the same
+    parser and the same step bound as ``generate_from_regex``, with the plainest choices instead
+    of random ones, so the pact file does not change from run to run.
+    """
+    try:
+        compiled = compile_pattern(pattern)
+        tree = _parse(pattern)
+        out: list[str] = []
+        _emit(tree, _Plainest(), {}, out, [_MAX_STEPS])
+    except (GeneratorError, RegexError, RecursionError, _TooLong):
+        return None
+    text = "".join(out)
+    try:
+        return text if compiled.fullmatch(text) or compiled.search(text) else None
+    except RegexTimeout:
+        return None

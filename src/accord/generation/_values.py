@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from accord.errors import GeneratorError
+from accord.errors import GeneratorError, MissingGeneratorInput
 from accord.generation._datetime_expr import evaluate_date, evaluate_datetime, evaluate_time
 from accord.generation._datetime_format import format_datetime
 from accord.generation._regex_gen import generate_from_regex
@@ -206,7 +206,7 @@ def _mock_server_url(g: Generator, ctx: GeneratorContext, current: Any) -> str:
     example = _str_param(g, "example") or (current if isinstance(current, str) else "")
     regex = _str_param(g, "regex") or ""
     if ctx.mock_server_url is None:
-        raise GeneratorError("MockServerURL generator: no mock server URL in the context")
+        raise MissingGeneratorInput("MockServerURL generator: no mock server URL in the context")
     try:
         pattern = compile_pattern(regex)
         m = pattern.search(example)
@@ -258,8 +258,9 @@ def _lookup(name: str, values: Mapping[str, Any], expression: str) -> Any:
             node = node[int(part)]
         else:
             available = ", ".join(sorted(map(str, values))) or "none"
-            raise GeneratorError(f"ProviderState generator {expression!r}: the provider state "
-                                 f"gave no value {name!r} (values given: {available})")
+            raise MissingGeneratorInput(
+                f"ProviderState generator {expression!r}: the provider state gave no value "
+                f"{name!r} (values given: {available})")
     return node
 
 

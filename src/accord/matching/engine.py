@@ -23,9 +23,16 @@ from accord.matching.rules import (
     size_errors,
 )
 from accord.model.body import BodyState, base_content_type
-from accord.model.interactions import HttpRequest, HttpResponse, MessageContents, find_header
+from accord.model.interactions import (
+    HttpRequest,
+    HttpResponse,
+    MessageContents,
+    find_header,
+    is_content_type_key,
+)
 from accord.model.pact import SpecVersion
 from accord.model.rules import MatchingRules, Rule
+from accord.model.target import query_string
 
 __all__ = ["match_message", "match_request", "match_response"]
 
@@ -316,9 +323,7 @@ def _match_raw_query(expected: HttpRequest, actual: HttpRequest) -> list[Mismatc
     e_raw = expected.raw_query or ""
     a_raw = actual.raw_query
     if a_raw is None:
-        a_raw = "&".join(
-            f"{k}={v}" if v is not None else k for k, vs in (actual.query or {}).items() for v in vs
-        )
+        a_raw = query_string(actual.query or {})
     if unquote(e_raw) == unquote(a_raw):
         return []
     return [
@@ -539,7 +544,7 @@ def _match_metadata(
     index = rule_index(rules.category("metadata"), names=True)
     out: list[Mismatch] = []
     for key, e_value in expected.items():
-        if key not in actual and key.lower() in ("contenttype", "content-type"):
+        if key not in actual and is_content_type_key(key):
             continue  # the content type is checked on the body (as the official core does)
         if key not in actual:
             out.append(
@@ -560,7 +565,7 @@ def _match_metadata(
                 selected.combine,
                 partial(check_json, expected=e_value, actual=a_value),
             )
-        elif key.lower() in ("contenttype", "content-type"):
+        elif is_content_type_key(key):
             errors = (
                 []
                 if _parameters_match(raw(e_value), raw(a_value))

@@ -31,6 +31,7 @@ from accord.matching.display import (
     with_type,
 )
 from accord.model.docpath import STAR, DocPath, Location
+from accord.model.memo import IdentityCache
 from accord.model.regex import RegexError, RegexTimeout, compile_pattern
 from accord.model.rules import Rule, RuleList
 
@@ -325,7 +326,7 @@ def _key_path(key: str, *, names: bool, lower: bool) -> DocPath:
     return path
 
 
-_CACHE: dict[tuple[int, bool, bool], tuple[Any, RuleIndex]] = {}
+_INDEXES: IdentityCache[RuleIndex] = IdentityCache(4096)
 _EMPTY = RuleIndex({})
 
 
@@ -335,29 +336,10 @@ def rule_index(
     """The (cached) index of one category's rules; pacts are matched many times."""
     if not rules:
         return _EMPTY
-    key = (id(rules), names, lower)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is rules:
-        return hit[1]
-    index = RuleIndex(rules, names=names, lower=lower)
-    if len(_CACHE) > 4096:
-        _CACHE.clear()
-    _CACHE[key] = (rules, index)  # keeps ``rules`` alive, so its id is not reused
-    return index
+    return _INDEXES.get(rules, lambda: RuleIndex(rules, names=names, lower=lower), names, lower)
 
 
-_SUB_CACHE: dict[int, tuple[Any, Any]] = {}
-
-
-def _cached(obj: Any, build: Callable[[], Any]) -> Any:
-    hit = _SUB_CACHE.get(id(obj))
-    if hit is not None and hit[0] is obj:
-        return hit[1]
-    value = build()
-    if len(_SUB_CACHE) > 4096:
-        _SUB_CACHE.clear()
-    _SUB_CACHE[id(obj)] = (obj, value)
-    return value
+_PARSED: IdentityCache[Any] = IdentityCache(4096)  # what a rule holds, parsed once per rule
 
 
 def sub_rules(rule: Rule) -> tuple[Rule, ...]:
@@ -375,7 +357,7 @@ def sub_rules(rule: Rule) -> tuple[Rule, ...]:
                 out.append(Rule.from_json(item, where=f"{rule.kind}/rules/{i}"))
         return tuple(out)
 
-    return _cached(rule, build)  # type: ignore[no-any-return]
+    return _PARSED.get(rule, build)  # type: ignore[no-any-return]
 
 
 def array_contains_variants(rule: Rule) -> list[tuple[int, RuleIndex]]:
@@ -397,7 +379,7 @@ def array_contains_variants(rule: Rule) -> list[tuple[int, RuleIndex]]:
             out.append((int(index), RuleIndex(rules)))
         return out
 
-    return _cached(rule, build)  # type: ignore[no-any-return]
+    return _PARSED.get(rule, build)  # type: ignore[no-any-return]
 
 
 def apply_rules(

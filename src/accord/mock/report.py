@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from accord.jsonlimits import DEFAULT_MAX_DEPTH, json_depth
 from accord.model import Body, BodyState, HttpRequest, SynchronousHttp
+from accord.model.target import request_target
 
 if TYPE_CHECKING:
     from accord.matching import Mismatch
@@ -183,12 +184,7 @@ class MockReport:
 
 
 def request_line(request: HttpRequest) -> str:
-    line = f"{request.method.upper()} {request.path}"
-    if request.query:
-        qs = "&".join(k if v is None else f"{k}={v}"
-                      for k, vals in request.query.items() for v in vals)
-        line += f"?{qs}"
-    return line
+    return f"{request.method.upper()} {request_target(request)}"
 
 
 def _name(inter: SynchronousHttp | None) -> str:

@@ -30,6 +30,8 @@ from accord.model.interactions import (
     SynchronousMessages,
     UnreadableInteraction,
     find_header,
+    is_content_type_key,
+    message_content_type,
 )
 from accord.model.pact import Pact, SpecVersion
 from accord.model.rules import MatchingRules, Rule, RuleList
@@ -44,6 +46,7 @@ from accord.model.spec import (
     load_response,
     parse_query_string,
 )
+from accord.model.target import query_string, request_target
 
 __all__ = [
     "MAX_NESTING",
@@ -73,6 +76,7 @@ __all__ = [
     "dump_interaction",
     "dump_pact",
     "find_header",
+    "is_content_type_key",
     "is_json_type",
     "is_xml_type",
     "load_interaction",
@@ -80,5 +84,8 @@ __all__ = [
     "load_pact",
     "load_request",
     "load_response",
+    "message_content_type",
     "parse_query_string",
+    "query_string",
+    "request_target",
 ]

@@ -25,6 +25,8 @@ __all__ = [
     "SynchronousMessages",
     "UnreadableInteraction",
     "find_header",
+    "is_content_type_key",
+    "message_content_type",
 ]
 
 Headers = Mapping[str, tuple[str, ...]]
@@ -93,12 +95,22 @@ class MessageContents:
 
     @property
     def content_type(self) -> str | None:
-        if self.body.content_type:
-            return self.body.content_type
-        for key in ("contentType", "content-type", "Content-Type"):
-            if isinstance(self.metadata.get(key), str):
-                return str(self.metadata[key])
-        return None
+        return self.body.content_type or message_content_type(self.metadata)
+
+
+def is_content_type_key(name: str) -> bool:
+    """Whether message metadata key ``name`` holds the content type: ``contentType`` or
+    ``content-type`` in any case, as the official core reads it."""
+    return name.lower() in ("contenttype", "content-type")
+
+
+def message_content_type(metadata: Mapping[str, Any]) -> str | None:
+    """The content type a message's metadata declares (the first content-type key holding a
+    string), or None. The one rule for every reader and writer of message metadata."""
+    for key, value in metadata.items():
+        if isinstance(value, str) and is_content_type_key(key):
+            return value
+    return None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -256,55 +256,8 @@ def _translate(pattern: str) -> str:
     while i < n:
         c = pattern[i]
         if c == "\\":
-            if i + 1 >= n:
-                raise ValueError("trailing backslash at the end of the pattern")
-            nxt = pattern[i + 1]
-            if nxt == "Q":
-                end = pattern.find("\\E", i + 2)
-                stop = n if end < 0 else end
-                out.extend(_char(ch) for ch in pattern[i + 2 : stop])
-                i = n if end < 0 else end + 2
-                continue
-            if nxt in "pP" and pattern.startswith("{", i + 2):
-                close = pattern.find("}", i + 3)
-                name = pattern[i + 3 : close] if close > 0 else ""
-                name = name[2:] if name.startswith("Is") and name[2:] in _POSIX else name
-                if name in _POSIX and (nxt == "p" or depth == 0):
-                    ranges = _POSIX[name]
-                    neg = "^" if nxt == "P" else ""
-                    out.append(ranges if depth and not neg else f"[{neg}{ranges}]")
-                    i = close + 1
-                    continue
-            elif nxt == "h":
-                out.append(_HORIZONTAL if depth else f"[{_HORIZONTAL}]")
-                i += 2
-                continue
-            elif nxt == "Z":
-                out.append("\\z")
-                i += 2
-                continue
-            elif nxt == "e":
-                out.append(_char("\x1b"))
-                i += 2
-                continue
-            elif nxt == "c" and i + 2 < n:
-                out.append(_char(chr(ord(pattern[i + 2]) ^ 0x40)))
-                i += 3
-                continue
-            elif nxt == "u" and _is_hex(pattern[i + 2 : i + 6], 4):
-                out.append(_char(chr(int(pattern[i + 2 : i + 6], 16))))
-                i += 6
-                continue
-            elif nxt == "x" and pattern.startswith("{", i + 2):
-                close = pattern.find("}", i + 3)
-                digits = pattern[i + 3 : close] if close > 0 else ""
-                if not _is_hex(digits, None) or int(digits, 16) > 0x10FFFF:
-                    raise ValueError(f"bad \\x{{...}} escape at position {i}")
-                out.append(_char(chr(int(digits, 16))))
-                i = close + 1
-                continue
-            out.append(pattern[i : i + 2])
-            i += 2
+            text, i = _escape(pattern, i, depth)
+            out.append(text)
             continue
         if c == "[":
             if depth and pattern.startswith("[:", i):  # a POSIX bracket class [:alpha:]
@@ -318,14 +271,8 @@ def _translate(pattern: str) -> str:
                 i += 1
                 continue
             depth = 1
-            out.append(c)
-            i += 1
-            if pattern.startswith("^", i):
-                out.append("^")
-                i += 1
-            if pattern.startswith("]", i):  # a leading ] is a literal
-                out.append("\\]")
-                i += 1
+            text, i = _open_class(pattern, i)
+            out.append(text)
             continue
         if c == "]" and depth:
             depth = 0
@@ -339,6 +286,57 @@ def _translate(pattern: str) -> str:
         out.append(c)
         i += 1
     return "".join(out)
+
+
+def _open_class(pattern: str, i: int) -> tuple[str, int]:
+    """A class opening at ``pattern[i]``: its ``[``, a ``^``, and a leading ``]`` (a literal)."""
+    text = "["
+    i += 1
+    if pattern.startswith("^", i):
+        text += "^"
+        i += 1
+    if pattern.startswith("]", i):
+        text += "\\]"
+        i += 1
+    return text, i
+
+
+def _escape(pattern: str, i: int, depth: int) -> tuple[str, int]:
+    """The translation of the escape whose backslash is at ``pattern[i]``, and the index after
+    it; ``depth`` says whether it stands inside a class."""
+    n = len(pattern)
+    if i + 1 >= n:
+        raise ValueError("trailing backslash at the end of the pattern")
+    nxt = pattern[i + 1]
+    if nxt == "Q":
+        end = pattern.find("\\E", i + 2)
+        stop = n if end < 0 else end
+        return "".join(_char(ch) for ch in pattern[i + 2 : stop]), (n if end < 0 else end + 2)
+    if nxt in "pP" and pattern.startswith("{", i + 2):
+        close = pattern.find("}", i + 3)
+        name = pattern[i + 3 : close] if close > 0 else ""
+        name = name[2:] if name.startswith("Is") and name[2:] in _POSIX else name
+        if name in _POSIX and (nxt == "p" or depth == 0):
+            ranges = _POSIX[name]
+            neg = "^" if nxt == "P" else ""
+            return (ranges if depth and not neg else f"[{neg}{ranges}]"), close + 1
+    elif nxt == "h":
+        return (_HORIZONTAL if depth else f"[{_HORIZONTAL}]"), i + 2
+    elif nxt == "Z":
+        return "\\z", i + 2
+    elif nxt == "e":
+        return _char("\x1b"), i + 2
+    elif nxt == "c" and i + 2 < n:
+        return _char(chr(ord(pattern[i + 2]) ^ 0x40)), i + 3
+    elif nxt == "u" and _is_hex(pattern[i + 2 : i + 6], 4):
+        return _char(chr(int(pattern[i + 2 : i + 6], 16))), i + 6
+    elif nxt == "x" and pattern.startswith("{", i + 2):
+        close = pattern.find("}", i + 3)
+        digits = pattern[i + 3 : close] if close > 0 else ""
+        if not _is_hex(digits, None) or int(digits, 16) > 0x10FFFF:
+            raise ValueError(f"bad \\x{{...}} escape at position {i}")
+        return _char(chr(int(digits, 16))), close + 1
+    return pattern[i : i + 2], i + 2
 
 
 def _is_hex(text: str, size: int | None) -> bool:

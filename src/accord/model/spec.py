@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 from accord.errors import (
     AccordError,
@@ -50,10 +50,13 @@ from accord.model.interactions import (
     SynchronousMessages,
     UnreadableInteraction,
     find_header,
+    is_content_type_key,
+    message_content_type,
 )
 from accord.model.pact import Pact, SpecVersion
 from accord.model.ruby_terms import RubyTermError, has_ruby_terms, is_ruby_term, reify, term_parts
 from accord.model.rules import MatchingRules, Rule, RuleList
+from accord.model.target import query_string
 
 __all__ = [
     "MAX_NESTING",
@@ -539,14 +542,7 @@ def _message_contents(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> Me
                       f"{pointer}/{key}"))
         metadata = {}
     metadata = dict(metadata)
-    ct = next(
-        (
-            metadata[k]
-            for k in ("contentType", "content-type", "Content-Type")
-            if isinstance(metadata.get(k), str)
-        ),
-        None,
-    )
+    ct = message_content_type(metadata)
     headers = {"Content-Type": (ct,)} if ct else {}
     body = _body(r, obj, "contents", headers, f"{pointer}/contents", v)
     return MessageContents(
@@ -1002,11 +998,7 @@ def _dump_query(request: HttpRequest, v: SpecVersion) -> Any:
         return {k: [x for x in vals] for k, vals in (request.query or {}).items()}
     if request.raw_query is not None:
         return request.raw_query
-    return "&".join(
-        quote(k, safe="") + ("" if val is None else "=" + quote(val, safe=""))
-        for k, vals in (request.query or {}).items()
-        for val in vals
-    )
+    return query_string(request.query or {}, encoding="strict")
 
 
 def _dump_request(req: HttpRequest, v: SpecVersion, desc: str) -> dict[str, Any]:
@@ -1034,10 +1026,9 @@ def _dump_response(resp: HttpResponse, v: SpecVersion, desc: str) -> dict[str, A
 def _dump_contents(m: MessageContents, v: SpecVersion, desc: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     metadata = dict(m.metadata)
-    declared = next((metadata[k] for k in ("contentType", "content-type", "Content-Type")
-                     if isinstance(metadata.get(k), str)), None)
+    declared = message_content_type(metadata)
     _dump_body_into(out, "contents", m.body, v, desc, declared or m.body.content_type)
-    has_type = any(k in metadata for k in ("contentType", "content-type", "Content-Type"))
+    has_type = any(is_content_type_key(k) for k in metadata)
     if v < SpecVersion.V4 and m.body.content_type and not has_type:
         # V3 keeps a message's content type only in its metadata (as the official core does)
         metadata["contentType"] = m.body.content_type

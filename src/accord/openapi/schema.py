@@ -314,65 +314,87 @@ class SchemaCheck:
         out: list[Finding] = []
         properties = schema.get("properties")
         properties = properties if isinstance(properties, Mapping) else {}
+        for key, child in value.items():
+            if key in properties:
+                out += self._check_property(child, (*loc, key), properties[key],
+                                            f"{ptr}/properties/{escape_pointer(key)}", active)
+            else:
+                out += self._check_other_field(key, child, (*loc, key), schema, ptr, active,
+                                               known)
+        out += self._check_property_count(value, loc, schema, ptr)
+        out += self._check_required(value, loc, schema, ptr)
+        return out
+
+    def _check_property(self, child: Any, child_loc: tuple[str | int, ...], prop: Any,
+                        prop_ptr: str, active: frozenset[tuple[str, int]]) -> list[Finding]:
+        """A field the schema names in ``properties``: its readOnly/writeOnly, then its value."""
+        out: list[Finding] = []
+        try:
+            resolved, _ = self.doc.resolve(prop, prop_ptr)
+        except OpenApiError:
+            resolved = {}
+        if isinstance(resolved, dict):
+            if self.mode == "response" and resolved.get("writeOnly") is True:
+                out.append(self._finding(
+                    "error", "write-only", child_loc,
+                    "the pact expects a field the document marks writeOnly: the "
+                    "provider never sends it", prop_ptr))
+            if self.mode == "request" and resolved.get("readOnly") is True:
+                out.append(self._finding(
+                    "warning", "read-only", child_loc,
+                    "the pact sends a field the document marks readOnly", prop_ptr))
+        return out + self._check(child, child_loc, prop, prop_ptr, active, frozenset())
+
+    def _check_other_field(self, key: str, child: Any, child_loc: tuple[str | int, ...],
+                           schema: Mapping[str, Any], ptr: str,
+                           active: frozenset[tuple[str, int]],
+                           known: frozenset[str]) -> list[Finding]:
+        """A field ``properties`` does not name: patternProperties, additionalProperties, or
+        undocumented."""
+        out: list[Finding] = []
         patterns = schema.get("patternProperties")
         patterns = patterns if isinstance(patterns, Mapping) else {}
         additional = schema.get("additionalProperties", None)
         describes = "properties" in schema or "additionalProperties" in schema or bool(patterns)
-        for key, child in value.items():
-            child_loc = (*loc, key)
-            if key in properties:
-                prop_ptr = f"{ptr}/properties/{escape_pointer(key)}"
-                prop, prop_at = properties[key], prop_ptr
-                try:
-                    resolved, _ = self.doc.resolve(prop, prop_at)
-                except OpenApiError:
-                    resolved = {}
-                if isinstance(resolved, dict):
-                    if self.mode == "response" and resolved.get("writeOnly") is True:
-                        out.append(self._finding(
-                            "error", "write-only", child_loc,
-                            "the pact expects a field the document marks writeOnly: the "
-                            "provider never sends it", prop_ptr))
-                    if self.mode == "request" and resolved.get("readOnly") is True:
-                        out.append(self._finding(
-                            "warning", "read-only", child_loc,
-                            "the pact sends a field the document marks readOnly", prop_ptr))
-                out += self._check(child, child_loc, prop, prop_at, active, frozenset())
-                continue
-            matched = False
-            for pattern, sub in patterns.items():
-                try:
-                    hit = re.search(str(pattern), str(key)) is not None
-                except re.error:
-                    hit = False
-                if hit:
-                    matched = True
-                    out += self._check(child, child_loc, sub,
-                                       f"{ptr}/patternProperties/{escape_pointer(pattern)}",
-                                       active, frozenset())
-            if matched or key in known:
-                continue
-            if isinstance(additional, Mapping):
-                out += self._check(child, child_loc, additional, f"{ptr}/additionalProperties",
+        matched = False
+        for pattern, sub in patterns.items():
+            try:
+                hit = re.search(str(pattern), str(key)) is not None
+            except re.error:
+                hit = False
+            if hit:
+                matched = True
+                out += self._check(child, child_loc, sub,
+                                   f"{ptr}/patternProperties/{escape_pointer(pattern)}",
                                    active, frozenset())
-            elif additional is False:
+        if matched or key in known:
+            return out
+        if isinstance(additional, Mapping):
+            out += self._check(child, child_loc, additional, f"{ptr}/additionalProperties",
+                               active, frozenset())
+        elif additional is False:
+            out.append(self._finding(
+                "error", "undocumented-field", child_loc,
+                f"the document does not allow field {key!r} (additionalProperties: false)",
+                f"{ptr}/additionalProperties"))
+        elif describes and additional is None:
+            if self.mode == "response":
+                severity: Literal["error", "warning"] = (
+                    "warning" if self.allow_undocumented else "error")
                 out.append(self._finding(
-                    "error", "undocumented-field", child_loc,
-                    f"the document does not allow field {key!r} (additionalProperties: false)",
-                    f"{ptr}/additionalProperties"))
-            elif describes and additional is None:
-                if self.mode == "response":
-                    severity: Literal["error", "warning"] = (
-                        "warning" if self.allow_undocumented else "error")
-                    out.append(self._finding(
-                        severity, "undocumented-field", child_loc,
-                        f"the pact expects field {key!r}, which the document does not "
-                        "describe: the provider never promised to send it", f"{ptr}/properties"))
-                else:
-                    out.append(self._finding(
-                        "warning", "undocumented-field", child_loc,
-                        f"the pact sends field {key!r}, which the document does not describe",
-                        f"{ptr}/properties"))
+                    severity, "undocumented-field", child_loc,
+                    f"the pact expects field {key!r}, which the document does not "
+                    "describe: the provider never promised to send it", f"{ptr}/properties"))
+            else:
+                out.append(self._finding(
+                    "warning", "undocumented-field", child_loc,
+                    f"the pact sends field {key!r}, which the document does not describe",
+                    f"{ptr}/properties"))
+        return out
+
+    def _check_property_count(self, value: Mapping[str, Any], loc: tuple[str | int, ...],
+                              schema: Mapping[str, Any], ptr: str) -> list[Finding]:
+        out: list[Finding] = []
         if self._literal_keys(loc):
             count = len(value)
             bounds = [("maxProperties", count.__gt__, "at most")]
@@ -384,6 +406,11 @@ class SchemaCheck:
                     out.append(self._finding("error", "property-count", loc,
                                              f"the pact has {count} fields, the document "
                                              f"allows {words} {bound}", f"{ptr}/{keyword}"))
+        return out
+
+    def _check_required(self, value: Mapping[str, Any], loc: tuple[str | int, ...],
+                        schema: Mapping[str, Any], ptr: str) -> list[Finding]:
+        out: list[Finding] = []
         required = schema.get("required")
         if isinstance(required, list) and not self._loose_keys(loc):
             for name in required:

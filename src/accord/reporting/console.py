@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from accord.model import Body, HttpRequest, HttpResponse, MessageContents
+from accord.model.target import request_target
 from accord.verifier.results import InteractionResult, VerificationResult
 from accord.verifier.runner import (
     InteractionVerified,
@@ -87,11 +88,7 @@ def _describe(part: Any) -> str:
         lines += _headers_text(part.headers)
         return "\n".join([*lines, "", _body_text(part.body)])
     if isinstance(part, HttpRequest):
-        target = part.path
-        if part.query:
-            target += "?" + "&".join(k if v is None else f"{k}={v}" for k, vs in
-                                     part.query.items() for v in vs)
-        lines = [f"{part.method} {target}", *_headers_text(part.headers)]
+        lines = [f"{part.method} {request_target(part)}", *_headers_text(part.headers)]
         if part.body.is_present:
             lines += ["", _body_text(part.body)]
         return "\n".join(lines)

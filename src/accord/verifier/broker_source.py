@@ -237,5 +237,5 @@ class BrokerSource:
 
 def close_brokers(pacts: Iterable[LoadedPact]) -> None:
     """Close the HAL clients that loaded pacts keep for publishing."""
-    for client in {id(p.broker): p.broker for p in pacts if p.broker is not None}.values():
+    for client in dict.fromkeys(p.broker for p in pacts if p.broker is not None):
         client.close()

@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from accord.errors import MessageError
 from accord.model import (
     AsynchronousMessage,
     Body,
@@ -36,16 +37,13 @@ from accord.model import (
     SpecVersion,
     SynchronousMessages,
     dump_interaction,
+    message_content_type,
 )
 from accord.verifier.deadline import deadline_client, send_within
 from accord.verifier.states import call_flexibly
 from accord.verifier.transports import AsyncBridge
 
 __all__ = ["Message", "MessageError", "MessageProducers", "MessageRelay", "to_contents"]
-
-
-class MessageError(Exception):
-    """A message could not be produced (no producer, the producer raised, relay failed)."""
 
 
 @dataclass
@@ -55,13 +53,6 @@ class Message:
     contents: Any
     metadata: Mapping[str, Any] = field(default_factory=dict)
     content_type: str | None = None
-
-
-def _ctype_from(metadata: Mapping[str, Any]) -> str | None:
-    for key in ("contentType", "content-type", "Content-Type", "content_type"):
-        if isinstance(metadata.get(key), str):
-            return str(metadata[key])
-    return None
 
 
 _PACT_PYTHON_KEYS = frozenset({"contents", "metadata", "content_type"})
@@ -88,7 +79,7 @@ def to_contents(value: Any) -> MessageContents:
                                   value["contents"])
     elif isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], Mapping):
         value, metadata = value
-    ctype = ctype or _ctype_from(metadata)
+    ctype = ctype or message_content_type(metadata)
     if value is None:
         body = Body.missing()
     elif isinstance(value, (bytes, bytearray, memoryview)):
@@ -100,7 +91,7 @@ def to_contents(value: Any) -> MessageContents:
     else:
         body = Body.of_json(value, ctype or "application/json")
     meta = dict(metadata)
-    if body.content_type and _ctype_from(meta) is None:
+    if body.content_type and message_content_type(meta) is None:
         meta["contentType"] = body.content_type
     return MessageContents(body=body, metadata=meta)
 
@@ -173,7 +164,7 @@ class MessageRelay:
                 raise MessageError(f"the message relay sent a Pact-Message-Metadata header that "
                                    f"is not base64 JSON: {exc}") from exc
         ctype = lower.get("content-type")
-        if ctype and _ctype_from(metadata) is None:
+        if ctype and message_content_type(metadata) is None:
             metadata["contentType"] = ctype
         body = Body.of_bytes(content, ctype) if content else Body.missing()
         return MessageContents(body=body, metadata=metadata)

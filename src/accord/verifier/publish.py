@@ -47,7 +47,7 @@ def publish_results(options: PublishOptions,
                     plan: Sequence[tuple[LoadedPact, Sequence[InteractionResult]]],
                     outcome: VerificationResult) -> None:
     """Publish one verification result per broker pact; errors go to ``publish_errors``."""
-    prepared: set[tuple[int, str]] = set()
+    prepared: set[tuple[object, str]] = set()  # (client, provider), by the client itself
     for loaded, results in plan:
         client = loaded.broker
         if client is None:
@@ -58,7 +58,7 @@ def publish_results(options: PublishOptions,
                 f"{loaded.source} has no pb:publish-verification-results relation")
             continue
         try:
-            key = (id(client), loaded.pact.provider)
+            key = (client, loaded.pact.provider)
             if key not in prepared:
                 _attach_branch_and_tags(client, loaded, options)
                 prepared.add(key)

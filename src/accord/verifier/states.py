@@ -26,15 +26,12 @@ from typing import Any
 
 import httpx
 
+from accord.errors import StateError
 from accord.model import ProviderState
 from accord.verifier.deadline import deadline_client, send_within
 from accord.verifier.transports import AsyncBridge
 
 __all__ = ["StateChangeUrl", "StateError", "StateHandlers", "call_flexibly", "generator_values"]
-
-
-class StateError(Exception):
-    """A provider state could not be set up or torn down (the message says which and why)."""
 
 
 _STATE_NAMES = ("state", "name", "state_name")  # each yields to a parameter of that name

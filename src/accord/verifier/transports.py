@@ -18,12 +18,13 @@ import inspect
 import threading
 from collections.abc import Awaitable, Iterable
 from typing import Any, Protocol, TypeVar
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from accord.errors import VerificationSetupError
+from accord.errors import ProviderError, VerificationSetupError
 from accord.model import Body, HttpRequest, HttpResponse
+from accord.model.target import request_target
 from accord.verifier.deadline import deadline_client, send_within
 
 __all__ = [
@@ -39,17 +40,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
-_QUERY_SAFE = "-._~!$'()*,:@/?"
-
-
-class ProviderError(Exception):
-    """The provider could not be asked: it is down, timed out or did not answer HTTP."""
-
-    def __init__(self, message: str, *, unreachable: bool = False) -> None:
-        super().__init__(message)
-        self.unreachable = unreachable
 
 
 _UNREACHABLE = (httpx.TimeoutException, httpx.ConnectError, TimeoutError,
@@ -127,25 +117,12 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
-def _encode_query(query: Any) -> str:
-    parts = []
-    for name, values in query.items():
-        for value in values:
-            key = quote(str(name), safe=_QUERY_SAFE.replace("?", ""))
-            parts.append(key if value is None else f"{key}={quote(str(value), safe=_QUERY_SAFE)}")
-    return "&".join(parts)
-
-
 def wire_request(request: HttpRequest, base_url: str,
                  extra_headers: Iterable[tuple[str, str]] = ()) -> httpx.Request:
     """The httpx request for an (already generated) pact request against ``base_url``.
 
     Custom headers replace headers of the same name from the pact."""
-    base = base_url.rstrip("/")
-    path = request.path if request.path.startswith("/") else "/" + request.path
-    url = base + quote(path, safe=_PATH_SAFE)
-    if request.query:
-        url += "?" + _encode_query(request.query)
+    url = base_url.rstrip("/") + request_target(request, encoded=True)
     extra = list(extra_headers)
     override = {name.lower() for name, _ in extra}
     headers: list[tuple[str, str]] = []
