@@ -101,6 +101,27 @@ def test_message_interactions_are_reported_as_not_checked() -> None:
     assert item.ok
 
 
+def test_an_interaction_that_cannot_be_read_fails_the_check_instead_of_being_skipped() -> None:
+    broken = load_pact({
+        "consumer": {"name": "c"}, "provider": {"name": "p"},
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        "interactions": [
+            {"description": "an item", "request": {"method": "GET", "path": "/items/1"},
+             "response": {"status": 200}},
+            {"description": "a broken one", "request": {"method": "GET", "path": 42},
+             "response": {"status": 200}},
+        ],
+    })
+    assert len(broken.unreadable) == 1
+    result = check_pact(broken, document())
+    assert not result.ok
+    item, unread = result.interactions
+    assert item.ok
+    assert [(f.severity, f.code) for f in unread.findings] == [
+        ("unchecked", "unreadable-interaction")]
+    assert "cannot be read, so it was not compared" in unread.findings[0].message
+
+
 def test_a_pact_without_interactions_is_not_a_pass() -> None:
     result = check_pact(pact(), document())
     assert not result.ok

@@ -63,6 +63,11 @@ def check_pact(pact: Pact, document: OpenApiDocument, *, source: str | None = No
     results = tuple(
         check_interaction(i, document, allow_undocumented_fields=allow_undocumented_fields)
         for i in pact.interactions
+    ) + tuple(  # what could not be read was not compared: it must fail, not be skipped
+        InteractionResult(i.description or "(unreadable interaction)", (), None, (Finding(
+            "unchecked", "unreadable-interaction", i.pointer or "interaction",
+            f"this interaction cannot be read, so it was not compared: {i.reason}"),))
+        for i in pact.unreadable
     )
     if not results:
         results = (InteractionResult(

@@ -206,7 +206,6 @@ def run_comparison(contract: Any, pact_content: str, documents: _Documents | Non
     anything that stops the comparison is a failed report saying why, never an exception."""
     try:
         from accord.openapi import check_pacts
-        from accord.openapi.findings import Finding, InteractionResult, PactResult
     except ImportError:  # pragma: no cover - the broker extra brings it
         return _failed_report("openapi-missing",
                               "comparing with OpenAPI needs the openapi extra: "
@@ -223,16 +222,6 @@ def run_comparison(contract: Any, pact_content: str, documents: _Documents | Non
     except (AccordError, ValueError) as exc:
         return _failed_report("invalid-pact", f"the pact cannot be read: {exc}")
     report = check_pacts([(pact, None)], document)
-    if pact.unreadable:  # the library compares what it could read; the rest must fail
-        unread = tuple(
-            InteractionResult(i.description or "(unreadable interaction)", (), None, (Finding(
-                "unchecked", "unreadable-interaction", i.pointer or "interaction",
-                f"this interaction cannot be read, so it was not compared: {i.reason}"),))
-            for i in pact.unreadable
-        )
-        first = report.pacts[0]
-        report = type(report)(report.document, report.document_version, (PactResult(
-            first.consumer, first.provider, first.source, first.interactions + unread),))
     return report.to_json()
 
 
