@@ -35,7 +35,7 @@ from accord.model import (
     MessageContents,
     SynchronousMessages,
 )
-from accord.verifier.deadline import post_within
+from accord.verifier.deadline import KeepAlivePoster
 from accord.verifier.states import call_flexibly
 from accord.verifier.transports import AsyncBridge
 
@@ -109,6 +109,12 @@ class MessageRelay:
 
     url: str
     headers: Mapping[str, str] = field(default_factory=dict)
+    _poster: KeepAlivePoster = field(default_factory=KeepAlivePoster, init=False, repr=False,
+                                     compare=False)
+
+    def close(self) -> None:
+        """Close the kept-alive connections to the relay (made again if called later)."""
+        self._poster.close()
 
     def produce(self, interaction: Interaction, timeout: float,
                 send: Callable[[httpx.Request], tuple[int, bytes, Mapping[str, str]]] | None
@@ -126,8 +132,8 @@ class MessageRelay:
                     "POST", "http://localhost" + self.url, json=payload,
                     headers=dict(self.headers)))
             else:
-                reply = post_within(self.url, json=payload, headers=dict(self.headers),
-                                    timeout=timeout)
+                reply = self._poster.post(self.url, json=payload, headers=dict(self.headers),
+                                          timeout=timeout)
                 status, content, headers = reply.status_code, reply.content, reply.headers
         except httpx.HTTPError as exc:
             raise MessageError(f"the message relay {self.url} could not be called: "
@@ -168,6 +174,11 @@ class MessageProducers:
     def add_mapping(self, producers: Mapping[str, Any]) -> None:
         for description, producer in producers.items():
             self.add(description, producer)
+
+    def close(self) -> None:
+        """Close the relay's connections (at the end of a run)."""
+        if self.relay is not None:
+            self.relay.close()
 
     def __bool__(self) -> bool:
         return bool(self._by_description) or self._generic is not None or self.relay is not None

@@ -197,6 +197,8 @@ class Session:
         for t in self._transports or ():
             t.close()
         self._transports = None
+        self.config.states.close()
+        self.config.messages.close()
         self.bridge.close()
 
     def __enter__(self) -> Session:

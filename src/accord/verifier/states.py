@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 from accord.model import ProviderState
-from accord.verifier.deadline import post_within
+from accord.verifier.deadline import KeepAlivePoster
 from accord.verifier.transports import AsyncBridge
 
 __all__ = ["StateChangeUrl", "StateError", "StateHandlers", "call_flexibly", "generator_values"]
@@ -104,6 +104,12 @@ class StateChangeUrl:
     teardown: bool = False
     body: bool = True
     headers: Mapping[str, str] = field(default_factory=dict)
+    _poster: KeepAlivePoster = field(default_factory=KeepAlivePoster, init=False, repr=False,
+                                     compare=False)
+
+    def close(self) -> None:
+        """Close the kept-alive connections to the URL (made again if called later)."""
+        self._poster.close()
 
     def call(self, state: ProviderState, action: str, timeout: float,
              send: Callable[[httpx.Request], Any] | None) -> dict[str, Any]:
@@ -122,7 +128,8 @@ class StateChangeUrl:
                                         **request_kw)
                 status, content, _ = send(request)
             else:
-                reply = post_within(self.url, headers=headers, timeout=timeout, **request_kw)
+                reply = self._poster.post(self.url, headers=headers, timeout=timeout,
+                                          **request_kw)
                 status, content = reply.status_code, reply.content
         except httpx.HTTPError as exc:
             raise StateError(f"the state-change URL {self.url} could not be called for "
@@ -174,6 +181,11 @@ class StateHandlers:
                 self.add(name, value.get("setup"), teardown=value.get("teardown"))
             else:
                 self.add(name, value, teardown=teardown or None)
+
+    def close(self) -> None:
+        """Close the state-change URL's connections (at the end of a run)."""
+        if self.url is not None:
+            self.url.close()
 
     def __bool__(self) -> bool:
         return bool(self._by_name) or self._generic is not None or self.url is not None
