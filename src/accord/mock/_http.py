@@ -33,11 +33,21 @@ _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _log = logging.getLogger("accord.mock")
 
 
+_STATUS_LINES: dict[int, bytes] = {}
+
+
 def _reason(status: int) -> bytes:
     try:
         return HTTPStatus(status).phrase.encode()
     except ValueError:
         return b""
+
+
+def _status_line(status: int) -> bytes:
+    line = _STATUS_LINES.get(status)
+    if line is None:
+        line = _STATUS_LINES[status] = b"HTTP/1.1 %d %s\r\n" % (status, _reason(status))
+    return line
 
 
 def _plain(status: int, text: bytes) -> bytes:
@@ -129,7 +139,7 @@ class _Cycle:
 
     def _head(self, first_length: int, more: bool) -> bytes:
         status = self._status
-        lines = [b"HTTP/1.1 %d %s\r\n" % (status, _reason(status))]
+        lines = [_status_line(status)]
         length_given = False
         for name, value in self._headers:
             if _BAD_NAME.search(name):
