@@ -13,7 +13,6 @@ operation. Built on httpcore's public network-backend API; env proxies are not u
 from __future__ import annotations
 
 import contextvars
-import functools
 import socket
 import ssl
 import threading
@@ -23,6 +22,8 @@ from typing import Any
 
 import httpcore
 import httpx
+
+from accord.tlscontext import client_ssl_context
 
 __all__ = ["DeadlineExceeded", "KeepAlivePoster", "deadline_client", "send_within"]
 
@@ -135,19 +136,12 @@ class _ResponseStream(httpx.SyncByteStream):
             close()
 
 
-@functools.lru_cache(maxsize=2)
-def _ssl_context(verify_tls: bool) -> ssl.SSLContext:
-    """One TLS context per process and setting: building one loads the CA bundle (~30 ms),
-    which a client per state-change call used to pay every time."""
-    return httpx.create_ssl_context(verify=verify_tls)
-
-
 class _DeadlineTransport(httpx.BaseTransport):
     """httpx's transport interface over an httpcore pool whose sockets obey the deadline."""
 
     def __init__(self, *, verify_tls: bool, max_keepalive: int) -> None:
         self._pool = httpcore.ConnectionPool(
-            ssl_context=_ssl_context(verify_tls),
+            ssl_context=client_ssl_context(verify_tls),
             max_keepalive_connections=max_keepalive,
             network_backend=_Backend(),
         )
