@@ -38,6 +38,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from _measure import bench_env, compile_accord, ratio, run_process
+
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 logging.getLogger("pact").setLevel(logging.CRITICAL)  # its FFI warns per interaction
 
@@ -253,45 +255,51 @@ def suite(name: str, tests: int, directory: Path) -> float:
 
 COLD = {
     "accord": """
-        import time; t0 = time.perf_counter()
-        import http.client
-        from accord.mock import MockServer
-        from accord.model import load_pact
-        pact = load_pact({"consumer": {"name": "c"}, "provider": {"name": "p"},
-            "interactions": [{"type": "Synchronous/HTTP", "description": "d",
-                "request": {"method": "GET", "path": "/items/0"},
-                "response": {"status": 200, "body": {"content": {"id": 1},
-                    "contentType": "application/json", "encoded": False}}}],
-            "metadata": {"pactSpecification": {"version": "4.0"}}})
-        with MockServer(pact) as server:
+        import http.client, sys
+        from accord import Pact, match
+        pact = Pact("c", "p", pact_dir=sys.argv[1])
+        (pact.upon_receiving("d").with_request("GET", "/items/0").will_respond_with(200)
+             .with_body({"id": match.integer(1)}))
+        with pact.serve() as server:
             c = http.client.HTTPConnection("127.0.0.1", server.port)
             c.request("GET", "/items/0"); r = c.getresponse(); r.read(); assert r.status == 200
-            print(time.perf_counter() - t0)
     """,
     "pact-python": """
-        import time; t0 = time.perf_counter()
-        import http.client
-        from pact import Pact
+        import http.client, sys
+        from pact import Pact, match
         pact = Pact("c", "p").with_specification("V4")
         (pact.upon_receiving("d").with_request("GET", "/items/0").will_respond_with(200)
-             .with_body({"id": 1}, "application/json"))
+             .with_body({"id": match.int(1)}, "application/json"))
         with pact.serve(addr="127.0.0.1", raises=False, verbose=False) as server:
             c = http.client.HTTPConnection("127.0.0.1", server.port)
             c.request("GET", "/items/0"); r = c.getresponse(); r.read(); assert r.status == 200
-            print(time.perf_counter() - t0)
+        pact.write_file(sys.argv[1], overwrite=False)
     """,
 }
 
 
-def cold_start(name: str, runs: int) -> float:
-    """Median seconds from a fresh interpreter's first import to the first answer."""
-    times = []
-    for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", textwrap.dedent(COLD[name])],
-                             capture_output=True, text=True, check=True, timeout=120,
-                             env={**os.environ, "PACT_DO_NOT_TRACK": "true"})
-        times.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(times)
+def cold_start(name: str, runs: int, tmp: Path) -> tuple[float, float]:
+    """Median seconds and peak RSS (MB) of a fresh interpreter that imports the library,
+    declares one interaction, serves it, makes one request, writes the pact and exits."""
+    times, rss = [], []
+    for i in range(runs):
+        directory = tmp / f"cold-{name}-{i}"
+        out = run_process([sys.executable, "-c", textwrap.dedent(COLD[name]), str(directory)],
+                          env=bench_env(), timeout=120)
+        if out.returncode:
+            raise RuntimeError(f"{name} cold start failed: {out.stderr[-2000:]}")
+        times.append(out.wall)
+        rss.append(out.rss_mb)
+    return statistics.median(times), statistics.median(rss)
+
+
+def suite_process(name: str, tests: int, directory: Path) -> tuple[float, float]:
+    """A consumer suite in a process of its own: (seconds the tests took, peak RSS MB)."""
+    out = run_process([sys.executable, __file__, "--suite", name, str(tests), str(directory)],
+                      env=bench_env(), timeout=1800)
+    if out.returncode:
+        raise RuntimeError(f"{name} suite failed: {out.stderr[-2000:]}")
+    return float(out.stdout.strip().splitlines()[-1]), out.rss_mb
 
 
 def warm_start(contender: Contender, runs: int) -> tuple[float, float]:
@@ -356,12 +364,14 @@ def throughput(contender: Contender, threads: int, count: int, distinct: bool) -
 # --------------------------------------------------------------------------- the table
 
 
-def row(label: str, ours: float, theirs: float, unit: str, higher_is_better: bool = False
-        ) -> str:
-    ratio = (ours / theirs) if higher_is_better else (theirs / ours)
+def row(label: str, ours: float, theirs: float, unit: str,
+        rss: tuple[float, float] | None = None) -> str:
+    """One line: both values, accord's as a multiple of the official one (time: lower is
+    better; req/s: higher is better), and both peak RSS when the row ran as processes."""
     fmt = "{:>12,.0f}" if unit == "req/s" else "{:>12.2f}"
+    memory = f"{rss[0]:>9.0f}{rss[1]:>9.0f}" if rss else f"{'':>9}{'':>9}"
     return (f"{label:<44}{fmt.format(ours)}{fmt.format(theirs)}  {unit:<6}"
-            f"{ratio:>8.1f}x")
+            f"{ratio(ours, theirs):>9}{memory}")
 
 
 def main() -> int:
@@ -369,6 +379,8 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a ~20 second smoke run")
     parser.add_argument("--load", help=argparse.SUPPRESS)
+    parser.add_argument("--suite", nargs=3, metavar=("NAME", "TESTS", "DIR"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, default=20000, help=argparse.SUPPRESS)
     parser.add_argument("--distinct", action="store_true", help=argparse.SUPPRESS)
@@ -377,10 +389,15 @@ def main() -> int:
         host, port = args.load.rsplit(":", 1)
         load_client(host, int(port), "/items/0", args.threads, args.count, args.distinct)
         return 0
+    if args.suite:
+        name, tests, directory = args.suite
+        print(suite(name, int(tests), Path(directory)))
+        return 0
+    compile_accord()
 
     quick = args.quick
     sizes = (25, 100, 400)
-    cold_runs, warm_runs = (1, 10) if quick else (3, 50)
+    cold_runs, warm_runs = (5, 10) if quick else (9, 50)
     budget, max_requests = (0.3, 200) if quick else (1.5, 2000)
     load_count, rounds = (4000, 1) if quick else (20000, 3)
     rows: list[str] = []
@@ -390,20 +407,23 @@ def main() -> int:
         log = _progress
 
         log("(a) start-up")
-        cold = {name: cold_start(name, cold_runs) for name in ("accord", "pact-python")}
-        rows.append(row("cold start: import, start, first answer", cold["accord"] * 1000,
-                        cold["pact-python"] * 1000, "ms"))
+        cold = {name: cold_start(name, cold_runs, Path(tmp))
+                for name in ("accord", "pact-python")}
+        rows.append(row("cold start: process, 1 interaction, 1 request", cold["accord"][0] * 1000,
+                        cold["pact-python"][0] * 1000, "ms",
+                        (cold["accord"][1], cold["pact-python"][1])))
         a_start, a_cycle = warm_start(ours, warm_runs)
         o_start, o_cycle = warm_start(theirs, warm_runs)
         rows.append(row("warm start to listening", a_start * 1000, o_start * 1000, "ms"))
         rows.append(row("one test's cycle: start, 1 request, stop", a_cycle * 1000,
                         o_cycle * 1000, "ms"))
 
-        for tests in (100,) if quick else (100, 1000):
+        for tests in (300,) if quick else (300, 1000):
             log(f"(a) consumer suite of {tests} tests merged into one pact file")
-            a = suite("accord", tests, Path(tmp) / f"suite-accord-{tests}")
-            o = suite("pact-python", tests, Path(tmp) / f"suite-official-{tests}")
-            rows.append(row(f"consumer suite: {tests} tests, one pact file", a, o, "s"))
+            a, a_rss = suite_process("accord", tests, Path(tmp) / f"suite-accord-{tests}")
+            o, o_rss = suite_process("pact-python", tests, Path(tmp) / f"suite-official-{tests}")
+            rows.append(row(f"consumer suite: {tests} tests, one pact file", a, o, "s",
+                            (a_rss, o_rss)))
 
         for n in sizes:
             log(f"(b) latency, N={n}")
@@ -424,13 +444,15 @@ def main() -> int:
                 o_runs.append(throughput(theirs, args.threads, load_count, distinct))
             a_rps, o_rps = statistics.median(a_runs), statistics.median(o_runs)
             rows.append(row(f"req/s keep-alive, {args.threads} conns, {what} requests", a_rps,
-                            o_rps, "req/s", higher_is_better=True))
+                            o_rps, "req/s"))
 
     print()
-    print(f"{'':<44}{'accord':>12}{'pact-python':>12}  {'':<6}{'speed-up':>9}")
+    print(f"{'':<44}{'accord':>12}{'pact-python':>12}  {'':<6}{'accord/pp':>9}"
+          f"{'RSS MB':>9}{'pp RSS':>9}")
     for line in rows:
         print(line)
-    print(f"\n(speed-up: how many times faster accord is; {time.perf_counter() - started:.0f} s "
+    print(f"\n(accord/pp: accord's time, or req/s, as a multiple of pact-python's; RSS: peak "
+          f"resident memory of the row's process; {time.perf_counter() - started:.0f} s "
           f"in all, {os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
     return 0
 

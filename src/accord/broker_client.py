@@ -29,6 +29,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from accord.errors import BrokerError
+from accord.tlscontext import client_ssl_context
 
 __all__ = ["BrokerClient", "expand"]
 
@@ -97,7 +98,12 @@ class BrokerClient:
         self.retries = retries
         self.backoff = backoff
         self._http = httpx.Client(
-            headers=headers, auth=auth, timeout=timeout, transport=transport, follow_redirects=True
+            headers=headers,
+            auth=auth,
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=True,
+            verify=client_ssl_context(),
         )
         self._index: dict[str, Any] | None = None
 

@@ -35,9 +35,14 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         consumer="mobile"))
     (tmp_path / "test_contract.py").write_text(TEST_MODULE.format(pacts=str(pacts)))
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": str(root), "PACT_DO_NOT_TRACK": "true"}
+    # only the plugins the run needs: autoloading every installed one (pact-python's loads its
+    # FFI library, hypothesis, pytest-bdd, ...) cost each interpreter, xdist workers included,
+    # a second or two of start-up
+    env = {**os.environ, "PYTHONPATH": str(root), "PACT_DO_NOT_TRACK": "true",
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "accord.pytest_plugin",
+         "-p", "xdist.plugin",
          "-o", "addopts=", "-o", "filterwarnings=", "--rootdir", str(tmp_path),
          str(tmp_path / "test_contract.py"), "-v", *args],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)

@@ -316,12 +316,13 @@ def _fetch_json(url: str, auth: dict[str, Any]) -> Any:
     """The JSON at ``url``, or None when it cannot be had (the verifier reports that)."""
     import httpx
 
+    from accord.tlscontext import client_ssl_context
     from accord.verifier.sources import auth_for
 
     basic, headers = auth_for(**auth)
     try:
         reply = httpx.get(url, auth=basic, headers={**headers, "Accept": "application/json"},
-                          timeout=30.0, follow_redirects=True)
+                          timeout=30.0, follow_redirects=True, verify=client_ssl_context())
         return reply.json() if reply.status_code == 200 else None
     except (httpx.HTTPError, ValueError, RecursionError):
         return None

@@ -20,7 +20,10 @@ mock server glue).
 
 from __future__ import annotations
 
-from accord.consumer import generate, match, xml
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from accord.consumer import generate, match
 from accord.consumer.builder import HttpInteraction, Pact, default_pact_dir
 from accord.consumer.matchers import Matcher
 from accord.consumer.messages import (
@@ -43,3 +46,14 @@ __all__ = [
     "match",
     "xml",
 ]
+
+if TYPE_CHECKING:
+    from accord.consumer import xml
+
+
+def __getattr__(name: str) -> Any:
+    # XML bodies pull in xml.sax and urllib.request: imported when first used, not by every
+    # consumer test run
+    if name == "xml":
+        return import_module("accord.consumer.xml")
+    raise AttributeError(f"module 'accord.consumer' has no attribute {name!r}")

@@ -11,6 +11,7 @@ import contextlib
 import json
 import mimetypes
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,9 +46,8 @@ class ScalarSpec:
 
 def body_spec(value: Any, content_type: str | None, where: str) -> BodySpec:
     """A body from a dict/list/matcher (JSON), str (text), bytes or an ``xml.element``."""
-    from accord.consumer.xml import XmlElement
-
-    if isinstance(value, XmlElement):
+    xml = sys.modules.get("accord.consumer.xml")  # an element exists only once it is imported
+    if xml is not None and isinstance(value, xml.XmlElement):
         xml_text, rules, gens = value.render(where)
         return BodySpec(Body.of_bytes(xml_text.encode("utf-8"), content_type or "application/xml"),
                         rules, gens)

@@ -1,13 +1,13 @@
 """``MockServer``: a pact's HTTP interactions served on a real socket, off the caller's thread.
 
 Every mock server of the process runs on one background daemon thread with its own asyncio
-event loop (started on first use), serving uvicorn's httptools protocol around ``MockApp``.
-Starting a server is then only binding a socket and registering it with that loop -- a
-fraction of a millisecond, which matters when every consumer test starts one. ``start()``
-returns once the socket is listening (the port is bound first, so ``url`` is known at once);
-``stop()`` closes idle keep-alive connections and lets in-flight requests finish. Any number
-of servers may run at once, each with its own session and report; the caller's own event
-loop (``async with``) is never used for serving.
+event loop (started on first use), serving ``MockApp`` over a small httptools protocol
+(``accord.mock._http``). Starting a server is then only binding a socket and registering it
+with that loop -- a fraction of a millisecond, which matters when every consumer test starts
+one. ``start()`` returns once the socket is listening (the port is bound first, so ``url`` is
+known at once); ``stop()`` closes idle keep-alive connections and lets in-flight requests
+finish. Any number of servers may run at once, each with its own session and report; the
+caller's own event loop (``async with``) is never used for serving.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.errors import MismatchError
 from accord.jsonlimits import DEFAULT_MAX_DEPTH
+from accord.mock._http import HttpProtocol, ServerState
 from accord.mock.app import DEFAULT_MAX_BODY_BYTES, MockApp
 from accord.mock.core import MockSession
 from accord.mock.report import MockReport, RequestResult
@@ -78,7 +79,7 @@ class MockServer:
         self._on_result = on_result
         self._limits = {"max_body_bytes": max_body_bytes, "max_json_depth": max_json_depth}
         self._port: int | None = None
-        # resolves to (asyncio server, uvicorn ServerState) on the background loop
+        # resolves to (asyncio server, ServerState) on the background loop
         self._opened: concurrent.futures.Future[tuple[Any, Any]] | None = None
         self.certificate: Path | None = None
 
@@ -191,25 +192,24 @@ class MockServer:
 
         return fresh
 
-    def _config(self, app: MockApp) -> Any:
-        import uvicorn
-
-        from accord.mock._http import OneWriteHttpToolsProtocol
-
-        kwargs: dict[str, Any] = {}
+    def _config(self, app: MockApp) -> _Config:
+        ssl_context = None
         if self.tls:
             from accord.mock.tls import self_signed_certificate
 
             cert, key = self_signed_certificate()
             self.certificate = cert
-            kwargs.update(ssl_certfile=str(cert), ssl_keyfile=str(key))
-        config = uvicorn.Config(
-            app, host=self.host, port=self.port, http=OneWriteHttpToolsProtocol,
-            ws="none", lifespan="off", interface="asgi3", log_config=None, log_level=None,
-            access_log=False, server_header=False, date_header=False, proxy_headers=False,
-            timeout_keep_alive=60, **kwargs)
-        config.load()
-        return config
+            ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ssl_context.load_cert_chain(str(cert), str(key))
+        return _Config(app, ssl_context)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Config:
+    """What the background loop needs to serve one mock server."""
+
+    app: MockApp
+    ssl: ssl.SSLContext | None
 
 
 class _Reactor:
@@ -247,16 +247,13 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_Reactor._forget)
 
 
-async def _open(config: Any, sock: socket.socket) -> tuple[Any, Any]:
-    from uvicorn.server import ServerState
-
+async def _open(config: _Config, sock: socket.socket) -> tuple[Any, ServerState]:
     loop = asyncio.get_running_loop()
     state = ServerState()
-    state.default_headers = list(config.encoded_headers)
+    scheme = "https" if config.ssl is not None else "http"
 
     def protocol() -> asyncio.Protocol:
-        return config.http_protocol_class(config=config, server_state=state,  # type: ignore[no-any-return]
-                                          app_state={}, _loop=loop)
+        return HttpProtocol(config.app, state, scheme=scheme, keep_alive_timeout=60)
 
     try:
         server = await loop.create_server(protocol, sock=sock, ssl=config.ssl, backlog=1024)

@@ -23,6 +23,7 @@ import httpx
 
 from accord import __version__
 from accord.errors import AccordError, BrokerError
+from accord.tlscontext import client_ssl_context
 from accord.verifier.results import SourceFailure
 from accord.verifier.sources import LoadedPact, _read_document, auth_for
 
@@ -42,7 +43,7 @@ class HalClient:
         headers["Accept"] = _HAL
         headers["User-Agent"] = f"accord/{__version__}"
         self._client = httpx.Client(auth=auth, headers=headers, timeout=timeout,
-                                    follow_redirects=True)
+                                    follow_redirects=True, verify=client_ssl_context())
         self.retries = retries
         self.backoff = backoff
 

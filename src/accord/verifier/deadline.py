@@ -13,7 +13,9 @@ operation. Built on httpcore's public network-backend API; env proxies are not u
 from __future__ import annotations
 
 import contextvars
+import socket
 import ssl
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -21,7 +23,9 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["DeadlineExceeded", "deadline_client", "post_within", "send_within"]
+from accord.tlscontext import client_ssl_context
+
+__all__ = ["DeadlineExceeded", "KeepAlivePoster", "deadline_client", "send_within"]
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "accord_http_deadline", default=None)
@@ -43,11 +47,26 @@ def _left(timeout: float | None, what: type[httpcore.TimeoutException]) -> float
     return left if timeout is None else min(timeout, left)
 
 
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)  # Linux only
+
+
 class _Stream(httpcore.NetworkStream):
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self._inner = inner
+        sock = inner.get_extra_info("socket")
+        self._sock = sock if _QUICKACK is not None and isinstance(sock, socket.socket) else None
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if self._sock is not None and _QUICKACK is not None:
+            # A server that writes an answer's head and body in two sends without TCP_NODELAY
+            # (Python's http.server, many small frameworks) holds the body back until its
+            # head is acknowledged (Nagle); a delayed ACK makes that ~40 ms on every kept-alive
+            # exchange. Acknowledging at once (the flag does not stick, so set it per read)
+            # takes the wait away.
+            try:
+                self._sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+            except OSError:
+                self._sock = None
         return self._inner.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -122,7 +141,7 @@ class _DeadlineTransport(httpx.BaseTransport):
 
     def __init__(self, *, verify_tls: bool, max_keepalive: int) -> None:
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify_tls),
+            ssl_context=client_ssl_context(verify_tls),
             max_keepalive_connections=max_keepalive,
             network_backend=_Backend(),
         )
@@ -172,8 +191,25 @@ def send_within(client: httpx.Client, request: httpx.Request, timeout: float) ->
         _DEADLINE.reset(token)
 
 
-def post_within(url: str, *, timeout: float, **kwargs: Any) -> httpx.Response:
-    """``httpx.post`` bounded as a whole by ``timeout`` seconds (state changes, relays)."""
-    with deadline_client(max_keepalive=0) as client:
+class KeepAlivePoster:
+    """POSTs bounded as a whole by a timeout, over kept-alive connections (state-change calls
+    and message relays: two per interaction, so a connection each would cost a handshake
+    each). The client is made on first use and again after ``close``."""
+
+    def __init__(self) -> None:
+        self._client: httpx.Client | None = None
+        self._lock = threading.Lock()
+
+    def post(self, url: str, *, timeout: float, **kwargs: Any) -> httpx.Response:
+        with self._lock:
+            if self._client is None:
+                self._client = deadline_client()
+            client = self._client
         request = client.build_request("POST", url, **kwargs)
         return send_within(client, request, timeout)
+
+    def close(self) -> None:
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()

@@ -39,7 +39,7 @@ from accord.model import (
     dump_interaction,
     message_content_type,
 )
-from accord.verifier.deadline import deadline_client, send_within
+from accord.verifier.deadline import KeepAlivePoster
 from accord.verifier.states import call_flexibly
 from accord.verifier.transports import AsyncBridge
 
@@ -116,13 +116,12 @@ class MessageRelay:
 
     url: str
     headers: Mapping[str, str] = field(default_factory=dict)
-    # one pooled client for the run: httpx.post() builds a new SSL context (tens of ms) per call
-    _client: httpx.Client | None = field(default=None, init=False, repr=False, compare=False)
+    _poster: KeepAlivePoster = field(default_factory=KeepAlivePoster, init=False, repr=False,
+                                     compare=False)
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        """Close the kept-alive connections to the relay (made again if called later)."""
+        self._poster.close()
 
     def produce(self, interaction: Interaction, timeout: float,
                 send: Callable[[httpx.Request], tuple[int, bytes, Mapping[str, str]]] | None
@@ -142,11 +141,8 @@ class MessageRelay:
                     "POST", "http://localhost" + self.url, json=payload,
                     headers=dict(self.headers)))
             else:
-                if self._client is None:  # one pooled client per run
-                    self._client = deadline_client()
-                request = self._client.build_request(
-                    "POST", self.url, json=payload, headers=dict(self.headers))
-                reply = send_within(self._client, request, timeout)
+                reply = self._poster.post(self.url, json=payload, headers=dict(self.headers),
+                                          timeout=timeout)
                 status, content, headers = reply.status_code, reply.content, reply.headers
         except httpx.HTTPError as exc:
             raise MessageError(f"the message relay {self.url} could not be called: "
@@ -187,6 +183,11 @@ class MessageProducers:
     def add_mapping(self, producers: Mapping[str, Any]) -> None:
         for description, producer in producers.items():
             self.add(description, producer)
+
+    def close(self) -> None:
+        """Close the relay's connections (at the end of a run)."""
+        if self.relay is not None:
+            self.relay.close()
 
     def __bool__(self) -> bool:
         return bool(self._by_description) or self._generic is not None or self.relay is not None

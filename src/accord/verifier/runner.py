@@ -197,9 +197,8 @@ class Session:
         for t in self._transports or ():
             t.close()
         self._transports = None
-        for side in (self.config.states.url, self.config.messages.relay):
-            if side is not None:
-                side.close()
+        self.config.states.close()
+        self.config.messages.close()
         self.bridge.close()
 
     def __enter__(self) -> Session:

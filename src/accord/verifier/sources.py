@@ -21,6 +21,7 @@ import httpx
 
 from accord.errors import AccordError
 from accord.model import Pact, load_pact
+from accord.tlscontext import client_ssl_context
 from accord.verifier.results import SourceFailure
 
 __all__ = [
@@ -161,7 +162,7 @@ class UrlSource:
         headers["Accept"] = "application/hal+json, application/json"
         try:
             reply = httpx.get(self.url, auth=auth, headers=headers, timeout=self.timeout,
-                              follow_redirects=True)
+                              follow_redirects=True, verify=client_ssl_context())
         except httpx.HTTPError as exc:
             yield SourceFailure(self.url, f"could not fetch the pact: {exc}")
             return

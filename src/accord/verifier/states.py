@@ -28,7 +28,7 @@ import httpx
 
 from accord.errors import StateError
 from accord.model import ProviderState
-from accord.verifier.deadline import deadline_client, send_within
+from accord.verifier.deadline import KeepAlivePoster
 from accord.verifier.transports import AsyncBridge
 
 __all__ = ["StateChangeUrl", "StateError", "StateHandlers", "call_flexibly", "generator_values"]
@@ -101,13 +101,12 @@ class StateChangeUrl:
     teardown: bool = False
     body: bool = True
     headers: Mapping[str, str] = field(default_factory=dict)
-    # one pooled client for the run: httpx.post() builds a new SSL context (tens of ms) per call
-    _client: httpx.Client | None = field(default=None, init=False, repr=False, compare=False)
+    _poster: KeepAlivePoster = field(default_factory=KeepAlivePoster, init=False, repr=False,
+                                     compare=False)
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        """Close the kept-alive connections to the URL (made again if called later)."""
+        self._poster.close()
 
     def call(self, state: ProviderState, action: str, timeout: float,
              send: Callable[[httpx.Request], Any] | None) -> dict[str, Any]:
@@ -126,11 +125,8 @@ class StateChangeUrl:
                                         **request_kw)
                 status, content, _ = send(request)
             else:
-                if self._client is None:  # one pooled client per run
-                    self._client = deadline_client()
-                request = self._client.build_request(
-                    "POST", self.url, headers=headers, **request_kw)
-                reply = send_within(self._client, request, timeout)
+                reply = self._poster.post(self.url, headers=headers, timeout=timeout,
+                                          **request_kw)
                 status, content = reply.status_code, reply.content
         except httpx.HTTPError as exc:
             raise StateError(f"the state-change URL {self.url} could not be called for "
@@ -182,6 +178,11 @@ class StateHandlers:
                 self.add(name, value.get("setup"), teardown=value.get("teardown"))
             else:
                 self.add(name, value, teardown=teardown or None)
+
+    def close(self) -> None:
+        """Close the state-change URL's connections (at the end of a run)."""
+        if self.url is not None:
+            self.url.close()
 
     def __bool__(self) -> bool:
         return bool(self._by_name) or self._generic is not None or self.url is not None

@@ -109,6 +109,9 @@ class _PinnedHTTP(http.client.HTTPConnection):
 
     def connect(self) -> None:
         self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        # http.client sends a bytes body with its head, but a small request line and headers
+        # must not wait for an ACK either
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 class _PinnedHTTPS(_PinnedHTTP):

@@ -1,0 +1,63 @@
+"""What a consumer test run imports: every pytest run and CLI call pays for it (issue 13's
+cold-start row). Checked in a fresh interpreter, so modules the test session loaded do not
+count."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# Heavy stacks a consumer test never needs: the broker (FastAPI, SQLAlchemy), the verifier
+# and its HTTP client, Rich (CLI output), uvicorn (its CLI and supervisors), XML bodies.
+HEAVY = ("accord.broker", "accord.verifier", "accord.reporting", "rich", "uvicorn", "fastapi",
+         "starlette", "sqlalchemy", "httpx", "httpcore", "accord.consumer.xml",
+         "xml.sax", "urllib.request")
+
+CONSUMER_TEST = """
+import http.client
+from accord import Pact, match
+pact = Pact("c", "p", pact_dir=DIR)
+(pact.upon_receiving("a request").with_request("GET", "/items/1")
+     .will_respond_with(200).with_body({"id": match.integer(1)}))
+with pact.serve() as server:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port)
+    connection.request("GET", "/items/1")
+    assert connection.getresponse().status == 200
+"""
+
+
+def _loaded(code: str) -> list[str]:
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=60)
+    return list(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def _heavy(modules: list[str]) -> list[str]:
+    return [m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)]
+
+
+def test_import_accord_loads_nothing_heavy() -> None:
+    modules = _loaded("import accord")
+    assert _heavy(modules) == []
+    assert not [m for m in modules if m.startswith("accord.") and m != "accord"]
+
+
+@pytest.mark.parametrize("code", ["from accord import Pact, match",
+                                  "import accord.consumer, accord.mock"])
+def test_the_consumer_api_loads_nothing_heavy(code: str) -> None:
+    assert _heavy(_loaded(code)) == []
+
+
+def test_a_whole_consumer_test_loads_nothing_heavy(tmp_path: object) -> None:
+    modules = _loaded(CONSUMER_TEST.replace("DIR", repr(str(tmp_path))))
+    assert "accord.mock.server" in modules  # it really served
+    assert _heavy(modules) == []
+
+
+def test_xml_bodies_still_load_on_first_use() -> None:
+    modules = _loaded("from accord import xml\nxml.element('a')")
+    assert "accord.consumer.xml" in modules
