@@ -88,7 +88,8 @@ def test_an_official_synchronous_message_pact_verifies_a_python_handler():
                        content_type="application/protobuf; message=AreaResponse")
 
     result = (Verifier("area-calculator-provider")
-              .add_source(DATA / "area-calculator-grpc.json").message_handler(handler).verify(raises=False))
+              .add_source(DATA / "area-calculator-grpc.json").message_handler(handler)
+              .verify(raises=False))
     assert [r.outcome.value for r in result.results] == ["passed"]
     assert not result.source_failures
 
@@ -399,9 +400,33 @@ def test_binary_protobuf_bodies_without_a_message_type_are_compared_as_bytes(pac
         return app
 
     source = pact_dir / "people-web-people-api.json"
-    ok = Verifier("people-api").add_source(source).add_transport(app=provider(alice)).verify(raises=False)
+    ok = (Verifier("people-api").add_source(source).add_transport(app=provider(alice))
+          .verify(raises=False))
     assert [r.outcome.value for r in ok.results] == ["passed"]
     bob = Person(name="Bob", id=1).SerializeToString()
-    bad = Verifier("people-api").add_source(source).add_transport(app=provider(bob)).verify(raises=False)
+    bad = (Verifier("people-api").add_source(source).add_transport(app=provider(bob))
+           .verify(raises=False))
     (mismatch,) = bad.results[0].mismatches
     assert "names no message type" in mismatch.message
+
+
+def test_a_message_type_without_descriptors_matches_the_same_bytes_whatever_was_loaded():
+    # pact_broker's v4_sync_messages.json names 'message=InitPluginResponse' but carries no
+    # descriptors; its verdict must not change once another pact has loaded the plugin
+    source = (Path(__file__).parent.parent / "data" / "corpus" / "pact-foundation__pact_broker"
+              / "v4_sync_messages.json")
+    recorded = base64.b64decode("CggIABIEdGVzdA==")
+    ctype = "application/protobuf;message=InitPluginResponse"
+    metadata = {"responseKey1": "value", "responseKey2": "value2"}
+    find_plugin("protobuf")  # loaded, as after verifying a pact that names it
+
+    def verify_with(answer: bytes):
+        return (Verifier("provider").add_source(source)
+                .message_handler(lambda request: Message(answer, metadata=metadata,
+                                                    content_type=ctype))
+                .verify(raises=False))
+
+    assert [r.outcome.value for r in verify_with(recorded).results] == ["passed"]
+    (mismatch,) = verify_with(recorded + b"\x18\x01").results[0].mismatches
+    assert "no descriptors hold the message 'InitPluginResponse'" in mismatch.message
+    assert "only the pact's exact bytes can match" in mismatch.message

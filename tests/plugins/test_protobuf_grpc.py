@@ -205,7 +205,8 @@ def test_expected_grpc_error_statuses_are_served_and_verified(calculator, tmp_pa
         assert [r.outcome.value for r in result.results] == ["passed"], result.report()
         # a server that answers instead of refusing breaks this contract
         result = (Verifier("area-calculator-provider").add_source(path)
-                  .add_transport(url=f"grpc://{calculator(lambda s: AreaResponse())}").verify(raises=False))
+                  .add_transport(url=f"grpc://{calculator(lambda s: AreaResponse())}")
+                  .verify(raises=False))
         assert [m.path for m in result.results[0].mismatches] == ["grpc-status",
                                                                  "grpc-message"]
     finally:
