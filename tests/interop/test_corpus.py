@@ -26,6 +26,7 @@ import re
 import subprocess
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -84,6 +85,12 @@ QUERY_STRING_RULE = ("accord right: pact-net 2/3 (on the Ruby core) wrote a V2 r
 V2_MESSAGES = ("accord lenient: pact-ruby wrote this message pact labelled V2; the official "
                "core refuses it ('Messages require Pact Specification version 3'), accord "
                "reads its messages")
+PROTOBUF_PLUGIN = ("accord right: the official verifier needs the protobuf plugin binary, "
+                   "which is not installed (it tries to download it and stops before "
+                   "verifying any interaction); accord's own protobuf plugin decodes the "
+                   "recorded bytes the replaying provider answers and passes them, and fails "
+                   "a provider answering other bytes (test_accord_fails_a_provider_answering_"
+                   "corrupt_protobuf)")
 ACCEPT_LIST = ("accord right: pact stub answers 'Accept: application/hal+json, "
                "application/json' with an interaction that records only 'Accept: "
                "application/hal+json' (the index resource is recorded with both)")
@@ -105,10 +112,7 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "pact-foundation__pact-go/billy-bobby.json | mock": ANCHORED_REGEX,
     "pact-foundation__pact-go/jmarie-loginprovider.json | mock": ANCHORED_REGEX,
     "pact-foundation__pact-go/pacts__jmarie-loginprovider.json | mock": ANCHORED_REGEX,
-    "pact-foundation__pact-js-core/grpc.json | mock": PLUGIN_MISSING,
     "pact-foundation__pact-js-core/matt-consumer-matt-provider.json | mock": PLUGIN_MISSING,
-    "pact-foundation__pact-plugins/area-calculator-consumer-area-calculator-provider.json | mock":
-        PLUGIN_MISSING,
     "pact-foundation__pact-reference/missing-plugin-pact.json | mock": PLUGIN_MISSING,
     "pact-foundation__pact-php/sseConsumer-sseProvider.json | mock": PLUGIN_MISSING
         + " (here the 'sse' plugin)",
@@ -139,6 +143,20 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "pact-foundation__pact-net/pacts__event_api_consumer-event_api.json | mock":
         QUERY_STRING_RULE,
     "pact-foundation__pact-net/event_api_consumer-event_api.json | mock": QUERY_STRING_RULE,
+    "pact-foundation__pact-go/grpcconsumer-grpcprovider.json | verify": PROTOBUF_PLUGIN
+        + " (a gRPC method, verified through the message relay)",
+    "pact-foundation__pact-js-core/grpc.json | verify": PROTOBUF_PLUGIN
+        + " (a gRPC method; the official verifier fails the JSON HTTP interaction beside it "
+        "too, as it stops for the whole file)",
+    "pact-foundation__pact-php/protobufAsyncMessageConsumer-protobufAsyncMessageProvider.json"
+    " | verify": PROTOBUF_PLUGIN + " (an asynchronous message)",
+    "pact-foundation__pact-php/protobufSyncMessageConsumer-protobufSyncMessageProvider.json"
+    " | verify": PROTOBUF_PLUGIN + " (a synchronous message)",
+    "pact-foundation__pact-plugins/area-calculator-consumer-area-calculator-provider.json"
+    " | verify": PROTOBUF_PLUGIN + " (a gRPC method and an HTTP interaction with protobuf "
+        "bodies)",
+    "pact-foundation__pact-plugins/protobuf-consumer-area-calculator-provider.json | verify":
+        PROTOBUF_PLUGIN + " (a synchronous message)",
     "pact-foundation__pact-php/csvConsumer-csvProvider.json | verify": "accord right: the "
         "official verifier needs the csv plugin binary, which is not installed; accord "
         "matches text/csv with its built-in csv plugin",
@@ -372,6 +390,47 @@ def test_accord_agrees_with_the_official_tools(name: str, tmp_path: Path) -> Non
     assert set(found) == set(known), json.dumps(
         {"unexpected": {k: v for k, v in found.items() if k not in known},
          "no longer differs": sorted(set(known) - set(found))}, indent=1)
+
+
+PROTOBUF_FILES = sorted(key.split(" | ")[0] for key, reason in KNOWN_DIFFERENCES.items()
+                        if reason.startswith(PROTOBUF_PLUGIN))
+
+
+def _is_protobuf(content_type: str | None) -> bool:
+    return "protobuf" in (content_type or "").lower()
+
+
+def corrupt_protobuf(raw: RawPact) -> tuple[RawPact, set[str]]:
+    """``raw`` with a byte that breaks the wire format after every protobuf body its provider
+    answers, and the descriptions of the interactions that answer one."""
+    corrupted: set[str] = set()
+    http = []
+    for inter in raw.http:
+        res = inter.response
+        ctype = next((v for k, v in res.headers if k.lower() == "content-type"), None)
+        if _is_protobuf(ctype) and res.body:
+            corrupted.add(inter.description)
+            inter = replace(inter, response=replace(res, body=res.body + b"\xff"))
+        http.append(inter)
+    messages = []
+    for msg in raw.messages:
+        if _is_protobuf(msg.content_type) and msg.body:
+            corrupted.add(msg.description)
+            msg = replace(msg, body=msg.body + b"\xff")
+        messages.append(msg)
+    return RawPact(raw.name, raw.spec, raw.doc, http, messages), corrupted
+
+
+@pytest.mark.parametrize("name", PROTOBUF_FILES)
+def test_accord_fails_a_provider_answering_corrupt_protobuf(name: str) -> None:
+    """The protobuf verdicts only accord gives are earned: the same provider answering bytes
+    that are no longer the recorded message fails exactly the interactions that carry one."""
+    raw, corrupted = corrupt_protobuf(load_raw(name))
+    assert corrupted
+    with ProviderThread(CorpusProvider(raw)) as provider:
+        verdicts = accord_verify_verdicts(raw, CORPUS / name, provider.url)
+    assert verdicts == {d: d not in corrupted for d in verdicts}
+    assert corrupted <= set(verdicts)
 
 
 def test_known_differences_name_corpus_files_and_steps() -> None:

@@ -408,3 +408,25 @@ def test_binary_protobuf_bodies_without_a_message_type_are_compared_as_bytes(pac
            .verify(raises=False))
     (mismatch,) = bad.results[0].mismatches
     assert "names no message type" in mismatch.message
+
+
+def test_a_message_type_without_descriptors_matches_the_same_bytes_whatever_was_loaded():
+    # pact_broker's v4_sync_messages.json names 'message=InitPluginResponse' but carries no
+    # descriptors; its verdict must not change once another pact has loaded the plugin
+    source = (Path(__file__).parent.parent / "data" / "corpus" / "pact-foundation__pact_broker"
+              / "v4_sync_messages.json")
+    recorded = base64.b64decode("CggIABIEdGVzdA==")
+    ctype = "application/protobuf;message=InitPluginResponse"
+    metadata = {"responseKey1": "value", "responseKey2": "value2"}
+    find_plugin("protobuf")  # loaded, as after verifying a pact that names it
+
+    def verify_with(answer: bytes):
+        return (Verifier("provider").add_source(source)
+                .message_handler(lambda request: Message(answer, metadata=metadata,
+                                                    content_type=ctype))
+                .verify(raises=False))
+
+    assert [r.outcome.value for r in verify_with(recorded).results] == ["passed"]
+    (mismatch,) = verify_with(recorded + b"\x18\x01").results[0].mismatches
+    assert "no descriptors hold the message 'InitPluginResponse'" in mismatch.message
+    assert "only the pact's exact bytes can match" in mismatch.message
