@@ -104,8 +104,8 @@ def test_using_a_plugin_that_is_not_installed_says_how_to_get_it(pact_dir, monke
     from importlib import metadata
 
     monkeypatch.setattr(metadata, "entry_points", lambda group=None: [])
-    with pytest.raises(PluginNotFoundError, match=r"'protobuf' is needed by this consumer test"):
-        Pact("a", "b", pact_dir=pact_dir).using_plugin("protobuf")
+    with pytest.raises(PluginNotFoundError, match=r"'avro' is needed by this consumer test"):
+        Pact("a", "b", pact_dir=pact_dir).using_plugin("avro")
 
 
 def test_plugin_contents_in_messages(pact_dir):

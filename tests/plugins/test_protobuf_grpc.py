@@ -168,6 +168,24 @@ def test_the_verifier_takes_a_grpc_transport(calculator, name):
     assert [m.path for m in failed.mismatches] == ["$.value"]
 
 
+def test_each_pact_is_matched_with_its_own_descriptors(calculator):
+    """Another pact in the same process defines a message of the same name differently (the
+    pact-php area calculator); the interaction's own descriptor key must still decide, or a
+    broken provider could pass against the other pact's message shape."""
+    from accord import Verifier
+
+    other = DATA.parent / "corpus" / "pact-foundation__pact-php"
+    name = "protobufSyncMessageConsumer-protobufSyncMessageProvider.json"
+    ensure_plugins(read_pact(other / name))
+    broken = calculator(lambda shape: AreaResponse(value=[]))
+    result = (Verifier("area-calculator-provider").add_source(DATA / "area-calculator-grpc.json")
+              .add_transport(url=f"grpc://{broken}")
+              .filter("calculate rectangle area request$").verify(raises=False))
+    (failed,) = result.results
+    assert failed.outcome.value == "failed"
+    assert [m.path for m in failed.mismatches] == ["$.value"]
+
+
 def test_expected_grpc_error_statuses_are_served_and_verified(calculator, tmp_path):
     import json
 

@@ -340,7 +340,8 @@ class SyncChannel:
 
         actual = _sent_contents(body, metadata, self._model.request)
         self.sent.append(Reply.of(actual))
-        result = match_message(self._model.request, actual, spec=self._spec)
+        result = match_message(self._model.request, actual, spec=self._spec,
+                               plugin_config=self._model.plugin_config)
         if not result.ok:
             lines = "\n".join(f"    {m.describe()}" for m in result.mismatches)
             report = (f"synchronous message {self.description!r}: the request the consumer "
@@ -565,7 +566,8 @@ class SyncMessageInteraction(_Interaction):
         actual = _returned_contents(returned, model.responses[0])
         problems: list[str] = []
         for index, expected in enumerate(model.responses):
-            result = match_message(expected, actual, spec=self._pact.specification)
+            result = match_message(expected, actual, spec=self._pact.specification,
+                                   plugin_config=model.plugin_config)
             if result.ok:
                 self._pact._record([model])
                 return

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
@@ -39,6 +39,8 @@ class BodyContext:
     rules: RuleIndex  # the body (or message content) rules, paths rooted at ``$``
     allow_unexpected: bool  # True for responses and messages
     content_type: str  # the expected body's content type (base type, lower case)
+    #: the interaction's ``pluginConfiguration`` (by plugin name): a plugin reads its own entry
+    plugin_config: Mapping[str, Any] = field(default_factory=dict)
 
 
 BodyMatcher = Callable[[Body, Body, BodyContext], list[Mismatch]]
@@ -371,7 +373,8 @@ def match_multipart(expected: Body, actual: Body, ctx: BodyContext) -> list[Mism
                 )
             )
             continue
-        sub_ctx = BodyContext(_PartRules(ctx.rules, key), ctx.allow_unexpected, e_type)
+        sub_ctx = BodyContext(_PartRules(ctx.rules, key), ctx.allow_unexpected, e_type,
+                              ctx.plugin_config)
         e_body = Body.of_bytes(part.content, e_type)
         a_body = Body.of_bytes(got.content, a_type)
         for m in match_body_content(e_body, a_body, sub_ctx):

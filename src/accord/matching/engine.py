@@ -59,9 +59,14 @@ MULTI_VALUE_HEADERS = frozenset(
 
 
 def match_request(
-    expected: HttpRequest, actual: HttpRequest, *, spec: SpecVersion = SpecVersion.V4
+    expected: HttpRequest,
+    actual: HttpRequest,
+    *,
+    spec: SpecVersion = SpecVersion.V4,
+    plugin_config: Mapping[str, Any] | None = None,
 ) -> MatchResult:
-    """Does ``actual`` satisfy ``expected``? Requests are strict: no unexpected keys or params."""
+    """Does ``actual`` satisfy ``expected``? Requests are strict: no unexpected keys or params.
+    ``plugin_config`` is the interaction's ``pluginConfiguration``, for plugin body matchers."""
     rules = expected.matching_rules
     result = MatchResult()
     out = result.mismatches
@@ -80,12 +85,17 @@ def match_request(
     query = _match_query(expected, actual, rules, spec)
     result.compared += len(expected.query or {})
     out.extend(query)
-    _match_headers_and_body(expected, actual, result, allow_unexpected=False)
+    _match_headers_and_body(expected, actual, result, allow_unexpected=False,
+                            plugin_config=plugin_config)
     return result
 
 
 def match_response(
-    expected: HttpResponse, actual: HttpResponse, *, spec: SpecVersion = SpecVersion.V4
+    expected: HttpResponse,
+    actual: HttpResponse,
+    *,
+    spec: SpecVersion = SpecVersion.V4,
+    plugin_config: Mapping[str, Any] | None = None,
 ) -> MatchResult:
     """Does ``actual`` satisfy ``expected``? Responses allow unexpected keys in bodies."""
     rules = expected.matching_rules
@@ -94,7 +104,8 @@ def match_response(
     if expected.status is not None:
         result.compared += 1
         out.extend(_match_status(expected.status, actual.status, rules))
-    _match_headers_and_body(expected, actual, result, allow_unexpected=True)
+    _match_headers_and_body(expected, actual, result, allow_unexpected=True,
+                            plugin_config=plugin_config)
     return result
 
 
@@ -104,22 +115,29 @@ def _match_headers_and_body(
     result: MatchResult,
     *,
     allow_unexpected: bool,
+    plugin_config: Mapping[str, Any] | None,
 ) -> None:
     result.compared += len(expected.headers) + 1
     out = result.mismatches
     out.extend(_match_headers(expected.headers, actual.headers, expected.matching_rules))
-    out.extend(_match_body(expected, actual, allow_unexpected=allow_unexpected, headers=True))
+    out.extend(_match_body(expected, actual, allow_unexpected=allow_unexpected, headers=True,
+                           plugin_config=plugin_config))
 
 
 def match_message(
-    expected: MessageContents, actual: MessageContents, *, spec: SpecVersion = SpecVersion.V4
+    expected: MessageContents,
+    actual: MessageContents,
+    *,
+    spec: SpecVersion = SpecVersion.V4,
+    plugin_config: Mapping[str, Any] | None = None,
 ) -> MatchResult:
     """Does the actual message satisfy the expected one (contents and metadata)?"""
     rules = expected.matching_rules
     result = MatchResult()
     out = result.mismatches
     result.compared += 1
-    out.extend(_match_body(expected, actual, allow_unexpected=True, headers=False))
+    out.extend(_match_body(expected, actual, allow_unexpected=True, headers=False,
+                           plugin_config=plugin_config))
     result.compared += len(expected.metadata)
     out.extend(_match_metadata(expected.metadata, actual.metadata, rules))
     return result
@@ -486,6 +504,7 @@ def _match_body(
     *,
     allow_unexpected: bool,
     headers: bool,
+    plugin_config: Mapping[str, Any] | None = None,
 ) -> list[Mismatch]:
     """The bodies of two requests, responses or messages (``headers``: it has headers, whose
     rules may allow another content type)."""
@@ -515,7 +534,8 @@ def _match_body(
                 )
             ]
         return []
-    ctx = BodyContext(rule_index(rules.category("body")), allow_unexpected, e_type or a_type)
+    ctx = BodyContext(rule_index(rules.category("body")), allow_unexpected, e_type or a_type,
+                      plugin_config or {})
     return match_body_content(expected, actual, ctx)
 
 

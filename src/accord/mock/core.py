@@ -277,7 +277,8 @@ class MockSession:
         ok: list[_Entry] = []
         closest: tuple[float, _Entry, MatchResult] | None = None
         for entry in self._exact.get((method, request.path), ()):
-            result = match(entry.interaction.request, request, spec=entry.spec)
+            result = match(entry.interaction.request, request, spec=entry.spec,
+                           plugin_config=entry.interaction.plugin_config)
             if result.ok:
                 ok.append(entry)
             elif closest is None or result.score > closest[0]:
@@ -285,7 +286,8 @@ class MockSession:
         for entry in self._scan.get(method, ()):
             if entry.prefilter is not None and entry.prefilter.search(request.path) is None:
                 continue
-            result = match(entry.interaction.request, request, spec=entry.spec)
+            result = match(entry.interaction.request, request, spec=entry.spec,
+                           plugin_config=entry.interaction.plugin_config)
             if result.ok:
                 ok.append(entry)
             elif (closest is None or result.score > closest[0]) and not any(

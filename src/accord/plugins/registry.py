@@ -189,7 +189,7 @@ def _claimed(content_type: str) -> bool:
 def _match_via_plugin(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
     plugin = _DEFAULT.for_content_type(ctx.content_type)
     assert plugin is not None  # _claimed said so
-    all_config: Mapping[str, Any] = getattr(ctx, "plugin_config", None) or {}
+    all_config: Mapping[str, Any] = ctx.plugin_config
     context = ContentMatchContext(
         content_type=ctx.content_type,
         allow_unexpected=ctx.allow_unexpected,

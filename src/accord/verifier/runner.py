@@ -316,7 +316,8 @@ class Session:
         actual = transport.send(wire, timeout=self.config.timeout)
         expected: HttpResponse = interaction.response
         result.expected, result.actual = expected, actual
-        outcome = match_response(expected, actual, spec=loaded.pact.spec_version)
+        outcome = match_response(expected, actual, spec=loaded.pact.spec_version,
+                                 plugin_config=interaction.plugin_config)
         result.mismatches = list(outcome.mismatches)
         result.outcome = Outcome.PASSED if outcome.ok else Outcome.FAILED
 
@@ -348,7 +349,8 @@ class Session:
             result.error = (f"expected {len(expected)} response messages but the producer "
                             f"returned {len(produced)}")
         for exp, act in zip(expected, produced, strict=False):
-            mismatches.extend(match_message(exp, act, spec=spec).mismatches)
+            mismatches.extend(match_message(exp, act, spec=spec,
+                                            plugin_config=interaction.plugin_config).mismatches)
         result.mismatches = mismatches
         if result.error is None:
             result.outcome = Outcome.FAILED if mismatches else Outcome.PASSED

@@ -188,7 +188,8 @@ class GrpcMockServer:
         mismatches: list[str] = []
         for interaction in candidates:
             result = match_message(interaction.request,
-                                   _actual(interaction.request, request, metadata))
+                                   _actual(interaction.request, request, metadata),
+                                   plugin_config=interaction.plugin_config)
             if not result.ok:
                 mismatches += [f"{interaction.description!r}: {m.path}: {m.message}"
                                for m in result.mismatches]
@@ -321,7 +322,8 @@ def verify_grpc_provider(pact: Any, target: str, *, states: StateHandler | None 
                 result.mismatches.append(f"expected gRPC status {status[0]} but the call "
                                          "succeeded")
             elif expected is not None:
-                outcome = match_message(expected, _actual(expected, data))
+                outcome = match_message(expected, _actual(expected, data),
+                                        plugin_config=interaction.plugin_config)
                 result.mismatches += [f"{m.path}: {m.message}" for m in outcome.mismatches]
             results.append(result)
     return results
