@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from accord.consumer._parts import BodySpec, body_spec, scalar_spec
-from accord.consumer.builder import _Interaction
+from accord.consumer.interactions import InteractionBuilder
 from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, MismatchError
 from accord.model import (
@@ -59,7 +59,7 @@ from accord.model import (
 from accord.model.body import is_text_type
 
 if TYPE_CHECKING:
-    from accord.consumer.builder import Pact
+    from accord.consumer.pact import Pact
 
 __all__ = ["AsyncMessageInteraction", "Reply", "SyncChannel", "SyncMessageInteraction"]
 
@@ -165,7 +165,7 @@ def _generated(contents: MessageContents) -> MessageContents:
     return generate_message(contents, GeneratorContext.default("consumer"))
 
 
-class AsyncMessageInteraction(_Interaction):
+class AsyncMessageInteraction(InteractionBuilder):
     """An asynchronous message the provider sends and the consumer handles."""
 
     def __init__(self, pact: Pact, description: str) -> None:
@@ -200,9 +200,7 @@ class AsyncMessageInteraction(_Interaction):
                              ) -> AsyncMessageInteraction:
         """The message body built by the plugin for ``content_type`` (see
         ``HttpInteraction.with_plugin_contents``)."""
-        from accord.consumer._plugins import configure_plugin_contents
-
-        self._part.body = configure_plugin_contents(self, content_type, config)
+        self._part.body = self._with_plugin_contents(content_type, config)
         return self
 
     def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
@@ -233,11 +231,11 @@ class AsyncMessageInteraction(_Interaction):
                                                 self.description))
         return self
 
-    def _build(self) -> AsynchronousMessage:
+    def build(self) -> AsynchronousMessage:
         return AsynchronousMessage(contents=self._part.build(self.description), **self._common())
 
     def _model(self) -> AsynchronousMessage:
-        model = self._pact._finalise(self)
+        model = self._pact.finalise(self)
         assert isinstance(model, AsynchronousMessage)
         return model
 
@@ -251,26 +249,26 @@ class AsyncMessageInteraction(_Interaction):
         """Call ``handler(body, metadata)``; its exception fails the test, success records it."""
         model = self._model()
         contents = _generated(model.contents)
-        self._used = True
+        self.used = True
         result = handler(_decode(contents), dict(contents.metadata))
-        return _run(result, lambda _r: self._pact._record([model]))
+        return _run(result, lambda _r: self._pact.record([model]))
 
-    def _verify_pact_python(self, handler: Callable[..., Any]) -> Any:
+    def verify_with_handler(self, handler: Callable[..., Any]) -> Any:
         """``Pact.verify(handler, "Async")``: the body and metadata as pact-python passes them."""
         model = self._model()
-        self._used = True
+        self.used = True
         body, metadata = pact_python_message(model.contents)
-        return _run(handler(body, metadata), lambda _r: self._pact._record([model]))
+        return _run(handler(body, metadata), lambda _r: self._pact.record([model]))
 
     async def averify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> None:
         """``verify`` for ``async`` tests (works with sync and async handlers)."""
         model = self._model()
         contents = _generated(model.contents)
-        self._used = True
+        self.used = True
         result = handler(_decode(contents), dict(contents.metadata))
         if inspect.isawaitable(result):
             await result
-        self._pact._record([model])
+        self._pact.record([model])
 
 
 @dataclass(frozen=True)
@@ -365,7 +363,7 @@ class SyncChannel:
 ConsumerFunction = Callable[[SyncChannel], Any]
 
 
-class SyncMessageInteraction(_Interaction):
+class SyncMessageInteraction(InteractionBuilder):
     """A V4 synchronous message: a request message and the response message(s) to it.
 
     In the consumer test the consumer code is exercised: it sends the request over a
@@ -418,9 +416,7 @@ class SyncMessageInteraction(_Interaction):
     def with_plugin_contents(self, content_type: str, config: Mapping[str, Any],
                              part: str | None = None) -> SyncMessageInteraction:
         """The request's or a response's body built by the plugin for ``content_type``."""
-        from accord.consumer._plugins import configure_plugin_contents
-
-        self._part(part).body = configure_plugin_contents(self, content_type, config)
+        self._part(part).body = self._with_plugin_contents(content_type, config)
         return self
 
     def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
@@ -466,7 +462,7 @@ class SyncMessageInteraction(_Interaction):
             return self._responses[-1]
         raise ContractDefinitionError(f"part must be 'request' or 'response', got {part!r}")
 
-    def _build(self) -> SynchronousMessages:
+    def build(self) -> SynchronousMessages:
         if not self._responses:
             raise ContractDefinitionError(
                 f"interaction {self.description!r}: a synchronous message needs at least one "
@@ -477,7 +473,7 @@ class SyncMessageInteraction(_Interaction):
             **self._common())
 
     def _model(self) -> SynchronousMessages:
-        model = self._pact._finalise(self)
+        model = self._pact.finalise(self)
         assert isinstance(model, SynchronousMessages)
         return model
 
@@ -524,7 +520,7 @@ class SyncMessageInteraction(_Interaction):
 
     def _open(self) -> tuple[SynchronousMessages, SyncChannel]:
         model = self._model()
-        self._used = True
+        self.used = True
         return model, SyncChannel(self.description, model, self._pact.specification)
 
     async def _finish(self, model: SynchronousMessages, channel: SyncChannel,
@@ -540,9 +536,9 @@ class SyncMessageInteraction(_Interaction):
     def _close(self, model: SynchronousMessages, channel: SyncChannel) -> None:
         __tracebackhide__ = True
         channel._check()
-        self._pact._record([model])
+        self._pact.record([model])
 
-    def _verify_pact_python(self, handler: Callable[..., Any]) -> Any:
+    def verify_with_handler(self, handler: Callable[..., Any]) -> Any:
         """``pact.verify(handler, "Sync")``: a one-argument ``handler(channel)`` is a consumer
         function (``verify``); pact-python's two-argument ``handler(body, metadata)`` gets the
         request message as pact-python passes it, and what it returns, unless ``None``, must
@@ -551,7 +547,7 @@ class SyncMessageInteraction(_Interaction):
         if _takes_one_argument(handler):
             return self.verify(handler)
         model = self._model()
-        self._used = True
+        self.used = True
         body, metadata = pact_python_message(model.request)
         return _run(handler(body, metadata), lambda r: self._check_returned(model, r))
 
@@ -560,14 +556,14 @@ class SyncMessageInteraction(_Interaction):
         from accord.matching import match_message
 
         if returned is None:  # pact-python's handlers return nothing
-            self._pact._record([model])
+            self._pact.record([model])
             return
         actual = _returned_contents(returned, model.responses[0])
         problems: list[str] = []
         for index, expected in enumerate(model.responses):
             result = match_message(expected, actual, spec=self._pact.specification)
             if result.ok:
-                self._pact._record([model])
+                self._pact.record([model])
                 return
             lines = "\n".join(f"    {m.describe()}" for m in result.mismatches)
             problems.append(f"  response {index + 1}:\n{lines}")
