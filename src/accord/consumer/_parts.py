@@ -11,6 +11,7 @@ import contextlib
 import json
 import mimetypes
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from accord.consumer.matchers import Matcher, reify
+from accord.consumer.xml import XmlElement
 from accord.errors import ContractDefinitionError
 from accord.model import Body, Generator, Rule, RuleList, is_json_type, is_xml_type
 
@@ -45,8 +47,6 @@ class ScalarSpec:
 
 def body_spec(value: Any, content_type: str | None, where: str) -> BodySpec:
     """A body from a dict/list/matcher (JSON), str (text), bytes or an ``xml.element``."""
-    from accord.consumer.xml import XmlElement
-
     if isinstance(value, XmlElement):
         xml_text, rules, gens = value.render(where)
         return BodySpec(Body.of_bytes(xml_text.encode("utf-8"), content_type or "application/xml"),
@@ -110,8 +110,6 @@ def form_spec(fields: Mapping[str, Any] | Sequence[tuple[str, Any]], where: str)
 
 def _flatten_index(path: str) -> str:
     # form fields with several values: $.a[0] → $.a (rules apply to every value)
-    import re
-
     return re.sub(r"\[\d+\]$", "", path)
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord.consumer._parts import BodySpec
+from accord.consumer._parts import BodySpec, scalar_spec
+from accord.consumer.matchers import Matcher
 from accord.errors import ContractDefinitionError
+from accord.pactfile import pact_file_name
 
 if TYPE_CHECKING:
     from accord.plugins import Plugin, PluginContents
@@ -22,6 +25,8 @@ __all__ = ["configure_plugin_contents", "plugins_metadata", "use_plugin"]
 
 def use_plugin(registry: dict[str, Plugin], name: str, version: str | None = None) -> Plugin:
     """Find plugin ``name`` (``PluginNotFoundError`` when it is not installed) and note it."""
+    # imported here: accord.plugins reads the installed plugins' entry points, which only
+    # pacts that use a plugin need
     from accord.plugins import find_plugin
 
     plugin = find_plugin(name, version, needed_by="this consumer test")
@@ -37,7 +42,7 @@ def configure_plugin_contents(description: str, content_type: Any, config: Any
 
     pact-python's order, ``(contents, content_type)`` with the contents as a dict or JSON
     text, is recognised and accepted too."""
-    from accord.plugins import PluginError, installed_plugins, plugin_for
+    from accord.plugins import PluginError, installed_plugins, plugin_for  # see use_plugin
 
     where = f"interaction {description!r}"
     if (isinstance(config, str) and "/" in config and not isinstance(content_type, str)) or (
@@ -81,9 +86,7 @@ def _bridged(config: Mapping[str, Any], description: str, where: str = "") -> di
 
 
 def _bridged_value(value: Any, description: str, where: str) -> Any:
-    from accord.consumer._parts import scalar_spec
-    from accord.consumer.matchers import Matcher
-    from accord.plugins import Definition
+    from accord.plugins import Definition  # see use_plugin
 
     if isinstance(value, Matcher):
         spec = scalar_spec(value, description, f"plugin setting {where!r}",
@@ -111,11 +114,6 @@ def keep_existing_plugins(model: Any, directory: Any) -> Any:
     """``model`` whose ``metadata.plugins`` also lists the plugins of the pact file it will be
     merged into (the file's other interactions may need them; ``write_pact`` replaces the
     metadata key as a whole)."""
-    import json
-    from pathlib import Path
-
-    from accord.pactfile import pact_file_name
-
     plugins = model.metadata.get("plugins")
     if not plugins:
         return model

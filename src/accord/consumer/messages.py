@@ -42,6 +42,7 @@ from accord.consumer._parts import BodySpec, body_spec, scalar_spec
 from accord.consumer.interactions import InteractionBuilder
 from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, MismatchError
+from accord.generation import GeneratorContext, generate_message
 from accord.model import (
     AsynchronousMessage,
     Body,
@@ -160,7 +161,6 @@ def _run(result: Any, then: Callable[[Any], Any]) -> Any:
 
 
 def _generated(contents: MessageContents) -> MessageContents:
-    from accord.generation import GeneratorContext, generate_message
 
     return generate_message(contents, GeneratorContext.default("consumer"))
 
@@ -179,8 +179,6 @@ class AsyncMessageInteraction(InteractionBuilder):
             content_type = "application/octet-stream"
         if isinstance(content, str) and content_type == "application/json":
             try:
-                import json
-
                 json.loads(content)
             except ValueError:
                 content_type = "text/plain"
@@ -334,6 +332,7 @@ class SyncChannel:
 
     def _exchange(self, body: Any, metadata: Mapping[str, Any] | None) -> list[Reply]:
         __tracebackhide__ = True
+        # imported here: the matching engine is needed only when a message is checked
         from accord.matching import match_message
 
         actual = _sent_contents(body, metadata, self._model.request)
@@ -553,6 +552,7 @@ class SyncMessageInteraction(InteractionBuilder):
 
     def _check_returned(self, model: SynchronousMessages, returned: Any) -> None:
         __tracebackhide__ = True
+        # imported here: the matching engine is needed only when a message is checked
         from accord.matching import match_message
 
         if returned is None:  # pact-python's handlers return nothing

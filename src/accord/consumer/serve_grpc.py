@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from accord.errors import MismatchError
 
 if TYPE_CHECKING:
-    from accord.consumer.builder import Pact
+    from accord.consumer.pact import Pact
     from accord.model import Interaction
 
 __all__ = ["GrpcPactServer"]
