@@ -346,8 +346,9 @@ class SyncChannel:
             raise MismatchError(report)
         return [Reply.of(_generated(r)) for r in self._model.responses]
 
-    def _check(self, error: BaseException | None = None) -> None:
-        """After the consumer ran: a mismatch it swallowed, or no request at all, fails."""
+    def finish(self, error: BaseException | None = None) -> None:
+        """After the consumer ran (``error``: what it raised): a mismatch it swallowed, or no
+        request at all, fails."""
         __tracebackhide__ = True
         if self._failures:
             if isinstance(error, MismatchError) and str(error) in self._failures:
@@ -491,7 +492,7 @@ class SyncMessageInteraction(InteractionBuilder):
         try:
             result = consumer(channel)
         except Exception as exc:
-            channel._check(exc)
+            channel.finish(exc)
             raise
         if not inspect.isawaitable(result):
             self._close(model, channel)
@@ -510,7 +511,7 @@ class SyncMessageInteraction(InteractionBuilder):
         try:
             result = consumer(channel)
         except Exception as exc:
-            channel._check(exc)
+            channel.finish(exc)
             raise
         if inspect.isawaitable(result):
             await self._finish(model, channel, result)
@@ -528,13 +529,13 @@ class SyncMessageInteraction(InteractionBuilder):
         try:
             await result
         except Exception as exc:
-            channel._check(exc)
+            channel.finish(exc)
             raise
         self._close(model, channel)
 
     def _close(self, model: SynchronousMessages, channel: SyncChannel) -> None:
         __tracebackhide__ = True
-        channel._check()
+        channel.finish()
         self._pact.record([model])
 
     def verify_with_handler(self, handler: Callable[..., Any]) -> Any:
