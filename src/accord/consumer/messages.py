@@ -187,11 +187,13 @@ class AsyncMessageInteraction(InteractionBuilder):
 
     def with_body(self, body: Any = None, content_type: str | None = None, part: str | None = None
                   ) -> AsyncMessageInteraction:
-        """pact-python spelling of ``with_content``."""
+        """pact-python spelling of ``with_content``. An asynchronous message has one part, so
+        ``part`` (taken for pact-python code) changes nothing, as in pact-python."""
         return self.with_content(body, content_type or "application/json")
 
     def with_binary_body(self, body: bytes, content_type: str | None = None,
                          part: str | None = None) -> AsyncMessageInteraction:
+        """Raw bytes as the message body (``part``: see ``with_body``)."""
         return self.with_content(bytes(body), content_type or "application/octet-stream")
 
     def with_plugin_contents(self, content_type: str, config: Mapping[str, Any]
@@ -210,14 +212,15 @@ class AsyncMessageInteraction(InteractionBuilder):
     def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
                             ) -> AsyncMessageInteraction:
         """Raw ``matchingRules`` (``body``, ``metadata``) for the message, as
-        ``HttpInteraction.with_matching_rules`` takes them."""
+        ``HttpInteraction.with_matching_rules`` takes them (``part``: see ``with_body``)."""
         loaded = load_raw_rules(rules, self.description)
         self._part.raw_rules = merge_rules(self._part.raw_rules, loaded)
         return self
 
     def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
                         ) -> AsyncMessageInteraction:
-        """Raw ``generators`` (``body``, ``metadata``) for the message."""
+        """Raw ``generators`` (``body``, ``metadata``) for the message (``part``: see
+        ``with_body``)."""
         loaded = load_raw_generators(generators, self.description)
         self._part.raw_generators = merge_generators(self._part.raw_generators, loaded)
         return self
