@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from accord.consumer.builder import Pact
+    from accord.consumer.pact import Pact
 
 __all__ = ["pact", "pytest_addoption"]
 
@@ -53,33 +53,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_PASSED_KEY] = []
-    if config.getoption("pact_dir", None):
-        from accord.consumer import builder
+    directory = config.getoption("pact_dir", None)
+    if directory:
+        # Pacts a test makes itself write_file() into --pact-dir when given no directory.
+        from accord.consumer.run import default_run
 
-        config.stash[_PREVIOUS_DIR] = builder.DEFAULT_PACT_DIR
-        builder.DEFAULT_PACT_DIR = str(config.getoption("pact_dir"))
+        config.stash[_PREVIOUS_DIR] = default_run().use_pact_dir(directory)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _PREVIOUS_DIR in config.stash:
-        from accord.consumer import builder
+        from accord.consumer.run import default_run
 
-        builder.DEFAULT_PACT_DIR = config.stash[_PREVIOUS_DIR]
+        default_run().use_pact_dir(config.stash[_PREVIOUS_DIR])
 
 
 @pytest.fixture
 def pact(request: pytest.FixtureRequest) -> Iterator[Callable[..., Pact]]:
     """A factory: ``pact(consumer, provider, *, spec=None, **options)`` → a ``Pact`` whose
     interactions are written at session end if this test passes."""
-    from accord.consumer.builder import Pact
+    from accord.consumer.pact import Pact
 
     made: list[Pact] = []
     request.node.stash[_PACTS_KEY] = made
     config = request.config
 
     def factory(consumer: str, provider: str, *, spec: str | None = None, **options: Any) -> Pact:
+        options.setdefault("auto_write", False)  # written at session end if the test passed
         p = Pact(consumer, provider, **options)
-        p._auto_write = False
         version = spec or config.getoption("pact_spec", None)
         if version:
             p.with_specification(version)
@@ -105,13 +106,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     passed = session.config.stash.get(_PASSED_KEY, [])
     directory = session.config.getoption("pact_dir", None)
-    if "accord.consumer.builder" in sys.modules:
-        # Pacts made without the fixture whose tests never called write_file(dir) go to
-        # --pact-dir now rather than to the default directory at exit.
-        sys.modules["accord.consumer.builder"].write_deferred(directory)
-    if not passed:
-        return
-    from accord.consumer.builder import write_pacts
+    if not passed and "accord.consumer.run" not in sys.modules:
+        return  # no consumer test ran: nothing to write, and nothing heavy to import
+    from accord.consumer.run import default_run
 
-    write_pacts(passed, directory)
-    passed.clear()
+    run = default_run()
+    # Pacts made without the fixture whose tests never called write_file(dir) go to
+    # --pact-dir now rather than to the default directory at exit.
+    run.write_deferred(directory)
+    if passed:
+        run.write_pacts(passed, directory)
+        passed.clear()

@@ -204,8 +204,7 @@ def test_identical_duplicate_is_fine(make_pact, pact_dir):
 
 
 def test_write_file_explicitly_and_overwrite(make_pact, tmp_path):
-    pact = make_pact()
-    pact._auto_write = False
+    pact = make_pact(auto_write=False)
     user_interaction(pact, 1)
     with pact.serve() as server:
         httpx.get(f"{server.url}/users/1", headers={"Accept": "application/json"})

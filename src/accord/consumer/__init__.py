@@ -13,7 +13,8 @@
     with pact.serve() as server:
         assert UsersClient(server.url).get(123).name == "Alice"
 
-Modules: ``builder`` (Pact, HTTP interactions), ``messages`` (async and sync messages),
+Modules: ``pact`` (Pact), ``interactions`` (what every interaction has; HTTP), ``messages``
+(async and sync messages), ``run`` (what a test run writes at its end),
 ``match`` and ``generate`` (matchers and generators), ``xml`` (XML bodies), ``serve`` (the
 mock server glue).
 """
@@ -24,7 +25,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from accord.consumer import generate, match
-from accord.consumer.builder import HttpInteraction, Pact, default_pact_dir
+from accord.consumer.interactions import HttpInteraction, InteractionBuilder
 from accord.consumer.matchers import Matcher
 from accord.consumer.messages import (
     AsyncMessageInteraction,
@@ -32,16 +33,21 @@ from accord.consumer.messages import (
     SyncChannel,
     SyncMessageInteraction,
 )
+from accord.consumer.pact import Pact
+from accord.consumer.run import PactRun, default_pact_dir, default_run
 
 __all__ = [
     "AsyncMessageInteraction",
     "HttpInteraction",
+    "InteractionBuilder",
     "Matcher",
     "Pact",
+    "PactRun",
     "Reply",
     "SyncChannel",
     "SyncMessageInteraction",
     "default_pact_dir",
+    "default_run",
     "generate",
     "match",
     "xml",

@@ -11,6 +11,7 @@ import contextlib
 import json
 import mimetypes
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -110,8 +111,6 @@ def form_spec(fields: Mapping[str, Any] | Sequence[tuple[str, Any]], where: str)
 
 def _flatten_index(path: str) -> str:
     # form fields with several values: $.a[0] → $.a (rules apply to every value)
-    import re
-
     return re.sub(r"\[\d+\]$", "", path)
 
 

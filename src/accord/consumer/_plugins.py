@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from accord.consumer._parts import BodySpec
+from accord.consumer._parts import BodySpec, scalar_spec
+from accord.consumer.matchers import Matcher
 from accord.errors import ContractDefinitionError
+from accord.pactfile import pact_file_name
 
 if TYPE_CHECKING:
-    from accord.plugins import Plugin
+    from accord.plugins import Plugin, PluginContents
 
 __all__ = ["configure_plugin_contents", "plugins_metadata", "use_plugin"]
 
 
 def use_plugin(registry: dict[str, Plugin], name: str, version: str | None = None) -> Plugin:
     """Find plugin ``name`` (``PluginNotFoundError`` when it is not installed) and note it."""
+    # imported here: accord.plugins reads the installed plugins' entry points, which only
+    # pacts that use a plugin need
     from accord.plugins import find_plugin
 
     plugin = find_plugin(name, version, needed_by="this consumer test")
@@ -29,14 +34,17 @@ def use_plugin(registry: dict[str, Plugin], name: str, version: str | None = Non
     return plugin
 
 
-def configure_plugin_contents(interaction: Any, content_type: Any, config: Any) -> BodySpec:
-    """Ask the plugin for ``content_type`` to configure ``config``; note what the pact needs.
+def configure_plugin_contents(description: str, content_type: Any, config: Any
+                              ) -> tuple[BodySpec, Plugin, PluginContents]:
+    """Ask the plugin for ``content_type`` to configure ``config`` for the interaction
+    ``description``: the body, and the plugin and its contents (what the pact and the
+    interaction note: ``metadata.plugins``, ``pluginConfiguration``, markup).
 
     pact-python's order, ``(contents, content_type)`` with the contents as a dict or JSON
     text, is recognised and accepted too."""
-    from accord.plugins import PluginError, installed_plugins, plugin_for
+    from accord.plugins import PluginError, installed_plugins, plugin_for  # see use_plugin
 
-    where = f"interaction {interaction.description!r}"
+    where = f"interaction {description!r}"
     if (isinstance(config, str) and "/" in config and not isinstance(content_type, str)) or (
             isinstance(config, str) and isinstance(content_type, str)
             and content_type.lstrip().startswith("{")):
@@ -62,42 +70,33 @@ def configure_plugin_contents(interaction: Any, content_type: Any, config: Any) 
             "install one (entry-point group 'accord.plugins') or register it with "
             "accord.plugins.register_plugin")
     try:
-        contents = plugin.configure_contents(content_type, _bridged(config, interaction))
+        contents = plugin.configure_contents(content_type, _bridged(config, description))
     except PluginError as exc:
         raise ContractDefinitionError(f"{where}: {exc}") from None
-    interaction._pact._plugins[plugin.name] = plugin
-    if contents.pact_configuration:
-        interaction._pact._plugin_settings.setdefault(plugin.name, {}).update(
-            contents.pact_configuration)
-    if contents.plugin_config:
-        interaction._plugin_config.setdefault(plugin.name, {}).update(contents.plugin_config)
-    if contents.interaction_markup:
-        interaction._markup.append(contents.interaction_markup)
-    return BodySpec(contents.body, dict(contents.matching_rules), dict(contents.generators))
+    body = BodySpec(contents.body, dict(contents.matching_rules), dict(contents.generators))
+    return body, plugin, contents
 
 
-def _bridged(config: Mapping[str, Any], interaction: Any, where: str = "") -> dict[str, Any]:
+def _bridged(config: Mapping[str, Any], description: str, where: str = "") -> dict[str, Any]:
     """accord matchers and generators in ``config`` (``match.integer(3)``) become
     ``accord.plugins.Definition`` values, which plugins read like definition strings — also
     inside nested dicts and lists (the protobuf plugin's embedded messages)."""
-    return {key: _bridged_value(value, interaction, f"{where}{key}")
+    return {key: _bridged_value(value, description, f"{where}{key}")
             for key, value in config.items()}
 
 
-def _bridged_value(value: Any, interaction: Any, where: str) -> Any:
-    from accord.consumer._parts import scalar_spec
-    from accord.consumer.matchers import Matcher
-    from accord.plugins import Definition
+def _bridged_value(value: Any, description: str, where: str) -> Any:
+    from accord.plugins import Definition  # see use_plugin
 
     if isinstance(value, Matcher):
-        spec = scalar_spec(value, interaction.description, f"plugin setting {where!r}",
+        spec = scalar_spec(value, description, f"plugin setting {where!r}",
                            as_text=False)
         return Definition(spec.values[0] if spec.values else None,
                           spec.rules.rules if spec.rules else (), spec.generator)
     if isinstance(value, Mapping):
-        return _bridged(value, interaction, f"{where}.")
+        return _bridged(value, description, f"{where}.")
     if isinstance(value, list):
-        return [_bridged_value(v, interaction, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [_bridged_value(v, description, f"{where}[{i}]") for i, v in enumerate(value)]
     return value
 
 
@@ -111,26 +110,10 @@ def plugins_metadata(plugins: Mapping[str, Plugin],
              "name": p.name, "version": p.version} for name, p in sorted(plugins.items())]
 
 
-def interaction_fields(interaction: Any) -> dict[str, Any]:
-    """``plugin_config`` and ``interaction_markup`` for the model interaction."""
-    out: dict[str, Any] = {}
-    if interaction._plugin_config:
-        out["plugin_config"] = {k: dict(v) for k, v in interaction._plugin_config.items()}
-    if interaction._markup:
-        out["interaction_markup"] = {"markup": "\n".join(interaction._markup),
-                                     "markupType": "COMMON_MARK"}
-    return out
-
-
 def keep_existing_plugins(model: Any, directory: Any) -> Any:
     """``model`` whose ``metadata.plugins`` also lists the plugins of the pact file it will be
     merged into (the file's other interactions may need them; ``write_pact`` replaces the
     metadata key as a whole)."""
-    import json
-    from pathlib import Path
-
-    from accord.pactfile import pact_file_name
-
     plugins = model.metadata.get("plugins")
     if not plugins:
         return model

@@ -15,15 +15,11 @@ from __future__ import annotations
 import builtins as _b
 from typing import Any
 
-from accord.consumer._formats import (
-    example_for_regex,
-    format_java,
-    int_range_regex,
-    strftime_to_java,
-)
-from accord.consumer.matchers import Matcher, _Generated
+from accord.consumer._formats import strftime_to_java
+from accord.consumer.generator_values import UUID_FORMATS, UUID_NAMES
+from accord.consumer.matchers import Generated, Matcher, generated
 from accord.errors import ContractDefinitionError
-from accord.model import Generator, Rule
+from accord.model import Generator
 
 __all__ = [
     "AbstractGenerator",
@@ -53,71 +49,41 @@ __all__ = [
     "uuid",
 ]
 
-UUID_FORMATS = {
-    "simple": ("simple", r"^[0-9a-f]{32}$", "e2490de55bd343d5b7c4526e33f71304"),
-    "lowercase": ("lower-case-hyphenated",
-                  r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-                  "e2490de5-5bd3-43d5-b7c4-526e33f71304"),
-    "uppercase": ("upper-case-hyphenated",
-                  r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$",
-                  "E2490DE5-5BD3-43D5-B7C4-526E33F71304"),
-    "urn": ("URN",
-            r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-            "urn:uuid:e2490de5-5bd3-43d5-b7c4-526e33f71304"),
-}
-_UUID_ALIASES = {"lower-case-hyphenated": "lowercase", "upper-case-hyphenated": "uppercase",
-                 "URN": "urn", "lower": "lowercase", "upper": "uppercase"}
+AbstractGenerator = Generated  # pact-python's name for the type of every generator
 
 
-AbstractGenerator = _Generated  # pact-python's name for the type of every generator
-
-
-def _gen(kind: _b.str, value: Any, rules: tuple[Rule, ...], /, **params: Any) -> _Generated:
+def _gen(kind: _b.str, example: Any = None, /, **params: Any) -> Generated:
     clean = {k: v for k, v in params.items() if v is not None}
-    return _Generated(value, rules, Generator(kind, clean))
+    return generated(Generator(kind, clean), example)
 
 
-def random_int(min: _b.int | None = None, max: _b.int | None = None) -> _Generated:
+def random_int(min: _b.int | None = None, max: _b.int | None = None) -> Generated:
     """A random integer in ``[min, max]`` (rules: integer, and the range when given)."""
-    if min is not None and max is not None and min > max:
-        raise ContractDefinitionError(f"generate.random_int: min {min} is greater than max {max}")
-    rules = [Rule("integer")]
-    if min is not None or max is not None:
-        rules.append(Rule("regex", {"regex": int_range_regex(min, max)}))
-    example = 1
-    if min is not None and example < min:
-        example = min
-    if max is not None and example > max:
-        example = max
-    return _gen("RandomInt", example, tuple(rules), min=min, max=max)
+    return _gen("RandomInt", min=min, max=max)
 
 
-def random_decimal(digits: _b.int | None = None) -> _Generated:
+def random_decimal(digits: _b.int | None = None) -> Generated:
     """A random decimal number with ``digits`` digits (rule: decimal)."""
-    return _gen("RandomDecimal", 12.5, (Rule("decimal"),), digits=digits)
+    return _gen("RandomDecimal", digits=digits)
 
 
-def random_hex(digits: _b.int | None = None) -> _Generated:
+def random_hex(digits: _b.int | None = None) -> Generated:
     """A random hexadecimal string of ``digits`` characters."""
-    size = digits or 10
-    example = ("0123456789abcdef" * (size // 16 + 1))[:size]
-    pattern = rf"^[0-9a-fA-F]{{{digits}}}$" if digits else r"^[0-9a-fA-F]+$"
-    return _gen("RandomHexadecimal", example, (Rule("regex", {"regex": pattern}),), digits=digits)
+    return _gen("RandomHexadecimal", digits=digits)
 
 
-def random_string(size: _b.int | None = None) -> _Generated:
+def random_string(size: _b.int | None = None) -> Generated:
     """A random alphanumeric string of ``size`` characters (rule: type)."""
-    example = ("abcdefghijklmnopqrstuvwxyz" * ((size or 10) // 26 + 1))[: size or 10]
-    return _gen("RandomString", example, (Rule("type"),), size=size)
+    return _gen("RandomString", size=size)
 
 
-def random_boolean() -> _Generated:
+def random_boolean() -> Generated:
     """A random boolean (rule: boolean)."""
-    return _gen("RandomBoolean", True, (Rule("boolean"),))
+    return _gen("RandomBoolean")
 
 
 def regex(pattern: _b.str | None = None, example: _b.str | None = None, *,
-          regex: _b.str | None = None) -> _Generated:
+          regex: _b.str | None = None) -> Generated:
     """A random string that matches ``pattern`` (rule: the same regex); pact-python's
     ``regex=`` keyword works too."""
     if pattern is None or regex is not None:
@@ -125,22 +91,16 @@ def regex(pattern: _b.str | None = None, example: _b.str | None = None, *,
             raise ContractDefinitionError("generate.regex: give the pattern once (pattern or "
                                           "regex=)")
         pattern = regex
-    if example is None:
-        example = example_for_regex(pattern)
-        if example is None:
-            raise ContractDefinitionError(
-                f"generate.regex: cannot make an example for {pattern!r}; pass example=...")
-    return _gen("Regex", example, (Rule("regex", {"regex": pattern}),), regex=pattern)
+    return _gen("Regex", example, regex=pattern)
 
 
-def uuid(format: _b.str = "lowercase") -> _Generated:
+def uuid(format: _b.str = "lowercase") -> Generated:
     """A random UUID: format ``lowercase`` (default), ``uppercase``, ``simple`` or ``urn``."""
-    key = _UUID_ALIASES.get(format, format)
+    key = UUID_NAMES.get(format, format)
     if key not in UUID_FORMATS:
         raise ContractDefinitionError(
             f"generate.uuid: unknown format {format!r} (simple, lowercase, uppercase, urn)")
-    wire, pattern, example = UUID_FORMATS[key]
-    return _gen("Uuid", example, (Rule("regex", {"regex": pattern}),), format=wire)
+    return _gen("Uuid", format=UUID_FORMATS[key][0])
 
 
 def _java(fmt: _b.str | None, disable_conversion: _b.bool) -> _b.str | None:
@@ -152,34 +112,29 @@ def _java(fmt: _b.str | None, disable_conversion: _b.bool) -> _b.str | None:
         raise ContractDefinitionError(f"date/time format {fmt!r}: {exc}") from None
 
 
-def _dated(kind: _b.str, rule: _b.str, default: _b.str, fmt: _b.str | None,
-           expression: _b.str | None, disable_conversion: _b.bool) -> _Generated:
+def _dated(kind: _b.str, default: _b.str, fmt: _b.str | None, expression: _b.str | None,
+           disable_conversion: _b.bool) -> Generated:
     java = _java(fmt, disable_conversion) or default
-    try:
-        example = format_java(None, java)
-    except ValueError as exc:
-        raise ContractDefinitionError(f"generate.{kind.lower()}: format {java!r}: {exc}") from None
-    return _gen(kind, example, (Rule(rule, {"format": java}),), format=java, expression=expression)
+    return _gen(kind, format=java, expression=expression)
 
 
 def date(format: _b.str | None = None, expression: _b.str | None = None, *,
-         disable_conversion: _b.bool = False) -> _Generated:
+         disable_conversion: _b.bool = False) -> Generated:
     """Today's date (or ``expression``, e.g. ``"today + 1 day"``) in ``format``."""
-    return _dated("Date", "date", "yyyy-MM-dd", format, expression, disable_conversion)
+    return _dated("Date", "yyyy-MM-dd", format, expression, disable_conversion)
 
 
 def time(format: _b.str | None = None, expression: _b.str | None = None, *,
-         disable_conversion: _b.bool = False) -> _Generated:
+         disable_conversion: _b.bool = False) -> Generated:
     """The current time (or ``expression``, e.g. ``"now + 2 hours"``) in ``format``."""
-    return _dated("Time", "time", "HH:mm:ss", format, expression, disable_conversion)
+    return _dated("Time", "HH:mm:ss", format, expression, disable_conversion)
 
 
 def datetime(format: _b.str | None = None, expression: _b.str | None = None, *,
-             disable_conversion: _b.bool = False) -> _Generated:
+             disable_conversion: _b.bool = False) -> Generated:
     """The current date and time (or ``expression``) in ``format`` (by default pact-python's
     ``%Y-%m-%dT%H:%M:%S%z``, Java ``yyyy-MM-dd'T'HH:mm:ssZ``)."""
-    return _dated("DateTime", "timestamp", "yyyy-MM-dd'T'HH:mm:ssZ", format, expression,
-                  disable_conversion)
+    return _dated("DateTime", "yyyy-MM-dd'T'HH:mm:ssZ", format, expression, disable_conversion)
 
 
 def _data_type(example: Any) -> _b.str:
@@ -192,7 +147,7 @@ def _data_type(example: Any) -> _b.str:
     return "STRING"
 
 
-def provider_state(expression: _b.str, example: Any = None) -> _Generated:
+def provider_state(expression: _b.str, example: Any = None) -> Generated:
     """A value the provider-state set-up supplies, e.g. ``"${id}"`` or ``"/users/${id}"``.
 
     ``example`` is what the consumer test (and the pact file) uses; its type is kept when
@@ -200,42 +155,21 @@ def provider_state(expression: _b.str, example: Any = None) -> _Generated:
     """
     if example is None:
         example = expression
-    return _gen("ProviderState", example, (Rule("type"),), expression=expression,
-                dataType=_data_type(example))
+    return _gen("ProviderState", example, expression=expression, dataType=_data_type(example))
 
 
-def mock_server_url(regex: _b.str | None = None, example: _b.str | None = None) -> _Generated:
+def mock_server_url(regex: _b.str | None = None, example: _b.str | None = None) -> Generated:
     """A URL pointing at the mock server (consumer side) with the path kept from ``example``."""
     example = example or "http://localhost:8080/"
     regex = regex or ".*"
-    return _gen("MockServerURL", example, (Rule("regex", {"regex": regex}),), regex=regex,
-                example=example)
+    return _gen("MockServerURL", example, regex=regex, example=example)
 
 
 def as_matcher(generator: Generator | Matcher) -> Matcher:
     """A generator given as a plain ``accord.model.Generator`` turned into a value with rules."""
     if isinstance(generator, Matcher):
         return generator
-    params = dict(generator.params)
-    builders = {
-        "RandomInt": lambda: random_int(params.get("min"), params.get("max")),
-        "RandomDecimal": lambda: random_decimal(params.get("digits")),
-        "RandomHexadecimal": lambda: random_hex(params.get("digits")),
-        "RandomString": lambda: random_string(params.get("size")),
-        "RandomBoolean": random_boolean,
-        "Regex": lambda: regex(params.get("regex", ".*")),
-        "Uuid": lambda: uuid(params.get("format", "lowercase")),
-        "Date": lambda: date(params.get("format"), params.get("expression"),
-                             disable_conversion=True),
-        "Time": lambda: time(params.get("format"), params.get("expression"),
-                             disable_conversion=True),
-        "DateTime": lambda: datetime(params.get("format"), params.get("expression"),
-                                     disable_conversion=True),
-        "ProviderState": lambda: provider_state(params.get("expression", "")),
-        "MockServerURL": lambda: mock_server_url(params.get("regex"), params.get("example")),
-    }
-    made = builders[generator.kind]()
-    return _Generated(made.value, made.rules, generator)
+    return generated(generator)
 
 
 def generator_of(value: Generator | Matcher | None) -> Generator | None:
@@ -251,7 +185,7 @@ def generator_of(value: Generator | Matcher | None) -> Generator | None:
 
 # pact-python spellings
 int = integer = random_int
-def decimal(precision: _b.int | None = None) -> _Generated:
+def decimal(precision: _b.int | None = None) -> Generated:
     """pact-python's name and argument for ``random_decimal``: ``precision`` digits."""
     return random_decimal(precision)
 

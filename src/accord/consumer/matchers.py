@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.consumer.generator_values import implied
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule, RuleList
 
@@ -28,8 +29,10 @@ __all__ = [
     "EachKey",
     "EachLike",
     "EachValue",
+    "Generated",
     "Matcher",
     "Reified",
+    "generated",
     "reify",
 ]
 
@@ -86,7 +89,7 @@ class Matcher:
                     return problem
             return None
 
-        value = self.value if not isinstance(self, _Generated) else other.value
+        value = self.value if not isinstance(self, Generated) else other.value
         return Matcher(value, self.rules + other.rules, self.generator or other.generator,
                        check=both if checks else None)
 
@@ -105,7 +108,7 @@ class Matcher:
         return f"<match.{kinds} {self.value!r}>"
 
 
-class _Generated(Matcher):
+class Generated(Matcher):
     """A value produced by a generator (``accord.generate``); its rules follow the generator."""
 
     __slots__ = ()
@@ -113,6 +116,13 @@ class _Generated(Matcher):
     def __repr__(self) -> str:
         assert self.generator is not None
         return f"<generate.{self.generator.kind} {dict(self.generator.params)!r}>"
+
+
+def generated(generator: Generator, example: Any = None) -> Generated:
+    """``generator`` as a value: its example (``example`` when given) and the rules that fit
+    what it makes (``accord.generate`` builds every generator this way)."""
+    value, rules = implied(generator, example)
+    return Generated(value, rules, generator)
 
 
 class EachLike(Matcher):
@@ -237,9 +247,7 @@ class _Walker:
                     f"(at {render_path(loc)})")
             return value
         if isinstance(value, Generator):
-            from accord.consumer.generate import as_matcher
-
-            return as_matcher(value).emit(self, loc)
+            return generated(value).emit(self, loc)
         raise ContractDefinitionError(
             f"interaction {self.where!r}: {type(value).__name__} value {value!r} at "
             f"{render_path(loc)} cannot be written to a pact (use str, int, float, bool, None, "

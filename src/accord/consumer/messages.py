@@ -39,9 +39,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from accord.consumer._parts import BodySpec, body_spec, scalar_spec
-from accord.consumer.builder import _Interaction
+from accord.consumer.interactions import InteractionBuilder
 from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, MismatchError
+from accord.generation import GeneratorContext, generate_message
 from accord.model import (
     AsynchronousMessage,
     Body,
@@ -59,7 +60,7 @@ from accord.model import (
 from accord.model.body import is_text_type
 
 if TYPE_CHECKING:
-    from accord.consumer.builder import Pact
+    from accord.consumer.pact import Pact
 
 __all__ = ["AsyncMessageInteraction", "Reply", "SyncChannel", "SyncMessageInteraction"]
 
@@ -160,12 +161,11 @@ def _run(result: Any, then: Callable[[Any], Any]) -> Any:
 
 
 def _generated(contents: MessageContents) -> MessageContents:
-    from accord.generation import GeneratorContext, generate_message
 
     return generate_message(contents, GeneratorContext.default("consumer"))
 
 
-class AsyncMessageInteraction(_Interaction):
+class AsyncMessageInteraction(InteractionBuilder):
     """An asynchronous message the provider sends and the consumer handles."""
 
     def __init__(self, pact: Pact, description: str) -> None:
@@ -179,8 +179,6 @@ class AsyncMessageInteraction(_Interaction):
             content_type = "application/octet-stream"
         if isinstance(content, str) and content_type == "application/json":
             try:
-                import json
-
                 json.loads(content)
             except ValueError:
                 content_type = "text/plain"
@@ -189,20 +187,20 @@ class AsyncMessageInteraction(_Interaction):
 
     def with_body(self, body: Any = None, content_type: str | None = None, part: str | None = None
                   ) -> AsyncMessageInteraction:
-        """pact-python spelling of ``with_content``."""
+        """pact-python spelling of ``with_content``. An asynchronous message has one part, so
+        ``part`` (taken for pact-python code) changes nothing, as in pact-python."""
         return self.with_content(body, content_type or "application/json")
 
     def with_binary_body(self, body: bytes, content_type: str | None = None,
                          part: str | None = None) -> AsyncMessageInteraction:
+        """Raw bytes as the message body (``part``: see ``with_body``)."""
         return self.with_content(bytes(body), content_type or "application/octet-stream")
 
     def with_plugin_contents(self, content_type: str, config: Mapping[str, Any]
                              ) -> AsyncMessageInteraction:
         """The message body built by the plugin for ``content_type`` (see
         ``HttpInteraction.with_plugin_contents``)."""
-        from accord.consumer._plugins import configure_plugin_contents
-
-        self._part.body = configure_plugin_contents(self, content_type, config)
+        self._part.body = self._with_plugin_contents(content_type, config)
         return self
 
     def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
@@ -214,14 +212,15 @@ class AsyncMessageInteraction(_Interaction):
     def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
                             ) -> AsyncMessageInteraction:
         """Raw ``matchingRules`` (``body``, ``metadata``) for the message, as
-        ``HttpInteraction.with_matching_rules`` takes them."""
+        ``HttpInteraction.with_matching_rules`` takes them (``part``: see ``with_body``)."""
         loaded = load_raw_rules(rules, self.description)
         self._part.raw_rules = merge_rules(self._part.raw_rules, loaded)
         return self
 
     def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
                         ) -> AsyncMessageInteraction:
-        """Raw ``generators`` (``body``, ``metadata``) for the message."""
+        """Raw ``generators`` (``body``, ``metadata``) for the message (``part``: see
+        ``with_body``)."""
         loaded = load_raw_generators(generators, self.description)
         self._part.raw_generators = merge_generators(self._part.raw_generators, loaded)
         return self
@@ -233,11 +232,11 @@ class AsyncMessageInteraction(_Interaction):
                                                 self.description))
         return self
 
-    def _build(self) -> AsynchronousMessage:
+    def build(self) -> AsynchronousMessage:
         return AsynchronousMessage(contents=self._part.build(self.description), **self._common())
 
     def _model(self) -> AsynchronousMessage:
-        model = self._pact._finalise(self)
+        model = self._pact.finalise(self)
         assert isinstance(model, AsynchronousMessage)
         return model
 
@@ -251,26 +250,26 @@ class AsyncMessageInteraction(_Interaction):
         """Call ``handler(body, metadata)``; its exception fails the test, success records it."""
         model = self._model()
         contents = _generated(model.contents)
-        self._used = True
+        self.used = True
         result = handler(_decode(contents), dict(contents.metadata))
-        return _run(result, lambda _r: self._pact._record([model]))
+        return _run(result, lambda _r: self._pact.record([model]))
 
-    def _verify_pact_python(self, handler: Callable[..., Any]) -> Any:
+    def verify_with_handler(self, handler: Callable[..., Any]) -> Any:
         """``Pact.verify(handler, "Async")``: the body and metadata as pact-python passes them."""
         model = self._model()
-        self._used = True
+        self.used = True
         body, metadata = pact_python_message(model.contents)
-        return _run(handler(body, metadata), lambda _r: self._pact._record([model]))
+        return _run(handler(body, metadata), lambda _r: self._pact.record([model]))
 
     async def averify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> None:
         """``verify`` for ``async`` tests (works with sync and async handlers)."""
         model = self._model()
         contents = _generated(model.contents)
-        self._used = True
+        self.used = True
         result = handler(_decode(contents), dict(contents.metadata))
         if inspect.isawaitable(result):
             await result
-        self._pact._record([model])
+        self._pact.record([model])
 
 
 @dataclass(frozen=True)
@@ -336,6 +335,7 @@ class SyncChannel:
 
     def _exchange(self, body: Any, metadata: Mapping[str, Any] | None) -> list[Reply]:
         __tracebackhide__ = True
+        # imported here: the matching engine is needed only when a message is checked
         from accord.matching import match_message
 
         actual = _sent_contents(body, metadata, self._model.request)
@@ -350,8 +350,9 @@ class SyncChannel:
             raise MismatchError(report)
         return [Reply.of(_generated(r)) for r in self._model.responses]
 
-    def _check(self, error: BaseException | None = None) -> None:
-        """After the consumer ran: a mismatch it swallowed, or no request at all, fails."""
+    def finish(self, error: BaseException | None = None) -> None:
+        """After the consumer ran (``error``: what it raised): a mismatch it swallowed, or no
+        request at all, fails."""
         __tracebackhide__ = True
         if self._failures:
             if isinstance(error, MismatchError) and str(error) in self._failures:
@@ -366,7 +367,7 @@ class SyncChannel:
 ConsumerFunction = Callable[[SyncChannel], Any]
 
 
-class SyncMessageInteraction(_Interaction):
+class SyncMessageInteraction(InteractionBuilder):
     """A V4 synchronous message: a request message and the response message(s) to it.
 
     In the consumer test the consumer code is exercised: it sends the request over a
@@ -419,9 +420,7 @@ class SyncMessageInteraction(_Interaction):
     def with_plugin_contents(self, content_type: str, config: Mapping[str, Any],
                              part: str | None = None) -> SyncMessageInteraction:
         """The request's or a response's body built by the plugin for ``content_type``."""
-        from accord.consumer._plugins import configure_plugin_contents
-
-        self._part(part).body = configure_plugin_contents(self, content_type, config)
+        self._part(part).body = self._with_plugin_contents(content_type, config)
         return self
 
     def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
@@ -467,7 +466,7 @@ class SyncMessageInteraction(_Interaction):
             return self._responses[-1]
         raise ContractDefinitionError(f"part must be 'request' or 'response', got {part!r}")
 
-    def _build(self) -> SynchronousMessages:
+    def build(self) -> SynchronousMessages:
         if not self._responses:
             raise ContractDefinitionError(
                 f"interaction {self.description!r}: a synchronous message needs at least one "
@@ -478,7 +477,7 @@ class SyncMessageInteraction(_Interaction):
             **self._common())
 
     def _model(self) -> SynchronousMessages:
-        model = self._pact._finalise(self)
+        model = self._pact.finalise(self)
         assert isinstance(model, SynchronousMessages)
         return model
 
@@ -497,7 +496,7 @@ class SyncMessageInteraction(_Interaction):
         try:
             result = consumer(channel)
         except Exception as exc:
-            channel._check(exc)
+            channel.finish(exc)
             raise
         if not inspect.isawaitable(result):
             self._close(model, channel)
@@ -516,7 +515,7 @@ class SyncMessageInteraction(_Interaction):
         try:
             result = consumer(channel)
         except Exception as exc:
-            channel._check(exc)
+            channel.finish(exc)
             raise
         if inspect.isawaitable(result):
             await self._finish(model, channel, result)
@@ -525,7 +524,7 @@ class SyncMessageInteraction(_Interaction):
 
     def _open(self) -> tuple[SynchronousMessages, SyncChannel]:
         model = self._model()
-        self._used = True
+        self.used = True
         return model, SyncChannel(self.description, model, self._pact.specification)
 
     async def _finish(self, model: SynchronousMessages, channel: SyncChannel,
@@ -534,16 +533,16 @@ class SyncMessageInteraction(_Interaction):
         try:
             await result
         except Exception as exc:
-            channel._check(exc)
+            channel.finish(exc)
             raise
         self._close(model, channel)
 
     def _close(self, model: SynchronousMessages, channel: SyncChannel) -> None:
         __tracebackhide__ = True
-        channel._check()
-        self._pact._record([model])
+        channel.finish()
+        self._pact.record([model])
 
-    def _verify_pact_python(self, handler: Callable[..., Any]) -> Any:
+    def verify_with_handler(self, handler: Callable[..., Any]) -> Any:
         """``pact.verify(handler, "Sync")``: a one-argument ``handler(channel)`` is a consumer
         function (``verify``); pact-python's two-argument ``handler(body, metadata)`` gets the
         request message as pact-python passes it, and what it returns, unless ``None``, must
@@ -552,16 +551,17 @@ class SyncMessageInteraction(_Interaction):
         if _takes_one_argument(handler):
             return self.verify(handler)
         model = self._model()
-        self._used = True
+        self.used = True
         body, metadata = pact_python_message(model.request)
         return _run(handler(body, metadata), lambda r: self._check_returned(model, r))
 
     def _check_returned(self, model: SynchronousMessages, returned: Any) -> None:
         __tracebackhide__ = True
+        # imported here: the matching engine is needed only when a message is checked
         from accord.matching import match_message
 
         if returned is None:  # pact-python's handlers return nothing
-            self._pact._record([model])
+            self._pact.record([model])
             return
         actual = _returned_contents(returned, model.responses[0])
         problems: list[str] = []
@@ -569,7 +569,7 @@ class SyncMessageInteraction(_Interaction):
             result = match_message(expected, actual, spec=self._pact.specification,
                                    plugin_config=model.plugin_config)
             if result.ok:
-                self._pact._record([model])
+                self._pact.record([model])
                 return
             lines = "\n".join(f"    {m.describe()}" for m in result.mismatches)
             problems.append(f"  response {index + 1}:\n{lines}")

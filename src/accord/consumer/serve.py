@@ -17,7 +17,8 @@ from accord.errors import ContractDefinitionError, MismatchError
 from accord.types import URL
 
 if TYPE_CHECKING:
-    from accord.consumer.builder import HttpInteraction, Pact
+    from accord.consumer.interactions import HttpInteraction
+    from accord.consumer.pact import Pact
     from accord.mock import MockServer
     from accord.mock.report import MockReport
     from accord.model import Interaction
@@ -104,7 +105,7 @@ class PactServer:
     def _start(self) -> PactServer:
         from accord.mock import MockServer
 
-        models = [self._pact._finalise(b) for b in self._builders]
+        models = [self._pact.finalise(b) for b in self._builders]
         seen: dict[Any, Interaction] = {}
         for model in models:
             other = seen.get(model.unique_key)
@@ -115,8 +116,8 @@ class PactServer:
             seen[model.unique_key] = model
         self._models = list(seen.values())
         for b in self._builders:
-            b._used = True
-        self._mock = MockServer(self._pact._model(self._models), **self._options)
+            b.used = True
+        self._mock = MockServer(self._pact.model_of(self._models), **self._options)
         self._mock.start()
         return self
 
@@ -133,7 +134,7 @@ class PactServer:
             if self._raises:
                 raise MismatchError(report.render(), list(report.to_json()["mismatches"]))
             return
-        self._pact._record(self._models)
+        self._pact.record(self._models)
 
     def __enter__(self) -> PactServer:
         return self._start()

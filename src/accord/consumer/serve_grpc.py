@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from accord.errors import MismatchError
 
 if TYPE_CHECKING:
-    from accord.consumer.builder import Pact
+    from accord.consumer.pact import Pact
     from accord.model import Interaction
 
 __all__ = ["GrpcPactServer"]
@@ -49,11 +49,11 @@ class GrpcPactServer:
     def __enter__(self) -> GrpcPactServer:
         from accord.plugins.protobuf.grpc import GrpcMockServer
 
-        self._models = [self._pact._finalise(b).replace(transport="grpc")
+        self._models = [self._pact.finalise(b).replace(transport="grpc")
                         for b in self._builders]
         for b in self._builders:
-            b._used = True
-        self._mock = GrpcMockServer(self._pact._model(self._models), self._host, self._port,
+            b.used = True
+        self._mock = GrpcMockServer(self._pact.model_of(self._models), self._host, self._port,
                                     raise_on_exit=False).start()
         return self
 
@@ -70,4 +70,4 @@ class GrpcPactServer:
             if self._raises:
                 raise MismatchError("accord gRPC mock server:\n" + "\n".join(problems))
             return
-        self._pact._record(self._models)
+        self._pact.record(self._models)

@@ -58,11 +58,13 @@ class XmlElement:
         if self.repeat is not None:
             raise ContractDefinitionError(
                 f"interaction {where!r}: the root element <{self.tag}> cannot repeat (each())")
-        text = '<?xml version="1.0" encoding="UTF-8"?>' + self._render((), where, rules, gens)
+        text = '<?xml version="1.0" encoding="UTF-8"?>' + self.render_at((), where, rules, gens)
         return text, {p: RuleList(tuple(rs)) for p, rs in rules.items()}, gens
 
-    def _render(self, loc: tuple[str, ...], where: str, rules: dict[str, list[Rule]],
-                gens: dict[str, Generator]) -> str:
+    def render_at(self, loc: tuple[str, ...], where: str, rules: dict[str, list[Rule]],
+                  gens: dict[str, Generator]) -> str:
+        """This element as XML text at ``loc`` (its parents' tags); its rules and generators
+        are added to ``rules`` and ``gens``."""
         here = (*loc, self.tag)
         if self.repeat is not None:
             lo, hi, _ = self.repeat
@@ -80,7 +82,7 @@ class XmlElement:
         for child in self.children:
             if isinstance(child, XmlElement):
                 copies = child.repeat[2] if child.repeat is not None else 1
-                rendered = child._render(here, where, rules, gens)
+                rendered = child.render_at(here, where, rules, gens)
                 inner.append(rendered * copies)
             elif isinstance(child, (str, Matcher)):
                 inner.append(escape(_value(child, (*here, "#text"), where, rules, gens)))

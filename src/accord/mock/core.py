@@ -64,6 +64,7 @@ __all__ = [
     "request_from_wire",
 ]
 
+#: how a request is matched: ``match_request``'s signature (``spec=`` and ``plugin_config=``)
 Matcher = Callable[..., "MatchResult"]
 
 
