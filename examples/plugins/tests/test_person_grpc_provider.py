@@ -14,6 +14,7 @@ from accord import Verifier
 
 
 def verify(pact_file: Path, book: Any) -> Any:
+    """The verification's result (not raised: the tests look at what failed)."""
     server, port = serve(book)
     verifier = (Verifier("address-book-grpc").add_source(pact_file)
                 .add_transport(url=f"grpc://127.0.0.1:{port}"))
@@ -23,7 +24,7 @@ def verify(pact_file: Path, book: Any) -> Any:
         assert any(p.id == params["user_id"] for p in book.people)
 
     try:
-        return verifier.verify()
+        return verifier.verify(raises=False)
     finally:
         server.stop(None)
 
