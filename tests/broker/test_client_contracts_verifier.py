@@ -13,10 +13,14 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
+import pytest
+
 from accord import Verifier
 from accord.broker.storage.schema import metadata
 
 from .test_client_contracts import FILES, real_path, setup_state
+
+pytestmark = pytest.mark.slow  # seconds of real waiting: kept out of --quick
 
 
 def _query_map() -> dict[tuple[tuple[str, str], ...], str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from accord.broker.storage.schema import (
@@ -17,6 +18,8 @@ from accord.broker.storage.schema import (
 
 from .helpers import pact, publish_body
 from .live import LiveBroker
+
+pytestmark = pytest.mark.slow  # seconds of real waiting: kept out of --quick
 
 THREADS = 8
 PER_THREAD = 6

@@ -8,9 +8,12 @@ import threading
 import time
 
 import httpx
+import pytest
 
 from .helpers import pact
 from .live import LiveBroker
+
+pytestmark = pytest.mark.slow  # seconds of real waiting: kept out of --quick
 
 HTML = {"Accept": "text/html"}
 

@@ -20,6 +20,8 @@ from accord.broker.storage.schema import webhook_attempts
 from .helpers import publish, verify
 from .webhook_target import Target
 
+pytestmark = pytest.mark.slow  # seconds of real waiting: kept out of --quick
+
 HTTP = {"webhook_scheme_whitelist": ("https", "http")}
 LOCAL = {**HTTP, "webhook_host_whitelist": ("127.0.0.1",)}
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from accord.model import load_pact
 from accord.openapi import check_pact, parse_document
+
+pytestmark = pytest.mark.slow  # seconds of work or real waiting: kept out of --quick
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5),
                     st.sampled_from([0.5, -2.25, 10.75]),

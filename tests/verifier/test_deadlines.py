@@ -23,6 +23,8 @@ from accord.verifier import Outcome
 
 from .conftest import v3_pact, write_pact
 
+pytestmark = pytest.mark.slow  # seconds of real waiting: kept out of --quick
+
 GAP = 0.3  # seconds between two trickled bytes
 TRICKLE_BYTES = 80
 TIMEOUT = 1.0  # the verifier's timeout in these tests
