@@ -176,40 +176,37 @@ def _resolve_branch(
     c: _Collector, ids: list[int], explicit: str | None, branch: str, fallback: Any
 ) -> None:
     """Each consumer's latest on the branch, else on the fallback branch."""
-    conn, pid = c.conn, c.provider.id
-    found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, branch=branch)
-    missing = [i for i in ids if i not in found]
-    by_fallback = (
-        pacts_repo.latest_publications_per_consumer(conn, pid, missing, branch=fallback)
-        if fallback and missing
-        else {}
-    )
-    for i in ids:
-        if i in found:
-            c.add(found[i], _res("branch", found[i], explicit, branch=branch))
-        elif i in by_fallback:
-            pub = by_fallback[i]
-            c.add(pub, _res("branch", pub, explicit, branch=branch, fallback_branch=fallback))
+    _resolve_latest_with_fallback(c, ids, explicit, "branch", "branch", branch, fallback)
 
 
 def _resolve_latest_tag(
     c: _Collector, ids: list[int], explicit: str | None, tag: str, fallback: Any
 ) -> None:
     """Each consumer's latest with the tag, else with the fallback tag."""
+    _resolve_latest_with_fallback(c, ids, explicit, "tag_latest", "tag", tag, fallback)
+
+
+def _resolve_latest_with_fallback(
+    c: _Collector, ids: list[int], explicit: str | None, kind: str, key: str, value: str,
+    fallback: Any,
+) -> None:
+    """Each consumer's latest publication with ``key`` (branch or tag) ``value``, else with
+    the fallback value; the reason says which."""
     conn, pid = c.conn, c.provider.id
-    found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, tag=tag)
+    by: dict[str, Any] = {key: value}
+    found = pacts_repo.latest_publications_per_consumer(conn, pid, ids, **by)
     missing = [i for i in ids if i not in found]
     by_fallback = (
-        pacts_repo.latest_publications_per_consumer(conn, pid, missing, tag=fallback)
+        pacts_repo.latest_publications_per_consumer(conn, pid, missing, **{key: fallback})
         if fallback and missing
         else {}
     )
     for i in ids:
         if i in found:
-            c.add(found[i], _res("tag_latest", found[i], explicit, tag=tag))
+            c.add(found[i], _res(kind, found[i], explicit, **by))
         elif i in by_fallback:
             pub = by_fallback[i]
-            c.add(pub, _res("tag_latest", pub, explicit, tag=tag, fallback_tag=fallback))
+            c.add(pub, _res(kind, pub, explicit, **{key: value, f"fallback_{key}": fallback}))
 
 
 def _resolve_all_tagged(c: _Collector, ids: list[int], explicit: str | None, tag: str) -> None:
