@@ -12,6 +12,8 @@ of a traceback::
     ├── GeneratorError           a generator that cannot produce a value
     │   └── MissingGeneratorInput    the context lacks its input (provider-state value, mock URL)
     ├── ContractDefinitionError  a mistake in a consumer test's contract (caught when declared)
+    │   └── UnsupportedDefinition    a call the contract cannot hold (also a RuntimeError, as
+    │                                pact-python raises for it)
     ├── VerificationSetupError   a verifier that cannot start (no pacts, bad source, bad option)
     ├── ProviderError            a provider that cannot be asked (down, timed out, not HTTP)
     ├── StateError               a provider state that cannot be set up or torn down
@@ -49,6 +51,7 @@ __all__ = [
     "PactVerificationError",
     "ProviderError",
     "StateError",
+    "UnsupportedDefinition",
     "UnsupportedVersionError",
     "VerificationFailed",
     "VerificationSetupError",
@@ -101,6 +104,11 @@ class MissingGeneratorInput(GeneratorError):
 
 class ContractDefinitionError(AccordError):
     """A mistake in how a consumer test declares its contract."""
+
+
+class UnsupportedDefinition(ContractDefinitionError, RuntimeError):
+    """A DSL call the interaction cannot hold, such as metadata on an HTTP interaction. A
+    ``RuntimeError`` too, as pact-python raises one for the same calls."""
 
 
 class VerificationSetupError(AccordError):

@@ -16,7 +16,7 @@ from accord.consumer._parts import BodySpec, body_spec, form_spec, multipart_spe
 from accord.consumer._plugins import configure_plugin_contents
 from accord.consumer.matchers import Matcher
 from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
-from accord.errors import ContractDefinitionError
+from accord.errors import ContractDefinitionError, UnsupportedDefinition
 from accord.model import (
     Body,
     Generator,
@@ -258,6 +258,19 @@ class HttpInteraction(InteractionBuilder):
         target.body = multipart_spec(part_name, path, content_type, boundary, filename,
                                      self.description)
         return self
+
+    def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
+                      /, **kwargs: Any) -> HttpInteraction:
+        """Refused, as pact-python refuses it: an HTTP request or response has headers, not
+        metadata (use ``with_header``, or ``set_comment`` for a note on the interaction)."""
+        raise UnsupportedDefinition(
+            f"interaction {self.description!r}: HTTP interactions have no metadata; use "
+            "with_header(...) for headers or set_comment(...) for a note on the interaction")
+
+    def set_metadata(self, metadata: Mapping[str, str] | None = None, part: str | None = None,
+                     /, **kwargs: str) -> HttpInteraction:
+        """Refused, as ``with_metadata`` is."""
+        return self.with_metadata(metadata, part, **kwargs)
 
     def with_plugin_contents(self, content_type: str, config: Mapping[str, Any],
                              part: str | None = None) -> HttpInteraction:

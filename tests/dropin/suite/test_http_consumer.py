@@ -251,3 +251,13 @@ def test_the_pact_file_is_written_where_asked(tmp_path: Path) -> None:
     written = json.loads((tmp_path / "out" / "dropin-file-dropin-users.json").read_text())
     assert [i["description"] for i in written["interactions"]] == ["A file request"]
     assert written["consumer"] == {"name": "dropin-file"}
+
+
+@pytest.mark.parametrize("method", ["with_metadata", "set_metadata"])
+def test_metadata_on_an_http_interaction_is_refused(method: str) -> None:
+    # HTTP requests and responses have headers, not metadata: both tools raise a RuntimeError
+    pact = Pact("dropin-web", "dropin-metadata").with_specification("V4")
+    interaction = pact.upon_receiving("A request with metadata").with_request("GET", "/m")
+    value = '"bar"' if method == "set_metadata" else "bar"
+    with pytest.raises(RuntimeError):
+        getattr(interaction, method)({"foo": value})
