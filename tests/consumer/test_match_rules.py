@@ -9,6 +9,7 @@ import pytest
 
 from accord import generate, match
 from accord.consumer import Pact, xml
+from accord.errors import ContractDefinitionError
 from accord.model import SpecVersion, dump_interaction
 
 
@@ -399,6 +400,25 @@ def test_xml_body_rules_at_xml_paths():
         "$.users.user['@id']": [{"match": "integer"}],
         "$.users.user.name['#text']": [{"match": "type"}],
     }
+
+
+def test_xml_body_is_pact_pythons_description_and_keeps_the_rules():
+    root = xml.element(
+        "users",
+        xml.element(
+            "user", xml.element("name", text=match.string("Alice")), attrs={"id": match.integer(1)}
+        ).each(min=2),
+    )
+    described = xml.body(root)
+    repeated = described["root"]["children"][0]
+    assert repeated["pact:matcher:type"] == "type" and repeated["min"] == 2
+    assert repeated["examples"] == 2 and repeated["value"]["name"] == "user"
+    assert repeated["value"]["children"][0]["children"][0]["content"] == "Alice"
+    # the same body and rules as the element itself
+    assert (response_json(described, content_type="application/xml")
+            == response_json(root, content_type="application/xml"))
+    with pytest.raises(ContractDefinitionError, match=r"xml\.element"):
+        xml.body("<users/>")  # type: ignore[arg-type]
 
 
 def test_xml_each_bounds_count_the_repeated_elements():

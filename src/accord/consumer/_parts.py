@@ -48,6 +48,8 @@ class ScalarSpec:
 def body_spec(value: Any, content_type: str | None, where: str) -> BodySpec:
     """A body from a dict/list/matcher (JSON), str (text), bytes or an ``xml.element``."""
     xml = sys.modules.get("accord.consumer.xml")  # an element exists only once it is imported
+    if xml is not None and isinstance(value, xml.XmlBody):  # pact-python's xml.body(root)
+        value = value.element
     if xml is not None and isinstance(value, xml.XmlElement):
         xml_text, rules, gens = value.render(where)
         return BodySpec(Body.of_bytes(xml_text.encode("utf-8"), content_type or "application/xml"),

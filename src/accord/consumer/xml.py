@@ -26,7 +26,7 @@ from accord.consumer.matchers import Matcher, reify, render_path
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule, RuleList
 
-__all__ = ["XmlElement", "body", "element"]
+__all__ = ["XmlBody", "XmlElement", "body", "element"]
 
 
 class XmlElement:
@@ -50,6 +50,27 @@ class XmlElement:
         count = examples if examples is not None else _count(min)
         self.repeat = (min, max, count)
         return self
+
+    def to_serializable_dict(self) -> dict[str, Any]:
+        """This element in pact-python's XML description shape (``name``, ``children``,
+        ``attributes``; a repeated element wrapped in a ``type`` matcher), matchers left as
+        objects, for code that inspects what ``xml.body()`` returned."""
+        children: list[dict[str, Any]] = []
+        if self.text is not None:
+            children.append(_content(self.text))
+        for child in self.children:
+            children.append(child.to_serializable_dict() if isinstance(child, XmlElement)
+                            else _content(child))
+        described: dict[str, Any] = {"name": self.tag, "children": children,
+                                     "attributes": dict(self.attrs)}
+        if self.repeat is None:
+            return described
+        lo, hi, count = self.repeat
+        wrapper: dict[str, Any] = {"pact:matcher:type": "type", "value": described,
+                                   "examples": count, "min": lo}
+        if hi is not None:
+            wrapper["max"] = hi
+        return wrapper
 
     def render(self, where: str) -> tuple[str, dict[str, RuleList], dict[str, Generator]]:
         """The example document, rules and generators (paths in XML form)."""
@@ -96,6 +117,13 @@ class XmlElement:
         return f"{open_tag}>{''.join(inner)}</{self.tag}>"
 
 
+def _content(value: Any) -> dict[str, Any]:
+    """A text child as pact-python describes it: ``content``, and the ``matcher`` if any."""
+    if isinstance(value, Matcher):
+        return {"matcher": value, "content": value.value}
+    return {"content": value}
+
+
 def _count(minimum: int) -> int:
     return minimum if minimum > 1 else 1
 
@@ -123,6 +151,18 @@ def element(tag: str, *children: Any, attrs: Mapping[str, Any] | None = None,
     return XmlElement(tag, children, attrs, text)
 
 
-def body(root: XmlElement) -> XmlElement:
-    """pact-python spelling: the root element, to pass to ``with_body(..., "application/xml")``."""
-    return root
+class XmlBody(dict[str, Any]):
+    """What ``xml.body(root)`` returns: a dict ``{"root": ...}`` in pact-python's shape (so
+    code that reads it works unchanged) that also keeps the element for ``with_body``."""
+
+    def __init__(self, root: XmlElement) -> None:
+        super().__init__(root=root.to_serializable_dict())
+        self.element = root
+
+
+def body(root: XmlElement) -> XmlBody:
+    """pact-python's ``xml.body``: the body description to pass to
+    ``with_body(..., "application/xml")``, a dict as pact-python's is."""
+    if not isinstance(root, XmlElement):
+        raise ContractDefinitionError(f"xml.body() takes an xml.element(...), got {root!r}")
+    return XmlBody(root)

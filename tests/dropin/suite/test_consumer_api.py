@@ -26,6 +26,11 @@ def test_an_xml_body(tmp_path: Path) -> None:
             attrs={"type": "admin"},
         )
     )
+    # a dict describing the root element, for code that looks into it
+    assert isinstance(body, dict) and body["root"]["name"] == "user"
+    assert body["root"]["attributes"] == {"type": "admin"}
+    assert [child["name"] for child in body["root"]["children"]] == ["id", "name"]
+    assert body["root"]["children"][0]["children"][0]["content"] == 123
     (
         pact.upon_receiving("A request for a user as XML")
         .with_request("GET", "/users/123.xml")
