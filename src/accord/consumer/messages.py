@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from accord.consumer._parts import BodySpec, body_spec, scalar_spec
 from accord.consumer.interactions import InteractionBuilder
 from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
-from accord.errors import ContractDefinitionError, MismatchError
+from accord.errors import ContractDefinitionError, MismatchError, UnsupportedDefinition
 from accord.generation import GeneratorContext, generate_message
 from accord.model import (
     AsynchronousMessage,
@@ -65,6 +65,12 @@ if TYPE_CHECKING:
 __all__ = ["AsyncMessageInteraction", "Reply", "SyncChannel", "SyncMessageInteraction"]
 
 _UNSET: Any = object()
+
+
+def _no_multipart(description: str) -> UnsupportedDefinition:
+    return UnsupportedDefinition(
+        f"interaction {description!r}: with_multipart_file builds an HTTP multipart body; a "
+        "message body is set with with_body(...) or with_binary_body(...)")
 
 
 class _MessagePart:
@@ -190,6 +196,12 @@ class AsyncMessageInteraction(InteractionBuilder):
         """pact-python spelling of ``with_content``. An asynchronous message has one part, so
         ``part`` (taken for pact-python code) changes nothing, as in pact-python."""
         return self.with_content(body, content_type or "application/json")
+
+    def with_multipart_file(self, part_name: str, path: Any, content_type: str | None = None,
+                            part: str | None = None, boundary: str | None = None
+                            ) -> AsyncMessageInteraction:
+        """Refused, as pact-python refuses it: multipart bodies are HTTP's."""
+        raise _no_multipart(self.description)
 
     def with_binary_body(self, body: bytes, content_type: str | None = None,
                          part: str | None = None) -> AsyncMessageInteraction:
@@ -449,6 +461,12 @@ class SyncMessageInteraction(InteractionBuilder):
         self._part(part).metadata.update(_json_values({**(metadata or {}), **kwargs},
                                                       self.description))
         return self
+
+    def with_multipart_file(self, part_name: str, path: Any, content_type: str | None = None,
+                            part: str | None = None, boundary: str | None = None
+                            ) -> SyncMessageInteraction:
+        """Refused, as pact-python refuses it: multipart bodies are HTTP's."""
+        raise _no_multipart(self.description)
 
     def with_binary_body(self, body: bytes, content_type: str | None = None,
                          part: str | None = None) -> SyncMessageInteraction:

@@ -125,3 +125,14 @@ def test_a_synchronous_message_hands_over_the_request(pact: Pact) -> None:
     seen: list[Any] = []
     pact.verify(lambda body, metadata: seen.append(json.loads(body)), "Sync")
     assert seen == [{"sku": "A-1"}]
+
+
+@pytest.mark.parametrize("kind", ["Async", "Sync"])
+def test_a_multipart_file_in_a_message_is_refused(tmp_path: Path, kind: str) -> None:
+    # multipart bodies are HTTP's: both tools raise a RuntimeError for a message
+    attachment = tmp_path / "note.txt"
+    attachment.write_text("hello")
+    pact = Pact("dropin-listener", "dropin-multipart").with_specification("V4")
+    interaction = pact.upon_receiving("a message with a file", kind)
+    with pytest.raises(RuntimeError):
+        interaction.with_multipart_file("file", attachment, "text/plain")
