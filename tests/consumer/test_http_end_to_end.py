@@ -157,6 +157,11 @@ def test_raises_false_keeps_going(make_pact):
     (missing,) = server.mismatches
     assert missing["type"] == "missing-request"
     assert missing["interaction"] == "a request for user 123"
+    # typed as pact-python types it, and still the official JSON
+    from accord.error import MissingRequest
+    assert isinstance(missing, MissingRequest) and missing.type == "MissingRequest"
+    assert json.loads(json.dumps(missing)) == dict(missing)
+    assert "MissingRequest(method=" in repr(missing)
 
 
 def test_a_pact_gains_interactions_after_being_served_and_merges(make_pact, pact_dir):

@@ -196,3 +196,18 @@ def test_lenient_ranges_read_min_max_and_size_as_pact_python_does(
         assert len(match.number(5, min=1, max=9).rules) == 2
     finally:
         match.lenient_ranges(None)
+
+
+def test_unknown_mismatch_json_is_a_generic_mismatch() -> None:
+    from accord.error import GenericMismatch, Mismatch, RequestMismatch
+
+    odd = Mismatch.from_dict({"type": "SomethingNew", "detail": 1})
+    assert isinstance(odd, GenericMismatch) and odd.type == "SomethingNew" and odd["detail"] == 1
+    nested = Mismatch.from_dict({"type": "request-mismatch", "method": "GET", "path": "/",
+                                 "mismatches": [{"type": "HeaderMismatch", "key": "Accept",
+                                                 "expected": "a", "actual": "b",
+                                                 "mismatch": "differs"}]})
+    assert isinstance(nested, RequestMismatch)
+    (header,) = nested.mismatches
+    assert (header.type, header.key, str(header)) == ("HeaderMismatch", "Accept",
+                                                      "HeaderMismatch: differs")

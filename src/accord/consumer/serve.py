@@ -13,6 +13,7 @@ import logging
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from accord.consumer.mismatches import Mismatch, typed_mismatches
 from accord.errors import ContractDefinitionError, MismatchError
 from accord.types import URL
 
@@ -95,10 +96,11 @@ class PactServer:
         return bool(self.report.ok)
 
     @property
-    def mismatches(self) -> list[dict[str, Any]]:
-        """What went wrong so far, as the official tools' mismatch JSON (pact-python's
-        ``srv.mismatches``)."""
-        return list(self.report.to_json()["mismatches"])
+    def mismatches(self) -> list[Mismatch]:
+        """What went wrong so far, as pact-python's ``srv.mismatches``: typed mismatches
+        (``MissingRequest``, ``RequestMismatch`` ...) that are the official mismatch JSON
+        dicts too."""
+        return typed_mismatches(self.report.to_json()["mismatches"])
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -132,7 +134,8 @@ class PactServer:
             if self._verbose:
                 logging.getLogger("accord.consumer").error("Mismatches:\n%s", report.render())
             if self._raises:
-                raise MismatchError(report.render(), list(report.to_json()["mismatches"]))
+                raise MismatchError(report.render(),
+                                    typed_mismatches(report.to_json()["mismatches"]))
             return
         self._pact.record(self._models)
 

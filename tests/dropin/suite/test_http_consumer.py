@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 import requests
 from pact import Pact, generate, match
-from pact.error import MismatchesError
+from pact.error import (
+    BodyMismatch,
+    Mismatch,
+    MismatchesError,
+    MissingRequest,
+    RequestMismatch,
+    RequestNotFound,
+)
 from pact.types import URL
 
 
@@ -261,3 +268,36 @@ def test_metadata_on_an_http_interaction_is_refused(method: str) -> None:
     value = '"bar"' if method == "set_metadata" else "bar"
     with pytest.raises(RuntimeError):
         getattr(interaction, method)({"foo": value})
+
+
+def test_the_mismatches_are_typed() -> None:
+    pact = Pact("dropin-web", "dropin-typed-mismatches")
+    pact.upon_receiving("A request never made").with_request("GET", "/never").will_respond_with(200)
+    (pact.upon_receiving("A user to create").with_request("POST", "/users")
+         .with_body({"name": "Ada"}, "application/json").will_respond_with(201))
+    with pact.serve(raises=False) as srv:
+        requests.get(f"{srv.url}/elsewhere", timeout=5)
+        requests.post(f"{srv.url}/users", json={"name": "Bob"}, timeout=5)
+    mismatches = srv.mismatches
+    assert all(isinstance(m, Mismatch) for m in mismatches)
+    by_type = {type(m): m for m in mismatches}
+    (missing,) = [m for m in mismatches if isinstance(m, MissingRequest) and m.path == "/never"]
+    assert (missing.type, missing.method) == ("MissingRequest", "GET")
+    not_found = by_type[RequestNotFound]
+    assert isinstance(not_found, RequestNotFound)
+    assert (not_found.method, not_found.path) == ("GET", "/elsewhere")
+    mismatched = by_type[RequestMismatch]
+    assert isinstance(mismatched, RequestMismatch)
+    assert (mismatched.method, mismatched.path) == ("POST", "/users")
+    body = [m for m in mismatched.mismatches if isinstance(m, BodyMismatch)]
+    assert body and body[0].path == "$.name" and body[0].type == "BodyMismatch"
+    assert "Ada" in str(body[0].expected) and "Bob" in str(body[0].actual)
+
+
+def test_the_mismatches_error_holds_typed_mismatches() -> None:
+    pact = Pact("dropin-web", "dropin-typed-mismatches")
+    pact.upon_receiving("A request never made").with_request("GET", "/never").will_respond_with(200)
+    with pytest.raises(MismatchesError) as raised, pact.serve():
+        pass
+    (missing,) = raised.value.mismatches
+    assert isinstance(missing, MissingRequest) and missing.path == "/never"

@@ -1,0 +1,231 @@
+"""The mismatches a consumer test's mock server saw, typed as pact-python 4.x types them
+(``pact.error.MissingRequest``, ``RequestMismatch``, ...).
+
+Each one *is* the official mismatch JSON object (a ``dict``, which is what accord returned
+before, so ``m["type"] == "missing-request"`` keeps working) and has pact-python's attributes
+on top (``m.type == "MissingRequest"``, ``m.method``, ``m.mismatches`` ...). ``None`` stands for
+a field the JSON does not hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+__all__ = [
+    "BodyMismatch",
+    "BodyTypeMismatch",
+    "GenericMismatch",
+    "HeaderMismatch",
+    "MetadataMismatch",
+    "MethodMismatch",
+    "Mismatch",
+    "MissingRequest",
+    "PathMismatch",
+    "QueryMismatch",
+    "RequestMismatch",
+    "RequestNotFound",
+    "StatusMismatch",
+    "typed_mismatches",
+]
+
+
+def _field(key: str, *aliases: str) -> Any:
+    """A read-only attribute for the JSON field ``key`` (or the first alias present)."""
+
+    def read(self: Mismatch) -> Any:
+        for name in (key, *aliases):
+            if name in self:
+                return self[name]
+        return None
+
+    return property(read, doc=f"The mismatch's ``{key}`` field.")
+
+
+class Mismatch(dict[str, Any]):
+    """A mismatch: the official JSON object, with pact-python's attribute names."""
+
+    #: the ``type`` values of the JSON this class stands for (the mock server's spelling first)
+    json_types: ClassVar[tuple[str, ...]] = ()
+    #: the fields shown by ``repr``/``str``, in pact-python's order
+    shown: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, data: Mapping[str, Any] | None = None, /, **fields: Any) -> None:
+        super().__init__({**(data or {}), **fields})
+        if self.json_types:
+            self.setdefault("type", self.json_types[0])
+
+    @property
+    def type(self) -> str:
+        """pact-python's type name (``MissingRequest``, ``BodyMismatch`` ...)."""
+        return type(self).__name__
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Mismatch:
+        """The typed mismatch for one official mismatch JSON object."""
+        if isinstance(data, Mismatch):
+            return data
+        kind = data.get("type")
+        for candidate in _TYPED:
+            if kind in candidate.json_types:
+                return candidate(data)
+        return GenericMismatch(data)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.shown)
+        return f"{self.type}({shown})"
+
+    def __str__(self) -> str:
+        mismatch = self.get("mismatch")
+        return f"{self.type}: {mismatch}" if mismatch else repr(self)
+
+
+class GenericMismatch(Mismatch):
+    """A mismatch of a type not covered below."""
+
+    @property
+    def type(self) -> str:
+        return str(self.get("type", "UnknownMismatchType"))
+
+    def __repr__(self) -> str:
+        return "GenericMismatch({})".format(", ".join(f"{k}={v!r}" for k, v in self.items()))
+
+
+class MissingRequest(Mismatch):
+    """An expected request that never arrived."""
+
+    json_types = ("missing-request", "MissingRequest")
+    shown = ("method", "path", "request")
+    method = _field("method")
+    path = _field("path")
+    request = _field("request")
+
+
+class RequestNotFound(Mismatch):
+    """A request that matched no interaction."""
+
+    json_types = ("request-not-found", "RequestNotFound")
+    shown = ("method", "path", "request")
+    method = _field("method")
+    path = _field("path")
+    request = _field("request")
+
+
+class RequestMismatch(Mismatch):
+    """A request that resembled an interaction but differed from it; ``mismatches`` says how."""
+
+    json_types = ("request-mismatch", "RequestMismatch")
+    shown = ("method", "path", "mismatches")
+    method = _field("method")
+    path = _field("path")
+
+    def __init__(self, data: Mapping[str, Any] | None = None, /, **fields: Any) -> None:
+        super().__init__(data, **fields)
+        self["mismatches"] = [Mismatch.from_dict(m) for m in self.get("mismatches") or []]
+
+    @property
+    def mismatches(self) -> list[Mismatch]:
+        """How the request differed: typed mismatches."""
+        return list(self["mismatches"])
+
+    def __str__(self) -> str:
+        lines = [f"RequestMismatch: {self.method} {self.path}"]
+        lines.extend(f"    {m}" for m in self.mismatches)
+        return "\n".join(lines)
+
+
+class MethodMismatch(Mismatch):
+    """The method differed."""
+
+    json_types = ("MethodMismatch", "method-mismatch")
+    shown = ("expected", "actual")
+    expected = _field("expected")
+    actual = _field("actual")
+
+
+class PathMismatch(Mismatch):
+    """The path differed."""
+
+    json_types = ("PathMismatch", "path-mismatch")
+    shown = ("expected", "actual", "mismatch")
+    expected = _field("expected")
+    actual = _field("actual")
+    mismatch = _field("mismatch")
+
+
+class StatusMismatch(Mismatch):
+    """The status code differed."""
+
+    json_types = ("StatusMismatch", "status-mismatch")
+    shown = ("expected", "actual", "mismatch")
+    expected = _field("expected")
+    actual = _field("actual")
+    mismatch = _field("mismatch")
+
+
+class QueryMismatch(Mismatch):
+    """A query parameter differed."""
+
+    json_types = ("QueryMismatch", "query-mismatch")
+    shown = ("parameter", "expected", "actual", "mismatch")
+    parameter = _field("parameter")
+    expected = _field("expected")
+    actual = _field("actual")
+    mismatch = _field("mismatch")
+
+
+class HeaderMismatch(Mismatch):
+    """A header differed."""
+
+    json_types = ("HeaderMismatch", "header-mismatch")
+    shown = ("key", "expected", "actual", "mismatch")
+    key = _field("key")
+    expected = _field("expected")
+    actual = _field("actual")
+    mismatch = _field("mismatch")
+
+
+class BodyTypeMismatch(Mismatch):
+    """The body's content type differed."""
+
+    json_types = ("BodyTypeMismatch", "body-type-mismatch")
+    shown = ("expected", "actual", "mismatch")
+    expected = _field("expected")
+    actual = _field("actual")
+    mismatch = _field("mismatch")
+    expected_body = _field("expectedBody", "expected_body")
+    actual_body = _field("actualBody", "actual_body")
+
+
+class BodyMismatch(Mismatch):
+    """The body differed at ``path``."""
+
+    json_types = ("BodyMismatch", "body-mismatch")
+    shown = ("path", "expected", "actual", "mismatch")
+    path = _field("path")
+    expected = _field("expected")
+    actual = _field("actual")
+    mismatch = _field("mismatch")
+
+
+class MetadataMismatch(Mismatch):
+    """A message metadata value differed."""
+
+    json_types = ("MetadataMismatch", "metadata-mismatch")
+    shown = ("key", "expected", "actual", "mismatch")
+    key = _field("key")
+    expected = _field("expected")
+    actual = _field("actual")
+    mismatch = _field("mismatch")
+
+
+_TYPED: tuple[type[Mismatch], ...] = (
+    MissingRequest, RequestNotFound, RequestMismatch, MethodMismatch, PathMismatch,
+    StatusMismatch, QueryMismatch, HeaderMismatch, BodyTypeMismatch, BodyMismatch,
+    MetadataMismatch,
+)
+
+
+def typed_mismatches(mismatches: list[Any]) -> list[Mismatch]:
+    """The mock server's mismatch JSON objects, typed."""
+    return [Mismatch.from_dict(m) for m in mismatches]
