@@ -91,24 +91,25 @@ class GenericMismatch(Mismatch):
         return "GenericMismatch({})".format(", ".join(f"{k}={v!r}" for k, v in self.items()))
 
 
-class MissingRequest(Mismatch):
+class _RequestLine(Mismatch):
+    """A mismatch about a whole request: its method, path and the request itself."""
+
+    shown: ClassVar[tuple[str, ...]] = ("method", "path", "request")
+    method = _field("method")
+    path = _field("path")
+    request = _field("request")
+
+
+class MissingRequest(_RequestLine):
     """An expected request that never arrived."""
 
     json_types = ("missing-request", "MissingRequest")
-    shown = ("method", "path", "request")
-    method = _field("method")
-    path = _field("path")
-    request = _field("request")
 
 
-class RequestNotFound(Mismatch):
+class RequestNotFound(_RequestLine):
     """A request that matched no interaction."""
 
     json_types = ("request-not-found", "RequestNotFound")
-    shown = ("method", "path", "request")
-    method = _field("method")
-    path = _field("path")
-    request = _field("request")
 
 
 class RequestMismatch(Mismatch):
@@ -143,80 +144,65 @@ class MethodMismatch(Mismatch):
     actual = _field("actual")
 
 
-class PathMismatch(Mismatch):
+class _Compared(Mismatch):
+    """A mismatch of one compared value: ``expected``, ``actual`` and why (``mismatch``)."""
+
+    shown: ClassVar[tuple[str, ...]] = ("expected", "actual", "mismatch")
+    expected = _field("expected")
+    actual = _field("actual")
+    mismatch = _field("mismatch")
+
+
+class PathMismatch(_Compared):
     """The path differed."""
 
     json_types = ("PathMismatch", "path-mismatch")
-    shown = ("expected", "actual", "mismatch")
-    expected = _field("expected")
-    actual = _field("actual")
-    mismatch = _field("mismatch")
 
 
-class StatusMismatch(Mismatch):
+class StatusMismatch(_Compared):
     """The status code differed."""
 
     json_types = ("StatusMismatch", "status-mismatch")
-    shown = ("expected", "actual", "mismatch")
-    expected = _field("expected")
-    actual = _field("actual")
-    mismatch = _field("mismatch")
 
 
-class QueryMismatch(Mismatch):
+class QueryMismatch(_Compared):
     """A query parameter differed."""
 
     json_types = ("QueryMismatch", "query-mismatch")
     shown = ("parameter", "expected", "actual", "mismatch")
     parameter = _field("parameter")
-    expected = _field("expected")
-    actual = _field("actual")
-    mismatch = _field("mismatch")
 
 
-class HeaderMismatch(Mismatch):
+class HeaderMismatch(_Compared):
     """A header differed."""
 
     json_types = ("HeaderMismatch", "header-mismatch")
     shown = ("key", "expected", "actual", "mismatch")
     key = _field("key")
-    expected = _field("expected")
-    actual = _field("actual")
-    mismatch = _field("mismatch")
 
 
-class BodyTypeMismatch(Mismatch):
+class BodyTypeMismatch(_Compared):
     """The body's content type differed."""
 
     json_types = ("BodyTypeMismatch", "body-type-mismatch")
-    shown = ("expected", "actual", "mismatch")
-    expected = _field("expected")
-    actual = _field("actual")
-    mismatch = _field("mismatch")
     expected_body = _field("expectedBody", "expected_body")
     actual_body = _field("actualBody", "actual_body")
 
 
-class BodyMismatch(Mismatch):
+class BodyMismatch(_Compared):
     """The body differed at ``path``."""
 
     json_types = ("BodyMismatch", "body-mismatch")
     shown = ("path", "expected", "actual", "mismatch")
     path = _field("path")
-    expected = _field("expected")
-    actual = _field("actual")
-    mismatch = _field("mismatch")
 
 
-class MetadataMismatch(Mismatch):
+class MetadataMismatch(_Compared):
     """A message metadata value differed."""
 
     json_types = ("MetadataMismatch", "metadata-mismatch")
     shown = ("key", "expected", "actual", "mismatch")
     key = _field("key")
-    expected = _field("expected")
-    actual = _field("actual")
-    mismatch = _field("mismatch")
 
 
 _TYPED: tuple[type[Mismatch], ...] = (
