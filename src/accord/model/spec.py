@@ -14,7 +14,7 @@ import json
 import warnings
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from accord.errors import (
@@ -69,6 +69,8 @@ __all__ = [
     "load_response",
     "parse_query_string",
 ]
+
+_T = TypeVar("_T")
 
 
 class _Reader:
@@ -694,19 +696,9 @@ def _rules(r: _Reader, obj: Mapping[str, Any], ptr: str, version: SpecVersion) -
             if found is not None:
                 cats[cat] = {"": found}
             continue
-        if not isinstance(entries, Mapping):
-            r.drop(r.fail(f"matching rules for {cat} must be a JSON object, got "
-                          f"{_kind(entries)}", cp))
-            continue
-        rule_lists: dict[str, RuleList] = {}
-        for key, value in entries.items():
-            kp = f"{cp}/{_escape(key)}"
-            if cat in ("body", "content") and not _docpath_ok(r, key, kp):
-                continue
-            found = _rule_list(r, value, kp)
-            if found is not None:
-                rule_lists[key] = found
-        cats[cat] = rule_lists
+        rule_lists = _keyed_entries(r, cat, entries, cp, "matching rules", _rule_list)
+        if rule_lists is not None:
+            cats[cat] = rule_lists
     return MatchingRules(cats)
 
 
@@ -813,20 +805,30 @@ def _generators(r: _Reader, raw: Any, ptr: str) -> Generators:
             if found is not None:
                 cats[cat] = {"": found}
             continue
-        if not isinstance(entries, Mapping):
-            r.drop(r.fail(f"generators for {cat} must be a JSON object, got "
-                          f"{_kind(entries)}", cp))
-            continue
-        gens: dict[str, Generator] = {}
-        for key, value in entries.items():
-            kp = f"{cp}/{_escape(key)}"
-            if cat in ("body", "content") and not _docpath_ok(r, key, kp):
-                continue
-            found = _generator(r, value, kp)
-            if found is not None:
-                gens[key] = found
-        cats[cat] = gens
+        gens = _keyed_entries(r, cat, entries, cp, "generators", _generator)
+        if gens is not None:
+            cats[cat] = gens
     return Generators(cats)
+
+
+def _keyed_entries(
+    r: _Reader, cat: str, entries: Any, ptr: str, what: str,
+    read_one: Callable[[_Reader, Any, str], _T | None],
+) -> dict[str, _T] | None:
+    """One category of matching rules or generators, keyed by path or name: each entry read by
+    ``read_one``; an entry (or a category) that cannot be read is left out with a warning."""
+    if not isinstance(entries, Mapping):
+        r.drop(r.fail(f"{what} for {cat} must be a JSON object, got {_kind(entries)}", ptr))
+        return None
+    out: dict[str, _T] = {}
+    for key, value in entries.items():
+        kp = f"{ptr}/{_escape(key)}"
+        if cat in ("body", "content") and not _docpath_ok(r, key, kp):
+            continue
+        found = read_one(r, value, kp)
+        if found is not None:
+            out[key] = found
+    return out
 
 
 def _generator(r: _Reader, value: Any, where: str) -> Generator | None:
