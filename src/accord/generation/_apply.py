@@ -11,7 +11,6 @@ have one generator each.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -20,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 from accord.errors import GeneratorError, MissingGeneratorInput
 from accord.generation._values import GeneratorContext, applies_in, generate_value
 from accord.model.body import Body, BodyState
+from accord.model.body_json import json_to_text
 from accord.model.docpath import STAR, DocPath
 from accord.model.generators import Generator, Generators
 from accord.model.interactions import HttpRequest, HttpResponse, MessageContents
@@ -56,14 +56,6 @@ def _try(generator: Generator, ctx: GeneratorContext, current: Any) -> Any:
         return current
 
 
-def _as_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def _headers_and_body(part: HttpRequest | HttpResponse, changes: dict[str, Any],
                       ctx: GeneratorContext) -> None:
     """Add what the header and body generators of a request or response change."""
@@ -82,17 +74,17 @@ def generate_request(request: HttpRequest, ctx: GeneratorContext) -> HttpRequest
         return request
     changes: dict[str, Any] = {}
     for _, g in _active(gens, "method", ctx)[:1]:
-        changes["method"] = _as_text(_try(g, ctx, request.method)).upper()
+        changes["method"] = json_to_text(_try(g, ctx, request.method)).upper()
     for _, g in _active(gens, "path", ctx)[:1]:
-        changes["path"] = _as_text(_try(g, ctx, request.path))
+        changes["path"] = json_to_text(_try(g, ctx, request.path))
     query_gens = _active(gens, "query", ctx)
     if query_gens:
         query = dict(request.query or {})
         for name, g in query_gens:
             if query.get(name):
-                query[name] = tuple(_as_text(_try(g, ctx, v)) for v in query[name])
+                query[name] = tuple(json_to_text(_try(g, ctx, v)) for v in query[name])
             elif (value := _try(g, ctx, None)) is not None:  # absent: added when generated
-                query[name] = (_as_text(value),)
+                query[name] = (json_to_text(value),)
         changes["query"] = query
         changes["raw_query"] = None
     _headers_and_body(request, changes, ctx)
@@ -144,9 +136,9 @@ def _headers(headers: Mapping[str, tuple[str, ...]], gens: list[tuple[str, Gener
     for name, g in gens:
         existing = next((k for k in out if k.lower() == name.lower()), None)
         if existing is not None and out[existing]:
-            out[existing] = tuple(_as_text(_try(g, ctx, v)) for v in out[existing])
+            out[existing] = tuple(json_to_text(_try(g, ctx, v)) for v in out[existing])
         elif (value := _try(g, ctx, None)) is not None:  # absent: added when generated
-            out[existing or name] = (_as_text(value),)
+            out[existing or name] = (json_to_text(value),)
     return out
 
 
@@ -245,7 +237,7 @@ def _form_body(body: Body, active: list[tuple[DocPath, Generator]],
         token = path.tokens[0]
         for i, (k, v) in enumerate(pairs):
             if token is STAR or k == token:
-                pairs[i] = (k, _as_text(_try(g, ctx, v)))
+                pairs[i] = (k, json_to_text(_try(g, ctx, v)))
                 changed = True
     if not changed:
         return body
@@ -275,13 +267,13 @@ def _xml_body(body: Body, active: list[tuple[DocPath, Generator]],
             if last == "#text":
                 texts = [n for n in element.childNodes if n.nodeType == n.TEXT_NODE]
                 current = "".join(n.data for n in texts)
-                value = _as_text(_try(g, ctx, current))
+                value = json_to_text(_try(g, ctx, current))
                 for n in texts:
                     element.removeChild(n)
                 element.appendChild(document.createTextNode(value))
                 changed = True
             elif element.hasAttribute(last[1:]):
-                value = _as_text(_try(g, ctx, element.getAttribute(last[1:])))
+                value = json_to_text(_try(g, ctx, element.getAttribute(last[1:])))
                 element.setAttribute(last[1:], value)
                 changed = True
     if not changed:

@@ -32,6 +32,7 @@ __all__ = [
     "is_official_json_type",
     "is_official_text_type",
     "is_v4_body_object",
+    "json_to_text",
     "read_v3_body",
     "read_v4_body",
 ]
@@ -133,8 +134,9 @@ def read_v3_body(raw: Any, header_content_type: str | None) -> Body:
     return Body(BodyState.PRESENT, raw.encode(), content_type)
 
 
-def _json_to_text(value: Any) -> str:
-    """A string as it is, anything else as compact JSON (null as nothing)."""
+def json_to_text(value: Any) -> str:
+    """A string as it is, anything else as compact JSON (null as nothing): how a JSON value
+    becomes text where text is wanted (a body, a path, a header or query value)."""
     if isinstance(value, str):
         return value
     if value is None:
@@ -162,14 +164,14 @@ def read_v4_body(raw: dict[str, Any], header_content_type: str | None) -> Body:
     if content is None:
         return Body(BodyState.NULL, content_type_hint=hint)
     content_type = raw.get("contentType", header_content_type)
-    content_type = _json_to_text(content_type) or None
+    content_type = json_to_text(content_type) or None
     encoded = raw.get("encoded", False)
     if isinstance(encoded, bool):
         encoding = "" if encoded else None
     else:
-        encoding = encoded.lower() if isinstance(encoded, str) else _json_to_text(encoded)
+        encoding = encoded.lower() if isinstance(encoded, str) else json_to_text(encoded)
     if encoding == "base64":
-        text = _json_to_text(content)
+        text = json_to_text(content)
         data = decode_canonical_base64(text)
         return _present(text.encode() if data is None else data, content_type, hint)
     if encoding is None and is_official_json_type(content_type):
@@ -177,7 +179,7 @@ def read_v4_body(raw: dict[str, Any], header_content_type: str | None) -> Body:
             return Body.empty(content_type)
         body = Body.of_json(content, content_type or "application/json")
         return _present(body.content, content_type, hint, parsed=content)
-    return _present(_json_to_text(content).encode(), content_type, hint)
+    return _present(json_to_text(content).encode(), content_type, hint)
 
 
 _NOT_PARSED: Any = object()
