@@ -10,6 +10,7 @@ from accord.broker.api.hal import hal_response, seg
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.provider_contracts import contract_verification_json
 from accord.broker.api.render import (
+    branch_versions_json,
     environment_json,
     pact_url,
     pact_version_url,
@@ -41,24 +42,8 @@ class _Facts:
 
 def _version_json(ctx: Ctx, pacticipant: str, version: Any, facts: _Facts, env_map: dict) -> dict:
     branches = facts.branches.get(version.id, [])
-    head_ids = {b: facts.heads.get((version.pacticipant_id, b)) for b in branches}
     url = version_url(ctx, pacticipant, version.number)
-    branch_versions = [
-        {
-            "name": b,
-            "latest": head_ids.get(b) == version.id,
-            "_links": {
-                "self": {
-                    "title": "Branch version",
-                    "name": b,
-                    "href": ctx.url(
-                        "pacticipants", pacticipant, "branches", b, "versions", version.number
-                    ),
-                }
-            },
-        }
-        for b in branches
-    ]
+    branch_versions = branch_versions_json(ctx, pacticipant, version, branches, facts.heads)
     return {
         "number": version.number,
         "branch": branches[-1] if branches else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Row
@@ -14,6 +15,7 @@ from accord.broker.storage import deployments_repo, repo
 from accord.broker.storage.version_facts import VersionFacts
 
 __all__ = [
+    "branch_versions_json",
     "curies",
     "environment_json",
     "pact_url",
@@ -197,6 +199,33 @@ def _released_link(ctx: Ctx, row: Row, env: Row) -> dict[str, Any]:
     }
 
 
+def branch_versions_json(
+    ctx: Ctx,
+    pacticipant: str,
+    version: Any,
+    branches: list[str],
+    heads: Mapping[tuple[int, str], int | None],
+) -> list[dict[str, Any]]:
+    """The branch versions of ``version`` (one per branch it is on), each saying whether the
+    version is that branch's head (``heads``: (pacticipant id, branch) -> head version id)."""
+    return [
+        {
+            "name": b,
+            "latest": heads.get((version.pacticipant_id, b)) == version.id,
+            "_links": {
+                "self": {
+                    "title": "Branch version",
+                    "name": b,
+                    "href": ctx.url(
+                        "pacticipants", pacticipant, "branches", b, "versions", version.number
+                    ),
+                }
+            },
+        }
+        for b in branches
+    ]
+
+
 def version_json(
     ctx: Ctx,
     pacticipant: str,
@@ -218,24 +247,9 @@ def version_json(
     if embed:
         if facts is None:
             facts = VersionFacts.load(ctx.conn, [row])
-        branch_names = facts.branches.get(row.id, [])
-        heads = {b: facts.heads.get((row.pacticipant_id, b)) for b in branch_names}
-        branch_versions = [
-            {
-                "name": b,
-                "latest": heads.get(b) == row.id,
-                "_links": {
-                    "self": {
-                        "title": "Branch version",
-                        "name": b,
-                        "href": ctx.url(
-                            "pacticipants", pacticipant, "branches", b, "versions", row.number
-                        ),
-                    }
-                },
-            }
-            for b in branch_names
-        ]
+        branch_versions = branch_versions_json(
+            ctx, pacticipant, row, facts.branches.get(row.id, []), facts.heads
+        )
         body["_embedded"] = {
             "branchVersions": branch_versions,
             "branches": branch_versions,  # the official name, kept beside branchVersions
