@@ -42,11 +42,8 @@ from accord.verifier import Outcome
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "mock"))
 from mock_process import start_accord_mock
 
-pytestmark = [
-    pytest.mark.interop,
-    pytest.mark.skipif(PACT_BIN is None,
-                       reason="the official `pact` binary (pact-python-cli) is not installed"),
-]
+pytestmark = pytest.mark.interop
+assert PACT_BIN is not None, "the official `pact` binary (pact-python-cli) is missing"
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "real-world"
 V4_BODIES = DATA / "v4-body-encodings.json"

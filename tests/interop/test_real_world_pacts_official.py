@@ -21,11 +21,8 @@ from starlette.routing import Route
 
 from accord import Verifier
 
-pytestmark = [
-    pytest.mark.interop,
-    pytest.mark.skipif(PACT_BIN is None,
-                       reason="the official `pact` binary (pact-python-cli) is not installed"),
-]
+pytestmark = pytest.mark.interop
+assert PACT_BIN is not None, "the official `pact` binary (pact-python-cli) is missing"
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "real-world"
 
