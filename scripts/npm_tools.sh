@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the official Pact tools from npm that tests/interop runs: the Ruby `pact-broker` client and
-# `pact-provider-verifier` (bundled by @pact-foundation/pact-cli) and pact-js. They go into
+# `pact-provider-verifier` (bundled by @pact-foundation/pact-cli), pact-js and PactFlow's
+# swagger-mock-validator (tests/openapi). They go into
 # $ACCORD_NPM_TOOLS (default .npm-tools/ in the repository, gitignored), exactly as pinned by
 # tests/interop/js/package-lock.json; nothing is done when that lock file is already installed.
 set -euo pipefail
@@ -20,5 +21,10 @@ if ! command -v npm >/dev/null; then
 fi
 mkdir -p "$dest"
 cp "$pinned/package.json" "$pinned/package-lock.json" "$dest/"
-(cd "$dest" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+# A registry hiccup should not fail the whole test run: up to three tries.
+for try in 1 2 3; do
+  if (cd "$dest" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then break; fi
+  if [ "$try" = 3 ]; then echo "npm ci failed three times in $dest" >&2; exit 1; fi
+  echo "npm ci failed (try $try of 3); trying again" >&2; sleep 5
+done
 cp "$pinned/package-lock.json" "$stamp"
