@@ -132,11 +132,16 @@ class MessageError(AccordError):
 
 
 class BrokerError(AccordError):
-    """A Pact Broker answered with an error, or could not be reached."""
+    """A Pact Broker answered with an error, or could not be reached.
 
-    def __init__(self, message: str, *, status: int | None = None, url: str | None = None):
+    ``status``: the HTTP status, None when no answer came; ``unreachable``: the broker could
+    not be reached, or was still unavailable (5xx) after the retries."""
+
+    def __init__(self, message: str, *, status: int | None = None, url: str | None = None,
+                 unreachable: bool = False):
         self.status = status
         self.url = url
+        self.unreachable = unreachable
         super().__init__(message)
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from accord import __version__
 from accord.errors import BrokerError
+from accord.hal import HalClient
+from accord.model.jsontypes import JsonObject
 from accord.verifier.results import InteractionResult, VerificationResult
 from accord.verifier.sources import LoadedPact
 
@@ -31,8 +32,8 @@ class PublishOptions:
 
 
 def verification_body(options: PublishOptions,
-                      results: Sequence[InteractionResult]) -> dict[str, Any]:
-    body: dict[str, Any] = {
+                      results: Sequence[InteractionResult]) -> JsonObject:
+    body: JsonObject = {
         "success": all(r.ok for r in results),
         "providerApplicationVersion": options.version,
         "verifiedBy": {"implementation": "accord", "version": __version__},
@@ -71,7 +72,7 @@ def publish_results(options: PublishOptions,
                                  client.url(publish_href))
 
 
-def _attach_branch_and_tags(client: Any, loaded: LoadedPact, options: PublishOptions) -> None:
+def _attach_branch_and_tags(client: HalClient, loaded: LoadedPact, options: PublishOptions) -> None:
     if not options.branch and not options.tags:
         return
     provider_href = client.link(loaded.links, "pb:provider")
