@@ -134,8 +134,8 @@ class MessageError(AccordError):
 class BrokerError(AccordError):
     """A Pact Broker answered with an error, or could not be reached.
 
-    ``status``: the HTTP status, None when no answer came; ``unreachable``: the broker could
-    not be reached, or was still unavailable (5xx) after the retries."""
+    ``status``: the HTTP status, None when no answer came; ``unreachable``: no answer came,
+    or the broker (or a proxy before it) said it is unavailable (502, 503, 504)."""
 
     def __init__(self, message: str, *, status: int | None = None, url: str | None = None,
                  unreachable: bool = False):

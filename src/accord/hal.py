@@ -42,6 +42,7 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # so they are retried for every method; the others only for idempotent ones.
 _TRANSIENT = frozenset({429, 500, 502, 503, 504})
 _NOT_ACTED_UPON = frozenset({429, 503})
+_UNAVAILABLE = frozenset({502, 503, 504})  # a proxy's or the broker's "not there": unreachable
 _MAX_RETRY_AFTER = 10.0  # seconds; a longer Retry-After is shortened to this
 
 
@@ -233,7 +234,6 @@ class HalClient:
                 return reply
             failure = self._http_error(method, url, reply)
             if status in _NOT_ACTED_UPON or (idempotent and status in _TRANSIENT):
-                failure.unreachable = status >= 500
                 delay = _retry_after(reply)
                 continue
             raise failure
@@ -288,7 +288,8 @@ class HalClient:
         text = error_text(reply)
         message = (f"the Pact Broker answered HTTP {status}{f' ({reason})' if reason else ''} "
                    f"to {method} {self._shown(url)}{f': {text}' if text else ''}")
-        return BrokerError(self._clean(message), status=status, url=self._shown(url))
+        return BrokerError(self._clean(message), status=status, url=self._shown(url),
+                           unreachable=status in _UNAVAILABLE)
 
     def _shown(self, url: object) -> str:
         return _without_password(str(url))
