@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from accord.broker_client import BrokerClient
 from accord.errors import BrokerError
 from accord.hal import HalClient, expand
 
@@ -286,6 +287,36 @@ def test_a_404_can_be_expected_and_an_answer_that_is_not_json_is_an_error(
         assert hal.request("POST", "/empty", {}) == {}
         with pytest.raises(BrokerError, match=r"answer to GET http://\S+/text is not JSON"):
             hal.get("/text")
+
+
+# ------------------------------------------------------------------ the client commands on it
+def test_a_broker_without_pacts_for_verification_gives_its_latest_pacts(
+        broker: Scripted) -> None:
+    broker.answer("GET", "/", (200, {"_links": {"pb:latest-provider-pacts": {
+        "href": f"{broker.url}/pacts/provider/{{provider}}/latest"}}}))
+    broker.answer("GET", "/pacts/provider/users/latest", (200, {"_links": {"pb:pacts": [
+        {"href": f"{broker.url}/pacts/web"}, {"href": f"{broker.url}/pacts/mobile"}]}}))
+    with BrokerClient(broker.url, retries=0) as client:
+        found = client.pacts_for_verification("users", selectors=[{"mainBranch": True}])
+    assert [p["_links"]["self"]["href"] for p in found] == [
+        f"{broker.url}/pacts/web", f"{broker.url}/pacts/mobile"]
+    assert [s[0] for s in broker.seen] == ["GET", "GET"]  # no selectors were POSTed
+
+
+def test_a_broker_with_neither_relation_says_so(broker: Scripted) -> None:
+    broker.answer("GET", "/", (200, {"_links": {}}))
+    with BrokerClient(broker.url, retries=0) as client, pytest.raises(BrokerError) as err:
+        client.pacts_for_verification("users")
+    assert str(err.value) == (f"the Pact Broker at {broker.url} offers neither "
+                              "pb:provider-pacts-for-verification nor pb:latest-provider-pacts")
+
+
+def test_provider_branches_on_a_broker_without_them(broker: Scripted) -> None:
+    broker.answer("GET", "/pacticipants/users", (200, {"_links": {}}))
+    pact = {"_links": {"pb:provider": {"href": f"{broker.url}/pacticipants/users"}}}
+    with BrokerClient(broker.url, retries=0) as client, pytest.raises(BrokerError) as err:
+        client.record_provider_version(pact, "1.0", branch="main")
+    assert "provider branches need Pact Broker 2.86.0 or later" in str(err.value)
 
 
 # ------------------------------------------------------------------ accord's own broker

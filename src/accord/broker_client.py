@@ -89,7 +89,14 @@ class BrokerClient(HalClient):
         include_pending: bool = False,
         include_wip_since: str | None = None,
     ) -> list[JsonObject]:
-        url = self.relation("pb:provider-pacts-for-verification", provider=provider)
+        """The pacts the broker selects for ``provider`` (``broker-api.md`` §2b), each with
+        its ``self`` link and, when the broker gives them, its ``verificationProperties``.
+        Brokers older than that relation give their latest pact per consumer."""
+        index = self.index()
+        url = self.link(index, "pb:provider-pacts-for-verification", provider=provider) or \
+            self.link(index, "beta:provider-pacts-for-verification", provider=provider)
+        if url is None:
+            return self._latest_provider_pacts(provider)
         body: JsonObject = {
             "consumerVersionSelectors": list(selectors),
             "includePendingStatus": include_pending,
@@ -101,10 +108,46 @@ class BrokerClient(HalClient):
         if include_wip_since:
             body["includeWipPactsSince"] = include_wip_since
         found = self.request("POST", url, body, allow_404=True) or {}
-        return list(found.get("_embedded", {}).get("pacts", []))
+        return list((found.get("_embedded") or {}).get("pacts") or [])
+
+    def _latest_provider_pacts(self, provider: str) -> list[JsonObject]:
+        url = self.link(self.index(), "pb:latest-provider-pacts", provider=provider)
+        if url is None:
+            raise BrokerError(f"the Pact Broker at {self._shown(self.base_url)} offers neither "
+                              "pb:provider-pacts-for-verification nor pb:latest-provider-pacts")
+        links = (self.get(url, allow_404=True) or {}).get("_links") or {}
+        items = links.get("pb:pacts") or links.get("pacts") or []
+        return [{"_links": {"self": {"href": str(i["href"])}}} for i in items
+                if isinstance(i, Mapping) and "href" in i]
 
     def fetch_pact(self, url: str) -> JsonObject:
         return self.get(url)
+
+    def record_provider_version(
+        self, pact: JsonMapping, version: str, *, branch: str | None = None,
+        tags: Sequence[str] = (),
+    ) -> None:
+        """Put the provider ``version`` on ``branch`` and give it ``tags``, through the pact's
+        ``pb:provider`` (before publishing verification results for it)."""
+        if not branch and not tags:
+            return
+        provider_href = self.link(pact, "pb:provider")
+        if provider_href is None:
+            raise BrokerError("the pact has no pb:provider relation, so the provider branch "
+                              "and tags cannot be recorded")
+        provider = self.get(provider_href)
+        if branch:
+            url = self.link(provider, "pb:branch-version", branch=branch, version=version)
+            if url is None:
+                raise BrokerError("the Pact Broker has no pb:branch-version relation: provider "
+                                  "branches need Pact Broker 2.86.0 or later")
+            self.request("PUT", url, {})
+        for tag in tags:
+            url = self.link(provider, "pb:version-tag", version=version, tag=tag)
+            if url is None:
+                raise BrokerError("the Pact Broker has no pb:version-tag relation for "
+                                  "provider tags")
+            self.request("PUT", url, {})
 
     def publish_verification_results(
         self,
@@ -119,25 +162,11 @@ class BrokerClient(HalClient):
         verified_by: JsonMapping | None = None,
     ) -> JsonObject:
         """Attach the branch and tags to the provider version, then POST the result."""
-        if provider_branch or provider_tags:
-            provider_href = self.link(pact, "pb:provider")
-            if provider_href is None:
-                raise BrokerError("The pact has no pb:provider link")
-            provider = self.get(provider_href)
-            if provider_branch:
-                url = self.link(provider, "pb:branch-version", branch=provider_branch,
-                                version=provider_version)
-                if url is None:
-                    raise BrokerError("The Pact Broker does not support provider branches")
-                self.request("PUT", url, {})
-            for tag in provider_tags:
-                url = self.link(provider, "pb:version-tag", version=provider_version, tag=tag)
-                if url is None:
-                    raise BrokerError("The Pact Broker has no pb:version-tag relation")
-                self.request("PUT", url, {})
+        self.record_provider_version(pact, provider_version, branch=provider_branch,
+                                     tags=provider_tags)
         href = self.link(pact, "pb:publish-verification-results")
         if href is None:
-            raise BrokerError("The pact has no pb:publish-verification-results link")
+            raise BrokerError("the pact has no pb:publish-verification-results relation")
         body: JsonObject = {"success": success, "providerApplicationVersion": provider_version}
         if build_url:
             body["buildUrl"] = build_url

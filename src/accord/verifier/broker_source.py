@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from accord.broker_client import BrokerClient
 from accord.errors import AccordError, BrokerError
-from accord.hal import HalClient
-from accord.model.jsontypes import JsonMapping, JsonObject
+from accord.model.jsontypes import JsonObject
 from accord.verifier.results import SourceFailure
 from accord.verifier.sources import LoadedPact
 
@@ -45,20 +45,9 @@ class BrokerSource:
     def describe(self) -> str:
         return f"broker {self.url}"
 
-    def client(self) -> HalClient:
-        return HalClient(self.url, username=self.username, password=self.password,
-                         token=self.token, retries=self.retries, backoff=self.backoff)
-
-    def request_body(self) -> JsonObject:
-        body: JsonObject = {"consumerVersionSelectors": list(self.selectors),
-                                "includePendingStatus": self.enable_pending}
-        if self.provider_branch:
-            body["providerVersionBranch"] = self.provider_branch
-        if self.provider_tags:
-            body["providerVersionTags"] = list(self.provider_tags)
-        if self.include_wip_pacts_since:
-            body["includeWipPactsSince"] = self.include_wip_pacts_since
-        return body
+    def client(self) -> BrokerClient:
+        return BrokerClient(self.url, username=self.username, password=self.password,
+                            token=self.token, retries=self.retries, backoff=self.backoff)
 
     def load(self, provider: str) -> Iterator[LoadedPact | SourceFailure]:
         """The selected pacts; each keeps the HAL client for publishing (``close_brokers``
@@ -73,38 +62,18 @@ class BrokerSource:
             if not yielded:
                 client.close()
 
-    def _load(self, client: HalClient, provider: str) -> Iterator[LoadedPact | SourceFailure]:
+    def _load(self, client: BrokerClient,
+              provider: str) -> Iterator[LoadedPact | SourceFailure]:
         try:
-            index = client.index()
+            found = client.pacts_for_verification(
+                provider, selectors=self.selectors, provider_branch=self.provider_branch,
+                provider_tags=self.provider_tags, include_pending=self.enable_pending,
+                include_wip_since=self.include_wip_pacts_since)
         except BrokerError as exc:
             yield SourceFailure(self.describe(), str(exc), unreachable=exc.unreachable)
             return
-        href = client.link(index, "pb:provider-pacts-for-verification", provider=provider) or \
-            client.link(index, "beta:provider-pacts-for-verification", provider=provider)
-        entries: list[tuple[str, JsonMapping]] = []
-        try:
-            if href is not None:
-                found = client.request("POST", href, self.request_body(), allow_404=True) or {}
-                embedded = found.get("_embedded") or {}
-                for item in embedded.get("pacts") or []:
-                    self_href = client.link(item, "self")
-                    if self_href:
-                        entries.append((self_href, item.get("verificationProperties") or {}))
-            else:
-                latest = client.link(index, "pb:latest-provider-pacts", provider=provider)
-                if latest is None:
-                    yield SourceFailure(self.describe(), "the broker offers neither "
-                                        "pb:provider-pacts-for-verification nor "
-                                        "pb:latest-provider-pacts")
-                    return
-                found = client.get(latest, allow_404=True) or {}
-                links = found.get("_links") or {}
-                items = links.get("pb:pacts") or links.get("pacts") or []
-                entries.extend((str(i["href"]), {}) for i in items
-                               if isinstance(i, Mapping) and "href" in i)
-        except BrokerError as exc:
-            yield SourceFailure(self.describe(), str(exc), unreachable=exc.unreachable)
-            return
+        entries = [(href, item.get("verificationProperties") or {}) for item in found
+                   if (href := client.link(item, "self"))]
         for pact_href, props in entries:
             try:
                 doc = client.get(pact_href)

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from accord.broker_client import BrokerClient
 from accord.errors import AccordError
-from accord.hal import HAL_ACCEPT, HalClient, auth_for, find_link
+from accord.hal import HAL_ACCEPT, auth_for, find_link
 from accord.model import Pact, load_pact
 from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.tlscontext import client_ssl_context
@@ -47,7 +48,7 @@ class LoadedPact:
     notices: list[str] = field(default_factory=list)
     after_notices: dict[str, str] = field(default_factory=dict)  # broker "after_verification:…"
     links: JsonMapping = field(default_factory=dict)  # the pact document's HAL _links
-    broker: HalClient | None = None  # the broker's client, for publishing results
+    broker: BrokerClient | None = None  # the broker's client, for publishing results
 
     @classmethod
     def from_document(cls, data: JsonValue, origin: str) -> LoadedPact:
@@ -172,9 +173,9 @@ class UrlSource:
             return
         if find_link(loaded.links, "pb:publish-verification-results") is not None:
             parts = urlsplit(self.url)  # a pact served by a broker: results can be published
-            loaded.broker = HalClient(f"{parts.scheme}://{parts.netloc}",
-                                      username=self.username, password=self.password,
-                                      token=self.token)
+            loaded.broker = BrokerClient(f"{parts.scheme}://{parts.netloc}",
+                                         username=self.username, password=self.password,
+                                         token=self.token)
         yield loaded
 
 
