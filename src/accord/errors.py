@@ -132,11 +132,16 @@ class MessageError(AccordError):
 
 
 class BrokerError(AccordError):
-    """A Pact Broker answered with an error, or could not be reached."""
+    """A Pact Broker answered with an error, or could not be reached.
 
-    def __init__(self, message: str, *, status: int | None = None, url: str | None = None):
+    ``status``: the HTTP status, None when no answer came; ``unreachable``: no answer came,
+    or the broker (or a proxy before it) said it is unavailable (502, 503, 504)."""
+
+    def __init__(self, message: str, *, status: int | None = None, url: str | None = None,
+                 unreachable: bool = False):
         self.status = status
         self.url = url
+        self.unreachable = unreachable
         super().__init__(message)
 
 

@@ -73,7 +73,7 @@ def test_an_unreachable_broker_is_bad_input(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["openapi", "check", "--spec", str(spec), "--provider",
                                        "users-api", "--broker-url", "http://127.0.0.1:9"])
     assert result.exit_code == 2
-    assert "Could not reach the Pact Broker" in result.output
+    assert "could not reach the Pact Broker" in result.output
 
 
 def test_the_broker_needs_a_provider(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from accord import Verifier
-from accord.verifier.broker_source import BrokerSource, HalClient
+from accord.hal import HalClient
+from accord.verifier.broker_source import BrokerSource
 
 from .conftest import USERS, free_port, get_user, make_starlette, serve, v3_pact
 
@@ -202,7 +203,7 @@ def test_an_unreachable_broker(tmp_path: Path) -> None:
     result = Verifier("users-api").add_transport(app=make_starlette()).broker_source(
         url, retries=1, backoff=0.01).verify(raises=False)
     (failure,) = result.source_failures
-    assert failure.unreachable and "could not reach the broker" in failure.error
+    assert failure.unreachable and "could not reach the Pact Broker" in failure.error
     assert "(after 2 attempts)" in failure.error
 
 

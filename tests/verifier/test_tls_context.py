@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from accord.broker_client import BrokerClient
+from accord.hal import HalClient
 from accord.tlscontext import client_ssl_context, forget_ssl_contexts
-from accord.verifier.broker_source import HalClient
 from accord.verifier.deadline import KeepAlivePoster, deadline_client
 
 

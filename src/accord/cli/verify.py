@@ -316,8 +316,8 @@ def _fetch_json(url: str, auth: dict[str, Any]) -> Any:
     """The JSON at ``url``, or None when it cannot be had (the verifier reports that)."""
     import httpx
 
+    from accord.hal import auth_for
     from accord.tlscontext import client_ssl_context
-    from accord.verifier.sources import auth_for
 
     basic, headers = auth_for(**auth)
     try:

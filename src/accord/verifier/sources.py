@@ -14,13 +14,16 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
+from accord.broker_client import BrokerClient
 from accord.errors import AccordError
+from accord.hal import HAL_ACCEPT, auth_for, find_link
 from accord.model import Pact, load_pact
+from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.tlscontext import client_ssl_context
 from accord.verifier.results import SourceFailure
 
@@ -30,7 +33,6 @@ __all__ = [
     "LoadedPact",
     "PactSource",
     "UrlSource",
-    "auth_for",
     "source_for",
 ]
 
@@ -45,8 +47,16 @@ class LoadedPact:
     wip: bool = False
     notices: list[str] = field(default_factory=list)
     after_notices: dict[str, str] = field(default_factory=dict)  # broker "after_verification:…"
-    links: Mapping[str, Any] = field(default_factory=dict)  # the pact document's HAL _links
-    broker: Any = None  # the BrokerSource it came from (for publishing results)
+    links: JsonMapping = field(default_factory=dict)  # the pact document's HAL _links
+    broker: BrokerClient | None = None  # the broker's client, for publishing results
+
+    @classmethod
+    def from_document(cls, data: JsonValue, origin: str) -> LoadedPact:
+        """A decoded pact document (a file's, a URL's or a broker's) read as a pact; its HAL
+        ``_links`` are kept. A ``PactFormatError`` says what is wrong and where."""
+        pact = load_pact(data, file=origin)
+        links = data.get("_links") if isinstance(data, Mapping) else None
+        return cls(pact=pact, source=origin, links=links if isinstance(links, Mapping) else {})
 
 
 class PactSource(Protocol):
@@ -55,12 +65,6 @@ class PactSource(Protocol):
     def describe(self) -> str: ...
 
     def load(self, provider: str) -> Iterator[LoadedPact | SourceFailure]: ...
-
-
-def _read_document(data: Any, origin: str) -> LoadedPact:
-    pact = load_pact(data, file=origin)
-    links = data.get("_links") if isinstance(data, Mapping) else None
-    return LoadedPact(pact=pact, source=origin, links=links if isinstance(links, Mapping) else {})
 
 
 @dataclass
@@ -82,7 +86,7 @@ class FileSource:
             yield SourceFailure(str(self.path), f"not a JSON pact file: {_why(exc)}")
             return
         try:
-            loaded = _read_document(data, str(self.path))
+            loaded = LoadedPact.from_document(data, str(self.path))
         except AccordError as exc:
             yield SourceFailure(str(self.path), str(exc))
             return
@@ -117,7 +121,7 @@ class DirectorySource:
             if not _looks_like_pact(data):
                 continue
             try:
-                loaded = _read_document(data, str(file))
+                loaded = LoadedPact.from_document(data, str(file))
             except AccordError as exc:
                 yield SourceFailure(str(file), str(exc))
                 continue
@@ -129,19 +133,9 @@ def _why(exc: Exception) -> str:
     return "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
 
 
-def _looks_like_pact(data: Any) -> bool:
+def _looks_like_pact(data: JsonValue) -> bool:
     return isinstance(data, Mapping) and (
         "consumer" in data or "provider" in data or "interactions" in data or "messages" in data)
-
-
-def auth_for(username: str | None = None, password: str | None = None,
-             token: str | None = None) -> tuple[httpx.Auth | None, dict[str, str]]:
-    """httpx auth and headers for basic (username/password) or bearer (token) auth."""
-    if token:
-        return None, {"Authorization": f"Bearer {token}"}
-    if username is not None:
-        return httpx.BasicAuth(username, password or ""), {}
-    return None, {}
 
 
 @dataclass
@@ -159,7 +153,7 @@ class UrlSource:
 
     def load(self, provider: str) -> Iterator[LoadedPact | SourceFailure]:
         auth, headers = auth_for(self.username, self.password, self.token)
-        headers["Accept"] = "application/hal+json, application/json"
+        headers["Accept"] = HAL_ACCEPT
         try:
             reply = httpx.get(self.url, auth=auth, headers=headers, timeout=self.timeout,
                               follow_redirects=True, verify=client_ssl_context())
@@ -170,21 +164,18 @@ class UrlSource:
             yield SourceFailure(self.url, f"fetching the pact answered HTTP {reply.status_code}")
             return
         try:
-            loaded = _read_document(reply.json(), self.url)
+            loaded = LoadedPact.from_document(reply.json(), self.url)
         except (ValueError, RecursionError) as exc:
             yield SourceFailure(self.url, f"not a JSON pact: {_why(exc)}")
             return
         except AccordError as exc:
             yield SourceFailure(self.url, str(exc))
             return
-        if loaded.links:
-            from accord.verifier.broker_source import HalClient
-
-            if HalClient.find(loaded.links, "pb:publish-verification-results") is not None:
-                parts = urlsplit(self.url)  # a pact served by a broker: results can be published
-                loaded.broker = HalClient(f"{parts.scheme}://{parts.netloc}",
-                                          username=self.username, password=self.password,
-                                          token=self.token)
+        if find_link(loaded.links, "pb:publish-verification-results") is not None:
+            parts = urlsplit(self.url)  # a pact served by a broker: results can be published
+            loaded.broker = BrokerClient(f"{parts.scheme}://{parts.netloc}",
+                                         username=self.username, password=self.password,
+                                         token=self.token)
         yield loaded
 
 
