@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any, Literal, TypedDict
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
-from accord.consumer.matchers import Matcher
+from accord.consumer.matchers import Matchable, Matcher
 
 __all__ = [
     "UNSET",
@@ -101,9 +101,6 @@ MatcherType = Matcher
 
 GeneratorType = Matcher
 """The type of ``generate.*`` values (in accord a generator is a matcher that generates)."""
-
-Matchable = Any
-"""Anything a matcher may stand in for (pact-python's alias of the JSON-like types)."""
 
 StateHandlerUrl = str
 """A state-change URL (``Verifier.state_handler(url, body=True)``)."""
