@@ -14,11 +14,12 @@ used, so the error can name the interaction and the path.
 from __future__ import annotations
 
 import copy
+import enum
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 from accord.consumer.generator_values import implied
 from accord.errors import ContractDefinitionError
@@ -43,11 +44,18 @@ Matchable: TypeAlias = Any
 bool, None) whose parts may be ``Matcher``s or ``Generator``s. (An alias of ``Any``, as
 pact-python's own is: its parts are checked, with their path, when the value is reified.)"""
 
-_STAR = object()  # an array wildcard ([*]) in a location
+class _Wildcard(enum.Enum):
+    STAR = "[*]"
+
+
+_STAR: Final = _Wildcard.STAR  # an array wildcard ([*]) in a location
+
+Location: TypeAlias = "tuple[str | int | _Wildcard, ...]"
+"""Where a value sits in the value being reified: keys, indices and array wildcards."""
 _PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
-def render_path(location: Sequence[Any]) -> str:
+def render_path(location: Sequence[str | int | _Wildcard]) -> str:
     """``("a", _STAR, "b c", 0)`` → ``$.a[*]['b c'][0]`` (the way the official tools write it)."""
     out = ["$"]
     for token in location:
@@ -100,7 +108,7 @@ class Matcher:
         return Matcher(value, self.rules + other.rules, self.generator or other.generator,
                        check=both if checks else None)
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> JsonValue:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         """Record this matcher's rules/generator at ``loc`` and return its plain example."""
         walker.validate(self, loc)
         walker.add(loc, self.rules, self.generator)
@@ -146,7 +154,7 @@ class EachLike(Matcher):
         super().__init__(template, (Rule("type", params),))
         self.min, self.max, self.count = min, max, count
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> JsonValue:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         walker.validate(self, loc)
         walker.add(loc, self.rules, None)
         element = walker.walk(self.value, (*loc, _STAR))
@@ -158,7 +166,7 @@ class ArrayContaining(Matcher):
 
     __slots__ = ()
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> JsonValue:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         walker.validate(self, loc)
         variants_json = []
         examples = []
@@ -181,7 +189,7 @@ class EachKey(Matcher):
 
     __slots__ = ()
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> JsonValue:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         walker.validate(self, loc)
         walker.add(loc, self.rules, None)
         return {k: walker.walk(v, (*loc, k)) for k, v in self.value.items()}
@@ -192,7 +200,7 @@ class EachValue(Matcher):
 
     __slots__ = ()
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> JsonValue:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         walker.validate(self, loc)
         walker.add(loc, self.rules, None)
         if isinstance(self.value, Mapping):
@@ -215,7 +223,7 @@ class _Walker:
         self.rules: dict[str, list[Rule]] = {}
         self.generators: dict[str, Generator] = {}
 
-    def validate(self, matcher: Matcher, loc: tuple[Any, ...]) -> None:
+    def validate(self, matcher: Matcher, loc: Location) -> None:
         if matcher.check is None:
             return
         problem = matcher.check()
@@ -223,7 +231,7 @@ class _Walker:
             raise ContractDefinitionError(
                 f"interaction {self.where!r}: {problem} (at {render_path(loc)})")
 
-    def add(self, loc: tuple[Any, ...], rules: Sequence[Rule], generator: Generator | None) -> None:
+    def add(self, loc: Location, rules: Sequence[Rule], generator: Generator | None) -> None:
         path = render_path(loc)
         if rules:
             existing = self.rules.setdefault(path, [])
@@ -231,7 +239,7 @@ class _Walker:
         if generator is not None:
             self.generators[path] = generator
 
-    def walk(self, value: Matchable, loc: tuple[Any, ...]) -> JsonValue:
+    def walk(self, value: Matchable, loc: Location) -> JsonValue:
         if isinstance(value, Matcher):
             return value.emit(self, loc)
         if isinstance(value, Mapping):
