@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from accord.consumer import generate, match
 from accord.consumer.interactions import HttpInteraction, InteractionBuilder
