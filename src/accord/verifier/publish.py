@@ -14,6 +14,7 @@ from typing import Any
 
 from accord import __version__
 from accord.errors import BrokerError
+from accord.model.jsontypes import JsonObject
 from accord.verifier.results import InteractionResult, VerificationResult
 from accord.verifier.sources import LoadedPact
 
@@ -31,7 +32,7 @@ class PublishOptions:
 
 
 def verification_body(options: PublishOptions,
-                      results: Sequence[InteractionResult]) -> dict[str, Any]:
+                      results: Sequence[InteractionResult]) -> JsonObject:
     body: dict[str, Any] = {
         "success": all(r.ok for r in results),
         "providerApplicationVersion": options.version,
