@@ -44,6 +44,7 @@ Matchable: TypeAlias = Any
 bool, None) whose parts may be ``Matcher``s or ``Generator``s. (An alias of ``Any``, as
 pact-python's own is: its parts are checked, with their path, when the value is reified.)"""
 
+
 class _Wildcard(enum.Enum):
     STAR = "[*]"
 
@@ -52,6 +53,7 @@ _STAR: Final = _Wildcard.STAR  # an array wildcard ([*]) in a location
 
 Location: TypeAlias = "tuple[str | int | _Wildcard, ...]"
 """Where a value sits in the value being reified: keys, indices and array wildcards."""
+
 _PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
