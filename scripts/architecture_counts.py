@@ -1,6 +1,7 @@
 """Architecture counts for src/accord, read from the source with ``ast`` (nothing is imported).
 
     python scripts/architecture_counts.py          # the counts issue 12's closing note asks for
+    python scripts/architecture_counts.py -v       # and each private read, long function, Any
 
 * the import graph (module-level and function-level imports; ``if TYPE_CHECKING:`` blocks are
   left out, they never run) and its cycles (strongly connected components);
@@ -8,7 +9,8 @@
   outside ``pkg``, ``m._x`` on an imported module, a library's private module such as
   ``re._parser``);
 * functions longer than 80 lines;
-* ``Any`` in the signatures of public functions and methods (and in the source overall).
+* ``Any`` in the signatures of public functions and methods, in all and per package (and in
+  the source overall).
 
 ``tests/test_architecture.py`` loads this file and holds the layer contracts.
 """
@@ -200,9 +202,10 @@ def _public_functions(module: Module) -> Iterator[ast.FunctionDef | ast.AsyncFun
                     yield item
 
 
-def any_in_public_signatures(modules: dict[str, Module]) -> int:
-    """How many annotations of public functions and methods mention ``Any``."""
-    count = 0
+def any_in_public_signatures_by_line(modules: dict[str, Module]) -> list[tuple[str, str]]:
+    """``(module, "line: function: annotation")`` for every annotation of a public function or
+    method that mentions ``Any``."""
+    found = []
     for module in modules.values():
         for fn in _public_functions(module):
             args = [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs,
@@ -211,9 +214,27 @@ def any_in_public_signatures(modules: dict[str, Module]) -> int:
             notes = [a.annotation for a in args if a.annotation is not None]
             if fn.returns is not None:
                 notes.append(fn.returns)
-            count += sum(any(isinstance(n, ast.Name) and n.id == "Any" for n in ast.walk(note))
-                         for note in notes)
-    return count
+            found.extend(
+                (module.name, f"{note.lineno}: {fn.name}: {ast.unparse(note)}") for note in notes
+                if any(isinstance(n, ast.Name) and n.id == "Any" for n in ast.walk(note)))
+    return found
+
+
+def any_in_public_signatures(modules: dict[str, Module], outside: tuple[str, ...] = ()) -> int:
+    """How many annotations of public functions and methods mention ``Any`` (leaving out the
+    modules under the dotted prefixes ``outside``)."""
+    return sum(1 for name, _ in any_in_public_signatures_by_line(modules)
+               if not any(name == p or name.startswith(p + ".") for p in outside))
+
+
+def any_in_public_signatures_by_package(modules: dict[str, Module]) -> dict[str, int]:
+    """The count above per top-level part of ``accord`` (``broker``, ``consumer``, ``demo``),
+    most first."""
+    per: dict[str, int] = {}
+    for name, _ in any_in_public_signatures_by_line(modules):
+        part = name.split(".")[1] if "." in name else name
+        per[part] = per.get(part, 0) + 1
+    return dict(sorted(per.items(), key=lambda item: (-item[1], item[0])))
 
 
 def any_total(modules: dict[str, Module]) -> int:
@@ -233,6 +254,8 @@ def report(modules: dict[str, Module]) -> str:
         f"private-name reads across modules: {len(reads)}",
         f"functions longer than {LONG_FUNCTION} lines: {len(longs)}",
         f"Any in public signatures: {any_in_public_signatures(modules)}",
+        "  by package: " + ", ".join(
+            f"{part} {n}" for part, n in any_in_public_signatures_by_package(modules).items()),
         f"Any in the source overall: {any_total(modules)}",
     ]
     return "\n".join(lines)
@@ -247,3 +270,5 @@ if __name__ == "__main__":
                 print(f"private: {mod.name}:{read}")
         for item in long_functions(mods):
             print(f"long: {item}")
+        for name, where in any_in_public_signatures_by_line(mods):
+            print(f"Any: {name}:{where}")

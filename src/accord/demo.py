@@ -22,13 +22,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 import httpx
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from accord.broker_client import BrokerClient
+    from accord.verifier.results import VerificationResult
 
 CONSUMER, PROVIDER = "demo-web", "demo-users-api"
 
@@ -49,10 +55,10 @@ class UsersClient:
 
 
 # -- the provider's code ---------------------------------------------------------------------------
-def users_api(users: dict[int, str], *, name_field: str = "name") -> Callable[..., Any]:
+def users_api(users: dict[int, str], *, name_field: str = "name") -> ASGIApp:
     """A minimal ASGI users service; ``name_field`` lets the demo break the contract."""
 
-    async def app(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]):
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
         parts = scope["path"].strip("/").split("/")
         found = len(parts) == 2 and parts[0] == "users" and parts[1].isdigit()
         user_id = int(parts[1]) if found else None
@@ -133,7 +139,7 @@ def broker_server(workdir: Path) -> Iterator[str]:
         log.close()
 
 
-def verify(broker_url: str, version: str, name_field: str) -> Any:
+def verify(broker_url: str, version: str, name_field: str) -> VerificationResult:
     from accord import Verifier
     from accord.verifier.api import BrokerSelectorBuilder
 
@@ -159,7 +165,7 @@ def verify(broker_url: str, version: str, name_field: str) -> Any:
     return verifier.verify(raises=False)
 
 
-def can_i_deploy(broker: Any, pacticipant: str, version: str) -> tuple[bool, str]:
+def can_i_deploy(broker: BrokerClient, pacticipant: str, version: str) -> tuple[bool, str]:
     answer = broker.can_i_deploy([(pacticipant, version)], to_environment="production")
     summary = answer.get("summary", {})
     return bool(summary.get("deployable")), str(summary.get("reason", ""))

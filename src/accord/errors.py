@@ -32,7 +32,12 @@ of a traceback::
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accord.model.jsontypes import JsonMapping
+    from accord.verifier.results import VerificationResult
 
 __all__ = [
     "AccordError",
@@ -155,7 +160,8 @@ class MismatchError(AssertionError):
     ``mismatches``: the official tools' mismatch JSON objects (pact-python's
     ``MismatchesError.mismatches``), when the error comes from a mock server."""
 
-    def __init__(self, message: str = "", mismatches: list[Any] | None = None) -> None:
+    def __init__(self, message: str = "", mismatches: Sequence[JsonMapping] | None = None
+                 ) -> None:
         super().__init__(message)
         self.mismatches = list(mismatches or [])
 
@@ -188,7 +194,7 @@ class VerificationFailed(AssertionError, RuntimeError):
     The message is the readable report; ``result`` is the ``VerificationResult`` (``None``
     when raised for a single interaction by the pytest integration)."""
 
-    def __init__(self, message: str, result: Any = None) -> None:
+    def __init__(self, message: str, result: VerificationResult | None = None) -> None:
         super().__init__(message)
         self.result = result
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import math
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from accord.model.jsontypes import JsonValue
 
 __all__ = ["DEFAULT_MAX_DEPTH", "JsonLimitError", "json_depth", "loads"]
 
@@ -58,7 +61,7 @@ def _float(text: str) -> float:
     return value
 
 
-def loads(data: bytes | str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+def loads(data: bytes | str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> JsonValue:
     """``json.loads`` that refuses nesting deeper than ``max_depth`` and non-finite numbers."""
     depth = json_depth(data)
     if depth > max_depth:

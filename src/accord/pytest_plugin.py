@@ -26,7 +26,7 @@ heavy until a test asks for the fixture.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -91,7 +91,8 @@ def pact(request: pytest.FixtureRequest) -> Iterator[Callable[..., Pact]]:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     made = item.stash.get(_PACTS_KEY, None)
     if made is None:

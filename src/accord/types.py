@@ -9,10 +9,11 @@ has ``scheme``, ``host``, ``port`` and ``path``, and joins path segments with ``
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Literal, TypedDict
+from typing import Literal, TypedDict
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
-from accord.consumer.matchers import Matcher
+from accord.consumer.matchers import Matchable, Matcher
+from accord.model.jsontypes import JsonObject
 
 __all__ = [
     "UNSET",
@@ -76,7 +77,7 @@ class Message(TypedDict):
     """A produced message: its bytes, metadata and content type (either may be ``None``)."""
 
     contents: bytes
-    metadata: dict[str, Any] | None
+    metadata: JsonObject | None
     content_type: str | None
 
 
@@ -85,7 +86,7 @@ class MessageProducerArgs(TypedDict, total=False):
     its ``metadata``."""
 
     name: str
-    metadata: dict[str, Any] | None
+    metadata: JsonObject | None
 
 
 class StateHandlerArgs(TypedDict, total=False):
@@ -93,7 +94,7 @@ class StateHandlerArgs(TypedDict, total=False):
 
     state: str
     action: Literal["setup", "teardown"]
-    parameters: dict[str, Any] | None
+    parameters: JsonObject | None
 
 
 MatcherType = Matcher
@@ -101,9 +102,6 @@ MatcherType = Matcher
 
 GeneratorType = Matcher
 """The type of ``generate.*`` values (in accord a generator is a matcher that generates)."""
-
-Matchable = Any
-"""Anything a matcher may stand in for (pact-python's alias of the JSON-like types)."""
 
 StateHandlerUrl = str
 """A state-change URL (``Verifier.state_handler(url, body=True)``)."""

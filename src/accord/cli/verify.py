@@ -32,6 +32,7 @@ import click
 
 if TYPE_CHECKING:
     from accord.verifier.api import BrokerSelectorBuilder
+    from accord.verifier.results import VerificationResult
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_UNREACHABLE", "EXIT_USAGE", "register"]
 
@@ -108,7 +109,7 @@ def _header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def exit_code(result: Any) -> int:
+def exit_code(result: VerificationResult) -> int:
     """The process exit code for a ``VerificationResult``."""
     if result.ok:
         return EXIT_OK

@@ -22,7 +22,8 @@ mock server glue).
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from accord.consumer import generate, match
 from accord.consumer.interactions import HttpInteraction, InteractionBuilder
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from accord.consumer import xml
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> ModuleType:
     # XML bodies pull in xml.sax and urllib.request: imported when first used, not by every
     # consumer test run
     if name == "xml":

@@ -20,6 +20,7 @@ from accord.consumer.generator_values import UUID_FORMATS, UUID_NAMES
 from accord.consumer.matchers import Generated, Matcher, generated
 from accord.errors import ContractDefinitionError
 from accord.model import Generator
+from accord.model.jsontypes import JsonValue
 
 __all__ = [
     "AbstractGenerator",
@@ -147,7 +148,7 @@ def _data_type(example: Any) -> _b.str:
     return "STRING"
 
 
-def provider_state(expression: _b.str, example: Any = None) -> Generated:
+def provider_state(expression: _b.str, example: JsonValue = None) -> Generated:
     """A value the provider-state set-up supplies, e.g. ``"${id}"`` or ``"/users/${id}"``.
 
     ``example`` is what the consumer test (and the pact file) uses; its type is kept when

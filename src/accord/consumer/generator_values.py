@@ -13,6 +13,7 @@ from typing import Any
 from accord.consumer._formats import example_for_regex, format_java, int_range_regex
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule
+from accord.model.jsontypes import JsonValue
 
 __all__ = ["UUID_FORMATS", "UUID_NAMES", "implied"]
 
@@ -34,10 +35,10 @@ UUID_NAMES = {"lower-case-hyphenated": "lowercase", "upper-case-hyphenated": "up
               "URN": "urn", "lower": "lowercase", "upper": "uppercase"}
 """Other names of the ``UUID_FORMATS`` keys (the pact's own names among them)."""
 
-Implied = tuple[Any, tuple[Rule, ...]]
+Implied = tuple[JsonValue, tuple[Rule, ...]]
 
 
-def implied(generator: Generator, example: Any = None) -> Implied:
+def implied(generator: Generator, example: JsonValue = None) -> Implied:
     """The example (``example`` when given) and the rules that fit ``generator``'s values."""
     rule_of = _KINDS.get(generator.kind)
     if rule_of is None:

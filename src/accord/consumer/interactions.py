@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from accord.consumer._parts import BodySpec, body_spec, form_spec, multipart_spec, scalar_spec
 from accord.consumer._plugins import configure_plugin_contents
-from accord.consumer.matchers import Matcher
+from accord.consumer.matchers import Matchable, Matcher
 from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, UnsupportedDefinition
 from accord.model import (
@@ -29,6 +29,7 @@ from accord.model import (
     RuleList,
     SynchronousHttp,
 )
+from accord.model.jsontypes import JsonMapping, JsonValue
 
 if TYPE_CHECKING:
     from accord.consumer.pact import Pact
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 __all__ = ["HttpInteraction", "InteractionBuilder"]
 
 Self = TypeVar("Self", bound="InteractionBuilder")
+_V = TypeVar("_V")
+
+NamedValues: TypeAlias = Mapping[str, _V] | Iterable[tuple[str, _V]]
+"""Values by name: a mapping, or (name, value) pairs when a name repeats."""
 
 
 class InteractionBuilder:
@@ -56,8 +61,8 @@ class InteractionBuilder:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.description!r}>"
 
-    def given(self: Self, state: str, parameters: Mapping[str, Any] | None = None, /,
-              **kwargs: Any) -> Self:
+    def given(self: Self, state: str, parameters: JsonMapping | None = None, /,
+              **kwargs: JsonValue) -> Self:
         """A provider state; repeat for several. Parameters as a dict and/or keywords."""
         if not isinstance(state, str) or not state:
             raise ContractDefinitionError(
@@ -75,7 +80,7 @@ class InteractionBuilder:
         """pact-python's name for ``with_comment``."""
         return self.with_comment(comment)
 
-    def set_comment(self: Self, key: str, value: Any) -> Self:
+    def set_comment(self: Self, key: str, value: JsonValue) -> Self:
         """A keyed comment (V4 ``comments[key]``)."""
         self._comments[key] = value
         return self
@@ -174,7 +179,7 @@ class HttpInteraction(InteractionBuilder):
         self.description = description
         return self
 
-    def with_request(self, method: str, path: Any = "/") -> HttpInteraction:
+    def with_request(self, method: str, path: str | Matcher = "/") -> HttpInteraction:
         """The request method and path (the path may be a matcher, e.g. ``match.regex``)."""
         if not isinstance(method, str) or not method.strip():
             raise ContractDefinitionError(
@@ -184,19 +189,19 @@ class HttpInteraction(InteractionBuilder):
         self._current = "request"
         return self
 
-    def with_query_parameter(self, name: str, value: Any) -> HttpInteraction:
+    def with_query_parameter(self, name: str, value: Matchable) -> HttpInteraction:
         """A query parameter; a list gives several values; matchers allowed."""
         self._query.append((name, value))
         return self
 
-    def with_query_parameters(self, parameters: Mapping[str, Any] | Iterable[tuple[str, Any]]
+    def with_query_parameters(self, parameters: NamedValues[Matchable]
                               ) -> HttpInteraction:
         items = parameters.items() if isinstance(parameters, Mapping) else parameters
         for name, value in items:
             self.with_query_parameter(name, value)
         return self
 
-    def will_respond_with(self, status: Any = 200) -> HttpInteraction:
+    def will_respond_with(self, status: int | Matcher = 200) -> HttpInteraction:
         """The response status (an int or ``match.status_code``); later calls set the response."""
         self._status = status
         self._current = "response"
@@ -204,14 +209,14 @@ class HttpInteraction(InteractionBuilder):
 
     # ------------------------------------------------------------------ headers and bodies
 
-    def with_header(self, name: str, value: Any, part: str | None = None) -> HttpInteraction:
+    def with_header(self, name: str, value: Matchable, part: str | None = None) -> HttpInteraction:
         """A header; a list gives several values; matchers allowed."""
         self._parts[_part_name(part, self._current)].headers.append((name, value))
         return self
 
     set_header = with_header
 
-    def with_headers(self, headers: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    def with_headers(self, headers: NamedValues[Matchable],
                      part: str | None = None) -> HttpInteraction:
         items = headers.items() if isinstance(headers, Mapping) else headers
         for name, value in items:
@@ -220,7 +225,7 @@ class HttpInteraction(InteractionBuilder):
 
     set_headers = with_headers
 
-    def with_body(self, body: Any = None, content_type: str | None = None,
+    def with_body(self, body: Matchable = None, content_type: str | None = None,
                   part: str | None = None) -> HttpInteraction:
         """A body: dict/list/matchers (JSON), str (text; JSON text with a JSON content type),
         bytes, or an ``accord.consumer.xml`` element."""
@@ -241,7 +246,7 @@ class HttpInteraction(InteractionBuilder):
                 f"interaction {self.description!r}: with_binary_body needs bytes")
         return self.with_body(bytes(body), content_type or "application/octet-stream", part)
 
-    def with_form(self, fields: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    def with_form(self, fields: NamedValues[Matchable],
                   part: str | None = None) -> HttpInteraction:
         """An ``application/x-www-form-urlencoded`` body; field values may be matchers."""
         target = self._parts[_part_name(part, self._current)]
@@ -259,8 +264,8 @@ class HttpInteraction(InteractionBuilder):
                                      self.description)
         return self
 
-    def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
-                      /, **kwargs: Any) -> HttpInteraction:
+    def with_metadata(self, metadata: Mapping[str, Matchable] | None = None,
+                      part: str | None = None, /, **kwargs: Matchable) -> HttpInteraction:
         """Refused, as pact-python refuses it: an HTTP request or response has headers, not
         metadata (use ``with_header``, or ``set_comment`` for a note on the interaction)."""
         raise UnsupportedDefinition(
@@ -272,7 +277,7 @@ class HttpInteraction(InteractionBuilder):
         """Refused, as ``with_metadata`` is."""
         return self.with_metadata(metadata, part, **kwargs)
 
-    def with_plugin_contents(self, content_type: str, config: Mapping[str, Any],
+    def with_plugin_contents(self, content_type: str, config: JsonMapping,
                              part: str | None = None) -> HttpInteraction:
         """A body built by the plugin that handles ``content_type`` from its ``config``.
 
@@ -283,7 +288,7 @@ class HttpInteraction(InteractionBuilder):
         target.body = self._with_plugin_contents(content_type, config)
         return self
 
-    def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
+    def with_matching_rules(self, rules: Mapping[str, Matchable] | str, part: str | None = None
                             ) -> HttpInteraction:
         """Raw V3/V4 ``matchingRules`` merged into the request or response: JSON (a dict or
         its text) whose rule lists may be matchers (``{"body": {"$": match.content_type(
@@ -292,7 +297,7 @@ class HttpInteraction(InteractionBuilder):
         target.raw_rules = merge_rules(target.raw_rules, load_raw_rules(rules, self.description))
         return self
 
-    def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
+    def with_generators(self, generators: JsonMapping | str, part: str | None = None
                         ) -> HttpInteraction:
         """Raw V3/V4 ``generators`` JSON (a dict or its text) merged into the request or
         response."""

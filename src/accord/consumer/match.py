@@ -29,9 +29,17 @@ from typing import Any
 
 from accord.consumer import generate as _gen
 from accord.consumer._formats import format_java, int_range_regex, strftime_to_java
-from accord.consumer.matchers import ArrayContaining, EachKey, EachLike, EachValue, Matcher
+from accord.consumer.matchers import (
+    ArrayContaining,
+    EachKey,
+    EachLike,
+    EachValue,
+    Matchable,
+    Matcher,
+)
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule
+from accord.model.jsontypes import JsonValue
 from accord.model.regex import RegexError, compile_pattern
 
 __all__ = [
@@ -96,7 +104,7 @@ def _is_int(value: Any) -> _b.bool:
 # --------------------------------------------------------------------------- type family
 
 
-def like(value: Any, *, min: _b.int | None = None, max: _b.int | None = None,
+def like(value: Matchable, *, min: _b.int | None = None, max: _b.int | None = None,
          generator: Generator | Matcher | None = None) -> Matcher:
     """Anything of the same type as ``value`` (objects: same keys, each matched by type).
 
@@ -119,7 +127,7 @@ def like(value: Any, *, min: _b.int | None = None, max: _b.int | None = None,
 type = like
 
 
-def each_like(value: Any, min: _b.int = 1, max: _b.int | None = None, *,
+def each_like(value: Matchable, min: _b.int = 1, max: _b.int | None = None, *,
               examples: _b.int | None = None) -> Matcher:
     """An array whose every element is like ``value``; at least ``min``, at most ``max``.
 
@@ -402,7 +410,7 @@ def semver(value: _b.str = "1.0.0") -> Matcher:
     return Matcher(value, (Rule("semver"),), check=check)
 
 
-def not_empty(value: Any) -> Matcher:
+def not_empty(value: Matchable) -> Matcher:
     """Present and not empty (not null, "", [] or {}); otherwise matched by type."""
 
     def check() -> _b.str | None:
@@ -486,7 +494,7 @@ def null() -> Matcher:
 none = null
 
 
-def equality(value: Any) -> Matcher:
+def equality(value: Matchable) -> Matcher:
     """Exactly ``value`` (useful to stop a parent ``like`` from cascading)."""
     return Matcher(value, (Rule("equality"),))
 
@@ -494,13 +502,13 @@ def equality(value: Any) -> Matcher:
 equal = equality
 
 
-def content_type(content_type: _b.str, value: Any = _UNSET) -> Matcher:
+def content_type(content_type: _b.str, value: Matchable = _UNSET) -> Matcher:
     """A body (or part) whose bytes are of ``content_type`` (checked by magic bytes)."""
     example = "" if value is _UNSET else value
     return Matcher(example, (Rule("contentType", {"value": content_type}),))
 
 
-def array_containing(variants: Sequence[Any]) -> Matcher:
+def array_containing(variants: Sequence[Matchable]) -> Matcher:
     """An array that contains, in any order and among others, an element like each variant."""
     if not isinstance(variants, (list, tuple)) or not variants:
         raise ContractDefinitionError("match.array_containing(): give a non-empty list of variants")
@@ -524,7 +532,8 @@ def _key_matches(pattern: _b.str, key: _b.str) -> _b.bool:
         return True
 
 
-def each_key_matches(value: Mapping[_b.str, Any], rules: Matcher | Sequence[Matcher]) -> Matcher:
+def each_key_matches(value: Mapping[_b.str, Matchable],
+                     rules: Matcher | Sequence[Matcher]) -> Matcher:
     """An object whose every key satisfies ``rules`` (e.g. ``match.regex(pattern=r"\\d+")``)."""
     inner = _rules_of(rules, "each_key_matches")
     rule = Rule("eachKey", {"rules": [r.to_json() for r in inner]})
@@ -543,7 +552,7 @@ def each_key_matches(value: Mapping[_b.str, Any], rules: Matcher | Sequence[Matc
     return EachKey(dict(value), (rule,), check=check)
 
 
-def each_value_matches(value: Mapping[_b.str, Any] | Sequence[Any],
+def each_value_matches(value: Mapping[_b.str, Matchable] | Sequence[Matchable],
                        rules: Matcher | Sequence[Matcher]) -> Matcher:
     """An object (or array) whose every value satisfies ``rules``, whatever its keys."""
     inner = _rules_of(rules, "each_value_matches")
@@ -569,7 +578,7 @@ each_key = each_key_matches
 each_value = each_value_matches
 
 
-def values(value: Mapping[_b.str, Any]) -> Matcher:
+def values(value: Mapping[_b.str, Matchable]) -> Matcher:
     """An object whose keys are free: any keys may appear, but each value must *equal* the
     example's value under the same key (or, for a key the example lacks, its first value).
 
@@ -634,7 +643,7 @@ def url(path: _b.str = "/", regex: _b.str | None = None, *,
                    check=lambda: _regex_check("url", example, regex))
 
 
-def from_provider_state(expression: _b.str, example: Any) -> Matcher:
+def from_provider_state(expression: _b.str, example: JsonValue) -> Matcher:
     """A value the provider state supplies (``"${id}"``, ``"/users/${id}"``); ``example`` is
     used by the consumer test and written to the pact."""
     g = _gen.provider_state(expression, example)

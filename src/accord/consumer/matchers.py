@@ -14,15 +14,17 @@ used, so the error can name the interaction and the path.
 from __future__ import annotations
 
 import copy
+import enum
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, TypeAlias
 
 from accord.consumer.generator_values import implied
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule, RuleList
+from accord.model.jsontypes import JsonValue
 
 __all__ = [
     "ArrayContaining",
@@ -30,17 +32,32 @@ __all__ = [
     "EachLike",
     "EachValue",
     "Generated",
+    "Matchable",
     "Matcher",
     "Reified",
     "generated",
     "reify",
 ]
 
-_STAR = object()  # an array wildcard ([*]) in a location
+Matchable: TypeAlias = Any
+"""A value that may hold matchers anywhere: JSON-like data (dict, list, tuple, str, int, float,
+bool, None) whose parts may be ``Matcher``s or ``Generator``s. (An alias of ``Any``, as
+pact-python's own is: its parts are checked, with their path, when the value is reified.)"""
+
+
+class _Wildcard(enum.Enum):
+    STAR = "[*]"
+
+
+_STAR: Final = _Wildcard.STAR  # an array wildcard ([*]) in a location
+
+Location: TypeAlias = "tuple[str | int | _Wildcard, ...]"
+"""Where a value sits in the value being reified: keys, indices and array wildcards."""
+
 _PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
-def render_path(location: Sequence[Any]) -> str:
+def render_path(location: Sequence[str | int | _Wildcard]) -> str:
     """``("a", _STAR, "b c", 0)`` → ``$.a[*]['b c'][0]`` (the way the official tools write it)."""
     out = ["$"]
     for token in location:
@@ -66,7 +83,7 @@ class Matcher:
 
     def __init__(
         self,
-        value: Any,
+        value: Matchable,
         rules: Sequence[Rule] = (),
         generator: Generator | None = None,
         *,
@@ -93,13 +110,13 @@ class Matcher:
         return Matcher(value, self.rules + other.rules, self.generator or other.generator,
                        check=both if checks else None)
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> Any:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         """Record this matcher's rules/generator at ``loc`` and return its plain example."""
         walker.validate(self, loc)
         walker.add(loc, self.rules, self.generator)
         return walker.walk(self.value, loc)
 
-    def example(self) -> Any:
+    def example(self) -> JsonValue:
         """The plain example value (matchers stripped)."""
         return reify(self).example
 
@@ -118,7 +135,7 @@ class Generated(Matcher):
         return f"<generate.{self.generator.kind} {dict(self.generator.params)!r}>"
 
 
-def generated(generator: Generator, example: Any = None) -> Generated:
+def generated(generator: Generator, example: JsonValue = None) -> Generated:
     """``generator`` as a value: its example (``example`` when given) and the rules that fit
     what it makes (``accord.generate`` builds every generator this way)."""
     value, rules = implied(generator, example)
@@ -130,7 +147,7 @@ class EachLike(Matcher):
 
     __slots__ = ("count", "max", "min")
 
-    def __init__(self, template: Any, min: int | None, max: int | None, count: int) -> None:
+    def __init__(self, template: Matchable, min: int | None, max: int | None, count: int) -> None:
         params: dict[str, Any] = {}
         if min is not None:
             params["min"] = min
@@ -139,7 +156,7 @@ class EachLike(Matcher):
         super().__init__(template, (Rule("type", params),))
         self.min, self.max, self.count = min, max, count
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> Any:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         walker.validate(self, loc)
         walker.add(loc, self.rules, None)
         element = walker.walk(self.value, (*loc, _STAR))
@@ -151,7 +168,7 @@ class ArrayContaining(Matcher):
 
     __slots__ = ()
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> Any:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         walker.validate(self, loc)
         variants_json = []
         examples = []
@@ -174,7 +191,7 @@ class EachKey(Matcher):
 
     __slots__ = ()
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> Any:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         walker.validate(self, loc)
         walker.add(loc, self.rules, None)
         return {k: walker.walk(v, (*loc, k)) for k, v in self.value.items()}
@@ -185,7 +202,7 @@ class EachValue(Matcher):
 
     __slots__ = ()
 
-    def emit(self, walker: _Walker, loc: tuple[Any, ...]) -> Any:
+    def emit(self, walker: _Walker, loc: Location) -> JsonValue:
         walker.validate(self, loc)
         walker.add(loc, self.rules, None)
         if isinstance(self.value, Mapping):
@@ -208,7 +225,7 @@ class _Walker:
         self.rules: dict[str, list[Rule]] = {}
         self.generators: dict[str, Generator] = {}
 
-    def validate(self, matcher: Matcher, loc: tuple[Any, ...]) -> None:
+    def validate(self, matcher: Matcher, loc: Location) -> None:
         if matcher.check is None:
             return
         problem = matcher.check()
@@ -216,7 +233,7 @@ class _Walker:
             raise ContractDefinitionError(
                 f"interaction {self.where!r}: {problem} (at {render_path(loc)})")
 
-    def add(self, loc: tuple[Any, ...], rules: Sequence[Rule], generator: Generator | None) -> None:
+    def add(self, loc: Location, rules: Sequence[Rule], generator: Generator | None) -> None:
         path = render_path(loc)
         if rules:
             existing = self.rules.setdefault(path, [])
@@ -224,7 +241,7 @@ class _Walker:
         if generator is not None:
             self.generators[path] = generator
 
-    def walk(self, value: Any, loc: tuple[Any, ...]) -> Any:
+    def walk(self, value: Matchable, loc: Location) -> JsonValue:
         if isinstance(value, Matcher):
             return value.emit(self, loc)
         if isinstance(value, Mapping):
@@ -254,7 +271,7 @@ class _Walker:
             "dict, list or an accord.match matcher)")
 
 
-def reify(value: Any, *, where: str = "") -> Reified:
+def reify(value: Matchable, *, where: str = "") -> Reified:
     """Take ``value`` apart into its example, rules and generators (paths rooted at ``$``)."""
     walker = _Walker(where)
     example = walker.walk(value, ())

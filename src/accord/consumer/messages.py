@@ -36,10 +36,11 @@ import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from accord.consumer._parts import BodySpec, body_spec, scalar_spec
 from accord.consumer.interactions import InteractionBuilder
+from accord.consumer.matchers import Matchable
 from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, MismatchError, UnsupportedDefinition
 from accord.generation import GeneratorContext, generate_message
@@ -58,6 +59,7 @@ from accord.model import (
     message_content_type,
 )
 from accord.model.body import is_text_type
+from accord.model.jsontypes import JsonMapping, JsonObject, JsonValue
 
 if TYPE_CHECKING:
     from accord.consumer.pact import Pact
@@ -65,6 +67,17 @@ if TYPE_CHECKING:
 __all__ = ["AsyncMessageInteraction", "Reply", "SyncChannel", "SyncMessageInteraction"]
 
 _UNSET: Any = object()
+
+MessageBody: TypeAlias = JsonValue | bytes
+"""A message body as a handler receives it: decoded JSON for JSON content, else the bytes
+(``None`` without a body)."""
+
+PactPythonMessage: TypeAlias = tuple[str | bytes | None, JsonObject]
+"""A message as pact-python hands it to a handler: (body as text or bytes or None, metadata)."""
+
+Finished: TypeAlias = Awaitable[None] | None
+"""What verifying with a handler returns: ``None``, or (an ``async`` handler inside a running
+event loop) an awaitable to ``await``."""
 
 
 def _no_multipart(description: str) -> UnsupportedDefinition:
@@ -127,7 +140,7 @@ def _decode(contents: MessageContents) -> Any:
     return body.content
 
 
-def pact_python_message(contents: MessageContents) -> tuple[str | bytes | None, dict[str, Any]]:
+def pact_python_message(contents: MessageContents) -> PactPythonMessage:
     """A message as pact-python's ``Pact.verify`` hands it to a handler: the declared body as
     text (``bytes`` for a binary content type, ``None`` when empty), and the metadata with
     ``contentType`` and string values that are JSON decoded."""
@@ -178,7 +191,7 @@ class AsyncMessageInteraction(InteractionBuilder):
         super().__init__(pact, description)
         self._part = _MessagePart()
 
-    def with_content(self, content: Any, content_type: str | None = "application/json"
+    def with_content(self, content: Matchable, content_type: str | None = "application/json"
                      ) -> AsyncMessageInteraction:
         """The message body (matchers allowed); dict/list are JSON, bytes/str as given."""
         if isinstance(content, (bytes, bytearray)) and content_type == "application/json":
@@ -191,13 +204,13 @@ class AsyncMessageInteraction(InteractionBuilder):
         _set_content(self._part, content, content_type, self.description)
         return self
 
-    def with_body(self, body: Any = None, content_type: str | None = None, part: str | None = None
-                  ) -> AsyncMessageInteraction:
+    def with_body(self, body: Matchable = None, content_type: str | None = None,
+                  part: str | None = None) -> AsyncMessageInteraction:
         """pact-python spelling of ``with_content``. An asynchronous message has one part, so
         ``part`` (taken for pact-python code) changes nothing, as in pact-python."""
         return self.with_content(body, content_type or "application/json")
 
-    def with_multipart_file(self, part_name: str, path: Any, content_type: str | None = None,
+    def with_multipart_file(self, part_name: str, path: object, content_type: str | None = None,
                             part: str | None = None, boundary: str | None = None
                             ) -> AsyncMessageInteraction:
         """Refused, as pact-python refuses it: multipart bodies are HTTP's."""
@@ -208,20 +221,20 @@ class AsyncMessageInteraction(InteractionBuilder):
         """Raw bytes as the message body (``part``: see ``with_body``)."""
         return self.with_content(bytes(body), content_type or "application/octet-stream")
 
-    def with_plugin_contents(self, content_type: str, config: Mapping[str, Any]
+    def with_plugin_contents(self, content_type: str, config: JsonMapping
                              ) -> AsyncMessageInteraction:
         """The message body built by the plugin for ``content_type`` (see
         ``HttpInteraction.with_plugin_contents``)."""
         self._part.body = self._with_plugin_contents(content_type, config)
         return self
 
-    def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
-                      /, **kwargs: Any) -> AsyncMessageInteraction:
+    def with_metadata(self, metadata: Mapping[str, Matchable] | None = None,
+                      part: str | None = None, /, **kwargs: Matchable) -> AsyncMessageInteraction:
         """Message metadata (topic, headers ...); values may be matchers."""
         self._part.metadata.update({**(metadata or {}), **kwargs})
         return self
 
-    def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
+    def with_matching_rules(self, rules: Mapping[str, Matchable] | str, part: str | None = None
                             ) -> AsyncMessageInteraction:
         """Raw ``matchingRules`` (``body``, ``metadata``) for the message, as
         ``HttpInteraction.with_matching_rules`` takes them (``part``: see ``with_body``)."""
@@ -229,7 +242,7 @@ class AsyncMessageInteraction(InteractionBuilder):
         self._part.raw_rules = merge_rules(self._part.raw_rules, loaded)
         return self
 
-    def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
+    def with_generators(self, generators: JsonMapping | str, part: str | None = None
                         ) -> AsyncMessageInteraction:
         """Raw ``generators`` (``body``, ``metadata``) for the message (``part``: see
         ``with_body``)."""
@@ -252,13 +265,13 @@ class AsyncMessageInteraction(InteractionBuilder):
         assert isinstance(model, AsynchronousMessage)
         return model
 
-    def reify(self) -> tuple[Any, dict[str, Any]]:
+    def reify(self) -> tuple[MessageBody, JsonObject]:
         """The message as a handler would receive it: (body, metadata), generators applied."""
         model = self._model()
         contents = _generated(model.contents)
         return _decode(contents), dict(contents.metadata)
 
-    def verify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> Any:
+    def verify(self, handler: Callable[[MessageBody, JsonObject], object]) -> Finished:
         """Call ``handler(body, metadata)``; its exception fails the test, success records it."""
         model = self._model()
         contents = _generated(model.contents)
@@ -266,14 +279,15 @@ class AsyncMessageInteraction(InteractionBuilder):
         result = handler(_decode(contents), dict(contents.metadata))
         return _run(result, lambda _r: self._pact.record([model]))
 
-    def verify_with_handler(self, handler: Callable[..., Any]) -> Any:
+    def verify_with_handler(self, handler: Callable[[str | bytes | None, JsonObject], object]
+                            ) -> Finished:
         """``Pact.verify(handler, "Async")``: the body and metadata as pact-python passes them."""
         model = self._model()
         self.used = True
         body, metadata = pact_python_message(model.contents)
         return _run(handler(body, metadata), lambda _r: self._pact.record([model]))
 
-    async def averify(self, handler: Callable[[Any, dict[str, Any]], Any]) -> None:
+    async def averify(self, handler: Callable[[MessageBody, JsonObject], object]) -> None:
         """``verify`` for ``async`` tests (works with sync and async handlers)."""
         model = self._model()
         contents = _generated(model.contents)
@@ -331,7 +345,7 @@ class SyncChannel:
         """An example of the request the contract expects (generators applied)."""
         return Reply.of(_generated(self._model.request))
 
-    def send(self, body: Any = None, metadata: Mapping[str, Any] | None = None) -> Reply:
+    def send(self, body: MessageBody = None, metadata: JsonMapping | None = None) -> Reply:
         """Send the request; returns the (first) response. ``body``: a dict/list (JSON),
         ``str`` or ``bytes`` (read with the ``contentType`` metadata, else the contract's)."""
         __tracebackhide__ = True
@@ -339,7 +353,7 @@ class SyncChannel:
 
     __call__ = send
 
-    def send_all(self, body: Any = None, metadata: Mapping[str, Any] | None = None
+    def send_all(self, body: MessageBody = None, metadata: JsonMapping | None = None
                  ) -> list[Reply]:
         """Send the request; returns every response the contract declares, in order."""
         __tracebackhide__ = True
@@ -376,7 +390,7 @@ class SyncChannel:
                 "request (call send(body, metadata) on the channel it was given)")
 
 
-ConsumerFunction = Callable[[SyncChannel], Any]
+ConsumerFunction = Callable[[SyncChannel], object]
 
 
 class SyncMessageInteraction(InteractionBuilder):
@@ -397,7 +411,8 @@ class SyncMessageInteraction(InteractionBuilder):
         self._responses: list[_MessagePart] = []
         self._current: _MessagePart = self._request
 
-    def with_request(self, content: Any = _UNSET, metadata: Mapping[str, Any] | None = None, *,
+    def with_request(self, content: Matchable = _UNSET,
+                     metadata: Mapping[str, Matchable] | None = None, *,
                      content_type: str | None = None) -> SyncMessageInteraction:
         """The request message (body with matchers, metadata)."""
         self._current = self._request
@@ -408,7 +423,8 @@ class SyncMessageInteraction(InteractionBuilder):
             self._request.metadata.update(metadata)
         return self
 
-    def will_respond_with(self, content: Any = _UNSET, metadata: Mapping[str, Any] | None = None,
+    def will_respond_with(self, content: Matchable = _UNSET,
+                          metadata: Mapping[str, Matchable] | None = None,
                           *, content_type: str | None = None) -> SyncMessageInteraction:
         """Add a response message; without arguments, later ``with_body``/``with_metadata``
         calls describe a new response (pact-python style)."""
@@ -421,7 +437,7 @@ class SyncMessageInteraction(InteractionBuilder):
             part.metadata.update(metadata)
         return self
 
-    def with_body(self, body: Any = None, content_type: str | None = None,
+    def with_body(self, body: Matchable = None, content_type: str | None = None,
                   part: str | None = None) -> SyncMessageInteraction:
         target = self._part(part)
         _set_content(target, body, _default_ct(body, content_type), self.description)
@@ -429,25 +445,25 @@ class SyncMessageInteraction(InteractionBuilder):
 
     with_content = with_body
 
-    def with_plugin_contents(self, content_type: str, config: Mapping[str, Any],
+    def with_plugin_contents(self, content_type: str, config: JsonMapping,
                              part: str | None = None) -> SyncMessageInteraction:
         """The request's or a response's body built by the plugin for ``content_type``."""
         self._part(part).body = self._with_plugin_contents(content_type, config)
         return self
 
-    def with_metadata(self, metadata: Mapping[str, Any] | None = None, part: str | None = None,
-                      /, **kwargs: Any) -> SyncMessageInteraction:
+    def with_metadata(self, metadata: Mapping[str, Matchable] | None = None,
+                      part: str | None = None, /, **kwargs: Matchable) -> SyncMessageInteraction:
         self._part(part).metadata.update({**(metadata or {}), **kwargs})
         return self
 
-    def with_matching_rules(self, rules: Mapping[str, Any] | str, part: str | None = None
+    def with_matching_rules(self, rules: Mapping[str, Matchable] | str, part: str | None = None
                             ) -> SyncMessageInteraction:
         """Raw ``matchingRules`` for the request or the current response."""
         target = self._part(part)
         target.raw_rules = merge_rules(target.raw_rules, load_raw_rules(rules, self.description))
         return self
 
-    def with_generators(self, generators: Mapping[str, Any] | str, part: str | None = None
+    def with_generators(self, generators: JsonMapping | str, part: str | None = None
                         ) -> SyncMessageInteraction:
         """Raw ``generators`` for the request or the current response."""
         target = self._part(part)
@@ -462,7 +478,7 @@ class SyncMessageInteraction(InteractionBuilder):
                                                       self.description))
         return self
 
-    def with_multipart_file(self, part_name: str, path: Any, content_type: str | None = None,
+    def with_multipart_file(self, part_name: str, path: object, content_type: str | None = None,
                             part: str | None = None, boundary: str | None = None
                             ) -> SyncMessageInteraction:
         """Refused, as pact-python refuses it: multipart bodies are HTTP's."""
@@ -501,7 +517,7 @@ class SyncMessageInteraction(InteractionBuilder):
 
     # ------------------------------------------------------------------ the consumer test
 
-    def verify(self, consumer: ConsumerFunction) -> Any:
+    def verify(self, consumer: ConsumerFunction) -> Finished:
         """Run ``consumer(channel)``, the consumer code that sends the request and processes
         the response (sync or ``async def``).
 
@@ -560,7 +576,7 @@ class SyncMessageInteraction(InteractionBuilder):
         channel.finish()
         self._pact.record([model])
 
-    def verify_with_handler(self, handler: Callable[..., Any]) -> Any:
+    def verify_with_handler(self, handler: Callable[..., object]) -> Finished:
         """``pact.verify(handler, "Sync")``: a one-argument ``handler(channel)`` is a consumer
         function (``verify``); pact-python's two-argument ``handler(body, metadata)`` gets the
         request message as pact-python passes it, and what it returns, unless ``None``, must

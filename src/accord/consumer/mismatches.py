@@ -9,8 +9,10 @@ a field the JSON does not hold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any, ClassVar
+
+from accord.model.jsontypes import JsonMapping, JsonValue
 
 __all__ = [
     "BodyMismatch",
@@ -50,7 +52,7 @@ class Mismatch(dict[str, Any]):
     #: the fields shown by ``repr``/``str``, in pact-python's order
     shown: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, data: Mapping[str, Any] | None = None, /, **fields: Any) -> None:
+    def __init__(self, data: JsonMapping | None = None, /, **fields: JsonValue) -> None:
         super().__init__({**(data or {}), **fields})
         if self.json_types:
             self.setdefault("type", self.json_types[0])
@@ -61,7 +63,7 @@ class Mismatch(dict[str, Any]):
         return type(self).__name__
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Mismatch:
+    def from_dict(cls, data: JsonMapping) -> Mismatch:
         """The typed mismatch for one official mismatch JSON object."""
         if isinstance(data, Mismatch):
             return data
@@ -120,7 +122,7 @@ class RequestMismatch(Mismatch):
     method = _field("method")
     path = _field("path")
 
-    def __init__(self, data: Mapping[str, Any] | None = None, /, **fields: Any) -> None:
+    def __init__(self, data: JsonMapping | None = None, /, **fields: JsonValue) -> None:
         super().__init__(data, **fields)
         self["mismatches"] = [Mismatch.from_dict(m) for m in self.get("mismatches") or []]
 
@@ -212,6 +214,6 @@ _TYPED: tuple[type[Mismatch], ...] = (
 )
 
 
-def typed_mismatches(mismatches: list[Any]) -> list[Mismatch]:
+def typed_mismatches(mismatches: Sequence[JsonMapping]) -> list[Mismatch]:
     """The mock server's mismatch JSON objects, typed."""
     return [Mismatch.from_dict(m) for m in mismatches]

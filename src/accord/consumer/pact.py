@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 from accord.consumer._plugins import keep_existing_plugins, plugins_metadata, use_plugin
 from accord.consumer.interactions import HttpInteraction, InteractionBuilder
@@ -48,15 +48,21 @@ from accord.model import (
     dump_interaction,
 )
 from accord.model import Pact as ModelPact
+from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.pactfile import write_pact
 
 if TYPE_CHECKING:
     from accord.consumer.serve import PactServer
+    from accord.consumer.serve_grpc import GrpcPactServer
+    from accord.generation import GeneratorContext
     from accord.plugins import Plugin
 
 __all__ = ["Pact"]
 
 _LOG = logging.getLogger("accord.consumer")
+
+VerifyOutcome: TypeAlias = "list[InteractionVerificationError] | None"
+"""What ``Pact.verify`` gives: ``None``, or with ``raises=False`` the handlers' failures."""
 
 
 def _parse_spec(version: str | SpecVersion) -> SpecVersion:
@@ -124,8 +130,8 @@ class Pact:
         self.specification = _parse_spec(version)
         return self
 
-    def with_metadata(self, namespace: str, metadata: Mapping[str, Any] | None = None,
-                      **kwargs: Any) -> Pact:
+    def with_metadata(self, namespace: str, metadata: JsonMapping | None = None,
+                      **kwargs: JsonValue) -> Pact:
         """Pact-level metadata under ``namespace`` (written to the pact file's ``metadata``)."""
         values = {**(metadata or {}), **kwargs}
         self._metadata.setdefault(namespace, {}).update(values)
@@ -154,7 +160,7 @@ class Pact:
                        interaction: str | None = None) -> SyncMessageInteraction: ...
 
     def upon_receiving(self, description: str, kind: str = "http", *,
-                       interaction: str | None = None) -> Any:
+                       interaction: str | None = None) -> InteractionBuilder:
         """Start an interaction: ``kind`` is ``"http"`` (default), ``"async"`` or ``"sync"``
         (pact-python's ``interaction="Async"`` spelling works too)."""
         chosen = (interaction or kind).lower()
@@ -167,8 +173,8 @@ class Pact:
         raise ContractDefinitionError(
             f"interaction {description!r}: unknown kind {kind!r} (http, async or sync)")
 
-    def given(self, state: str, parameters: Mapping[str, Any] | None = None, /,
-              **kwargs: Any) -> HttpInteraction:
+    def given(self, state: str, parameters: JsonMapping | None = None, /,
+              **kwargs: JsonValue) -> HttpInteraction:
         """pact-python v2 / pact-js order: ``pact.given(state).upon_receiving(description)``."""
         interaction = HttpInteraction(self, "")
         self._declared.append(interaction)
@@ -200,7 +206,7 @@ class Pact:
     def serve(self, addr: str = "127.0.0.1", port: int = 0, transport: str = "http",
               transport_config: str | None = None, *, host: str | None = None,
               tls: bool = False, cors: bool = False, raises: bool = True, verbose: bool = False,
-              generator_context: Any = None) -> PactServer:
+              generator_context: GeneratorContext | None = None) -> PactServer:
         """A mock server for the HTTP interactions declared since the last ``serve()``.
 
         Use as ``with pact.serve() as server:`` or ``async with``. On exit it raises
@@ -228,7 +234,7 @@ class Pact:
                           raises=raises, generator_context=generator_context, verbose=verbose)
 
     def serve_grpc(self, host: str = "127.0.0.1", port: int = 0, *, raises: bool = True
-                   ) -> Any:
+                   ) -> GrpcPactServer:
         """A gRPC mock server (``accord[grpc]``) for the synchronous messages declared since
         the last ``serve_grpc()`` — protobuf contents naming a service method. Use as
         ``with pact.serve_grpc() as server:`` and point a channel at ``server.address``."""
@@ -238,8 +244,8 @@ class Pact:
                    if isinstance(i, SyncMessageInteraction) and not i.used]
         return GrpcPactServer(self, pending, host=host, port=port, raises=raises)
 
-    def verify(self, handler: Callable[..., Any], kind: str = "async", *, raises: bool = True
-               ) -> Any:
+    def verify(self, handler: Callable[..., object], kind: str = "async", *, raises: bool = True
+               ) -> VerifyOutcome | Awaitable[VerifyOutcome]:
         """Hand every not yet verified message of ``kind`` to ``handler``, as pact-python does.
 
         ``handler(body, metadata)`` gets each message's body as pact-python passes it (``str``

@@ -8,9 +8,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from accord.consumer.matchers import Matcher
+from accord.consumer.matchers import Matchable, Matcher
 from accord.errors import ContractDefinitionError
 from accord.model import Generators, MatchingRules, SpecVersion, load_request
+from accord.model.jsontypes import JsonMapping
 
 __all__ = ["load_raw_generators", "load_raw_rules", "merge_generators", "merge_rules"]
 
@@ -40,13 +41,13 @@ def _raw_json(value: Mapping[str, Any] | str, what: str, where: str) -> dict[str
     return {k: plain(v) for k, v in value.items()}
 
 
-def load_raw_rules(rules: Mapping[str, Any] | str, where: str) -> MatchingRules:
+def load_raw_rules(rules: Mapping[str, Matchable] | str, where: str) -> MatchingRules:
     """Matching rules given as pact JSON (or matchers) to a model ``MatchingRules``."""
     data = _raw_json(rules, "with_matching_rules()", where)
     return load_request({"matchingRules": data}, SpecVersion.V4).matching_rules
 
 
-def load_raw_generators(generators: Mapping[str, Any] | str, where: str) -> Generators:
+def load_raw_generators(generators: JsonMapping | str, where: str) -> Generators:
     """Generators given as pact JSON to a model ``Generators``."""
     data = _raw_json(generators, "with_generators()", where)
     return load_request({"generators": data}, SpecVersion.V4).generators

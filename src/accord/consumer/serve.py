@@ -18,8 +18,12 @@ from accord.errors import ContractDefinitionError, MismatchError
 from accord.types import URL
 
 if TYPE_CHECKING:
+    import ssl
+    from pathlib import Path
+
     from accord.consumer.interactions import HttpInteraction
     from accord.consumer.pact import Pact
+    from accord.generation import GeneratorContext
     from accord.mock import MockServer
     from accord.mock.report import MockReport
     from accord.model import Interaction
@@ -31,11 +35,12 @@ class PactServer:
     """A running mock server for some of a pact's interactions (a context manager)."""
 
     def __init__(self, pact: Pact, builders: list[HttpInteraction], *, host: str, port: int,
-                 tls: bool, cors: bool, raises: bool, generator_context: Any,
+                 tls: bool, cors: bool, raises: bool,
+                 generator_context: GeneratorContext | None,
                  verbose: bool = False) -> None:
         self._pact = pact
         self._builders = builders
-        self._options = {"host": host, "port": port, "tls": tls, "cors": cors,
+        self._options: dict[str, Any] = {"host": host, "port": port, "tls": tls, "cors": cors,
                          "generator_context": generator_context}
         self._raises = raises
         self._verbose = verbose
@@ -77,12 +82,12 @@ class PactServer:
         """``server / "users/1"`` → ``http://127.0.0.1:54321/users/1``."""
         return self.url / str(path)
 
-    def client_ssl_context(self) -> Any:
+    def client_ssl_context(self) -> ssl.SSLContext:
         """An ``ssl.SSLContext`` trusting the self-signed certificate (``tls=True``)."""
         return self.mock.client_ssl_context()
 
     @property
-    def certificate(self) -> Any:
+    def certificate(self) -> Path | None:
         return self.mock.certificate
 
     @property

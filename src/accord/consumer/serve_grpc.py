@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from accord.errors import MismatchError
 
 if TYPE_CHECKING:
+    from accord.consumer.messages import SyncMessageInteraction
     from accord.consumer.pact import Pact
     from accord.model import Interaction
 
@@ -24,7 +25,7 @@ __all__ = ["GrpcPactServer"]
 class GrpcPactServer:
     """A running gRPC mock server for some of a pact's synchronous messages."""
 
-    def __init__(self, pact: Pact, builders: list[Any], *, host: str, port: int,
+    def __init__(self, pact: Pact, builders: list[SyncMessageInteraction], *, host: str, port: int,
                  raises: bool) -> None:
         self._pact = pact
         self._builders = builders

@@ -19,21 +19,24 @@ children.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 from xml.sax.saxutils import escape, quoteattr
 
-from accord.consumer.matchers import Matcher, reify, render_path
+from accord.consumer.matchers import Matchable, Matcher, reify, render_path
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule, RuleList
 
-__all__ = ["XmlBody", "XmlElement", "body", "element"]
+__all__ = ["XmlBody", "XmlChild", "XmlElement", "body", "element"]
+
+XmlChild: TypeAlias = "XmlElement | Matchable"
+"""A child of an XML element: an element, or text (which may be a matcher)."""
 
 
 class XmlElement:
     """An element: tag, attributes and text (values may be matchers), child elements."""
 
-    def __init__(self, tag: str, children: tuple[Any, ...], attrs: Mapping[str, Any] | None,
-                 text: Any) -> None:
+    def __init__(self, tag: str, children: tuple[XmlChild, ...],
+                 attrs: Mapping[str, Matchable] | None, text: Matchable) -> None:
         if not isinstance(tag, str) or not tag:
             raise ContractDefinitionError("xml.element(): the tag must be a non-empty string")
         self.tag = tag
@@ -51,7 +54,7 @@ class XmlElement:
         self.repeat = (min, max, count)
         return self
 
-    def to_serializable_dict(self) -> dict[str, Any]:
+    def to_serializable_dict(self) -> dict[str, Matchable]:
         """This element in pact-python's XML description shape (``name``, ``children``,
         ``attributes``; a repeated element wrapped in a ``type`` matcher), matchers left as
         objects, for code that inspects what ``xml.body()`` returned."""
@@ -145,8 +148,8 @@ def _value(value: Any, loc: tuple[str, ...], where: str, rules: dict[str, list[R
         f"interaction {where!r}: XML text and attributes must be scalar, got {example!r} at {path}")
 
 
-def element(tag: str, *children: Any, attrs: Mapping[str, Any] | None = None,
-            text: Any = None) -> XmlElement:
+def element(tag: str, *children: XmlChild, attrs: Mapping[str, Matchable] | None = None,
+            text: Matchable = None) -> XmlElement:
     """An XML element; children are elements or text."""
     return XmlElement(tag, children, attrs, text)
 

@@ -215,7 +215,7 @@ def _mock_server_url(g: Generator, ctx: GeneratorContext, current: Any) -> str:
     if m is None:
         return example
     base = ctx.mock_server_url.rstrip("/")
-    tail = m.group(1) if pattern.groups >= 1 and m.group(1) is not None else ""
+    tail = (m.group(1) or "") if pattern.groups >= 1 else ""
     return example[: m.start()] + base + tail + example[m.end() :]
 
 

@@ -9,7 +9,8 @@ for people shows at most ``EXCERPT_CHARS`` characters of it, then how long it wa
 from __future__ import annotations
 
 import json
-from typing import Any
+
+from accord.model.jsontypes import JsonValue
 
 __all__ = [
     "EXCERPT_CHARS",
@@ -40,7 +41,7 @@ _TYPE_NAMES: tuple[tuple[type, str], ...] = (
 )
 
 
-def type_of(value: Any) -> str:
+def type_of(value: object) -> str:
     """The JSON type name messages use (Object, Array, Null, Boolean, Integer, Decimal, String)."""
     for kind, name in _TYPE_NAMES:
         if isinstance(value, kind):
@@ -51,7 +52,7 @@ def type_of(value: Any) -> str:
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def compact(value: Any) -> str:
+def compact(value: JsonValue) -> str:
     """JSON without spaces and with sorted keys, as the reference implementation shows it."""
     kind = type(value)
     if kind is int:  # the common leaves, without building an encoder call
@@ -70,36 +71,36 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return f"{text[:limit]}… ({len(text):,} chars)"
 
 
-def shown(value: Any) -> str:
+def shown(value: JsonValue) -> str:
     """``raw(value)`` for a message: strings bare, the rest as JSON, bounded by ``excerpt``."""
     if isinstance(value, str):
         return excerpt(value)
     return excerpt(compact(value))
 
 
-def value_of(value: Any) -> str:
+def value_of(value: JsonValue) -> str:
     """A value as messages show it: strings quoted with ', everything else as JSON."""
     if isinstance(value, str):
         return f"'{excerpt(value)}'"
     return excerpt(compact(value))
 
 
-def raw(value: Any) -> str:
+def raw(value: JsonValue) -> str:
     """Strings bare, everything else as JSON (what regex/include messages show)."""
     if isinstance(value, str):
         return value
     return compact(value)
 
 
-def with_type(value: Any) -> str:
+def with_type(value: JsonValue) -> str:
     return f"{value_of(value)} ({type_of(value)})"
 
 
-def list_display(values: list[Any]) -> str:
+def list_display(values: list[JsonValue]) -> str:
     return excerpt("[" + ", ".join(compact(v) for v in values) + "]")
 
 
-def json_equal(a: Any, b: Any) -> bool:
+def json_equal(a: JsonValue, b: JsonValue) -> bool:
     """Equality that keeps JSON types apart (``1`` ≠ ``1.0`` ≠ ``true``)."""
     if type(a) is not type(b):
         return False

@@ -30,6 +30,7 @@ from accord.model.interactions import (
     find_header,
     is_content_type_key,
 )
+from accord.model.jsontypes import JsonMapping
 from accord.model.pact import SpecVersion
 from accord.model.rules import MatchingRules, Rule
 from accord.model.target import query_string
@@ -63,7 +64,7 @@ def match_request(
     actual: HttpRequest,
     *,
     spec: SpecVersion = SpecVersion.V4,
-    plugin_config: Mapping[str, Any] | None = None,
+    plugin_config: JsonMapping | None = None,
 ) -> MatchResult:
     """Does ``actual`` satisfy ``expected``? Requests are strict: no unexpected keys or params.
     ``plugin_config`` is the interaction's ``pluginConfiguration``, for plugin body matchers."""
@@ -95,7 +96,7 @@ def match_response(
     actual: HttpResponse,
     *,
     spec: SpecVersion = SpecVersion.V4,
-    plugin_config: Mapping[str, Any] | None = None,
+    plugin_config: JsonMapping | None = None,
 ) -> MatchResult:
     """Does ``actual`` satisfy ``expected``? Responses allow unexpected keys in bodies."""
     rules = expected.matching_rules
@@ -115,7 +116,7 @@ def _match_headers_and_body(
     result: MatchResult,
     *,
     allow_unexpected: bool,
-    plugin_config: Mapping[str, Any] | None,
+    plugin_config: JsonMapping | None,
 ) -> None:
     result.compared += len(expected.headers) + 1
     out = result.mismatches
@@ -129,7 +130,7 @@ def match_message(
     actual: MessageContents,
     *,
     spec: SpecVersion = SpecVersion.V4,
-    plugin_config: Mapping[str, Any] | None = None,
+    plugin_config: JsonMapping | None = None,
 ) -> MatchResult:
     """Does the actual message satisfy the expected one (contents and metadata)?"""
     rules = expected.matching_rules
@@ -504,7 +505,7 @@ def _match_body(
     *,
     allow_unexpected: bool,
     headers: bool,
-    plugin_config: Mapping[str, Any] | None = None,
+    plugin_config: JsonMapping | None = None,
 ) -> list[Mismatch]:
     """The bodies of two requests, responses or messages (``headers``: it has headers, whose
     rules may allow another content type)."""

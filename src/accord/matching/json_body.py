@@ -27,7 +27,8 @@ from accord.matching.rules import (
     sub_rules,
 )
 from accord.model.docpath import STAR, DocPath
-from accord.model.rules import RuleList
+from accord.model.jsontypes import JsonValue
+from accord.model.rules import Rule, RuleList
 
 __all__ = ["JsonContext", "compare_json", "path_text"]
 
@@ -61,7 +62,9 @@ def _mismatch(loc: Loc, expected: Any, actual: Any, message: str) -> Mismatch:
     return Mismatch("BodyMismatch", path_text(loc), compact(expected), compact(actual), message)
 
 
-def compare_json(loc: Loc, expected: Any, actual: Any, ctx: JsonContext) -> list[Mismatch]:
+def compare_json(
+    loc: Loc, expected: JsonValue, actual: JsonValue, ctx: JsonContext
+) -> list[Mismatch]:
     if isinstance(expected, dict):
         if isinstance(actual, dict):
             return _compare_maps(loc, expected, actual, ctx)
@@ -257,16 +260,16 @@ def _compare_lists(
     )
 
 
-Compare = Callable[[Loc, Any, Any, JsonContext], list[Mismatch]]
+Compare = Callable[[Loc, JsonValue, JsonValue, JsonContext], list[Mismatch]]
 
 
 def list_with_rules(
     loc: Loc,
-    rules: tuple[Any, ...],
+    rules: tuple[Rule, ...],
     combine: str,
     cascaded: bool,
-    expected: list[Any],
-    actual: list[Any],
+    expected: list[JsonValue],
+    actual: list[JsonValue],
     ctx: JsonContext,
     compare: Compare,
 ) -> list[Mismatch]:
@@ -332,8 +335,8 @@ def _array_contains(
 
 def _list_content(
     loc: Loc,
-    expected: list[Any],
-    actual: list[Any],
+    expected: list[JsonValue],
+    actual: list[JsonValue],
     ctx: JsonContext,
     *,
     pad: bool,

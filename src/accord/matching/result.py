@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.model.jsontypes import JsonObject
+
 __all__ = ["MISMATCH_KINDS", "MatchResult", "Mismatch"]
 
 MISMATCH_KINDS = (
@@ -49,7 +51,7 @@ class Mismatch:
     actual: Any
     message: str
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         out: dict[str, Any] = {"type": self.kind}
         if self.kind == "QueryMismatch":
             out["parameter"] = self.path
@@ -104,7 +106,7 @@ class MatchResult:
     def by_kind(self, kind: str) -> list[Mismatch]:
         return [m for m in self.mismatches if m.kind == kind]
 
-    def to_json(self) -> list[dict[str, Any]]:
+    def to_json(self) -> list[JsonObject]:
         return [m.to_json() for m in self.mismatches]
 
     def describe(self) -> str:

@@ -31,6 +31,7 @@ from accord.matching.display import (
     with_type,
 )
 from accord.model.docpath import STAR, DocPath, Location
+from accord.model.jsontypes import JsonObject, JsonValue
 from accord.model.memo import IdentityCache
 from accord.model.regex import RegexError, RegexTimeout, compile_pattern
 from accord.model.rules import Rule, RuleList
@@ -505,7 +506,9 @@ def check_status(rule: Rule, status: int) -> str | None:
     return None if test(status) else f"Expected status code {status} to be a {label}"
 
 
-def check_json(rule: Rule, expected: Any, actual: Any, cascaded: bool = False) -> str | None:
+def check_json(
+    rule: Rule, expected: JsonValue, actual: JsonValue, cascaded: bool = False
+) -> str | None:
     """One rule against one JSON value (not a container: see ``check_list``/``check_map``)."""
     kind = rule.kind
     if kind == "regex":
@@ -618,7 +621,7 @@ def check_string(rule: Rule, expected: str, actual: str, cascaded: bool = False)
     return f"Unable to match '{excerpt(actual)}' using the {kind} rule"
 
 
-def size_errors(rule: Rule, actual: Sized, show: Callable[[Any], str]) -> list[str]:
+def size_errors(rule: Rule, actual: Sized, show: Callable[[JsonValue], str]) -> list[str]:
     """What a ``type`` rule's ``min``/``max`` find wrong with the size of a collection."""
     low, high = rule.params.get("min"), rule.params.get("max")
     out = []
@@ -638,8 +641,8 @@ _VALUE_KINDS_ON_OBJECTS = frozenset(
 
 def check_collection(
     rule: Rule,
-    expected: list[Any] | dict[str, Any],
-    actual: list[Any] | dict[str, Any],
+    expected: list[JsonValue] | JsonObject,
+    actual: list[JsonValue] | JsonObject,
     cascaded: bool,
 ) -> str | None:
     """A rule's constraint on a list or an object as a whole (size limits, equality, not empty)."""

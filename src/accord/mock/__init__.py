@@ -37,7 +37,7 @@ the ``accord mock`` command.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from accord.mock.core import MockResponse, MockSession, request_from_wire
 from accord.mock.report import MockReport, RequestResult
@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> type[MockServer]:
     # the server (asyncio, sockets, threads) loads on first use, so that importing the pure
     # ``accord.mock.core`` loads no I/O machinery
     if name == "MockServer":

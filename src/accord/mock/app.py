@@ -19,6 +19,8 @@ from accord.jsonlimits import DEFAULT_MAX_DEPTH, json_depth
 from accord.mock.core import MockSession, RequestResult
 
 if TYPE_CHECKING:
+    from starlette.types import Receive, Scope, Send
+
     from accord.generation import GeneratorContext
 
 __all__ = ["ADMIN_PREFIX", "DEFAULT_MAX_BODY_BYTES", "MockApp", "wire_path"]
@@ -53,7 +55,7 @@ class MockApp:
         self.max_body_bytes = max_body_bytes
         self.max_json_depth = max_json_depth
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # lifespan is off; websockets are not mocked
             return
         method: str = scope["method"]
@@ -111,7 +113,7 @@ class MockApp:
         return (f"the request body{size} is larger than the mock server accepts "
                 f"({self.max_body_bytes} bytes; --max-body-size)")
 
-    async def _refuse(self, scope: dict[str, Any], send: Any, status: int, reason: str) -> None:
+    async def _refuse(self, scope: Scope, send: Any, status: int, reason: str) -> None:
         """Answer a request that will not be matched, and record it so the test fails."""
         result = self.session.refuse(scope["method"], scope["path"], scope["query_string"],
                                      scope["headers"], reason)
@@ -151,7 +153,7 @@ def _encode(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, default=str).encode()
 
 
-def _looks_like_json(scope: dict[str, Any], body: bytes) -> bool:
+def _looks_like_json(scope: Scope, body: bytes) -> bool:
     """Would matching parse this body as JSON? (A JSON content type, or none and JSON-ish.)"""
     content_type = (_get(scope, b"content-type") or b"").lower()
     if content_type:
@@ -159,18 +161,18 @@ def _looks_like_json(scope: dict[str, Any], body: bytes) -> bool:
     return body.lstrip()[:1] in (b"{", b"[")
 
 
-def _has(scope: dict[str, Any], name: bytes) -> bool:
+def _has(scope: Scope, name: bytes) -> bool:
     return any(k == name for k, _ in scope["headers"])
 
 
-def _get(scope: dict[str, Any], name: bytes) -> bytes | None:
+def _get(scope: Scope, name: bytes) -> bytes | None:
     for k, v in scope["headers"]:
         if k == name:
             return bytes(v)
     return None
 
 
-def _preflight_headers(scope: dict[str, Any]) -> list[tuple[bytes, bytes]]:
+def _preflight_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
     origin = _get(scope, b"origin")
     requested = _get(scope, b"access-control-request-headers")
     headers = [
@@ -185,7 +187,7 @@ def _preflight_headers(scope: dict[str, Any]) -> list[tuple[bytes, bytes]]:
     return headers
 
 
-def _with_cors(headers: tuple[tuple[bytes, bytes], ...], scope: dict[str, Any]
+def _with_cors(headers: tuple[tuple[bytes, bytes], ...], scope: Scope
                ) -> list[tuple[bytes, bytes]]:
     out = list(headers)
     if any(k == b"access-control-allow-origin" for k, _ in out):
@@ -204,7 +206,7 @@ async def _send(send: Any, status: int, headers: list[tuple[bytes, bytes]], body
     await send({"type": "http.response.body", "body": body})
 
 
-def wire_path(scope: dict[str, Any]) -> str:
+def wire_path(scope: Scope) -> str:
     """The request path as sent, still percent-encoded (``/pacts/Pricing%20Service``).
 
     The official mock server compares this raw path with the pact's path, so a pact path

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from accord.jsonlimits import DEFAULT_MAX_DEPTH, json_depth
 from accord.model import Body, BodyState, HttpRequest, SynchronousHttp
+from accord.model.jsontypes import JsonObject
 from accord.model.target import request_target
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class RequestResult:
                 lines.append(f"{indent}  body: {_short_body(self.request.body)}")
         return "\n".join(lines)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         out: dict[str, Any] = {
             "type": {"matched": "request-match", "mismatched": "request-mismatch",
                      "unexpected": "request-not-found"}[self.kind],
@@ -165,7 +166,7 @@ class MockReport:
         ) if n]
         return "mock server: " + ", ".join(words)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "ok": self.ok,
             "matched": [{"interaction": i.description, "method": i.request.method.upper(),

@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import Any
+
+from accord.model.jsontypes import JsonValue
 
 __all__ = [
     "Body",
@@ -52,7 +53,7 @@ class Body:
         return Body(BodyState.EMPTY, b"", content_type)
 
     @staticmethod
-    def of_json(value: Any, content_type: str = "application/json") -> Body:
+    def of_json(value: JsonValue, content_type: str = "application/json") -> Body:
         body = Body(
             BodyState.PRESENT,
             json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(),
@@ -84,7 +85,7 @@ class Body:
         return self.content.decode("utf-8", errors="replace")
 
     @cached_property
-    def json(self) -> Any:
+    def json(self) -> JsonValue:
         """The content parsed as JSON (raises ``ValueError`` when it is not JSON)."""
         return json.loads(self.content)
 

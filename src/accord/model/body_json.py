@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from accord.model.body import Body, BodyState, base_content_type, detect_content_type
+from accord.model.jsontypes import JsonMapping, JsonValue
 
 __all__ = [
     "V4_BODY_ATTRIBUTES",
@@ -113,7 +114,7 @@ def _is_json_object_or_string(text: str) -> bool:
     return isinstance(value, (dict, str))
 
 
-def read_v3_body(raw: Any, header_content_type: str | None) -> Body:
+def read_v3_body(raw: JsonValue, header_content_type: str | None) -> Body:
     """A V1-V3 ``body`` (or message ``contents``) value; the content type comes from headers."""
     if raw is None:
         return Body.null()
@@ -134,7 +135,7 @@ def read_v3_body(raw: Any, header_content_type: str | None) -> Body:
     return Body(BodyState.PRESENT, raw.encode(), content_type)
 
 
-def json_to_text(value: Any) -> str:
+def json_to_text(value: JsonValue) -> str:
     """A string as it is, anything else as compact JSON (null as nothing): how a JSON value
     becomes text where text is wanted (a body, a path, a header or query value)."""
     if isinstance(value, str):
@@ -144,12 +145,12 @@ def json_to_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def is_v4_body_object(raw: Any) -> bool:
+def is_v4_body_object(raw: JsonValue) -> bool:
     """Is this V4 ``body`` value the object of body attributes (else it is the body itself)?"""
     return isinstance(raw, dict) and ("content" in raw or set(raw) <= V4_BODY_ATTRIBUTES)
 
 
-def read_v4_body(raw: dict[str, Any], header_content_type: str | None) -> Body:
+def read_v4_body(raw: JsonMapping, header_content_type: str | None) -> Body:
     """A V4 ``body`` (or message ``contents``) object of body attributes.
 
     ``contentType`` wins over the headers. ``encoded`` is ``"base64"`` (decoded when it is

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.errors import GeneratorError
+from accord.model.jsontypes import JsonObject, JsonValue
 
 __all__ = ["GENERATOR_KINDS", "Generator", "Generators"]
 
@@ -28,7 +29,7 @@ class Generator:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     @staticmethod
-    def from_json(data: Any, *, where: str = "", file: str | None = None) -> Generator:
+    def from_json(data: JsonValue, *, where: str = "", file: str | None = None) -> Generator:
         if not isinstance(data, Mapping) or not isinstance(data.get("type"), str):
             raise GeneratorError(
                 f"a generator must be an object with a 'type', got {data!r}",
@@ -44,10 +45,10 @@ class Generator:
             )
         return Generator(kind, {k: v for k, v in data.items() if k != "type"})
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"type": self.kind, **self.params}
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: JsonValue = None) -> JsonValue:
         return self.params.get(key, default)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from accord.model.body import Body
 from accord.model.generators import Generators
+from accord.model.jsontypes import JsonMapping, JsonObject
 from accord.model.rules import MatchingRules
 
 __all__ = [
@@ -41,7 +42,7 @@ class ProviderState:
     name: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         out: dict[str, Any] = {"name": self.name}
         if self.params:
             out["params"] = dict(self.params)
@@ -104,7 +105,7 @@ def is_content_type_key(name: str) -> bool:
     return name.lower() in ("contenttype", "content-type")
 
 
-def message_content_type(metadata: Mapping[str, Any]) -> str | None:
+def message_content_type(metadata: JsonMapping) -> str | None:
     """The content type a message's metadata declares (the first content-type key holding a
     string), or None. The one rule for every reader and writer of message metadata."""
     for key, value in metadata.items():
@@ -137,7 +138,7 @@ class Interaction:
         """(description, provider state names): how pact files merge interactions."""
         return (self.description, tuple(s.name for s in self.provider_states))
 
-    def replace(self, **changes: Any) -> Any:
+    def replace(self, **changes: Any) -> Self:
         return replace(self, **changes)
 
 

@@ -77,7 +77,15 @@ class RegexTimeout(RegexError):
 class MatchLike(Protocol):
     def start(self, group: int = ...) -> int: ...
     def end(self, group: int = ...) -> int: ...
-    def group(self, group: int = ...) -> Any: ...
+    def group(self, group: int = ...) -> str | None: ...
+
+
+class CompiledPattern(Protocol):
+    """A pattern compiled by RE2 or by ``regex`` (neither library has type hints)."""
+
+    @property
+    def groups(self) -> int: ...
+    def fullmatch(self, string: str | bytes, /) -> object: ...
 
 
 class SafePattern:
@@ -89,7 +97,7 @@ class SafePattern:
 
     __slots__ = ("_abandoned", "_compiled", "groups", "linear", "source", "translated")
 
-    def __init__(self, source: str, translated: str, compiled: Any, linear: bool):
+    def __init__(self, source: str, translated: str, compiled: CompiledPattern, linear: bool):
         self.source = source
         self.translated = translated
         self.linear = linear

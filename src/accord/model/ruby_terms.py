@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from accord.model.jsontypes import JsonMapping, JsonValue
+
 __all__ = ["RubyTermError", "has_ruby_terms", "is_ruby_term", "reify", "term_parts"]
 
 _CLASSES = ("Pact::Term", "Pact::SomethingLike", "Pact::ArrayLike")
@@ -36,11 +38,11 @@ class RubyTermError(ValueError):
         self.path = path
 
 
-def is_ruby_term(value: Any) -> bool:
+def is_ruby_term(value: object) -> bool:
     return isinstance(value, Mapping) and value.get("json_class") in _CLASSES
 
 
-def has_ruby_terms(value: Any) -> bool:
+def has_ruby_terms(value: JsonValue) -> bool:
     """Does ``value`` hold a Ruby matcher anywhere? (iterative: no recursion limit)"""
     stack = [value]
     while stack:
@@ -54,8 +56,8 @@ def has_ruby_terms(value: Any) -> bool:
     return False
 
 
-def reify(value: Any, path: str = "$", render: Callable[[str], str] | None = None
-          ) -> tuple[Any, list[tuple[str, Rule]]]:
+def reify(value: JsonValue, path: str = "$", render: Callable[[str], str] | None = None
+          ) -> tuple[JsonValue, list[tuple[str, Rule]]]:
     """``value`` with every Ruby matcher replaced by its example, and the rules they stand
     for as (DocPath expression, rule JSON) pairs; ``path`` is where ``value`` sits.
 
@@ -95,7 +97,7 @@ def _reify(value: Any, path: str, step: Callable[[str], str],
     return {k: _reify(v, path + step(str(k)), step, rules) for k, v in value.items()}
 
 
-def term_parts(value: Mapping[str, Any], path: str = "$") -> tuple[str, str]:
+def term_parts(value: JsonMapping, path: str = "$") -> tuple[str, str]:
     """The example (``generate``) and the regular expression of a ``Pact::Term``."""
     data = value.get("data")
     if not isinstance(data, Mapping):

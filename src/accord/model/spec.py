@@ -53,6 +53,7 @@ from accord.model.interactions import (
     is_content_type_key,
     message_content_type,
 )
+from accord.model.jsontypes import JsonObject, JsonValue
 from accord.model.pact import Pact, SpecVersion
 from accord.model.ruby_terms import RubyTermError, has_ruby_terms, is_ruby_term, reify, term_parts
 from accord.model.rules import MatchingRules, Rule, RuleList
@@ -126,7 +127,7 @@ def _kind(value: Any) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def load_pact(data: Any, *, file: str | None = None, strict: bool = False) -> Pact:
+def load_pact(data: JsonValue, *, file: str | None = None, strict: bool = False) -> Pact:
     """Read a pact document (already parsed JSON) of any specification version.
 
     What cannot be honoured fails the smallest unit: a matching rule or generator that
@@ -402,7 +403,7 @@ def _http_interaction(
 
 
 def load_request(
-    data: Any,
+    data: JsonValue,
     version: SpecVersion | str = SpecVersion.V4,
     *,
     file: str | None = None,
@@ -431,7 +432,7 @@ def _request(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> HttpRequest
 
 
 def load_response(
-    data: Any,
+    data: JsonValue,
     version: SpecVersion | str = SpecVersion.V4,
     *,
     file: str | None = None,
@@ -516,7 +517,7 @@ def _with_ruby_rules(r: _Reader, rules: MatchingRules, ruby: list[_RubyRule]) ->
 
 
 def load_message_contents(
-    data: Any,
+    data: JsonValue,
     version: SpecVersion | str = SpecVersion.V4,
     *,
     file: str | None = None,
@@ -844,7 +845,7 @@ def _escape(token: str) -> str:
 
 
 def load_interaction(
-    data: Any,
+    data: JsonValue,
     version: SpecVersion | str = SpecVersion.V4,
     *,
     file: str | None = None,
@@ -871,8 +872,8 @@ def dump_pact(
     pact: Pact,
     version: SpecVersion | str | None = None,
     *,
-    dump: Callable[[Interaction, SpecVersion], Any] | None = None,
-) -> dict[str, Any]:
+    dump: Callable[[Interaction, SpecVersion], JsonValue] | None = None,
+) -> JsonObject:
     """Write the pact as JSON-ready data for ``version`` (default: the pact's own).
 
     ``dump`` replaces ``dump_interaction`` for each interaction (a writer that caches
@@ -918,7 +919,7 @@ def dump_pact(
 
 def dump_interaction(
     interaction: Interaction, version: SpecVersion | str = SpecVersion.V4
-) -> dict[str, Any]:
+) -> JsonObject:
     """Write one interaction for ``version``."""
     v = SpecVersion.parse(version)
     i = interaction

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from accord.errors import AccordError
+from accord.model.jsontypes import JsonMapping, JsonValue
 
 __all__ = [
     "METHODS",
@@ -95,7 +96,7 @@ class OpenApiDocument:
         """How schemas are written: "3.0" (nullable, one type) or "3.1" (JSON Schema)."""
         return "3.1" if self.version == "3.1" else "3.0"
 
-    def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
+    def resolve(self, node: JsonValue, pointer: str) -> tuple[JsonValue, str]:
         """Follow ``$ref`` (chains too) from ``node`` at ``pointer``: the target and its pointer.
 
         Raises ``OpenApiError`` for a reference outside the document or to nowhere, and for a
@@ -110,7 +111,7 @@ class OpenApiDocument:
             node, pointer = self.target(ref, pointer)
         return node, pointer
 
-    def target(self, ref: str, where: str) -> tuple[Any, str]:
+    def target(self, ref: str, where: str) -> tuple[JsonValue, str]:
         hit = self._refs.get(ref)
         if hit is not None:
             return hit
@@ -164,7 +165,7 @@ def load_document(path: str | Path, *, validate: bool = True) -> OpenApiDocument
 
 
 def parse_document(
-    content: str | Mapping[str, Any], *, source: str | None = None, validate: bool = True
+    content: str | JsonMapping, *, source: str | None = None, validate: bool = True
 ) -> OpenApiDocument:
     """Read an OpenAPI document from text (JSON or YAML) or from already-parsed data."""
     where = f"{source}: " if source else ""

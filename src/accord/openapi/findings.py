@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
+
+from accord.model.jsontypes import JsonObject
 
 __all__ = [
     "CheckReport",
@@ -33,7 +35,7 @@ class Finding:
     message: str
     document_pointer: str | None = None  # "/components/schemas/Item/properties/price"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "severity": self.severity,
             "code": self.code,
@@ -59,7 +61,7 @@ class InteractionResult:
         given = f" given {', '.join(self.provider_states)}" if self.provider_states else ""
         return f"{self.description!r}{given}"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "description": self.description,
             "providerStates": list(self.provider_states),
@@ -80,7 +82,7 @@ class PactResult:
     def ok(self) -> bool:
         return all(i.ok for i in self.interactions)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "consumer": self.consumer,
             "provider": self.provider,
@@ -114,7 +116,7 @@ class CheckReport:
             "warnings": sum(1 for f in findings if f.severity == "warning"),
         }
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "document": self.document,
             "documentVersion": self.document_version,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from accord.matching.rules import RuleIndex
+from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.openapi.document import OpenApiDocument, OpenApiError, escape_pointer
 from accord.openapi.findings import Finding, body_path
 
@@ -39,7 +40,7 @@ _LEAF_KEYWORDS = frozenset({"enum", "const", "format", "pattern", "minLength", "
                             "multipleOf"})
 
 
-def json_type(value: Any) -> str:
+def json_type(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -66,7 +67,7 @@ class SchemaCheck:
     allow_undocumented: bool = False
     _format_checker: Any = field(default=None, repr=False)
 
-    def run(self, value: Any, schema: Any, pointer: str) -> list[Finding]:
+    def run(self, value: JsonValue, schema: JsonValue, pointer: str) -> list[Finding]:
         """What is wrong with ``value`` against ``schema`` (found at ``pointer``)."""
         return self._check(value, (), schema, pointer, frozenset(), frozenset())
 
@@ -147,7 +148,7 @@ class SchemaCheck:
 
     # -- types ------------------------------------------------------------------------------
 
-    def allowed_types(self, schema: Mapping[str, Any]) -> set[str] | None:
+    def allowed_types(self, schema: JsonMapping) -> set[str] | None:
         """The types the schema allows (None: any); integer is within number."""
         raw = schema.get("type")
         if raw is None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from accord.model.jsontypes import JsonMapping, JsonObject
+
 __all__ = ["convert"]
 
 _SCHEMA_KEYS = ("type", "format", "items", "enum", "default", "minimum", "maximum",
@@ -19,7 +21,7 @@ _SCHEMA_KEYS = ("type", "format", "items", "enum", "default", "minimum", "maximu
                 "minItems", "maxItems", "uniqueItems", "multipleOf")
 
 
-def convert(data: Mapping[str, Any]) -> dict[str, Any]:
+def convert(data: JsonMapping) -> JsonObject:
     out: dict[str, Any] = {k: v for k, v in data.items() if k not in ("swagger", "paths")}
     out["openapi"] = "3.0.0"
     consumes = list(data.get("consumes") or ["application/json"])

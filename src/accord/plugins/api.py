@@ -27,14 +27,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from accord.errors import AccordError
 from accord.matching import Mismatch
 from accord.model.body import Body
 from accord.model.docpath import DocPath
 from accord.model.generators import Generator
+from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.model.rules import Rule, RuleList
+
+if TYPE_CHECKING:
+    from accord.generation import GeneratorContext
 
 __all__ = [
     "ContentMatchContext",
@@ -116,7 +120,8 @@ class ContentMatchContext:
 
         return apply_rules(rules.rules, rules.combine, lambda r: check_string(r, expected, actual))
 
-    def mismatch(self, path: str, expected: Any, actual: Any, message: str) -> Mismatch:
+    def mismatch(self, path: str, expected: JsonValue, actual: JsonValue, message: str
+                 ) -> Mismatch:
         """A body mismatch at ``path`` (the plugin's own way of naming a place)."""
         return Mismatch("BodyMismatch", path, expected, actual, message)
 
@@ -133,7 +138,7 @@ class Plugin:
     content_types: ClassVar[tuple[str, ...]] = ()  # base types; "application/*+thing" globs
     rule_kinds: ClassVar[tuple[str, ...]] = ()  # extra matching rule kinds the plugin owns
 
-    def configure_contents(self, content_type: str, config: Mapping[str, Any]) -> PluginContents:
+    def configure_contents(self, content_type: str, config: JsonMapping) -> PluginContents:
         """The consumer test's configuration → body, rules, generators, plugin config."""
         raise PluginError(f"the {self.name!r} plugin does not configure contents")
 
@@ -144,16 +149,16 @@ class Plugin:
         raise PluginError(f"the {self.name!r} plugin does not match contents")
 
     def generate_contents(
-        self, body: Body, generators: Mapping[str, Generator], context: Any
+        self, body: Body, generators: Mapping[str, Generator], context: GeneratorContext
     ) -> Body:
         """``body`` with ``generators`` applied (``context`` is a ``GeneratorContext``)."""
         return body
 
-    def pact_configuration(self) -> Mapping[str, Any]:
+    def pact_configuration(self) -> JsonMapping:
         """Pact-level configuration written to ``metadata.plugins[].configuration``."""
         return {}
 
-    def load_pact_configuration(self, configuration: Mapping[str, Any]) -> None:
+    def load_pact_configuration(self, configuration: JsonMapping) -> None:
         """Read a pact's ``metadata.plugins[].configuration`` for this plugin before its
         interactions are served or verified (``ensure_plugins`` calls it)."""
 
@@ -167,6 +172,6 @@ class Plugin:
         return f"<{type(self).__name__} {self.name} {self.version}>"
 
 
-def rule(kind: str, **params: Any) -> Rule:
+def rule(kind: str, **params: JsonValue) -> Rule:
     """A validated matching rule, as pact JSON spells it (``rule("regex", regex="\\\\d+")``)."""
     return Rule.from_json({"match": kind, **params})

@@ -27,15 +27,19 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from accord.errors import MatchingRuleError
 from accord.matching import Mismatch
 from accord.model.body import Body, BodyState
 from accord.model.generators import Generator
+from accord.model.jsontypes import JsonMapping
 from accord.model.rules import RuleList
 from accord.plugins.api import ContentMatchContext, Plugin, PluginContents, PluginError
 from accord.plugins.expressions import Definition, definition_of
+
+if TYPE_CHECKING:
+    from accord.generation import GeneratorContext
 
 __all__ = ["CsvPlugin"]
 
@@ -52,7 +56,7 @@ class CsvPlugin(Plugin):
 
     # ------------------------------------------------------------------ consumer side
 
-    def configure_contents(self, content_type: str, config: Mapping[str, Any]) -> PluginContents:
+    def configure_contents(self, content_type: str, config: JsonMapping) -> PluginContents:
         has_headers = _flag(config.get("csvHeaders", True))
         indexed: dict[int, tuple[str, Definition]] = {}
         named: list[tuple[str, Definition]] = []
@@ -198,7 +202,7 @@ class CsvPlugin(Plugin):
     # ------------------------------------------------------------------ generating
 
     def generate_contents(
-        self, body: Body, generators: Mapping[str, Generator], context: Any
+        self, body: Body, generators: Mapping[str, Generator], context: GeneratorContext
     ) -> Body:
         from accord.generation import applies_in, generate_value
 

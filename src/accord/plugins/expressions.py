@@ -24,6 +24,7 @@ from typing import Any
 
 from accord.errors import MatchingRuleError
 from accord.model.generators import Generator
+from accord.model.jsontypes import JsonValue
 from accord.model.regex import regex_problem
 from accord.model.rules import Rule
 
@@ -63,7 +64,7 @@ _TOKEN = re.compile(
 _FUNCTIONS = ("matching", "notEmpty", "eachKey", "eachValue", "atLeast", "atMost")
 
 
-def is_definition(text: Any) -> bool:
+def is_definition(text: object) -> bool:
     """Does ``text`` look like a definition (starts with one of the functions)?"""
     return isinstance(text, str) and bool(
         re.match(r"\s*(" + "|".join(_FUNCTIONS) + r")\s*\(", text)
@@ -325,7 +326,7 @@ def parse_definition(text: str) -> Definition:
         raise MatchingRuleError(f"matching definition {text!r}: {exc.reason}") from None
 
 
-def definition_of(value: Any) -> Definition:
+def definition_of(value: Definition | JsonValue) -> Definition:
     """A configuration value as a ``Definition``: a definition string is parsed, a
     ``Definition`` (what the consumer DSL makes of ``match.integer(3)``) is kept, and a plain
     string, number, boolean or null is an example compared by equality."""

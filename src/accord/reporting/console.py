@@ -22,6 +22,7 @@ from accord.model import Body, HttpRequest, HttpResponse, MessageContents
 from accord.model.target import request_target
 from accord.verifier.results import InteractionResult, VerificationResult
 from accord.verifier.runner import (
+    Event,
     InteractionVerified,
     PactStarted,
     RunFinished,
@@ -191,7 +192,7 @@ class ConsoleReporter:
         self._progress: Progress | None = None
         self._task: Any = None
 
-    def handle(self, event: Any) -> None:
+    def handle(self, event: Event) -> None:
         c = self.console
         if isinstance(event, RunStarted):
             pacts = len(event.pacts)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from accord.verifier.results import VerificationResult
-from accord.verifier.runner import RunFinished
+from accord.verifier.runner import Event, RunFinished
 
 __all__ = ["JsonReporter", "write_json"]
 
@@ -26,6 +25,6 @@ class JsonReporter:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
 
-    def handle(self, event: Any) -> None:
+    def handle(self, event: Event) -> None:
         if isinstance(event, RunFinished):
             write_json(event.result, self.path)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 from accord.verifier.results import InteractionResult, VerificationResult
-from accord.verifier.runner import RunFinished
+from accord.verifier.runner import Event, RunFinished
 
 __all__ = ["JUnitReporter", "junit_xml", "write_junit"]
 
@@ -93,6 +92,6 @@ class JUnitReporter:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
 
-    def handle(self, event: Any) -> None:
+    def handle(self, event: Event) -> None:
         if isinstance(event, RunFinished):
             write_junit(event.result, self.path)

@@ -26,15 +26,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from accord.errors import VerificationFailed, VerificationSetupError
 from accord.model import Interaction
+from accord.model.jsontypes import JsonMapping, JsonObject, JsonValue
 from accord.verifier.broker_source import BrokerSource, close_brokers
-from accord.verifier.messages import MessageProducers, MessageRelay
+from accord.verifier.messages import (
+    MessageProducer,
+    MessageProducers,
+    MessageRelay,
+    ProducedMessage,
+)
 from accord.verifier.publish import PublishOptions
 from accord.verifier.results import InteractionResult, VerificationResult
 from accord.verifier.runner import (
@@ -48,12 +54,19 @@ from accord.verifier.runner import (
     selected_interactions,
 )
 from accord.verifier.sources import LoadedPact, PactSource, source_for
-from accord.verifier.states import StateChangeUrl, StateHandlers
+from accord.verifier.states import StateChangeUrl, StateFunction, StateHandlers, StateMapping
 from accord.verifier.transports import AsyncBridge, Transport, transport_for
 
-__all__ = ["BrokerSelectorBuilder", "VerificationItem", "Verifier"]
+__all__ = ["BrokerSelectorBuilder", "Reporter", "VerificationItem", "Verifier"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Reporter(Protocol):
+    """What ``Verifier.verify(reporters=...)`` calls with each event: the reporters of
+    ``accord.reporting`` and any object with this method."""
+
+    def handle(self, event: Event) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -81,18 +94,18 @@ class BrokerSelectorBuilder:
         self._verifier = verifier
         self._source = source
 
-    def consumer_version(self, **selector: Any) -> BrokerSelectorBuilder:
+    def consumer_version(self, **selector: JsonValue) -> BrokerSelectorBuilder:
         """Add one selector; snake_case keys (``main_branch=True``) become camelCase."""
         self._source.selectors.append({_camel(k): v for k, v in selector.items()
                                        if v is not None})
         return self
 
-    def consumer_version_selectors(self, *selectors: Mapping[str, Any]) -> BrokerSelectorBuilder:
+    def consumer_version_selectors(self, *selectors: JsonMapping) -> BrokerSelectorBuilder:
         for s in selectors:
             self._source.selectors.append({_camel(k): v for k, v in s.items()})
         return self
 
-    def consumer_versions(self, *selectors: str | Mapping[str, Any]) -> BrokerSelectorBuilder:
+    def consumer_versions(self, *selectors: str | JsonMapping) -> BrokerSelectorBuilder:
         """Selectors as JSON text (``'{"mainBranch": true}'``), pact-python's older form."""
         for selector in selectors:
             if isinstance(selector, str):
@@ -211,7 +224,7 @@ class Verifier:
         return builder if selector else self
 
     # ---------------------------------------------------------------- provider
-    def add_transport(self, *, url: str | Any | None = None, app: Any = None,
+    def add_transport(self, *, url: object = None, app: object = None,
                       asgi: bool | None = None, protocol: str | None = None,
                       port: int | None = None, path: str | None = None,
                       scheme: str | None = None) -> Verifier:
@@ -291,7 +304,7 @@ class Verifier:
         return self
 
     # ---------------------------------------------------------------- states
-    def state_handler(self, handler: Callable[..., Any] | Mapping[str, Any] | str, *,
+    def state_handler(self, handler: StateFunction | StateMapping | str, *,
                       teardown: bool = False, body: bool | None = None) -> Verifier:
         """A generic handler for every state (``fn(state, action, params)``), a mapping
         ``{state: fn | {"setup": fn, "teardown": fn}}``, or a state-change URL."""
@@ -304,7 +317,7 @@ class Verifier:
             self._states.add(None, handler, teardown=teardown or None)
         return self
 
-    def state(self, name: str, *, teardown: Callable[..., Any] | bool | None = None
+    def state(self, name: str, *, teardown: StateFunction | bool | None = None
               ) -> Callable[[F], F]:
         """Decorator registering the handler of state ``name`` (a generator's code after
         ``yield`` is its teardown; ``teardown=True`` passes ``action`` to the function)."""
@@ -324,8 +337,8 @@ class Verifier:
         return self
 
     # ---------------------------------------------------------------- messages
-    def message_handler(self, handler: Callable[..., Any] | Mapping[str, Any] | str
-                        ) -> Verifier:
+    def message_handler(self, handler: Callable[..., ProducedMessage]
+                        | Mapping[str, MessageProducer] | str) -> Verifier:
         """A producer for every message (``fn(description, params)``), a mapping
         ``{description: fn | Message | bytes}``, or the URL of an HTTP message relay."""
         if isinstance(handler, str):
@@ -421,7 +434,7 @@ class Verifier:
         """The raw event stream of one run (``RunFinished`` comes last)."""
         return run(self.config())
 
-    def verify(self, *, reporters: Iterable[Any] = (), raises: bool = True
+    def verify(self, *, reporters: Iterable[Reporter] = (), raises: bool = True
                ) -> VerificationResult:
         """Verify every selected interaction. Reporters get each event (``handle(event)``).
 
@@ -443,7 +456,7 @@ class Verifier:
         return result
 
     @property
-    def results(self) -> dict[str, Any]:
+    def results(self) -> JsonObject:
         """The last run as pact-python's ``Verifier.results`` dictionary (``result``,
         ``errors``, ``pendingErrors``, ``notices``, ``output``, ``interactionResults``);
         empty before any run."""

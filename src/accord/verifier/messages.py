@@ -24,7 +24,7 @@ import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias, TypeGuard
 
 import httpx
 
@@ -39,9 +39,10 @@ from accord.model import (
     dump_interaction,
     message_content_type,
 )
+from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.verifier.deadline import KeepAlivePoster
 from accord.verifier.states import call_flexibly
-from accord.verifier.transports import AsyncBridge
+from accord.verifier.transports import AsyncBridge, SendRaw
 
 __all__ = ["Message", "MessageError", "MessageProducers", "MessageRelay", "to_contents"]
 
@@ -57,8 +58,15 @@ class Message:
 
 _PACT_PYTHON_KEYS = frozenset({"contents", "metadata", "content_type"})
 
+ProducedMessage: TypeAlias = "MessageContents | Message | bytes | str | JsonValue"
+"""What a producer may return: ``MessageContents``, a ``Message``, pact-python's ``Message``
+dict, a ``(body, metadata)`` pair, bytes, text, or a JSON body."""
 
-def _is_pact_python_message(value: Any) -> bool:
+MessageProducer: TypeAlias = "Callable[..., ProducedMessage] | ProducedMessage"
+"""A producer function (called with the arguments it names), or a fixed message."""
+
+
+def _is_pact_python_message(value: object) -> TypeGuard[Mapping[str, Any]]:
     """pact-python's ``Message`` TypedDict (``contents`` bytes, ``metadata`` and
     ``content_type`` possibly ``None``), told apart from a JSON body by its exact keys."""
     return (isinstance(value, Mapping) and "contents" in value
@@ -66,7 +74,7 @@ def _is_pact_python_message(value: Any) -> bool:
             and (len(value) > 1 or isinstance(value["contents"], (bytes, bytearray))))
 
 
-def to_contents(value: Any) -> MessageContents:
+def to_contents(value: ProducedMessage) -> MessageContents:
     """Turn whatever a producer returned into ``MessageContents``."""
     if isinstance(value, MessageContents):
         return value
@@ -125,7 +133,7 @@ class MessageRelay:
 
     def produce(self, interaction: Interaction, timeout: float,
                 send: Callable[[httpx.Request], tuple[int, bytes, Mapping[str, str]]] | None
-                ) -> Any:
+                ) -> MessageContents:
         payload: dict[str, Any] = {
             "description": interaction.description,
             "providerStates": [s.to_json() for s in interaction.provider_states],
@@ -171,16 +179,16 @@ class MessageProducers:
 
     def __init__(self) -> None:
         self._by_description: dict[str, Any] = {}
-        self._generic: Callable[..., Any] | None = None
+        self._generic: MessageProducer | None = None
         self.relay: MessageRelay | None = None
 
-    def add(self, description: str | None, producer: Any) -> None:
+    def add(self, description: str | None, producer: MessageProducer) -> None:
         if description:
             self._by_description[description] = producer
         else:
             self._generic = producer
 
-    def add_mapping(self, producers: Mapping[str, Any]) -> None:
+    def add_mapping(self, producers: Mapping[str, MessageProducer]) -> None:
         for description, producer in producers.items():
             self.add(description, producer)
 
@@ -193,9 +201,9 @@ class MessageProducers:
         return bool(self._by_description) or self._generic is not None or self.relay is not None
 
     def produce(self, interaction: AsynchronousMessage | SynchronousMessages,
-                request: MessageContents | None, values: Mapping[str, Any], *,
+                request: MessageContents | None, values: JsonMapping, *,
                 bridge: AsyncBridge, timeout: float,
-                send: Callable[[httpx.Request], Any] | None = None) -> list[MessageContents]:
+                send: SendRaw | None = None) -> list[MessageContents]:
         """The produced message (one for async messages; the responses for sync ones)."""
         producer = self._by_description.get(interaction.description, self._generic)
         if producer is None:

@@ -15,14 +15,12 @@ report; a failing pending interaction is reported as an expected failure (xfail)
 
 from __future__ import annotations
 
-from typing import Any
-
 from accord.verifier.api import VerificationItem, Verifier
 
 __all__ = ["interactions"]
 
 
-def interactions(verifier: Verifier) -> list[Any]:
+def interactions(verifier: Verifier) -> list[object]:
     """``pytest.param`` objects, one per selected interaction, with readable ids."""
     import pytest
 

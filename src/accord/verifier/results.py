@@ -18,6 +18,7 @@ from typing import Any
 
 from accord.errors import VerificationFailed
 from accord.model import HttpRequest, HttpResponse, MessageContents
+from accord.model.jsontypes import JsonObject
 
 __all__ = [
     "InteractionResult",
@@ -89,7 +90,7 @@ class InteractionResult:
             return self.error
         return "\n".join(f"- {_mismatch_text(m)}" for m in self.mismatches)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         out: dict[str, Any] = {
             "consumer": self.consumer,
             "provider": self.provider,
@@ -117,7 +118,7 @@ class InteractionResult:
             out["testName"] = self.test_name
         return out
 
-    def broker_test_result(self) -> dict[str, Any]:
+    def broker_test_result(self) -> JsonObject:
         """The entry of ``testResults`` in a verification result published to a broker."""
         out: dict[str, Any] = {"interactionDescription": self.description, "success": self.ok}
         if self.interaction_id:
@@ -137,7 +138,7 @@ class SourceFailure:
     error: str
     unreachable: bool = False  # the source (a broker, a URL) could not be reached at all
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"source": self.source, "error": self.error}
 
 
@@ -211,7 +212,7 @@ class VerificationResult:
             raise VerificationFailed(self.report(), self)
         return self
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {
             "provider": self.provider,
             "success": self.ok,

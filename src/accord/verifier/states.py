@@ -22,14 +22,15 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 import httpx
 
 from accord.errors import StateError
 from accord.model import ProviderState
+from accord.model.jsontypes import JsonMapping, JsonObject
 from accord.verifier.deadline import KeepAlivePoster
-from accord.verifier.transports import AsyncBridge
+from accord.verifier.transports import AsyncBridge, SendRaw
 
 __all__ = ["StateChangeUrl", "StateError", "StateHandlers", "call_flexibly", "generator_values"]
 
@@ -38,9 +39,18 @@ _STATE_NAMES = ("state", "name", "state_name")  # each yields to a parameter of 
 _ACTION_NAMES = ("action",)
 _PARAM_NAMES = ("params", "parameters")
 
+_T = TypeVar("_T")
 
-def call_flexibly(fn: Callable[..., Any], available: Mapping[str, Any],
-                  fallback: Any = None) -> Any:
+StateFunction: TypeAlias = Callable[..., object]
+"""A state handler: called with the arguments it names (see the module docstring); it may
+return the values to inject, be ``async def``, or be a generator whose rest is its teardown."""
+
+StateMapping: TypeAlias = Mapping[str, StateFunction | Mapping[str, StateFunction]]
+"""Handlers by state name: ``{state: fn | {"setup": fn, "teardown": fn}}``."""
+
+
+def call_flexibly(fn: Callable[..., _T], available: Mapping[str, object],
+                  fallback: object = None) -> _T:
     """Call ``fn`` passing the ``available`` values its signature asks for by name.
 
     A single required parameter with an unknown name gets ``fallback``."""
@@ -109,7 +119,7 @@ class StateChangeUrl:
         self._poster.close()
 
     def call(self, state: ProviderState, action: str, timeout: float,
-             send: Callable[[httpx.Request], Any] | None) -> dict[str, Any]:
+             send: SendRaw | None) -> JsonObject:
         payload = {"state": state.name, "params": dict(state.params), "action": action}
         headers = dict(self.headers)
         if self.body:
@@ -159,8 +169,8 @@ class StateHandlers:
         self._generic: _Handler | None = None
         self.url: StateChangeUrl | None = None
 
-    def add(self, name: str | None, setup: Callable[..., Any] | None, *,
-            teardown: Callable[..., Any] | bool | None = None) -> None:
+    def add(self, name: str | None, setup: StateFunction | None, *,
+            teardown: StateFunction | bool | None = None) -> None:
         """Register ``setup`` for state ``name`` (``None`` or ``""``: every state)."""
         handler = _Handler(setup=setup)
         if teardown is True:
@@ -172,7 +182,7 @@ class StateHandlers:
         else:
             self._generic = handler
 
-    def add_mapping(self, handlers: Mapping[str, Any], *, teardown: bool = False) -> None:
+    def add_mapping(self, handlers: StateMapping, *, teardown: bool = False) -> None:
         for name, value in handlers.items():
             if isinstance(value, Mapping):
                 self.add(name, value.get("setup"), teardown=value.get("teardown"))
@@ -188,8 +198,8 @@ class StateHandlers:
         return bool(self._by_name) or self._generic is not None or self.url is not None
 
     def setup(self, states: tuple[ProviderState, ...], *, bridge: AsyncBridge, timeout: float,
-              send: Callable[[httpx.Request], Any] | None = None,
-              notes: list[str] | None = None) -> tuple[dict[str, Any], list[_Pending]]:
+              send: SendRaw | None = None,
+              notes: list[str] | None = None) -> tuple[JsonObject, list[_Pending]]:
         """Set every state up, in order. Returns the merged injected values and what to undo.
 
         If one state fails, the states already set up are torn down before raising."""
@@ -211,7 +221,7 @@ class StateHandlers:
         return values, undo
 
     def teardown(self, undo: list[_Pending], *, bridge: AsyncBridge, timeout: float,
-                 send: Callable[[httpx.Request], Any] | None = None) -> list[str]:
+                 send: SendRaw | None = None) -> list[str]:
         """Tear states down in reverse order; returns the errors (teardown never raises)."""
         errors = []
         for pending in reversed(undo):
@@ -312,7 +322,7 @@ async def _afinish(agen: Any) -> None:
 
 
 def generator_values(states: Iterable[ProviderState],
-                     injected: Mapping[str, Any]) -> dict[str, Any]:
+                     injected: JsonMapping) -> JsonObject:
     """What ``ProviderState`` generators draw on: the parameters of every state, in order,
     then the values the state set-up returned on top (a state change that returns nothing
     leaves the pact's own parameters, so ``/api/hello/${name}`` still gets its name)."""

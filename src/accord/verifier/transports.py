@@ -16,8 +16,8 @@ import asyncio
 import concurrent.futures
 import inspect
 import threading
-from collections.abc import Awaitable, Iterable
-from typing import Any, Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Protocol, TypeAlias, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+SendRaw: TypeAlias = Callable[[httpx.Request], tuple[int, bytes, dict[str, str]]]
+"""Sends a request through the provider's transport: (status, body, headers)."""
 
 
 _UNREACHABLE = (httpx.TimeoutException, httpx.ConnectError, TimeoutError,
@@ -384,7 +387,7 @@ class WsgiTransport:
         self._client.close()
 
 
-def is_asgi(app: Any) -> bool:
+def is_asgi(app: object) -> bool:
     """True for an ASGI app (``async def app(scope, receive, send)`` or a class with one)."""
     if inspect.iscoroutinefunction(app):
         return True
@@ -392,7 +395,7 @@ def is_asgi(app: Any) -> bool:
     return bool(call is not None and inspect.iscoroutinefunction(call))
 
 
-def transport_for(*, url: str | None = None, app: Any = None, bridge: AsyncBridge,
+def transport_for(*, url: str | None = None, app: object = None, bridge: AsyncBridge,
                   asgi: bool | None = None, verify_tls: bool = True,
                   follow_redirects: bool = True) -> Transport:
     """The transport for a base URL or an in-process app (ASGI detected, else WSGI)."""

@@ -20,7 +20,7 @@ and the message, and the compiled descriptors in ``metadata.plugins[].configurat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.plugins.protobuf.descriptors import (
     DescriptorSet,
@@ -28,6 +28,11 @@ from accord.plugins.protobuf.descriptors import (
     descriptor_set_of,
 )
 from accord.plugins.protobuf.plugin import ProtobufPlugin, message_name_of
+
+if TYPE_CHECKING:
+    from google.protobuf.message import Message
+
+    from accord.consumer.matchers import Matchable
 
 __all__ = [
     "DescriptorSet",
@@ -39,8 +44,9 @@ __all__ = [
 ]
 
 
-def protobuf_contents(message: Any, fields: Mapping[str, Any] | None = None, *,
-                      content_type: str | None = None) -> dict[str, Any]:
+def protobuf_contents(message: type[Message] | Message,
+                      fields: Mapping[str, Matchable] | None = None, *,
+                      content_type: str | None = None) -> dict[str, Matchable]:
     """The plugin configuration for a compiled message class — or a message instance, whose
     set fields become the example values (compared by equality unless ``fields`` gives
     rules for them)::

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from accord.model.jsontypes import JsonMapping, JsonObject
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor import FieldDescriptor
+    from google.protobuf.message import Message
 
 __all__ = ["data_of", "fill_message", "is_map", "is_repeated", "parse_message"]
 
@@ -24,7 +30,7 @@ _BOOL = 8
 _STRING = 9
 
 
-def is_repeated(field: Any) -> bool:
+def is_repeated(field: FieldDescriptor) -> bool:
     """Repeated (``is_repeated`` in protobuf 6+, ``label`` before)."""
     flag = getattr(field, "is_repeated", None)
     if flag is not None:
@@ -32,12 +38,12 @@ def is_repeated(field: Any) -> bool:
     return bool(field.label == 3)
 
 
-def is_map(field: Any) -> bool:
+def is_map(field: FieldDescriptor) -> bool:
     mt = field.message_type
     return bool(field.type == _TYPE_MESSAGE and mt is not None and mt.GetOptions().map_entry)
 
 
-def parse_message(cls: Any, data: bytes) -> Any:
+def parse_message(cls: type[Message], data: bytes) -> Message:
     """``data`` parsed as ``cls``; ``ValueError`` when the bytes are not such a message."""
     from google.protobuf.message import DecodeError
 
@@ -58,8 +64,8 @@ def _scalar(field: Any, value: Any, bytes_as: str = "base64") -> Any:
     return value
 
 
-def data_of(message: Any, template: Mapping[str, Any] | None = None, *,
-            bytes_as: str = "base64") -> dict[str, Any]:
+def data_of(message: Message, template: JsonMapping | None = None, *,
+            bytes_as: str = "base64") -> JsonObject:
     """The fields ``message`` sets, as data. Fields the ``template`` (the expected data) has
     but the message does not set are given their default value, so that an expected field is
     compared with what proto3 means by an absent one (embedded messages and oneof members
@@ -105,8 +111,8 @@ def data_of(message: Any, template: Mapping[str, Any] | None = None, *,
     return out
 
 
-def fill_message(message: Any, data: Mapping[str, Any], where: str = "$", *,
-                 bytes_base64: bool = False) -> Any:
+def fill_message(message: Message, data: JsonMapping, where: str = "$", *,
+                 bytes_base64: bool = False) -> Message:
     """Set ``message``'s fields from ``data``: a consumer's example values, or (with
     ``bytes_base64``) the shape ``data_of`` returns, where bytes are base64 text."""
     def coerce(field: Any, value: Any, path: str) -> Any:

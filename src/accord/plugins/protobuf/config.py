@@ -22,14 +22,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.errors import MatchingRuleError
 from accord.model.generators import Generator
+from accord.model.jsontypes import JsonMapping
 from accord.model.rules import Rule, RuleList
 from accord.plugins.api import PluginError
 from accord.plugins.expressions import Definition, definition_of
 from accord.plugins.protobuf.codec import is_map, is_repeated
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor import Descriptor
 
 __all__ = ["Built", "build_message"]
 
@@ -71,7 +75,7 @@ def _definition(value: Any, path: str) -> Definition:
         raise PluginError(f"protobuf plugin: {path}: {exc}") from None
 
 
-def build_message(descriptor: Any, config: Mapping[str, Any], path: str = "$",
+def build_message(descriptor: Descriptor, config: JsonMapping, path: str = "$",
                   out: Built | None = None) -> Built:
     """``config`` for a message of ``descriptor`` → example data, rules and generators."""
     out = out if out is not None else Built()

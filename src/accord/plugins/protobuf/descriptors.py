@@ -24,9 +24,17 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
+from accord.model.jsontypes import JsonMapping
 from accord.plugins.api import PluginError
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor import Descriptor, ServiceDescriptor
+    from google.protobuf.descriptor_pb2 import FileDescriptorProto
+    from google.protobuf.descriptor_pool import DescriptorPool
+    from google.protobuf.message import Message
 
 __all__ = [
     "DescriptorSet",
@@ -39,7 +47,7 @@ __all__ = [
 INSTALL_HINT = "install it with `pip install 'accord[protobuf]'`"
 
 
-def require_protobuf() -> Any:
+def require_protobuf() -> tuple[ModuleType, ModuleType, ModuleType]:
     try:
         from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
     except ImportError:
@@ -71,14 +79,14 @@ class DescriptorSet:
         return {"protoDescriptors": self.encoded, "protoFile": self.proto_file}
 
     @property
-    def files(self) -> list[Any]:
+    def files(self) -> list[FileDescriptorProto]:
         descriptor_pb2, _, _ = require_protobuf()
         fds = descriptor_pb2.FileDescriptorSet()
         fds.ParseFromString(self.data)
         return list(fds.file)
 
     @property
-    def pool(self) -> Any:
+    def pool(self) -> DescriptorPool:
         if self._pool is None:
             _, descriptor_pool, _ = require_protobuf()
             pool = descriptor_pool.DescriptorPool()
@@ -105,7 +113,7 @@ class DescriptorSet:
             walk(file.package, file.message_type)
         return out
 
-    def find_message(self, name: str) -> Any | None:
+    def find_message(self, name: str) -> Descriptor | None:
         """The descriptor of message ``name`` — fully qualified (``.pkg.Msg``, ``pkg.Msg``) or,
         as older plugin versions wrote it, the bare name when it is unambiguous."""
         wanted = name.strip().lstrip(".")
@@ -117,7 +125,7 @@ class DescriptorSet:
             wanted = matches[0]
         return self.pool.FindMessageTypeByName(wanted)
 
-    def message_class(self, name: str) -> Any:
+    def message_class(self, name: str) -> type[Message]:
         """A message class for ``name`` (``PluginError`` naming the known messages if absent)."""
         cached = self._classes.get(name)
         if cached is not None:
@@ -132,7 +140,7 @@ class DescriptorSet:
         self._classes[name] = cls
         return cls
 
-    def find_service(self, name: str) -> Any | None:
+    def find_service(self, name: str) -> ServiceDescriptor | None:
         wanted = name.strip().lstrip(".")
         for file in self.files:
             for service in file.service:
@@ -189,7 +197,7 @@ _PROTOC = (
 )
 
 
-def descriptor_set_of(message: Any) -> DescriptorSet:
+def descriptor_set_of(message: type[Message] | Message) -> DescriptorSet:
     """The ``FileDescriptorSet`` of a compiled message class (or instance) and its imports,
     in dependency order, as protoc writes it."""
     descriptor_pb2, _, _ = require_protobuf()
@@ -214,7 +222,7 @@ def descriptor_set_of(message: Any) -> DescriptorSet:
     return DescriptorSet(fds.SerializeToString(deterministic=True))
 
 
-def descriptor_sets_in(configuration: Mapping[str, Any]) -> list[DescriptorSet]:
+def descriptor_sets_in(configuration: JsonMapping) -> list[DescriptorSet]:
     """The descriptor sets a pact's ``metadata.plugins[protobuf].configuration`` carries."""
     out = []
     for key, entry in configuration.items():

@@ -29,6 +29,8 @@ from accord.generation import GeneratorContext, generate_message
 from accord.matching import match_message
 from accord.model.body import Body, BodyState
 from accord.model.interactions import MessageContents, SynchronousMessages
+from accord.model.jsontypes import JsonMapping
+from accord.model.pact import Pact
 from accord.plugins.api import PluginError
 from accord.plugins.registry import ensure_plugins, find_plugin
 
@@ -46,7 +48,7 @@ def _grpc() -> Any:
     return grpc
 
 
-def grpc_interactions(pact: Any) -> list[SynchronousMessages]:
+def grpc_interactions(pact: Pact) -> list[SynchronousMessages]:
     """The pact's interactions that are gRPC calls (synchronous messages naming a service)."""
     out = []
     for interaction in pact.interactions:
@@ -127,7 +129,7 @@ class GrpcCall:
 class GrpcMockServer:
     """Serve a pact's gRPC interactions on ``host:port`` (0: a free port)."""
 
-    def __init__(self, pact: Any, host: str = "127.0.0.1", port: int = 0, *,
+    def __init__(self, pact: Pact, host: str = "127.0.0.1", port: int = 0, *,
                  raise_on_exit: bool = True) -> None:
         ensure_plugins(pact)
         self.pact = pact
@@ -161,7 +163,7 @@ class GrpcMockServer:
     def __enter__(self) -> GrpcMockServer:
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
         if self.raise_on_exit and exc[0] is None:
             problems = self.problems()
@@ -277,10 +279,10 @@ def grpc_message_handler(target: str, *, timeout: float = 5.0
     return produce
 
 
-StateHandler = Callable[[str, Mapping[str, Any]], Mapping[str, Any] | None]
+StateHandler = Callable[[str, JsonMapping], JsonMapping | None]
 
 
-def verify_grpc_provider(pact: Any, target: str, *, states: StateHandler | None = None,
+def verify_grpc_provider(pact: Pact, target: str, *, states: StateHandler | None = None,
                          timeout: float = 5.0) -> list[GrpcResult]:
     """Call the gRPC server at ``target`` with each gRPC interaction's request and compare
     its answer with the pact. ``states(name, params)`` sets up provider states (its return

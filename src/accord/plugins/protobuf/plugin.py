@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from accord.matching import Mismatch
 from accord.model.body import Body, BodyState
 from accord.model.generators import Generator
+from accord.model.jsontypes import JsonMapping
 from accord.plugins.api import ContentMatchContext, Plugin, PluginContents, PluginError
 from accord.plugins.protobuf.codec import data_of, fill_message, is_repeated, parse_message
 from accord.plugins.protobuf.config import build_message
@@ -21,6 +22,11 @@ from accord.plugins.protobuf.descriptors import (
     descriptor_sets_in,
     require_protobuf,
 )
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor import Descriptor
+
+    from accord.generation import GeneratorContext
 
 __all__ = ["ProtobufPlugin", "message_name_of"]
 
@@ -63,7 +69,7 @@ class ProtobufPlugin(Plugin):
         with self._lock:
             return self._sets.setdefault(descriptors.key, descriptors)
 
-    def load_pact_configuration(self, configuration: Mapping[str, Any]) -> None:
+    def load_pact_configuration(self, configuration: JsonMapping) -> None:
         require_protobuf()  # a pact that needs protobuf says how to install it, up front
         for descriptors in descriptor_sets_in(configuration):
             self.add_descriptors(descriptors)
@@ -82,7 +88,7 @@ class ProtobufPlugin(Plugin):
 
     # ------------------------------------------------------------------ consumer side
 
-    def configure_contents(self, content_type: str, config: Mapping[str, Any]) -> PluginContents:
+    def configure_contents(self, content_type: str, config: JsonMapping) -> PluginContents:
         descriptors = self.add_descriptors(_source_of(config))
         base = str(config.get("pact:content-type") or content_type).split(";")[0].strip()
         if not base or base.lower().startswith("application/grpc"):
@@ -185,7 +191,7 @@ class ProtobufPlugin(Plugin):
     # ------------------------------------------------------------------ generating
 
     def generate_contents(
-        self, body: Body, generators: Mapping[str, Generator], context: Any
+        self, body: Body, generators: Mapping[str, Generator], context: GeneratorContext
     ) -> Body:
         from accord.generation import apply_body_generators
 
@@ -314,7 +320,7 @@ _SCALARS = {1: "double", 2: "float", 3: "int64", 4: "uint64", 5: "int32", 6: "fi
             16: "sfixed64", 17: "sint32", 18: "sint64"}
 
 
-def markup_of(descriptor: Any) -> str:
+def markup_of(descriptor: Descriptor) -> str:
     """CommonMark describing the message, in the official plugin's style."""
     lines = ["```protobuf", f"message {descriptor.name} {{"]
     for f in descriptor.fields:
