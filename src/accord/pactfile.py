@@ -22,7 +22,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ def pact_file_name(consumer: str, provider: str) -> str:
     return f"{safe(consumer)}-{safe(provider)}.json"
 
 
-def read_pact(path: str | os.PathLike[str]) -> Pact:
+def read_pact(path: str | os.PathLike[str], *, rule_kinds: Collection[str] = ()) -> Pact:
     """Read a pact file of any specification version.
 
     Raises ``PactFormatError`` naming the file: for malformed JSON with the line and column,
@@ -75,7 +75,7 @@ def read_pact(path: str | os.PathLike[str]) -> Pact:
             file=file) from None
     except RecursionError:
         raise PactFormatError("the JSON is nested too deeply to read", file=file) from None
-    return load_pact(data, file=file)
+    return load_pact(data, file=file, rule_kinds=rule_kinds)
 
 
 def iter_pact_files(path_or_dir: str | os.PathLike[str], *, recursive: bool = True

@@ -47,6 +47,7 @@ class LoadedPact:
     after_notices: dict[str, str] = field(default_factory=dict)  # broker "after_verification:…"
     links: Mapping[str, Any] = field(default_factory=dict)  # the pact document's HAL _links
     broker: Any = None  # the BrokerSource it came from (for publishing results)
+    catalogue: Any = None  # the accord Catalogue to match it with (set by load_pacts)
 
 
 class PactSource(Protocol):
