@@ -87,7 +87,7 @@ class Pact:
     records what passes without writing it (the pytest fixture writes it at the end of the
     session). ``run``: the ``PactRun`` that tracks pact files across ``Pact`` objects (the
     process's own by default). ``catalogue``: the body matchers, generators and plugins its
-    checks and mock servers use (default: ``accord.plugins.default_catalogue()``); the plugins
+    checks and mock servers use (default: ``accord.catalogue.process_default()``); the plugins
     its interactions use are added to it.
     """
 
@@ -390,10 +390,11 @@ class Pact:
     @property
     def catalogue(self) -> Catalogue:
         """What this pact's checks and mock servers compare and generate bodies with: the
-        catalogue it was given (or ``default_catalogue()``) and the plugins it uses."""
-        from accord.plugins import default_catalogue  # see use_plugin
+        catalogue it was given (or ``accord.catalogue.process_default()``) and the plugins it
+        uses."""
+        from accord.catalogue import process_default
 
-        base = self._base_catalogue if self._base_catalogue is not None else default_catalogue()
+        base = self._base_catalogue if self._base_catalogue is not None else process_default()
         key = (base, *self._plugins.values())
         if self._catalogue is not None and self._catalogue[0] == key:
             return self._catalogue[1]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from accord.matching.bodies import DEFAULT_CATALOGUE, BodyContext
 from accord.matching.engine import match_message, match_request, match_response
-from accord.matching.plugin_bridge import ContentMatchContext
 from accord.matching.result import MISMATCH_KINDS, MatchResult, Mismatch
 from accord.model.catalogue import Catalogue
 
@@ -26,7 +25,6 @@ __all__ = [
     "MISMATCH_KINDS",
     "BodyContext",
     "Catalogue",
-    "ContentMatchContext",
     "MatchResult",
     "Mismatch",
     "match_message",

@@ -19,7 +19,6 @@ from urllib.parse import parse_qsl
 from accord.matching.contenttype import is_binary_type
 from accord.matching.display import excerpt
 from accord.matching.json_body import JsonContext, compare_json, path_text
-from accord.matching.plugin_bridge import match_with_plugin
 from accord.matching.result import Mismatch
 from accord.matching.rules import RuleIndex, apply_rules, check_string
 from accord.model.body import Body, BodyState, base_content_type, is_json_type, is_xml_type
@@ -95,6 +94,8 @@ def match_body_content(expected: Body, actual: Body, ctx: BodyContext) -> list[M
     catalogue = ctx.catalogue
     plugin = catalogue.plugin_for(ctx.content_type)
     if plugin is not None:
+        from accord.matching.plugin_bridge import match_with_plugin  # only plugins need it
+
         return match_with_plugin(plugin, expected, actual, content_type=ctx.content_type,
                                  allow_unexpected=ctx.allow_unexpected, rules=ctx.rules,
                                  plugin_config=ctx.plugin_config)

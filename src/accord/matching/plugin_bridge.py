@@ -17,6 +17,7 @@ from accord.matching.rules import RuleIndex, apply_rules, check_string
 from accord.model.body import Body
 from accord.model.catalogue import ContentPlugin
 from accord.model.docpath import DocPath
+from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.model.rules import RuleList
 
 __all__ = ["ContentMatchContext", "match_with_plugin"]
@@ -48,14 +49,15 @@ class ContentMatchContext:
         """The failure messages of ``rules`` (combined AND/OR) on one text value."""
         return apply_rules(rules.rules, rules.combine, lambda r: check_string(r, expected, actual))
 
-    def mismatch(self, path: str, expected: Any, actual: Any, message: str) -> Mismatch:
+    def mismatch(self, path: str, expected: JsonValue, actual: JsonValue, message: str
+                 ) -> Mismatch:
         """A body mismatch at ``path`` (the plugin's own way of naming a place)."""
         return Mismatch("BodyMismatch", path, expected, actual, message)
 
 
 def match_with_plugin(plugin: ContentPlugin, expected: Body, actual: Body, *, content_type: str,
                       allow_unexpected: bool, rules: RuleIndex,
-                      plugin_config: Mapping[str, Any]) -> list[Mismatch]:
+                      plugin_config: JsonMapping) -> list[Mismatch]:
     """``plugin``'s comparison of two bodies; ``plugin_config`` is the interaction's
     ``pluginConfiguration`` (by plugin name): the plugin gets its own entry."""
     context = ContentMatchContext(

@@ -52,7 +52,7 @@ class MockServer:
     ``MismatchError`` only with ``raise_on_exit=True`` (otherwise call ``assert_ok()``).
     A request body over ``max_body_bytes`` (413) or JSON nested deeper than ``max_json_depth``
     (400) is refused without matching and recorded as a failure. ``catalogue`` holds the body
-    matchers, generators and plugins (default: ``accord.plugins.default_catalogue()``); the
+    matchers, generators and plugins (default: ``accord.catalogue.process_default()``); the
     plugins the pact's ``metadata.plugins`` names are added to it.
     """
 
@@ -66,10 +66,14 @@ class MockServer:
                  max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
                  max_json_depth: int = DEFAULT_MAX_DEPTH,
                  catalogue: Catalogue | None = None):
-        # the content-type plugins the pact names must be there
-        from accord.plugins import with_pact_plugins
+        if pact.metadata.get("plugins"):  # content-type plugins the pact names must be there
+            from accord.plugins import with_pact_plugins
 
-        self.catalogue = with_pact_plugins(pact, catalogue)
+            self.catalogue = with_pact_plugins(pact, catalogue)
+        else:
+            from accord.catalogue import process_default
+
+            self.catalogue = catalogue if catalogue is not None else process_default()
         self.pact = pact
         self.host = host
         self.tls = tls

@@ -22,7 +22,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from accord.errors import MatchingRuleError
 from accord.model.body import Body, base_content_type
@@ -38,7 +38,6 @@ AnyBodyMatcher = Callable[[Body, Body, Any], list[Any]]
 AnyBodyGenerator = Callable[[Body, Mapping[str, Generator], Any], Body]
 
 
-@runtime_checkable
 class ContentPlugin(Protocol):
     """What the core needs of a plugin (``accord.plugins.Plugin`` is one)."""
 

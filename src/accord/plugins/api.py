@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from accord.errors import AccordError
-from accord.matching import ContentMatchContext, Mismatch
+from accord.matching import Mismatch
+from accord.matching.plugin_bridge import ContentMatchContext
 from accord.model.body import Body
 from accord.model.generators import Generator
 from accord.model.rules import Rule, RuleList
