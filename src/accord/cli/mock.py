@@ -66,6 +66,7 @@ def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors
         pacts = [p for p in pacts if p.provider == provider]
     if consumer:
         pacts = [p for p in pacts if p.consumer == consumer]
+    catalogue, pacts = _with_plugins(pacts)
     for pact in pacts:  # what cannot be served is said once; the rest is served
         for broken in pact.unreadable:
             click.echo(f"warning: not serving {broken.description!r}: {broken.reason}", err=True)
@@ -76,7 +77,6 @@ def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors
         which = f" for provider {provider!r}" if provider else ""
         raise click.ClickException(f"no HTTP interactions to serve{which} in "
                                    f"{', '.join(sources)}")
-    catalogue = _catalogue(pacts)
     session = MockSession.from_pacts(pacts, catalogue=catalogue)
     combined = Pact(consumer=", ".join(sorted({p.consumer for p in pacts})),
                     provider=", ".join(sorted({p.provider for p in pacts})),
@@ -106,18 +106,23 @@ def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors
     _echo(report.render())
 
 
-def _catalogue(pacts: list[Pact]) -> Catalogue:
-    """The installed plugins plus those the pacts name (a missing one is an error)."""
+def _with_plugins(pacts: list[Pact]) -> tuple[Catalogue, list[Pact]]:
+    """The installed plugins plus those the pacts name, and the pacts that can be served: a
+    pact naming a plugin that is not installed is left out, with a warning."""
     from accord.errors import AccordError
     from accord.plugins import default_catalogue, with_pact_plugins
 
     catalogue = default_catalogue()
-    try:
-        for pact in pacts:
+    usable = []
+    for pact in pacts:
+        try:
             catalogue = with_pact_plugins(pact, catalogue)
-    except AccordError as exc:
-        raise click.ClickException(str(exc)) from None
-    return catalogue
+        except AccordError as exc:
+            click.echo(f"warning: not serving {pact.consumer} -> {pact.provider}: {exc}",
+                       err=True)
+            continue
+        usable.append(pact)
+    return catalogue, usable
 
 
 def _load(sources: tuple[str, ...]) -> list[Pact]:
