@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from importlib import metadata
 
@@ -242,8 +243,8 @@ def test_a_pact_adds_the_plugins_it_names_to_a_catalogue():
     assert with_pact_plugins(pact, own).plugin("csv") is own.plugin("csv")
 
 
-def test_extra_rule_kinds_let_pacts_using_them_load():
-    doc = {
+def kv_sorted_pact() -> dict:
+    return {
         "consumer": {"name": "web"},
         "provider": {"name": "api"},
         "interactions": [{
@@ -257,6 +258,10 @@ def test_extra_rule_kinds_let_pacts_using_them_load():
         }],
         "metadata": {"pactSpecification": {"version": "4.0"}},
     }
+
+
+def test_extra_rule_kinds_let_pacts_using_them_load():
+    doc = kv_sorted_pact()
     with pytest.raises(MatchingRuleError, match=r"rule .kvSorted.*accord\.plugins"):
         load_pact(doc, strict=True)
     (warning,) = load_pact(doc).load_warnings  # leniently the unknown rule is left out
@@ -287,3 +292,23 @@ def test_the_base_class_hooks_refuse_politely():
     assert bare.pact_configuration() == {}
     assert repr(bare) == "<Bare bare 0.0.0>"
 
+
+
+def test_the_verifier_reads_pacts_with_its_catalogues_rule_kinds(tmp_path):
+    from accord.verifier.runner import RunConfig, load_pacts
+    from accord.verifier.sources import DirectorySource, FileSource
+
+    (tmp_path / "kv.json").write_text(json.dumps(kv_sorted_pact()))
+    sources = [FileSource(tmp_path / "kv.json"), DirectorySource(tmp_path)]
+
+    def kinds_read(config: RunConfig) -> list[list[str]]:
+        pacts, failures = load_pacts(config)
+        assert failures == []
+        return [[r.kind for r in loaded.pact.interactions[0].response.matching_rules
+                 .category("body").get("key:a", RuleList(())).rules] for loaded in pacts]
+
+    with_kv = DEFAULT_CATALOGUE.with_plugin(KeyValuePlugin)
+    assert kinds_read(RunConfig("api", sources, catalogue=with_kv)) == [["kvSorted"]] * 2
+    assert kinds_read(RunConfig("api", sources, catalogue=DEFAULT_CATALOGUE)) == [[]] * 2
+    register_plugin(KeyValuePlugin)  # the process-wide catalogue, when given none
+    assert kinds_read(RunConfig("api", sources)) == [["kvSorted"]] * 2

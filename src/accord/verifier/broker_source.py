@@ -14,7 +14,7 @@ connection errors and 5xx answers with exponential back-off::
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -149,6 +149,7 @@ class BrokerSource:
     provider_tags: list[str] = field(default_factory=list)
     retries: int = 3
     backoff: float = 0.5
+    rule_kinds: Collection[str] = ()  # extra matching rule kinds (the verifier's catalogue's)
 
     def describe(self) -> str:
         return f"broker {self.url}"
@@ -217,7 +218,7 @@ class BrokerSource:
         for pact_href, props in entries:
             try:
                 doc = client.get(pact_href)
-                loaded = _read_document(doc, client.url(pact_href))
+                loaded = _read_document(doc, client.url(pact_href), self.rule_kinds)
             except BrokerError as exc:
                 yield SourceFailure(pact_href, str(exc), unreachable=exc.status is None)
                 continue

@@ -156,7 +156,9 @@ def load_pacts(config: RunConfig) -> tuple[list[LoadedPact], list[SourceFailure]
     """Read every source; consumer filters apply here."""
     pacts: list[LoadedPact] = []
     failures: list[SourceFailure] = []
+    kinds = _rule_kinds(config)
     for source in config.sources:
+        source = _reading_kinds(source, kinds)
         try:
             for item in source.load(config.provider):
                 if isinstance(item, SourceFailure):
@@ -367,6 +369,27 @@ class Session:
         result.mismatches = mismatches
         if result.error is None:
             result.outcome = Outcome.FAILED if mismatches else Outcome.PASSED
+
+
+def _rule_kinds(config: RunConfig) -> frozenset[str]:
+    """The extra matching rule kinds pacts may use: the configured catalogue's, or those of
+    the plugins registered or discovered so far (plugins a pact names load after it)."""
+    if config.catalogue is not None:
+        return config.catalogue.rule_kinds
+    from accord.plugins import default_catalogue
+
+    return default_catalogue().rule_kinds
+
+
+def _reading_kinds(source: PactSource, kinds: frozenset[str]) -> PactSource:
+    """``source`` reading pacts with the extra rule ``kinds`` (accord's own sources have a
+    ``rule_kinds`` field; a source of another kind reads as it does)."""
+    if not kinds or not dataclasses.is_dataclass(source) or isinstance(source, type):
+        return source
+    if "rule_kinds" not in {f.name for f in dataclasses.fields(source)}:
+        return source
+    merged = frozenset(getattr(source, "rule_kinds", ())) | kinds
+    return dataclasses.replace(source, rule_kinds=merged)  # type: ignore[type-var]
 
 
 def _catalogue(loaded: LoadedPact, config: RunConfig) -> Catalogue:

@@ -11,7 +11,7 @@ so one bad file is reported and the rest are still verified::
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,8 +58,8 @@ class PactSource(Protocol):
     def load(self, provider: str) -> Iterator[LoadedPact | SourceFailure]: ...
 
 
-def _read_document(data: Any, origin: str) -> LoadedPact:
-    pact = load_pact(data, file=origin)
+def _read_document(data: Any, origin: str, rule_kinds: Collection[str] = ()) -> LoadedPact:
+    pact = load_pact(data, file=origin, rule_kinds=rule_kinds)
     links = data.get("_links") if isinstance(data, Mapping) else None
     return LoadedPact(pact=pact, source=origin, links=links if isinstance(links, Mapping) else {})
 
@@ -69,6 +69,7 @@ class FileSource:
     """One pact file. It is verified even if it names another provider (with a notice)."""
 
     path: Path
+    rule_kinds: Collection[str] = ()  # extra matching rule kinds (the verifier's catalogue's)
 
     def describe(self) -> str:
         return str(self.path)
@@ -83,7 +84,7 @@ class FileSource:
             yield SourceFailure(str(self.path), f"not a JSON pact file: {_why(exc)}")
             return
         try:
-            loaded = _read_document(data, str(self.path))
+            loaded = _read_document(data, str(self.path), self.rule_kinds)
         except AccordError as exc:
             yield SourceFailure(str(self.path), str(exc))
             return
@@ -100,6 +101,7 @@ class DirectorySource:
     ours. JSON files that are not pacts at all are ignored; broken pacts are reported."""
 
     path: Path
+    rule_kinds: Collection[str] = ()
 
     def describe(self) -> str:
         return str(self.path)
@@ -118,7 +120,7 @@ class DirectorySource:
             if not _looks_like_pact(data):
                 continue
             try:
-                loaded = _read_document(data, str(file))
+                loaded = _read_document(data, str(file), self.rule_kinds)
             except AccordError as exc:
                 yield SourceFailure(str(file), str(exc))
                 continue
@@ -154,6 +156,7 @@ class UrlSource:
     password: str | None = None
     token: str | None = None
     timeout: float = 30.0
+    rule_kinds: Collection[str] = ()
 
     def describe(self) -> str:
         return self.url
@@ -171,7 +174,7 @@ class UrlSource:
             yield SourceFailure(self.url, f"fetching the pact answered HTTP {reply.status_code}")
             return
         try:
-            loaded = _read_document(reply.json(), self.url)
+            loaded = _read_document(reply.json(), self.url, self.rule_kinds)
         except (ValueError, RecursionError) as exc:
             yield SourceFailure(self.url, f"not a JSON pact: {_why(exc)}")
             return
