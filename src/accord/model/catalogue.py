@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from accord.errors import MatchingRuleError
+from accord.errors import CatalogueError, MatchingRuleError
 from accord.model.body import Body, base_content_type
 from accord.model.generators import Generator
 from accord.model.rules import RULE_KINDS
@@ -123,7 +123,8 @@ class Catalogue:
         instance = plugin() if isinstance(plugin, type) else plugin
         name = getattr(instance, "name", None)
         if not isinstance(name, str) or not name.strip():
-            raise TypeError(f"the plugin {instance!r} has no name: set the class attribute `name`")
+            raise CatalogueError(
+                f"the plugin {instance!r} has no name: set the class attribute `name`")
         _checked_kinds(getattr(instance, "rule_kinds", ()) or ())
         others = tuple(p for p in self.plugins if p.name != name)
         return replace(self, plugins=(*others, instance))
