@@ -312,3 +312,23 @@ def test_the_verifier_reads_pacts_with_its_catalogues_rule_kinds(tmp_path):
     assert kinds_read(RunConfig("api", sources, catalogue=DEFAULT_CATALOGUE)) == [[]] * 2
     register_plugin(KeyValuePlugin)  # the process-wide catalogue, when given none
     assert kinds_read(RunConfig("api", sources)) == [["kvSorted"]] * 2
+
+
+def test_a_merge_keeps_the_rules_of_the_catalogues_plugins(tmp_path):
+    from accord import Pact
+
+    (tmp_path / "web-api.json").write_text(json.dumps(kv_sorted_pact()))  # an earlier run's
+    pact = Pact("web", "api", pact_dir=tmp_path,
+                catalogue=DEFAULT_CATALOGUE.with_plugin(KeyValuePlugin))
+    (pact.upon_receiving("another").with_request("GET", "/other").will_respond_with(204))
+    with pact.serve() as server:
+        import httpx
+
+        assert httpx.get(f"{server.url}/other").status_code == 204
+    pact.write_file()
+
+    doc = json.loads((tmp_path / "web-api.json").read_text())
+    kept = next(i for i in doc["interactions"] if i["description"] == "kv")
+    assert kept["response"]["matchingRules"]["body"] == {
+        "key:a": {"matchers": [{"match": "kvSorted"}]}}
+    assert [i["description"] for i in doc["interactions"]] == ["another", "kv"]

@@ -327,7 +327,8 @@ class Pact:
         model = self.to_model()
         if self._plugins and not overwrite:
             model = keep_existing_plugins(model, target)
-        return write_pact(model, target, version=self.specification, merge=not overwrite)
+        return write_pact(model, target, version=self.specification, merge=not overwrite,
+                          rule_kinds=self.catalogue.rule_kinds)
 
     def finalise(self, interaction: InteractionBuilder) -> Interaction:
         """Build the model interaction and check the target version can hold it (the mock
