@@ -10,7 +10,10 @@
   ``re._parser``);
 * functions longer than 80 lines;
 * ``Any`` in the signatures of public functions and methods, in all and per package (and in
-  the source overall).
+  the source overall);
+* module-level mutable state in the pure core (``model``, ``matching``, ``generation``):
+  ``global`` statements, module-level ``register_*`` functions, and module-level lists,
+  dicts and sets that a function mutates (a registry filled at import or start-up).
 
 ``tests/test_architecture.py`` loads this file and holds the layer contracts.
 """
@@ -243,6 +246,87 @@ def any_total(modules: dict[str, Module]) -> int:
                if isinstance(node, ast.Name) and node.id == "Any")
 
 
+CORE = ("accord.model", "accord.matching", "accord.generation")
+_CONTAINER_CALLS = {"list", "dict", "set", "defaultdict", "OrderedDict", "deque", "Counter"}
+_MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "pop", "popitem",
+             "clear", "remove", "discard", "appendleft", "extendleft", "sort", "reverse"}
+
+
+def _is_container(value: ast.expr | None) -> bool:
+    if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp,
+                          ast.SetComp)):
+        return True
+    if isinstance(value, ast.Call):
+        fn = value.func
+        name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(
+            fn, ast.Attribute) else ""
+        return name in _CONTAINER_CALLS
+    return False
+
+
+def _module_containers(tree: ast.Module) -> dict[str, int]:
+    """Names the module binds at top level to a list, dict or set (name -> line)."""
+    out: dict[str, int] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and _is_container(node.value):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign) and _is_container(node.value):
+            targets = [node.target]
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                out[target.id] = node.lineno
+    return out
+
+
+def _mutated_names(fn: ast.AST) -> set[str]:
+    """Names a function mutates in place: ``x.append(...)``, ``x[k] = v``, ``del x[k]``."""
+    found: set[str] = set()
+    for node in ast.walk(fn):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _MUTATORS and isinstance(node.func.value, ast.Name)):
+            found.add(node.func.value.id)
+        targets: list[ast.expr] = []
+        if isinstance(node, (ast.Assign, ast.Delete)):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                found.add(target.value.id)
+    return found
+
+
+def module_state(modules: dict[str, Module], prefixes: tuple[str, ...] = CORE) -> list[str]:
+    """``module: what (line)`` for each piece of module-level mutable state in the modules
+    under ``prefixes``: a ``global`` statement, a module-level ``register_*`` function, or a
+    module-level list/dict/set that a function (or the module body) mutates."""
+    out = []
+    for module in modules.values():
+        if not module.name.startswith(prefixes):
+            continue
+        tree = module.tree
+        containers = _module_containers(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Global):
+                out.append(f"{module.name}: global {', '.join(node.names)} ({node.lineno})")
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                    node.name.lstrip("_").startswith("register")):
+                out.append(f"{module.name}: def {node.name} ({node.lineno})")
+        mutated: set[str] = set()
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                mutated |= _mutated_names(node)
+            else:  # the module body filling a container after creating it
+                mutated |= _mutated_names(node) - {
+                    t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)}
+        for name in sorted(containers.keys() & mutated):
+            out.append(f"{module.name}: {name} is mutated ({containers[name]})")
+    return sorted(out)
+
+
 def report(modules: dict[str, Module]) -> str:
     found = cycles(modules)
     reads = [f"{m.name}:{r}" for m in modules.values() for r in m.private_reads]
@@ -257,6 +341,7 @@ def report(modules: dict[str, Module]) -> str:
         "  by package: " + ", ".join(
             f"{part} {n}" for part, n in any_in_public_signatures_by_package(modules).items()),
         f"Any in the source overall: {any_total(modules)}",
+        f"module-level mutable state in the pure core: {len(module_state(modules))}",
     ]
     return "\n".join(lines)
 
@@ -272,3 +357,5 @@ if __name__ == "__main__":
             print(f"long: {item}")
         for name, where in any_in_public_signatures_by_line(mods):
             print(f"Any: {name}:{where}")
+        for item in module_state(mods):
+            print(f"state: {item}")

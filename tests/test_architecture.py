@@ -8,8 +8,10 @@ deleted and a new debt cannot slip in.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import sys
+import textwrap
 from pathlib import Path
 from types import ModuleType
 
@@ -122,3 +124,69 @@ def test_any_counts_leave_out_the_named_packages_and_add_up():
         by_package.get("hal", 0))
     assert counts.any_in_public_signatures(MODULES, outside=BROKER_SIDE) == total - broker_side
     assert "by package:" in counts.report(MODULES)
+
+
+def test_the_pure_core_keeps_no_module_level_mutable_state():
+    """No registries in model, matching or generation: what accord understands beyond the
+    basics (body matchers, generators, rule kinds, plugins) is an explicit ``Catalogue``
+    passed in, so two configurations can live in one process (issue 12)."""
+    assert counts.module_state(MODULES) == []
+
+
+def test_the_plugin_registry_keeps_no_global_switch():
+    """``accord.plugins`` holds the process-wide registry (``register_plugin``, kept for
+    compatibility) as one object; nothing rebinds module globals."""
+    found = counts.module_state(MODULES, ("accord.plugins",))
+    assert [item for item in found if ": global " in item] == []
+    assert [item.split(" (")[0] for item in found] == [
+        "accord.plugins.registry: def register_plugin"]
+
+
+def _state_of(source: str, name: str = "accord.model.fake") -> list[str]:
+    tree = ast.parse(textwrap.dedent(source))
+    module = counts.Module(name, Path("fake.py"), tree, is_package=False)
+    return counts.module_state({name: module})
+
+
+def test_the_module_state_check_finds_registries():
+    """The check above can fail: each way of keeping a registry is caught."""
+    assert _state_of("""
+        _REGISTRY: list = []
+
+        def add(x):
+            _REGISTRY.insert(0, x)
+    """) == ["accord.model.fake: _REGISTRY is mutated (2)"]
+    assert _state_of("""
+        _KINDS = set()
+
+        def accept(kind):
+            _KINDS.add(kind)
+    """) == ["accord.model.fake: _KINDS is mutated (2)"]
+    assert _state_of("""
+        _BY_TYPE = {}
+
+        def put(ct, fn):
+            _BY_TYPE[ct] = fn
+    """) == ["accord.model.fake: _BY_TYPE is mutated (2)"]
+    assert _state_of("""
+        _HOOKED = False
+
+        def hook():
+            global _HOOKED
+            _HOOKED = True
+    """) == ["accord.model.fake: global _HOOKED (5)"]
+    assert _state_of("""
+        def register_thing(thing):
+            return thing
+    """) == ["accord.model.fake: def register_thing (2)"]
+    # constant tables, and containers built locally, are fine
+    assert _state_of("""
+        _TABLE = {"a": 1}
+        _NAMES = frozenset({"x"})
+
+        def lookup(key):
+            out = []
+            out.append(_TABLE.get(key))
+            return out
+    """) == []
+    assert _state_of("_TABLE = {}\n", name="accord.plugins.fake") == []  # the core only

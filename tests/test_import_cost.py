@@ -58,6 +58,15 @@ def test_a_whole_consumer_test_loads_nothing_heavy(tmp_path: object) -> None:
     assert _heavy(modules) == []
 
 
+def test_a_consumer_test_without_plugins_does_not_load_the_plugin_machinery(tmp_path: object
+                                                                          ) -> None:
+    """Plugins (and the package metadata their discovery reads) load when a test uses one."""
+    modules = _loaded(CONSUMER_TEST.replace("DIR", repr(str(tmp_path))))
+    assert "accord.matching" in modules
+    assert [m for m in modules if m.startswith("accord.plugins")] == []
+    assert "importlib.metadata" not in modules
+
+
 def test_xml_bodies_still_load_on_first_use() -> None:
     modules = _loaded("from accord import xml\nxml.element('a')")
     assert "accord.consumer.xml" in modules

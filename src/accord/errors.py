@@ -11,6 +11,7 @@ of a traceback::
     ├── DocPathError             a path expression ($.a[*].b) that does not parse
     ├── GeneratorError           a generator that cannot produce a value
     │   └── MissingGeneratorInput    the context lacks its input (provider-state value, mock URL)
+    ├── CatalogueError           a catalogue entry that cannot be used (a plugin without a name)
     ├── ContractDefinitionError  a mistake in a consumer test's contract (caught when declared)
     │   └── UnsupportedDefinition    a call the contract cannot hold (also a RuntimeError, as
     │                                pact-python raises for it)
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AccordError",
     "BrokerError",
+    "CatalogueError",
     "ContractDefinitionError",
     "DocPathError",
     "GeneratorError",
@@ -105,6 +107,10 @@ class GeneratorError(_Located):
 class MissingGeneratorInput(GeneratorError):
     """A generator whose input the context does not hold: a provider-state value, the mock
     server URL. Applying generators keeps the example then, as the official tools do."""
+
+
+class CatalogueError(AccordError):
+    """Something added to a ``Catalogue`` that it cannot use, such as a plugin without a name."""
 
 
 class ContractDefinitionError(AccordError):

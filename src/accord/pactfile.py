@@ -22,7 +22,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ def pact_file_name(consumer: str, provider: str) -> str:
     return f"{safe(consumer)}-{safe(provider)}.json"
 
 
-def read_pact(path: str | os.PathLike[str]) -> Pact:
+def read_pact(path: str | os.PathLike[str], *, rule_kinds: Collection[str] = ()) -> Pact:
     """Read a pact file of any specification version.
 
     Raises ``PactFormatError`` naming the file: for malformed JSON with the line and column,
@@ -75,7 +75,7 @@ def read_pact(path: str | os.PathLike[str]) -> Pact:
             file=file) from None
     except RecursionError:
         raise PactFormatError("the JSON is nested too deeply to read", file=file) from None
-    return load_pact(data, file=file)
+    return load_pact(data, file=file, rule_kinds=rule_kinds)
 
 
 def iter_pact_files(path_or_dir: str | os.PathLike[str], *, recursive: bool = True
@@ -97,7 +97,7 @@ def iter_pact_files(path_or_dir: str | os.PathLike[str], *, recursive: bool = Tr
 
 def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
                version: SpecVersion | str | None = None, merge: bool = True,
-               lock_timeout: float = LOCK_TIMEOUT) -> Path:
+               lock_timeout: float = LOCK_TIMEOUT, rule_kinds: Collection[str] = ()) -> Path:
     """Write ``pact`` to ``directory/{consumer}-{provider}.json`` and return the path.
 
     With ``merge`` (the default) an existing file's interactions are kept unless the pact
@@ -105,7 +105,9 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
     the pact being written is newer, and kept when it is older. ``version`` defaults to the
     pact's own. Raises ``ContractDefinitionError`` when the pact holds two different
     interactions with the same description and provider states, ``PactFileLockError`` when
-    the lock cannot be taken within ``lock_timeout`` seconds.
+    the lock cannot be taken within ``lock_timeout`` seconds. ``rule_kinds`` are the extra
+    matching rule kinds the existing file may use (``Catalogue.rule_kinds``), so a merge
+    keeps its plugins' rules.
     """
     target = SpecVersion.parse(version) if version is not None else pact.spec_version
     interactions = _deduplicated(pact.interactions, f"{pact.consumer}-{pact.provider}")
@@ -119,7 +121,7 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
             extra: dict[str, Any] = {}
             unreadable = list(pact.unreadable)
             if merge and path.exists():
-                existing = _existing(path)
+                existing = _existing(path, rule_kinds)
                 target = max(target, existing.spec_version)
                 metadata.update(existing.metadata)
                 extra.update(existing.extra)
@@ -209,11 +211,11 @@ def _identity(path: Path) -> tuple[int, int, int]:
     return st.st_ino, st.st_mtime_ns, st.st_size
 
 
-def _existing(path: Path) -> Pact:
+def _existing(path: Path, rule_kinds: Collection[str]) -> Pact:
     known = _WRITTEN.get(path)
     if known is not None and known[0] == _identity(path):
         return known[1]
-    return read_pact(path)
+    return read_pact(path, rule_kinds=rule_kinds)
 
 
 def _merged_plugins(existing: Any, new: Any) -> list[Any]:

@@ -264,3 +264,25 @@ def test_xml_without_matches_or_with_entities_is_left_alone():
                          "application/xml")
     assert apply_body_generators(bomb, {"$.a['#text']": Generator("RandomInt", {})},
                                  ctx()) is bomb
+
+
+def test_the_contexts_catalogue_generates_bodies_of_its_content_types():
+    from accord.model.catalogue import Catalogue
+
+    seen: list[tuple[str, list[str]]] = []
+
+    def shout(body, generators, context):
+        seen.append((context.mode, sorted(generators)))
+        return Body.of_text(body.text.upper(), body.content_type)
+
+    catalogue = Catalogue().with_body_generator("text/x-shout", shout)
+    body = Body.of_text("hello", "text/x-shout; charset=utf-8")
+    gens = {"$": Generator("RandomString", {}), "$.p": Generator("ProviderState",
+                                                                {"expression": "x"})}
+    assert apply_body_generators(body, gens, ctx(catalogue=catalogue)).text == "HELLO"
+    assert seen == [("consumer", ["$"])]  # the generators of the mode only
+    assert apply_body_generators(body, gens, ctx()) is body  # without it: left as it is
+    json_body = Body.of_json({"a": 1})
+    changed = apply_body_generators(json_body, {"$.a": Generator("RandomInt", {})},
+                                    ctx(catalogue=catalogue))
+    assert changed is not json_body and seen == [("consumer", ["$"])]  # JSON stays built in

@@ -8,11 +8,11 @@ import pytest
 from accord_matching_helpers import COMPAT_FIXTURES, body_rules, request, response
 
 from accord.matching import (
+    DEFAULT_CATALOGUE,
     BodyContext,
     Mismatch,
     match_request,
     match_response,
-    register_body_matcher,
 )
 from accord.model import (
     Body,
@@ -331,10 +331,10 @@ def test_not_empty_on_binary_body() -> None:
     ]
 
 
-# --------------------------------------------------------------------------- registry
+# --------------------------------------------------------------------------- catalogue
 
 
-def test_registered_body_matcher_takes_precedence() -> None:
+def test_a_catalogues_body_matcher_takes_precedence() -> None:
     seen: list[str] = []
 
     def matcher(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
@@ -343,20 +343,33 @@ def test_registered_body_matcher_takes_precedence() -> None:
             return []
         return [Mismatch("BodyMismatch", "$", expected.text, actual.text, "differs ignoring case")]
 
-    register_body_matcher("application/x-accord-test", matcher)
+    catalogue = DEFAULT_CATALOGUE.with_body_matcher("application/x-accord-test", matcher)
     e = raw_req("ABC", "application/x-accord-test")
-    assert match_request(e, raw_req("abc", "application/x-accord-test")).ok
+    assert match_request(e, raw_req("abc", "application/x-accord-test"), catalogue=catalogue).ok
     assert (
-        match_request(e, raw_req("abd", "application/x-accord-test")).describe()
+        match_request(e, raw_req("abd", "application/x-accord-test"),
+                      catalogue=catalogue).describe()
         == "$ -> differs ignoring case"
     )
     assert seen == ["application/x-accord-test", "application/x-accord-test"]
+    # the default catalogue is untouched: plain text equality there
+    assert not match_request(e, raw_req("abc", "application/x-accord-test")).ok
+    assert seen == ["application/x-accord-test", "application/x-accord-test"]
+
+
+def test_a_catalogue_matcher_can_replace_a_built_in_one_for_that_catalogue_only() -> None:
+    lenient = DEFAULT_CATALOGUE.with_body_matcher("application/json", lambda e, a, ctx: [])
+    e = raw_req('{"a": 1}', "application/json")
+    a = raw_req('{"a": 2}', "application/json")
+    assert match_request(e, a, catalogue=lenient).ok
+    assert not match_request(e, a).ok
 
 
 @pytest.mark.parametrize(
     "pattern", ["application/x-accord-glob*", "application/x-accord-glob+cbor"]
 )
-def test_register_by_pattern(pattern: str) -> None:
-    register_body_matcher(pattern, lambda e, a, ctx: [])
+def test_a_catalogue_matcher_by_pattern(pattern: str) -> None:
+    catalogue = DEFAULT_CATALOGUE.with_body_matcher(pattern, lambda e, a, ctx: [])
     e = raw_req("x", "application/x-accord-glob+cbor")
-    assert match_request(e, raw_req("y", "application/x-accord-glob+cbor")).ok
+    assert match_request(e, raw_req("y", "application/x-accord-glob+cbor"), catalogue=catalogue).ok
+    assert not match_request(e, raw_req("y", "application/x-accord-glob+cbor")).ok

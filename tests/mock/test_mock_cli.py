@@ -104,3 +104,45 @@ def test_cli_errors_are_one_line_messages(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=30, env=env)
     assert run.returncode == 1
     assert "no HTTP interactions to serve for provider 'nobody'" in run.stderr
+
+
+def csv_pact(consumer: str, plugin: str = "csv") -> dict:
+    """A V4 pact whose request body is CSV, compared column by column by the CSV plugin."""
+    return {
+        "consumer": {"name": consumer}, "provider": {"name": "rows-api"},
+        "interactions": [{
+            "type": "Synchronous/HTTP", "description": f"rows from {consumer}",
+            "request": {
+                "method": "POST", "path": f"/{consumer}",
+                "headers": {"Content-Type": ["text/csv"]},
+                "body": {"content": "Name,100\n", "contentType": "text/csv", "encoded": False},
+                "matchingRules": {"body": {
+                    "column:1": {"matchers": [{"match": "type"}]},
+                    "column:2": {"matchers": [{"match": "number"}]}}},
+            },
+            "response": {"status": 204},
+            "pluginConfiguration": {plugin: {"csvHeaders": False}},
+        }],
+        "metadata": {"pactSpecification": {"version": "4.0"},
+                     "plugins": [{"name": plugin, "version": "0.0.6", "configuration": {}}]},
+    }
+
+
+def test_cli_matches_bodies_with_the_plugins_the_pacts_name(tmp_path: Path) -> None:
+    (tmp_path / "csv.json").write_text(json.dumps(csv_pact("web")))
+    (tmp_path / "avro.json").write_text(json.dumps(csv_pact("batch", plugin="avro")))
+    proc, url = start_accord_mock([str(tmp_path)])
+    try:
+        headers = {"Content-Type": "text/csv"}
+        good = httpx.post(url + "/web", content="Bob,7\nAlice,12.5\n", headers=headers)
+        bad = httpx.post(url + "/web", content="Bob,lots\n", headers=headers)
+        skipped = httpx.post(url + "/batch", content="Name,100\n", headers=headers)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.finish()
+    assert good.status_code == 204  # every row against the example row: the CSV plugin
+    assert bad.status_code == 500
+    assert skipped.status_code == 500  # its plugin is not installed: not served
+    assert "warning: not serving batch -> rows-api: the plugin 'avro'" in err
+    assert "row:1, column:2" in out
+    assert "Traceback" not in err

@@ -1,4 +1,9 @@
-"""Plugin tests: each test sees the process-wide plugin registry as it was before it ran."""
+"""Plugin tests: each test sees the process-wide plugin registry as it was before it ran.
+
+Most tests scope their plugins in a catalogue (``DEFAULT_CATALOGUE.with_plugin(...)``); the
+ones about ``register_plugin`` and discovery change the process-wide registry, which this
+fixture puts back.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,16 @@ from pathlib import Path
 
 import pytest
 
-import accord.model.rules as model_rules
-from accord.plugins import registry
+from accord.plugins import default_registry
 
 
 @pytest.fixture(autouse=True)
 def isolated_plugins() -> Iterator[None]:
     """Plugins registered or discovered by a test do not leak into the next one."""
-    saved = dict(registry._DEFAULT._plugins)
-    discovered = registry._DEFAULT._discovered
-    kinds = set(model_rules._EXTRA_KINDS)
+    registry = default_registry()
+    saved = registry.snapshot()
     yield
-    registry._DEFAULT._plugins.clear()
-    registry._DEFAULT._plugins.update(saved)
-    registry._DEFAULT._discovered = discovered
-    model_rules._EXTRA_KINDS.clear()
-    model_rules._EXTRA_KINDS.update(kinds)
+    registry.restore(saved)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from flask import Flask, Response, request
 from accord import Pact, Verifier
 from accord.errors import ContractDefinitionError, MismatchError
 from accord.model import load_pact
-from accord.plugins import PluginNotFoundError, ensure_plugins, registry
+from accord.plugins import DEFAULT_CATALOGUE, PluginNotFoundError, ensure_plugins
 
 REPORT = {
     "csvHeaders": False,
@@ -138,10 +138,8 @@ def csv_provider(rows: list[str]) -> Flask:
 
 def test_the_verifier_passes_a_provider_serving_conforming_csv(pact_dir):
     pact_file = write_report_pact(pact_dir)
-    registry._DEFAULT._plugins.clear()  # the verifier must load the plugin the pact names
-    registry._DEFAULT._discovered = False  # by itself (the conftest restores the registry)
-
-    result = (Verifier("CsvServer").add_source(pact_file)
+    # given the built-in matchers only, the verifier loads the plugin the pact names by itself
+    result = (Verifier("CsvServer", catalogue=DEFAULT_CATALOGUE).add_source(pact_file)
               .add_transport(app=csv_provider(["Alice,12,2021-03-04", "Bob,7.5,1999-12-31"]))
               .verify(raises=False))
 
@@ -169,7 +167,7 @@ def test_the_mock_server_generates_the_date_column(pact_dir):
 
 def test_pacts_written_by_several_tests_keep_every_plugin(pact_dir):
     from accord.model import Body
-    from accord.plugins import Plugin, PluginContents, register_plugin
+    from accord.plugins import Plugin, PluginContents
 
     class Lines(Plugin):
         name = "lines"
@@ -182,9 +180,9 @@ def test_pacts_written_by_several_tests_keep_every_plugin(pact_dir):
         def match_contents(self, expected, actual, context):
             return []
 
-    register_plugin(Lines)
     write_report_pact(pact_dir)  # csv
-    other = Pact("CsvClient", "CsvServer", pact_dir=pact_dir)
+    other = Pact("CsvClient", "CsvServer", pact_dir=pact_dir,
+                 catalogue=DEFAULT_CATALOGUE.with_plugin(Lines))
     (other.upon_receiving("some lines")
           .with_request("GET", "/lines")
           .will_respond_with(200)

@@ -8,12 +8,20 @@ from datetime import UTC, datetime
 import pytest
 
 from accord.generation import GeneratorContext
-from accord.matching import match_response
+from accord.matching import DEFAULT_CATALOGUE
+from accord.matching import match_response as match_any
 from accord.model import Body, HttpResponse, MatchingRules
 from accord.model.generators import Generator
 from accord.model.rules import Rule, RuleList
-from accord.plugins import PluginError, generate_contents, register_plugin
+from accord.plugins import PluginError, generate_contents
 from accord.plugins.csv import CsvPlugin
+
+WITH_CSV = DEFAULT_CATALOGUE.with_plugin(CsvPlugin)  # the plugin, for these tests only
+
+
+def match_response(expected: HttpResponse, actual: HttpResponse, **options: object):
+    return match_any(expected, actual, catalogue=WITH_CSV, **options)
+
 
 CSV = CsvPlugin()
 NO_HEADERS = {
@@ -87,11 +95,6 @@ def actual(text: str) -> HttpResponse:
     return HttpResponse(status=200, body=Body.of_text(text, "text/csv"))
 
 
-@pytest.fixture(autouse=True)
-def csv_installed():
-    register_plugin(CsvPlugin)
-
-
 def test_every_row_is_matched_against_the_example_row():
     result = match_response(expected_response(), actual(
         "Alice,12,2021-03-04\nBob,7.5,1999-12-31\n"))
@@ -160,7 +163,7 @@ def test_rules_combined_with_or():
 
 def ctx(mode="consumer") -> GeneratorContext:
     return GeneratorContext(mode, now=datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC),
-                            random=random.Random(3))
+                            random=random.Random(3), catalogue=WITH_CSV)
 
 
 def test_generators_replace_the_column_in_every_row():
@@ -178,7 +181,8 @@ def test_generators_by_header_name_and_provider_state():
                                                      "dataType": "INTEGER"})}
     assert generate_contents(body, gens, ctx()).text == body.text  # consumer: kept
     provider = GeneratorContext("provider", now=datetime(2024, 1, 1, tzinfo=UTC),
-                                random=random.Random(1), provider_state={"id": 42})
+                                random=random.Random(1), provider_state={"id": 42},
+                                catalogue=WITH_CSV)
     assert generate_contents(body, gens, provider).text == "Name,Id\nAlice,42\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from importlib import metadata
 
@@ -12,12 +13,15 @@ from accord.matching import match_response
 from accord.model import Body, HttpResponse, MatchingRules, load_pact
 from accord.model.rules import RuleList, known_rule_kinds
 from accord.plugins import (
+    DEFAULT_CATALOGUE,
     ContentMatchContext,
     Plugin,
     PluginContents,
     PluginError,
     PluginNotFoundError,
     PluginRegistry,
+    default_catalogue,
+    default_registry,
     ensure_plugins,
     find_plugin,
     load_plugins,
@@ -25,6 +29,7 @@ from accord.plugins import (
     register_plugin,
     rule,
     unregister_plugin,
+    with_pact_plugins,
 )
 from accord.plugins.csv import CsvPlugin
 
@@ -67,26 +72,60 @@ def kv_response(text: str, rules: dict[str, RuleList] | None = None) -> HttpResp
     )
 
 
-def test_a_registered_plugin_matches_bodies_of_its_content_types():
+def test_a_catalogues_plugin_matches_bodies_of_its_content_types():
     expected = kv_response("a=1\nb=2\n", {"key:b": RuleList((rule("type"),))})
-    # Before: plain text equality.
+    # Without the plugin: plain text equality.
     assert not match_response(expected, kv_response("a=1\nb=3\n")).ok
 
-    register_plugin(KeyValuePlugin)
+    catalogue = DEFAULT_CATALOGUE.with_plugin(KeyValuePlugin)
 
-    assert match_response(expected, kv_response("b=3\na=1\n")).ok
-    result = match_response(expected, kv_response("b=3\n"))
+    assert match_response(expected, kv_response("b=3\na=1\n"), catalogue=catalogue).ok
+    result = match_response(expected, kv_response("b=3\n"), catalogue=catalogue)
     assert [(m.kind, m.path, m.message) for m in result.mismatches] == [
         ("BodyMismatch", "key:a", "missing key a")
     ]
+    without = catalogue.without_plugin("kv")
+    assert not match_response(expected, kv_response("b=3\na=1\n"), catalogue=without).ok
+
+
+def test_two_catalogues_live_side_by_side_in_one_process():
+    class Strict(KeyValuePlugin):
+        def match_contents(self, expected, actual, context):
+            return [] if expected.text == actual.text else [
+                context.mismatch("$", None, None, "strictly different")]
+
+    expected = kv_response("a=1\n")
+    lenient = DEFAULT_CATALOGUE.with_plugin(KeyValuePlugin)
+    strict = DEFAULT_CATALOGUE.with_plugin(Strict)
+    actual = kv_response("a=1\nextra=2\n")
+    assert match_response(expected, actual, catalogue=lenient).ok
+    assert match_response(expected, actual, catalogue=strict).describe() == (
+        "$ -> strictly different")
+    assert lenient.plugin("kv") is not strict.plugin("kv")
+    assert DEFAULT_CATALOGUE.plugin("kv") is None  # deriving leaves the original as it was
+
+
+def test_register_plugin_adds_to_the_process_wide_default_catalogue():
+    expected = kv_response("a=1\nb=2\n", {"key:b": RuleList((rule("type"),))})
+    before = default_catalogue()
+
+    register_plugin(KeyValuePlugin)
+
+    assert default_catalogue().plugin("kv") is default_registry().get("kv")
+    assert before.plugin("kv") is None  # a catalogue taken earlier is a value: unchanged
+    assert match_response(expected, kv_response("b=3\na=1\n"),
+                          catalogue=default_catalogue()).ok
     unregister_plugin("kv")
-    assert not match_response(expected, kv_response("b=3\na=1\n")).ok
+    assert default_catalogue().plugin("kv") is None
 
 
 def test_content_type_patterns_and_parameters_are_honoured():
+    catalogue = DEFAULT_CATALOGUE.with_plugin(KeyValuePlugin())
+    assert catalogue.plugin_for("application/vnd.thing+kv; charset=utf-8").name == "kv"
+    assert catalogue.plugin_for("TEXT/X-KV").name == "kv"
+    assert catalogue.plugin_for("application/json") is None
     register_plugin(KeyValuePlugin())
     assert plugin_for("application/vnd.thing+kv; charset=utf-8").name == "kv"
-    assert plugin_for("TEXT/X-KV").name == "kv"
     assert plugin_for("application/json") is None
 
 
@@ -138,9 +177,7 @@ def test_the_default_registry_discovers_on_demand(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     eps = [metadata.EntryPoint("kv2", "acme_kv_plugin:make", "accord.plugins")]
     monkeypatch.setattr(metadata, "entry_points", lambda group=None: eps)
-    from accord.plugins import registry
-
-    registry._DEFAULT._discovered = False
+    default_registry().restore(({}, False))  # nothing discovered yet (the conftest restores)
     assert find_plugin("kv2").name == "kv2"  # a factory is fine too
     assert "kv2" in load_plugins()
 
@@ -195,8 +232,19 @@ def test_a_pact_naming_installed_plugins_loads_them():
     assert ensure_plugins(pact_naming([])) == []
 
 
-def test_extra_rule_kinds_let_pacts_using_them_load():
-    doc = {
+def test_a_pact_adds_the_plugins_it_names_to_a_catalogue():
+    pact = pact_naming([{"name": "csv", "version": "0.0.6", "configuration": {}}])
+    catalogue = with_pact_plugins(pact, DEFAULT_CATALOGUE)
+    assert catalogue.plugin_names() == ["csv"]
+    assert catalogue.plugin_for("text/csv") is catalogue.plugin("csv")
+    assert DEFAULT_CATALOGUE.plugin_names() == []
+    # a catalogue that has the plugin already keeps its own instance
+    own = DEFAULT_CATALOGUE.with_plugin(CsvPlugin)
+    assert with_pact_plugins(pact, own).plugin("csv") is own.plugin("csv")
+
+
+def kv_sorted_pact() -> dict:
+    return {
         "consumer": {"name": "web"},
         "provider": {"name": "api"},
         "interactions": [{
@@ -210,17 +258,26 @@ def test_extra_rule_kinds_let_pacts_using_them_load():
         }],
         "metadata": {"pactSpecification": {"version": "4.0"}},
     }
+
+
+def test_extra_rule_kinds_let_pacts_using_them_load():
+    doc = kv_sorted_pact()
     with pytest.raises(MatchingRuleError, match=r"rule .kvSorted.*accord\.plugins"):
         load_pact(doc, strict=True)
     (warning,) = load_pact(doc).load_warnings  # leniently the unknown rule is left out
     assert "unknown matching rule 'kvSorted'" in warning
 
-    register_plugin(KeyValuePlugin)
+    catalogue = DEFAULT_CATALOGUE.with_plugin(KeyValuePlugin)
 
-    assert "kvSorted" in known_rule_kinds()
-    pact = load_pact(doc)
+    assert "kvSorted" in known_rule_kinds(catalogue.rule_kinds)
+    assert "kvSorted" not in known_rule_kinds()
+    pact = load_pact(doc, rule_kinds=catalogue.rule_kinds)
     rules = pact.interactions[0].response.matching_rules.category("body")["key:a"]
     assert rules.rules[0].kind == "kvSorted"
+    assert load_pact(doc).load_warnings  # other catalogues are not affected
+
+    register_plugin(KeyValuePlugin)  # the process-wide default catalogue
+    assert "kvSorted" in default_catalogue().rule_kinds
 
 
 def test_the_base_class_hooks_refuse_politely():
@@ -235,3 +292,43 @@ def test_the_base_class_hooks_refuse_politely():
     assert bare.pact_configuration() == {}
     assert repr(bare) == "<Bare bare 0.0.0>"
 
+
+
+def test_the_verifier_reads_pacts_with_its_catalogues_rule_kinds(tmp_path):
+    from accord.verifier.runner import RunConfig, load_pacts
+    from accord.verifier.sources import DirectorySource, FileSource
+
+    (tmp_path / "kv.json").write_text(json.dumps(kv_sorted_pact()))
+    sources = [FileSource(tmp_path / "kv.json"), DirectorySource(tmp_path)]
+
+    def kinds_read(config: RunConfig) -> list[list[str]]:
+        pacts, failures = load_pacts(config)
+        assert failures == []
+        return [[r.kind for r in loaded.pact.interactions[0].response.matching_rules
+                 .category("body").get("key:a", RuleList(())).rules] for loaded in pacts]
+
+    with_kv = DEFAULT_CATALOGUE.with_plugin(KeyValuePlugin)
+    assert kinds_read(RunConfig("api", sources, catalogue=with_kv)) == [["kvSorted"]] * 2
+    assert kinds_read(RunConfig("api", sources, catalogue=DEFAULT_CATALOGUE)) == [[]] * 2
+    register_plugin(KeyValuePlugin)  # the process-wide catalogue, when given none
+    assert kinds_read(RunConfig("api", sources)) == [["kvSorted"]] * 2
+
+
+def test_a_merge_keeps_the_rules_of_the_catalogues_plugins(tmp_path):
+    from accord import Pact
+
+    (tmp_path / "web-api.json").write_text(json.dumps(kv_sorted_pact()))  # an earlier run's
+    pact = Pact("web", "api", pact_dir=tmp_path,
+                catalogue=DEFAULT_CATALOGUE.with_plugin(KeyValuePlugin))
+    (pact.upon_receiving("another").with_request("GET", "/other").will_respond_with(204))
+    with pact.serve() as server:
+        import httpx
+
+        assert httpx.get(f"{server.url}/other").status_code == 204
+    pact.write_file()
+
+    doc = json.loads((tmp_path / "web-api.json").read_text())
+    kept = next(i for i in doc["interactions"] if i["description"] == "kv")
+    assert kept["response"]["matchingRules"]["body"] == {
+        "key:a": {"matchers": [{"match": "kvSorted"}]}}
+    assert [i["description"] for i in doc["interactions"]] == ["another", "kv"]

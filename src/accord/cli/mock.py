@@ -21,6 +21,7 @@ import click
 if TYPE_CHECKING:
     from accord.mock import RequestResult
     from accord.model import Pact
+    from accord.model.catalogue import Catalogue
 
 __all__ = ["register"]
 
@@ -65,6 +66,7 @@ def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors
         pacts = [p for p in pacts if p.provider == provider]
     if consumer:
         pacts = [p for p in pacts if p.consumer == consumer]
+    catalogue, pacts = _with_plugins(pacts)
     for pact in pacts:  # what cannot be served is said once; the rest is served
         for broken in pact.unreadable:
             click.echo(f"warning: not serving {broken.description!r}: {broken.reason}", err=True)
@@ -75,14 +77,14 @@ def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors
         which = f" for provider {provider!r}" if provider else ""
         raise click.ClickException(f"no HTTP interactions to serve{which} in "
                                    f"{', '.join(sources)}")
-    session = MockSession.from_pacts(pacts)
+    session = MockSession.from_pacts(pacts, catalogue=catalogue)
     combined = Pact(consumer=", ".join(sorted({p.consumer for p in pacts})),
                     provider=", ".join(sorted({p.provider for p in pacts})),
                     interactions=tuple(served),
                     spec_version=max((p.spec_version for p in pacts), default=SpecVersion.V4))
     server = MockServer(combined, host=host, port=port, tls=tls, cors=cors, session=session,
                         admin=True, on_result=_printer(quiet), max_body_bytes=max_body_bytes,
-                        max_json_depth=max_json_depth)
+                        max_json_depth=max_json_depth, catalogue=catalogue)
     stop = threading.Event()
     _on_signals(stop)
     try:
@@ -104,6 +106,25 @@ def mock_command(sources: tuple[str, ...], port: int, host: str, tls: bool, cors
     _echo(report.render())
 
 
+def _with_plugins(pacts: list[Pact]) -> tuple[Catalogue, list[Pact]]:
+    """The installed plugins plus those the pacts name, and the pacts that can be served: a
+    pact naming a plugin that is not installed is left out, with a warning."""
+    from accord.errors import AccordError
+    from accord.plugins import default_catalogue, with_pact_plugins
+
+    catalogue = default_catalogue()
+    usable = []
+    for pact in pacts:
+        try:
+            catalogue = with_pact_plugins(pact, catalogue)
+        except AccordError as exc:
+            click.echo(f"warning: not serving {pact.consumer} -> {pact.provider}: {exc}",
+                       err=True)
+            continue
+        usable.append(pact)
+    return catalogue, usable
+
+
 def _load(sources: tuple[str, ...]) -> list[Pact]:
     """The pacts named: a file that cannot be read is an error; in a directory, a JSON
     file that is not a pact is skipped with a warning (directories hold other things too)."""
@@ -111,13 +132,19 @@ def _load(sources: tuple[str, ...]) -> list[Pact]:
 
     from accord.errors import PactFormatError
     from accord.pactfile import iter_pact_files, read_pact
+    from accord.plugins import PluginError, default_catalogue, load_plugins
 
+    try:
+        load_plugins()  # so that pacts using the installed plugins' rule kinds load
+    except PluginError as exc:  # a broken plugin matters only to pacts that use it
+        click.echo(f"warning: {exc}", err=True)
+    rule_kinds = default_catalogue().rule_kinds
     pacts = []
     for source in sources:
         in_directory = Path(source).is_dir()
         for file in iter_pact_files(source):
             try:
-                pacts.append(read_pact(file))
+                pacts.append(read_pact(file, rule_kinds=rule_kinds))
             except PactFormatError as exc:
                 if not in_directory:
                     raise

@@ -18,27 +18,32 @@ from accord.errors import ContractDefinitionError
 from accord.pactfile import pact_file_name
 
 if TYPE_CHECKING:
+    from accord.model.catalogue import Catalogue
     from accord.plugins import Plugin, PluginContents
 
 __all__ = ["configure_plugin_contents", "plugins_metadata", "use_plugin"]
 
 
-def use_plugin(registry: dict[str, Plugin], name: str, version: str | None = None) -> Plugin:
-    """Find plugin ``name`` (``PluginNotFoundError`` when it is not installed) and note it."""
+def use_plugin(registry: dict[str, Plugin], name: str, version: str | None = None,
+               catalogue: Catalogue | None = None) -> Plugin:
+    """Find plugin ``name`` (``catalogue``'s, else an installed one; ``PluginNotFoundError``
+    when there is none) and note it."""
     # imported here: accord.plugins reads the installed plugins' entry points, which only
     # pacts that use a plugin need
     from accord.plugins import find_plugin
 
-    plugin = find_plugin(name, version, needed_by="this consumer test")
+    plugin = find_plugin(name, version, needed_by="this consumer test", catalogue=catalogue)
     registry[plugin.name] = plugin
     return plugin
 
 
-def configure_plugin_contents(description: str, content_type: Any, config: Any
+def configure_plugin_contents(description: str, content_type: Any, config: Any,
+                              catalogue: Catalogue | None = None
                               ) -> tuple[BodySpec, Plugin, PluginContents]:
-    """Ask the plugin for ``content_type`` to configure ``config`` for the interaction
-    ``description``: the body, and the plugin and its contents (what the pact and the
-    interaction note: ``metadata.plugins``, ``pluginConfiguration``, markup).
+    """Ask the plugin for ``content_type`` (``catalogue``'s, else an installed one) to
+    configure ``config`` for the interaction ``description``: the body, and the plugin and
+    its contents (what the pact and the interaction note: ``metadata.plugins``,
+    ``pluginConfiguration``, markup).
 
     pact-python's order, ``(contents, content_type)`` with the contents as a dict or JSON
     text, is recognised and accepted too."""
@@ -61,13 +66,14 @@ def configure_plugin_contents(description: str, content_type: Any, config: Any
         raise ContractDefinitionError(
             f"{where}: with_plugin_contents needs the plugin's configuration as a dict, "
             f"got {type(config).__name__}")
-    plugin = plugin_for(content_type)
+    plugin = plugin_for(content_type, catalogue)
     if plugin is None:
         names = ", ".join(f"{p.name} ({', '.join(p.content_types)})"
                           for p in installed_plugins()) or "none"
         raise ContractDefinitionError(
             f"{where}: no installed plugin handles {content_type!r} (installed: {names}); "
-            "install one (entry-point group 'accord.plugins') or register it with "
+            "install one (entry-point group 'accord.plugins'), give the Pact a catalogue "
+            "with it (catalogue=DEFAULT_CATALOGUE.with_plugin(...)) or register it with "
             "accord.plugins.register_plugin")
     try:
         contents = plugin.configure_contents(content_type, _bridged(config, description))

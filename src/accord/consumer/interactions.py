@@ -113,8 +113,8 @@ class InteractionBuilder:
     def _with_plugin_contents(self, content_type: Any, config: Any) -> BodySpec:
         """The body the plugin for ``content_type`` builds from ``config``; the plugin is
         noted in the pact and its interaction settings here (``pluginConfiguration``)."""
-        body, plugin, contents = configure_plugin_contents(self.description, content_type,
-                                                           config)
+        body, plugin, contents = configure_plugin_contents(
+            self.description, content_type, config, self._pact.base_catalogue)
         self._note_plugin(plugin, contents)
         return body
 

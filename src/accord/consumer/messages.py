@@ -59,6 +59,7 @@ from accord.model import (
     message_content_type,
 )
 from accord.model.body import is_text_type
+from accord.model.catalogue import Catalogue
 from accord.model.jsontypes import JsonMapping, JsonObject, JsonValue
 
 if TYPE_CHECKING:
@@ -179,9 +180,9 @@ def _run(result: Any, then: Callable[[Any], Any]) -> Any:
     return finish()
 
 
-def _generated(contents: MessageContents) -> MessageContents:
-
-    return generate_message(contents, GeneratorContext.default("consumer"))
+def _generated(contents: MessageContents, catalogue: Catalogue | None) -> MessageContents:
+    context = GeneratorContext.default("consumer", catalogue=catalogue or Catalogue())
+    return generate_message(contents, context)
 
 
 class AsyncMessageInteraction(InteractionBuilder):
@@ -268,13 +269,13 @@ class AsyncMessageInteraction(InteractionBuilder):
     def reify(self) -> tuple[MessageBody, JsonObject]:
         """The message as a handler would receive it: (body, metadata), generators applied."""
         model = self._model()
-        contents = _generated(model.contents)
+        contents = _generated(model.contents, self._pact.catalogue)
         return _decode(contents), dict(contents.metadata)
 
     def verify(self, handler: Callable[[MessageBody, JsonObject], object]) -> Finished:
         """Call ``handler(body, metadata)``; its exception fails the test, success records it."""
         model = self._model()
-        contents = _generated(model.contents)
+        contents = _generated(model.contents, self._pact.catalogue)
         self.used = True
         result = handler(_decode(contents), dict(contents.metadata))
         return _run(result, lambda _r: self._pact.record([model]))
@@ -290,7 +291,7 @@ class AsyncMessageInteraction(InteractionBuilder):
     async def averify(self, handler: Callable[[MessageBody, JsonObject], object]) -> None:
         """``verify`` for ``async`` tests (works with sync and async handlers)."""
         model = self._model()
-        contents = _generated(model.contents)
+        contents = _generated(model.contents, self._pact.catalogue)
         self.used = True
         result = handler(_decode(contents), dict(contents.metadata))
         if inspect.isawaitable(result):
@@ -330,10 +331,12 @@ class SyncChannel:
     the consumer code to process. ``send_all`` returns every declared response, in order.
     """
 
-    def __init__(self, description: str, model: SynchronousMessages, spec: SpecVersion) -> None:
+    def __init__(self, description: str, model: SynchronousMessages, spec: SpecVersion,
+                 catalogue: Catalogue | None = None) -> None:
         self.description = description
         self._model = model
         self._spec = spec
+        self._catalogue = catalogue
         self.sent: list[Reply] = []  # the requests the consumer sent, as received
         self._failures: list[str] = []
 
@@ -343,7 +346,7 @@ class SyncChannel:
     @property
     def request(self) -> Reply:
         """An example of the request the contract expects (generators applied)."""
-        return Reply.of(_generated(self._model.request))
+        return Reply.of(_generated(self._model.request, self._catalogue))
 
     def send(self, body: MessageBody = None, metadata: JsonMapping | None = None) -> Reply:
         """Send the request; returns the (first) response. ``body``: a dict/list (JSON),
@@ -366,15 +369,16 @@ class SyncChannel:
 
         actual = _sent_contents(body, metadata, self._model.request)
         self.sent.append(Reply.of(actual))
+        options = {"catalogue": self._catalogue} if self._catalogue is not None else {}
         result = match_message(self._model.request, actual, spec=self._spec,
-                               plugin_config=self._model.plugin_config)
+                               plugin_config=self._model.plugin_config, **options)
         if not result.ok:
             lines = "\n".join(f"    {m.describe()}" for m in result.mismatches)
             report = (f"synchronous message {self.description!r}: the request the consumer "
                       f"sent does not match the contract's request\n{lines}")
             self._failures.append(report)
             raise MismatchError(report)
-        return [Reply.of(_generated(r)) for r in self._model.responses]
+        return [Reply.of(_generated(r, self._catalogue)) for r in self._model.responses]
 
     def finish(self, error: BaseException | None = None) -> None:
         """After the consumer ran (``error``: what it raised): a mismatch it swallowed, or no
@@ -559,7 +563,8 @@ class SyncMessageInteraction(InteractionBuilder):
     def _open(self) -> tuple[SynchronousMessages, SyncChannel]:
         model = self._model()
         self.used = True
-        return model, SyncChannel(self.description, model, self._pact.specification)
+        return model, SyncChannel(self.description, model, self._pact.specification,
+                                  self._pact.catalogue)
 
     async def _finish(self, model: SynchronousMessages, channel: SyncChannel,
                       result: Awaitable[Any]) -> None:
@@ -601,7 +606,8 @@ class SyncMessageInteraction(InteractionBuilder):
         problems: list[str] = []
         for index, expected in enumerate(model.responses):
             result = match_message(expected, actual, spec=self._pact.specification,
-                                   plugin_config=model.plugin_config)
+                                   plugin_config=model.plugin_config,
+                                   catalogue=self._pact.catalogue)
             if result.ok:
                 self._pact.record([model])
                 return

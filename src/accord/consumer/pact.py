@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from accord.consumer.serve import PactServer
     from accord.consumer.serve_grpc import GrpcPactServer
     from accord.generation import GeneratorContext
+    from accord.model.catalogue import Catalogue
     from accord.plugins import Plugin
 
 __all__ = ["Pact"]
@@ -91,12 +92,15 @@ class Pact:
     rejects dubious declarations such as a body on a GET request. ``auto_write=False``
     records what passes without writing it (the pytest fixture writes it at the end of the
     session). ``run``: the ``PactRun`` that tracks pact files across ``Pact`` objects (the
-    process's own by default).
+    process's own by default). ``catalogue``: the body matchers, generators and plugins its
+    checks and mock servers use (default: ``accord.catalogue.process_default()``); the plugins
+    its interactions use are added to it.
     """
 
     def __init__(self, consumer: str, provider: str, *,
                  pact_dir: str | os.PathLike[str] | None = None, strict: bool = False,
-                 auto_write: bool = True, run: PactRun | None = None) -> None:
+                 auto_write: bool = True, run: PactRun | None = None,
+                 catalogue: Catalogue | None = None) -> None:
         for role, name in (("consumer", consumer), ("provider", provider)):
             if not isinstance(name, str) or not name.strip():
                 raise ContractDefinitionError(f"the {role} name must be a non-empty string")
@@ -114,6 +118,8 @@ class Pact:
         self._auto_write = auto_write
         self._run = run if run is not None else default_run()
         self._written_by_user = False  # write_file() was called: no automatic writes
+        self._base_catalogue = catalogue
+        self._catalogue: tuple[tuple[Any, ...], Catalogue] | None = None  # (key, catalogue)
 
     def __str__(self) -> str:
         return f"{self.consumer} -> {self.provider}"
@@ -144,7 +150,7 @@ class Pact:
         ``with_plugin_contents`` does this by itself; call it to fail early, with a message
         saying how to install the plugin, when it is missing. ``delay`` (pact-python's wait
         for a plugin process) has nothing to wait for: accord's plugins are Python code."""
-        use_plugin(self._plugins, name, version)
+        use_plugin(self._plugins, name, version, self._base_catalogue)
         return self
 
     # ------------------------------------------------------------------ declaring
@@ -327,7 +333,8 @@ class Pact:
         model = self.to_model()
         if self._plugins and not overwrite:
             model = keep_existing_plugins(model, target)
-        return write_pact(model, target, version=self.specification, merge=not overwrite)
+        return write_pact(model, target, version=self.specification, merge=not overwrite,
+                          rule_kinds=self.catalogue.rule_kinds)
 
     def finalise(self, interaction: InteractionBuilder) -> Interaction:
         """Build the model interaction and check the target version can hold it (the mock
@@ -386,6 +393,29 @@ class Pact:
         self._plugins[plugin.name] = plugin
         if configuration:
             self._plugin_settings.setdefault(plugin.name, {}).update(configuration)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """What this pact's checks and mock servers compare and generate bodies with: the
+        catalogue it was given (or ``accord.catalogue.process_default()``) and the plugins it
+        uses."""
+        from accord.catalogue import process_default
+
+        base = self._base_catalogue if self._base_catalogue is not None else process_default()
+        key = (base, *self._plugins.values())
+        if self._catalogue is not None and self._catalogue[0] == key:
+            return self._catalogue[1]
+        out = base
+        for plugin in self._plugins.values():
+            if out.plugin(plugin.name) is not plugin:
+                out = out.with_plugin(plugin)
+        self._catalogue = (key, out)
+        return out
+
+    @property
+    def base_catalogue(self) -> Catalogue | None:
+        """The catalogue this pact was given (None: the process default)."""
+        return self._base_catalogue
 
     @property
     def recorded(self) -> tuple[Interaction, ...]:

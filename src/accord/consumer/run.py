@@ -158,7 +158,8 @@ def _write_group(members: list[Pact], target: Path) -> Path | None:
     model = members[0].model_of(interactions).replace(metadata=metadata, spec_version=spec)
     if plugins:
         model = keep_existing_plugins(model, target)
-    return write_pact(model, target, version=spec)
+    kinds = frozenset().union(*(m.catalogue.rule_kinds for m in members))
+    return write_pact(model, target, version=spec, rule_kinds=kinds)
 
 
 _DEFAULT_RUN = PactRun()

@@ -124,7 +124,8 @@ class PactServer:
         self._models = list(seen.values())
         for b in self._builders:
             b.used = True
-        self._mock = MockServer(self._pact.model_of(self._models), **self._options)
+        self._mock = MockServer(self._pact.model_of(self._models), **self._options,
+                                catalogue=self._pact.catalogue)
         self._mock.start()
         return self
 

@@ -55,7 +55,7 @@ class GrpcPactServer:
         for b in self._builders:
             b.used = True
         self._mock = GrpcMockServer(self._pact.model_of(self._models), self._host, self._port,
-                                    raise_on_exit=False).start()
+                                    raise_on_exit=False, catalogue=self._pact.catalogue).start()
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

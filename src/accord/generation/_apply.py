@@ -29,17 +29,10 @@ __all__ = [
     "generate_message",
     "generate_request",
     "generate_response",
-    "register_body_generator",
 ]
 
+#: a catalogue's body generator: ``ctx.catalogue.with_body_generator(content_type, fn)``
 BodyGenerator = Callable[[Body, Mapping[str, Generator], GeneratorContext], Body]
-_BODY_GENERATORS: list[tuple[Callable[[str], bool], BodyGenerator]] = []
-
-
-def register_body_generator(claims: Callable[[str], bool], fn: BodyGenerator) -> None:
-    """Generate bodies whose base content type ``claims`` accepts with ``fn`` (plugins);
-    later registrations are tried first. Registration happens at start-up, not here."""
-    _BODY_GENERATORS.insert(0, (claims, fn))
 
 
 def _active(generators: Generators, category: str, ctx: GeneratorContext
@@ -152,12 +145,8 @@ def apply_body_generators(body: Body, generators: Mapping[str, Generator],
     if not active or body.state is BodyState.MISSING:
         return body
     active.sort(key=lambda item: len(item[0]))  # shallowest first: parents before children
-    if body.state is BodyState.PRESENT and _BODY_GENERATORS:
-        base = body.base_type or ""
-        for claims, fn in _BODY_GENERATORS:
-            if claims(base):
-                return fn(body, {k: g for k, g in generators.items() if applies_in(g, ctx.mode)},
-                          ctx)
+    if body.state is BodyState.PRESENT and (custom := _custom_generator(body, ctx)) is not None:
+        return custom(body, {k: g for k, g in generators.items() if applies_in(g, ctx.mode)}, ctx)
     if body.state is BodyState.PRESENT and _is_form(body):
         return _form_body(body, active, ctx)
     if body.state is BodyState.PRESENT and body.is_xml:
@@ -185,6 +174,15 @@ def apply_body_generators(body: Body, generators: Mapping[str, Generator],
     if body.content_type_hint:
         new = Body(new.state, new.content, new.content_type, body.content_type_hint)
     return new
+
+
+def _custom_generator(body: Body, ctx: GeneratorContext) -> BodyGenerator | None:
+    """The catalogue's way to generate ``body``: its plugin's, else its body generator."""
+    catalogue = ctx.catalogue
+    plugin = catalogue.plugin_for(body.content_type)
+    if plugin is not None:
+        return plugin.generate_contents
+    return catalogue.body_generator_for(body.base_type or "")
 
 
 def _resolve(node: Any, tokens: tuple[Any, ...], prefix: tuple[Any, ...] = ()

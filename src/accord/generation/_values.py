@@ -21,6 +21,7 @@ from accord.errors import GeneratorError, MissingGeneratorInput
 from accord.generation._datetime_expr import evaluate_date, evaluate_datetime, evaluate_time
 from accord.generation._datetime_format import format_datetime
 from accord.generation._regex_gen import generate_from_regex
+from accord.model.catalogue import Catalogue
 from accord.model.generators import Generator
 from accord.model.regex import RegexError, compile_pattern
 
@@ -40,7 +41,9 @@ class GeneratorContext:
     ``mode`` is ``consumer`` (a mock server building a response) or ``provider`` (a verifier
     building a request); ``now`` is the clock reading (naive means UTC); ``random`` the random
     source; ``provider_state`` the values the provider's state set-up returned;
-    ``mock_server_url`` the mock server's base URL (for ``MockServerURL``).
+    ``mock_server_url`` the mock server's base URL (for ``MockServerURL``); ``catalogue``
+    the body generators and plugins for content types beyond JSON, XML and forms (default:
+    none, the built-in generation only).
     """
 
     mode: Mode
@@ -48,6 +51,7 @@ class GeneratorContext:
     random: random.Random
     provider_state: Mapping[str, Any] = field(default_factory=dict)
     mock_server_url: str | None = None
+    catalogue: Catalogue = field(default_factory=Catalogue)
 
     def __post_init__(self) -> None:
         if self.mode not in ("consumer", "provider"):

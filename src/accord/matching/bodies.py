@@ -1,14 +1,14 @@
-"""Body matchers by content type, in a registry plugins can extend.
+"""Body matchers by content type, looked up in the catalogue the caller passes.
 
 A body matcher is ``fn(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]``.
-``register_body_matcher`` adds one for a content type (``"application/x-thing"``, a pattern
-such as ``"application/*+cbor"``) or for any predicate on the content type; matchers
-registered later are tried first, so a plugin can override a built-in.
+``DEFAULT_CATALOGUE`` holds the built-in ones (JSON, XML, text, form, multipart);
+``DEFAULT_CATALOGUE.with_body_matcher("application/x-thing", fn)`` (a type, a glob such as
+``"application/*+cbor"`` or a predicate) is a new catalogue whose matcher is tried first, and
+a catalogue's plugins come before its matchers. ``ctx.catalogue`` says which catalogue.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,13 +22,14 @@ from accord.matching.json_body import JsonContext, compare_json, path_text
 from accord.matching.result import Mismatch
 from accord.matching.rules import RuleIndex, apply_rules, check_string
 from accord.model.body import Body, BodyState, base_content_type, is_json_type, is_xml_type
+from accord.model.catalogue import Catalogue
 
 __all__ = [
+    "DEFAULT_CATALOGUE",
     "BodyContext",
     "BodyMatcher",
     "find_body_matcher",
     "match_body_content",
-    "register_body_matcher",
 ]
 
 
@@ -41,36 +42,18 @@ class BodyContext:
     content_type: str  # the expected body's content type (base type, lower case)
     #: the interaction's ``pluginConfiguration`` (by plugin name): a plugin reads its own entry
     plugin_config: Mapping[str, Any] = field(default_factory=dict)
+    #: the body matchers and plugins to use (``DEFAULT_CATALOGUE``: the built-in matchers)
+    catalogue: Catalogue = field(default_factory=lambda: DEFAULT_CATALOGUE)
 
 
 BodyMatcher = Callable[[Body, Body, BodyContext], list[Mismatch]]
-_Predicate = Callable[[str], bool]
-_REGISTRY: list[tuple[_Predicate, BodyMatcher]] = []
 
 
-def register_body_matcher(content_type: str | _Predicate, matcher: BodyMatcher) -> None:
-    """Match bodies of ``content_type`` (a type, a glob pattern or a predicate) with ``matcher``."""
-    if isinstance(content_type, str):
-        pattern = base_content_type(content_type)
-        if any(ch in pattern for ch in "*?["):
-
-            def predicate(ct: str, _p: str = pattern) -> bool:
-                return fnmatch.fnmatchcase(ct, _p)
-        else:
-
-            def predicate(ct: str, _p: str = pattern) -> bool:
-                return ct == _p
-
-        _REGISTRY.insert(0, (predicate, matcher))
-    else:
-        _REGISTRY.insert(0, (content_type, matcher))
-
-
-def find_body_matcher(content_type: str) -> BodyMatcher | None:
-    for predicate, matcher in _REGISTRY:
-        if predicate(content_type):
-            return matcher
-    return None
+def find_body_matcher(content_type: str, catalogue: Catalogue | None = None
+                      ) -> BodyMatcher | None:
+    """The matcher ``catalogue`` (default: the built-in one) has for a base content type,
+    plugins aside."""
+    return (catalogue or DEFAULT_CATALOGUE).body_matcher_for(content_type)
 
 
 def _mm(path: str, expected: Any, actual: Any, message: str) -> Mismatch:
@@ -108,7 +91,15 @@ def match_body_content(expected: Body, actual: Body, ctx: BodyContext) -> list[M
         ):
             return match_binary(expected, actual, ctx)
         return [_mm("$", expected.text, "", f"Expected body {_describe(expected)} but was empty")]
-    matcher = find_body_matcher(ctx.content_type)
+    catalogue = ctx.catalogue
+    plugin = catalogue.plugin_for(ctx.content_type)
+    if plugin is not None:
+        from accord.matching.plugin_bridge import match_with_plugin  # only plugins need it
+
+        return match_with_plugin(plugin, expected, actual, content_type=ctx.content_type,
+                                 allow_unexpected=ctx.allow_unexpected, rules=ctx.rules,
+                                 plugin_config=ctx.plugin_config)
+    matcher = catalogue.body_matcher_for(ctx.content_type)
     if matcher is None:
         root = ctx.rules.best(())
         has_content_type_rule = root is not None and any(
@@ -374,7 +365,7 @@ def match_multipart(expected: Body, actual: Body, ctx: BodyContext) -> list[Mism
             )
             continue
         sub_ctx = BodyContext(_PartRules(ctx.rules, key), ctx.allow_unexpected, e_type,
-                              ctx.plugin_config)
+                              ctx.plugin_config, ctx.catalogue)
         e_body = Body.of_bytes(part.content, e_type)
         a_body = Body.of_bytes(got.content, a_type)
         for m in match_body_content(e_body, a_body, sub_ctx):
@@ -420,8 +411,12 @@ def _is_json(ct: str) -> bool:
     )
 
 
-register_body_matcher(lambda ct: ct == "text/plain", match_text)
-register_body_matcher(lambda ct: ct.startswith("multipart/"), match_multipart)
-register_body_matcher(lambda ct: ct == "application/x-www-form-urlencoded", match_form)
-register_body_matcher(is_xml_type, match_xml)
-register_body_matcher(_is_json, match_json)
+#: The built-in body matchers, and no plugins: what matching uses unless told otherwise.
+DEFAULT_CATALOGUE: Catalogue = (
+    Catalogue()
+    .with_body_matcher("text/plain", match_text)
+    .with_body_matcher(lambda ct: ct.startswith("multipart/"), match_multipart)
+    .with_body_matcher("application/x-www-form-urlencoded", match_form)
+    .with_body_matcher(is_xml_type, match_xml)
+    .with_body_matcher(_is_json, match_json)
+)

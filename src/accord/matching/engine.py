@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import unquote
 
-from accord.matching.bodies import BodyContext, match_body_content
+from accord.matching.bodies import DEFAULT_CATALOGUE, BodyContext, match_body_content
 from accord.matching.display import excerpt, json_equal, raw, shown, with_type
 from accord.matching.result import MatchResult, Mismatch
 from accord.matching.rules import (
@@ -23,6 +23,7 @@ from accord.matching.rules import (
     size_errors,
 )
 from accord.model.body import BodyState, base_content_type
+from accord.model.catalogue import Catalogue
 from accord.model.interactions import (
     HttpRequest,
     HttpResponse,
@@ -65,9 +66,11 @@ def match_request(
     *,
     spec: SpecVersion = SpecVersion.V4,
     plugin_config: JsonMapping | None = None,
+    catalogue: Catalogue = DEFAULT_CATALOGUE,
 ) -> MatchResult:
     """Does ``actual`` satisfy ``expected``? Requests are strict: no unexpected keys or params.
-    ``plugin_config`` is the interaction's ``pluginConfiguration``, for plugin body matchers."""
+    ``plugin_config`` is the interaction's ``pluginConfiguration``, for plugin body matchers;
+    ``catalogue`` says which body matchers and plugins compare bodies."""
     rules = expected.matching_rules
     result = MatchResult()
     out = result.mismatches
@@ -87,7 +90,7 @@ def match_request(
     result.compared += len(expected.query or {})
     out.extend(query)
     _match_headers_and_body(expected, actual, result, allow_unexpected=False,
-                            plugin_config=plugin_config)
+                            plugin_config=plugin_config, catalogue=catalogue)
     return result
 
 
@@ -97,6 +100,7 @@ def match_response(
     *,
     spec: SpecVersion = SpecVersion.V4,
     plugin_config: JsonMapping | None = None,
+    catalogue: Catalogue = DEFAULT_CATALOGUE,
 ) -> MatchResult:
     """Does ``actual`` satisfy ``expected``? Responses allow unexpected keys in bodies."""
     rules = expected.matching_rules
@@ -106,7 +110,7 @@ def match_response(
         result.compared += 1
         out.extend(_match_status(expected.status, actual.status, rules))
     _match_headers_and_body(expected, actual, result, allow_unexpected=True,
-                            plugin_config=plugin_config)
+                            plugin_config=plugin_config, catalogue=catalogue)
     return result
 
 
@@ -117,12 +121,13 @@ def _match_headers_and_body(
     *,
     allow_unexpected: bool,
     plugin_config: JsonMapping | None,
+    catalogue: Catalogue,
 ) -> None:
     result.compared += len(expected.headers) + 1
     out = result.mismatches
     out.extend(_match_headers(expected.headers, actual.headers, expected.matching_rules))
     out.extend(_match_body(expected, actual, allow_unexpected=allow_unexpected, headers=True,
-                           plugin_config=plugin_config))
+                           plugin_config=plugin_config, catalogue=catalogue))
 
 
 def match_message(
@@ -131,6 +136,7 @@ def match_message(
     *,
     spec: SpecVersion = SpecVersion.V4,
     plugin_config: JsonMapping | None = None,
+    catalogue: Catalogue = DEFAULT_CATALOGUE,
 ) -> MatchResult:
     """Does the actual message satisfy the expected one (contents and metadata)?"""
     rules = expected.matching_rules
@@ -138,7 +144,7 @@ def match_message(
     out = result.mismatches
     result.compared += 1
     out.extend(_match_body(expected, actual, allow_unexpected=True, headers=False,
-                           plugin_config=plugin_config))
+                           plugin_config=plugin_config, catalogue=catalogue))
     result.compared += len(expected.metadata)
     out.extend(_match_metadata(expected.metadata, actual.metadata, rules))
     return result
@@ -506,6 +512,7 @@ def _match_body(
     allow_unexpected: bool,
     headers: bool,
     plugin_config: JsonMapping | None = None,
+    catalogue: Catalogue = DEFAULT_CATALOGUE,
 ) -> list[Mismatch]:
     """The bodies of two requests, responses or messages (``headers``: it has headers, whose
     rules may allow another content type)."""
@@ -536,7 +543,7 @@ def _match_body(
             ]
         return []
     ctx = BodyContext(rule_index(rules.category("body")), allow_unexpected, e_type or a_type,
-                      plugin_config or {})
+                      plugin_config or {}, catalogue)
     return match_body_content(expected, actual, ctx)
 
 

@@ -30,6 +30,7 @@ import difflib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from accord.errors import AccordError
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
     from accord.generation import GeneratorContext
     from accord.matching import MatchResult
+    from accord.model.catalogue import Catalogue
 
     ContextArg: TypeAlias = GeneratorContext | Callable[[], GeneratorContext | None] | None
 
@@ -64,7 +66,8 @@ __all__ = [
     "request_from_wire",
 ]
 
-#: how a request is matched: ``match_request``'s signature (``spec=`` and ``plugin_config=``)
+#: how a request is matched: ``match_request``'s signature (``spec=``, ``plugin_config=`` and
+#: ``catalogue=``)
 Matcher = Callable[..., "MatchResult"]
 
 
@@ -205,7 +208,8 @@ class MockSession:
 
     ``interactions`` may hold any interaction kinds; only synchronous HTTP ones are served.
     Pass ``(interaction, spec)`` pairs instead to match each with its own pact's version
-    (``MockSession.from_pacts`` does this for several pact files).
+    (``MockSession.from_pacts`` does this for several pact files). ``catalogue`` holds the
+    body matchers, generators and plugins to use (default: the built-in ones).
     """
 
     #: matched requests kept for the report beyond per-interaction counts (failures are
@@ -213,10 +217,12 @@ class MockSession:
     max_recorded = 10_000
 
     def __init__(self, interactions: Iterable[Interaction | tuple[Interaction, SpecVersion]],
-                 spec: SpecVersion | str = SpecVersion.V4, *, matcher: Matcher | None = None):
+                 spec: SpecVersion | str = SpecVersion.V4, *, matcher: Matcher | None = None,
+                 catalogue: Catalogue | None = None):
         default_spec = SpecVersion.parse(spec)
         self.spec = default_spec
         self._matcher = matcher
+        self.catalogue = catalogue
         self._entries: list[_Entry] = []
         self._exact: dict[tuple[str, str], list[_Entry]] = {}
         self._scan: dict[str, list[_Entry]] = {}  # method -> entries with path rules
@@ -231,11 +237,12 @@ class MockSession:
         self._wire_cache: dict[Any, tuple[HttpRequest, tuple[_Entry, ...]]] = {}
 
     @classmethod
-    def from_pacts(cls, pacts: Sequence[Pact], *, matcher: Matcher | None = None) -> MockSession:
+    def from_pacts(cls, pacts: Sequence[Pact], *, matcher: Matcher | None = None,
+                   catalogue: Catalogue | None = None) -> MockSession:
         """One session serving the HTTP interactions of several pacts."""
         items = [(i, p.spec_version) for p in pacts for i in p.interactions]
         spec = max((p.spec_version for p in pacts), default=SpecVersion.V4)
-        return cls(items, spec, matcher=matcher)
+        return cls(items, spec, matcher=matcher, catalogue=catalogue)
 
     # ------------------------------------------------------------------ set-up
 
@@ -260,8 +267,11 @@ class MockSession:
     def _match_fn(self) -> Matcher:
         from accord.matching import match_request
 
-        self._matcher = match_request
-        return match_request
+        if self.catalogue is None:
+            self._matcher = match_request
+        else:
+            self._matcher = partial(match_request, catalogue=self.catalogue)
+        return self._matcher
 
     # ------------------------------------------------------------------ matching
 
@@ -399,6 +409,8 @@ class MockSession:
             return response_to_wire(response, result)
         from accord.generation import generate_response
 
+        if self.catalogue is not None and context.catalogue is not self.catalogue:
+            context = dataclasses.replace(context, catalogue=self.catalogue)
         return response_to_wire(generate_response(response, context), result)
 
     def refuse(self, method: str, path: str, query_string: bytes,

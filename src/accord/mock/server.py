@@ -34,6 +34,7 @@ from accord.model import Pact
 
 if TYPE_CHECKING:
     from accord.generation import GeneratorContext
+    from accord.model.catalogue import Catalogue
 
 __all__ = ["MockServer"]
 
@@ -50,7 +51,9 @@ class MockServer:
     is set to this server's. Exiting the ``with`` block stops the server; it raises
     ``MismatchError`` only with ``raise_on_exit=True`` (otherwise call ``assert_ok()``).
     A request body over ``max_body_bytes`` (413) or JSON nested deeper than ``max_json_depth``
-    (400) is refused without matching and recorded as a failure.
+    (400) is refused without matching and recorded as a failure. ``catalogue`` holds the body
+    matchers, generators and plugins (default: ``accord.catalogue.process_default()``); the
+    plugins the pact's ``metadata.plugins`` names are added to it.
     """
 
     def __init__(self, pact: Pact, *, host: str = "127.0.0.1", port: int = 0,
@@ -61,18 +64,25 @@ class MockServer:
                  admin: bool = False,
                  on_result: Callable[[RequestResult], None] | None = None,
                  max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-                 max_json_depth: int = DEFAULT_MAX_DEPTH):
+                 max_json_depth: int = DEFAULT_MAX_DEPTH,
+                 catalogue: Catalogue | None = None):
         if pact.metadata.get("plugins"):  # content-type plugins the pact names must be there
-            from accord.plugins import ensure_plugins
+            from accord.plugins import with_pact_plugins
 
-            ensure_plugins(pact)
+            self.catalogue = with_pact_plugins(pact, catalogue)
+        else:
+            from accord.catalogue import process_default
+
+            self.catalogue = catalogue if catalogue is not None else process_default()
         self.pact = pact
         self.host = host
         self.tls = tls
         self.cors = cors
         self.raise_on_exit = raise_on_exit
         self.session = session if session is not None else MockSession(
-            pact.interactions, pact.spec_version)
+            pact.interactions, pact.spec_version, catalogue=self.catalogue)
+        if self.session.catalogue is None:  # a session given without one uses the server's
+            self.session.catalogue = self.catalogue
         self._requested_port = port
         self._fixed_context = generator_context
         self._admin = admin
@@ -184,11 +194,13 @@ class MockServer:
             if getattr(fixed, "mock_server_url", None) is None and dataclasses.is_dataclass(fixed):
                 fixed = dataclasses.replace(fixed, mock_server_url=url)
             return fixed
+        catalogue = self.session.catalogue or self.catalogue
+
 
         def fresh() -> GeneratorContext:
             from accord.generation import GeneratorContext
 
-            return GeneratorContext.default("consumer", mock_server_url=url)
+            return GeneratorContext.default("consumer", mock_server_url=url, catalogue=catalogue)
 
         return fresh
 

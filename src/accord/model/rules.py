@@ -10,7 +10,7 @@ one rule fails with a mismatch when it is used (the consumer DSL rejects it when
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,7 +23,6 @@ __all__ = [
     "Rule",
     "RuleList",
     "known_rule_kinds",
-    "register_rule_kinds",
 ]
 
 RULE_KINDS = frozenset(
@@ -34,26 +33,10 @@ RULE_KINDS = frozenset(
     }
 )  # fmt: skip
 
-# Kinds a plugin declares (``accord.plugins``) so that pacts using them load; evaluating
-# them is the plugin's business. Filled at start-up by the plugin registry: reading a pact
-# only looks at this set, so it stays free of I/O.
-_EXTRA_KINDS: set[str] = set()
 
-
-def register_rule_kinds(*kinds: str) -> None:
-    """Accept ``kinds`` as matching rule kinds from now on (plugins call this when loaded)."""
-    for kind in kinds:
-        if not isinstance(kind, str) or not kind:
-            raise MatchingRuleError(
-                f"a matching rule kind must be a non-empty string, got {kind!r}"
-            )
-        if kind not in RULE_KINDS:
-            _EXTRA_KINDS.add(kind)
-
-
-def known_rule_kinds() -> frozenset[str]:
-    """The built-in rule kinds and those plugins have declared."""
-    return RULE_KINDS | _EXTRA_KINDS
+def known_rule_kinds(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The built-in rule kinds and ``extra`` ones (a catalogue's ``rule_kinds``)."""
+    return RULE_KINDS.union(extra)
 
 
 _ALIASES = {
@@ -82,7 +65,10 @@ class Rule:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     @staticmethod
-    def from_json(data: Any, *, where: str = "", file: str | None = None) -> Rule:
+    def from_json(data: Any, *, where: str = "", file: str | None = None,
+                  extra_kinds: Collection[str] = ()) -> Rule:
+        """A rule read from pact JSON; ``extra_kinds`` are kinds a catalogue's plugins add
+        (``Catalogue.rule_kinds``): without them a pact using such a kind is refused."""
         if not isinstance(data, Mapping):
             raise MatchingRuleError(
                 f"a matching rule must be an object, got {data!r}", file=file, pointer=where
@@ -111,9 +97,10 @@ class Rule:
         kind = _ALIASES.get(raw, _ALIASES.get(raw.lower(), raw))
         if kind in ("min", "max", "minmax"):
             kind = "type"
-        if kind not in RULE_KINDS and kind not in _EXTRA_KINDS:
+        if kind not in RULE_KINDS and kind not in extra_kinds:
+            known = ", ".join(sorted(known_rule_kinds(extra_kinds)))
             raise MatchingRuleError(
-                f"unknown matching rule {raw!r} (known: {', '.join(sorted(known_rule_kinds()))}; "
+                f"unknown matching rule {raw!r} (known: {known}; "
                 "a plugin can add kinds: see accord.plugins)",
                 file=file,
                 pointer=where,
@@ -191,7 +178,8 @@ class RuleList:
         return out
 
     @staticmethod
-    def from_json(data: Any, *, where: str = "", file: str | None = None) -> RuleList:
+    def from_json(data: Any, *, where: str = "", file: str | None = None,
+                  extra_kinds: Collection[str] = ()) -> RuleList:
         if isinstance(data, Mapping) and "matchers" in data:
             matchers = data["matchers"]
             if not isinstance(matchers, list):
@@ -202,11 +190,12 @@ class RuleList:
                     f"combine must be AND or OR, got {combine!r}", file=file, pointer=where
                 )
             rules = tuple(
-                Rule.from_json(m, where=f"{where}/matchers/{i}", file=file)
+                Rule.from_json(m, where=f"{where}/matchers/{i}", file=file,
+                               extra_kinds=extra_kinds)
                 for i, m in enumerate(matchers)
             )
             return RuleList(rules, combine)  # type: ignore[arg-type]
-        return RuleList((Rule.from_json(data, where=where, file=file),))
+        return RuleList((Rule.from_json(data, where=where, file=file, extra_kinds=extra_kinds),))
 
 
 @dataclass(frozen=True, slots=True)

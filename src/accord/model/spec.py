@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
@@ -82,9 +82,11 @@ class _Reader:
     records why in ``warnings`` (the current interaction's list).
     """
 
-    def __init__(self, file: str | None, *, strict: bool = True):
+    def __init__(self, file: str | None, *, strict: bool = True,
+                 rule_kinds: Collection[str] = ()):
         self.file = file
         self.strict = strict
+        self.rule_kinds = rule_kinds  # extra matching rule kinds (a catalogue's plugins')
         self.warnings: list[str] = []
 
     def fail(self, message: str, pointer: str) -> PactFormatError:
@@ -127,16 +129,18 @@ def _kind(value: Any) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def load_pact(data: JsonValue, *, file: str | None = None, strict: bool = False) -> Pact:
+def load_pact(data: JsonValue, *, file: str | None = None, strict: bool = False,
+              rule_kinds: Collection[str] = ()) -> Pact:
     """Read a pact document (already parsed JSON) of any specification version.
 
     What cannot be honoured fails the smallest unit: a matching rule or generator that
     cannot be read is left out (``Interaction.load_warnings`` says so), an interaction that
     cannot be read is kept in ``Pact.unreadable`` with the reason, and the rest of the pact
     is usable. Only a document that is not a pact at all raises ``PactFormatError``.
-    ``strict`` raises on the first problem instead.
+    ``strict`` raises on the first problem instead. ``rule_kinds`` are the extra matching
+    rule kinds to accept (``Catalogue.rule_kinds``: those the plugins in use declare).
     """
-    r = _Reader(file, strict=strict)
+    r = _Reader(file, strict=strict, rule_kinds=rule_kinds)
     doc = r.obj(data, "", "a pact")
     consumer = _pacticipant(r, doc, "consumer")
     provider = _pacticipant(r, doc, "provider")
@@ -408,9 +412,11 @@ def load_request(
     *,
     file: str | None = None,
     pointer: str = "",
+    rule_kinds: Collection[str] = (),
 ) -> HttpRequest:
     """Read the ``request`` object of an HTTP interaction (strictly: any problem raises)."""
-    return _request(_Reader(file), data, SpecVersion.parse(version), pointer)
+    r = _Reader(file, rule_kinds=rule_kinds)
+    return _request(r, data, SpecVersion.parse(version), pointer)
 
 
 def _request(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> HttpRequest:
@@ -437,9 +443,11 @@ def load_response(
     *,
     file: str | None = None,
     pointer: str = "",
+    rule_kinds: Collection[str] = (),
 ) -> HttpResponse:
     """Read the ``response`` object of an HTTP interaction (strictly: any problem raises)."""
-    return _response(_Reader(file), data, SpecVersion.parse(version), pointer)
+    r = _Reader(file, rule_kinds=rule_kinds)
+    return _response(r, data, SpecVersion.parse(version), pointer)
 
 
 def _response(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> HttpResponse:
@@ -522,10 +530,12 @@ def load_message_contents(
     *,
     file: str | None = None,
     pointer: str = "",
+    rule_kinds: Collection[str] = (),
 ) -> MessageContents:
     """Read message contents: ``contents`` + ``metadata``/``metaData`` + rules + generators
     (strictly: any problem raises)."""
-    return _message_contents(_Reader(file), data, SpecVersion.parse(version), pointer)
+    r = _Reader(file, rule_kinds=rule_kinds)
+    return _message_contents(r, data, SpecVersion.parse(version), pointer)
 
 
 def _message_contents(r: _Reader, data: Any, v: SpecVersion, pointer: str) -> MessageContents:
@@ -707,7 +717,8 @@ def _rule_list(r: _Reader, data: Any, where: str) -> RuleList | None:
     """The rules for one key; a matcher that cannot be read is left out on its own."""
     if not (isinstance(data, Mapping) and "matchers" in data):
         try:
-            return RuleList.from_json(data, where=where, file=r.file)
+            return RuleList.from_json(data, where=where, file=r.file,
+                                      extra_kinds=r.rule_kinds)
         except AccordError as exc:
             r.drop(exc)
             return None
@@ -715,14 +726,16 @@ def _rule_list(r: _Reader, data: Any, where: str) -> RuleList | None:
     combine = str(data.get("combine", "AND")).upper()
     if not isinstance(matchers, list) or combine not in ("AND", "OR"):
         try:  # RuleList says what is wrong
-            return RuleList.from_json(data, where=where, file=r.file)
+            return RuleList.from_json(data, where=where, file=r.file,
+                                      extra_kinds=r.rule_kinds)
         except AccordError as exc:
             r.drop(exc)
             return None
     rules: list[Rule] = []
     for i, m in enumerate(matchers):
         try:
-            rules.append(Rule.from_json(m, where=f"{where}/matchers/{i}", file=r.file))
+            rules.append(Rule.from_json(m, where=f"{where}/matchers/{i}", file=r.file,
+                                       extra_kinds=r.rule_kinds))
         except AccordError as exc:
             r.drop(exc)
     if not rules:
@@ -850,13 +863,14 @@ def load_interaction(
     *,
     file: str | None = None,
     strict: bool = True,
+    rule_kinds: Collection[str] = (),
 ) -> Interaction:
     """Read one interaction (an HTTP interaction, a V3 message or any V4 interaction).
 
     ``strict=False`` leaves out rules and generators that cannot be read, saying so in the
     interaction's ``load_warnings``, as ``load_pact`` does.
     """
-    r, v = _Reader(file, strict=strict), SpecVersion.parse(version)
+    r, v = _Reader(file, strict=strict, rule_kinds=rule_kinds), SpecVersion.parse(version)
     obj = r.obj(data, "", "an interaction")
     if "type" not in obj and ("contents" in obj or "metaData" in obj) and "request" not in obj:
         found: Interaction = _async_message(r, obj, "", v)

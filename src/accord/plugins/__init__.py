@@ -20,11 +20,15 @@ so the official tools understand them when they have the same plugin installed::
          }))
 
 accord ships a CSV plugin (``accord.plugins.csv``); others are found through the
-``accord.plugins`` entry-point group or registered with ``register_plugin``.
+``accord.plugins`` entry-point group, added to a catalogue
+(``DEFAULT_CATALOGUE.with_plugin(p)``, passed as ``catalogue=``) or registered process-wide
+with ``register_plugin``.
 """
 
 from __future__ import annotations
 
+from accord.matching import DEFAULT_CATALOGUE
+from accord.model.catalogue import Catalogue
 from accord.plugins.api import (
     ContentMatchContext,
     Plugin,
@@ -42,6 +46,7 @@ from accord.plugins.expressions import (
 from accord.plugins.registry import (
     ENTRY_POINT_GROUP,
     PluginRegistry,
+    default_catalogue,
     default_registry,
     ensure_plugins,
     find_plugin,
@@ -51,10 +56,13 @@ from accord.plugins.registry import (
     plugin_for,
     register_plugin,
     unregister_plugin,
+    with_pact_plugins,
 )
 
 __all__ = [
+    "DEFAULT_CATALOGUE",
     "ENTRY_POINT_GROUP",
+    "Catalogue",
     "ContentMatchContext",
     "Definition",
     "Plugin",
@@ -62,6 +70,7 @@ __all__ = [
     "PluginError",
     "PluginNotFoundError",
     "PluginRegistry",
+    "default_catalogue",
     "default_registry",
     "definition_of",
     "ensure_plugins",
@@ -75,4 +84,5 @@ __all__ = [
     "register_plugin",
     "rule",
     "unregister_plugin",
+    "with_pact_plugins",
 ]

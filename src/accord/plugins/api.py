@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from accord.errors import AccordError
 from accord.matching import Mismatch
+from accord.matching.plugin_bridge import ContentMatchContext
 from accord.model.body import Body
-from accord.model.docpath import DocPath
 from accord.model.generators import Generator
 from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.model.rules import Rule, RuleList
@@ -66,7 +66,8 @@ class PluginNotFoundError(PluginError):
             f"the plugin {wanted} is needed{by} but is not installed. Install the Python "
             f"package that provides it (`pip install <package>`: a package that registers a "
             f"plugin named '{name}' under the 'accord.plugins' entry point), or register it "
-            "in code with accord.plugins.register_plugin(...). Installed plugins: "
+            "in code: catalogue.with_plugin(...) or accord.plugins.register_plugin(...). "
+            "Installed plugins: "
             f"{', '.join(installed) or 'none'}"
         )
 
@@ -90,44 +91,6 @@ class PluginContents:
     plugin_config: Mapping[str, Any] = field(default_factory=dict)
     interaction_markup: str = ""
     pact_configuration: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ContentMatchContext:
-    """What ``match_contents`` gets besides the two bodies.
-
-    ``rules_at(key)`` finds the rules for a key (``column:2``, ``$.a.b``): the most specific
-    one, so a rule at ``$`` applies everywhere below it. ``check(rules, expected, actual)``
-    evaluates rules on a text value with the engine's own semantics (regex, number, date
-    formats ...). ``plugin_config`` is the interaction's configuration for this plugin when
-    the caller knows it (empty otherwise: a plugin must cope with that).
-    """
-
-    content_type: str
-    allow_unexpected: bool
-    rule_index: Any  # accord.matching's index of the body rules
-    plugin_config: Mapping[str, Any] = field(default_factory=dict)
-
-    def rules_at(self, key: str) -> RuleList | None:
-        if not self.rule_index:
-            return None
-        selected = self.rule_index.best(_tokens(key))
-        return None if selected is None else selected.rules
-
-    def check(self, rules: RuleList, expected: str, actual: str) -> list[str]:
-        """The failure messages of ``rules`` (combined AND/OR) on one text value."""
-        from accord.matching.rules import apply_rules, check_string
-
-        return apply_rules(rules.rules, rules.combine, lambda r: check_string(r, expected, actual))
-
-    def mismatch(self, path: str, expected: JsonValue, actual: JsonValue, message: str
-                 ) -> Mismatch:
-        """A body mismatch at ``path`` (the plugin's own way of naming a place)."""
-        return Mismatch("BodyMismatch", path, expected, actual, message)
-
-
-def _tokens(key: str) -> tuple[Any, ...]:
-    return DocPath.parse(key).tokens
 
 
 class Plugin:

@@ -1,33 +1,39 @@
-"""Which plugins are installed, and wiring them into matching and generation.
+"""Which plugins are installed, and the catalogues that carry them into matching and generation.
 
 Plugins come from the ``accord.plugins`` entry-point group (a package declares
 ``[project.entry-points."accord.plugins"] csv = "mypkg.csv:CsvPlugin"``), from accord's own
-built-ins, or from ``register_plugin(plugin)`` (tests, scripts). Discovery reads installed
-package metadata, so it happens only at the edges — the consumer DSL, ``ensure_plugins`` in
-a verifier or mock server start-up, or an explicit ``load_plugins()`` — never while matching.
+built-ins, or from code. Discovery reads installed package metadata, so it happens only at
+the edges — the consumer DSL, ``ensure_plugins``/``with_pact_plugins`` in a verifier or mock
+server start-up, or an explicit ``load_plugins()`` — never while matching.
 
-Registering a plugin also routes its content types through ``accord.matching``'s body
-matcher registry and declares its extra rule kinds to ``accord.model``, so the mock server
-and the verifier use it without knowing plugins exist.
+Matching and generation see plugins only through the ``Catalogue`` they are passed
+(``accord.model.catalogue``): ``DEFAULT_CATALOGUE.with_plugin(p)`` is an explicit one, and
+``default_catalogue()`` is the built-in matchers plus the plugins of the process-wide
+``PluginRegistry`` (those ``register_plugin`` added and those discovered so far), which the
+consumer DSL, the mock server and the verifier start from when given no catalogue.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Mapping
-from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from accord.generation import register_body_generator
-from accord.matching import BodyContext, Mismatch, register_body_matcher
+from accord.matching import DEFAULT_CATALOGUE
 from accord.model.body import Body
+from accord.model.catalogue import Catalogue
 from accord.model.generators import Generator
-from accord.model.rules import register_rule_kinds
-from accord.plugins.api import ContentMatchContext, Plugin, PluginError, PluginNotFoundError
+from accord.plugins.api import Plugin, PluginError, PluginNotFoundError
+
+if TYPE_CHECKING:
+    from importlib import metadata
+
+    from accord.model.pact import Pact
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "PluginRegistry",
+    "default_catalogue",
     "default_registry",
     "ensure_plugins",
     "find_plugin",
@@ -37,6 +43,7 @@ __all__ = [
     "plugin_for",
     "register_plugin",
     "unregister_plugin",
+    "with_pact_plugins",
 ]
 
 ENTRY_POINT_GROUP = "accord.plugins"
@@ -47,11 +54,37 @@ _BUILTINS = {"csv": "accord.plugins.csv:CsvPlugin"}
 
 
 class PluginRegistry:
-    """Plugins by name; the most recently registered one wins a content type."""
+    """Plugins by name; the most recently registered one wins a content type.
+
+    ``catalogue()`` is a ``Catalogue`` with these plugins, for matching and generation.
+    """
 
     def __init__(self) -> None:
         self._plugins: dict[str, Plugin] = {}
         self._discovered = False
+        self._catalogues: dict[int, tuple[Catalogue, Catalogue]] = {}  # id(base) -> both
+
+    def catalogue(self, base: Catalogue = DEFAULT_CATALOGUE) -> Catalogue:
+        """``base`` with this registry's plugins (installed ones first, so the ones added in
+        code win); the same object until the registry changes."""
+        cached = self._catalogues.get(id(base))
+        if cached is not None and cached[0] is base:
+            return cached[1]
+        out = base
+        for plugin in self._plugins.values():
+            out = out.with_plugin(plugin)
+        self._catalogues[id(base)] = (base, out)
+        return out
+
+    def snapshot(self) -> tuple[dict[str, Plugin], bool]:
+        """The registry's state, for ``restore`` (a test that registers plugins undoes it)."""
+        return dict(self._plugins), self._discovered
+
+    def restore(self, state: tuple[dict[str, Plugin], bool]) -> None:
+        plugins, discovered = state
+        self._plugins = dict(plugins)
+        self._discovered = discovered
+        self._catalogues.clear()
 
     def register(self, plugin: Plugin | type[Plugin], *, installed: bool = False) -> Plugin:
         """Add ``plugin``; ``installed`` ones (discovered) rank below those added in code."""
@@ -61,12 +94,12 @@ class PluginRegistry:
             self._plugins = {instance.name: instance, **self._plugins}
         else:
             self._plugins[instance.name] = instance
-        if instance.rule_kinds:
-            register_rule_kinds(*instance.rule_kinds)
+        self._catalogues.clear()
         return instance
 
     def unregister(self, name: str) -> None:
         self._plugins.pop(name, None)
+        self._catalogues.clear()
 
     def get(self, name: str) -> Plugin | None:
         return self._plugins.get(name)
@@ -96,6 +129,8 @@ class PluginRegistry:
             if name not in self._plugins:
                 found.append(self.register(
                     _load_target(target, f"built-in plugin {name!r}"), installed=True))
+        from importlib import metadata  # here: reading package metadata costs ~15 ms
+
         eps = (
             metadata.entry_points(group=ENTRY_POINT_GROUP)
             if entry_points is None
@@ -163,79 +198,71 @@ def _instantiate(obj: Any, *, where: str) -> Plugin:
 
 # --------------------------------------------------------------------------- the default one
 
+# The process-wide registry behind ``register_plugin`` and ``default_catalogue()``: it lives at
+# the edge (the core never reads it); code that wants isolation passes its own catalogue.
 _DEFAULT = PluginRegistry()
-_HOOKED = False
 
 
 def default_registry() -> PluginRegistry:
-    """The process-wide registry that the mock server and the verifier see."""
+    """The process-wide registry: what a mock server or verifier given no catalogue sees."""
     return _DEFAULT
 
 
-def _install_hooks() -> None:
-    """Route plugin content types through matching and generation."""
-    global _HOOKED
-    if _HOOKED:
-        return
-    register_body_matcher(_claimed, _match_via_plugin)
-    register_body_generator(_claimed, generate_contents)
-    _HOOKED = True
-
-
-def _claimed(content_type: str) -> bool:
-    return _DEFAULT.for_content_type(content_type) is not None
-
-
-def _match_via_plugin(expected: Body, actual: Body, ctx: BodyContext) -> list[Mismatch]:
-    plugin = _DEFAULT.for_content_type(ctx.content_type)
-    assert plugin is not None  # _claimed said so
-    all_config: Mapping[str, Any] = ctx.plugin_config
-    context = ContentMatchContext(
-        content_type=ctx.content_type,
-        allow_unexpected=ctx.allow_unexpected,
-        rule_index=ctx.rules,
-        plugin_config=dict(all_config.get(plugin.name) or {}),
-    )
-    return plugin.match_contents(expected, actual, context)
+def default_catalogue() -> Catalogue:
+    """The built-in matchers plus the process-wide registry's plugins (registered in code
+    or discovered so far)."""
+    return _DEFAULT.catalogue()
 
 
 def generate_contents(body: Body, generators: Mapping[str, Generator], ctx: Any) -> Body:
-    """Apply body ``generators`` through the plugin that owns ``body``'s content type
-    (``body`` unchanged when none does). This is the hook for ``accord.generation``."""
-    plugin = _DEFAULT.for_content_type(body.content_type)
+    """Apply body ``generators`` through the plugin of ``ctx.catalogue`` that owns ``body``'s
+    content type (``body`` unchanged when none does; ``ctx`` is a ``GeneratorContext``)."""
+    catalogue = getattr(ctx, "catalogue", None) or default_catalogue()
+    plugin = catalogue.plugin_for(body.content_type)
     if plugin is None or not generators:
         return body
     return plugin.generate_contents(body, generators, ctx)
 
 
 def register_plugin(plugin: Plugin | type[Plugin]) -> Plugin:
-    """Install ``plugin`` in this process (tests, scripts); returns the instance."""
-    instance = _DEFAULT.register(plugin)
-    _install_hooks()
-    return instance
+    """Add ``plugin`` to the process-wide registry; returns the instance.
+
+    The consumer DSL, mock servers and verifiers given no catalogue use it from then on.
+    To scope a plugin to one test or server, pass ``DEFAULT_CATALOGUE.with_plugin(plugin)``
+    as their ``catalogue=`` instead.
+    """
+    return _DEFAULT.register(plugin)
 
 
 def unregister_plugin(name: str) -> None:
-    """Remove a plugin registered earlier (tests)."""
+    """Remove a plugin ``register_plugin`` added."""
     _DEFAULT.unregister(name)
 
 
 def load_plugins(entry_points: Iterable[metadata.EntryPoint] | None = None) -> list[str]:
-    """Discover installed plugins (once) and wire them in; the names now installed."""
+    """Discover installed plugins (once) into the process-wide registry; the names there."""
     _DEFAULT.discover(entry_points)
-    _install_hooks()
     return _DEFAULT.names()
 
 
-def find_plugin(name: str, version: str | None = None, *, needed_by: str = "") -> Plugin:
-    """The installed plugin ``name`` or a ``PluginNotFoundError`` that says how to get it."""
-    plugin = _DEFAULT.require(name, version, needed_by=needed_by)
-    _install_hooks()
-    return plugin
+def find_plugin(name: str, version: str | None = None, *, needed_by: str = "",
+                catalogue: Catalogue | None = None) -> Plugin:
+    """The plugin ``name``: ``catalogue``'s when it has it, else the installed one, else a
+    ``PluginNotFoundError`` that says how to get it."""
+    if catalogue is not None:
+        found = catalogue.plugin(name)
+        if isinstance(found, Plugin):
+            return found
+    return _DEFAULT.require(name, version, needed_by=needed_by)
 
 
-def plugin_for(content_type: str) -> Plugin | None:
-    """The installed plugin that handles ``content_type`` (discovering plugins first)."""
+def plugin_for(content_type: str, catalogue: Catalogue | None = None) -> Plugin | None:
+    """The plugin that handles ``content_type``: ``catalogue``'s, else an installed one
+    (discovering plugins first)."""
+    if catalogue is not None:
+        found = catalogue.plugin_for(content_type)
+        if isinstance(found, Plugin):
+            return found
     load_plugins()
     return _DEFAULT.for_content_type(content_type)
 
@@ -244,8 +271,9 @@ def installed_plugins() -> list[Plugin]:
     return [p for n in _DEFAULT.names() if (p := _DEFAULT.get(n)) is not None]
 
 
-def ensure_plugins(pact: Any) -> list[Plugin]:
-    """Load every plugin a pact's ``metadata.plugins`` names; fail clearly if one is missing.
+def ensure_plugins(pact: Any, catalogue: Catalogue | None = None) -> list[Plugin]:
+    """Load every plugin a pact's ``metadata.plugins`` names (from ``catalogue`` when it has
+    it, else installed ones); fail clearly if one is missing.
 
     Call it where pacts are read for serving or verifying, before matching starts.
     """
@@ -258,9 +286,21 @@ def ensure_plugins(pact: Any) -> list[Plugin]:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
             continue
         version = entry.get("version")
-        plugin = find_plugin(entry["name"], str(version) if version else None, needed_by=who)
+        plugin = find_plugin(entry["name"], str(version) if version else None, needed_by=who,
+                             catalogue=catalogue)
         configuration = entry.get("configuration")
         if isinstance(configuration, Mapping) and configuration:
             plugin.load_pact_configuration(configuration)
         out.append(plugin)
+    return out
+
+
+def with_pact_plugins(pact: Pact, catalogue: Catalogue | None = None) -> Catalogue:
+    """``catalogue`` (default: ``default_catalogue()``) with the plugins ``pact`` names added
+    (``ensure_plugins``): what a mock server or verifier matches that pact with."""
+    base = catalogue if catalogue is not None else default_catalogue()
+    out = base
+    for plugin in ensure_plugins(pact, base):
+        if out.plugin(plugin.name) is not plugin:
+            out = out.with_plugin(plugin)
     return out

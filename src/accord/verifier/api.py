@@ -33,6 +33,7 @@ import httpx
 
 from accord.errors import VerificationFailed, VerificationSetupError
 from accord.model import Interaction
+from accord.model.catalogue import Catalogue
 from accord.model.jsontypes import JsonMapping, JsonObject, JsonValue
 from accord.verifier.broker_source import BrokerSource, close_brokers
 from accord.verifier.messages import (
@@ -168,9 +169,12 @@ class Verifier:
     pacts never fail it."""
 
     def __init__(self, name: str, host: str | None = None, *, timeout: float = 5.0,
-                 fail_if_no_pacts_found: bool = True) -> None:
+                 fail_if_no_pacts_found: bool = True, catalogue: Catalogue | None = None
+                 ) -> None:
         """``host``: where the provider runs, for transports given by ``port``/``path``
-        (pact-python's argument; default ``localhost``)."""
+        (pact-python's argument; default ``localhost``). ``catalogue``: the body matchers,
+        generators and plugins to verify with (default: ``accord.plugins.default_catalogue()``;
+        the plugins each pact names are added)."""
         if not name:
             raise VerificationSetupError("a Verifier needs the provider's name")
         self.name = name
@@ -190,6 +194,7 @@ class Verifier:
         self._session: Session | None = None
         self._items: list[VerificationItem] | None = None
         self._last_result: VerificationResult | None = None
+        self._catalogue = catalogue
 
     # ---------------------------------------------------------------- sources
     def add_source(self, source: str | Path | PactSource, *, username: str | None = None,
@@ -428,7 +433,7 @@ class Verifier:
             states=self._states, messages=self._messages, filters=self._filters,
             custom_headers=list(self._headers), request_filter=self._request_filter,
             timeout=self._timeout, fail_if_no_pacts_found=self._fail_if_no_pacts,
-            publish=self._publish)
+            publish=self._publish, catalogue=self._catalogue)
 
     def events(self) -> Iterator[Event]:
         """The raw event stream of one run (``RunFinished`` comes last)."""

@@ -14,7 +14,7 @@ transient failures with exponential back-off (``accord.hal.HalClient``)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from accord.broker_client import BrokerClient
@@ -41,6 +41,7 @@ class BrokerSource:
     provider_tags: list[str] = field(default_factory=list)
     retries: int = 3
     backoff: float = 0.5
+    rule_kinds: Collection[str] = ()  # extra matching rule kinds (the verifier's catalogue's)
 
     def describe(self) -> str:
         return f"broker {self.url}"
@@ -77,7 +78,7 @@ class BrokerSource:
         for pact_href, props in entries:
             try:
                 doc = client.get(pact_href)
-                loaded = LoadedPact.from_document(doc, client.url(pact_href))
+                loaded = LoadedPact.from_document(doc, client.url(pact_href), self.rule_kinds)
             except BrokerError as exc:
                 yield SourceFailure(pact_href, str(exc), unreachable=exc.unreachable)
                 continue

@@ -13,6 +13,7 @@ the run goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import time
@@ -32,6 +33,7 @@ from accord.model import (
     SynchronousMessages,
     UnreadableInteraction,
 )
+from accord.model.catalogue import Catalogue
 from accord.verifier.broker_source import close_brokers
 from accord.verifier.messages import MessageError, MessageProducers
 from accord.verifier.results import InteractionResult, Outcome, SourceFailure, VerificationResult
@@ -112,6 +114,9 @@ class RunConfig:
     fail_if_no_pacts_found: bool = True
     publish: Any = None  # accord.verifier.publish.PublishOptions
     generator_context: Callable[[Mapping[str, Any]], Any] | None = None  # for tests
+    #: body matchers, generators and plugins (None: ``accord.plugins.default_catalogue()``);
+    #: each pact's ``metadata.plugins`` are added to it
+    catalogue: Catalogue | None = None
 
 
 @dataclass
@@ -151,20 +156,21 @@ def load_pacts(config: RunConfig) -> tuple[list[LoadedPact], list[SourceFailure]
     """Read every source; consumer filters apply here."""
     pacts: list[LoadedPact] = []
     failures: list[SourceFailure] = []
+    kinds = _rule_kinds(config)
     for source in config.sources:
+        source = _reading_kinds(source, kinds)
         try:
             for item in source.load(config.provider):
                 if isinstance(item, SourceFailure):
                     failures.append(item)
                 elif config.filters.accepts_consumer(item.pact.consumer):
-                    if item.pact.metadata.get("plugins"):
-                        from accord.plugins import ensure_plugins
+                    from accord.plugins import with_pact_plugins
 
-                        try:
-                            ensure_plugins(item.pact)
-                        except AccordError as exc:  # this pact cannot be matched; others can
-                            failures.append(SourceFailure(item.source, str(exc)))
-                            continue
+                    try:
+                        item.catalogue = with_pact_plugins(item.pact, config.catalogue)
+                    except AccordError as exc:  # this pact cannot be matched; others can
+                        failures.append(SourceFailure(item.source, str(exc)))
+                        continue
                     pacts.append(item)
         except AccordError as exc:
             failures.append(SourceFailure(source.describe(), str(exc)))
@@ -221,15 +227,22 @@ class Session:
         headers = {k: v[0] for k, v in reply.headers.items() if v}
         return reply.status or 0, reply.body.content, headers
 
-    def _context(self, interaction: Interaction, values: Mapping[str, Any]) -> Any:
+    def _context(self, interaction: Interaction, values: Mapping[str, Any],
+                 loaded: LoadedPact) -> Any:
         """The generator context: ``ProviderState`` generators see every state's parameters,
         overridden by the values the state set-up returned (as the official verifier does)."""
         values = generator_values(interaction.provider_states, values)
+        catalogue = _catalogue(loaded, self.config)
         if self.config.generator_context is not None:
-            return self.config.generator_context(values)
+            context = self.config.generator_context(values)
+            if (dataclasses.is_dataclass(context) and not isinstance(context, type)
+                    and hasattr(context, "catalogue")):
+                context = dataclasses.replace(context, catalogue=catalogue)
+            return context
         from accord.generation import GeneratorContext
 
-        return GeneratorContext.default("provider", provider_state=dict(values))
+        return GeneratorContext.default("provider", provider_state=dict(values),
+                                        catalogue=catalogue)
 
     def verify(self, loaded: LoadedPact, interaction: Interaction) -> InteractionResult:
         """Verify one interaction: set states up, ask the provider, compare, tear down."""
@@ -303,7 +316,7 @@ class Session:
                 "add_transport(app=...)")
         request = interaction.request
         if request.generators:
-            request = generate_request(request, self._context(interaction, values))
+            request = generate_request(request, self._context(interaction, values, loaded))
         result.request = request
         wire = wire_request(request, transport.base_url, self.config.custom_headers)
         if self.config.request_filter is not None:
@@ -317,7 +330,8 @@ class Session:
         expected: HttpResponse = interaction.response
         result.expected, result.actual = expected, actual
         outcome = match_response(expected, actual, spec=loaded.pact.spec_version,
-                                 plugin_config=interaction.plugin_config)
+                                 plugin_config=interaction.plugin_config,
+                                 catalogue=_catalogue(loaded, self.config))
         result.mismatches = list(outcome.mismatches)
         result.outcome = Outcome.PASSED if outcome.ok else Outcome.FAILED
 
@@ -333,7 +347,7 @@ class Session:
             if request is not None and request.generators:
                 from accord.generation import generate_message
 
-                request = generate_message(request, self._context(interaction, values))
+                request = generate_message(request, self._context(interaction, values, loaded))
             result.request = request
             expected: tuple[MessageContents, ...] = interaction.responses
         else:
@@ -350,10 +364,42 @@ class Session:
                             f"returned {len(produced)}")
         for exp, act in zip(expected, produced, strict=False):
             mismatches.extend(match_message(exp, act, spec=spec,
-                                            plugin_config=interaction.plugin_config).mismatches)
+                                            plugin_config=interaction.plugin_config,
+                                            catalogue=_catalogue(loaded, cfg)).mismatches)
         result.mismatches = mismatches
         if result.error is None:
             result.outcome = Outcome.FAILED if mismatches else Outcome.PASSED
+
+
+def _rule_kinds(config: RunConfig) -> frozenset[str]:
+    """The extra matching rule kinds pacts may use: the configured catalogue's, or those of
+    the plugins registered or discovered so far (plugins a pact names load after it)."""
+    if config.catalogue is not None:
+        return config.catalogue.rule_kinds
+    from accord.plugins import default_catalogue
+
+    return default_catalogue().rule_kinds
+
+
+def _reading_kinds(source: PactSource, kinds: frozenset[str]) -> PactSource:
+    """``source`` reading pacts with the extra rule ``kinds`` (accord's own sources have a
+    ``rule_kinds`` field; a source of another kind reads as it does)."""
+    if not kinds or not dataclasses.is_dataclass(source) or isinstance(source, type):
+        return source
+    if "rule_kinds" not in {f.name for f in dataclasses.fields(source)}:
+        return source
+    merged = frozenset(getattr(source, "rule_kinds", ())) | kinds
+    return dataclasses.replace(source, rule_kinds=merged)  # type: ignore[type-var]
+
+
+def _catalogue(loaded: LoadedPact, config: RunConfig) -> Catalogue:
+    """The catalogue ``loaded`` is matched with (``load_pacts`` sets it; a pact loaded some
+    other way gets the configured one with its plugins)."""
+    if loaded.catalogue is None:
+        from accord.plugins import with_pact_plugins
+
+        loaded.catalogue = with_pact_plugins(loaded.pact, config.catalogue)
+    return loaded.catalogue  # type: ignore[no-any-return]
 
 
 def run(config: RunConfig) -> Iterator[Event]:

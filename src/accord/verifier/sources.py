@@ -11,7 +11,7 @@ so one bad file is reported and the rest are still verified::
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -23,6 +23,7 @@ from accord.broker_client import BrokerClient
 from accord.errors import AccordError
 from accord.hal import HAL_ACCEPT, auth_for, find_link
 from accord.model import Pact, load_pact
+from accord.model.catalogue import Catalogue
 from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.tlscontext import client_ssl_context
 from accord.verifier.results import SourceFailure
@@ -49,12 +50,15 @@ class LoadedPact:
     after_notices: dict[str, str] = field(default_factory=dict)  # broker "after_verification:…"
     links: JsonMapping = field(default_factory=dict)  # the pact document's HAL _links
     broker: BrokerClient | None = None  # the broker's client, for publishing results
+    catalogue: Catalogue | None = None  # the catalogue to match it with (set by load_pacts)
 
     @classmethod
-    def from_document(cls, data: JsonValue, origin: str) -> LoadedPact:
+    def from_document(cls, data: JsonValue, origin: str, rule_kinds: Collection[str] = ()
+                      ) -> LoadedPact:
         """A decoded pact document (a file's, a URL's or a broker's) read as a pact; its HAL
-        ``_links`` are kept. A ``PactFormatError`` says what is wrong and where."""
-        pact = load_pact(data, file=origin)
+        ``_links`` are kept; ``rule_kinds`` are the extra rule kinds the catalogue's plugins
+        add. A ``PactFormatError`` says what is wrong and where."""
+        pact = load_pact(data, file=origin, rule_kinds=rule_kinds)
         links = data.get("_links") if isinstance(data, Mapping) else None
         return cls(pact=pact, source=origin, links=links if isinstance(links, Mapping) else {})
 
@@ -72,6 +76,7 @@ class FileSource:
     """One pact file. It is verified even if it names another provider (with a notice)."""
 
     path: Path
+    rule_kinds: Collection[str] = ()  # extra matching rule kinds (the verifier's catalogue's)
 
     def describe(self) -> str:
         return str(self.path)
@@ -86,7 +91,7 @@ class FileSource:
             yield SourceFailure(str(self.path), f"not a JSON pact file: {_why(exc)}")
             return
         try:
-            loaded = LoadedPact.from_document(data, str(self.path))
+            loaded = LoadedPact.from_document(data, str(self.path), self.rule_kinds)
         except AccordError as exc:
             yield SourceFailure(str(self.path), str(exc))
             return
@@ -103,6 +108,7 @@ class DirectorySource:
     ours. JSON files that are not pacts at all are ignored; broken pacts are reported."""
 
     path: Path
+    rule_kinds: Collection[str] = ()
 
     def describe(self) -> str:
         return str(self.path)
@@ -121,7 +127,7 @@ class DirectorySource:
             if not _looks_like_pact(data):
                 continue
             try:
-                loaded = LoadedPact.from_document(data, str(file))
+                loaded = LoadedPact.from_document(data, str(file), self.rule_kinds)
             except AccordError as exc:
                 yield SourceFailure(str(file), str(exc))
                 continue
@@ -147,6 +153,7 @@ class UrlSource:
     password: str | None = None
     token: str | None = None
     timeout: float = 30.0
+    rule_kinds: Collection[str] = ()
 
     def describe(self) -> str:
         return self.url
@@ -164,7 +171,7 @@ class UrlSource:
             yield SourceFailure(self.url, f"fetching the pact answered HTTP {reply.status_code}")
             return
         try:
-            loaded = LoadedPact.from_document(reply.json(), self.url)
+            loaded = LoadedPact.from_document(reply.json(), self.url, self.rule_kinds)
         except (ValueError, RecursionError) as exc:
             yield SourceFailure(self.url, f"not a JSON pact: {_why(exc)}")
             return

@@ -28,11 +28,12 @@ from accord.errors import MismatchError
 from accord.generation import GeneratorContext, generate_message
 from accord.matching import match_message
 from accord.model.body import Body, BodyState
+from accord.model.catalogue import Catalogue
 from accord.model.interactions import MessageContents, SynchronousMessages
 from accord.model.jsontypes import JsonMapping
 from accord.model.pact import Pact
 from accord.plugins.api import PluginError
-from accord.plugins.registry import ensure_plugins, find_plugin
+from accord.plugins.registry import find_plugin, with_pact_plugins
 
 __all__ = ["GrpcMockServer", "GrpcResult", "grpc_interactions", "grpc_message_handler",
            "method_path", "verify_grpc_provider"]
@@ -130,8 +131,8 @@ class GrpcMockServer:
     """Serve a pact's gRPC interactions on ``host:port`` (0: a free port)."""
 
     def __init__(self, pact: Pact, host: str = "127.0.0.1", port: int = 0, *,
-                 raise_on_exit: bool = True) -> None:
-        ensure_plugins(pact)
+                 raise_on_exit: bool = True, catalogue: Catalogue | None = None) -> None:
+        self.catalogue = with_pact_plugins(pact, catalogue)
         self.pact = pact
         self.host = host
         self.port = port
@@ -191,7 +192,8 @@ class GrpcMockServer:
         for interaction in candidates:
             result = match_message(interaction.request,
                                    _actual(interaction.request, request, metadata),
-                                   plugin_config=interaction.plugin_config)
+                                   plugin_config=interaction.plugin_config,
+                                   catalogue=self.catalogue)
             if not result.ok:
                 mismatches += [f"{interaction.description!r}: {m.path}: {m.message}"
                                for m in result.mismatches]
@@ -203,7 +205,8 @@ class GrpcMockServer:
             status = _status_expected(response)
             if status is not None:
                 return None, (status[0], status[1] or "")
-            generated = generate_message(response, GeneratorContext.default("consumer"))
+            generated = generate_message(
+                response, GeneratorContext.default("consumer", catalogue=self.catalogue))
             return generated.body.content, None
         self.calls.append(GrpcCall(method, None, mismatches))
         return None, ("FAILED_PRECONDITION",
@@ -283,12 +286,13 @@ StateHandler = Callable[[str, JsonMapping], JsonMapping | None]
 
 
 def verify_grpc_provider(pact: Pact, target: str, *, states: StateHandler | None = None,
-                         timeout: float = 5.0) -> list[GrpcResult]:
+                         timeout: float = 5.0, catalogue: Catalogue | None = None
+                         ) -> list[GrpcResult]:
     """Call the gRPC server at ``target`` with each gRPC interaction's request and compare
     its answer with the pact. ``states(name, params)`` sets up provider states (its return
-    value feeds ``fromProviderState`` generators)."""
+    value feeds ``fromProviderState`` generators); ``catalogue`` as for the verifier."""
     grpc = _grpc()
-    ensure_plugins(pact)
+    catalogue = with_pact_plugins(pact, catalogue)
     results = []
     with grpc.insecure_channel(target) as channel:
         for interaction in grpc_interactions(pact):
@@ -297,8 +301,8 @@ def verify_grpc_provider(pact: Pact, target: str, *, states: StateHandler | None
             for state in interaction.provider_states:
                 if states is not None:
                     values.update(states(state.name, dict(state.params or {})) or {})
-            request = generate_message(
-                interaction.request, GeneratorContext.default("provider", provider_state=values))
+            request = generate_message(interaction.request, GeneratorContext.default(
+                "provider", provider_state=values, catalogue=catalogue))
             result = GrpcResult(interaction.description, method)
             call = channel.unary_unary(method)
             expected = interaction.responses[0] if interaction.responses else None
@@ -325,7 +329,8 @@ def verify_grpc_provider(pact: Pact, target: str, *, states: StateHandler | None
                                          "succeeded")
             elif expected is not None:
                 outcome = match_message(expected, _actual(expected, data),
-                                        plugin_config=interaction.plugin_config)
+                                        plugin_config=interaction.plugin_config,
+                                        catalogue=catalogue)
                 result.mismatches += [f"{m.path}: {m.message}" for m in outcome.mismatches]
             results.append(result)
     return results
