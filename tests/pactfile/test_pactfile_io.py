@@ -353,3 +353,15 @@ def test_merging_keeps_the_plugins_of_both_files(tmp_path):
     write_pact(pact(http("a")).replace(metadata={"plugins": [csv]}), tmp_path)
     path = write_pact(pact(http("b")).replace(metadata={"plugins": [protobuf]}), tmp_path)
     assert json.loads(path.read_text())["metadata"]["plugins"] == [csv, protobuf]
+
+
+def test_locks_live_in_the_temporary_directory_tempfile_would_choose(tmp_path, monkeypatch):
+    import tempfile
+
+    default = Path(tempfile.gettempdir()) / "accord-pact-locks"
+    assert lock_path(tmp_path / "a.json").parent == default
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    assert lock_path(tmp_path / "a.json").parent == tmp_path / "tmp" / "accord-pact-locks"
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))  # skipped, as tempfile skips it
+    assert lock_path(tmp_path / "a.json").parent == default

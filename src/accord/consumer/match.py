@@ -32,7 +32,6 @@ from accord.consumer._formats import format_java, int_range_regex, strftime_to_j
 from accord.consumer.matchers import ArrayContaining, EachKey, EachLike, EachValue, Matcher
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule
-from accord.model.regex import RegexError, compile_pattern
 
 __all__ = [
     "AbstractMatcher",
@@ -294,6 +293,9 @@ str = string
 
 
 def _regex_check(name: _b.str, value: Any, pattern: _b.str) -> _b.str | None:
+    # the regex engines (RE2, regex) load on the first regex matcher, not with accord.match
+    from accord.model.regex import RegexError, compile_pattern
+
     try:
         compiled = compile_pattern(pattern)
     except RegexError as exc:
@@ -518,6 +520,8 @@ def _rules_of(rules: Matcher | Sequence[Matcher], name: _b.str) -> tuple[Rule, .
 
 
 def _key_matches(pattern: _b.str, key: _b.str) -> _b.bool:
+    from accord.model.regex import RegexError, compile_pattern
+
     try:
         return compile_pattern(pattern).fullmatch(key)
     except RegexError:  # reported by the inner regex matcher's own check
