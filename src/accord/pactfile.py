@@ -18,6 +18,7 @@ official (Rust) tools write them, two-space indentation and a trailing newline::
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import os
@@ -121,32 +122,45 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
             metadata: dict[str, Any] = {}
             extra: dict[str, Any] = {}
             unreadable = list(pact.unreadable)
+            index: _Index | None = None
             if merge and identity is not None:
                 existing = known.pact if known is not None else read_pact(path)
                 target = max(target, existing.spec_version)
                 metadata.update(existing.metadata)
                 extra.update(existing.extra)
-                merged = {i.unique_key: i for i in existing.interactions}
-                merged.update((i.unique_key, i) for i in interactions)
-                interactions = list(merged.values())
-                # interactions of the file that could not be read are kept as they are,
-                # unless the pact being written replaces them
-                unreadable += [u for u in existing.unreadable if u.unique_key not in merged]
+                if (known is not None and known.merge_index is not None
+                        and known.merge_index.version is target and not unreadable):
+                    # what this process wrote last: merged in place, in order (the common
+                    # case of a suite adding its tests' interactions one by one)
+                    index = known.merge_index.merged(interactions)
+                    interactions = index.items
+                else:
+                    merged = {i.unique_key: i for i in existing.interactions}
+                    merged.update((i.unique_key, i) for i in interactions)
+                    interactions = list(merged.values())
+                    # interactions of the file that could not be read are kept as they are,
+                    # unless the pact being written replaces them
+                    unreadable += [u for u in existing.unreadable if u.unique_key not in merged]
             plugins = _merged_plugins(metadata.get("plugins"), pact.metadata.get("plugins"))
             metadata.update(pact.metadata)
             if plugins:
                 metadata["plugins"] = plugins
             metadata["accord"] = {"version": __version__}
             extra.update(pact.extra)
-            final = pact.replace(interactions=tuple(sorted(interactions, key=_sort_key)),
-                                 metadata=metadata, extra=extra, spec_version=target,
-                                 unreadable=tuple(unreadable))
-            text = render_pact(final, target)
+            if index is None:
+                interactions = sorted(interactions, key=_sort_key)
+            final = pact.replace(interactions=tuple(interactions), metadata=metadata,
+                                 extra=extra, spec_version=target, unreadable=tuple(unreadable))
+            if index is not None:
+                text = _render_spliced(final, target, index.texts)
+            else:
+                text = render_pact(final, target)
+                index = _Index.of(final, target)
             if known is not None and known.text == text and (known.synced or not sync):
-                _WRITTEN[key] = known._replace(pact=final)
+                _WRITTEN[key] = known._replace(pact=final, merge_index=index)
             else:
                 _atomic_write(path, text, sync=sync)
-                _WRITTEN[key] = _Written(_identity(path), final, text, sync)
+                _WRITTEN[key] = _Written(_identity(path), final, text, sync, index)
     except LockTimeout:
         raise PactFileLockError(
             f"could not lock {path} within {lock_timeout:g}s: another process is writing it "
@@ -172,13 +186,26 @@ def render_pact(pact: Pact, version: SpecVersion | str | None = None) -> str:
         # spliced as one piece, so the document left to encode is a few lines
         for section in ("interactions", "messages"):
             if doc.get(section):
-                doc[section] = "\x00*\x00"
-                text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
-                marker = f'\n  "{section}": "\\u0000*\\u0000"'
-                spliced = f'\n  "{section}": [\n' + ",\n".join(fragments) + "\n  ]"
-                return text.replace(marker, spliced, 1) + "\n"
+                return _spliced(doc, section, fragments)
     text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
     return _PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], text) + "\n"
+
+
+def _spliced(doc: dict[str, Any], section: str, fragments: list[str]) -> str:
+    """``doc`` as JSON with ``fragments`` (rendered list items) as its ``section`` list."""
+    doc[section] = "\x00*\x00"
+    text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+    marker = f'\n  "{section}": "\\u0000*\\u0000"'
+    spliced = f'\n  "{section}": [\n' + ",\n".join(fragments) + "\n  ]"
+    return text.replace(marker, spliced, 1) + "\n"
+
+
+def _render_spliced(pact: Pact, version: SpecVersion, fragments: list[str]) -> str:
+    """``render_pact`` of a V4 pact whose interactions' texts are ``fragments``, in order."""
+    doc = dump_pact(pact.replace(interactions=()), version)
+    if not fragments:
+        return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _spliced(doc, "interactions", fragments)
 
 
 _PLACEHOLDER = re.compile(r'^    "\\u0000(\d+)\\u0000"', re.MULTILINE)
@@ -236,6 +263,50 @@ class _Written(NamedTuple):
     pact: Pact
     text: str
     synced: bool
+    merge_index: _Index | None
+
+
+class _Index:
+    """A written V4 pact's interactions in file order, with their sort keys and texts and by
+    merge key, so that merging a few more into it costs a few binary searches rather than
+    re-sorting and re-rendering the whole list (sort keys are unique: one interaction per
+    description and provider states)."""
+
+    __slots__ = ("by_key", "items", "keys", "texts", "version")
+
+    def __init__(self, version: SpecVersion, items: list[Interaction]) -> None:
+        self.version = version
+        self.items = items
+        self.by_key = {i.unique_key: i for i in items}
+        self.keys = [_sort_key(i) for i in items]
+        self.texts = [_cached(i).text(version) for i in items]
+
+    @classmethod
+    def of(cls, pact: Pact, version: SpecVersion) -> _Index | None:
+        """The index of a pact just rendered sorted, when merging into it can use one."""
+        if version < SpecVersion.V4 or pact.unreadable:
+            return None
+        return cls(version, list(pact.interactions))
+
+    def merged(self, interactions: list[Interaction]) -> _Index:
+        """A new index with ``interactions`` merged in (each replaces the one with its merge
+        key); this one is left as it was."""
+        out = _Index.__new__(_Index)
+        out.version = self.version
+        out.items, out.keys, out.texts = list(self.items), list(self.keys), list(self.texts)
+        out.by_key = dict(self.by_key)
+        for interaction in interactions:
+            old = out.by_key.get(interaction.unique_key)
+            if old is not None:
+                at = bisect.bisect_left(out.keys, _sort_key(old))
+                del out.items[at], out.keys[at], out.texts[at]
+            out.by_key[interaction.unique_key] = interaction
+            key = _sort_key(interaction)
+            at = bisect.bisect_left(out.keys, key)
+            out.items.insert(at, interaction)
+            out.keys.insert(at, key)
+            out.texts.insert(at, _cached(interaction).text(self.version))
+        return out
 
 
 # By absolute path: the next merge into a file need not read and parse it again, nor write it

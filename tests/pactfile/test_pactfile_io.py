@@ -365,3 +365,36 @@ def test_locks_live_in_the_temporary_directory_tempfile_would_choose(tmp_path, m
     assert lock_path(tmp_path / "a.json").parent == tmp_path / "tmp" / "accord-pact-locks"
     monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))  # skipped, as tempfile skips it
     assert lock_path(tmp_path / "a.json").parent == default
+
+
+def test_merging_into_what_this_process_wrote_gives_the_text_a_fresh_merge_gives(tmp_path):
+    """Merging into the file this process wrote last skips re-reading, re-sorting and
+    re-rendering it; a file touched in between (as by another writer) is read and merged from
+    scratch. Both must write the same text, step by step."""
+    import os
+
+    steps = [
+        [http("b")],
+        [http("a")],
+        [http("c", "state 1")],
+        [http("b", status=500)],                                  # replaces b
+        [http("a2", "s"), http("a1", "s"), http("a", "s")],       # several at once
+        [http("c", "state 1", path="/changed"), http("0")],       # replaces c, adds 0
+        [http("c", "state 1", "state 2")],                        # a different key than c
+        [http("a1", "s"), http("a1", "s")],                       # identical duplicates
+    ]
+    fast, fresh = tmp_path / "fast", tmp_path / "fresh"
+    for step in steps:
+        one = pact(*step, version=SpecVersion.V4)
+        fast_path = write_pact(one, fast)
+        fresh_path = write_pact(one, fresh)
+        assert fast_path.read_text() == fresh_path.read_text()
+        stat = fresh_path.stat()
+        os.utime(fresh_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    descriptions = [i["description"] for i in json.loads(fast_path.read_text())["interactions"]]
+    assert descriptions == ["0", "a", "a", "a1", "a2", "b", "c", "c"]
+    assert render_pact(read_pact(fast_path)) == fast_path.read_text()
+    for _ in range(2):  # the second merges nothing into an empty file this process wrote
+        empty = write_pact(pact(version=SpecVersion.V4), tmp_path / "empty")
+        assert empty.read_text() == render_pact(read_pact(empty))
+        assert json.loads(empty.read_text())["interactions"] == []
