@@ -20,10 +20,11 @@ HEAVY = ("accord.broker", "accord.verifier", "accord.reporting", "rich", "uvicor
 # Loaded on first use only, and a plain consumer test (one JSON interaction with a type
 # matcher, served, written) never uses them: generators and the regex and date-format readers
 # (RE2, regex; uuid and platform with them), the filelock package (decimal, secrets, platform),
-# tempfile (shutil and the compression modules), difflib (hints for unexpected requests).
+# tempfile (shutil and the compression modules), difflib (hints for unexpected requests),
+# hashlib (the pact-file lock is named by CRC-32s).
 LAZY = ("accord.generation", "accord.model.regex", "accord.model.datetime_format",
         "accord.matching.datetimes", "re2", "regex", "uuid", "platform", "filelock", "decimal",
-        "secrets", "tempfile", "shutil", "difflib")
+        "secrets", "tempfile", "shutil", "difflib", "hashlib")
 
 CONSUMER_TEST = """
 import http.client

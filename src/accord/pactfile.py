@@ -18,6 +18,7 @@ official (Rust) tools write them, two-space indentation and a trailing newline::
 
 from __future__ import annotations
 
+import binascii
 import bisect
 import contextlib
 import json
@@ -384,9 +385,10 @@ def lock_path(path: Path) -> Path:
     """The lock file of the pact file ``path``: in the temporary directory, named by the
     absolute path, so that every process of the machine takes the same one and the pact
     directory holds nothing but pacts."""
-    import hashlib  # here: a consumer test that writes no pact need not load it
-
-    digest = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:32]
+    # two CRC-32s (64 bits) rather than a cryptographic hash: hashlib would load OpenSSL's
+    # digests into every consumer test; a collision would only make two files share a lock
+    absolute = str(Path(path).resolve()).encode()
+    digest = f"{binascii.crc32(absolute):08x}{binascii.crc32(absolute[::-1]):08x}"
     folder = Path(_temporary_directory()) / "accord-pact-locks"
     folder.mkdir(exist_ok=True)
     return folder / f"{Path(path).name}.{digest}.lock"
