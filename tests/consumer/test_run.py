@@ -108,7 +108,7 @@ def test_write_file_into_the_pact_dir_after_serve_does_not_write_again(tmp_path:
     assert _paths(tmp_path / "web-users-api.json") == ["/users/6"]
 
 
-def test_pacts_without_a_pact_dir_are_written_together_at_the_end_of_the_run(tmp_path: Path) -> None:
+def test_pacts_without_a_pact_dir_are_written_together_at_the_end(tmp_path: Path) -> None:
     run = PactRun(tmp_path)
     for uid in range(3):
         pact = Pact("web", "users-api", run=run)
