@@ -43,10 +43,10 @@ ALLOWED_PRIVATE_READS: set[str] = set()
 # What the pure core may never import: sockets, HTTP, files, processes, threads, clocks, the
 # database and the web stack. (``random`` is allowed: a seeded ``Random`` is passed in.)
 IO_MODULES = {
-    "asyncio", "concurrent", "filelock", "http", "httpx", "multiprocessing", "os", "pathlib",
-    "requests", "select", "selectors", "shutil", "signal", "socket", "sqlalchemy", "sqlite3",
-    "ssl", "starlette", "subprocess", "tempfile", "threading", "time", "urllib.request",
-    "uvicorn",
+    "accord.filelocking", "asyncio", "concurrent", "fcntl", "filelock", "http", "httpx",
+    "msvcrt", "multiprocessing", "os", "pathlib", "requests", "select", "selectors", "shutil",
+    "signal", "socket", "sqlalchemy", "sqlite3", "ssl", "starlette", "subprocess", "tempfile",
+    "threading", "time", "urllib.request", "uvicorn",
 }
 
 

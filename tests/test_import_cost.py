@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,15 @@ import pytest
 HEAVY = ("accord.broker", "accord.verifier", "accord.reporting", "rich", "uvicorn", "fastapi",
          "starlette", "sqlalchemy", "httpx", "httpcore", "accord.consumer.xml",
          "xml.sax", "urllib.request")
+
+# Loaded on first use only, and a plain consumer test (one JSON interaction with a type
+# matcher, served, written) never uses them: generators and the regex and date-format readers
+# (RE2, regex; uuid and platform with them), the filelock package (decimal, secrets, platform),
+# tempfile (shutil and the compression modules), difflib (hints for unexpected requests),
+# hashlib (the pact-file lock is named by CRC-32s).
+LAZY = ("accord.generation", "accord.model.regex", "accord.model.datetime_format",
+        "accord.matching.datetimes", "re2", "regex", "uuid", "platform", "filelock", "decimal",
+        "secrets", "tempfile", "shutil", "difflib", "hashlib")
 
 CONSUMER_TEST = """
 import http.client
@@ -44,6 +54,7 @@ def test_import_accord_loads_nothing_heavy() -> None:
     modules = _loaded("import accord")
     assert _heavy(modules) == []
     assert not [m for m in modules if m.startswith("accord.") and m != "accord"]
+    assert "typing" not in modules  # the pytest plugin imports accord in every test run
 
 
 @pytest.mark.parametrize("code", ["from accord import Pact, match",
@@ -52,10 +63,21 @@ def test_the_consumer_api_loads_nothing_heavy(code: str) -> None:
     assert _heavy(_loaded(code)) == []
 
 
-def test_a_whole_consumer_test_loads_nothing_heavy(tmp_path: object) -> None:
+def test_a_whole_consumer_test_loads_nothing_heavy(tmp_path: Path) -> None:
     modules = _loaded(CONSUMER_TEST.replace("DIR", repr(str(tmp_path))))
     assert "accord.mock.server" in modules  # it really served
+    assert (tmp_path / "c-p.json").is_file()  # and wrote its pact
     assert _heavy(modules) == []
+    assert [m for m in modules if any(m == h or m.startswith(h + ".") for h in LAZY)] == []
+
+
+def test_what_loads_lazily_still_loads_when_used(tmp_path: Path) -> None:
+    code = CONSUMER_TEST.replace("DIR", repr(str(tmp_path))).replace(
+        'match.integer(1)', 'match.integer(1), "at": match.datetime("2024-01-02T03:04:05+0000"), '
+        '"code": match.regex("a1", r"[a-z]\\d"), "id2": match.uuid()')
+    modules = _loaded(code)
+    for name in ("accord.model.regex", "accord.model.datetime_format"):
+        assert name in modules
 
 
 def test_a_consumer_test_without_plugins_does_not_load_the_plugin_machinery(tmp_path: object

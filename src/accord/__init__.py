@@ -26,7 +26,9 @@ loads it in every test run).
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+# not typing's: ``import accord`` (every pytest run, through the plugin) need not load typing
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
@@ -45,6 +47,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from accord import error, errors, generate, match, types
     from accord.consumer import Pact, xml
     from accord.verifier import Verifier

@@ -3,10 +3,12 @@
 ``write_pact`` is safe for parallel test workers (pytest-xdist): it takes a file lock (kept
 in the temporary directory, so a pact directory holds only pacts), merges with what is already
 there (interactions with the same description and provider states are replaced, others kept),
-and replaces the file atomically, so a reader never sees half a file and no worker loses
-another's interactions. Output is deterministic: interactions sorted by description and
-provider states, keys sorted as the official (Rust) tools write them, two-space indentation and
-a trailing newline::
+and replaces the file atomically (a temporary file renamed over it), so a reader never sees
+half a file and no worker loses another's interactions. It does not ``fsync`` unless asked
+(``sync=True``, as the end of a test run does): a test that writes its pact costs no disk
+flush, and a process killed after a write still leaves the whole file behind. Output is
+deterministic: interactions sorted by description and provider states, keys sorted as the
+official (Rust) tools write them, two-space indentation and a trailing newline::
 
     path = write_pact(pact, "pacts")            # pacts/web-users.json
     pact = read_pact(path)
@@ -16,23 +18,20 @@ a trailing newline::
 
 from __future__ import annotations
 
+import binascii
+import bisect
 import contextlib
-import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import Any
-
-from filelock import FileLock
-from filelock import Timeout as _LockTimeout
+from typing import Any, NamedTuple
 
 from accord import __version__
 from accord.errors import ContractDefinitionError, PactFileLockError, PactFormatError
+from accord.filelocking import LockTimeout, exclusive_lock
 from accord.model import Interaction, Pact, SpecVersion, dump_interaction, dump_pact, load_pact
-from accord.model.memo import IdentityCache
 
 __all__ = ["iter_pact_files", "lock_path", "pact_file_name", "read_pact", "render_pact",
            "write_pact"]
@@ -97,13 +96,16 @@ def iter_pact_files(path_or_dir: str | os.PathLike[str], *, recursive: bool = Tr
 
 def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
                version: SpecVersion | str | None = None, merge: bool = True,
-               lock_timeout: float = LOCK_TIMEOUT, rule_kinds: Collection[str] = ()) -> Path:
+               lock_timeout: float = LOCK_TIMEOUT, sync: bool = False,
+               rule_kinds: Collection[str] = ()) -> Path:
     """Write ``pact`` to ``directory/{consumer}-{provider}.json`` and return the path.
 
     With ``merge`` (the default) an existing file's interactions are kept unless the pact
     replaces them (same description and provider states); the file's version is upgraded when
     the pact being written is newer, and kept when it is older. ``version`` defaults to the
-    pact's own. Raises ``ContractDefinitionError`` when the pact holds two different
+    pact's own. ``sync`` flushes the file to the disk before it replaces the old one (a
+    machine crash then cannot leave it empty). A file that already holds exactly the text is
+    left alone. Raises ``ContractDefinitionError`` when the pact holds two different
     interactions with the same description and provider states, ``PactFileLockError`` when
     the lock cannot be taken within ``lock_timeout`` seconds. ``rule_kinds`` are the extra
     matching rule kinds the existing file may use (``Catalogue.rule_kinds``), so a merge
@@ -114,38 +116,60 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / pact_file_name(pact.consumer, pact.provider)
-    lock = FileLock(str(lock_path(path)), timeout=lock_timeout)
+    key = os.path.abspath(path)
     try:
-        with lock:
+        with exclusive_lock(_lock_file(key, path), lock_timeout):
+            identity = _identity(path)
+            known = _WRITTEN.get(key)
+            if known is not None and known.identity != identity:
+                known = None  # another writer (or a person) changed the file since
             metadata: dict[str, Any] = {}
             extra: dict[str, Any] = {}
             unreadable = list(pact.unreadable)
-            if merge and path.exists():
-                existing = _existing(path, rule_kinds)
+            index: _Index | None = None
+            if merge and identity is not None:
+                existing = (known.pact if known is not None
+                            else read_pact(path, rule_kinds=rule_kinds))
                 target = max(target, existing.spec_version)
                 metadata.update(existing.metadata)
                 extra.update(existing.extra)
-                merged = {i.unique_key: i for i in existing.interactions}
-                merged.update((i.unique_key, i) for i in interactions)
-                interactions = list(merged.values())
-                # interactions of the file that could not be read are kept as they are,
-                # unless the pact being written replaces them
-                unreadable += [u for u in existing.unreadable if u.unique_key not in merged]
+                if (known is not None and known.merge_index is not None
+                        and known.merge_index.version is target and not unreadable):
+                    # what this process wrote last: merged in place, in order (the common
+                    # case of a suite adding its tests' interactions one by one)
+                    index = known.merge_index.merged(interactions)
+                    interactions = index.items
+                else:
+                    merged = {i.unique_key: i for i in existing.interactions}
+                    merged.update((i.unique_key, i) for i in interactions)
+                    interactions = list(merged.values())
+                    # interactions of the file that could not be read are kept as they are,
+                    # unless the pact being written replaces them
+                    unreadable += [u for u in existing.unreadable if u.unique_key not in merged]
             plugins = _merged_plugins(metadata.get("plugins"), pact.metadata.get("plugins"))
             metadata.update(pact.metadata)
             if plugins:
                 metadata["plugins"] = plugins
             metadata["accord"] = {"version": __version__}
             extra.update(pact.extra)
-            final = pact.replace(interactions=tuple(sorted(interactions, key=_sort_key)),
-                                 metadata=metadata, extra=extra, spec_version=target,
-                                 unreadable=tuple(unreadable))
-            _atomic_write(path, render_pact(final, target))
-            _WRITTEN[path] = (_identity(path), final)
-    except _LockTimeout:
+            if index is None:
+                interactions = sorted(interactions, key=_sort_key)
+            final = pact.replace(interactions=tuple(interactions), metadata=metadata,
+                                 extra=extra, spec_version=target, unreadable=tuple(unreadable))
+            if index is not None:
+                text = _render_spliced(final, target, index.texts)
+            else:
+                text = render_pact(final, target)
+                index = _Index.of(final, target)
+            if known is not None and known.text == text and (known.synced or not sync):
+                _WRITTEN[key] = known._replace(pact=final, merge_index=index)
+            else:
+                _atomic_write(path, text, sync=sync)
+                _WRITTEN[key] = _Written(_identity(path), final, text, sync, index)
+    except LockTimeout:
         raise PactFileLockError(
             f"could not lock {path} within {lock_timeout:g}s: another process is writing it "
-            f"(or a stale lock file {lock_path(path)} was left behind)") from None
+            f"(it holds the lock file {lock_path(path)})") from None
     return path
 
 
@@ -162,8 +186,31 @@ def render_pact(pact: Pact, version: SpecVersion | str | None = None) -> str:
         return f"\x00{len(fragments) - 1}\x00"
 
     doc = dump_pact(pact, version, dump=placeholder)
+    if not pact.unreadable:
+        # one section (interactions, or a V3 file's messages) of placeholders only, in order:
+        # spliced as one piece, so the document left to encode is a few lines
+        for section in ("interactions", "messages"):
+            if doc.get(section):
+                return _spliced(doc, section, fragments)
     text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
     return _PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], text) + "\n"
+
+
+def _spliced(doc: dict[str, Any], section: str, fragments: list[str]) -> str:
+    """``doc`` as JSON with ``fragments`` (rendered list items) as its ``section`` list."""
+    doc[section] = "\x00*\x00"
+    text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+    marker = f'\n  "{section}": "\\u0000*\\u0000"'
+    spliced = f'\n  "{section}": [\n' + ",\n".join(fragments) + "\n  ]"
+    return text.replace(marker, spliced, 1) + "\n"
+
+
+def _render_spliced(pact: Pact, version: SpecVersion, fragments: list[str]) -> str:
+    """``render_pact`` of a V4 pact whose interactions' texts are ``fragments``, in order."""
+    doc = dump_pact(pact.replace(interactions=()), version)
+    if not fragments:
+        return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return _spliced(doc, "interactions", fragments)
 
 
 _PLACEHOLDER = re.compile(r'^    "\\u0000(\d+)\\u0000"', re.MULTILINE)
@@ -180,42 +227,114 @@ class _Rendered:
         params = json.dumps([dict(s.params) for s in interaction.provider_states],
                             sort_keys=True, default=str)
         self.sort_key = (description, states, params)
-        self._texts: dict[SpecVersion, str] = {}
+        self._texts: dict[str, str] = {}  # by the version's value: an enum hashes slowly
 
     def text(self, version: SpecVersion) -> str:
-        if version not in self._texts:
+        found = self._texts.get(version._value_)
+        if found is None:
             raw = json.dumps(dump_interaction(self.interaction, version), indent=2,
                              sort_keys=True, ensure_ascii=False)
-            self._texts[version] = "\n".join("    " + line for line in raw.split("\n"))
-        return self._texts[version]
+            found = self._texts[version._value_] = "\n".join(
+                "    " + line for line in raw.split("\n"))
+        return found
 
 
-_RENDERED: IdentityCache[_Rendered] = IdentityCache(20_000)
+# By id(), holding the interaction so that its id is not reused while the entry lives
+# (what accord.model.memo.IdentityCache does, inlined: a write looks every interaction up).
+_RENDERED: dict[int, _Rendered] = {}
+_RENDERED_SIZE = 20_000
 
 
 def _cached(interaction: Interaction) -> _Rendered:
-    return _RENDERED.get(interaction, lambda: _Rendered(interaction))
+    hit = _RENDERED.get(id(interaction))
+    if hit is not None and hit.interaction is interaction:
+        return hit
+    rendered = _Rendered(interaction)
+    if len(_RENDERED) >= _RENDERED_SIZE:
+        del _RENDERED[next(iter(_RENDERED))]
+    _RENDERED[id(interaction)] = rendered
+    return rendered
 
 
 def _sort_key(interaction: Interaction) -> tuple[str, tuple[str, ...], str]:
     return _cached(interaction).sort_key
 
 
-# What this process last wrote to each pact file, by the file's identity, so that the next
-# merge into it need not read and parse it again (another writer changes the identity).
-_WRITTEN: dict[Path, tuple[tuple[int, int, int], Pact]] = {}
+class _Written(NamedTuple):
+    """What this process last wrote to a pact file: the file's identity then, the pact and
+    its text, and whether it was flushed to the disk."""
+
+    identity: tuple[int, int, int] | None
+    pact: Pact
+    text: str
+    synced: bool
+    merge_index: _Index | None
 
 
-def _identity(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
+class _Index:
+    """A written V4 pact's interactions in file order, with their sort keys and texts and by
+    merge key, so that merging a few more into it costs a few binary searches rather than
+    re-sorting and re-rendering the whole list (sort keys are unique: one interaction per
+    description and provider states)."""
+
+    __slots__ = ("by_key", "items", "keys", "texts", "version")
+
+    def __init__(self, version: SpecVersion, items: list[Interaction]) -> None:
+        self.version = version
+        self.items = items
+        self.by_key = {i.unique_key: i for i in items}
+        self.keys = [_sort_key(i) for i in items]
+        self.texts = [_cached(i).text(version) for i in items]
+
+    @classmethod
+    def of(cls, pact: Pact, version: SpecVersion) -> _Index | None:
+        """The index of a pact just rendered sorted, when merging into it can use one."""
+        if version < SpecVersion.V4 or pact.unreadable:
+            return None
+        return cls(version, list(pact.interactions))
+
+    def merged(self, interactions: list[Interaction]) -> _Index:
+        """A new index with ``interactions`` merged in (each replaces the one with its merge
+        key); this one is left as it was."""
+        out = _Index.__new__(_Index)
+        out.version = self.version
+        out.items, out.keys, out.texts = list(self.items), list(self.keys), list(self.texts)
+        out.by_key = dict(self.by_key)
+        for interaction in interactions:
+            old = out.by_key.get(interaction.unique_key)
+            if old is not None:
+                at = bisect.bisect_left(out.keys, _sort_key(old))
+                del out.items[at], out.keys[at], out.texts[at]
+            out.by_key[interaction.unique_key] = interaction
+            key = _sort_key(interaction)
+            at = bisect.bisect_left(out.keys, key)
+            out.items.insert(at, interaction)
+            out.keys.insert(at, key)
+            out.texts.insert(at, _cached(interaction).text(self.version))
+        return out
+
+
+# By absolute path: the next merge into a file need not read and parse it again, nor write it
+# when nothing changed (another writer changes the file's identity, which is checked).
+_WRITTEN: dict[str, _Written] = {}
+_LOCK_FILES: dict[str, Path] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
     return st.st_ino, st.st_mtime_ns, st.st_size
 
 
-def _existing(path: Path, rule_kinds: Collection[str]) -> Pact:
-    known = _WRITTEN.get(path)
-    if known is not None and known[0] == _identity(path):
-        return known[1]
-    return read_pact(path, rule_kinds=rule_kinds)
+def _lock_file(key: str, path: Path) -> Path:
+    lock = _LOCK_FILES.get(key)
+    if lock is None:
+        lock = _LOCK_FILES[key] = lock_path(path)
+    elif not lock.parent.is_dir():  # the temporary directory was cleaned meanwhile
+        lock.parent.mkdir(exist_ok=True)
+    return lock
 
 
 def _merged_plugins(existing: Any, new: Any) -> list[Any]:
@@ -243,20 +362,22 @@ def _deduplicated(interactions: tuple[Interaction, ...], pact_name: str) -> list
     return list(seen.values())
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _atomic_write(path: Path, text: str, *, sync: bool) -> None:
+    data = text.encode("utf-8")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
+        try:
+            fd = os.open(tmp, flags, 0o666)  # the umask applies: a pact is an ordinary file
+        except FileExistsError:
+            continue
+        break
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a pact is an ordinary file
+        with open(fd, "wb") as fh:
+            fh.write(data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -268,7 +389,24 @@ def lock_path(path: Path) -> Path:
     """The lock file of the pact file ``path``: in the temporary directory, named by the
     absolute path, so that every process of the machine takes the same one and the pact
     directory holds nothing but pacts."""
-    digest = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:32]
-    folder = Path(tempfile.gettempdir()) / "accord-pact-locks"
+    # two CRC-32s (64 bits) rather than a cryptographic hash: hashlib would load OpenSSL's
+    # digests into every consumer test; a collision would only make two files share a lock
+    absolute = str(Path(path).resolve()).encode()
+    digest = f"{binascii.crc32(absolute):08x}{binascii.crc32(absolute[::-1]):08x}"
+    folder = Path(_temporary_directory()) / "accord-pact-locks"
     folder.mkdir(exist_ok=True)
     return folder / f"{Path(path).name}.{digest}.lock"
+
+
+def _temporary_directory() -> str:
+    """``tempfile.gettempdir()``'s choice on POSIX ($TMPDIR, $TEMP, $TMP, then /tmp, /var/tmp,
+    /usr/tmp: the first writable directory) without importing ``tempfile``, which loads
+    ``shutil`` and with it the compression modules (~2 ms of a consumer test's start)."""
+    if os.name == "posix":
+        names = [os.environ.get(v) for v in ("TMPDIR", "TEMP", "TMP")]
+        for name in [*names, "/tmp", "/var/tmp", "/usr/tmp"]:
+            if name and os.path.isdir(name) and os.access(name, os.W_OK | os.X_OK):
+                return os.path.abspath(name)
+    import tempfile
+
+    return tempfile.gettempdir()

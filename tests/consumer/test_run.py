@@ -95,3 +95,26 @@ def test_a_pytest_session_with_pact_dir_leaves_the_process_run_as_it_was(
     result = pytester.runpytest_inprocess("--pact-dir", "out", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert default_run().pact_dir == before
+
+
+def test_write_file_into_the_pact_dir_after_serve_does_not_write_again(tmp_path: Path) -> None:
+    pact = Pact("web", "users-api", pact_dir=tmp_path, run=PactRun())
+    _get_user(pact, 6)
+    _exercise(pact, 6)  # written here, as the serve() block passed
+    written = (tmp_path / "web-users-api.json").stat()
+    assert pact.write_file(tmp_path) == tmp_path / "web-users-api.json"  # pact-python habit
+    again = (tmp_path / "web-users-api.json").stat()
+    assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    assert _paths(tmp_path / "web-users-api.json") == ["/users/6"]
+
+
+def test_pacts_without_a_pact_dir_are_written_together_at_the_end(tmp_path: Path) -> None:
+    run = PactRun(tmp_path)
+    for uid in range(3):
+        pact = Pact("web", "users-api", run=run)
+        (pact.upon_receiving(f"a request for user {uid}").with_request("GET", f"/users/{uid}")
+             .will_respond_with(200).with_body({"id": uid}))
+        _exercise(pact, uid)
+    assert not list(tmp_path.iterdir())  # nothing written during the run
+    assert run.write_deferred() == [tmp_path / "web-users-api.json"]
+    assert _paths(tmp_path / "web-users-api.json") == ["/users/0", "/users/1", "/users/2"]

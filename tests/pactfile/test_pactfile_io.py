@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
 import accord
 from accord.errors import (
@@ -16,6 +18,7 @@ from accord.errors import (
     PactFormatError,
     UnsupportedVersionError,
 )
+from accord.filelocking import LockTimeout, exclusive_lock
 from accord.model import (
     AsynchronousMessage,
     Body,
@@ -185,10 +188,71 @@ def test_messages_as_v2_are_refused(tmp_path):
 
 def test_lock_timeout(tmp_path):
     target = tmp_path / "web-api.json"
-    lock = FileLock(str(lock_path(target)))
-    with lock, pytest.raises(PactFileLockError, match="could not lock"):
+    with (exclusive_lock(lock_path(target), timeout=1),
+          pytest.raises(PactFileLockError, match=r"could not lock .*another process")):
         write_pact(pact(http("a")), tmp_path, lock_timeout=0.05)
     assert not target.exists()
+
+
+_HOLD_LOCK = """
+import sys, time
+from accord.filelocking import exclusive_lock
+with exclusive_lock(sys.argv[1], timeout=5):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def _hold_lock(lock: Path, seconds: float) -> subprocess.Popen[str]:
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(lock), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    return holder
+
+
+def _stop(holder: subprocess.Popen[str]) -> None:
+    holder.kill()
+    holder.wait()
+    assert holder.stdout is not None
+    holder.stdout.close()
+
+
+def test_another_process_holding_the_lock_makes_a_writer_wait(tmp_path):
+    lock = lock_path(tmp_path / "web-api.json")
+    holder = _hold_lock(lock, 0.5)
+    try:
+        with pytest.raises(LockTimeout), exclusive_lock(lock, timeout=0.05):
+            pass
+        started = time.monotonic()
+        write_pact(pact(http("a")), tmp_path, lock_timeout=30)  # waits for the holder
+        assert time.monotonic() - started > 0.1
+        assert holder.wait(30) == 0
+    finally:
+        _stop(holder)
+    assert [i.description for i in read_pact(tmp_path / "web-api.json").interactions] == ["a"]
+
+
+def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
+    lock = lock_path(tmp_path / "web-api.json")
+    _stop(_hold_lock(lock, 60))
+    assert lock.exists()  # the file stays; the lock went with the process
+    write_pact(pact(http("a")), tmp_path, lock_timeout=1)
+
+
+def test_writing_what_the_file_already_holds_leaves_it_alone(tmp_path):
+    path = write_pact(pact(http("a")), tmp_path)
+    before = path.stat()
+    assert write_pact(pact(http("a")), tmp_path) == path
+    assert write_pact(pact(http("a")), tmp_path, merge=False) == path
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    write_pact(pact(http("b")), tmp_path)
+    assert path.stat().st_ino != before.st_ino  # replaced, not rewritten in place
+
+
+def test_a_synced_write_gives_the_same_file(tmp_path):
+    first = write_pact(pact(http("a")), tmp_path / "plain").read_text()
+    assert write_pact(pact(http("a")), tmp_path / "synced", sync=True).read_text() == first
 
 
 def test_no_temporary_files_are_left_behind(tmp_path):
@@ -289,3 +353,48 @@ def test_merging_keeps_the_plugins_of_both_files(tmp_path):
     write_pact(pact(http("a")).replace(metadata={"plugins": [csv]}), tmp_path)
     path = write_pact(pact(http("b")).replace(metadata={"plugins": [protobuf]}), tmp_path)
     assert json.loads(path.read_text())["metadata"]["plugins"] == [csv, protobuf]
+
+
+def test_locks_live_in_the_temporary_directory_tempfile_would_choose(tmp_path, monkeypatch):
+    import tempfile
+
+    default = Path(tempfile.gettempdir()) / "accord-pact-locks"
+    assert lock_path(tmp_path / "a.json").parent == default
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    assert lock_path(tmp_path / "a.json").parent == tmp_path / "tmp" / "accord-pact-locks"
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "missing"))  # skipped, as tempfile skips it
+    assert lock_path(tmp_path / "a.json").parent == default
+
+
+def test_merging_into_what_this_process_wrote_gives_the_text_a_fresh_merge_gives(tmp_path):
+    """Merging into the file this process wrote last skips re-reading, re-sorting and
+    re-rendering it; a file touched in between (as by another writer) is read and merged from
+    scratch. Both must write the same text, step by step."""
+    import os
+
+    steps = [
+        [http("b")],
+        [http("a")],
+        [http("c", "state 1")],
+        [http("b", status=500)],                                  # replaces b
+        [http("a2", "s"), http("a1", "s"), http("a", "s")],       # several at once
+        [http("c", "state 1", path="/changed"), http("0")],       # replaces c, adds 0
+        [http("c", "state 1", "state 2")],                        # a different key than c
+        [http("a1", "s"), http("a1", "s")],                       # identical duplicates
+    ]
+    fast, fresh = tmp_path / "fast", tmp_path / "fresh"
+    for step in steps:
+        one = pact(*step, version=SpecVersion.V4)
+        fast_path = write_pact(one, fast)
+        fresh_path = write_pact(one, fresh)
+        assert fast_path.read_text() == fresh_path.read_text()
+        stat = fresh_path.stat()
+        os.utime(fresh_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    descriptions = [i["description"] for i in json.loads(fast_path.read_text())["interactions"]]
+    assert descriptions == ["0", "a", "a", "a1", "a2", "b", "c", "c"]
+    assert render_pact(read_pact(fast_path)) == fast_path.read_text()
+    for _ in range(2):  # the second merges nothing into an empty file this process wrote
+        empty = write_pact(pact(version=SpecVersion.V4), tmp_path / "empty")
+        assert empty.read_text() == render_pact(read_pact(empty))
+        assert json.loads(empty.read_text())["interactions"] == []

@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 
-from accord.generation import example_from_regex
-from accord.model.datetime_format import format_datetime
-
 __all__ = ["example_for_regex", "format_java", "int_range_regex", "strftime_to_java"]
 
 _STRFTIME = {
@@ -71,6 +68,10 @@ def format_java(value: datetime | date | time | None, pattern: str) -> str:
     The rendering is ``accord.model.datetime_format``'s, the one the generators and matching
     rules use; raises ``InvalidDateTimePattern`` (a ``ValueError``) for a pattern Java refuses.
     """
+    # imported on first use, as the regex reader below: declaring a pact without date or
+    # regex matchers need not load them (a consumer test's cold start)
+    from accord.model.datetime_format import format_datetime
+
     return format_datetime(_FIXED if value is None else value, pattern)
 
 
@@ -139,4 +140,6 @@ def example_for_regex(pattern: str) -> str | None:
     The generator's own parser builds it (``accord.generation.example_from_regex``): one regex
     reader for examples and generated values, bounded so a hostile pattern cannot hang.
     """
+    from accord.generation import example_from_regex
+
     return example_from_regex(pattern)

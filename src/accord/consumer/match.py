@@ -40,7 +40,6 @@ from accord.consumer.matchers import (
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule
 from accord.model.jsontypes import JsonValue
-from accord.model.regex import RegexError, compile_pattern
 
 __all__ = [
     "AbstractMatcher",
@@ -302,6 +301,9 @@ str = string
 
 
 def _regex_check(name: _b.str, value: Any, pattern: _b.str) -> _b.str | None:
+    # the regex engines (RE2, regex) load on the first regex matcher, not with accord.match
+    from accord.model.regex import RegexError, compile_pattern
+
     try:
         compiled = compile_pattern(pattern)
     except RegexError as exc:
@@ -526,6 +528,8 @@ def _rules_of(rules: Matcher | Sequence[Matcher], name: _b.str) -> tuple[Rule, .
 
 
 def _key_matches(pattern: _b.str, key: _b.str) -> _b.bool:
+    from accord.model.regex import RegexError, compile_pattern
+
     try:
         return compile_pattern(pattern).fullmatch(key)
     except RegexError:  # reported by the inner regex matcher's own check

@@ -43,7 +43,6 @@ from accord.consumer.interactions import InteractionBuilder
 from accord.consumer.matchers import Matchable
 from accord.consumer.raw import load_raw_generators, load_raw_rules, merge_generators, merge_rules
 from accord.errors import ContractDefinitionError, MismatchError, UnsupportedDefinition
-from accord.generation import GeneratorContext, generate_message
 from accord.model import (
     AsynchronousMessage,
     Body,
@@ -181,6 +180,9 @@ def _run(result: Any, then: Callable[[Any], Any]) -> Any:
 
 
 def _generated(contents: MessageContents, catalogue: Catalogue | None) -> MessageContents:
+    # imported on first use: an HTTP consumer test never generates a message
+    from accord.generation import GeneratorContext, generate_message
+
     context = GeneratorContext.default("consumer", catalogue=catalogue or Catalogue())
     return generate_message(contents, context)
 

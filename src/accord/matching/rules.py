@@ -20,7 +20,6 @@ from typing import Any
 
 from accord.errors import DocPathError, MatchingRuleError
 from accord.matching.contenttype import content_type_matches
-from accord.matching.datetimes import InvalidFormat, matches_format
 from accord.matching.display import (
     compact,
     excerpt,
@@ -33,7 +32,6 @@ from accord.matching.display import (
 from accord.model.docpath import STAR, DocPath, Location
 from accord.model.jsontypes import JsonObject, JsonValue
 from accord.model.memo import IdentityCache
-from accord.model.regex import RegexError, RegexTimeout, compile_pattern
 from accord.model.rules import Rule, RuleList
 
 __all__ = [
@@ -444,6 +442,10 @@ def _date_message(kind: str, value: str, fmt: str | None) -> str:
 
 
 def _check_date(rule: Rule, value: str) -> str | None:
+    # the date-format reader and the regex engines load on the first rule that needs them:
+    # a consumer test's cold start rarely does
+    from accord.matching.datetimes import InvalidFormat, matches_format
+
     fmt = rule.params.get("format")
     kind = "date" if rule.kind == "date" else "time" if rule.kind == "time" else "timestamp"
     try:
@@ -457,6 +459,8 @@ def _check_regex(rule: Rule, text: str) -> str | None:
     """A regex rule against text. A pattern that does not compile, or that the backtracking
     engine gives up on, fails this one value with a mismatch saying so (as the official
     tools do for an invalid pattern): the rest of the pact is still checked."""
+    from accord.model.regex import RegexError, RegexTimeout, compile_pattern
+
     pattern = str(rule.params.get("regex", ""))
     try:
         if compile_pattern(pattern).fullmatch(text):

@@ -26,7 +26,6 @@ that repeated identical requests walk through them in pact order before reusing 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -329,6 +328,8 @@ class MockSession:
                      if e.interaction.request.path == request.path and e.method != method]
         if same_path:
             return tuple(same_path[:3])
+        import difflib  # the failure path only: a passing test never loads it
+
         paths = [e.interaction.request.path for e in self._entries if e.method == method]
         near = difflib.get_close_matches(request.path, paths, n=2, cutoff=0.75)
         return tuple(e.interaction for e in self._entries
