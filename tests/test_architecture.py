@@ -100,9 +100,9 @@ def test_the_closing_note_counts_are_computed():
 # ``replace(**changes)`` (dataclass fields of every type), the in-process ASGI/WSGI transports'
 # ``app``, ``KeepAlivePoster.post(**kwargs)`` (httpx's own keywords), ``Reply.__iter__``
 # (body and metadata unpack to different types), ``accord.__getattr__`` (lazy names), and the
-# files other work owned then (model/rules.py, plugins/registry.py, verifier/broker_source.py).
+# catalogue's plugin protocol (the model layer cannot name matching's context types).
 # A ceiling: lower it when the count drops, never raise it.
-ANY_IN_PUBLIC_SIGNATURES_CEILING = 22
+ANY_IN_PUBLIC_SIGNATURES_CEILING = 10
 BROKER_SIDE = ("accord.broker", "accord.broker_client", "accord.hal")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from accord.errors import MatchingRuleError
+from accord.model.jsontypes import JsonObject, JsonValue
 
 __all__ = [
     "CATEGORIES",
@@ -65,7 +66,7 @@ class Rule:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     @staticmethod
-    def from_json(data: Any, *, where: str = "", file: str | None = None,
+    def from_json(data: JsonValue, *, where: str = "", file: str | None = None,
                   extra_kinds: Collection[str] = ()) -> Rule:
         """A rule read from pact JSON; ``extra_kinds`` are kinds a catalogue's plugins add
         (``Catalogue.rule_kinds``): without them a pact using such a kind is refused."""
@@ -107,10 +108,10 @@ class Rule:
             )
         return Rule(kind, _normalise(kind, params, where, file))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         return {"match": self.kind, **self.params}
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: JsonValue = None) -> JsonValue:
         return self.params.get(key, default)
 
 
@@ -171,14 +172,14 @@ class RuleList:
     rules: tuple[Rule, ...]
     combine: Literal["AND", "OR"] = "AND"
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"matchers": [r.to_json() for r in self.rules]}
+    def to_json(self) -> JsonObject:
+        out: JsonObject = {"matchers": [r.to_json() for r in self.rules]}
         if self.combine != "AND":
             out["combine"] = self.combine
         return out
 
     @staticmethod
-    def from_json(data: Any, *, where: str = "", file: str | None = None,
+    def from_json(data: JsonValue, *, where: str = "", file: str | None = None,
                   extra_kinds: Collection[str] = ()) -> RuleList:
         if isinstance(data, Mapping) and "matchers" in data:
             matchers = data["matchers"]

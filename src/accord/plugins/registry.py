@@ -28,6 +28,7 @@ from accord.plugins.api import Plugin, PluginError, PluginNotFoundError
 if TYPE_CHECKING:
     from importlib import metadata
 
+    from accord.generation import GeneratorContext
     from accord.model.pact import Pact
 
 __all__ = [
@@ -214,7 +215,8 @@ def default_catalogue() -> Catalogue:
     return _DEFAULT.catalogue()
 
 
-def generate_contents(body: Body, generators: Mapping[str, Generator], ctx: Any) -> Body:
+def generate_contents(body: Body, generators: Mapping[str, Generator],
+                      ctx: GeneratorContext) -> Body:
     """Apply body ``generators`` through the plugin of ``ctx.catalogue`` that owns ``body``'s
     content type (``body`` unchanged when none does; ``ctx`` is a ``GeneratorContext``)."""
     catalogue = getattr(ctx, "catalogue", None) or default_catalogue()
@@ -271,7 +273,7 @@ def installed_plugins() -> list[Plugin]:
     return [p for n in _DEFAULT.names() if (p := _DEFAULT.get(n)) is not None]
 
 
-def ensure_plugins(pact: Any, catalogue: Catalogue | None = None) -> list[Plugin]:
+def ensure_plugins(pact: Pact, catalogue: Catalogue | None = None) -> list[Plugin]:
     """Load every plugin a pact's ``metadata.plugins`` names (from ``catalogue`` when it has
     it, else installed ones); fail clearly if one is missing.
 
