@@ -126,7 +126,7 @@ def like(value: Matchable, *, min: _b.int | None = None, max: _b.int | None = No
 type = like
 
 
-def each_like(value: Matchable, min: _b.int = 1, max: _b.int | None = None, *,
+def each_like(value: Matchable, *, min: _b.int = 1, max: _b.int | None = None,
               examples: _b.int | None = None) -> Matcher:
     """An array whose every element is like ``value``; at least ``min``, at most ``max``.
 
