@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+
+from accord.model.jsontypes import JsonMapping, JsonValue
 
 __all__ = [
     "Resolved",
@@ -81,7 +84,7 @@ def _is_true(value: Any) -> bool:
     return value is True
 
 
-def validate_selectors(selectors: Any, provider_branch: str | None) -> list[str]:
+def validate_selectors(selectors: JsonValue, provider_branch: str | None) -> list[str]:
     """Error messages for invalid consumer version selectors (empty when valid)."""
     if selectors is None:
         return []
@@ -160,7 +163,7 @@ def _fields(keys: set[str]) -> str:
     return ("field " if len(keys) == 1 else "fields ") + "/".join(sorted(keys))
 
 
-def validate_request(body: dict[str, Any]) -> dict[str, list[str]]:
+def validate_request(body: JsonMapping) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     pending = body.get("includePendingStatus")
     if pending is not None and not isinstance(pending, bool):
@@ -184,9 +187,8 @@ def validate_request(body: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def parse_date(value: Any) -> Any:
-    from datetime import UTC, datetime
-
+def parse_date(value: JsonValue) -> datetime | None:
+    """An ISO date or time (UTC when it has no zone); ``None`` when it is not one."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace("Z", "+00:00")
