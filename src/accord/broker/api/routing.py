@@ -30,6 +30,7 @@ __all__ = [
     "WRITE",
     "ApiError",
     "Ctx",
+    "Handler",
     "Route",
     "Router",
     "not_found",
