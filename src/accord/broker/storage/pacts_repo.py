@@ -4,6 +4,7 @@ are ``verifications_repo``)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -410,11 +411,17 @@ def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, in
 
 
 def head_publications(
-    conn: Connection, provider_id: int, consumer_ids: list[int]
-) -> list[tuple[str, str, Row]]:
-    """(kind, name, publication) for the head version of every branch ("branch") and every
-    tag ("tag") of these consumers; ordered by consumer, version, then branches before tags
-    and by name. A head version without a pact for this provider is left out."""
+    conn: Connection, provider_id: int, consumer_ids: list[int], since: datetime | None = None
+) -> list[Row]:
+    """The pact for this provider at the head version of every branch and every tag of these
+    consumers, published at or after ``since``: rows of ``kind`` ("branch" or "tag"),
+    ``name``, ``consumer_id``, ``consumer_version_id``, ``consumer_version_number``,
+    ``pact_version_id`` and ``sha``, ordered by consumer, version, then branches before tags
+    and by name. A head version without a pact for this provider is left out.
+
+    One statement: the heads (a correlated "latest" subquery per branch, the greatest
+    version per tag) are materialised first, so each is joined to its publication by index.
+    """
     if not consumer_ids:
         return []
     b = branches.alias("b")
@@ -427,25 +434,43 @@ def head_publications(
         .correlate(b)
         .scalar_subquery()
     )
-    branch_heads = select(b.c.pacticipant_id, literal(0), b.c.name, branch_head).where(
-        id_in(conn, b.c.pacticipant_id, consumer_ids)
-    )
+    branch_heads = select(
+        literal("branch").label("kind"), b.c.name.label("name"), branch_head.label("vid")
+    ).where(id_in(conn, b.c.pacticipant_id, consumer_ids))
     tag_heads = (
-        select(tags.c.pacticipant_id, literal(1), tags.c.name, func.max(tags.c.version_id))
+        select(literal("tag"), tags.c.name, func.max(tags.c.version_id))
         .where(id_in(conn, tags.c.pacticipant_id, consumer_ids))
         .group_by(tags.c.pacticipant_id, tags.c.name)
     )
-    heads = [
-        (cid, order, name, vid)
-        for cid, order, name, vid in conn.execute(union_all(branch_heads, tag_heads)).all()
-        if vid is not None
-    ]
-    pubs = publications_at(conn, [(vid, provider_id) for *_, vid in heads])
-    return [
-        ("branch" if order == 0 else "tag", name, pubs[(vid, provider_id)])
-        for cid, order, name, vid in sorted(heads, key=lambda h: (h[0], h[3], h[1], h[2]))
-        if (vid, provider_id) in pubs
-    ]
+    heads = union_all(branch_heads, tag_heads).cte("heads").prefix_with("MATERIALIZED")
+    publication = (
+        select(pp.c.id)
+        .where(pp.c.consumer_version_id == heads.c.vid, pp.c.provider_id == provider_id)
+        .scalar_subquery()
+    )
+    found = (
+        select(heads.c.kind, heads.c.name, publication.label("pp_id"))
+        .cte("found")
+        .prefix_with("MATERIALIZED")
+    )
+    query = (
+        select(
+            found.c.kind,
+            found.c.name,
+            pp.c.consumer_id,
+            pp.c.consumer_version_id,
+            v.c.number.label("consumer_version_number"),
+            pp.c.pact_version_id,
+            pv.c.sha,
+        )
+        .join(pp, pp.c.id == found.c.pp_id)
+        .join(v, v.c.id == pp.c.consumer_version_id)
+        .join(pv, pv.c.id == pp.c.pact_version_id)
+        .order_by(pp.c.consumer_id, pp.c.consumer_version_id, found.c.kind, found.c.name)
+    )
+    if since is not None:  # stored in UTC (SQLite keeps no offset)
+        query = query.where(pp.c.created_at >= since.astimezone(UTC))
+    return list(conn.execute(query).all())
 
 
 def publications_between(
