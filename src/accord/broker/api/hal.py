@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 from urllib.parse import quote
@@ -17,7 +18,13 @@ BROKER_VERSION = "2.120.0-accord"
 
 def seg(value: Any) -> str:
     """Percent-encode one path segment the way the Ruby clients do (space → %20, / → %2F)."""
-    return quote(str(value), safe="")
+    return _quoted(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    """Names repeat in every link of a listing: each is quoted once."""
+    return quote(text, safe="")
 
 
 def header_value(text: str) -> str:
