@@ -404,6 +404,7 @@ def put_pact(ctx: Ctx) -> Response:
             },
         ) from None
     publication = pacts_repo.find_publication(ctx.conn, version.id, provider.id, with_content=True)
+    assert publication is not None  # stored just above, in this transaction
     body = pact_document(ctx, publication, consumer.name, provider.name)
     return json_response(body, 201 if outcome.status == "created" else 200)
 
