@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-
 from sqlalchemy import Column, Integer, MetaData, Table, Text, UniqueConstraint
 
 from accord.broker.storage.db import make_engine
