@@ -31,17 +31,22 @@ def verified(
         condition = _by_tag(provider_id, tag)
     else:
         condition = true()
-    return _verified_where(conn, ids, provider_id, condition)
+    return _verified_where(conn, ids, condition)
 
 
-def _verified_where(conn: Connection, ids: list[int], provider_id: int, condition: Any) -> Verified:
-    """Which of these pact versions have a successful verification matching ``condition``."""
+def _verified_where(conn: Connection, ids: list[int], condition: Any) -> Verified:
+    """Which of these pact versions have a successful verification matching ``condition``.
+
+    The verifications are found by pact version alone: a pact version belongs to one
+    consumer-provider pair, so every verification of it is by that provider. A test of the
+    provider here would let SQLite scan all of the provider's verifications instead of
+    looking up those of these pact versions (ten times slower on a long history).
+    """
     ok: set[int] = set()
     outside_wip: set[int] = set()
     for chunk in id_chunks(conn, ids):
         query = select(verifications.c.pact_version_id, verifications.c.wip).where(
             id_in(conn, verifications.c.pact_version_id, chunk),
-            verifications.c.provider_id == provider_id,
             verifications.c.success.is_(True),
             condition,
         )
