@@ -3,15 +3,18 @@ are ``verifications_repo``)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Integer,
     Row,
     Select,
     and_,
+    bindparam,
     delete,
     exists,
     func,
@@ -23,7 +26,7 @@ from sqlalchemy import (
 )
 
 from accord.broker.clock import now
-from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
+from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bound
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
@@ -417,13 +420,27 @@ def head_publications(
     consumers, published at or after ``since``: rows of ``kind`` ("branch" or "tag"),
     ``name``, ``consumer_id``, ``consumer_version_id``, ``consumer_version_number``,
     ``pact_version_id`` and ``sha``, ordered by consumer, version, then branches before tags
-    and by name. A head version without a pact for this provider is left out.
-
-    One statement: the heads (a correlated "latest" subquery per branch, the greatest
-    version per tag) are materialised first, so each is joined to its publication by index.
-    """
+    and by name. A head version without a pact for this provider is left out."""
     if not consumer_ids:
         return []
+    params = {
+        "consumer_ids": list(dict.fromkeys(consumer_ids)),
+        "provider_id": provider_id,
+        "since": (since or _BEFORE_ANY_PACT).astimezone(UTC),  # stored in UTC
+    }
+    return list(conn.execute(_head_publications_query(conn.dialect.name), params).all())
+
+
+#: earlier than any publication: ``since`` when none is given
+_BEFORE_ANY_PACT = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@functools.cache
+def _head_publications_query(dialect: str) -> Select:
+    """One statement, built once per dialect (pacts for verification runs it every time): the
+    heads (a correlated "latest" subquery per branch, the greatest version per tag) are
+    materialised first, then each is matched to its publication by index. Joined directly,
+    SQLite would scan every publication of the provider instead."""
     b = branches.alias("b")
     bv = branch_versions.alias("bv")
     branch_head = (
@@ -436,16 +453,19 @@ def head_publications(
     )
     branch_heads = select(
         literal("branch").label("kind"), b.c.name.label("name"), branch_head.label("vid")
-    ).where(id_in(conn, b.c.pacticipant_id, consumer_ids))
+    ).where(ids_bound(dialect, b.c.pacticipant_id, "consumer_ids"))
     tag_heads = (
         select(literal("tag"), tags.c.name, func.max(tags.c.version_id))
-        .where(id_in(conn, tags.c.pacticipant_id, consumer_ids))
+        .where(ids_bound(dialect, tags.c.pacticipant_id, "consumer_ids"))
         .group_by(tags.c.pacticipant_id, tags.c.name)
     )
     heads = union_all(branch_heads, tag_heads).cte("heads").prefix_with("MATERIALIZED")
     publication = (
         select(pp.c.id)
-        .where(pp.c.consumer_version_id == heads.c.vid, pp.c.provider_id == provider_id)
+        .where(
+            pp.c.consumer_version_id == heads.c.vid,
+            pp.c.provider_id == bindparam("provider_id", type_=Integer),
+        )
         .scalar_subquery()
     )
     found = (
@@ -453,7 +473,7 @@ def head_publications(
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
-    query = (
+    return (
         select(
             found.c.kind,
             found.c.name,
@@ -466,11 +486,9 @@ def head_publications(
         .join(pp, pp.c.id == found.c.pp_id)
         .join(v, v.c.id == pp.c.consumer_version_id)
         .join(pv, pv.c.id == pp.c.pact_version_id)
+        .where(pp.c.created_at >= bindparam("since", type_=pp.c.created_at.type))
         .order_by(pp.c.consumer_id, pp.c.consumer_version_id, found.c.kind, found.c.name)
     )
-    if since is not None:  # stored in UTC (SQLite keeps no offset)
-        query = query.where(pp.c.created_at >= since.astimezone(UTC))
-    return list(conn.execute(query).all())
 
 
 def publications_between(
