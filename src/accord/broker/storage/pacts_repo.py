@@ -239,13 +239,21 @@ def latest_publications_for_provider(
 def publications_for_versions(
     conn: Connection, consumer_version_ids: list[int], provider_id: int | None = None
 ) -> list[Row]:
+    """The publications of these consumer versions (for one provider, unless None)."""
+    query = _publications_for_versions_query(conn.dialect.name, provider_id is not None)
     out: list[Row] = []
     for chunk in id_chunks(conn, consumer_version_ids):
-        query = publication_query().where(id_in(conn, pp.c.consumer_version_id, chunk))
-        if provider_id is not None:
-            query = query.where(pp.c.provider_id == provider_id)
-        out.extend(conn.execute(query).all())
+        out.extend(conn.execute(query, {"ids": chunk, "provider_id": provider_id}).all())
     return out
+
+
+@functools.cache
+def _publications_for_versions_query(dialect: str, for_provider: bool) -> Select:
+    """Built once per dialect: the selectors of pacts for verification run it each time."""
+    query = publication_query().where(ids_bound(dialect, pp.c.consumer_version_id, "ids"))
+    if for_provider:
+        query = query.where(pp.c.provider_id == bindparam("provider_id", type_=Integer))
+    return query
 
 
 def publications_at(conn: Connection, keys: list[tuple[int, int]]) -> dict[tuple[int, int], Row]:
@@ -397,6 +405,14 @@ def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, in
     """Head version id of each consumer's main branch (consumers without one are left out)."""
     if not consumer_ids:
         return {}
+    query = _main_branch_heads_query(conn.dialect.name)
+    rows = conn.execute(query, {"consumer_ids": list(dict.fromkeys(consumer_ids))})
+    return {cid: vid for cid, vid in rows if vid is not None}
+
+
+@functools.cache
+def _main_branch_heads_query(dialect: str) -> Select:
+    """Built once per dialect (a correlated "latest" subquery per consumer)."""
     c = pacticipants.alias("c")
     bv = branch_versions.alias("bv")
     head = (
@@ -407,10 +423,9 @@ def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, in
         .correlate(c)
         .scalar_subquery()
     )
-    rows = conn.execute(
-        select(c.c.id, head).where(id_in(conn, c.c.id, consumer_ids), c.c.main_branch.is_not(None))
+    return select(c.c.id, head).where(
+        ids_bound(dialect, c.c.id, "consumer_ids"), c.c.main_branch.is_not(None)
     )
-    return {cid: vid for cid, vid in rows if vid is not None}
 
 
 def head_publications(
