@@ -19,12 +19,13 @@ from sqlalchemy import Connection, Row
 
 from accord.broker.services.selectors import Resolved, VerifiablePact
 from accord.broker.storage import deployments_repo, pacts_repo, pending_repo
+from accord.model.jsontypes import JsonObject
 
 __all__ = ["find_pacts_for_verification"]
 
 
 class _Collector:
-    def __init__(self, conn: Connection, provider: Any) -> None:
+    def __init__(self, conn: Connection, provider: Row) -> None:
         self.conn = conn
         self.provider = provider
         self.pacts: dict[tuple[int, str], VerifiablePact] = {}
@@ -34,7 +35,7 @@ class _Collector:
         self._environments: dict[int, str] | None = None
         self.production_ids: set[int] = set()
 
-    def consumers_for(self, name: str | None) -> list[Any]:
+    def consumers_for(self, name: str | None) -> list[Row]:
         return [r for r in self.sorted_consumers if name is None or r.name == name]
 
     def environments(self) -> dict[int, str]:
@@ -45,7 +46,7 @@ class _Collector:
             self.production_ids = {eid for eid, _, production in rows if production}
         return self._environments
 
-    def add(self, pub: Any, resolved: Resolved) -> None:
+    def add(self, pub: Row, resolved: Resolved) -> None:
         consumer = self.consumers[pub.consumer_id]
         key = (pub.consumer_id, pub.sha)
         pact = self.pacts.get(key)
@@ -187,7 +188,12 @@ def _resolve_latest_tag(
 
 
 def _resolve_latest_with_fallback(
-    c: _Collector, ids: list[int], explicit: str | None, kind: str, key: str, value: str,
+    c: _Collector,
+    ids: list[int],
+    explicit: str | None,
+    kind: str,
+    key: str,
+    value: str,
     fallback: Any,
 ) -> None:
     """Each consumer's latest publication with ``key`` (branch or tag) ``value``, else with
@@ -344,8 +350,8 @@ def _wip_pact(c: _Collector, heads: list[Row]) -> VerifiablePact:
 
 def find_pacts_for_verification(
     conn: Connection,
-    provider: Any,
-    selectors: list[dict] | None,
+    provider: Row,
+    selectors: list[JsonObject] | None,
     provider_branch: str | None,
     provider_tags: list[str],
     include_pending: bool,

@@ -17,6 +17,7 @@ from accord import jsonlimits
 from accord.broker.names import MAX_NAME_LENGTH, name_problem
 from accord.broker.services.content import pacticipant_names
 from accord.jsonlimits import JsonLimitError
+from accord.model.jsontypes import JsonMapping, JsonValue
 
 __all__ = [
     "Contract",
@@ -61,7 +62,7 @@ def _text_problem(value: Any, key: str, max_length: int | None = MAX_NAME_LENGTH
 
 
 def validate_publish_request(
-    data: Any, max_depth: int = jsonlimits.DEFAULT_MAX_DEPTH
+    data: JsonValue, max_depth: int = jsonlimits.DEFAULT_MAX_DEPTH
 ) -> tuple[list[Contract], dict[str, list[str]]]:
     """Check a ``POST /contracts/publish`` body; returns contracts and an errors map."""
     errors: dict[str, list[str]] = {}
@@ -269,8 +270,8 @@ def conflict_message(consumer: str, version: str, provider: str) -> str:
     )
 
 
-def content_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
-    def lines(doc: dict[str, Any]) -> list[str]:
+def content_diff(old: JsonMapping, new: JsonMapping) -> str:
+    def lines(doc: JsonMapping) -> list[str]:
         subject = {k: doc.get(k) for k in ("interactions", "messages") if k in doc}
         return json.dumps(subject, indent=2, sort_keys=True).splitlines()
 

@@ -38,6 +38,7 @@ from accord.broker.storage.schema import (
     verifications,
     versions,
 )
+from accord.model.jsontypes import JsonMapping
 
 pp, pv, v = pact_publications, pact_versions, versions
 
@@ -74,7 +75,7 @@ def find_pact_version(conn: Connection, consumer_id: int, provider_id: int, sha:
 
 
 def get_or_create_pact_version(
-    conn: Connection, consumer_id: int, provider_id: int, sha: str, content: dict[str, Any]
+    conn: Connection, consumer_id: int, provider_id: int, sha: str, content: JsonMapping
 ) -> Row:
     row = find_pact_version(conn, consumer_id, provider_id, sha)
     if row is not None:
