@@ -12,6 +12,9 @@ starts ``accord broker serve`` on 127.0.0.1 and measures the median latency of:
 * ``can-i-deploy-provider`` GET /matrix for the provider's latest version to production
                            (every consumer's deployed version is checked)
 * ``latest-pacts``         GET /pacts/latest (latest pact per integration)
+* ``pact-10k-json``        GET one pact of 10,000 interactions (its JSON, ~3 MB)
+* ``pact-10k-page``        GET the same pact's page in the UI (``Accept: text/html``; one
+                           page of interactions, the goal is under 1 s)
 
 Also printed: the SQL statements each request executes (counted in process, BEGIN excluded);
 on PostgreSQL each one is a round trip.
@@ -64,6 +67,83 @@ def _pact(consumer: str, revision: int) -> dict[str, Any]:
         ],
         "metadata": {"pactSpecification": {"version": "3.0.0"}},
     }
+
+
+#: interactions of the one large pact the UI and JSON rows fetch
+LARGE_PACT = 10_000
+
+
+def _large_pact() -> dict[str, Any]:
+    return {
+        "consumer": {"name": "Large"},
+        "provider": {"name": "Provider"},
+        "interactions": [
+            {
+                "description": f"request {i}",
+                "providerState": f"item {i} exists",
+                "request": {
+                    "method": "GET",
+                    "path": f"/items/{i}",
+                    "headers": {"Accept": "application/json"},
+                },
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"id": i, "name": f"item {i}", "tags": ["a", "b"]},
+                },
+            }
+            for i in range(LARGE_PACT)
+        ],
+        "metadata": {"pactSpecification": {"version": "2.0.0"}},
+    }
+
+
+def _seed_large_pact(
+    rows: dict[str, list[dict[str, Any]]], ids: dict[str, int], pid: int, when: datetime
+) -> None:
+    """A consumer "Large" with one version whose pact has ``LARGE_PACT`` interactions."""
+    rows["pacticipants"].append(
+        {"id": pid, "name": "Large", "main_branch": "main", "created_at": when, "updated_at": when}
+    )
+    rows["integrations"].append(
+        {"consumer_id": pid, "provider_id": 1, "created_at": when, "contract_data_updated_at": when}
+    )
+    ids["version"] += 1
+    rows["versions"].append(
+        {
+            "id": ids["version"],
+            "pacticipant_id": pid,
+            "number": "1",
+            "created_at": when,
+            "updated_at": when,
+        }
+    )
+    doc = with_interaction_ids(_large_pact())
+    ids["pv"] += 1
+    rows["pact_versions"].append(
+        {
+            "id": ids["pv"],
+            "consumer_id": pid,
+            "provider_id": 1,
+            "sha": canonical_sha(doc),
+            "content": json.dumps(doc),
+            "interactions_count": LARGE_PACT,
+            "created_at": when,
+        }
+    )
+    ids["pp"] += 1
+    rows["pact_publications"].append(
+        {
+            "id": ids["pp"],
+            "consumer_version_id": ids["version"],
+            "consumer_id": pid,
+            "provider_id": 1,
+            "pact_version_id": ids["pv"],
+            "revision_number": 1,
+            "created_at": when,
+            "updated_at": when,
+        }
+    )
 
 
 def seed(url: str, consumers: int, versions: int) -> dict[str, Any]:
@@ -315,6 +395,7 @@ def seed(url: str, consumers: int, versions: int) -> dict[str, Any]:
                     "updated_at": start,
                 }
             )
+    _seed_large_pact(rows, ids, consumers + 2, start)
     with engine.begin() as conn:
         for table in s.metadata.sorted_tables:
             data = rows.get(table.name)
@@ -340,6 +421,11 @@ def seed(url: str, consumers: int, versions: int) -> dict[str, Any]:
     }
 
 
+LARGE_PACT_URL = "/pacts/provider/Provider/consumer/Large/version/1"
+#: request headers by row (the UI row asks for HTML as a browser does)
+HEADERS = {"pact-10k-page": {"Accept": "text/html"}}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -347,13 +433,19 @@ def free_port() -> int:
 
 
 def measure(
-    http: httpx.Client, method: str, url: str, runs: int, body: Any = None, body_factory: Any = None
+    http: httpx.Client,
+    method: str,
+    url: str,
+    runs: int,
+    body: Any = None,
+    body_factory: Any = None,
+    headers: dict[str, str] | None = None,
 ) -> float:
     samples = []
     for i in range(runs + 2):
         payload = body_factory(i) if body_factory else body
         started = time.perf_counter()
-        response = http.request(method, url, json=payload)
+        response = http.request(method, url, json=payload, headers=headers)
         elapsed = time.perf_counter() - started
         if response.status_code >= 400:
             raise SystemExit(f"{method} {url} -> {response.status_code}: {response.text[:300]}")
@@ -387,7 +479,7 @@ def count_statements(url: str, requests: dict[str, tuple[str, str, Any, Any]]) -
         for name, (method, path, body, factory) in requests.items():
             seen.clear()
             payload = factory(1_000_000) if factory else body
-            response = client.request(method, path, json=payload)
+            response = client.request(method, path, json=payload, headers=HEADERS.get(name))
             if response.status_code >= 400:
                 raise SystemExit(f"{method} {path} -> {response.status_code}")
             out[name] = len(seen)
@@ -503,9 +595,19 @@ def main() -> None:
                     ),
                     "latest-pacts": ("GET", "/pacts/latest", None, None),
                     "publish": ("POST", "/contracts/publish", None, publish_body),
+                    "pact-10k-json": ("GET", LARGE_PACT_URL, None, None),
+                    "pact-10k-page": ("GET", LARGE_PACT_URL, None, None),
                 }
                 results = {
-                    name: measure(http, method, path, runs, body=body, body_factory=factory)
+                    name: measure(
+                        http,
+                        method,
+                        path,
+                        runs,
+                        body=body,
+                        body_factory=factory,
+                        headers=HEADERS.get(name),
+                    )
                     for name, (method, path, body, factory) in requests.items()
                 }
         finally:

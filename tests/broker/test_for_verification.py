@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 from .helpers import create_environment, deploy, publish, verify
 
 URL = "/pacts/provider/Bar/for-verification"
@@ -314,3 +316,24 @@ def test_a_wip_pact_on_two_branches_says_both_have_the_same_content(client):
         " (both have the same content) and it has not yet been successfully verified by a version"
         " of Bar from branch 'main'" in text
     ), text
+
+
+def test_wip_since_is_compared_as_an_instant_whatever_its_offset(client):
+    """The date is compared in the database as a point in time: a time 30 minutes before
+    the publication written at +05:00 (which reads later than the UTC clock) includes the
+    pact, and 30 minutes after it written at -05:00 (which reads earlier) leaves it out."""
+    publish(client, "Foo", "2", "Bar", "b", branch="feat-1")
+    published = datetime.now(UTC)
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+    }
+
+    def since(delta: timedelta, hours: int) -> str:
+        return (published + delta).astimezone(timezone(timedelta(hours=hours))).isoformat()
+
+    before = pacts(client, **body, includeWipPactsSince=since(timedelta(minutes=-30), 5))
+    assert versions_of(before) == ["Pact between Foo (2) and Bar"]
+    assert before[0]["verificationProperties"]["wip"] is True
+    assert pacts(client, **body, includeWipPactsSince=since(timedelta(minutes=30), -5)) == []

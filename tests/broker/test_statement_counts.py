@@ -273,3 +273,29 @@ def test_provider_states_in_an_environment_come_from_the_versions_there(client: 
         {"name": "a deployed", "consumers": ["A"]},
         {"name": "c deployed", "consumers": ["C"]},
     ]
+
+
+def test_wip_pacts_cost_one_statement_more(client: Any) -> None:
+    """The branch and tag heads come with their pacts in one statement, and their pending
+    state is decided with the selected pacts' (no statement of its own)."""
+    env = create_environment(client)
+    add_consumers(client, 0, 5, env)
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+    }
+    counts = {}
+    for label, extra in (("without WIP", {}), ("with WIP", {"includeWipPactsSince": "2000-01-01"})):
+        with counting(client) as statements:
+            response = client.post(
+                "/pacts/provider/Provider/for-verification", json={**body, **extra}
+            )
+        assert response.status_code == 200, response.text
+        pacts = response.json()["_embedded"]["pacts"]
+        counts[label] = (
+            len(statements),
+            sum(p["verificationProperties"].get("wip", False) for p in pacts),
+        )
+    assert counts["with WIP"][1] == 5  # each consumer's feature branch head is a WIP pact
+    assert counts["with WIP"][0] == counts["without WIP"][0] + 1, counts

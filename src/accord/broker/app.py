@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from typing import Any
+from collections.abc import Callable
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from accord.broker.api import (
     auth,
@@ -48,6 +50,7 @@ from accord.broker.api.routing import (
     WRITE,
     ApiError,
     Ctx,
+    Handler,
     Router,
     validation_error,
 )
@@ -94,7 +97,7 @@ def build_router() -> Router:
 class BrokerApp:
     """ASGI callable; cheap to create once the schema exists."""
 
-    def __init__(self, config: BrokerConfig, engine: Any = None) -> None:
+    def __init__(self, config: BrokerConfig, engine: Engine | None = None) -> None:
         self.config = config
         self.engine = engine or make_engine(config.database_url)
         if config.migrate_on_start:
@@ -112,7 +115,7 @@ class BrokerApp:
         self.webhook_worker.stop()
         self.engine.dispose()
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
@@ -156,12 +159,10 @@ class BrokerApp:
         return f"{scheme}://{host}{prefix}"
 
     async def handle(self, request: Request) -> Response:
+        """Route the request, check who may call it, then answer with a UI page, the API
+        handler in one transaction, or an error as data."""
         method = request.method.upper()
-        raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
-        path = raw_path.decode("latin-1").split("?", 1)[0]
-        root = request.scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root) :] or "/"
+        path = _route_path(request)
         found = self.router.match(path)
         badge = found is not None and found[0].access_for(method) == PUBLIC_BADGE
         # a badge is an image whatever the browser accepts (as in the official broker)
@@ -171,22 +172,14 @@ class BrokerApp:
         required = found[0].access_for(method) if found is not None else READ
         if ui_page is not None:
             required = READ
-        level = auth.access_level(self.config, request.headers.get("authorization"))
-        if not auth.allowed(self.config, required, level):
-            return hal_response(
-                {"error": "Authentication required" if level is None else "Not authorised"},
-                401 if level is None else 403,
-                headers={"WWW-Authenticate": 'Basic realm="Restricted area"'},
-            )
+        refused = self._refusal(request, required)
+        if refused is not None:
+            return refused
         if ui_page is not None:
-            return await run_in_threadpool(
-                self._run, ui_page[0], request, ui_page[1], b"", self.base_url(request), False
-            )
+            return await self._page(ui_page[0], request, ui_page[1])
         if found is None:
             if browser:
-                return await run_in_threadpool(
-                    self._run, not_found_page, request, {}, b"", self.base_url(request), False
-                )
+                return await self._page(not_found_page, request, {})
             return hal_response(
                 {"error": "The requested document was not found on this server."}, 404
             )
@@ -201,26 +194,44 @@ class BrokerApp:
         )
         if handler is None:
             return hal_response({"error": f"Method {method} is not allowed here"}, 405)
+        write = required == WRITE and not path.endswith(READ_ONLY_POSTS)
+        return await self._call(handler, request, params, write)
+
+    def _refusal(self, request: Request, required: str) -> Response | None:
+        """401 without credentials, 403 with too few rights, ``None`` when allowed."""
+        level = auth.access_level(self.config, request.headers.get("authorization"))
+        if auth.allowed(self.config, required, level):
+            return None
+        return hal_response(
+            {"error": "Authentication required" if level is None else "Not authorised"},
+            401 if level is None else 403,
+            headers={"WWW-Authenticate": 'Basic realm="Restricted area"'},
+        )
+
+    async def _page(self, page: Handler, request: Request, params: dict[str, str]) -> Response:
+        """A UI page: read only, no body."""
+        return await run_in_threadpool(
+            self._run, page, request, params, b"", self.base_url(request), False
+        )
+
+    async def _call(
+        self, handler: Handler, request: Request, params: dict[str, str], write: bool
+    ) -> Response:
+        """Read the body within its limit and run the handler; errors become answers."""
         try:
             body = await limits.read_body(request, self.config.max_body_bytes)
         except limits.BodyTooLarge as err:
             return limits.too_large_response(err, str(request.url))
         base = self.base_url(request)
-        write = required == WRITE and not path.endswith(READ_ONLY_POSTS)
         try:
             for key, value in params.items():  # PostgreSQL cannot even look up a NUL
                 if isinstance(value, str) and "\x00" in value:
                     check_name(value, key.replace("_", " "), key)
             return await run_in_threadpool(self._run, handler, request, params, body, base, write)
         except ApiError as err:
-            if "application/problem+json" in request.headers.get("accept", ""):
-                return problem_response(err, str(request.url))
-            return err.response()
+            return _api_error_response(request, err)
         except InvalidName as err:
-            invalid = validation_error({err.field: [err.message]})
-            if "application/problem+json" in request.headers.get("accept", ""):
-                return problem_response(invalid, str(request.url))
-            return invalid.response()
+            return _api_error_response(request, validation_error({err.field: [err.message]}))
         except DataError:  # e.g. a value longer than its column on PostgreSQL
             log.warning("database refused a value", exc_info=True)
             return hal_response(
@@ -246,11 +257,17 @@ class BrokerApp:
             )
 
     def _run(
-        self, handler: Any, request: Request, params: dict, body: bytes, base: str, write: bool
+        self,
+        handler: Handler,
+        request: Request,
+        params: dict[str, str],
+        body: bytes,
+        base: str,
+        write: bool,
     ) -> Response:
-        after: list = []
+        after: list[Callable[[], None]] = []
 
-        def work(conn: Any) -> Response:
+        def work(conn: Connection) -> Response:
             after.clear()
             ctx = Ctx(request, params, body, base, conn, self.config, self, after_commit=after)
             return handler(ctx)
@@ -263,6 +280,24 @@ class BrokerApp:
         for callback in after:
             threading.Thread(target=callback, daemon=True).start()
         return response
+
+
+def _route_path(request: Request) -> str:
+    """The request's path as the routes spell it: undecoded, without the query or the
+    mount point (``root_path``)."""
+    raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+    path = raw_path.decode("latin-1").split("?", 1)[0]
+    root = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :] or "/"
+    return path
+
+
+def _api_error_response(request: Request, err: ApiError) -> Response:
+    """The error's own answer, or problem details for clients that ask for them."""
+    if "application/problem+json" in request.headers.get("accept", ""):
+        return problem_response(err, str(request.url))
+    return err.response()
 
 
 def problem_response(err: ApiError, instance: str) -> Response:
@@ -311,5 +346,5 @@ def problem_response(err: ApiError, instance: str) -> Response:
     return json_response(problem, err.status, "application/problem+json;charset=utf-8")
 
 
-def create_app(config: BrokerConfig | None = None, engine: Any = None) -> BrokerApp:
+def create_app(config: BrokerConfig | None = None, engine: Engine | None = None) -> BrokerApp:
     return BrokerApp(config or BrokerConfig.from_env(), engine)

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response
+from accord.broker.api.hal import hal_response, seg
 from accord.broker.api.pact_metadata import encode_metadata
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.render import pact_version_url
@@ -45,6 +45,24 @@ def _metadata(pact: VerifiablePact, include_pending: bool) -> str:
     return encode_metadata(params)
 
 
+class _PactVersionUrls:
+    """Pact version permalinks of one provider: the part before the SHA is built once per
+    consumer, not once per pact (a provider may have hundreds of pacts to verify)."""
+
+    def __init__(self, ctx: Ctx, provider: str) -> None:
+        self.ctx = ctx
+        self.provider = provider
+        self.prefixes: dict[str, str] = {}
+
+    def of(self, consumer: str, sha: str) -> str:
+        prefix = self.prefixes.get(consumer)
+        if prefix is None:
+            prefix = self.prefixes[consumer] = pact_version_url(
+                self.ctx, self.provider, consumer, ""
+            )
+        return prefix + seg(sha)
+
+
 def _render(
     ctx: Ctx,
     provider: Any,
@@ -55,16 +73,15 @@ def _render(
     deprecated: bool,
 ) -> Response:
     items = []
+    pact_versions = _PactVersionUrls(ctx, provider.name)
     for pact in pacts:
-        url = pact_version_url(
-            ctx, provider.name, pact.consumer_name, pact.sha, _metadata(pact, include_pending)
-        )
+        permalink = pact_versions.of(pact.consumer_name, pact.sha)
+        url = permalink + "/metadata/" + seg(_metadata(pact, include_pending))
         props: dict[str, Any] = {}
         if include_pending:
             props["pending"] = pact.pending
         if pact.wip:
             props["wip"] = True
-        permalink = pact_version_url(ctx, provider.name, pact.consumer_name, pact.sha)
         notices = notices_for(pact, provider.name, permalink, branch, tags, include_pending)
         if deprecated:
             notices.insert(

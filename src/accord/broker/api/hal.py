@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import Response
+
+from accord.model.jsontypes import JsonObject, JsonValue
 
 __all__ = ["HAL_JSON", "hal_response", "header_value", "json_response", "link", "seg"]
 
@@ -15,9 +18,15 @@ HAL_JSON = "application/hal+json;charset=utf-8"
 BROKER_VERSION = "2.120.0-accord"
 
 
-def seg(value: Any) -> str:
+def seg(value: object) -> str:
     """Percent-encode one path segment the way the Ruby clients do (space → %20, / → %2F)."""
-    return quote(str(value), safe="")
+    return _quoted(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    """Names repeat in every link of a listing: each is quoted once."""
+    return quote(text, safe="")
 
 
 def header_value(text: str) -> str:
@@ -28,7 +37,9 @@ def header_value(text: str) -> str:
     return quote(text, safe=" !\"#$&'()*+,-./:;<=>?@[]^_`{|}~")
 
 
-def link(href: str, title: str | None = None, name: str | None = None, **extra: Any) -> dict:
+def link(
+    href: str, title: str | None = None, name: str | None = None, **extra: JsonValue
+) -> JsonObject:
     out: dict[str, Any] = {"href": href}
     if title is not None:
         out["title"] = title
@@ -39,11 +50,16 @@ def link(href: str, title: str | None = None, name: str | None = None, **extra: 
 
 
 def json_response(
-    body: Any, status: int = 200, content_type: str = HAL_JSON, headers: dict | None = None
+    body: JsonValue,
+    status: int = 200,
+    content_type: str = HAL_JSON,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     return Response(data, status_code=status, media_type=content_type, headers=headers)
 
 
-def hal_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
+def hal_response(
+    body: JsonValue, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     return json_response(body, status, HAL_JSON, headers)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from sqlalchemy import Row
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response, header_value, json_response
@@ -18,24 +19,64 @@ from accord.broker.api.render import pact_url, pact_version_url, pacticipant_url
 from accord.broker.api.routing import Ctx, Router, not_found
 from accord.broker.clock import iso
 from accord.broker.storage import pacts_repo, repo
+from accord.model.jsontypes import JsonObject
 
 
 def pact_document(
-    ctx: Ctx, pub: Any, consumer: str, provider: str, metadata: str | None = None
-) -> dict[str, Any]:
+    ctx: Ctx, pub: Row, consumer: str, provider: str, metadata: str | None = None
+) -> JsonObject:
     """The stored pact JSON plus ``createdAt`` and the ``_links`` verifiers follow."""
-    content = json.loads(pub.content)
-    number = pub.consumer_version_number
-    version_pact = pact_url(ctx, provider, consumer, number)
-    sha_url = pact_version_url(ctx, provider, consumer, pub.sha, metadata)
-    pair = ctx.url("pacts", "provider", provider, "consumer", consumer)
-    title = f"Pact between {consumer} ({number}) and {provider}"
+    content: JsonObject = json.loads(pub.content)
     content["createdAt"] = iso(pub.created_at)
+    urls = _PactUrls.of(ctx, pub, consumer, provider, metadata)
     content["_links"] = {
+        **_identity_links(ctx, urls, pub, consumer, provider),
+        **_history_links(urls),
+        **_action_links(ctx, urls, consumer, provider),
+    }
+    return content
+
+
+@dataclass(frozen=True)
+class _PactUrls:
+    """The addresses the links of one pact are built from."""
+
+    by_version: str  # the pact by consumer version
+    by_sha: str  # the pact version permalink
+    by_sha_with_metadata: str  # the permalink a verifier was given (with its metadata)
+    pair: str  # the pacts between the consumer and the provider
+    consumer_version: str
+    number: str
+    self_href: str
+
+    @classmethod
+    def of(
+        cls, ctx: Ctx, pub: Row, consumer: str, provider: str, metadata: str | None
+    ) -> _PactUrls:
+        number = pub.consumer_version_number
+        by_version = pact_url(ctx, provider, consumer, number)
+        with_metadata = pact_version_url(ctx, provider, consumer, pub.sha, metadata)
+        return cls(
+            by_version=by_version,
+            by_sha=pact_version_url(ctx, provider, consumer, pub.sha),
+            by_sha_with_metadata=with_metadata,
+            pair=ctx.url("pacts", "provider", provider, "consumer", consumer),
+            consumer_version=version_url(ctx, consumer, number),
+            number=number,
+            self_href=by_version if metadata is None else with_metadata,
+        )
+
+
+def _identity_links(
+    ctx: Ctx, urls: _PactUrls, pub: Row, consumer: str, provider: str
+) -> JsonObject:
+    """What the pact is: itself, its consumer and version, its provider, its content."""
+    number = urls.number
+    return {
         "self": {
             "title": "Pact",
-            "name": title,
-            "href": version_pact if metadata is None else sha_url,
+            "name": f"Pact between {consumer} ({number}) and {provider}",
+            "href": urls.self_href,
         },
         "pb:consumer": {
             "title": "Consumer",
@@ -45,14 +86,10 @@ def pact_document(
         "pb:consumer-version": {
             "title": "Consumer version",
             "name": number,
-            "href": version_url(ctx, consumer, number),
+            "href": urls.consumer_version,
         },
         "pb:consumer-versions": [
-            {
-                "title": "Consumer version",
-                "name": number,
-                "href": version_url(ctx, consumer, number),
-            }
+            {"title": "Consumer version", "name": number, "href": urls.consumer_version}
         ],
         "pb:provider": {
             "title": "Provider",
@@ -62,36 +99,50 @@ def pact_document(
         "pb:pact-version": {
             "title": "Pact content version permalink",
             "name": pub.sha,
-            "href": pact_version_url(ctx, provider, consumer, pub.sha),
+            "href": urls.by_sha,
         },
+    }
+
+
+def _history_links(urls: _PactUrls) -> JsonObject:
+    """The other versions of the pact between the same two pacticipants, and diffs."""
+    return {
         "pb:latest-pact-version": {
             "title": "Latest version of this pact",
-            "href": pair + "/latest",
+            "href": urls.pair + "/latest",
         },
-        "pb:all-pact-versions": {"title": "All versions of this pact", "href": pair + "/versions"},
+        "pb:all-pact-versions": {
+            "title": "All versions of this pact",
+            "href": urls.pair + "/versions",
+        },
         "pb:latest-untagged-pact-version": {
             "title": "Latest untagged version of this pact",
-            "href": pair + "/latest-untagged",
+            "href": urls.pair + "/latest-untagged",
         },
         "pb:latest-tagged-pact-version": {
             "title": "Latest tagged version of this pact",
-            "href": pair + "/latest/{tag}",
+            "href": urls.pair + "/latest/{tag}",
             "templated": True,
         },
         "pb:previous-distinct": {
             "title": "Previous distinct version of this pact",
-            "href": version_pact + "/previous-distinct",
+            "href": urls.by_version + "/previous-distinct",
         },
         "pb:diff-previous-distinct": {
             "title": "Diff with previous distinct version of this pact",
-            "href": version_pact + "/diff/previous-distinct",
+            "href": urls.by_version + "/diff/previous-distinct",
         },
         "pb:diff": {
             "title": "Diff with another specified version of pact",
-            "href": pact_version_url(ctx, provider, consumer, pub.sha)
-            + "/diff/pact-version/{pactVersion}",
+            "href": urls.by_sha + "/diff/pact-version/{pactVersion}",
             "templated": True,
         },
+    }
+
+
+def _action_links(ctx: Ctx, urls: _PactUrls, consumer: str, provider: str) -> JsonObject:
+    """What can be done with the pact: webhooks, tagging, verification results, the matrix."""
+    return {
         "pb:pact-webhooks": {
             "title": "Webhooks for the pact between the consumer and provider",
             "href": ctx.url("webhooks", "provider", provider, "consumer", consumer),
@@ -102,36 +153,32 @@ def pact_document(
         },
         "pb:tag-prod-version": {
             "title": "PUT to this resource to tag this consumer version as 'production'",
-            "href": version_url(ctx, consumer, number) + "/tags/prod",
+            "href": urls.consumer_version + "/tags/prod",
         },
         "pb:tag-version": {
             "title": "PUT to this resource to tag this consumer version",
-            "href": version_url(ctx, consumer, number) + "/tags/{tag}",
+            "href": urls.consumer_version + "/tags/{tag}",
             "templated": True,
         },
         "pb:publish-verification-results": {
             "title": "Publish verification results",
-            "href": sha_url + "/verification-results",
+            "href": urls.by_sha_with_metadata + "/verification-results",
         },
-        "pb:latest-verification-results": {
-            "href": pact_version_url(ctx, provider, consumer, pub.sha)
-            + "/verification-results/latest"
-        },
+        "pb:latest-verification-results": {"href": urls.by_sha + "/verification-results/latest"},
         "pb:triggered-webhooks": {
             "title": "Webhooks triggered by the publication of this pact",
-            "href": version_pact + "/triggered-webhooks",
+            "href": urls.by_version + "/triggered-webhooks",
         },
         "pb:matrix-for-consumer-version": {
             "title": "View matrix rows for the consumer version to which this pact belongs",
             "href": ctx.base
-            + f"/matrix?q[][pacticipant]={quote(consumer, safe='')}&q[][version]={quote(number, safe='')}&latestby=cvpv",
+            + f"/matrix?q[][pacticipant]={quote(consumer, safe='')}&q[][version]={quote(urls.number, safe='')}&latestby=cvpv",
         },
         "curies": [{"name": "pb", "href": ctx.base + "/doc/{rel}?context=pact", "templated": True}],
     }
-    return content
 
 
-def require_pair(ctx: Ctx) -> tuple[Any, Any]:
+def require_pair(ctx: Ctx) -> tuple[Row, Row]:
     return require_pacticipant(ctx, ctx.params["consumer"]), require_pacticipant(
         ctx, ctx.params["provider"]
     )
@@ -141,20 +188,24 @@ def require_pair(ctx: Ctx) -> tuple[Any, Any]:
 class PactRef:
     """Which publication a single-pact URL means (the API renders it, the UI pages it)."""
 
-    pub: Any
-    consumer: Any
-    provider: Any
+    pub: Row
+    consumer: Row
+    provider: Row
     metadata: str | None = None
     headers: dict | None = None
     self_href: str | None = None
 
 
-def with_content(ctx: Ctx, pub: Any) -> Any:
+def with_content(ctx: Ctx, pub: Row) -> Row:
+    """The publication with its pact content (read now if the row lacks it)."""
     if hasattr(pub, "content"):
         return pub
-    return pacts_repo.find_publication(
+    found = pacts_repo.find_publication(
         ctx.conn, pub.consumer_version_id, pub.provider_id, with_content=True
     )
+    if found is None:
+        raise not_found()
+    return found
 
 
 def _respond(ctx: Ctx, ref: PactRef) -> Response:
@@ -166,7 +217,7 @@ def _respond(ctx: Ctx, ref: PactRef) -> Response:
     return json_response(body, 200, "application/hal+json;charset=utf-8", ref.headers)
 
 
-def _found(pub: Any, consumer: Any, provider: Any, **extra: Any) -> PactRef:
+def _found(pub: Row | None, consumer: Row, provider: Row, **extra: Any) -> PactRef:
     if pub is None:
         raise not_found()
     return PactRef(pub, consumer, provider, **extra)

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
+from sqlalchemy import Row
 from starlette.responses import Response
 
 from accord.broker.api import webhooks
@@ -21,11 +21,15 @@ from accord.broker.services.content import (
     with_interaction_ids,
 )
 from accord.broker.services.publication import (
+    Contract,
+    Notice,
     PublishOutcome,
     conflict_message,
     content_diff,
+    contract_notices,
     potential_duplicate,
     validate_publish_request,
+    version_notices,
 )
 from accord.broker.storage import (
     deployments_repo,
@@ -34,6 +38,7 @@ from accord.broker.storage import (
     verifications_repo,
     webhooks_repo,
 )
+from accord.model.jsontypes import JsonMapping, JsonObject
 
 
 class Conflict(Exception):
@@ -44,7 +49,7 @@ class Conflict(Exception):
 
 
 def _content_changed_reasons(
-    ctx: Ctx, consumer: Any, provider: Any, version: Any, sha: str, existing: Any
+    ctx: Ctx, consumer: Row, provider: Row, version: Row, sha: str, existing: Row | None
 ) -> list[str]:
     """Why ``contract_content_changed`` fires, in the official broker's words (empty: it does
     not)."""
@@ -79,7 +84,7 @@ def _content_changed_reasons(
     return reasons
 
 
-def _unchanged_comment(ctx: Ctx, version: Any) -> str:
+def _unchanged_comment(ctx: Ctx, version: Row) -> str:
     """The comment on ``contract_published`` when a new version's content is not new."""
     names = [t.name for t in repo.tags_for_version(ctx.conn, version.id)]
     if len(names) == 1:
@@ -87,16 +92,16 @@ def _unchanged_comment(ctx: Ctx, version: Any) -> str:
     return f"pact content is the same as previous versions with tags {', '.join(names)} and no new tags were applied"
 
 
-def _requires_verification(ctx: Ctx, provider: Any, pact_version_id: int) -> bool:
+def _requires_verification(ctx: Ctx, provider: Row, pact_version_id: int) -> bool:
     return verifications_repo.requires_verification(ctx.conn, provider, pact_version_id)
 
 
 def store_pact(
     ctx: Ctx,
-    consumer: Any,
-    provider: Any,
-    version: Any,
-    content: dict[str, Any],
+    consumer: Row,
+    provider: Row,
+    version: Row,
+    content: JsonObject,
     merge: bool = False,
 ) -> PublishOutcome:
     """Create, keep, merge or (when allowed) overwrite the pact for this consumer version."""
@@ -191,11 +196,11 @@ def check_new_names(ctx: Ctx, names: list[str]) -> None:
             )
 
 
-def _any_verification(ctx: Ctx, consumer: Any, provider: Any) -> bool:
+def _any_verification(ctx: Ctx, consumer: Row, provider: Row) -> bool:
     return verifications_repo.any_verification(ctx.conn, consumer.id, provider.id)
 
 
-def _any_webhook_for(ctx: Ctx, consumer: Any, provider: Any) -> bool:
+def _any_webhook_for(ctx: Ctx, consumer: Row, provider: Row) -> bool:
     """Any webhook (enabled or not) for this integration, by name, label or for everyone."""
 
     if not webhooks_repo.any_webhook(ctx.conn):
@@ -208,6 +213,8 @@ def _any_webhook_for(ctx: Ctx, consumer: Any, provider: Any) -> bool:
 
 
 def publish_contracts(ctx: Ctx) -> Response:
+    """``POST /contracts/publish``: check the request, record the consumer version with its
+    branch and tags, store each contract, and answer with what happened and what to do next."""
     data = ctx.json()
     contracts, errors = validate_publish_request(data)
     if errors:
@@ -215,6 +222,36 @@ def publish_contracts(ctx: Ctx) -> Response:
     name, number = data["pacticipantName"], data["pacticipantVersionNumber"]
     branch, tags = data.get("branch"), list(dict.fromkeys(data.get("tags") or []))
     check_new_names(ctx, [name] + [c.provider_name for c in contracts])
+    consumer, version, created = _record_version(ctx, data, branch, tags)
+    notices = version_notices(name, number, created, branch, tags)
+    contract_links = []
+    for contract in contracts:
+        provider, outcome = _store_contract(ctx, consumer, version, contract)
+        url = pact_url(ctx, provider.name, name, number)
+        notices += contract_notices(
+            name,
+            number,
+            outcome,
+            url,
+            any_webhook=_any_webhook_for(ctx, consumer, provider),
+            any_verification=_any_verification(ctx, consumer, provider),
+        )
+        contract_links.append(
+            {
+                "title": "Pact",
+                "name": f"Pact between {name} ({number}) and {provider.name}",
+                "href": url,
+            }
+        )
+    return hal_response(_publication_body(ctx, name, number, tags, notices, contract_links))
+
+
+def _record_version(
+    ctx: Ctx, data: JsonMapping, branch: str | None, tags: list[str]
+) -> tuple[Row, Row, bool]:
+    """The consumer and its version (created or not) with the build URL, branch and tags;
+    a tag may record a deployment. The consumer is read again: its main branch may be set."""
+    name, number = data["pacticipantName"], data["pacticipantVersionNumber"]
     consumer = repo.get_or_create_pacticipant(ctx.conn, name)
     version, created = repo.get_or_create_version(ctx.conn, consumer.id, number)
     repo.set_build_url(ctx.conn, version.id, data.get("buildUrl"))
@@ -223,107 +260,43 @@ def publish_contracts(ctx: Ctx) -> Response:
     for tag in tags:
         if repo.add_tag(ctx.conn, consumer, version, tag):
             deployments_repo.deploy_for_tag(ctx.conn, consumer, version, tag)
-    consumer = repo.find_pacticipant(ctx.conn, name) or consumer  # re-read: main branch may be set
-    notices: list[dict[str, str]] = []
-    detail = []
-    if branch:
-        detail.append(f"branch {branch}")
-    if tags:
-        detail.append("tags " + ", ".join(tags))
-    notices.append(
-        {
-            "type": "debug",
-            "text": f"{'Created' if created else 'Updated'} {name} version {number}"
-            + (" with " + " and ".join(detail) if detail else ""),
+    return repo.find_pacticipant(ctx.conn, name) or consumer, version, created
+
+
+def _store_contract(
+    ctx: Ctx, consumer: Row, version: Row, contract: Contract
+) -> tuple[Row, PublishOutcome]:
+    """The provider and how its pact was stored; a refused change is a 409 with the diff."""
+    provider = repo.get_or_create_pacticipant(ctx.conn, contract.provider_name)
+    try:
+        outcome = store_pact(
+            ctx,
+            consumer,
+            provider,
+            version,
+            contract.content,
+            merge=contract.on_conflict == "merge",
+        )
+    except Conflict as conflict:
+        body = {
+            "notices": [{"type": "error", "text": conflict.message}]
+            + ([{"type": "info", "text": conflict.diff}] if conflict.diff else []),
+            "errors": {"contracts": [conflict.message]},
         }
-    )
-    if not branch:
-        notices.append(
-            {
-                "type": "prompt",
-                "text": "  Next steps:\n    Configure the version branch to be the value of your repository branch.",
-            }
-        )
-    contract_links = []
-    for contract in contracts:
-        provider = repo.get_or_create_pacticipant(ctx.conn, contract.provider_name)
-        try:
-            outcome = store_pact(
-                ctx,
-                consumer,
-                provider,
-                version,
-                contract.content,
-                merge=contract.on_conflict == "merge",
-            )
-        except Conflict as conflict:
-            body = {
-                "notices": [{"type": "error", "text": conflict.message}]
-                + ([{"type": "info", "text": conflict.diff}] if conflict.diff else []),
-                "errors": {"contracts": [conflict.message]},
-            }
-            raise ApiError(409, body, "application/json;charset=utf-8") from None
-        url = pact_url(ctx, provider.name, name, number)
-        if outcome.status == "updated":
-            notices.append(
-                {
-                    "type": "warning",
-                    "text": (
-                        f"Pact with changed content published over existing content for {name} version {number} "
-                        f"and provider {provider.name}. This is not recommended in normal circumstances and may "
-                        "indicate that you have not configured your Pact pipeline correctly. For more information "
-                        "see https://docs.pact.io/go/versioning"
-                    ),
-                }
-            )
-        elif outcome.status == "merged":
-            notices.append(
-                {
-                    "type": "success",
-                    "text": f"Pact content merged with existing content for {name} version {number} and provider {provider.name}.",
-                }
-            )
-        elif outcome.status == "same":
-            notices.append(
-                {
-                    "type": "success",
-                    "text": f"Pact successfully republished for {name} version {number} and provider {provider.name} with no content changes.",
-                }
-            )
-        else:
-            notices.append(
-                {
-                    "type": "success",
-                    "text": f"Pact successfully published for {name} version {number} and provider {provider.name}.",
-                }
-            )
-        notices.append({"type": "debug", "text": f"  View the published pact at {url}"})
-        notices.append({"type": "debug", "text": "  Events detected: " + ", ".join(outcome.events)})
-        notices.extend({"type": "debug", "text": t} for t in outcome.triggered)
-        any_webhook = _any_webhook_for(ctx, consumer, provider)
-        if not outcome.triggered and any_webhook:
-            notices.append(
-                {"type": "debug", "text": "  No enabled webhooks found for the detected events"}
-            )
-        steps = []
-        if not _any_verification(ctx, consumer, provider):
-            steps.append(
-                f"    * Add Pact verification tests to the {provider.name} build. See https://docs.pact.io/go/provider_verification"
-            )
-        if not any_webhook:
-            steps.append(
-                f"    * Configure separate {provider.name} pact verification build and webhook to trigger it when the pact content changes. See https://docs.pact.io/go/webhooks"
-            )
-        if steps:
-            notices += [{"type": "prompt", "text": t} for t in ["  Next steps:", *steps]]
-        contract_links.append(
-            {
-                "title": "Pact",
-                "name": f"Pact between {name} ({number}) and {provider.name}",
-                "href": url,
-            }
-        )
-    body = {
+        raise ApiError(409, body, "application/json;charset=utf-8") from None
+    return provider, outcome
+
+
+def _publication_body(
+    ctx: Ctx,
+    name: str,
+    number: str,
+    tags: list[str],
+    notices: list[Notice],
+    contract_links: list[JsonObject],
+) -> JsonObject:
+    """The answer: notices (and the same as deprecated logs), the version and its links."""
+    return {
         "notices": notices,
         "logs": [
             {"level": n["type"], "message": n["text"], "deprecationWarning": "Replaced by notices"}
@@ -364,7 +337,6 @@ def publish_contracts(ctx: Ctx) -> Response:
             "pb:contracts": contract_links,
         },
     }
-    return hal_response(body)
 
 
 def put_pact(ctx: Ctx) -> Response:
@@ -404,6 +376,7 @@ def put_pact(ctx: Ctx) -> Response:
             },
         ) from None
     publication = pacts_repo.find_publication(ctx.conn, version.id, provider.id, with_content=True)
+    assert publication is not None  # stored just above, in this transaction
     body = pact_document(ctx, publication, consumer.name, provider.name)
     return json_response(body, 201 if outcome.status == "created" else 200)
 

@@ -13,6 +13,7 @@ from accord.broker.clock import iso
 from accord.broker.services.names import display_name
 from accord.broker.storage import deployments_repo, repo
 from accord.broker.storage.version_facts import VersionFacts
+from accord.model.jsontypes import JsonObject
 
 __all__ = [
     "branch_versions_json",
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 
-def curies(ctx: Ctx, context: str = "pacticipant") -> list[dict]:
+def curies(ctx: Ctx, context: str = "pacticipant") -> list[JsonObject]:
     return [{"name": "pb", "href": ctx.base + "/doc/{rel}?context=" + context, "templated": True}]
 
 
@@ -53,7 +54,7 @@ def pact_version_url(
     return ctx.url(*parts)
 
 
-def _times(row: Row) -> dict[str, Any]:
+def _times(row: Row) -> JsonObject:
     out = {"createdAt": iso(row.created_at)}
     updated = getattr(row, "updated_at", None)
     if updated is not None and iso(updated) != out["createdAt"]:
@@ -63,7 +64,7 @@ def _times(row: Row) -> dict[str, Any]:
 
 def pacticipant_json(
     ctx: Ctx, row: Row, embed: bool = True, deployments: bool = False
-) -> dict[str, Any]:
+) -> JsonObject:
     """A pacticipant; ``deployments`` lists where its versions are deployed now (the single
     resource does, as the official one)."""
     name = row.name
@@ -138,7 +139,7 @@ def pacticipant_json(
     return body
 
 
-def _current_deployments(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
+def _current_deployments(ctx: Ctx, row: Row) -> list[JsonObject]:
     out = []
     for d in deployments_repo.current_deployments_with_environment(ctx.conn, row.id):
         shown = d.shown or display_name(d.env_name)
@@ -153,7 +154,7 @@ def _current_deployments(ctx: Ctx, row: Row) -> list[dict[str, Any]]:
     return out
 
 
-def tag_json(ctx: Ctx, pacticipant: str, number: str, row: Row) -> dict[str, Any]:
+def tag_json(ctx: Ctx, pacticipant: str, number: str, row: Row) -> JsonObject:
     url = ctx.url("pacticipants", pacticipant, "versions", number, "tags", row.name)
     return {
         "name": row.name,
@@ -176,7 +177,7 @@ def tag_json(ctx: Ctx, pacticipant: str, number: str, row: Row) -> dict[str, Any
     }
 
 
-def _deployed_link(ctx: Ctx, row: Row, env: Row) -> dict[str, Any]:
+def _deployed_link(ctx: Ctx, row: Row, env: Row) -> JsonObject:
     shown = env.display_name or display_name(env.name)
     link: dict[str, Any] = {
         "title": f"Version deployed to {shown}",
@@ -189,7 +190,7 @@ def _deployed_link(ctx: Ctx, row: Row, env: Row) -> dict[str, Any]:
     return link
 
 
-def _released_link(ctx: Ctx, row: Row, env: Row) -> dict[str, Any]:
+def _released_link(ctx: Ctx, row: Row, env: Row) -> JsonObject:
     shown = env.display_name or display_name(env.name)
     return {
         "title": f"Version released to {shown}",
@@ -202,10 +203,10 @@ def _released_link(ctx: Ctx, row: Row, env: Row) -> dict[str, Any]:
 def branch_versions_json(
     ctx: Ctx,
     pacticipant: str,
-    version: Any,
+    version: Row,
     branches: list[str],
     heads: Mapping[tuple[int, str], int | None],
-) -> list[dict[str, Any]]:
+) -> list[JsonObject]:
     """The branch versions of ``version`` (one per branch it is on), each saying whether the
     version is that branch's head (``heads``: (pacticipant id, branch) -> head version id)."""
     return [
@@ -233,92 +234,102 @@ def version_json(
     embed: bool = True,
     pacticipant_row: Row | None = None,
     facts: VersionFacts | None = None,
-) -> dict[str, Any]:
+) -> JsonObject:
     """A version resource; ``facts`` (``VersionFacts.load`` of every version listed) saves
     the round trips per version when embedding."""
     url = version_url(ctx, pacticipant, row.number)
-    body: dict[str, Any] = {"number": row.number}
+    body: JsonObject = {"number": row.number}
     if row.build_url:
         body["buildUrl"] = row.build_url
     body.update(_times(row))
-    links: dict[str, Any] = {
-        "self": {"title": "Version", "name": row.number, "href": url},
-    }
+    links: JsonObject = {"self": {"title": "Version", "name": row.number, "href": url}}
     if embed:
         if facts is None:
             facts = VersionFacts.load(ctx.conn, [row])
-        branch_versions = branch_versions_json(
-            ctx, pacticipant, row, facts.branches.get(row.id, []), facts.heads
-        )
-        body["_embedded"] = {
-            "branchVersions": branch_versions,
-            "branches": branch_versions,  # the official name, kept beside branchVersions
-            "tags": [tag_json(ctx, pacticipant, row.number, t) for t in facts.tags.get(row.id, [])],
-        }
-        envs = facts.environments
-        links.update(
-            {
-                "pb:pacticipant": {
-                    "title": "Pacticipant",
-                    "name": pacticipant,
-                    "href": pacticipant_url(ctx, pacticipant),
-                },
-                "pb:tag": {
-                    "href": url + "/tags/{tag}",
-                    "title": "Get, create or delete a tag for this pacticipant version",
-                    "templated": True,
-                },
-                "pb:latest-verification-results-where-pacticipant-is-consumer": {
-                    "title": "Latest verification results for consumer version",
-                    "href": ctx.url(
-                        "verification-results",
-                        "consumer",
-                        pacticipant,
-                        "version",
-                        row.number,
-                        "latest",
-                    ),
-                },
-                "pb:pact-versions": [
-                    {
-                        "title": "Pact",
-                        "name": f"Pact between {pacticipant} ({row.number}) and {provider}",
-                        "href": pact_url(ctx, provider, pacticipant, row.number),
-                    }
-                    for provider in facts.providers.get(row.id, [])
-                ],
-                "pb:deployed-environments": [
-                    _deployed_link(ctx, d, facts.environment(d.environment_id))
-                    for d in facts.deployed.get(row.id, [])
-                ],
-                "pb:released-environments": [
-                    _released_link(ctx, r, facts.environment(r.environment_id))
-                    for r in facts.released.get(row.id, [])
-                ],
-                "pb:record-deployment": [
-                    {
-                        "title": f"Record deployment to {e.display_name or display_name(e.name)}",
-                        "name": e.name,
-                        "href": url + "/deployed-versions/environment/" + e.uuid,
-                    }
-                    for e in envs
-                ],
-                "pb:record-release": [
-                    {
-                        "title": f"Record release to {e.display_name or display_name(e.name)}",
-                        "name": e.name,
-                        "href": url + "/released-versions/environment/" + e.uuid,
-                    }
-                    for e in envs
-                ],
-                "curies": curies(ctx, "version"),
-            }
-        )
+        body["_embedded"] = _version_embedded(ctx, pacticipant, row, facts)
+        links.update(_version_links(ctx, pacticipant, row, url, facts))
     body["_links"] = links
     return body
 
 
-def environment_json(ctx: Ctx, row: Row) -> dict[str, Any]:
+def _version_embedded(ctx: Ctx, pacticipant: str, row: Row, facts: VersionFacts) -> JsonObject:
+    """The branches and tags of a version."""
+    branch_versions = branch_versions_json(
+        ctx, pacticipant, row, facts.branches.get(row.id, []), facts.heads
+    )
+    return {
+        "branchVersions": branch_versions,
+        "branches": branch_versions,  # the official name, kept beside branchVersions
+        "tags": [tag_json(ctx, pacticipant, row.number, t) for t in facts.tags.get(row.id, [])],
+    }
+
+
+def _version_links(
+    ctx: Ctx, pacticipant: str, row: Row, url: str, facts: VersionFacts
+) -> JsonObject:
+    """A version's links: its pacticipant, tags, results, pacts and environments."""
+    return {
+        "pb:pacticipant": {
+            "title": "Pacticipant",
+            "name": pacticipant,
+            "href": pacticipant_url(ctx, pacticipant),
+        },
+        "pb:tag": {
+            "href": url + "/tags/{tag}",
+            "title": "Get, create or delete a tag for this pacticipant version",
+            "templated": True,
+        },
+        "pb:latest-verification-results-where-pacticipant-is-consumer": {
+            "title": "Latest verification results for consumer version",
+            "href": ctx.url(
+                "verification-results", "consumer", pacticipant, "version", row.number, "latest"
+            ),
+        },
+        "pb:pact-versions": [
+            {
+                "title": "Pact",
+                "name": f"Pact between {pacticipant} ({row.number}) and {provider}",
+                "href": pact_url(ctx, provider, pacticipant, row.number),
+            }
+            for provider in facts.providers.get(row.id, [])
+        ],
+        **_environment_links(ctx, row, url, facts),
+        "curies": curies(ctx, "version"),
+    }
+
+
+def _environment_links(ctx: Ctx, row: Row, url: str, facts: VersionFacts) -> JsonObject:
+    """Where a version is deployed or released, and where it can be recorded as such."""
+    shown = [(e, e.display_name or display_name(e.name)) for e in facts.environments]
+    return {
+        "pb:deployed-environments": [
+            _deployed_link(ctx, d, facts.environment(d.environment_id))
+            for d in facts.deployed.get(row.id, [])
+        ],
+        "pb:released-environments": [
+            _released_link(ctx, r, facts.environment(r.environment_id))
+            for r in facts.released.get(row.id, [])
+        ],
+        "pb:record-deployment": [
+            {
+                "title": f"Record deployment to {title}",
+                "name": e.name,
+                "href": url + "/deployed-versions/environment/" + e.uuid,
+            }
+            for e, title in shown
+        ],
+        "pb:record-release": [
+            {
+                "title": f"Record release to {title}",
+                "name": e.name,
+                "href": url + "/released-versions/environment/" + e.uuid,
+            }
+            for e, title in shown
+        ],
+    }
+
+
+def environment_json(ctx: Ctx, row: Row) -> JsonObject:
     url = ctx.url("environments", row.uuid)
     shown = row.display_name or display_name(row.name)
     body: dict[str, Any] = {

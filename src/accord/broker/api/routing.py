@@ -21,6 +21,7 @@ from accord import jsonlimits
 from accord.broker.api.hal import hal_response, json_response, seg
 from accord.broker.api.rack_query import parse_nested_query
 from accord.jsonlimits import JsonLimitError
+from accord.model.jsontypes import JsonObject, JsonValue
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -30,6 +31,7 @@ __all__ = [
     "WRITE",
     "ApiError",
     "Ctx",
+    "Handler",
     "Route",
     "Router",
     "not_found",
@@ -54,7 +56,7 @@ _DEFAULT_ACCESS = {"GET": READ, "HEAD": READ, "OPTIONS": READ}
 class ApiError(Exception):
     """An error answer for the client (never a traceback)."""
 
-    def __init__(self, status: int, body: Any, content_type: str | None = None) -> None:
+    def __init__(self, status: int, body: JsonValue, content_type: str | None = None) -> None:
         super().__init__(str(body))
         self.status = status
         self.body = body
@@ -93,15 +95,15 @@ class Ctx:
         return self.request.method
 
     @property
-    def query(self) -> dict[str, Any]:
+    def query(self) -> JsonObject:
         if self._query is None:
             self._query = parse_nested_query(self.request.scope.get("query_string", b"").decode())
         return self._query
 
-    def url(self, *segments: Any) -> str:
+    def url(self, *segments: object) -> str:
         return self.base + "".join("/" + seg(s) for s in segments)
 
-    def json(self, *, required: bool = True) -> Any:
+    def json(self, *, required: bool = True) -> JsonValue:
         content_type = self.request.headers.get("content-type", "application/json").lower()
         if not self.body.strip():
             if required:
@@ -116,7 +118,7 @@ class Ctx:
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, {"error": {"message": f"Error parsing JSON body: {exc}"}}) from None
 
-    def json_object(self, *, required: bool = True) -> dict[str, Any]:
+    def json_object(self, *, required: bool = True) -> JsonObject:
         data = self.json(required=required)
         if not isinstance(data, dict):
             raise validation_error({"body": ["The body must be a JSON object"]})

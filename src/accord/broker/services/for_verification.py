@@ -15,16 +15,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 
 from accord.broker.services.selectors import Resolved, VerifiablePact
 from accord.broker.storage import deployments_repo, pacts_repo, pending_repo
+from accord.model.jsontypes import JsonObject
 
 __all__ = ["find_pacts_for_verification"]
 
 
 class _Collector:
-    def __init__(self, conn: Connection, provider: Any) -> None:
+    def __init__(self, conn: Connection, provider: Row) -> None:
         self.conn = conn
         self.provider = provider
         self.pacts: dict[tuple[int, str], VerifiablePact] = {}
@@ -34,7 +35,7 @@ class _Collector:
         self._environments: dict[int, str] | None = None
         self.production_ids: set[int] = set()
 
-    def consumers_for(self, name: str | None) -> list[Any]:
+    def consumers_for(self, name: str | None) -> list[Row]:
         return [r for r in self.sorted_consumers if name is None or r.name == name]
 
     def environments(self) -> dict[int, str]:
@@ -45,7 +46,7 @@ class _Collector:
             self.production_ids = {eid for eid, _, production in rows if production}
         return self._environments
 
-    def add(self, pub: Any, resolved: Resolved) -> None:
+    def add(self, pub: Row, resolved: Resolved) -> None:
         consumer = self.consumers[pub.consumer_id]
         key = (pub.consumer_id, pub.sha)
         pact = self.pacts.get(key)
@@ -187,7 +188,12 @@ def _resolve_latest_tag(
 
 
 def _resolve_latest_with_fallback(
-    c: _Collector, ids: list[int], explicit: str | None, kind: str, key: str, value: str,
+    c: _Collector,
+    ids: list[int],
+    explicit: str | None,
+    kind: str,
+    key: str,
+    value: str,
     fallback: Any,
 ) -> None:
     """Each consumer's latest publication with ``key`` (branch or tag) ``value``, else with
@@ -292,55 +298,60 @@ def _set_pending(
 # -- WIP -------------------------------------------------------------------------------------------
 
 
-def _wip_candidates(c: _Collector, since: datetime) -> list[VerifiablePact]:
-    """Branch and tag heads published since ``since`` whose content was not selected."""
-    explicit = {(p.consumer_id, p.sha) for p in c.pacts.values()}
-    found: dict[tuple[int, str], VerifiablePact] = {}
-    seen: dict[tuple[int, str], set[Resolved]] = {}
-    for kind, name, pub in pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers)):
-        cid, sha, created = pub.consumer_id, pub.sha, pub.created_at
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=since.tzinfo)
-        key = (cid, sha)
-        if created < since or key in explicit:
-            continue
-        cvid, number = pub.consumer_version_id, pub.consumer_version_number
-        pact = found.get(key)
-        if pact is None:
-            consumer = c.consumers[cid]
-            pact = found[key] = VerifiablePact(
-                consumer.id,
-                consumer.name,
-                consumer.main_branch,
-                pub.pact_version_id,
-                sha,
-                cvid,
-                number,
-                wip=True,
-            )
-            seen[key] = set()
-        elif cvid > pact.consumer_version_id:
-            pact.consumer_version_id = cvid
-            pact.consumer_version_number = number
-        is_branch = kind == "branch"
+def _wip_heads(c: _Collector, since: datetime) -> list[list[Row]]:
+    """Branch and tag heads published since ``since`` whose content was not selected,
+    grouped by content (consumer and SHA), each group ordered by version."""
+    groups: dict[tuple[int, str], list[Row]] = {}
+    for head in pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers), since):
+        key = (head.consumer_id, head.sha)
+        if key not in c.pacts:
+            groups.setdefault(key, []).append(head)
+    return list(groups.values())
+
+
+def _unverified_outside_wip(
+    pact_version_id: int, facts: dict[str | None, Verified], branch: str | None, tags: list[str]
+) -> bool:
+    """The content still lacks a successful verification outside WIP mode (by the branch,
+    else by one of the tags, else at all): it stays a WIP pact."""
+    if branch or not tags:
+        return pact_version_id not in facts[None][1]
+    return any(pact_version_id not in facts[t][1] for t in tags)
+
+
+def _wip_pact(c: _Collector, heads: list[Row]) -> VerifiablePact:
+    """The WIP pact of one content: its latest head version, a reason per branch or tag."""
+    latest = max(heads, key=lambda h: h.consumer_version_id)
+    consumer = c.consumers[latest.consumer_id]
+    pact = VerifiablePact(
+        consumer.id,
+        consumer.name,
+        consumer.main_branch,
+        latest.pact_version_id,
+        latest.sha,
+        latest.consumer_version_id,
+        latest.consumer_version_number,
+        wip=True,
+    )
+    for head in heads:
+        is_branch = head.kind == "branch"
         resolved = Resolved(
             "branch" if is_branch else "tag_latest",
-            cvid,
-            number,
+            head.consumer_version_id,
+            head.consumer_version_number,
             None,
-            branch=name if is_branch else None,
-            tag=None if is_branch else name,
+            branch=head.name if is_branch else None,
+            tag=None if is_branch else head.name,
         )
-        if resolved not in seen[key]:
-            seen[key].add(resolved)
+        if resolved not in pact.selectors:
             pact.selectors.append(resolved)
-    return list(found.values())
+    return pact
 
 
 def find_pacts_for_verification(
     conn: Connection,
-    provider: Any,
-    selectors: list[dict] | None,
+    provider: Row,
+    selectors: list[JsonObject] | None,
     provider_branch: str | None,
     provider_tags: list[str],
     include_pending: bool,
@@ -353,17 +364,20 @@ def find_pacts_for_verification(
     else:
         _default_selectors(c)
     pacts = sorted(c.pacts.values(), key=lambda p: (p.consumer_name, p.consumer_version_id))
-    wip: list[VerifiablePact] = []
+    wip_heads: list[list[Row]] = []
     if wip_since is not None and (provider_branch or provider_tags):
-        wip = _wip_candidates(c, wip_since)
-    judged = (pacts if include_pending else []) + wip
-    facts = _pending_facts(
-        conn, [p.pact_version_id for p in judged], provider.id, provider_branch, provider_tags
-    )
+        wip_heads = _wip_heads(c, wip_since)
+    judged = [p.pact_version_id for p in pacts] if include_pending else []
+    judged += [heads[0].pact_version_id for heads in wip_heads]
+    facts = _pending_facts(conn, judged, provider.id, provider_branch, provider_tags)
     if include_pending:
         _set_pending(pacts, facts, provider_branch, provider_tags)
+    wip = [
+        _wip_pact(c, heads)
+        for heads in wip_heads
+        if _unverified_outside_wip(heads[0].pact_version_id, facts, provider_branch, provider_tags)
+    ]
     _set_pending(wip, facts, provider_branch, provider_tags, exclude_wip=True)
-    wip = [p for p in wip if p.pending]
     for pact in wip:
         pact.pending = True
     return pacts + sorted(wip, key=lambda p: (p.consumer_name, p.consumer_version_id))

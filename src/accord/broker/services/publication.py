@@ -17,14 +17,18 @@ from accord import jsonlimits
 from accord.broker.names import MAX_NAME_LENGTH, name_problem
 from accord.broker.services.content import pacticipant_names
 from accord.jsonlimits import JsonLimitError
+from accord.model.jsontypes import JsonMapping, JsonValue
 
 __all__ = [
     "Contract",
+    "Notice",
     "PublishOutcome",
     "conflict_message",
     "content_diff",
+    "contract_notices",
     "potential_duplicate",
     "validate_publish_request",
+    "version_notices",
 ]
 
 
@@ -58,7 +62,7 @@ def _text_problem(value: Any, key: str, max_length: int | None = MAX_NAME_LENGTH
 
 
 def validate_publish_request(
-    data: Any, max_depth: int = jsonlimits.DEFAULT_MAX_DEPTH
+    data: JsonValue, max_depth: int = jsonlimits.DEFAULT_MAX_DEPTH
 ) -> tuple[list[Contract], dict[str, list[str]]]:
     """Check a ``POST /contracts/publish`` body; returns contracts and an errors map."""
     errors: dict[str, list[str]] = {}
@@ -108,9 +112,7 @@ def validate_publish_request(
     return contracts, errors
 
 
-def _validate_contract(
-    item: dict, pacticipant: Any, err: Any, max_depth: int
-) -> Contract | None:
+def _validate_contract(item: dict, pacticipant: Any, err: Any, max_depth: int) -> Contract | None:
     consumer, provider = item.get("consumerName"), item.get("providerName")
     ok = True
     if not _single_line(consumer):
@@ -171,6 +173,92 @@ def _validate_contract(
     return Contract(str(consumer), str(provider), content, on_conflict)
 
 
+Notice = dict[str, str]
+"""One ``{"type": …, "text": …}`` line of a publication's answer, as the clients print it."""
+
+
+def version_notices(
+    name: str, number: str, created: bool, branch: str | None, tags: list[str]
+) -> list[Notice]:
+    """What the publication did to the consumer version, and a prompt when it has no branch."""
+    detail = []
+    if branch:
+        detail.append(f"branch {branch}")
+    if tags:
+        detail.append("tags " + ", ".join(tags))
+    notices = [
+        {
+            "type": "debug",
+            "text": f"{'Created' if created else 'Updated'} {name} version {number}"
+            + (" with " + " and ".join(detail) if detail else ""),
+        }
+    ]
+    if not branch:
+        notices.append(
+            {
+                "type": "prompt",
+                "text": "  Next steps:\n    Configure the version branch to be the value of your repository branch.",
+            }
+        )
+    return notices
+
+
+def _outcome_notice(name: str, number: str, provider: str, status: str) -> Notice:
+    """How the contract was stored: published, republished unchanged, merged or overwritten."""
+    if status == "updated":
+        return {
+            "type": "warning",
+            "text": (
+                f"Pact with changed content published over existing content for {name} version {number} "
+                f"and provider {provider}. This is not recommended in normal circumstances and may "
+                "indicate that you have not configured your Pact pipeline correctly. For more information "
+                "see https://docs.pact.io/go/versioning"
+            ),
+        }
+    if status == "merged":
+        text = f"Pact content merged with existing content for {name} version {number} and provider {provider}."
+    elif status == "same":
+        text = f"Pact successfully republished for {name} version {number} and provider {provider} with no content changes."
+    else:
+        text = f"Pact successfully published for {name} version {number} and provider {provider}."
+    return {"type": "success", "text": text}
+
+
+def contract_notices(
+    name: str,
+    number: str,
+    outcome: PublishOutcome,
+    url: str,
+    any_webhook: bool,
+    any_verification: bool,
+) -> list[Notice]:
+    """What happened to one contract: how it was stored, where to see it, the events and
+    webhooks it triggered, and the next steps of an integration not yet set up."""
+    provider = outcome.provider
+    notices = [
+        _outcome_notice(name, number, provider, outcome.status),
+        {"type": "debug", "text": f"  View the published pact at {url}"},
+        {"type": "debug", "text": "  Events detected: " + ", ".join(outcome.events)},
+    ]
+    notices.extend({"type": "debug", "text": t} for t in outcome.triggered)
+    if not outcome.triggered and any_webhook:
+        notices.append(
+            {"type": "debug", "text": "  No enabled webhooks found for the detected events"}
+        )
+    steps = []
+    if not any_verification:
+        steps.append(
+            f"    * Add Pact verification tests to the {provider} build. See https://docs.pact.io/go/provider_verification"
+        )
+    if not any_webhook:
+        steps.append(
+            f"    * Configure separate {provider} pact verification build and webhook to trigger it when the pact content changes. See https://docs.pact.io/go/webhooks"
+        )
+    if steps:
+        notices += [{"type": "prompt", "text": t} for t in ["  Next steps:", *steps]]
+    return notices
+
+
 def conflict_message(consumer: str, version: str, provider: str) -> str:
     return (
         f"Cannot change the content of the pact for {consumer} version {version} and provider "
@@ -182,8 +270,8 @@ def conflict_message(consumer: str, version: str, provider: str) -> str:
     )
 
 
-def content_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
-    def lines(doc: dict[str, Any]) -> list[str]:
+def content_diff(old: JsonMapping, new: JsonMapping) -> str:
+    def lines(doc: JsonMapping) -> list[str]:
         subject = {k: doc.get(k) for k in ("interactions", "messages") if k in doc}
         return json.dumps(subject, indent=2, sort_keys=True).splitlines()
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+
+from accord.model.jsontypes import JsonMapping, JsonValue
 
 __all__ = [
     "Resolved",
@@ -81,7 +84,7 @@ def _is_true(value: Any) -> bool:
     return value is True
 
 
-def validate_selectors(selectors: Any, provider_branch: str | None) -> list[str]:
+def validate_selectors(selectors: JsonValue, provider_branch: str | None) -> list[str]:
     """Error messages for invalid consumer version selectors (empty when valid)."""
     if selectors is None:
         return []
@@ -160,7 +163,7 @@ def _fields(keys: set[str]) -> str:
     return ("field " if len(keys) == 1 else "fields ") + "/".join(sorted(keys))
 
 
-def validate_request(body: dict[str, Any]) -> dict[str, list[str]]:
+def validate_request(body: JsonMapping) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     pending = body.get("includePendingStatus")
     if pending is not None and not isinstance(pending, bool):
@@ -184,9 +187,8 @@ def validate_request(body: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def parse_date(value: Any) -> Any:
-    from datetime import UTC, datetime
-
+def parse_date(value: JsonValue) -> datetime | None:
+    """An ISO date or time (UTC when it has no zone); ``None`` when it is not one."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace("Z", "+00:00")
@@ -355,6 +357,100 @@ def _pending_target(
     return f"{any_or_a} versions of {provider} with tag {_join(pending_tags)}"
 
 
+def _why_wip(
+    pact: VerifiablePact, provider: str, url: str, branch: str | None, tags: list[str]
+) -> str:
+    """Why a work-in-progress pact is verified: the latest versions it heads, unverified."""
+    latest_branches = [s.branch for s in pact.selectors if s.branch] or []
+    latest_tags = [s.tag for s in pact.selectors if s.tag] or []
+    parts = []
+    if latest_branches:
+        parts.append(
+            f"from {'branch' if len(latest_branches) == 1 else 'branches'} {_join(latest_branches)}"
+        )
+    if latest_tags:
+        parts.append(f"tagged with {_join(latest_tags)}")
+    version_text = "version" if len(latest_tags) == 1 or len(latest_branches) == 1 else "versions"
+    same = {0: "", 1: "", 2: " (both have the same content)"}.get(
+        len(pact.selectors), " (all have the same content)"
+    )
+    return (
+        f"The pact at {url} is being verified because it is a 'work in progress' pact (ie. it is the "
+        f"pact for the latest {version_text} of {pact.consumer_name} {' and '.join(parts)}{same} and it has "
+        f"not yet been successfully verified by {_pending_target(pact, provider, branch, tags, 'a')} when "
+        f"the pact's application version was explicitly specified in the consumer version selectors). {READ_MORE_WIP}"
+    )
+
+
+def _why_selected(pact: VerifiablePact, provider: str, url: str) -> str:
+    """Why a selected pact is verified: the selectors its consumer versions match."""
+    count = len(pact.selectors)
+    descriptions = "\n".join(
+        f"    * {line}"
+        for line in _descriptions(pact.selectors, provider, pact.consumer_main_branch)
+    )
+    return (
+        f"The pact at {url} is being verified because the pact content belongs to "
+        f"{'the consumer version' if count == 1 else 'the consumer versions'} matching the following "
+        f"{'criterion' if count == 1 else 'criteria'}:\n{descriptions}"
+    )
+
+
+def _pending_state(pact: VerifiablePact, provider: str, branch: str | None, tags: list[str]) -> str:
+    """Whether a failure of this verification fails the build, and why."""
+    if pact.pending and pact.wip:
+        return (
+            f"This pact is in pending state for this version of {provider} because it was included as a "
+            f"'work in progress' pact. If this verification fails, it will not cause the overall build to fail. {READ_MORE_PENDING}"
+        )
+    if pact.pending:
+        return (
+            f"This pact is in pending state for this version of {provider} because a successful verification "
+            f"result for {_pending_target(pact, provider, branch, tags, 'a')} has not yet been published. If this "
+            f"verification fails, it will not cause the overall build to fail. {READ_MORE_PENDING}"
+        )
+    if branch:
+        by = f"a version of {provider} from branch '{branch}'"
+    elif pact.non_pending_tags:
+        by = (
+            f"a version of {provider} with tag '{pact.non_pending_tags[0]}'"
+            if len(pact.non_pending_tags) == 1
+            else f"a version of {provider} with tag {_join(pact.non_pending_tags)}"
+        )
+    else:
+        by = provider
+    return (
+        f"This pact has previously been successfully verified by {by}. If this verification fails, "
+        f"it will fail the build. {READ_MORE_PENDING}"
+    )
+
+
+def _after_pending_verification(
+    pact: VerifiablePact, provider: str, branch: str | None, tags: list[str]
+) -> list[dict[str, str]]:
+    """What a pending pact's verification leads to, per outcome (success, published)."""
+    target = _pending_target(pact, provider, branch, tags)
+    with_tags = {0: "", 1: "with this tag "}.get(len(pact.pending_tags), "with these tags ")
+    still = f"This pact is still in pending state for {target} as a successful verification result {with_tags}has not yet been published"
+    return [
+        {
+            "when": "after_verification:success_true_published_false",
+            "text": (
+                f"This pact is still in pending state for {target} as the successful verification results {with_tags}have not yet been published."
+            ),
+        },
+        {"when": "after_verification:success_false_published_false", "text": still},
+        {
+            "when": "after_verification:success_true_published_true",
+            "text": (
+                f"This pact is no longer in pending state for {target}, as a successful verification result {with_tags}has been "
+                f"published. If a verification for a version of {provider} {with_tags}fails in the future, it will fail the build. {READ_MORE_PENDING}"
+            ),
+        },
+        {"when": "after_verification:success_false_published_true", "text": still},
+    ]
+
+
 def notices_for(
     pact: VerifiablePact,
     provider: str,
@@ -363,99 +459,19 @@ def notices_for(
     tags: list[str],
     include_pending: bool,
 ) -> list[dict[str, str]]:
-    """The ``verificationProperties.notices`` of one verifiable pact."""
-    notices: list[dict[str, str]] = []
-    if pact.wip:
-        latest_branches = [s.branch for s in pact.selectors if s.branch] or []
-        latest_tags = [s.tag for s in pact.selectors if s.tag] or []
-        parts = []
-        if latest_branches:
-            parts.append(
-                f"from {'branch' if len(latest_branches) == 1 else 'branches'} {_join(latest_branches)}"
-            )
-        if latest_tags:
-            parts.append(f"tagged with {_join(latest_tags)}")
-        version_text = (
-            "version" if len(latest_tags) == 1 or len(latest_branches) == 1 else "versions"
-        )
-        same = {0: "", 1: "", 2: " (both have the same content)"}.get(
-            len(pact.selectors), " (all have the same content)"
-        )
-        notices.append(
-            {
-                "when": "before_verification",
-                "text": (
-                    f"The pact at {url} is being verified because it is a 'work in progress' pact (ie. it is the "
-                    f"pact for the latest {version_text} of {pact.consumer_name} {' and '.join(parts)}{same} and it has "
-                    f"not yet been successfully verified by {_pending_target(pact, provider, branch, tags, 'a')} when "
-                    f"the pact's application version was explicitly specified in the consumer version selectors). {READ_MORE_WIP}"
-                ),
-            }
-        )
-    else:
-        count = len(pact.selectors)
-        descriptions = "\n".join(
-            f"    * {line}"
-            for line in _descriptions(pact.selectors, provider, pact.consumer_main_branch)
-        )
-        notices.append(
-            {
-                "when": "before_verification",
-                "text": (
-                    f"The pact at {url} is being verified because the pact content belongs to "
-                    f"{'the consumer version' if count == 1 else 'the consumer versions'} matching the following "
-                    f"{'criterion' if count == 1 else 'criteria'}:\n{descriptions}"
-                ),
-            }
-        )
+    """The ``verificationProperties.notices`` of one verifiable pact: why it is verified,
+    then (with pending status asked for) its pending state and what each outcome leads to."""
+    why = (
+        _why_wip(pact, provider, url, branch, tags)
+        if pact.wip
+        else _why_selected(pact, provider, url)
+    )
+    notices = [{"when": "before_verification", "text": why}]
     if not include_pending:
         return notices
-    if pact.pending and pact.wip:
-        text = (
-            f"This pact is in pending state for this version of {provider} because it was included as a "
-            f"'work in progress' pact. If this verification fails, it will not cause the overall build to fail. {READ_MORE_PENDING}"
-        )
-    elif pact.pending:
-        text = (
-            f"This pact is in pending state for this version of {provider} because a successful verification "
-            f"result for {_pending_target(pact, provider, branch, tags, 'a')} has not yet been published. If this "
-            f"verification fails, it will not cause the overall build to fail. {READ_MORE_PENDING}"
-        )
-    else:
-        if branch:
-            by = f"a version of {provider} from branch '{branch}'"
-        elif pact.non_pending_tags:
-            by = (
-                f"a version of {provider} with tag '{pact.non_pending_tags[0]}'"
-                if len(pact.non_pending_tags) == 1
-                else f"a version of {provider} with tag {_join(pact.non_pending_tags)}"
-            )
-        else:
-            by = provider
-        text = (
-            f"This pact has previously been successfully verified by {by}. If this verification fails, "
-            f"it will fail the build. {READ_MORE_PENDING}"
-        )
-    notices.append({"when": "before_verification", "text": text})
+    notices.append(
+        {"when": "before_verification", "text": _pending_state(pact, provider, branch, tags)}
+    )
     if pact.pending:
-        target = _pending_target(pact, provider, branch, tags)
-        with_tags = {0: "", 1: "with this tag "}.get(len(pact.pending_tags), "with these tags ")
-        still = f"This pact is still in pending state for {target} as a successful verification result {with_tags}has not yet been published"
-        notices += [
-            {
-                "when": "after_verification:success_true_published_false",
-                "text": (
-                    f"This pact is still in pending state for {target} as the successful verification results {with_tags}have not yet been published."
-                ),
-            },
-            {"when": "after_verification:success_false_published_false", "text": still},
-            {
-                "when": "after_verification:success_true_published_true",
-                "text": (
-                    f"This pact is no longer in pending state for {target}, as a successful verification result {with_tags}has been "
-                    f"published. If a verification for a version of {provider} {with_tags}fails in the future, it will fail the build. {READ_MORE_PENDING}"
-                ),
-            },
-            {"when": "after_verification:success_false_published_true", "text": still},
-        ]
+        notices += _after_pending_verification(pact, provider, branch, tags)
     return notices

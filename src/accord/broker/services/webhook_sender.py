@@ -16,17 +16,18 @@ import socket
 import ssl
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from accord.broker.services.redaction import MASK, is_secret_name, redact_headers, redact_url
 from accord.broker.services.webhook_policy import (
+    Target,
     WebhookPolicy,
     address_problem,
     host_whitelisted,
     split_target,
 )
+from accord.model.jsontypes import JsonMapping
 
 __all__ = ["EXCERPT_BYTES", "Attempt", "not_sent", "send_webhook"]
 
@@ -41,7 +42,7 @@ class Attempt:
     success: bool
     method: str
     url: str
-    request_headers: dict[str, Any]
+    request_headers: dict[str, str]
     request_body: str | None
     status: int | None
     error: str | None
@@ -68,11 +69,9 @@ class Refused(Exception):
     """The request would break the policy; nothing was sent."""
 
 
-def _secrets(request: dict[str, Any], password: str | None) -> list[str]:
+def _secrets(request: JsonMapping, password: str | None) -> list[str]:
     values = [request.get("password"), password]
-    values += [
-        str(v) for k, v in (request.get("headers") or {}).items() if is_secret_name(str(k))
-    ]
+    values += [str(v) for k, v in (request.get("headers") or {}).items() if is_secret_name(str(k))]
     secrets = {str(v) for v in values if v and len(str(v)) >= 4}
     for secret in list(secrets):  # "Bearer abc…": the credential alone is secret too
         secrets.update(part for part in secret.split() if len(part) >= 4)
@@ -158,85 +157,138 @@ def _exchange(
         connection.close()
 
 
-def send_webhook(request: dict[str, Any], policy: WebhookPolicy) -> Attempt:
+def _check_policy(target: Target, method: str, policy: WebhookPolicy) -> None:
+    """Refuse a scheme, method or host the operator did not allow."""
+    if target.scheme not in policy.schemes:
+        raise Refused(f"scheme {target.scheme} is not in the webhook scheme whitelist")
+    if method not in policy.methods:
+        raise Refused(f"method {method} is not in the webhook HTTP method whitelist")
+    if policy.hosts and not host_whitelisted(target.host, policy.hosts):
+        raise Refused(f"host {target.host} is not in the webhook host whitelist")
+
+
+def _basic_auth_token(request: JsonMapping, target: Target) -> str | None:
+    """The Basic credentials to send: the webhook's own, else the URL's user info."""
+    username, password = request.get("username"), request.get("password")
+    if not username and target.username:
+        username, password = target.username, target.password
+    if not username:
+        return None
+    return base64.b64encode(f"{username}:{password or ''}".encode()).decode()
+
+
+def _connect(target: Target, policy: WebhookPolicy) -> _PinnedHTTP:
+    """A connection to the first checked address that answers (the next one only if
+    nothing was sent)."""
+    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    last: OSError | None = None
+    for address in _checked_addresses(target.host, target.port, policy):
+        connection = kind(target.host, target.port, address, policy.timeout)
+        try:
+            connection.connect()
+            return connection
+        except OSError as exc:
+            last = exc
+            connection.close()
+    raise last or OSError("no address answered")
+
+
+def _excerpt(content: bytes, policy: WebhookPolicy, secrets: list[str]) -> str:
+    """The start of the response body, masked, or why it is not shown."""
+    if not policy.show_response:
+        return "(The response body is not shown: configure a webhook host whitelist to see it.)"
+    text = content[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+    if len(content) > EXCERPT_BYTES:
+        text += "\n… (response truncated)"
+    return _mask(text, secrets)
+
+
+@dataclass
+class _Exchange:
+    """What one attempt sent and got back, filled in as far as it went."""
+
+    secrets: list[str]
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    excerpt: str = ""
+    error: str | None = None
+
+
+def _deliver(
+    request: JsonMapping,
+    url: str,
+    method: str,
+    headers: dict[str, str],
+    policy: WebhookPolicy,
+    sent: _Exchange,
+) -> None:
+    """Check the target against the policy, connect to a checked address and exchange;
+    raises ``Refused``, ``ValueError``, ``OSError`` or ``HTTPException`` when it stops."""
+    try:
+        target = split_target(url)
+    except ValueError as exc:
+        raise Refused(f"the URL {exc}") from None
+    sent.secrets = _secrets(request, target.password)
+    _check_policy(target, method, policy)
+    token = _basic_auth_token(request, target)
+    if token:
+        headers["Authorization"] = f"Basic {token}"
+        sent.secrets = sorted({*sent.secrets, token}, key=len, reverse=True)
+    headers.setdefault("User-Agent", "accord-broker")
+    body = request.get("body")
+    payload = body.encode() if isinstance(body, str) else None
+    connection = _connect(target, policy)
+    sent.status, sent.response_headers, content = _exchange(
+        connection, method, target.path, headers, payload
+    )
+    sent.excerpt = _excerpt(content, policy, sent.secrets)
+    if 300 <= sent.status < 400 and sent.response_headers.get("Location"):
+        sent.error = f"redirect to {redact_url(sent.response_headers['Location'])} not followed"
+
+
+def send_webhook(request: JsonMapping, policy: WebhookPolicy) -> Attempt:
     """Send ``request`` (from ``render_request``) if ``policy`` allows it; never raises."""
     started = datetime.now(UTC)
     clock = time.monotonic()
     method = str(request.get("method") or "POST").upper()
     url = str(request.get("url") or "")
     headers = {str(k): str(v) for k, v in (request.get("headers") or {}).items()}
-    secrets = _secrets(request, None)
-    body = request.get("body")
-    status: int | None = None
-    response_headers: dict[str, str] = {}
-    excerpt = ""
-    error: str | None = None
+    sent = _Exchange(_secrets(request, None))
     try:
-        try:
-            target = split_target(url)
-        except ValueError as exc:
-            raise Refused(f"the URL {exc}") from None
-        secrets = _secrets(request, target.password)
-        if target.scheme not in policy.schemes:
-            raise Refused(f"scheme {target.scheme} is not in the webhook scheme whitelist")
-        if method not in policy.methods:
-            raise Refused(f"method {method} is not in the webhook HTTP method whitelist")
-        if policy.hosts and not host_whitelisted(target.host, policy.hosts):
-            raise Refused(f"host {target.host} is not in the webhook host whitelist")
-        username, password = request.get("username"), request.get("password")
-        if not username and target.username:
-            username, password = target.username, target.password
-        if username:
-            token = base64.b64encode(f"{username}:{password or ''}".encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
-            secrets = sorted({*secrets, token}, key=len, reverse=True)
-        headers.setdefault("User-Agent", "accord-broker")
-        payload = body.encode() if isinstance(body, str) else None
-        addresses = _checked_addresses(target.host, target.port, policy)
-        kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
-        last: OSError | None = None
-        for address in addresses:  # the next checked address only if nothing was sent
-            connection = kind(target.host, target.port, address, policy.timeout)
-            try:
-                connection.connect()
-                break
-            except OSError as exc:
-                last = exc
-                connection.close()
-        else:
-            raise last or OSError("no address answered")
-        status, response_headers, content = _exchange(
-            connection, method, target.path, headers, payload
-        )
-        text = content[:EXCERPT_BYTES].decode("utf-8", errors="replace")
-        if len(content) > EXCERPT_BYTES:
-            text += "\n… (response truncated)"
-        if policy.show_response:
-            excerpt = _mask(text, secrets)
-        else:
-            excerpt = (
-                "(The response body is not shown: configure a webhook host whitelist to see it.)"
-            )
-        if 300 <= status < 400 and response_headers.get("Location"):
-            error = f"redirect to {redact_url(response_headers['Location'])} not followed"
+        _deliver(request, url, method, headers, policy, sent)
     except Refused as exc:
-        error = f"not sent: {exc}"
+        sent.error = f"not sent: {exc}"
     except ValueError as exc:  # e.g. a header value with a line break
-        error = f"not sent: {exc}"
+        sent.error = f"not sent: {exc}"
     except (OSError, http.client.HTTPException) as exc:
-        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    success = status is not None and status in policy.success_codes
+        sent.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return _attempt(request, method, url, headers, policy, sent, started, clock)
+
+
+def _attempt(
+    request: JsonMapping,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    policy: WebhookPolicy,
+    sent: _Exchange,
+    started: datetime,
+    clock: float,
+) -> Attempt:
+    """The record of the attempt, every credential masked."""
+    secrets = sent.secrets
+    body = request.get("body")
     return Attempt(
-        success=success,
+        success=sent.status is not None and sent.status in policy.success_codes,
         method=method,
         url=redact_url(url),
         request_headers={k: _mask(str(v), secrets) for k, v in redact_headers(headers).items()},
         request_body=_mask(body, secrets) if isinstance(body, str) else None,
-        status=status,
-        error=_mask(error, secrets) if error else None,
-        excerpt=excerpt,
+        status=sent.status,
+        error=_mask(sent.error, secrets) if sent.error else None,
+        excerpt=sent.excerpt,
         response_headers=(
-            {k: _mask(str(v), secrets) for k, v in redact_headers(response_headers).items()}
+            {k: _mask(str(v), secrets) for k, v in redact_headers(sent.response_headers).items()}
             if policy.show_response
             else {}
         ),

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Connection, Integer, Table, any_, bindpara
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
-__all__ = ["dialect_insert", "id_chunks", "id_in"]
+__all__ = ["dialect_insert", "id_chunks", "id_in", "ids_bound"]
 
 # SQLite binds at most 32,766 variables per statement since 3.32 (999 before).
 SQLITE_CHUNK = 5000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 400
@@ -28,6 +28,15 @@ def id_in(conn: Connection, column: ColumnElement, ids: Iterable[int]) -> Column
     if conn.dialect.name == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(Integer)))
     return column.in_(values)
+
+
+def ids_bound(dialect: str, column: ColumnElement, name: str) -> ColumnElement[bool]:
+    """``column`` is one of the ids given as parameter ``name`` when the statement runs (a
+    list): for statements built once and run many times. Meant for short lists (the
+    consumers of one provider), since SQLite gets no chunks here."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def id_chunks(conn: Connection, ids: Iterable[int]) -> list[list[int]]:

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid as uuidlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, literal, select, union_all, update
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Integer,
+    Row,
+    Select,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 
 from accord.broker.clock import now
 from accord.broker.names import check_name
-from accord.broker.storage.bulk import id_in
+from accord.broker.storage.bulk import ids_bound
 from accord.broker.storage.schema import deployed_versions, environments, released_versions
 
 dv, rv = deployed_versions, released_versions
@@ -316,7 +330,20 @@ def current_version_records(
     """Current deployments and/or supported releases of these pacticipants (in one
     environment, unless None) as (kind, kind_order, row_id, vid, eid): deployments first,
     each in the order recorded; one statement."""
-    ids, env_id = pacticipant_ids, environment_id
+    if not (deployed or released):
+        return []
+    query = _current_versions_query(
+        conn.dialect.name, deployed, released, environment_id is not None
+    )
+    params = {"ids": list(dict.fromkeys(pacticipant_ids)), "environment_id": environment_id}
+    return sorted(conn.execute(query, params).all(), key=lambda r: (r.kind_order, r.row_id))
+
+
+@functools.cache
+def _current_versions_query(
+    dialect: str, deployed: bool, released: bool, in_environment: bool
+) -> Select | CompoundSelect:
+    """Built once per dialect and shape (pacts for verification runs it for its selectors)."""
     parts = []
     for kind, order, flag, table, current in (
         (
@@ -342,9 +369,8 @@ def current_version_records(
             table.c.id.label("row_id"),
             table.c.version_id.label("vid"),
             table.c.environment_id.label("eid"),
-        ).where(id_in(conn, table.c.pacticipant_id, ids), current)
-        if env_id is not None:
-            part = part.where(table.c.environment_id == env_id)
+        ).where(ids_bound(dialect, table.c.pacticipant_id, "ids"), current)
+        if in_environment:
+            part = part.where(table.c.environment_id == bindparam("environment_id", type_=Integer))
         parts.append(part)
-    query = parts[0] if len(parts) == 1 else union_all(*parts)
-    return sorted(conn.execute(query).all(), key=lambda r: (r.kind_order, r.row_id))
+    return parts[0] if len(parts) == 1 else union_all(*parts)

@@ -3,14 +3,18 @@ are ``verifications_repo``)."""
 
 from __future__ import annotations
 
+import functools
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Integer,
     Row,
     Select,
     and_,
+    bindparam,
     delete,
     exists,
     func,
@@ -22,7 +26,7 @@ from sqlalchemy import (
 )
 
 from accord.broker.clock import now
-from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
+from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bound
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
@@ -34,6 +38,7 @@ from accord.broker.storage.schema import (
     verifications,
     versions,
 )
+from accord.model.jsontypes import JsonMapping
 
 pp, pv, v = pact_publications, pact_versions, versions
 
@@ -70,7 +75,7 @@ def find_pact_version(conn: Connection, consumer_id: int, provider_id: int, sha:
 
 
 def get_or_create_pact_version(
-    conn: Connection, consumer_id: int, provider_id: int, sha: str, content: dict[str, Any]
+    conn: Connection, consumer_id: int, provider_id: int, sha: str, content: JsonMapping
 ) -> Row:
     row = find_pact_version(conn, consumer_id, provider_id, sha)
     if row is not None:
@@ -235,13 +240,21 @@ def latest_publications_for_provider(
 def publications_for_versions(
     conn: Connection, consumer_version_ids: list[int], provider_id: int | None = None
 ) -> list[Row]:
+    """The publications of these consumer versions (for one provider, unless None)."""
+    query = _publications_for_versions_query(conn.dialect.name, provider_id is not None)
     out: list[Row] = []
     for chunk in id_chunks(conn, consumer_version_ids):
-        query = publication_query().where(id_in(conn, pp.c.consumer_version_id, chunk))
-        if provider_id is not None:
-            query = query.where(pp.c.provider_id == provider_id)
-        out.extend(conn.execute(query).all())
+        out.extend(conn.execute(query, {"ids": chunk, "provider_id": provider_id}).all())
     return out
+
+
+@functools.cache
+def _publications_for_versions_query(dialect: str, for_provider: bool) -> Select:
+    """Built once per dialect: the selectors of pacts for verification run it each time."""
+    query = publication_query().where(ids_bound(dialect, pp.c.consumer_version_id, "ids"))
+    if for_provider:
+        query = query.where(pp.c.provider_id == bindparam("provider_id", type_=Integer))
+    return query
 
 
 def publications_at(conn: Connection, keys: list[tuple[int, int]]) -> dict[tuple[int, int], Row]:
@@ -393,6 +406,14 @@ def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, in
     """Head version id of each consumer's main branch (consumers without one are left out)."""
     if not consumer_ids:
         return {}
+    query = _main_branch_heads_query(conn.dialect.name)
+    rows = conn.execute(query, {"consumer_ids": list(dict.fromkeys(consumer_ids))})
+    return {cid: vid for cid, vid in rows if vid is not None}
+
+
+@functools.cache
+def _main_branch_heads_query(dialect: str) -> Select:
+    """Built once per dialect (a correlated "latest" subquery per consumer)."""
     c = pacticipants.alias("c")
     bv = branch_versions.alias("bv")
     head = (
@@ -403,20 +424,39 @@ def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, in
         .correlate(c)
         .scalar_subquery()
     )
-    rows = conn.execute(
-        select(c.c.id, head).where(id_in(conn, c.c.id, consumer_ids), c.c.main_branch.is_not(None))
+    return select(c.c.id, head).where(
+        ids_bound(dialect, c.c.id, "consumer_ids"), c.c.main_branch.is_not(None)
     )
-    return {cid: vid for cid, vid in rows if vid is not None}
 
 
 def head_publications(
-    conn: Connection, provider_id: int, consumer_ids: list[int]
-) -> list[tuple[str, str, Row]]:
-    """(kind, name, publication) for the head version of every branch ("branch") and every
-    tag ("tag") of these consumers; ordered by consumer, version, then branches before tags
+    conn: Connection, provider_id: int, consumer_ids: list[int], since: datetime | None = None
+) -> list[Row]:
+    """The pact for this provider at the head version of every branch and every tag of these
+    consumers, published at or after ``since``: rows of ``kind`` ("branch" or "tag"),
+    ``name``, ``consumer_id``, ``consumer_version_id``, ``consumer_version_number``,
+    ``pact_version_id`` and ``sha``, ordered by consumer, version, then branches before tags
     and by name. A head version without a pact for this provider is left out."""
     if not consumer_ids:
         return []
+    params = {
+        "consumer_ids": list(dict.fromkeys(consumer_ids)),
+        "provider_id": provider_id,
+        "since": (since or _BEFORE_ANY_PACT).astimezone(UTC),  # stored in UTC
+    }
+    return list(conn.execute(_head_publications_query(conn.dialect.name), params).all())
+
+
+#: earlier than any publication: ``since`` when none is given
+_BEFORE_ANY_PACT = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@functools.cache
+def _head_publications_query(dialect: str) -> Select:
+    """One statement, built once per dialect (pacts for verification runs it every time): the
+    heads (a correlated "latest" subquery per branch, the greatest version per tag) are
+    materialised first, then each is matched to its publication by index. Joined directly,
+    SQLite would scan every publication of the provider instead."""
     b = branches.alias("b")
     bv = branch_versions.alias("bv")
     branch_head = (
@@ -427,25 +467,44 @@ def head_publications(
         .correlate(b)
         .scalar_subquery()
     )
-    branch_heads = select(b.c.pacticipant_id, literal(0), b.c.name, branch_head).where(
-        id_in(conn, b.c.pacticipant_id, consumer_ids)
-    )
+    branch_heads = select(
+        literal("branch").label("kind"), b.c.name.label("name"), branch_head.label("vid")
+    ).where(ids_bound(dialect, b.c.pacticipant_id, "consumer_ids"))
     tag_heads = (
-        select(tags.c.pacticipant_id, literal(1), tags.c.name, func.max(tags.c.version_id))
-        .where(id_in(conn, tags.c.pacticipant_id, consumer_ids))
+        select(literal("tag"), tags.c.name, func.max(tags.c.version_id))
+        .where(ids_bound(dialect, tags.c.pacticipant_id, "consumer_ids"))
         .group_by(tags.c.pacticipant_id, tags.c.name)
     )
-    heads = [
-        (cid, order, name, vid)
-        for cid, order, name, vid in conn.execute(union_all(branch_heads, tag_heads)).all()
-        if vid is not None
-    ]
-    pubs = publications_at(conn, [(vid, provider_id) for *_, vid in heads])
-    return [
-        ("branch" if order == 0 else "tag", name, pubs[(vid, provider_id)])
-        for cid, order, name, vid in sorted(heads, key=lambda h: (h[0], h[3], h[1], h[2]))
-        if (vid, provider_id) in pubs
-    ]
+    heads = union_all(branch_heads, tag_heads).cte("heads").prefix_with("MATERIALIZED")
+    publication = (
+        select(pp.c.id)
+        .where(
+            pp.c.consumer_version_id == heads.c.vid,
+            pp.c.provider_id == bindparam("provider_id", type_=Integer),
+        )
+        .scalar_subquery()
+    )
+    found = (
+        select(heads.c.kind, heads.c.name, publication.label("pp_id"))
+        .cte("found")
+        .prefix_with("MATERIALIZED")
+    )
+    return (
+        select(
+            found.c.kind,
+            found.c.name,
+            pp.c.consumer_id,
+            pp.c.consumer_version_id,
+            v.c.number.label("consumer_version_number"),
+            pp.c.pact_version_id,
+            pv.c.sha,
+        )
+        .join(pp, pp.c.id == found.c.pp_id)
+        .join(v, v.c.id == pp.c.consumer_version_id)
+        .join(pv, pv.c.id == pp.c.pact_version_id)
+        .where(pp.c.created_at >= bindparam("since", type_=pp.c.created_at.type))
+        .order_by(pp.c.consumer_id, pp.c.consumer_version_id, found.c.kind, found.c.name)
+    )
 
 
 def publications_between(
