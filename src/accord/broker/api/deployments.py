@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 from starlette.responses import Response
 
 from accord.broker.api.environments import require_environment
@@ -42,7 +42,7 @@ def _embedded(ctx: Ctx, record: Any, with_env: bool = True) -> dict:
     return out
 
 
-def deployed_json(ctx: Ctx, record: Any, with_env: bool = True) -> dict:
+def deployed_json(ctx: Ctx, record: Row, with_env: bool = True) -> dict:
     body = {
         "uuid": record.uuid,
         "currentlyDeployed": bool(record.currently_deployed),
@@ -58,7 +58,7 @@ def deployed_json(ctx: Ctx, record: Any, with_env: bool = True) -> dict:
     return body
 
 
-def released_json(ctx: Ctx, record: Any, with_env: bool = True) -> dict:
+def released_json(ctx: Ctx, record: Row, with_env: bool = True) -> dict:
     body = {
         "uuid": record.uuid,
         "currentlySupported": record.support_ended_at is None,

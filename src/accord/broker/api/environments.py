@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import Row
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
@@ -18,7 +19,7 @@ from accord.broker.storage import deployments_repo
 UUID_RE = re.compile(r"^[A-Za-z0-9_-]{5,}$")
 
 
-def require_environment(ctx: Ctx, uuid: str | None = None) -> Any:
+def require_environment(ctx: Ctx, uuid: str | None = None) -> Row:
     row = deployments_repo.find_environment(ctx.conn, uuid=uuid or ctx.params["uuid"])
     if row is None:
         raise not_found()

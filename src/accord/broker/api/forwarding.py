@@ -15,7 +15,7 @@ def _networks(allow: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in allow if entry != "*")
 
 
-def trusted(client: Sequence[Any] | None, allow: tuple[str, ...]) -> bool:
+def trusted(client: Sequence[object] | None, allow: tuple[str, ...]) -> bool:
     """Is the direct peer (the ASGI ``client``) one of ``allow`` (addresses, networks, ``*``)?"""
     if not allow:
         return False

@@ -4,15 +4,15 @@ as a Rack-style query in base64url, opaque to verifiers and read back when they 
 from __future__ import annotations
 
 import base64
-from typing import Any
 from urllib.parse import quote
 
 from accord.broker.api.rack_query import parse_nested_query
+from accord.model.jsontypes import JsonMapping, JsonObject
 
 __all__ = ["decode_metadata", "encode_metadata"]
 
 
-def encode_metadata(params: dict[str, Any]) -> str:
+def encode_metadata(params: JsonMapping) -> str:
     """Rack-style query, base64url without padding (opaque to verifiers)."""
     parts: list[str] = []
     for key, value in params.items():
@@ -25,7 +25,7 @@ def encode_metadata(params: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode("&".join(parts).encode()).decode().rstrip("=")
 
 
-def decode_metadata(value: str | None) -> dict[str, Any]:
+def decode_metadata(value: str | None) -> JsonObject:
     if not value:
         return {}
     try:

@@ -6,6 +6,7 @@ import math
 import re
 from typing import Any
 
+from sqlalchemy import Row
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
@@ -29,7 +30,7 @@ FIELDS = {
 }
 
 
-def require_pacticipant(ctx: Ctx, name: str | None = None) -> Any:
+def require_pacticipant(ctx: Ctx, name: str | None = None) -> Row:
     row = repo.find_pacticipant(ctx.conn, name if name is not None else ctx.params["pacticipant"])
     if row is None:
         raise not_found()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import Row
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response, seg
@@ -21,7 +22,9 @@ from accord.broker.api.render import pact_version_url, pacticipant_url, version_
 from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.clock import iso
 from accord.broker.services import contract_comparison as cc
+from accord.broker.services.matrix import Row as MatrixRow
 from accord.broker.storage import contracts_repo, deployments_repo, pacts_repo, repo
+from accord.model.jsontypes import JsonObject
 
 __all__ = [
     "comparison_json",
@@ -198,7 +201,7 @@ def put_contract(ctx: Ctx) -> Response:
     return hal_response(body, 201)
 
 
-def require_contract(ctx: Ctx) -> tuple[Any, Any]:
+def require_contract(ctx: Ctx) -> tuple[Row, Row]:
     provider = repo.find_pacticipant(ctx.conn, ctx.params["provider"])
     version = repo.find_version(ctx.conn, provider.id, ctx.params["version"]) if provider else None
     contract = contracts_repo.contract_for_version(ctx.conn, version.id) if version else None
@@ -208,7 +211,7 @@ def require_contract(ctx: Ctx) -> tuple[Any, Any]:
     return provider, contract
 
 
-def contract_json(ctx: Ctx, provider: str, contract: Any) -> dict[str, Any]:
+def contract_json(ctx: Ctx, provider: str, contract: Row) -> JsonObject:
     number = contract.provider_version_number
     return {
         "providerName": provider,
@@ -238,8 +241,8 @@ def contract_json(ctx: Ctx, provider: str, contract: Any) -> dict[str, Any]:
     }
 
 
-def comparison_json(ctx: Ctx, provider: str, row: Any, consumer: str,
-                    consumer_versions: list[str]) -> dict[str, Any]:
+def comparison_json(ctx: Ctx, provider: str, row: Row, consumer: str,
+                    consumer_versions: list[str]) -> JsonObject:
     report = json.loads(row.report)
     interactions = [i for p in report.get("pacts", []) for i in p.get("interactions", [])]
     return {
@@ -257,7 +260,7 @@ def comparison_json(ctx: Ctx, provider: str, row: Any, consumer: str,
     }
 
 
-def comparisons(ctx: Ctx, provider: Any, contract: Any) -> list[dict[str, Any]]:
+def comparisons(ctx: Ctx, provider: Row, contract: Row) -> list[JsonObject]:
     """Every stored comparison of the contract, with the consumer versions of each pact."""
     out = []
     for row in contracts_repo.comparisons_for_contract(ctx.conn, contract):
@@ -289,9 +292,10 @@ def get_comparisons(ctx: Ctx) -> Response:
     })
 
 
-def contract_verification_json(ctx: Ctx, row: Any) -> dict[str, Any]:
+def contract_verification_json(ctx: Ctx, row: MatrixRow) -> JsonObject:
     """The matrix row's ``verificationResult`` when a contract comparison stands in for it."""
     v = row.verification
+    assert cc.is_contract_verification(v) and row.provider_version is not None  # callers check
     provider, number = row.provider.name, row.provider_version.number
     return {
         "success": bool(v.success),

@@ -11,6 +11,8 @@ import re
 from typing import Any
 from urllib.parse import unquote_plus
 
+from accord.model.jsontypes import JsonObject
+
 __all__ = ["parse_nested_query"]
 
 _KEY = re.compile(r"^([^\[\]]+)(.*)$")
@@ -63,7 +65,7 @@ def _has(obj: dict[str, Any], parts: list[str]) -> bool:
     return isinstance(inner, dict) and _has(inner, parts[1:])
 
 
-def parse_nested_query(query: str) -> dict[str, Any]:
+def parse_nested_query(query: str) -> JsonObject:
     result: dict[str, Any] = {}
     for pair in query.split("&"):
         if not pair:

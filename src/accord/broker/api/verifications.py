@@ -6,6 +6,7 @@ import json
 from typing import Any
 from urllib.parse import urlparse
 
+from sqlalchemy import Row
 from starlette.responses import Response
 
 from accord.broker.api import webhooks
@@ -18,7 +19,7 @@ from accord.broker.clock import iso
 from accord.broker.storage import pacts_repo, repo, verifications_repo
 
 
-def verification_json(ctx: Ctx, row: Any, consumer: str, provider: str, sha: str) -> dict:
+def verification_json(ctx: Ctx, row: Row, consumer: str, provider: str, sha: str) -> dict:
     url = pact_version_url(ctx, provider, consumer, sha) + f"/verification-results/{row.id}"
     body: dict[str, Any] = {
         "providerName": provider,

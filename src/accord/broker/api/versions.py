@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from sqlalchemy import Row
 from starlette.responses import Response
 
 from accord.broker.api.hal import hal_response
@@ -14,7 +13,7 @@ from accord.broker.storage import deployments_repo, repo
 from accord.broker.storage.version_facts import VersionFacts
 
 
-def require_version(ctx: Ctx) -> tuple[Any, Any]:
+def require_version(ctx: Ctx) -> tuple[Row, Row]:
     pacticipant = require_pacticipant(ctx)
     version = repo.find_version(ctx.conn, pacticipant.id, ctx.params["version"])
     if version is None:

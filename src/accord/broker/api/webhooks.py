@@ -13,6 +13,7 @@ import re
 import uuid as uuidlib
 from typing import Any
 
+from sqlalchemy import Row
 from starlette.responses import PlainTextResponse, Response
 
 from accord.broker.api.hal import hal_response
@@ -38,6 +39,7 @@ from accord.broker.storage import (
     webhook_queue,
     webhooks_repo,
 )
+from accord.model.jsontypes import JsonObject
 
 UUID_RE = re.compile(r"^[A-Za-z0-9_-]{16,}$")
 
@@ -46,7 +48,7 @@ def _names(ctx: Ctx, *ids: int | None) -> list[str | None]:
     return [repo.pacticipant_by_id(ctx.conn, i).name if i else None for i in ids]
 
 
-def webhook_json(ctx: Ctx, row: Any) -> dict[str, Any]:
+def webhook_json(ctx: Ctx, row: Row) -> JsonObject:
     shown = redact_webhook_request(json.loads(row.request))  # stored for sending, never shown
     consumer, provider = _names(ctx, row.consumer_id, row.provider_id)
     url = ctx.url("webhooks", row.uuid)
@@ -466,7 +468,7 @@ def _version_context(ctx: Ctx, prefix: str, version: Any) -> dict[str, Any]:
 
 
 def trigger_for_publication(
-    ctx: Ctx, events: list[str], consumer: Any, provider: Any, version: Any, pact_version: Any
+    ctx: Ctx, events: list[str], consumer: Row, provider: Row, version: Row, pact_version: Row
 ) -> list[str]:
     if not webhooks_repo.any_webhook(ctx.conn):
         return []
@@ -535,11 +537,11 @@ def _any_hook_for(ctx: Ctx, event: str) -> bool:
 
 def trigger_for_verification(
     ctx: Ctx,
-    consumer: Any,
-    provider: Any,
-    pact_version: Any,
-    provider_version: Any,
-    verification: Any,
+    consumer: Row,
+    provider: Row,
+    pact_version: Row,
+    provider_version: Row,
+    verification: Row,
     metadata: dict,
 ) -> None:
     if not webhooks_repo.any_webhook(ctx.conn):

@@ -11,6 +11,8 @@ import hashlib
 import json
 from typing import Any
 
+from accord.model.jsontypes import JsonMapping, JsonObject, JsonValue
+
 __all__ = [
     "canonical_sha",
     "merge_pacts",
@@ -28,7 +30,7 @@ def _strip_ids(items: list[Any]) -> list[Any]:
     return [{k: v for k, v in i.items() if k != "_id"} if isinstance(i, dict) else i for i in items]
 
 
-def pacticipant_names(pact: dict[str, Any]) -> tuple[Any, Any]:
+def pacticipant_names(pact: JsonMapping) -> tuple[JsonValue, JsonValue]:
     """The consumer and provider names a pact document itself gives (None where it gives none),
     to check them against the names a publication request uses."""
 
@@ -39,7 +41,7 @@ def pacticipant_names(pact: dict[str, Any]) -> tuple[Any, Any]:
     return name("consumer"), name("provider")
 
 
-def spec_version(pact: dict[str, Any]) -> str | None:
+def spec_version(pact: JsonMapping) -> str | None:
     meta = pact.get("metadata") or {}
     for key in ("pactSpecification", "pact-specification"):
         value = meta.get(key)
@@ -49,7 +51,7 @@ def spec_version(pact: dict[str, Any]) -> str | None:
     return str(value) if value else None
 
 
-def canonical_sha(pact: dict[str, Any]) -> str:
+def canonical_sha(pact: JsonMapping) -> str:
     subject: dict[str, Any] = {}
     for key in ("interactions", "messages"):
         if isinstance(pact.get(key), list):
@@ -60,7 +62,7 @@ def canonical_sha(pact: dict[str, Any]) -> str:
     return hashlib.sha1(_dump(subject).encode()).hexdigest()
 
 
-def with_interaction_ids(pact: dict[str, Any]) -> dict[str, Any]:
+def with_interaction_ids(pact: JsonMapping) -> JsonObject:
     """Copy of ``pact`` where each interaction/message starts with an ``_id`` (SHA-1 of it)."""
     out = dict(pact)
     for key in ("interactions", "messages"):
@@ -85,7 +87,7 @@ def _interaction_key(item: Any) -> tuple[str, str]:
     return (str(item.get("description", "")), _dump(states))
 
 
-def merge_pacts(existing: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def merge_pacts(existing: JsonMapping, new: JsonMapping) -> tuple[JsonObject, list[str]]:
     """Merge ``new`` into ``existing``; returns the result and the conflicting descriptions.
 
     An interaction with the same description and provider state but different content is a

@@ -18,11 +18,16 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 
+from accord.broker.services.matrix_selectors import Selector
 from accord.broker.storage import contracts_repo, pacts_repo, repo
+from accord.model.jsontypes import JsonObject, JsonValue
+
+if TYPE_CHECKING:  # matrix imports this module
+    from accord.broker.services.matrix import Row as MatrixRow
 
 __all__ = [
     "BY_CONTRACT_LABEL",
@@ -62,7 +67,7 @@ class ContractPublication:
     verifier: str | None = None
     verifier_version: str | None = None
 
-    def columns(self) -> dict[str, Any]:
+    def columns(self) -> dict[str, object]:
         return {
             "specification": self.specification,
             "content_type": self.content_type,
@@ -112,7 +117,7 @@ def _base64(value: str | None, key: str, errors: dict[str, list[str]]) -> str | 
 
 
 def decode_publication(
-    contract: Any, results: Any, prefix: str
+    contract: JsonValue, results: JsonValue, prefix: str
 ) -> tuple[ContractPublication | None, dict[str, list[str]]]:
     """Read the contract object of a publication (``prefix`` names it in error messages):
     ``content`` (Base64), ``contentType``, ``specification`` (or ``contractType``) and the
@@ -194,14 +199,14 @@ class _Documents:
         return self._found[contract.sha]
 
 
-def document_problem(contract: Any) -> str | None:
+def document_problem(contract: Row) -> str | None:
     """Why the contract's document cannot be compared with anything, or None."""
     found = _Documents().get(contract)
     return str(found) if isinstance(found, Exception) else None
 
 
-def run_comparison(contract: Any, pact_content: str, documents: _Documents | None = None
-                   ) -> dict[str, Any]:
+def run_comparison(contract: Row, pact_content: str, documents: _Documents | None = None
+                   ) -> JsonObject:
     """The report (``CheckReport.to_json()`` shape) of one pact content against one contract;
     anything that stops the comparison is a failed report saying why, never an exception."""
     try:
@@ -225,9 +230,9 @@ def run_comparison(contract: Any, pact_content: str, documents: _Documents | Non
     return report.to_json()
 
 
-def comparison_for(conn: Connection, contract: Any, pact_version_id: int,
+def comparison_for(conn: Connection, contract: Row, pact_version_id: int,
                    documents: _Documents | None = None, *, store: bool = False,
-                   content: str | None = None) -> dict[str, Any]:
+                   content: str | None = None) -> JsonObject:
     """The cached comparison, else computed now (and stored when ``store``)."""
     found = contracts_repo.find_comparison(conn, contract.id, contract.sha, pact_version_id)
     if found is not None:
@@ -242,7 +247,7 @@ def comparison_for(conn: Connection, contract: Any, pact_version_id: int,
     return report
 
 
-def compare_contract_with_pacts(conn: Connection, contract: Any) -> list[dict[str, Any]]:
+def compare_contract_with_pacts(conn: Connection, contract: Row) -> list[JsonObject]:
     """At a contract's publication: compare it with the provider's recent pact contents."""
     contracts_repo.forget_comparisons(conn, contract.id, contract.sha)
     documents = _Documents()
@@ -255,7 +260,7 @@ def compare_contract_with_pacts(conn: Connection, contract: Any) -> list[dict[st
     return out
 
 
-def compare_pact_with_contracts(conn: Connection, provider_id: int, pact_version: Any) -> None:
+def compare_pact_with_contracts(conn: Connection, provider_id: int, pact_version: Row) -> None:
     """At a pact's publication: compare it with the provider's recent contracts."""
     contracts = contracts_repo.latest_contracts(conn, provider_id,
                                                 CONTRACTS_COMPARED_AT_PUBLICATION)
@@ -293,7 +298,7 @@ class ContractVerification:
         return BY_CONTRACT_LABEL
 
 
-def is_contract_verification(verification: Any) -> bool:
+def is_contract_verification(verification: object) -> TypeGuard[ContractVerification]:
     return bool(getattr(verification, "by_contract", False))
 
 
@@ -335,6 +340,7 @@ class _MatrixContracts:
             report: dict[str, Any] = json.loads(found.report)
             return report
         contract = contracts_repo.contract_by_id(self.conn, summary.id)
+        assert contract is not None  # the summary was read from the same table
         return comparison_for(self.conn, contract, pact_version_id, self.documents)
 
     def version(self, version_id: int) -> Any:
@@ -361,9 +367,9 @@ class _MatrixContracts:
         )
 
 
-def add_contract_rows(conn: Connection, pairs: Iterable[tuple[Any, Any]],
-                      by_pair: dict[tuple[int, int], list[Any]]
-                      ) -> dict[tuple[int, int], list[Any]]:
+def add_contract_rows(conn: Connection, pairs: Iterable[tuple[Selector, Selector]],
+                      by_pair: dict[tuple[int, int], list[MatrixRow]]
+                      ) -> dict[tuple[int, int], list[MatrixRow]]:
     """Add a row per (pact, provider version with a contract) that has no real verification
     for the pairs of (consumer selector, provider selector); a pact's unverified row goes
     when a contract row replaces it. Rows are matrix rows (dataclasses) copied from the
@@ -411,7 +417,7 @@ def add_contract_rows(conn: Connection, pairs: Iterable[tuple[Any, Any]],
     return by_pair
 
 
-def contract_notices(rows: Iterable[Any], describe: Callable[[Any, Any], str]
+def contract_notices(rows: Iterable[MatrixRow], describe: Callable[[Row, Row | None], str]
                      ) -> tuple[list[str], list[str]]:
     """Reasons for the rows counted by contract comparison: (failures, successes)."""
     failures, successes = [], []

@@ -13,10 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Row
+
+from accord.model.jsontypes import JsonMapping
+
 __all__ = ["Selector", "flag"]
 
 
-def flag(value: Any) -> bool:
+def flag(value: object) -> bool:
     """A selector's ``latest``/``mainBranch``: true, or the string "true"."""
     return value is True or str(value).lower() == "true"
 
@@ -36,7 +40,7 @@ class Selector:
 
     @classmethod
     def from_spec(
-        cls, pacticipant: Any, spec: dict[str, Any], specified: bool, versions: list[Any] | None
+        cls, pacticipant: Row, spec: JsonMapping, specified: bool, versions: list[Row] | None
     ) -> Selector:
         return cls(
             pacticipant,
@@ -67,7 +71,7 @@ class Selector:
         """How many selectors the official broker would have made of this one."""
         return max(len(self.versions or []), 1)
 
-    def describe(self, version: Any | None = None) -> str:
+    def describe(self, version: Row | None = None) -> str:
         """The official description of (the part of) this selector for ``version``."""
         if self.versions is None:
             return f"any version of {self.name}"

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from accord.model.jsontypes import JsonMapping, JsonObject
 
 __all__ = [
     "MASK",
@@ -33,7 +34,7 @@ def is_secret_name(name: str) -> bool:
     return bool(_SECRET_NAME.search(name))
 
 
-def redact_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:
+def redact_headers(headers: JsonMapping | None) -> JsonObject:
     """A copy of ``headers`` with the values of credential-like headers replaced by ``MASK``."""
     return {
         name: MASK if is_secret_name(str(name)) and value not in (None, "") else value
@@ -76,7 +77,7 @@ def redact_text(text: str) -> str:
     return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
 
 
-def redact_webhook_request(request: Mapping[str, Any]) -> dict[str, Any]:
+def redact_webhook_request(request: JsonMapping) -> JsonObject:
     """A webhook's stored ``request`` as it may be shown: headers, URL and password masked."""
     shown = dict(request)
     if shown.get("password"):

@@ -13,7 +13,7 @@ import logging
 import threading
 import uuid as uuidlib
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -21,6 +21,9 @@ from accord.broker.services.webhook_sender import Attempt, not_sent, send_webhoo
 from accord.broker.services.webhooks import render_request
 from accord.broker.storage import webhook_queue
 from accord.broker.storage.db import run_in_transaction
+
+if TYPE_CHECKING:  # the configuration imports the services
+    from accord.broker.config import BrokerConfig
 
 __all__ = ["WebhookWorker", "next_state"]
 
@@ -42,7 +45,7 @@ def next_state(
 class WebhookWorker:
     """Delivers due webhooks of one database; ``config`` is read afresh for every attempt."""
 
-    def __init__(self, engine: Engine, config: Any, poll_interval: float = 1.0) -> None:
+    def __init__(self, engine: Engine, config: BrokerConfig, poll_interval: float = 1.0) -> None:
         self.engine = engine
         self.config = config
         self.poll_interval = poll_interval

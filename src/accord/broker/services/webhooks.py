@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+
+from sqlalchemy import Row
 
 from accord.broker.services.webhook_policy import WebhookPolicy, url_problems
+from accord.model.jsontypes import JsonMapping, JsonObject, JsonValue
 
 __all__ = [
     "EVENT_NAMES",
@@ -50,7 +52,7 @@ def status_words(success: bool | None) -> dict[str, str]:
     }
 
 
-def render(text: str, context: dict[str, Any], escape_json: bool = False) -> str:
+def render(text: str, context: JsonMapping, escape_json: bool = False) -> str:
     def sub(match: re.Match[str]) -> str:
         value = context.get(match.group(1))
         if value is None:
@@ -61,7 +63,7 @@ def render(text: str, context: dict[str, Any], escape_json: bool = False) -> str
     return PLACEHOLDER.sub(sub, text)
 
 
-def render_request(request: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+def render_request(request: JsonMapping, context: JsonMapping) -> JsonObject:
     body = request.get("body")
     if isinstance(body, (dict, list)):
         rendered_body = render(json.dumps(body), context, escape_json=True)
@@ -79,7 +81,7 @@ def render_request(request: dict[str, Any], context: dict[str, Any]) -> dict[str
     }
 
 
-def validate_webhook(data: Any, policy: WebhookPolicy) -> dict[str, list[str]]:
+def validate_webhook(data: JsonValue, policy: WebhookPolicy) -> dict[str, list[str]]:
     """Field errors of a webhook document, checked against the whitelists of ``policy``."""
     errors: dict[str, list[str]] = {}
 
@@ -138,7 +140,7 @@ def listens_to(events_json: str, event: str) -> bool:
 
 
 def applies_to(
-    row: Any,
+    row: Row,
     event: str,
     consumer_id: int,
     provider_id: int,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Integer, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,7 +48,7 @@ def id_chunks(conn: Connection, ids: Iterable[int]) -> list[list[int]]:
     return [values[i : i + SQLITE_CHUNK] for i in range(0, len(values), SQLITE_CHUNK)]
 
 
-def dialect_insert(conn: Connection, table: Table) -> Any:
+def dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that can say ``ON CONFLICT`` (``.on_conflict_do_nothing`` /
     ``.on_conflict_do_update``): get-or-create in one statement, safe against a concurrent
     writer without a retry. SQLite and PostgreSQL spell it the same way."""

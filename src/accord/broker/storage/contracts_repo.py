@@ -44,7 +44,7 @@ def _contract_query() -> Any:
     )
 
 
-def save_contract(conn: Connection, provider_id: int, version_id: int, **fields: Any) -> Row:
+def save_contract(conn: Connection, provider_id: int, version_id: int, **fields: object) -> Row:
     """Create or replace the contract of a provider version."""
     ts = now()
     values = {"provider_id": provider_id, "provider_version_id": version_id, **fields}

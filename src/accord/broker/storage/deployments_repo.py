@@ -6,7 +6,6 @@ import functools
 import json
 import uuid as uuidlib
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     CompoundSelect,
@@ -27,6 +26,7 @@ from accord.broker.clock import now
 from accord.broker.names import check_name
 from accord.broker.storage.bulk import ids_bound
 from accord.broker.storage.schema import deployed_versions, environments, released_versions
+from accord.model.jsontypes import JsonValue
 
 dv, rv = deployed_versions, released_versions
 
@@ -48,7 +48,7 @@ def create_environment(
     name: str,
     display_name: str | None,
     production: bool,
-    contacts: Any,
+    contacts: JsonValue,
     uuid: str | None = None,
 ) -> Row:
     check_name(name, "environment name", "name")
@@ -228,7 +228,7 @@ def update_environment(
     name: str,
     display_name: str | None,
     production: bool,
-    contacts: Any,
+    contacts: JsonValue,
 ) -> None:
     conn.execute(
         update(environments)

@@ -39,7 +39,7 @@ __all__ = [
 pp = pact_publications
 
 
-def versions_by_id(conn: Connection, ids: list[int]) -> dict[int, Any]:
+def versions_by_id(conn: Connection, ids: list[int]) -> dict[int, Row]:
     out: dict[int, Any] = {}
     for chunk in id_chunks(conn, ids):
         for row in conn.execute(select(versions).where(id_in(conn, versions.c.id, chunk))).all():
@@ -60,7 +60,7 @@ def pacticipants_by_id(conn: Connection, ids: list[int]) -> dict[int, Row]:
 
 def current_versions(
     conn: Connection, pacticipant_ids: list[int], environment_id: int
-) -> list[Any]:
+) -> list[Row]:
     """Version rows currently deployed, then currently released, to the environment (each in
     the order recorded); one statement."""
     parts = [

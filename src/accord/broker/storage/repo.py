@@ -7,8 +7,8 @@ retried by ``run_in_transaction``, so no duplicates are ever created.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
@@ -38,7 +38,7 @@ def pacticipant_by_id(conn: Connection, pid: int) -> Row:
     return conn.execute(select(pacticipants).where(pacticipants.c.id == pid)).one()
 
 
-def create_pacticipant(conn: Connection, name: str, **fields: Any) -> Row:
+def create_pacticipant(conn: Connection, name: str, **fields: object) -> Row:
     check_name(name, "pacticipant name", "name")
     ts = now()
     values = {k: v for k, v in fields.items() if k in pacticipants.c}
@@ -53,7 +53,7 @@ def get_or_create_pacticipant(conn: Connection, name: str) -> Row:
     return find_pacticipant(conn, name) or create_pacticipant(conn, name)
 
 
-def update_pacticipant(conn: Connection, pid: int, fields: dict[str, Any]) -> Row:
+def update_pacticipant(conn: Connection, pid: int, fields: Mapping[str, object]) -> Row:
     if fields.get("main_branch") is not None:
         check_name(fields["main_branch"], "main branch", "mainBranch")
     if fields:

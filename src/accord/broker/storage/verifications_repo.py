@@ -3,8 +3,6 @@ pact content still needs one."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Connection, Row, Select, delete, func, insert, select, union_all
 
 from accord.broker.clock import now
@@ -19,7 +17,7 @@ from accord.broker.storage.schema import (
 v = versions
 
 
-def create_verification(conn: Connection, **values: Any) -> Row:
+def create_verification(conn: Connection, **values: object) -> Row:
     ts = now()
     return conn.execute(
         insert(verifications)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, or_, select, update
 
 from accord.broker.storage.schema import triggered_webhooks, webhook_attempts, webhooks
+from accord.model.jsontypes import JsonMapping
 
 __all__ = [
     "PENDING",
@@ -40,7 +41,7 @@ def enqueue(
     uuid: str,
     webhook_uuid: str,
     event_name: str,
-    context: dict[str, Any],
+    context: JsonMapping,
     deliver: bool,
     consumer_id: int | None,
     provider_id: int | None,
@@ -97,7 +98,7 @@ def claim_due(conn: Connection, at: datetime, lease: timedelta, token: str) -> R
     return claimed
 
 
-def record_attempt(conn: Connection, triggered_id: int, **values: Any) -> None:
+def record_attempt(conn: Connection, triggered_id: int, **values: object) -> None:
     conn.execute(webhook_attempts.insert().values(triggered_webhook_id=triggered_id, **values))
 
 

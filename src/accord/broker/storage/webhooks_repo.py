@@ -3,6 +3,7 @@ queue itself is ``webhook_queue``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, delete, null, or_, select, update
@@ -28,7 +29,7 @@ def find_webhook(conn: Connection, uuid: str) -> Row | None:
 
 
 def save_webhook(
-    conn: Connection, uuid: str, existing_id: int | None, values: dict[str, Any]
+    conn: Connection, uuid: str, existing_id: int | None, values: Mapping[str, object]
 ) -> Row:
     """Insert (``existing_id`` None) or update the webhook, and read it back."""
     if existing_id is None:

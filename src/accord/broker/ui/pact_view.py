@@ -25,6 +25,7 @@ from accord.model import (
     SynchronousMessages,
     load_pact,
 )
+from accord.model.jsontypes import JsonMapping
 
 __all__ = ["MAX_SHOWN_BODY", "InteractionView", "PactView", "Part", "view_pact"]
 
@@ -197,12 +198,12 @@ def _parts(interaction: Any) -> tuple[str, list[Part]]:
     return type(interaction).__name__, []
 
 
-def _interaction_lists(document: dict[str, Any]) -> list[str]:
+def _interaction_lists(document: JsonMapping) -> list[str]:
     return [k for k in ("interactions", "messages") if isinstance(document.get(k), list)]
 
 
 def view_pact(
-    document: dict[str, Any], page: int = 1, per_page: int | None = None, raw: bool = True
+    document: JsonMapping, page: int = 1, per_page: int | None = None, raw: bool = True
 ) -> PactView:
     """Read the stored pact (``_links``/``createdAt`` already removed) for rendering.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,7 +176,7 @@ def _view(content: str, page_number: int) -> PactView:
             gc.enable()
 
 
-def pact_page(ctx: Ctx, resolve: Any) -> Response:
+def pact_page(ctx: Ctx, resolve: Callable[[Ctx], pacts_api.PactRef]) -> Response:
     """Any single-pact URL: resolved as the API resolves it, one page of interactions shown."""
     consumer = _pacticipant(ctx, ctx.params["consumer"])
     provider = _pacticipant(ctx, ctx.params["provider"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -81,7 +80,7 @@ def _environment() -> Environment:
     return env
 
 
-def page(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+def page(ctx: Ctx, template: str, status: int = 200, **values: object) -> HTMLResponse:
     """Render ``template`` with the links helpers every page uses."""
     html = (
         _environment()
