@@ -127,19 +127,6 @@ def _set_content(part: _MessagePart, content: Any, content_type: str | None, whe
         part.body = body_spec(content, content_type, where)
 
 
-def _decode(contents: MessageContents) -> Any:
-    """The body as a handler receives it: parsed JSON for JSON content, bytes otherwise."""
-    body = contents.body
-    if not body.is_present:
-        return None
-    if body.is_json:
-        try:
-            return body.json
-        except ValueError:
-            return body.content
-    return body.content
-
-
 def pact_python_message(contents: MessageContents) -> PactPythonMessage:
     """A message as pact-python's ``Pact.verify`` hands it to a handler: the declared body as
     text (``bytes`` for a binary content type, ``None`` when empty), and the metadata with
@@ -272,14 +259,14 @@ class AsyncMessageInteraction(InteractionBuilder):
         """The message as a handler would receive it: (body, metadata), generators applied."""
         model = self._model()
         contents = _generated(model.contents, self._pact.catalogue)
-        return _decode(contents), dict(contents.metadata)
+        return contents.body.decoded, dict(contents.metadata)
 
     def verify(self, handler: Callable[[MessageBody, JsonObject], object]) -> Finished:
         """Call ``handler(body, metadata)``; its exception fails the test, success records it."""
         model = self._model()
         contents = _generated(model.contents, self._pact.catalogue)
         self.used = True
-        result = handler(_decode(contents), dict(contents.metadata))
+        result = handler(contents.body.decoded, dict(contents.metadata))
         return _run(result, lambda _r: self._pact.record([model]))
 
     def verify_with_handler(self, handler: Callable[[str | bytes | None, JsonObject], object]
@@ -295,7 +282,7 @@ class AsyncMessageInteraction(InteractionBuilder):
         model = self._model()
         contents = _generated(model.contents, self._pact.catalogue)
         self.used = True
-        result = handler(_decode(contents), dict(contents.metadata))
+        result = handler(contents.body.decoded, dict(contents.metadata))
         if inspect.isawaitable(result):
             await result
         self._pact.record([model])
@@ -316,7 +303,7 @@ class Reply:
 
     @classmethod
     def of(cls, contents: MessageContents) -> Reply:
-        return cls(_decode(contents), dict(contents.metadata), contents.body.content,
+        return cls(contents.body.decoded, dict(contents.metadata), contents.body.content,
                    contents.content_type)
 
     def __iter__(self) -> Iterator[Any]:

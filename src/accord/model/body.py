@@ -89,6 +89,22 @@ class Body:
         """The content parsed as JSON (raises ``ValueError`` when it is not JSON)."""
         return json.loads(self.content)
 
+    @property
+    def decoded(self) -> JsonValue | str | bytes | None:
+        """The body as a message handler or producer receives it, on either side: ``None``
+        when absent, parsed JSON for a JSON type (the bytes when they do not parse), ``str``
+        for a ``text/*`` type, the bytes otherwise."""
+        if not self.is_present:
+            return None
+        if self.is_json:
+            try:
+                return self.json
+            except ValueError:
+                return self.content
+        if self.base_type and self.base_type.startswith("text/"):
+            return self.text
+        return self.content
+
     @cached_property
     def is_json(self) -> bool:
         return is_json_type(self.content_type)

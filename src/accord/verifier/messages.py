@@ -104,20 +104,6 @@ def to_contents(value: ProducedMessage) -> MessageContents:
     return MessageContents(body=body, metadata=meta)
 
 
-def _decoded(contents: MessageContents) -> Any:
-    body = contents.body
-    if not body.is_present:
-        return None
-    if body.is_json:
-        try:
-            return body.json
-        except ValueError:
-            return body.content
-    if body.base_type and body.base_type.startswith("text/"):
-        return body.text
-    return body.content
-
-
 @dataclass
 class MessageRelay:
     """The official HTTP message relay (a relative URL goes through the provider transport)."""
@@ -227,7 +213,7 @@ class MessageProducers:
             "interaction": interaction,  # transports such as gRPC need its configuration
         })
         if request is not None:
-            available["request"] = _decoded(request)
+            available["request"] = request.body.decoded
             available["request_contents"] = request
         fallback = available.get("request") if request is not None else interaction.description
         try:
