@@ -72,7 +72,9 @@ Matcher = Callable[..., "MatchResult"]
 class MockResponse:
     """A response ready for the wire: ``headers`` are (name, value) pairs, ``body`` bytes.
 
-    ``result`` is what the session recorded about the request that produced it.
+    ``result`` is what the session recorded about the request that produced it. ``fixed``:
+    this object is an interaction's response rendered once and sent as it is every time (a
+    server may keep its wire bytes while the object lives).
     """
 
     status: int
@@ -80,6 +82,7 @@ class MockResponse:
     body: bytes
     result: RequestResult
     raw_headers: tuple[tuple[bytes, bytes], ...] = field(default=(), repr=False)
+    fixed: bool = field(default=False, repr=False, compare=False)
 
     def with_result(self, result: RequestResult) -> MockResponse:
         return MockResponse(self.status, self.headers, self.body, result, self.raw_headers)
@@ -244,7 +247,8 @@ class MockSession:
         path_rules = inter.request.matching_rules.category("path")
         entry = _Entry(len(self._entries), inter, spec, method, bool(path_rules))
         if not inter.response.generators:
-            entry.cached = response_to_wire(inter.response, _PLACEHOLDER)
+            entry.cached = dataclasses.replace(response_to_wire(inter.response, _PLACEHOLDER),
+                                               fixed=True)
         self._entries.append(entry)
         if entry.path_rules:
             entry.prefilter = _path_prefilter(path_rules)
