@@ -462,6 +462,8 @@ def _parameters_match(expected: str, actual: str) -> bool:
 
     A multipart ``boundary`` is not compared: it is chosen afresh for every request.
     """
+    if expected == actual:
+        return True  # the common case, without splitting either
     e_parts = [p.strip() for p in expected.split(";") if p.strip()]
     a_parts = [p.strip() for p in actual.split(";") if p.strip()]
     e_base = e_parts[0] if e_parts else ""

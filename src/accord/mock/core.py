@@ -151,8 +151,10 @@ def request_from_wire(method: str, path: str, query_string: bytes | str,
     for name, value in headers:
         n = (name.decode("latin-1") if isinstance(name, bytes) else name).lower()
         v = value.decode("latin-1") if isinstance(value, bytes) else value
-        seen = grouped.get(n)
-        grouped[n] = (v,) if seen is None else (*seen, v)
+        if n in grouped:
+            grouped[n] = (*grouped[n], v)
+        else:
+            grouped[n] = (v,)
     qs = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
     ctype = grouped.get("content-type")
     return _new_request(
