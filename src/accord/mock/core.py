@@ -234,6 +234,7 @@ class MockSession:
         self._matched_count = [0] * len(self._entries)
         self._results: list[RequestResult] = []
         self._wire_cache: dict[Any, tuple[HttpRequest, tuple[_Entry, ...]]] = {}
+        self._seen_once: set[int] = set()  # hashes of wire requests matched once so far
 
     @classmethod
     def from_pacts(cls, pacts: Sequence[Pact], *, matcher: Matcher | None = None) -> MockSession:
@@ -350,7 +351,9 @@ class MockSession:
 
         Matching is pure, so a request identical to one already matched (same method, path,
         query string, headers and body) is not matched again: the interactions it matched
-        are remembered and the usual choice among them is made.
+        are remembered and the usual choice among them is made. A request is remembered
+        when it comes a second time: requests that are all different (a trace header each)
+        then cost no memory and no garbage collection.
         """
         key = (method, path, query_string, tuple(headers), body)
         hit = self._wire_cache.get(key)
@@ -374,9 +377,15 @@ class MockSession:
             self._results.append(result)
             return error_response(result), result
         if key is not None:
-            if len(self._wire_cache) >= _WIRE_CACHE_SIZE:
-                self._wire_cache.clear()
-            self._wire_cache[key] = (request, ok)
+            digest = hash(key)
+            if digest not in self._seen_once:
+                if len(self._seen_once) >= _SEEN_ONCE_SIZE:
+                    self._seen_once.clear()
+                self._seen_once.add(digest)
+            else:
+                if len(self._wire_cache) >= _WIRE_CACHE_SIZE:
+                    self._wire_cache.clear()
+                self._wire_cache[key] = (request, ok)
         return self._answer(entry, result, context)
 
     def _answer(self, entry: _Entry, result: RequestResult, context: ContextArg
@@ -434,6 +443,7 @@ class MockSession:
 
 _PLACEHOLDER = RequestResult("matched", HttpRequest(), None)
 _WIRE_CACHE_SIZE = 4096  # distinct matched requests remembered per session
+_SEEN_ONCE_SIZE = 65536  # hashes of requests seen once (plain ints: no garbage to collect)
 
 
 def error_response(result: RequestResult) -> MockResponse:
