@@ -194,3 +194,29 @@ def test_a_fixed_answer_is_the_same_bytes_each_time_and_closes_for_http_1_0(
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     assert b"\r\nconnection: close" in head and body == b'{"id":2}'
+
+
+def test_stopping_lets_a_request_being_read_finish() -> None:
+    import threading
+    import time
+
+    server = MockServer(PACT).start()
+    body = b'{"name": "x"}'
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(b"POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: %d\r\n\r\n%s" % (len(body), body[:5]))
+            time.sleep(0.2)  # the server has the head and part of the body
+            stopper = threading.Thread(target=server.stop)
+            stopper.start()
+            time.sleep(0.2)
+            sock.sendall(body[5:])
+            data = b""
+            while chunk := sock.recv(65536):  # answered, then closed
+                data += chunk
+            stopper.join(10)
+    finally:
+        server.stop()
+    assert data.startswith(b"HTTP/1.1 201 Created\r\n")
+    assert b"\r\nconnection: close" in data.partition(b"\r\n\r\n")[0]
+    assert not stopper.is_alive()

@@ -269,8 +269,12 @@ class HttpProtocol(asyncio.Protocol):
 
     def shutdown(self) -> None:
         """Close once the request in hand (if any) is answered."""
+        whole = self._whole
+        if whole is not None:  # being read: it is answered, then the connection closes
+            whole.keep_alive = False
         if self._idle_now():
-            self.transport.close()
+            if whole is None:
+                self.transport.close()
         else:
             self.cycle.keep_alive = False  # type: ignore[union-attr]
             self.queue.clear()
@@ -362,8 +366,8 @@ class HttpProtocol(asyncio.Protocol):
             whole.size += len(body)
             if whole.size <= _HIGH_WATER:
                 return
-            cycle: _Cycle | None = self._to_asgi(whole)  # large: stream it
-            if len(cycle.body) > _HIGH_WATER:  # type: ignore[union-attr]
+            streamed = self._to_asgi(whole)  # large after all: stream it
+            if len(streamed.body) > _HIGH_WATER:
                 self.pause_reading()
             return
         cycle = self._incoming
