@@ -18,6 +18,7 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0  # its user + system CPU seconds (all its threads)
 
 
 def run_process(cmd: Sequence[str], *, env: Mapping[str, str] | None = None,
@@ -43,7 +44,8 @@ def run_process(cmd: Sequence[str], *, env: Mapping[str, str] | None = None,
         out.seek(0)
         err.seek(0)
         return Measured(wall, usage.ru_maxrss / 1024, proc.returncode,
-                        out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+                        out.read().decode(errors="replace"), err.read().decode(errors="replace"),
+                        usage.ru_utime + usage.ru_stime)
 
 
 def compile_accord() -> None:

@@ -12,9 +12,11 @@ Both servers serve the *same* pact: it is written by pact-python and read by acc
     last interaction, one keep-alive connection (the client runs in the same process, as a
     consumer test does);
 (c) requests/second with one interaction under keep-alive, from a separate client process
-    (threads with raw-socket keep-alive clients, a bounded number of requests; the median of
-    three interleaved rounds): identical requests, and distinct ones (a unique X-Request-Id
-    header each).
+    (one thread driving 4 raw-socket keep-alive connections with ``selectors``, a bounded
+    number of requests; the median of three interleaved rounds): identical requests, and
+    distinct ones (a unique X-Request-Id header each); and the server's CPU time per request
+    over the same runs (both servers run in the benchmark's process), which a busy machine
+    disturbs less than requests/second.
 
 accord remembers which interactions an identical request matched (matching is pure), so (b)
 sends a unique header with every request to measure real matching, and (c) shows both.
@@ -32,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -91,37 +92,75 @@ class RawClient:
         self.sock.close()
 
 
-def load_client(host: str, port: int, path: str, threads: int, count: int, distinct: bool
+def load_client(host: str, port: int, path: str, connections: int, count: int, distinct: bool
                 ) -> None:
-    """Entry point of the separate load process: prints {"elapsed", "count", "errors"}."""
-    per_thread = count // threads
-    errors: list[str] = []
-    barrier = threading.Barrier(threads + 1)
+    """Entry point of the separate load process: prints {"elapsed", "count", "errors",
+    "cpu"} (``cpu``: the client's own CPU seconds, to show what it takes from the server).
 
-    def run(worker: int) -> None:
-        client = RawClient(host, port)
+    One thread drives every connection through ``selectors`` (each connection sends its next
+    request when its answer is complete): a thread per connection would spend much of the
+    machine on switching threads under the GIL, CPU the server under test then lacks."""
+    import selectors
+
+    per_connection = count // connections
+    clients = [RawClient(host, port) for _ in range(connections)]
+    plan: list[list[bytes]] = []
+    for n, client in enumerate(clients):
         raw = client.request_bytes(path)
         client.send(raw)  # connect and warm up before the clock starts
-        requests = ([client.request_bytes(path, worker * per_thread + i)
-                     for i in range(per_thread)] if distinct else [raw] * per_thread)
-        barrier.wait()
-        try:
-            for request in requests:
-                status, _ = client.send(request)
-                if status != 200:
-                    errors.append(str(status))
-        finally:
-            client.close()
-
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for w in workers:
-        w.start()
-    barrier.wait()
+        client.sock.setblocking(False)
+        plan.append([client.request_bytes(path, n * per_connection + i)
+                     for i in range(per_connection)] if distinct else [raw] * per_connection)
+    selector = selectors.DefaultSelector()
+    sent = [0] * connections
+    buffers = [b""] * connections
+    errors = 0
+    done = 0
+    cpu0 = time.process_time()
     start = time.perf_counter()
-    for w in workers:
-        w.join()
+    for n, client in enumerate(clients):
+        selector.register(client.sock, selectors.EVENT_READ, n)
+        client.sock.send(plan[n][0])
+        sent[n] = 1
+    while done < connections:
+        for key, _ in selector.select():
+            n = key.data
+            sock = clients[n].sock
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("the server closed the connection")
+            buf = buffers[n] + chunk
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                buffers[n] = buf
+                continue
+            length = _content_length(buf[:end])
+            if len(buf) < end + 4 + length:
+                buffers[n] = buf
+                continue
+            if buf[9:12] != b"200":
+                errors += 1
+            buffers[n] = buf[end + 4 + length:]
+            if sent[n] < per_connection:
+                sock.send(plan[n][sent[n]])
+                sent[n] += 1
+            else:
+                selector.unregister(sock)
+                done += 1
     elapsed = time.perf_counter() - start
-    print(json.dumps({"elapsed": elapsed, "count": per_thread * threads, "errors": len(errors)}))
+    cpu = time.process_time() - cpu0
+    for client in clients:
+        client.close()
+    print(json.dumps({"elapsed": elapsed, "count": per_connection * connections,
+                      "errors": errors, "cpu": cpu}))
+
+
+def _content_length(head: bytes) -> int:
+    at = head.lower().find(b"\r\ncontent-length:")
+    if at < 0:
+        return 0
+    stop = head.find(b"\r\n", at + 2)
+    return int(head[at + 17:stop if stop >= 0 else len(head)])
 
 
 # --------------------------------------------------------------------------- the pacts
@@ -364,17 +403,24 @@ def latency(contender: Contender, n: int, budget: float, max_requests: int,
     return statistics.median(batches)
 
 
-def throughput(contender: Contender, threads: int, count: int, distinct: bool) -> float:
-    """Requests per second with one interaction, from a separate client process."""
+def throughput(contender: Contender, connections: int, count: int, distinct: bool
+               ) -> tuple[float, float, float]:
+    """(requests per second, server CPU µs per request, client CPU µs per request) with one
+    interaction, from a separate client process. Both servers run in this process (accord's
+    event-loop thread; pact-python's Rust server through its FFI), so this process's CPU
+    time over the run is the server's: a measure a busy machine disturbs less than req/s."""
     with contender.serve(1) as (host, port):
+        cpu0 = time.process_time()
         out = subprocess.run(
-            [sys.executable, __file__, "--load", f"{host}:{port}", "--threads", str(threads),
-             "--count", str(count), *(["--distinct"] if distinct else [])],
+            [sys.executable, __file__, "--load", f"{host}:{port}", "--threads",
+             str(connections), "--count", str(count), *(["--distinct"] if distinct else [])],
             capture_output=True, text=True, check=True, timeout=300)
+        server_cpu = time.process_time() - cpu0
     result = json.loads(out.stdout.strip().splitlines()[-1])
     if result["errors"]:
         raise RuntimeError(f"{contender.name}: {result['errors']} failed requests")
-    return result["count"] / result["elapsed"]
+    n = result["count"]
+    return n / result["elapsed"], server_cpu / n * 1e6, result["cpu"] / n * 1e6
 
 
 # --------------------------------------------------------------------------- the table
@@ -460,9 +506,13 @@ def main() -> int:
             for _ in range(rounds):  # interleaved, so a busy spell hits both alike
                 a_runs.append(throughput(ours, args.threads, load_count, distinct))
                 o_runs.append(throughput(theirs, args.threads, load_count, distinct))
-            a_rps, o_rps = statistics.median(a_runs), statistics.median(o_runs)
+            a_rps, o_rps = (statistics.median(r[0] for r in runs) for runs in (a_runs, o_runs))
+            a_cpu, o_cpu = (statistics.median(r[1] for r in runs) for runs in (a_runs, o_runs))
+            client = statistics.median(r[2] for r in (*a_runs, *o_runs))
             rows.append(row(f"req/s keep-alive, {args.threads} conns, {what} requests", a_rps,
                             o_rps, "req/s"))
+            rows.append(row(f"  server CPU per request ({what}; client {client:.0f} µs)",
+                            a_cpu, o_cpu, "µs"))
 
     print()
     print(f"{'':<44}{'accord':>12}{'pact-python':>12}  {'':<6}{'accord/pp':>9}"

@@ -295,12 +295,13 @@ def main() -> None:
             rows.extend(bench_size(n, repeat, Path(tmp)))
     print(f"verifier benchmark: best of {repeat}; every 25th interaction has a ~100 KB body")
     print(f"{'':<46}{'accord s':>9}{'official s':>11}{'accord/off':>11}"
-          f"{'RSS MB':>8}{'off RSS':>8}")
+          f"{'RSS MB':>8}{'off RSS':>8}{'CPU s':>7}{'off CPU':>8}")
     for label, ours, theirs in rows:
         print(f"{label:<46}{ours.wall:>9.2f}{theirs.wall:>11.2f}"
-              f"{ratio(ours.wall, theirs.wall):>11}{ours.rss_mb:>8.0f}{theirs.rss_mb:>8.0f}")
+              f"{ratio(ours.wall, theirs.wall):>11}{ours.rss_mb:>8.0f}{theirs.rss_mb:>8.0f}"
+              f"{ours.cpu:>7.2f}{theirs.cpu:>8.2f}")
     print(f"({time.perf_counter() - started:.0f} s in all; each row is a whole process: "
-          f"start-up included)")
+          f"start-up included; CPU: the verifier process's user + system time)")
 
 
 if __name__ == "__main__":

@@ -223,7 +223,7 @@ def test_matched_requests_kept_are_bounded_but_counted() -> None:
     assert len(report.unexpected) == 1
 
 
-def test_identical_wire_requests_are_matched_once_and_still_recorded() -> None:
+def test_repeated_wire_requests_are_remembered_and_still_recorded() -> None:
     calls: list[str] = []
     from accord.matching import match_request
 
@@ -238,15 +238,16 @@ def test_identical_wire_requests_are_matched_once_and_still_recorded() -> None:
     session = MockSession(pact.interactions, pact.spec_version, matcher=counting)
     headers = [(b"host", b"127.0.0.1:1"), (b"accept", b"*/*")]
     statuses = [session.handle_wire("GET", "/users/1", b"", headers, b"")[0].status
-                for _ in range(4)]
-    assert statuses == [200, 404, 200, 200]  # unrequested interactions are still preferred
-    assert calls == ["/users/1", "/users/1"]  # both candidates matched once, then remembered
+                for _ in range(5)]
+    assert statuses == [200, 404, 200, 200, 200]  # unrequested interactions are still preferred
+    # both candidates matched for the first and second sighting, then remembered
+    assert calls == ["/users/1"] * 4
     other = session.handle_wire("GET", "/users/1", b"", [*headers, (b"x-id", b"2")], b"")
     assert other[1].kind == "matched"
-    assert len(calls) == 4  # a different request is matched afresh
+    assert len(calls) == 6  # a different request is matched afresh
     report = session.report()
     assert report.ok
-    assert sum(n for _, n in report.served) == 5
+    assert sum(n for _, n in report.served) == 6
     assert all(r.request.path == "/users/1" for r in report.results)
 
 

@@ -139,3 +139,84 @@ def test_each_response_leaves_in_one_send(server: MockServer) -> None:
             sock.sendall(b"GET /items/%d HTTP/1.1\r\nHost: x\r\n\r\n" % i)
             first = sock.recv(65536)
             assert first.endswith(b'{"id":%d}' % i), first
+
+
+def _chunked(body: bytes, size: int = 8192) -> bytes:
+    parts = [b"%x\r\n%s\r\n" % (len(body[i:i + size]), body[i:i + size])
+             for i in range(0, len(body), size)]
+    return b"".join(parts) + b"0\r\n\r\n"
+
+
+def test_a_large_chunked_body_then_a_pipelined_request_are_answered_in_order(
+        server: MockServer) -> None:
+    # the POST outgrows what is read whole before answering (64 KB) and is streamed to the
+    # app; the GET behind it in the same send waits its turn
+    large = b'{"name": "' + b"x" * 200_000 + b'"}'
+    with _connect(server) as sock:
+        sock.sendall(b"POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n" + _chunked(large)
+                     + b"GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        replies = _read_responses(sock, 2)
+    assert replies[0][0] == b"HTTP/1.1 500 Internal Server Error"  # the body differs
+    assert replies[1] == (b"HTTP/1.1 200 OK", b'{"id":1}')
+    kinds = [r.kind for r in server.report.results]
+    assert kinds == ["mismatched", "matched"]
+
+
+def test_a_small_body_is_answered_whole_and_matched(server: MockServer) -> None:
+    body = b'{"name": "x"}'
+    with _connect(server) as sock:
+        for _ in range(2):
+            sock.sendall(b"POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Transfer-Encoding: chunked\r\n\r\n" + _chunked(body, 5))
+            assert _read_responses(sock, 1)[0][0] == b"HTTP/1.1 201 Created"
+    assert [r.kind for r in server.report.results] == ["matched", "matched"]
+
+
+def test_a_fixed_answer_is_the_same_bytes_each_time_and_closes_for_http_1_0(
+        server: MockServer) -> None:
+    answers = []
+    with _connect(server) as sock:
+        for _ in range(3):
+            sock.sendall(b"GET /items/2 HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = b""
+            while not data.endswith(b'{"id":2}'):
+                chunk = sock.recv(65536)
+                assert chunk
+                data += chunk
+            answers.append(data)
+    assert answers[0] == answers[1] == answers[2]
+    assert b"\r\nconnection:" not in answers[0].lower()
+    with _connect(server) as sock:
+        sock.sendall(b"GET /items/2 HTTP/1.0\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert b"\r\nconnection: close" in head and body == b'{"id":2}'
+
+
+def test_stopping_lets_a_request_being_read_finish() -> None:
+    import threading
+    import time
+
+    server = MockServer(PACT).start()
+    body = b'{"name": "x"}'
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(b"POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: %d\r\n\r\n%s" % (len(body), body[:5]))
+            time.sleep(0.2)  # the server has the head and part of the body
+            stopper = threading.Thread(target=server.stop)
+            stopper.start()
+            time.sleep(0.2)
+            sock.sendall(body[5:])
+            data = b""
+            while chunk := sock.recv(65536):  # answered, then closed
+                data += chunk
+            stopper.join(10)
+    finally:
+        server.stop()
+    assert data.startswith(b"HTTP/1.1 201 Created\r\n")
+    assert b"\r\nconnection: close" in data.partition(b"\r\n\r\n")[0]
+    assert not stopper.is_alive()

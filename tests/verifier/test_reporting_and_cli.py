@@ -210,3 +210,21 @@ def test_v4_comments_and_test_name_are_shown(tmp_path: Path) -> None:
     assert "see ticket 12" in text and "owned by team blue" in text
     assert "test name: test_user" in text
     assert result.to_json()["interactions"][0]["testName"] == "test_user"
+
+
+@pytest.mark.parametrize("line", [
+    "  ✓ a request for item 0001", "  ✓ " + "x" * 116, "  ✓ " + "y" * 200,
+    "  ✓ 日本語の説明 " * 9, "  ✗ [bold] literal \x1b[31m", "tab\there", "  ✓ trailing   ",
+    "  ✓ 😀 emoji", "  ✓ e\u0301", ""])
+def test_a_progress_line_written_directly_is_what_rich_writes(line: str) -> None:
+    # to a file, short lines skip Rich's layout: the bytes must be the same either way
+    from rich.text import Text
+
+    direct, through_rich = io.StringIO(), io.StringIO()
+    fast = ConsoleReporter(direct)
+    assert fast._plain  # a file, no colour
+    fast._print(Text(line))
+    slow = ConsoleReporter(through_rich)
+    slow._plain = False
+    slow._print(Text(line))
+    assert direct.getvalue() == through_rich.getvalue()

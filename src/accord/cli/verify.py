@@ -270,12 +270,16 @@ def _select(builder: BrokerSelectorBuilder, selectors: tuple[str, ...], tags: tu
 
 def _reporters(no_colour: bool, junit: Path | None, json_file: Path | None) -> list[Any]:
     """The console report, plus JUnit XML and JSON files when asked for."""
-    from accord.reporting import ConsoleReporter, JsonReporter, JUnitReporter
+    from accord.reporting.console import ConsoleReporter
 
     reporters: list[Any] = [ConsoleReporter(colour=False if no_colour else None)]
     if junit:
+        from accord.reporting.junit import JUnitReporter
+
         reporters.append(JUnitReporter(junit))
     if json_file:
+        from accord.reporting.json import JsonReporter
+
         reporters.append(JsonReporter(json_file))
     return reporters
 

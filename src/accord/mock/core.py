@@ -74,7 +74,9 @@ Matcher = Callable[..., "MatchResult"]
 class MockResponse:
     """A response ready for the wire: ``headers`` are (name, value) pairs, ``body`` bytes.
 
-    ``result`` is what the session recorded about the request that produced it.
+    ``result`` is what the session recorded about the request that produced it. ``fixed``:
+    this object is an interaction's response rendered once and sent as it is every time (a
+    server may keep its wire bytes while the object lives).
     """
 
     status: int
@@ -82,6 +84,7 @@ class MockResponse:
     body: bytes
     result: RequestResult
     raw_headers: tuple[tuple[bytes, bytes], ...] = field(default=(), repr=False)
+    fixed: bool = field(default=False, repr=False, compare=False)
 
     def with_result(self, result: RequestResult) -> MockResponse:
         return MockResponse(self.status, self.headers, self.body, result, self.raw_headers)
@@ -150,8 +153,10 @@ def request_from_wire(method: str, path: str, query_string: bytes | str,
     for name, value in headers:
         n = (name.decode("latin-1") if isinstance(name, bytes) else name).lower()
         v = value.decode("latin-1") if isinstance(value, bytes) else value
-        seen = grouped.get(n)
-        grouped[n] = (v,) if seen is None else (*seen, v)
+        if n in grouped:
+            grouped[n] = (*grouped[n], v)
+        else:
+            grouped[n] = (v,)
     qs = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
     ctype = grouped.get("content-type")
     return _new_request(
@@ -234,6 +239,7 @@ class MockSession:
         self._matched_count = [0] * len(self._entries)
         self._results: list[RequestResult] = []
         self._wire_cache: dict[Any, tuple[HttpRequest, tuple[_Entry, ...]]] = {}
+        self._seen_once: set[int] = set()  # hashes of wire requests matched once so far
 
     @classmethod
     def from_pacts(cls, pacts: Sequence[Pact], *, matcher: Matcher | None = None,
@@ -250,7 +256,8 @@ class MockSession:
         path_rules = inter.request.matching_rules.category("path")
         entry = _Entry(len(self._entries), inter, spec, method, bool(path_rules))
         if not inter.response.generators:
-            entry.cached = response_to_wire(inter.response, _PLACEHOLDER)
+            entry.cached = dataclasses.replace(response_to_wire(inter.response, _PLACEHOLDER),
+                                               fixed=True)
         self._entries.append(entry)
         if entry.path_rules:
             entry.prefilter = _path_prefilter(path_rules)
@@ -355,7 +362,9 @@ class MockSession:
 
         Matching is pure, so a request identical to one already matched (same method, path,
         query string, headers and body) is not matched again: the interactions it matched
-        are remembered and the usual choice among them is made.
+        are remembered and the usual choice among them is made. A request is remembered
+        when it comes a second time: requests that are all different (a trace header each)
+        then cost no memory and no garbage collection.
         """
         key = (method, path, query_string, tuple(headers), body)
         hit = self._wire_cache.get(key)
@@ -379,9 +388,15 @@ class MockSession:
             self._results.append(result)
             return error_response(result), result
         if key is not None:
-            if len(self._wire_cache) >= _WIRE_CACHE_SIZE:
-                self._wire_cache.clear()
-            self._wire_cache[key] = (request, ok)
+            digest = hash(key)
+            if digest not in self._seen_once:
+                if len(self._seen_once) >= _SEEN_ONCE_SIZE:
+                    self._seen_once.clear()
+                self._seen_once.add(digest)
+            else:
+                if len(self._wire_cache) >= _WIRE_CACHE_SIZE:
+                    self._wire_cache.clear()
+                self._wire_cache[key] = (request, ok)
         return self._answer(entry, result, context)
 
     def _answer(self, entry: _Entry, result: RequestResult, context: ContextArg
@@ -441,6 +456,7 @@ class MockSession:
 
 _PLACEHOLDER = RequestResult("matched", HttpRequest(), None)
 _WIRE_CACHE_SIZE = 4096  # distinct matched requests remembered per session
+_SEEN_ONCE_SIZE = 65536  # hashes of requests seen once (plain ints: no garbage to collect)
 
 
 def error_response(result: RequestResult) -> MockResponse:

@@ -47,13 +47,17 @@ def has_ruby_terms(value: JsonValue) -> bool:
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, Mapping):
+        kind = type(item)  # exact types first: decoded JSON, and ABC checks cost
+        if kind is dict or (kind is not list and isinstance(item, Mapping)):
             if item.get("json_class") in _CLASSES:
                 return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend(v for v in item.values() if type(v) not in _SCALARS)
+        elif kind is list:
+            stack.extend(v for v in item if type(v) not in _SCALARS)
     return False
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))  # nothing to look into
 
 
 def reify(value: JsonValue, path: str = "$", render: Callable[[str], str] | None = None

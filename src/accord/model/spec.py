@@ -275,16 +275,33 @@ def _interaction(
 
 
 def _check_nesting(r: _Reader, obj: Any, ptr: str) -> None:
-    """Refuse JSON nested deeper than ``MAX_NESTING`` (walked without recursion)."""
+    """Refuse JSON nested deeper than ``MAX_NESTING`` (walked without recursion).
+
+    A value at depth d is too deep when d > MAX_NESTING; only containers are pushed (a
+    container's scalars are one level below it), and decoded JSON is tested by exact type
+    first (an ABC ``isinstance`` per value was most of the cost of reading a large body).
+    """
     stack = [(obj, 0)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_NESTING:
             raise r.fail(f"nested more than {MAX_NESTING} levels deep", ptr)
-        if isinstance(value, Mapping):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+        kind = type(value)
+        if kind is dict or (kind is not list and isinstance(value, Mapping)):
+            children: Any = value.values()
+        elif kind is list:
+            children = value
+        else:
+            continue
+        if not children:
+            continue
+        if depth + 1 > MAX_NESTING:
+            raise r.fail(f"nested more than {MAX_NESTING} levels deep", ptr)
+        below = depth + 1
+        stack.extend((v, below) for v in children if type(v) not in _SCALARS)
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 _COMMON = {

@@ -10,9 +10,26 @@ The console reporter is the only place in accord that uses colour.
 
 from __future__ import annotations
 
-from accord.reporting.console import ConsoleReporter, render_report
-from accord.reporting.json import JsonReporter, write_json
-from accord.reporting.junit import JUnitReporter, junit_xml, write_junit
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from accord.reporting.console import ConsoleReporter, render_report
+    from accord.reporting.json import JsonReporter, write_json
+    from accord.reporting.junit import JUnitReporter, junit_xml, write_junit
+
+# each reporter's module is imported when its name is first used: a console run does not
+# load the XML library the JUnit reporter needs
+_HOME = {"ConsoleReporter": "console", "render_report": "console", "JsonReporter": "json",
+         "write_json": "json", "JUnitReporter": "junit", "junit_xml": "junit",
+         "write_junit": "junit"}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'accord.reporting' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"accord.reporting.{home}"), name)
 
 __all__ = [
     "ConsoleReporter",

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping
 from typing import IO, Any
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -188,9 +189,19 @@ class ConsoleReporter:
     def __init__(self, file: IO[str] | None = None, *, colour: bool | None = None,
                  verbose: bool = False) -> None:
         self.console = _make_console(file, colour)
+        # plain text to a file or pipe: a line that fits is written as it is (what Rich would
+        # write) instead of through Rich's layout, most of the cost of reporting a small run
+        self._plain = not self.console.is_terminal and self.console.color_system is None
         self.verbose = verbose
         self._progress: Progress | None = None
         self._task: Any = None
+
+    def _print(self, text: Text) -> None:
+        plain = text.plain
+        if self._plain and plain.isprintable() and cell_len(plain) <= self.console.width:
+            self.console.file.write(plain + "\n")
+        else:
+            self.console.print(text)
 
     def handle(self, event: Event) -> None:
         c = self.console
@@ -227,7 +238,7 @@ class ConsoleReporter:
                 " [yellow](pending failure)[/]"
             states = f" [dim]given {escape(', '.join(r.provider_states))}[/]" \
                 if r.provider_states else ""
-            c.print(Text.from_markup(f"  {mark} {escape(r.description)}{states}{status}"))
+            self._print(Text.from_markup(f"  {mark} {escape(r.description)}{states}{status}"))
             for comment in r.comments:
                 c.print(Text(f"      {comment}", style="dim"))
             if r.test_name:

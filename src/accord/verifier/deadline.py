@@ -80,6 +80,8 @@ class _Stream(httpcore.NetworkStream):
 
     def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:
+        if isinstance(ssl_context, _LazyTlsContext):
+            ssl_context = ssl_context.resolve()
         inner = self._inner.start_tls(ssl_context, server_hostname,
                                       _left(timeout, httpcore.ConnectTimeout))
         return _Stream(inner)
@@ -136,12 +138,27 @@ class _ResponseStream(httpx.SyncByteStream):
             close()
 
 
+class _LazyTlsContext:
+    """Stands in for the shared TLS context until a connection needs it, so that a run over
+    plain HTTP never loads the CA bundle (tens of milliseconds of every verifier start)."""
+
+    def __init__(self, verify_tls: bool) -> None:
+        self._verify_tls = verify_tls
+
+    def resolve(self) -> ssl.SSLContext:
+        return client_ssl_context(self._verify_tls)
+
+    def __getattr__(self, name: str) -> Any:  # set_alpn_protocols, wrap_socket, ...
+        return getattr(self.resolve(), name)
+
+
 class _DeadlineTransport(httpx.BaseTransport):
     """httpx's transport interface over an httpcore pool whose sockets obey the deadline."""
 
     def __init__(self, *, verify_tls: bool, max_keepalive: int) -> None:
+        lazy: Any = _LazyTlsContext(verify_tls)  # resolved by _Stream.start_tls
         self._pool = httpcore.ConnectionPool(
-            ssl_context=client_ssl_context(verify_tls),
+            ssl_context=lazy,
             max_keepalive_connections=max_keepalive,
             network_backend=_Backend(),
         )

@@ -306,7 +306,6 @@ class Session:
 
     def _verify_http(self, interaction: SynchronousHttp, values: Mapping[str, Any],
                      result: InteractionResult, loaded: LoadedPact) -> None:
-        from accord.generation import generate_request
         from accord.matching import match_response
 
         transport = self.transport
@@ -316,6 +315,8 @@ class Session:
                 "add_transport(app=...)")
         request = interaction.request
         if request.generators:
+            from accord.generation import generate_request
+
             request = generate_request(request, self._context(interaction, values, loaded))
         result.request = request
         wire = wire_request(request, transport.base_url, self.config.custom_headers)

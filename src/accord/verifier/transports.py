@@ -12,12 +12,11 @@ producers (so they can use the same async resources)::
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import inspect
 import threading
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -26,6 +25,9 @@ from accord.errors import ProviderError, VerificationSetupError
 from accord.model import Body, HttpRequest, HttpResponse
 from accord.model.target import request_target
 from accord.verifier.deadline import deadline_client, send_within
+
+if TYPE_CHECKING:
+    import asyncio  # imported where a loop is needed: a run over HTTP needs none
 
 __all__ = [
     "AsgiTransport",
@@ -61,6 +63,8 @@ class AsyncBridge:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def _start(self) -> None:
+        import asyncio
+
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -81,6 +85,8 @@ class AsyncBridge:
         return self._loop
 
     def run(self, awaitable: Awaitable[T], timeout: float | None = None) -> T:
+        import asyncio
+
         loop = self.loop
 
         async def _wrapped() -> T:
@@ -157,7 +163,7 @@ def response_from_wire(response: httpx.Response) -> HttpResponse:
 
 
 def _describe(exc: BaseException, base_url: str, timeout: float) -> str:
-    if isinstance(exc, (httpx.TimeoutException, TimeoutError, asyncio.TimeoutError,
+    if isinstance(exc, (httpx.TimeoutException, TimeoutError,  # asyncio's is this one too
                         concurrent.futures.TimeoutError)):
         return (f"the provider at {base_url} did not answer within {timeout:g} s (the limit "
                 "covers the whole exchange: connecting, sending, reading all of the answer)")
@@ -204,6 +210,8 @@ class _AsgiDriver(httpx.AsyncBaseTransport):
         self._state = state
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import asyncio
+
         url = request.url
         body = await request.aread()
         scope = {
@@ -315,6 +323,8 @@ class _Lifespan:
         self.state: dict[str, Any] = {}  # what the app's lifespan stored for its requests
 
     async def startup(self) -> None:
+        import asyncio
+
         self._inbox = asyncio.Queue()
         loop = asyncio.get_running_loop()
         self._events = {"startup": loop.create_future(), "shutdown": loop.create_future()}
