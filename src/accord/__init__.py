@@ -47,14 +47,12 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from accord import error, errors, generate, match, types
     from accord.consumer import Pact, xml
     from accord.verifier import Verifier
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     try:
         module_name, attr = _LAZY[name]
     except KeyError:

@@ -11,7 +11,7 @@ The console reporter is the only place in accord that uses colour.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from accord.reporting.console import ConsoleReporter, render_report
@@ -25,7 +25,7 @@ _HOME = {"ConsoleReporter": "console", "render_report": "console", "JsonReporter
          "write_junit": "junit"}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module 'accord.reporting' has no attribute {name!r}")
