@@ -99,8 +99,9 @@ def test_the_closing_note_counts_are_computed():
 # typing pass. What is left: the model's ``replace(**changes)`` (dataclass fields of every
 # type), the in-process ASGI/WSGI transports' ``app``, ``KeepAlivePoster.post(**kwargs)``
 # (httpx's own keywords), ``Reply.__iter__`` (body and metadata unpack to different types),
-# and the catalogue's plugin protocol (the model layer cannot name matching's context types). The broker names its rows (SQLAlchemy ``Row``, the
-# matrix's ``Row``), JSON (``accord.model.jsontypes``) and column values (``object``).
+# and the catalogue's plugin protocol (the model layer cannot name matching's context types).
+# The broker names its rows (SQLAlchemy ``Row``, the matrix's ``Row``), JSON
+# (``accord.model.jsontypes``) and column values (``object``).
 # A ceiling: lower it when the count drops, never raise it.
 ANY_IN_PUBLIC_SIGNATURES_CEILING = 9
 
