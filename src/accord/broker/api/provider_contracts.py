@@ -23,6 +23,7 @@ from accord.broker.api.routing import Ctx, Router, not_found, validation_error
 from accord.broker.clock import iso
 from accord.broker.services import contract_comparison as cc
 from accord.broker.services.matrix import Row as MatrixRow
+from accord.broker.services.publication import version_stored_text
 from accord.broker.storage import contracts_repo, deployments_repo, pacts_repo, repo
 from accord.model.jsontypes import JsonObject
 
@@ -140,15 +141,9 @@ def publish(ctx: Ctx) -> Response:
     provider, contract, created = _store(ctx, provider_name, number, branch, tags, build_url,
                                          publication)
     reports = cc.compare_contract_with_pacts(ctx.conn, contract)
-    detail = []
-    if branch:
-        detail.append(f"branch {branch}")
-    if tags:
-        detail.append("tags " + ", ".join(tags))
     notices = [
-        {"type": "debug", "text": f"{'Created' if created else 'Updated'} {provider.name} "
-                                  f"version {number}"
-                                  + (" with " + " and ".join(detail) if detail else "")},
+        {"type": "debug",
+         "text": version_stored_text(provider.name, number, created, branch, tags)},
         {"type": "success", "text": f"Successfully published provider contract for "
                                     f"{provider.name} version {number}"},
         {"type": "info", "text": "View the uploaded contract and its comparisons at "

@@ -29,6 +29,7 @@ __all__ = [
     "potential_duplicate",
     "validate_publish_request",
     "version_notices",
+    "version_stored_text",
 ]
 
 
@@ -177,21 +178,26 @@ Notice = dict[str, str]
 """One ``{"type": …, "text": …}`` line of a publication's answer, as the clients print it."""
 
 
-def version_notices(
+def version_stored_text(
     name: str, number: str, created: bool, branch: str | None, tags: list[str]
-) -> list[Notice]:
-    """What the publication did to the consumer version, and a prompt when it has no branch."""
+) -> str:
+    """``Created foo version 1 with branch main and tags a, b``: the official broker's debug
+    notice for a version a publication (of pacts or a provider contract) created or updated."""
     detail = []
     if branch:
         detail.append(f"branch {branch}")
     if tags:
         detail.append("tags " + ", ".join(tags))
-    notices = [
-        {
-            "type": "debug",
-            "text": f"{'Created' if created else 'Updated'} {name} version {number}"
-            + (" with " + " and ".join(detail) if detail else ""),
-        }
+    with_detail = " with " + " and ".join(detail) if detail else ""
+    return f"{'Created' if created else 'Updated'} {name} version {number}{with_detail}"
+
+
+def version_notices(
+    name: str, number: str, created: bool, branch: str | None, tags: list[str]
+) -> list[Notice]:
+    """What the publication did to the consumer version, and a prompt when it has no branch."""
+    notices: list[Notice] = [
+        {"type": "debug", "text": version_stored_text(name, number, created, branch, tags)}
     ]
     if not branch:
         notices.append(
