@@ -17,11 +17,8 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
-    func,
     insert,
-    literal,
     select,
-    union_all,
     update,
 )
 
@@ -30,6 +27,7 @@ from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bou
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
+    heads,
     integrations,
     pact_publications,
     pact_versions,
@@ -413,19 +411,19 @@ def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, in
 
 @functools.cache
 def _main_branch_heads_query(dialect: str) -> Select:
-    """Built once per dialect (a correlated "latest" subquery per consumer)."""
+    """Built once per dialect: the stored head of each consumer's main branch."""
     c = pacticipants.alias("c")
-    bv = branch_versions.alias("bv")
-    head = (
-        select(bv.c.version_id)
-        .where(bv.c.pacticipant_id == c.c.id, bv.c.branch_name == c.c.main_branch)
-        .order_by(bv.c.version_id.desc())
-        .limit(1)
-        .correlate(c)
-        .scalar_subquery()
-    )
-    return select(c.c.id, head).where(
-        ids_bound(dialect, c.c.id, "consumer_ids"), c.c.main_branch.is_not(None)
+    return (
+        select(c.c.id, heads.c.version_id)
+        .join(
+            heads,
+            and_(
+                heads.c.pacticipant_id == c.c.id,
+                heads.c.kind == "branch",
+                heads.c.name == c.c.main_branch,
+            ),
+        )
+        .where(ids_bound(dialect, c.c.id, "consumer_ids"))
     )
 
 
@@ -454,38 +452,19 @@ _BEFORE_ANY_PACT = datetime(1970, 1, 1, tzinfo=UTC)
 @functools.cache
 def _head_publications_query(dialect: str) -> Select:
     """One statement, built once per dialect (pacts for verification runs it every time): the
-    heads (a correlated "latest" subquery per branch, the greatest version per tag) are
-    materialised first, then each is matched to its publication by index. Joined directly,
-    SQLite would scan every publication of the provider instead."""
-    b = branches.alias("b")
-    bv = branch_versions.alias("bv")
-    branch_head = (
-        select(bv.c.version_id)
-        .where(bv.c.pacticipant_id == b.c.pacticipant_id, bv.c.branch_name == b.c.name)
-        .order_by(bv.c.version_id.desc())
-        .limit(1)
-        .correlate(b)
-        .scalar_subquery()
-    )
-    branch_heads = select(
-        literal("branch").label("kind"), b.c.name.label("name"), branch_head.label("vid")
-    ).where(ids_bound(dialect, b.c.pacticipant_id, "consumer_ids"))
-    tag_heads = (
-        select(literal("tag"), tags.c.name, func.max(tags.c.version_id))
-        .where(ids_bound(dialect, tags.c.pacticipant_id, "consumer_ids"))
-        .group_by(tags.c.pacticipant_id, tags.c.name)
-    )
-    heads = union_all(branch_heads, tag_heads).cte("heads").prefix_with("MATERIALIZED")
+    stored heads, each matched to its publication by index in a materialised step first
+    (joined directly, SQLite would scan every publication of the provider instead)."""
     publication = (
         select(pp.c.id)
         .where(
-            pp.c.consumer_version_id == heads.c.vid,
+            pp.c.consumer_version_id == heads.c.version_id,
             pp.c.provider_id == bindparam("provider_id", type_=Integer),
         )
         .scalar_subquery()
     )
     found = (
         select(heads.c.kind, heads.c.name, publication.label("pp_id"))
+        .where(ids_bound(dialect, heads.c.pacticipant_id, "consumer_ids"))
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
