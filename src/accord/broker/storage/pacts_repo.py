@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     Row,
     Select,
+    String,
     and_,
     bindparam,
     delete,
@@ -24,6 +25,7 @@ from sqlalchemy import (
 
 from accord.broker.clock import now
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bound
+from accord.broker.storage.pending_repo import verified_outside_wip_on_branch
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
@@ -428,21 +430,29 @@ def _main_branch_heads_query(dialect: str) -> Select:
 
 
 def head_publications(
-    conn: Connection, provider_id: int, consumer_ids: list[int], since: datetime | None = None
+    conn: Connection,
+    provider_id: int,
+    consumer_ids: list[int],
+    since: datetime | None = None,
+    unverified_on_branch: str | None = None,
 ) -> list[Row]:
     """The pact for this provider at the head version of every branch and every tag of these
     consumers, published at or after ``since``: rows of ``kind`` ("branch" or "tag"),
     ``name``, ``consumer_id``, ``consumer_version_id``, ``consumer_version_number``,
     ``pact_version_id`` and ``sha``, ordered by consumer, version, then branches before tags
-    and by name. A head version without a pact for this provider is left out."""
+    and by name. A head version without a pact for this provider is left out, and so is one
+    whose pact the provider verified successfully outside WIP mode on
+    ``unverified_on_branch`` when that is given (``pending_repo``'s judgement)."""
     if not consumer_ids:
         return []
     params = {
         "consumer_ids": list(dict.fromkeys(consumer_ids)),
         "provider_id": provider_id,
         "since": (since or _BEFORE_ANY_PACT).astimezone(UTC),  # stored in UTC
+        "branch": unverified_on_branch,
     }
-    return list(conn.execute(_head_publications_query(conn.dialect.name), params).all())
+    query = _head_publications_query(conn.dialect.name, unverified_on_branch is not None)
+    return list(conn.execute(query, params).all())
 
 
 #: earlier than any publication: ``since`` when none is given
@@ -450,7 +460,7 @@ _BEFORE_ANY_PACT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @functools.cache
-def _head_publications_query(dialect: str) -> Select:
+def _head_publications_query(dialect: str, unverified_only: bool) -> Select:
     """One statement, built once per dialect (pacts for verification runs it every time): the
     stored heads, each matched to its publication by index in a materialised step first
     (joined directly, SQLite would scan every publication of the provider instead)."""
@@ -468,7 +478,7 @@ def _head_publications_query(dialect: str) -> Select:
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
-    return (
+    query = (
         select(
             found.c.kind,
             found.c.name,
@@ -484,6 +494,13 @@ def _head_publications_query(dialect: str) -> Select:
         .where(pp.c.created_at >= bindparam("since", type_=pp.c.created_at.type))
         .order_by(pp.c.consumer_id, pp.c.consumer_version_id, found.c.kind, found.c.name)
     )
+    if unverified_only:
+        branch = bindparam("branch", type_=String)
+        provider_id = bindparam("provider_id", type_=Integer)
+        query = query.where(
+            ~verified_outside_wip_on_branch(pp.c.pact_version_id, provider_id, branch)
+        )
+    return query
 
 
 def publications_between(
@@ -572,11 +589,10 @@ def integration_rows(conn: Connection) -> list[Row]:
 
 
 def consumers_of(conn: Connection, provider_id: int) -> list[int]:
-    return list(
-        conn.execute(
-            select(integrations.c.consumer_id).where(integrations.c.provider_id == provider_id)
-        ).scalars()
-    )
+    """The provider's consumers, in the order their integrations were made (on PostgreSQL an
+    unordered scan follows where rows happen to lie, so listings changed order between runs)."""
+    query = select(integrations.c.consumer_id).where(integrations.c.provider_id == provider_id)
+    return list(conn.execute(query.order_by(integrations.c.id)).scalars())
 
 
 # -- verifications -----------------------------------------------------------------------------
