@@ -4,12 +4,22 @@ as a Rack-style query in base64url, opaque to verifiers and read back when they 
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 from urllib.parse import quote
 
 from accord.broker.api.rack_query import parse_nested_query
 
 __all__ = ["decode_metadata", "encode_metadata"]
+
+
+#: what ``quote(text, safe="")`` leaves as it is: such a value needs no quoting
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(value: Any) -> str:
+    text = str(value)
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
 
 
 def encode_metadata(params: dict[str, Any]) -> str:
@@ -19,9 +29,9 @@ def encode_metadata(params: dict[str, Any]) -> str:
         if isinstance(value, list):
             for item in value:
                 for k, v in item.items():
-                    parts.append(f"{key}[][{k}]={quote(str(v), safe='')}")
+                    parts.append(f"{key}[][{k}]={_quoted(v)}")
         elif value is not None:
-            parts.append(f"{key}={quote(str(value), safe='')}")
+            parts.append(f"{key}={_quoted(value)}")
     return base64.urlsafe_b64encode("&".join(parts).encode()).decode().rstrip("=")
 
 
