@@ -462,43 +462,51 @@ _BEFORE_ANY_PACT = datetime(1970, 1, 1, tzinfo=UTC)
 @functools.cache
 def _head_publications_query(dialect: str, unverified_only: bool) -> Select:
     """One statement, built once per dialect (pacts for verification runs it every time): the
-    stored heads, each matched to its publication by index in a materialised step first
-    (joined directly, SQLite would scan every publication of the provider instead)."""
-    publication = (
-        select(pp.c.id)
+    stored heads, each with its pact version found by index in a materialised step, then the
+    version number and SHA of those left. Every lookup is a scalar subquery by key, so that
+    neither database joins the heads to a scan of every publication or version (joined,
+    SQLite scanned the provider's publications and PostgreSQL hashed all of them)."""
+    pact_version = (
+        select(pp.c.pact_version_id)
         .where(
             pp.c.consumer_version_id == heads.c.version_id,
             pp.c.provider_id == bindparam("provider_id", type_=Integer),
+            pp.c.created_at >= bindparam("since", type_=pp.c.created_at.type),
         )
         .scalar_subquery()
     )
     found = (
-        select(heads.c.kind, heads.c.name, publication.label("pp_id"))
+        select(
+            heads.c.kind,
+            heads.c.name,
+            heads.c.pacticipant_id.label("consumer_id"),
+            heads.c.version_id.label("consumer_version_id"),
+            pact_version.label("pact_version_id"),
+        )
         .where(ids_bound(dialect, heads.c.pacticipant_id, "consumer_ids"))
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
+    number = select(v.c.number).where(v.c.id == found.c.consumer_version_id).scalar_subquery()
+    sha = select(pv.c.sha).where(pv.c.id == found.c.pact_version_id).scalar_subquery()
     query = (
         select(
             found.c.kind,
             found.c.name,
-            pp.c.consumer_id,
-            pp.c.consumer_version_id,
-            v.c.number.label("consumer_version_number"),
-            pp.c.pact_version_id,
-            pv.c.sha,
+            found.c.consumer_id,
+            found.c.consumer_version_id,
+            number.label("consumer_version_number"),
+            found.c.pact_version_id,
+            sha.label("sha"),
         )
-        .join(pp, pp.c.id == found.c.pp_id)
-        .join(v, v.c.id == pp.c.consumer_version_id)
-        .join(pv, pv.c.id == pp.c.pact_version_id)
-        .where(pp.c.created_at >= bindparam("since", type_=pp.c.created_at.type))
-        .order_by(pp.c.consumer_id, pp.c.consumer_version_id, found.c.kind, found.c.name)
+        .where(found.c.pact_version_id.is_not(None))
+        .order_by(found.c.consumer_id, found.c.consumer_version_id, found.c.kind, found.c.name)
     )
     if unverified_only:
         branch = bindparam("branch", type_=String)
         provider_id = bindparam("provider_id", type_=Integer)
         query = query.where(
-            ~verified_outside_wip_on_branch(pp.c.pact_version_id, provider_id, branch)
+            ~verified_outside_wip_on_branch(found.c.pact_version_id, provider_id, branch)
         )
     return query
 
