@@ -187,6 +187,31 @@ def test_wip_pacts(client):
     )
 
 
+def test_wip_pacts_left_out_only_when_verified_successfully_on_the_provider_branch(client):
+    """The heads statement leaves verified contents out in SQL: exactly those that the
+    pending rules count as verified by the provider branch outside WIP mode."""
+    publish(client, "Foo", "1", "Bar", "a", branch="feat-1")
+    publish(client, "Foo", "2", "Bar", "b", branch="feat-2", tags=["t"])
+    publish(client, "Foo", "3", "Bar", "c", branch="feat-3")
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+        "includeWipPactsSince": "2000-01-01",
+    }
+    verify(client, "Foo", "1", "Bar", "p1", branch="main")  # on the branch: not WIP
+    verify(client, "Foo", "2", "Bar", "p2", branch="other")  # another branch: still WIP
+    verify(client, "Foo", "3", "Bar", "p3", success=False, branch="main")  # failed: still WIP
+    assert versions_of(pacts(client, **body)) == [
+        "Pact between Foo (2) and Bar",
+        "Pact between Foo (3) and Bar",
+    ]
+    # a provider branch that does not exist: any successful verification counts
+    assert versions_of(pacts(client, **{**body, "providerVersionBranch": "new"})) == [
+        "Pact between Foo (3) and Bar"
+    ]
+
+
 def test_wip_verification_is_recorded_as_wip(client):
     publish(client, "Foo", "2", "Bar", "b", branch="feat-1")
     body = {

@@ -12,6 +12,13 @@ from accord.model.jsontypes import JsonMapping, JsonObject
 __all__ = ["decode_metadata", "encode_metadata"]
 
 
+def _quoted(value: object) -> str:
+    text = str(value)
+    # ASCII letters and digits are what most values are (ids, "true", branch names), and
+    # quote() leaves them as they are: skip its work for them
+    return text if text.isascii() and text.isalnum() else quote(text, safe="")
+
+
 def encode_metadata(params: JsonMapping) -> str:
     """Rack-style query, base64url without padding (opaque to verifiers)."""
     parts: list[str] = []
@@ -19,9 +26,9 @@ def encode_metadata(params: JsonMapping) -> str:
         if isinstance(value, list):
             for item in value:
                 for k, v in item.items():
-                    parts.append(f"{key}[][{k}]={quote(str(v), safe='')}")
+                    parts.append(f"{key}[][{k}]={_quoted(v)}")
         elif value is not None:
-            parts.append(f"{key}={quote(str(value), safe='')}")
+            parts.append(f"{key}={_quoted(value)}")
     return base64.urlsafe_b64encode("&".join(parts).encode()).decode().rstrip("=")
 
 

@@ -298,11 +298,13 @@ def _set_pending(
 # -- WIP -------------------------------------------------------------------------------------------
 
 
-def _wip_heads(c: _Collector, since: datetime) -> list[list[Row]]:
-    """Branch and tag heads published since ``since`` whose content was not selected,
-    grouped by content (consumer and SHA), each group ordered by version."""
+def _wip_heads(c: _Collector, since: datetime, branch: str | None) -> list[list[Row]]:
+    """Branch and tag heads published since ``since`` whose content was not selected (nor,
+    with a provider branch, verified on it outside WIP mode), grouped by content (consumer
+    and SHA), each group ordered by version."""
     groups: dict[tuple[int, str], list[Row]] = {}
-    for head in pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers), since):
+    found = pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers), since, branch)
+    for head in found:
         key = (head.consumer_id, head.sha)
         if key not in c.pacts:
             groups.setdefault(key, []).append(head)
@@ -366,7 +368,7 @@ def find_pacts_for_verification(
     pacts = sorted(c.pacts.values(), key=lambda p: (p.consumer_name, p.consumer_version_id))
     wip_heads: list[list[Row]] = []
     if wip_since is not None and (provider_branch or provider_tags):
-        wip_heads = _wip_heads(c, wip_since)
+        wip_heads = _wip_heads(c, wip_since, provider_branch)
     judged = [p.pact_version_id for p in pacts] if include_pending else []
     judged += [heads[0].pact_version_id for heads in wip_heads]
     facts = _pending_facts(conn, judged, provider.id, provider_branch, provider_tags)

@@ -210,15 +210,24 @@ def _join(words: list[str], quote: bool = True) -> str:
 
 
 def _short(sel: Resolved) -> str:
-    return {
-        "latest": "latest",
-        "tag_latest": f"latest with tag {sel.fallback_tag or sel.tag}",
-        "main_branch": "latest from main branch",
-        "branch": f"latest from branch {sel.fallback_branch or sel.branch}",
-        "tag_all": f"one of {sel.consumer} {sel.tag}" if sel.consumer else f"one of {sel.tag}",
-        "deployed": f"deployed to {sel.environment}",
-        "released": f"released in {sel.environment}",
-    }.get(sel.kind, sel.kind)
+    """One selector in a few words (only the text of its own kind is built: this runs for
+    every selector of every pact of a request)."""
+    kind = sel.kind
+    if kind == "latest":
+        return "latest"
+    if kind == "main_branch":
+        return "latest from main branch"
+    if kind == "branch":
+        return f"latest from branch {sel.fallback_branch or sel.branch}"
+    if kind == "tag_latest":
+        return f"latest with tag {sel.fallback_tag or sel.tag}"
+    if kind == "tag_all":
+        return f"one of {sel.consumer} {sel.tag}" if sel.consumer else f"one of {sel.tag}"
+    if kind == "deployed":
+        return f"deployed to {sel.environment}"
+    if kind == "released":
+        return f"released in {sel.environment}"
+    return kind
 
 
 def short_description(pact: VerifiablePact) -> str:

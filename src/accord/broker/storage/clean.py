@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, func, select
 
+from accord.broker.storage import heads
 from accord.broker.storage.schema import (
     branch_versions,
     deployed_versions,
@@ -93,7 +94,11 @@ def clean(
         return CleanResult(len(doomed), 0, True)
     for i in range(0, len(doomed), batch_size):
         with engine.begin() as conn:
-            conn.execute(delete(versions).where(versions.c.id.in_(doomed[i : i + batch_size])))
+            batch = doomed[i : i + batch_size]
+            owners = select(versions.c.pacticipant_id).where(versions.c.id.in_(batch)).distinct()
+            pids = list(conn.execute(owners).scalars())
+            conn.execute(delete(versions).where(versions.c.id.in_(batch)))
+            heads.recompute(conn, pids)
     with engine.begin() as conn:
         used = select(pact_publications.c.pact_version_id)
         result = conn.execute(delete(pact_versions).where(pact_versions.c.id.not_in(used)))

@@ -13,23 +13,23 @@ from sqlalchemy import (
     Integer,
     Row,
     Select,
+    String,
     and_,
     bindparam,
     delete,
     exists,
-    func,
     insert,
-    literal,
     select,
-    union_all,
     update,
 )
 
 from accord.broker.clock import now
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bound
+from accord.broker.storage.pending_repo import verified_outside_wip_on_branch
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
+    heads,
     integrations,
     pact_publications,
     pact_versions,
@@ -413,38 +413,46 @@ def main_branch_heads(conn: Connection, consumer_ids: list[int]) -> dict[int, in
 
 @functools.cache
 def _main_branch_heads_query(dialect: str) -> Select:
-    """Built once per dialect (a correlated "latest" subquery per consumer)."""
+    """Built once per dialect: the stored head of each consumer's main branch."""
     c = pacticipants.alias("c")
-    bv = branch_versions.alias("bv")
-    head = (
-        select(bv.c.version_id)
-        .where(bv.c.pacticipant_id == c.c.id, bv.c.branch_name == c.c.main_branch)
-        .order_by(bv.c.version_id.desc())
-        .limit(1)
-        .correlate(c)
-        .scalar_subquery()
-    )
-    return select(c.c.id, head).where(
-        ids_bound(dialect, c.c.id, "consumer_ids"), c.c.main_branch.is_not(None)
+    return (
+        select(c.c.id, heads.c.version_id)
+        .join(
+            heads,
+            and_(
+                heads.c.pacticipant_id == c.c.id,
+                heads.c.kind == "branch",
+                heads.c.name == c.c.main_branch,
+            ),
+        )
+        .where(ids_bound(dialect, c.c.id, "consumer_ids"))
     )
 
 
 def head_publications(
-    conn: Connection, provider_id: int, consumer_ids: list[int], since: datetime | None = None
+    conn: Connection,
+    provider_id: int,
+    consumer_ids: list[int],
+    since: datetime | None = None,
+    unverified_on_branch: str | None = None,
 ) -> list[Row]:
     """The pact for this provider at the head version of every branch and every tag of these
     consumers, published at or after ``since``: rows of ``kind`` ("branch" or "tag"),
     ``name``, ``consumer_id``, ``consumer_version_id``, ``consumer_version_number``,
     ``pact_version_id`` and ``sha``, ordered by consumer, version, then branches before tags
-    and by name. A head version without a pact for this provider is left out."""
+    and by name. A head version without a pact for this provider is left out, and so is one
+    whose pact the provider verified successfully outside WIP mode on
+    ``unverified_on_branch`` when that is given (``pending_repo``'s judgement)."""
     if not consumer_ids:
         return []
     params = {
         "consumer_ids": list(dict.fromkeys(consumer_ids)),
         "provider_id": provider_id,
         "since": (since or _BEFORE_ANY_PACT).astimezone(UTC),  # stored in UTC
+        "branch": unverified_on_branch,
     }
-    return list(conn.execute(_head_publications_query(conn.dialect.name), params).all())
+    query = _head_publications_query(conn.dialect.name, unverified_on_branch is not None)
+    return list(conn.execute(query, params).all())
 
 
 #: earlier than any publication: ``since`` when none is given
@@ -452,59 +460,55 @@ _BEFORE_ANY_PACT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @functools.cache
-def _head_publications_query(dialect: str) -> Select:
+def _head_publications_query(dialect: str, unverified_only: bool) -> Select:
     """One statement, built once per dialect (pacts for verification runs it every time): the
-    heads (a correlated "latest" subquery per branch, the greatest version per tag) are
-    materialised first, then each is matched to its publication by index. Joined directly,
-    SQLite would scan every publication of the provider instead."""
-    b = branches.alias("b")
-    bv = branch_versions.alias("bv")
-    branch_head = (
-        select(bv.c.version_id)
-        .where(bv.c.pacticipant_id == b.c.pacticipant_id, bv.c.branch_name == b.c.name)
-        .order_by(bv.c.version_id.desc())
-        .limit(1)
-        .correlate(b)
-        .scalar_subquery()
-    )
-    branch_heads = select(
-        literal("branch").label("kind"), b.c.name.label("name"), branch_head.label("vid")
-    ).where(ids_bound(dialect, b.c.pacticipant_id, "consumer_ids"))
-    tag_heads = (
-        select(literal("tag"), tags.c.name, func.max(tags.c.version_id))
-        .where(ids_bound(dialect, tags.c.pacticipant_id, "consumer_ids"))
-        .group_by(tags.c.pacticipant_id, tags.c.name)
-    )
-    heads = union_all(branch_heads, tag_heads).cte("heads").prefix_with("MATERIALIZED")
-    publication = (
-        select(pp.c.id)
+    stored heads, each with its pact version found by index in a materialised step, then the
+    version number and SHA of those left. Every lookup is a scalar subquery by key, so that
+    neither database joins the heads to a scan of every publication or version (joined,
+    SQLite scanned the provider's publications and PostgreSQL hashed all of them)."""
+    pact_version = (
+        select(pp.c.pact_version_id)
         .where(
-            pp.c.consumer_version_id == heads.c.vid,
+            pp.c.consumer_version_id == heads.c.version_id,
             pp.c.provider_id == bindparam("provider_id", type_=Integer),
+            pp.c.created_at >= bindparam("since", type_=pp.c.created_at.type),
         )
         .scalar_subquery()
     )
     found = (
-        select(heads.c.kind, heads.c.name, publication.label("pp_id"))
+        select(
+            heads.c.kind,
+            heads.c.name,
+            heads.c.pacticipant_id.label("consumer_id"),
+            heads.c.version_id.label("consumer_version_id"),
+            pact_version.label("pact_version_id"),
+        )
+        .where(ids_bound(dialect, heads.c.pacticipant_id, "consumer_ids"))
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
-    return (
+    number = select(v.c.number).where(v.c.id == found.c.consumer_version_id).scalar_subquery()
+    sha = select(pv.c.sha).where(pv.c.id == found.c.pact_version_id).scalar_subquery()
+    query = (
         select(
             found.c.kind,
             found.c.name,
-            pp.c.consumer_id,
-            pp.c.consumer_version_id,
-            v.c.number.label("consumer_version_number"),
-            pp.c.pact_version_id,
-            pv.c.sha,
+            found.c.consumer_id,
+            found.c.consumer_version_id,
+            number.label("consumer_version_number"),
+            found.c.pact_version_id,
+            sha.label("sha"),
         )
-        .join(pp, pp.c.id == found.c.pp_id)
-        .join(v, v.c.id == pp.c.consumer_version_id)
-        .join(pv, pv.c.id == pp.c.pact_version_id)
-        .where(pp.c.created_at >= bindparam("since", type_=pp.c.created_at.type))
-        .order_by(pp.c.consumer_id, pp.c.consumer_version_id, found.c.kind, found.c.name)
+        .where(found.c.pact_version_id.is_not(None))
+        .order_by(found.c.consumer_id, found.c.consumer_version_id, found.c.kind, found.c.name)
     )
+    if unverified_only:
+        branch = bindparam("branch", type_=String)
+        provider_id = bindparam("provider_id", type_=Integer)
+        query = query.where(
+            ~verified_outside_wip_on_branch(found.c.pact_version_id, provider_id, branch)
+        )
+    return query
 
 
 def publications_between(
@@ -593,11 +597,10 @@ def integration_rows(conn: Connection) -> list[Row]:
 
 
 def consumers_of(conn: Connection, provider_id: int) -> list[int]:
-    return list(
-        conn.execute(
-            select(integrations.c.consumer_id).where(integrations.c.provider_id == provider_id)
-        ).scalars()
-    )
+    """The provider's consumers, in the order their integrations were made (on PostgreSQL an
+    unordered scan follows where rows happen to lie, so listings changed order between runs)."""
+    query = select(integrations.c.consumer_id).where(integrations.c.provider_id == provider_id)
+    return list(conn.execute(query.order_by(integrations.c.id)).scalars())
 
 
 # -- verifications -----------------------------------------------------------------------------

@@ -7,7 +7,9 @@ import functools
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
+    Exists,
     Integer,
     Select,
     String,
@@ -23,7 +25,7 @@ from sqlalchemy import (
 from accord.broker.storage.bulk import id_chunks, ids_bound
 from accord.broker.storage.schema import branch_versions, branches, tags, verifications
 
-__all__ = ["Verified", "verified"]
+__all__ = ["Verified", "verified", "verified_outside_wip_on_branch"]
 
 Verified = tuple[set[int], set[int]]  # verified successfully at all, and outside WIP mode
 
@@ -75,6 +77,20 @@ def _verified_query(dialect: str, by: str) -> Select:
             condition,
         )
         .distinct()
+    )
+
+
+def verified_outside_wip_on_branch(pact_version_id: ColumnElement[int],
+                                   provider_id: ColumnElement[int],
+                                   branch: ColumnElement[str]) -> Exists:
+    """SQL: the pact version ``pact_version_id`` (a column or parameter) was verified
+    successfully outside WIP mode as ``verified(..., branch=...)`` judges it (its second set),
+    so that a statement can leave such pact versions out."""
+    return exists().where(
+        verifications.c.pact_version_id == pact_version_id,
+        verifications.c.success.is_(True),
+        verifications.c.wip.is_(False),
+        _by_branch(provider_id, branch),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from accord.broker.clock import now
 from accord.broker.names import check_name
+from accord.broker.storage import heads
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
@@ -205,6 +206,7 @@ def add_branch_version(
     ).first()
     if added is None:
         return False
+    heads.advance(conn, pacticipant.id, "branch", name, version.id)
     conn.execute(update(branches).where(branches.c.id == branch.id).values(updated_at=ts))
     _maybe_set_main_branch(conn, pacticipant, name)
     return True
@@ -282,8 +284,20 @@ def list_branches(conn: Connection, pid: int) -> list[Row]:
 
 
 def delete_branch(conn: Connection, branch_id: int) -> None:
+    pid = _branch_owner(conn, branch_id)
     conn.execute(delete(branch_versions).where(branch_versions.c.branch_id == branch_id))
     conn.execute(delete(branches).where(branches.c.id == branch_id))
+    heads.recompute(conn, [pid])
+
+
+def _branch_owner(conn: Connection, branch_id: int) -> int:
+    query = select(branches.c.pacticipant_id).where(branches.c.id == branch_id)
+    return int(conn.execute(query).scalar_one())
+
+
+def _version_owner(conn: Connection, vid: int) -> int:
+    query = select(versions.c.pacticipant_id).where(versions.c.id == vid)
+    return int(conn.execute(query).scalar_one())
 
 
 # -- tags -------------------------------------------------------------------------------------
@@ -303,6 +317,7 @@ def add_tag(conn: Connection, pacticipant: Row, version: Row, name: str) -> bool
     ).first()
     if added is None:
         return False
+    heads.advance(conn, pacticipant.id, "tag", name, version.id)
     # use_first_tag_as_branch: a fresh branchless version takes its first tag as branch.
     created = version.created_at
     if created.tzinfo is None:
@@ -415,6 +430,7 @@ def versions_on_branch(conn: Connection, branch_id: int, limit: int) -> list[Row
 def remove_branch_version(conn: Connection, branch_id: int, version_id: int) -> None:
     bv = branch_versions
     conn.execute(delete(bv).where(bv.c.branch_id == branch_id, bv.c.version_id == version_id))
+    heads.recompute(conn, [_branch_owner(conn, branch_id)])
 
 
 def replace_build_url(conn: Connection, vid: int, build_url: str | None) -> None:
@@ -423,17 +439,23 @@ def replace_build_url(conn: Connection, vid: int, build_url: str | None) -> None
 
 
 def delete_version(conn: Connection, vid: int) -> None:
+    pid = _version_owner(conn, vid)
     conn.execute(delete(versions).where(versions.c.id == vid))
+    heads.recompute(conn, [pid])
 
 
 def delete_tags_of_version(conn: Connection, vid: int) -> None:
     conn.execute(delete(tags).where(tags.c.version_id == vid))
+    heads.recompute(conn, [_version_owner(conn, vid)])
 
 
 def remove_tag(conn: Connection, vid: int, name: str) -> bool:
     """Remove the version's tag; False if it had no such tag."""
     result = conn.execute(delete(tags).where(tags.c.version_id == vid, tags.c.name == name))
-    return bool(result.rowcount)
+    if not result.rowcount:
+        return False
+    heads.recompute(conn, [_version_owner(conn, vid)])
+    return True
 
 
 def versions_with_tag(conn: Connection, pid: int, name: str, limit: int) -> list[Row]:
