@@ -23,7 +23,6 @@ from accord.broker.services.selectors import (
 )
 from accord.broker.storage import deployments_repo
 
-
 #: the metadata of every WIP pact
 _WIP_METADATA = encode_metadata({"w": "true"})
 
@@ -39,7 +38,7 @@ def _metadata(pact: VerifiablePact, include_pending: bool) -> str:
             item["b"] = s.branch
         if s.tag:
             item["t"] = s.tag
-        if s.kind in ("latest", "tag_latest", "main_branch", "branch"):
+        if s.kind in _LATEST_KINDS:
             item["l"] = "true"
         if s.environment:
             item["e"] = s.environment
@@ -49,6 +48,9 @@ def _metadata(pact: VerifiablePact, include_pending: bool) -> str:
     if include_pending:
         params["p"] = "true" if pact.pending else "false"
     return encode_metadata(params)
+
+
+_LATEST_KINDS = frozenset(("latest", "tag_latest", "main_branch", "branch"))
 
 
 class _PactVersionUrls:

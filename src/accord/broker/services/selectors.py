@@ -339,6 +339,8 @@ def _compare(a: Resolved, b: Resolved) -> int:
 def _descriptions(sels: list[Resolved], provider: str, main_branch: str | None) -> list[str]:
     """One line per selector, sorted and grouped by type as the official broker does; the
     deployed (and the released) versions of a consumer share one line."""
+    if len(sels) == 1:  # most pacts: nothing to sort or group (``_long`` words each kind)
+        return [_long(sels[0], provider, main_branch)]
     groups: dict[str, list[Resolved]] = {}
     for sel in sorted(sels, key=functools.cmp_to_key(_compare)):
         groups.setdefault(_type(sel), []).append(sel)
