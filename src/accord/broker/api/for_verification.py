@@ -14,6 +14,7 @@ from accord.broker.api.render import pact_version_url
 from accord.broker.api.routing import READ, Ctx, Router, validation_error
 from accord.broker.services.for_verification import find_pacts_for_verification
 from accord.broker.services.selectors import (
+    PendingNotices,
     VerifiablePact,
     notices_for,
     parse_date,
@@ -22,10 +23,14 @@ from accord.broker.services.selectors import (
 )
 from accord.broker.storage import deployments_repo
 
+#: the metadata of every WIP pact
+_WIP_METADATA = encode_metadata({"w": "true"})
+
 
 def _metadata(pact: VerifiablePact, include_pending: bool) -> str:
+    """The pact's metadata segment: base64url, so it is a path segment as it is (no quoting)."""
     if pact.wip:
-        return encode_metadata({"w": "true"})
+        return _WIP_METADATA
     sels = []
     for s in pact.selectors:
         item: dict[str, Any] = {}
@@ -33,7 +38,7 @@ def _metadata(pact: VerifiablePact, include_pending: bool) -> str:
             item["b"] = s.branch
         if s.tag:
             item["t"] = s.tag
-        if s.kind in ("latest", "tag_latest", "main_branch", "branch"):
+        if s.kind in _LATEST_KINDS:
             item["l"] = "true"
         if s.environment:
             item["e"] = s.environment
@@ -43,6 +48,9 @@ def _metadata(pact: VerifiablePact, include_pending: bool) -> str:
     if include_pending:
         params["p"] = "true" if pact.pending else "false"
     return encode_metadata(params)
+
+
+_LATEST_KINDS = frozenset(("latest", "tag_latest", "main_branch", "branch"))
 
 
 class _PactVersionUrls:
@@ -74,15 +82,18 @@ def _render(
 ) -> Response:
     items = []
     pact_versions = _PactVersionUrls(ctx, provider.name)
+    pending_notices: PendingNotices = {}
     for pact in pacts:
         permalink = pact_versions.of(pact.consumer_name, pact.sha)
-        url = permalink + "/metadata/" + seg(_metadata(pact, include_pending))
+        url = permalink + "/metadata/" + _metadata(pact, include_pending)
         props: dict[str, Any] = {}
         if include_pending:
             props["pending"] = pact.pending
         if pact.wip:
             props["wip"] = True
-        notices = notices_for(pact, provider.name, permalink, branch, tags, include_pending)
+        notices = notices_for(
+            pact, provider.name, permalink, branch, tags, include_pending, pending_notices
+        )
         if deprecated:
             notices.insert(
                 0,

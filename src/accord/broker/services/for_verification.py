@@ -335,18 +335,18 @@ def _wip_pact(c: _Collector, heads: list[Row]) -> VerifiablePact:
         latest.consumer_version_number,
         wip=True,
     )
-    for head in heads:
-        is_branch = head.kind == "branch"
-        resolved = Resolved(
-            "branch" if is_branch else "tag_latest",
-            head.consumer_version_id,
-            head.consumer_version_number,
-            None,
-            branch=head.name if is_branch else None,
-            tag=None if is_branch else head.name,
-        )
-        if resolved not in pact.selectors:
-            pact.selectors.append(resolved)
+    seen: set[tuple[str, str, int]] = set()  # a head's selector is its kind, name and version
+    for kind, name, version_id, version_number in (
+        (h.kind, h.name, h.consumer_version_id, h.consumer_version_number) for h in heads
+    ):
+        if (kind, name, version_id) in seen:
+            continue
+        seen.add((kind, name, version_id))
+        if kind == "branch":
+            resolved = Resolved("branch", version_id, version_number, branch=name)
+        else:
+            resolved = Resolved("tag_latest", version_id, version_number, tag=name)
+        pact.selectors.append(resolved)
     return pact
 
 

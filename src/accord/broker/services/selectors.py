@@ -15,6 +15,7 @@ from typing import Any
 from accord.model.jsontypes import JsonMapping, JsonValue
 
 __all__ = [
+    "PendingNotices",
     "Resolved",
     "VerifiablePact",
     "notices_for",
@@ -338,6 +339,8 @@ def _compare(a: Resolved, b: Resolved) -> int:
 def _descriptions(sels: list[Resolved], provider: str, main_branch: str | None) -> list[str]:
     """One line per selector, sorted and grouped by type as the official broker does; the
     deployed (and the released) versions of a consumer share one line."""
+    if len(sels) == 1:  # most pacts: nothing to sort or group (``_long`` words each kind)
+        return [_long(sels[0], provider, main_branch)]
     groups: dict[str, list[Resolved]] = {}
     for sel in sorted(sels, key=functools.cmp_to_key(_compare)):
         groups.setdefault(_type(sel), []).append(sel)
@@ -460,6 +463,10 @@ def _after_pending_verification(
     ]
 
 
+#: the pending notices of one request, by what they depend on besides the request
+PendingNotices = dict[tuple[bool, bool, tuple[str, ...], tuple[str, ...]], list[dict[str, str]]]
+
+
 def notices_for(
     pact: VerifiablePact,
     provider: str,
@@ -467,9 +474,14 @@ def notices_for(
     branch: str | None,
     tags: list[str],
     include_pending: bool,
+    pending_notices: PendingNotices | None = None,
 ) -> list[dict[str, str]]:
     """The ``verificationProperties.notices`` of one verifiable pact: why it is verified,
-    then (with pending status asked for) its pending state and what each outcome leads to."""
+    then (with pending status asked for) its pending state and what each outcome leads to.
+
+    ``pending_notices`` (one dict per request, for one provider, branch and tags) keeps the
+    pending texts already built: most pacts of a request share them, so each is built once
+    and its notices are shared (read-only) by those pacts."""
     why = (
         _why_wip(pact, provider, url, branch, tags)
         if pact.wip
@@ -478,9 +490,14 @@ def notices_for(
     notices = [{"when": "before_verification", "text": why}]
     if not include_pending:
         return notices
-    notices.append(
-        {"when": "before_verification", "text": _pending_state(pact, provider, branch, tags)}
-    )
-    if pact.pending:
-        notices += _after_pending_verification(pact, provider, branch, tags)
-    return notices
+    key = (pact.pending, pact.wip, tuple(pact.pending_tags), tuple(pact.non_pending_tags))
+    tail = pending_notices.get(key) if pending_notices is not None else None
+    if tail is None:
+        tail = [
+            {"when": "before_verification", "text": _pending_state(pact, provider, branch, tags)}
+        ]
+        if pact.pending:
+            tail += _after_pending_verification(pact, provider, branch, tags)
+        if pending_notices is not None:
+            pending_notices[key] = tail
+    return notices + tail
