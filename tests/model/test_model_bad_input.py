@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from accord.errors import AccordError, MatchingRuleError, PactFormatError
 from accord.model import dump_pact, load_pact
 
+from ._mutations import mutated
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "official"
 SEEDS = [json.loads(p.read_text()) for p in sorted(FIXTURES.glob("*.json"))]
 
@@ -111,34 +113,10 @@ _JUNK = st.one_of(
 )
 
 
-def _locations(node: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _locations(v, (*prefix, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _locations(v, (*prefix, i))
-    return out
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_official_pacts_fail_only_with_accord_errors(data):
-    document = copy.deepcopy(data.draw(st.sampled_from(SEEDS)))
-    for _ in range(data.draw(st.integers(1, 3))):
-        places = _locations(document)[1:]
-        if not places:
-            break
-        location = data.draw(st.sampled_from(places))
-        parent = document
-        for key in location[:-1]:
-            parent = parent[key]
-        if data.draw(st.booleans()) and isinstance(parent, dict):
-            del parent[location[-1]]
-        else:
-            # a copy: a later mutation must not change the value hypothesis drew (replays)
-            parent[location[-1]] = copy.deepcopy(data.draw(_JUNK))
+    document = mutated(data, SEEDS, _JUNK, max_steps=3)
     try:
         pact = load_pact(document, file="mutated.json")
     except AccordError as exc:

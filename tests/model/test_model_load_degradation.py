@@ -4,7 +4,6 @@ kept aside as unreadable) and the rest of the pact is usable."""
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 import warnings
@@ -24,6 +23,8 @@ from accord.model import (
     dump_pact,
     load_pact,
 )
+
+from ._mutations import mutated
 
 TESTS = Path(__file__).resolve().parents[1]
 SEEDS = [json.loads(p.read_text()) for p in sorted(
@@ -183,17 +184,6 @@ _JUNK = st.one_of(
 )
 
 
-def _locations(node: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix]
-    if isinstance(node, dict):
-        for k, v in node.items():
-            out += _locations(v, (*prefix, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            out += _locations(v, (*prefix, i))
-    return out
-
-
 def _file_level(pointer: str | None) -> bool:
     return not (pointer or "").startswith(("/interactions/", "/messages/"))
 
@@ -201,19 +191,7 @@ def _file_level(pointer: str | None) -> bool:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_pacts_load_to_a_model_or_a_clear_file_error_quickly(data):
-    document = copy.deepcopy(data.draw(st.sampled_from(SEEDS)))
-    for _ in range(data.draw(st.integers(1, 4))):
-        places = _locations(document)[1:]
-        if not places:
-            break
-        location = data.draw(st.sampled_from(places))
-        parent = document
-        for key in location[:-1]:
-            parent = parent[key]
-        if data.draw(st.booleans()) and isinstance(parent, dict):
-            del parent[location[-1]]
-        else:
-            parent[location[-1]] = copy.deepcopy(data.draw(_JUNK))
+    document = mutated(data, SEEDS, _JUNK, max_steps=4)
     started = time.perf_counter()
     try:
         pact = load_pact(document, file="mutated.json")
