@@ -37,6 +37,8 @@ __all__ = [
     "accord_broker",
     "node_modules",
     "npm_tool",
+    "ok",
+    "pact_broker",
     "run_command",
     "run_npm_tool",
     "write_pact",
@@ -98,6 +100,17 @@ def run_npm_tool(name: str, *args: str, env: Mapping[str, str] | None = None,
                  cwd: Path | None = None, timeout: float = 120) -> ToolRun:
     """Run ``node_modules/.bin/<name> args…`` with tracking off and colours stripped."""
     return run_command([str(npm_tool(name)), *args], env=env, cwd=cwd, timeout=timeout)
+
+
+def pact_broker(broker: str, *args: str) -> ToolRun:
+    """``pact-broker <command> args… --broker-base-url <broker>`` (the official Ruby client)."""
+    return run_npm_tool("pact-broker", *args, "--broker-base-url", broker)
+
+
+def ok(run: ToolRun) -> ToolRun:
+    """``run``, after checking that it exited 0 (its output is the failure message)."""
+    assert run.returncode == 0, run.text()
+    return run
 
 
 def run_command(command: list[str], *, env: Mapping[str, str] | None = None,

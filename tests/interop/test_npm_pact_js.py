@@ -17,7 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
-from _npm_tools import JS_DIR, ToolRun, accord_broker, node_modules, run_command, run_npm_tool
+from _npm_tools import (
+    JS_DIR,
+    ToolRun,
+    accord_broker,
+    node_modules,
+    ok,
+    pact_broker,
+    run_command,
+)
 from _official import ProviderThread
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -89,15 +97,6 @@ def node(script: Path, *args: str, env: dict[str, str], cwd: Path) -> ToolRun:
     modules = node_modules()
     return run_command(["node", *args, str(script)], cwd=cwd, timeout=180,
                        env={**env, "NODE_PATH": str(modules)})
-
-
-def pact_broker(broker: str, *args: str) -> ToolRun:
-    return run_npm_tool("pact-broker", *args, "--broker-base-url", broker)
-
-
-def ok(run: ToolRun) -> ToolRun:
-    assert run.returncode == 0, run.text()
-    return run
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ from _npm_tools import (
     StubProvider,
     ToolRun,
     accord_broker,
+    ok,
+    pact_broker,
     run_npm_tool,
     write_pact,
 )
@@ -38,16 +40,6 @@ LOCAL_WEBHOOKS = {
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with accord_broker(tmp_path_factory.mktemp("ruby-client-broker"), LOCAL_WEBHOOKS) as url:
         yield url
-
-
-def pact_broker(broker: str, *args: str) -> ToolRun:
-    """``pact-broker <command> args… --broker-base-url <broker>``."""
-    return run_npm_tool("pact-broker", *args, "--broker-base-url", broker)
-
-
-def ok(run: ToolRun) -> ToolRun:
-    assert run.returncode == 0, run.text()
-    return run
 
 
 def verify_and_publish(broker: str, provider: str, version: str, routes: dict[str, object],

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _npm_tools import ToolRun, accord_broker, run_npm_tool, write_pact
+from _npm_tools import ToolRun, accord_broker, ok, pact_broker, run_npm_tool, write_pact
 
 pytestmark = pytest.mark.interop
 
@@ -40,15 +40,6 @@ LABEL = "compatible by contract comparison (bi-directional), not verified"
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with accord_broker(tmp_path_factory.mktemp("pactflow-broker")) as url:
         yield url
-
-
-def pact_broker(broker: str, *args: str) -> ToolRun:
-    return run_npm_tool("pact-broker", *args, "--broker-base-url", broker)
-
-
-def ok(run: ToolRun) -> ToolRun:
-    assert run.returncode == 0, run.text()
-    return run
 
 
 def publish_contract(broker: str, tmp: Path, version: str, document: str, exit_code: int,

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from _npm_tools import StubProvider, ToolRun, accord_broker, run_npm_tool, write_pact
+from _npm_tools import (
+    StubProvider,
+    ToolRun,
+    accord_broker,
+    ok,
+    pact_broker,
+    run_npm_tool,
+    write_pact,
+)
 
 pytestmark = pytest.mark.interop
 
@@ -25,16 +33,6 @@ GOOD = {"/things": {"id": 1}}
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with accord_broker(tmp_path_factory.mktemp("ruby-verifier-broker")) as url:
         yield url
-
-
-def pact_broker(broker: str, *args: str) -> ToolRun:
-    run = run_npm_tool("pact-broker", *args, "--broker-base-url", broker)
-    return run
-
-
-def ok(run: ToolRun) -> ToolRun:
-    assert run.returncode == 0, run.text()
-    return run
 
 
 def publish(broker: str, directory: Path, version: str, branch: str) -> None:
