@@ -8,20 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from _user_pacts import exercise, get_user
 
 from accord.consumer import Pact
 from accord.errors import ContractDefinitionError
-
-
-def _get_user(pact: Pact, uid: int) -> None:
-    (pact.upon_receiving("a request for a user").given("the user exists")
-         .with_request("GET", f"/users/{uid}").will_respond_with(200)
-         .with_body({"id": uid}))
-
-
-def _exercise(pact: Pact, uid: int) -> None:
-    with pact.serve() as srv:
-        assert httpx.get(f"{srv.url}/users/{uid}").json() == {"id": uid}
 
 
 def _paths(directory: Path) -> list[str]:
@@ -33,8 +23,8 @@ def test_identical_interactions_from_separate_pacts_merge_quietly(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     for _ in range(2):  # a fresh Pact per test, the same declaration
         pact = Pact("web-same", "users-api")
-        _get_user(pact, 1)
-        _exercise(pact, 1)
+        get_user(pact, 1)
+        exercise(pact, 1)
         pact.write_file(tmp_path)
     assert json.loads((tmp_path / "web-same-users-api.json").read_text())["interactions"]
     assert "replaces" not in caplog.text
@@ -45,8 +35,8 @@ def test_a_parametrized_test_reusing_a_description_keeps_the_last_one(
     """pact-python (the Rust core) replaces the interaction when it writes the file."""
     for uid in (1, 2):
         pact = Pact("web", "users-api")
-        _get_user(pact, uid)
-        _exercise(pact, uid)  # no Python warning: suites run with -W error pass as before
+        get_user(pact, uid)
+        exercise(pact, uid)  # no Python warning: suites run with -W error pass as before
         pact.write_file(tmp_path)
     assert _paths(tmp_path) == ["/users/2"]
     assert "replaces a different one" in caplog.text
@@ -54,8 +44,8 @@ def test_a_parametrized_test_reusing_a_description_keeps_the_last_one(
 
 def test_two_different_interactions_with_one_description_in_one_pact_still_fail() -> None:
     pact = Pact("web", "users-api")
-    _get_user(pact, 1)
-    _get_user(pact, 2)
+    get_user(pact, 1)
+    get_user(pact, 2)
     with pytest.raises(ContractDefinitionError, match="declared twice"):
         pact.serve().__enter__()
 
@@ -68,8 +58,8 @@ def test_a_pact_is_written_once_where_the_user_asks(tmp_path: Path,
     cwd.mkdir()
     monkeypatch.chdir(cwd)
     pact = Pact("web", "users-api")
-    _get_user(pact, 1)
-    _exercise(pact, 1)
+    get_user(pact, 1)
+    exercise(pact, 1)
     pact.write_file(tmp_path / "mine")
     assert write_deferred() == []
     assert sorted(p.name for p in cwd.rglob("*")) == []
@@ -83,8 +73,8 @@ def test_without_write_file_the_pact_goes_to_the_configured_directory_at_the_end
 
     monkeypatch.setenv("ACCORD_PACT_DIR", str(tmp_path / "configured"))
     pact = Pact("web", "users-api")
-    _get_user(pact, 3)
-    _exercise(pact, 3)
+    get_user(pact, 3)
+    exercise(pact, 3)
     assert not (tmp_path / "configured").exists()  # not yet: the test may still write it
     assert write_deferred() == [tmp_path / "configured" / "web-users-api.json"]
     assert _paths(tmp_path / "configured") == ["/users/3"]
@@ -98,8 +88,8 @@ def test_without_write_file_or_a_configured_directory_nothing_is_written(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ACCORD_PACT_DIR", raising=False)
     pact = Pact("web-unwritten", "users-api")
-    _get_user(pact, 4)
-    _exercise(pact, 4)
+    get_user(pact, 4)
+    exercise(pact, 4)
     assert write_deferred() == []
     assert list(tmp_path.iterdir()) == []
     assert "web-unwritten-users-api: 1 interaction(s) passed but the pact was never written" \
@@ -143,7 +133,7 @@ def test_serve_takes_pact_pythons_arguments_and_its_url_has_parts(tmp_path: Path
     from accord.types import URL
 
     pact = Pact("web-serve", "users-api", pact_dir=tmp_path)
-    _get_user(pact, 5)
+    get_user(pact, 5)
     with pact.serve(addr="127.0.0.1", port=0, raises=True, verbose=False) as srv:
         assert isinstance(srv.url, URL) and isinstance(srv.url, str)
         assert (srv.url.scheme, srv.url.host, srv.url.path) == ("http", "127.0.0.1", "/")
@@ -157,12 +147,12 @@ def test_serve_without_raising_keeps_the_mismatches() -> None:
     from accord.error import MismatchesError
 
     pact = Pact("web-mismatch", "users-api")
-    _get_user(pact, 6)
+    get_user(pact, 6)
     with pact.serve(raises=False) as srv:
         httpx.get(f"{srv.url}/users/7")
     assert not srv.matched and srv.mismatches
     again = Pact("web-missing", "users-api")
-    _get_user(again, 6)
+    get_user(again, 6)
     with pytest.raises(MismatchesError) as caught, again.serve():
         pass
     assert caught.value.mismatches[0]["type"] == "missing-request"
@@ -173,8 +163,8 @@ def test_with_specification_v1_is_written_as_v2(tmp_path: Path,
     for version in ("V1", "V1.1"):
         pact = Pact("web", "users-api", pact_dir=tmp_path).with_specification(version)
         assert f"{version} pacts are written as V2" in caplog.text
-        _get_user(pact, 8)
-        _exercise(pact, 8)
+        get_user(pact, 8)
+        exercise(pact, 8)
         pact.write_file(tmp_path, overwrite=True)
         document = json.loads((tmp_path / "web-users-api.json").read_text())
         assert document["metadata"]["pactSpecification"]["version"] == "2.0.0"

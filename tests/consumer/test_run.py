@@ -8,21 +8,10 @@ import json
 import logging
 from pathlib import Path
 
-import httpx
 import pytest
+from _user_pacts import exercise, get_user
 
 from accord.consumer import Pact, PactRun, default_run
-
-
-def _get_user(pact: Pact, uid: int) -> None:
-    (pact.upon_receiving("a request for a user").given("the user exists")
-         .with_request("GET", f"/users/{uid}").will_respond_with(200)
-         .with_body({"id": uid}))
-
-
-def _exercise(pact: Pact, uid: int) -> None:
-    with pact.serve() as srv:
-        assert httpx.get(f"{srv.url}/users/{uid}").json() == {"id": uid}
 
 
 def _paths(path: Path) -> list[str]:
@@ -35,8 +24,8 @@ def test_two_runs_live_in_one_process(tmp_path: Path, monkeypatch: pytest.Monkey
     first, second = PactRun(tmp_path / "one"), PactRun(tmp_path / "two")
     for run, uid in ((first, 1), (second, 2)):
         pact = Pact("web", "users-api", run=run)
-        _get_user(pact, uid)
-        _exercise(pact, uid)
+        get_user(pact, uid)
+        exercise(pact, uid)
     assert not (tmp_path / "one").exists()  # deferred: the test may still write it
     assert first.write_deferred() == [tmp_path / "one" / "web-users-api.json"]
     assert second.write_deferred() == [tmp_path / "two" / "web-users-api.json"]
@@ -50,22 +39,22 @@ def test_replacing_an_interaction_is_noticed_within_one_run_only(
     caplog.set_level(logging.WARNING, "accord.consumer")
     for uid, run in ((1, PactRun()), (2, PactRun())):
         pact = Pact("web", "users-api", pact_dir=tmp_path, run=run)
-        _get_user(pact, uid)
-        _exercise(pact, uid)
+        get_user(pact, uid)
+        exercise(pact, uid)
     assert "replaces a different one" not in caplog.text
     shared = PactRun()
     for uid in (1, 2):
         pact = Pact("web", "users-api", pact_dir=tmp_path, run=shared)
-        _get_user(pact, uid)
-        _exercise(pact, uid)
+        get_user(pact, uid)
+        exercise(pact, uid)
     assert "replaces a different one" in caplog.text
 
 
 def test_auto_write_false_records_without_writing(tmp_path: Path) -> None:
     run = PactRun(tmp_path / "run")
     pact = Pact("web", "users-api", pact_dir=tmp_path / "mine", auto_write=False, run=run)
-    _get_user(pact, 3)
-    _exercise(pact, 3)
+    get_user(pact, 3)
+    exercise(pact, 3)
     assert [i.description for i in pact.recorded] == ["a request for a user"]
     assert not (tmp_path / "mine").exists()
     assert run.write_deferred() == []
@@ -74,11 +63,11 @@ def test_auto_write_false_records_without_writing(tmp_path: Path) -> None:
 
 def test_served_builders_are_used_and_not_served_again(tmp_path: Path) -> None:
     pact = Pact("web", "users-api", pact_dir=tmp_path)
-    _get_user(pact, 4)
-    _exercise(pact, 4)
+    get_user(pact, 4)
+    exercise(pact, 4)
     (pact.upon_receiving("a request for another user").with_request("GET", "/users/5")
          .will_respond_with(200).with_body({"id": 5}))
-    _exercise(pact, 5)  # only the new interaction is served: the first is used
+    exercise(pact, 5)  # only the new interaction is served: the first is used
     assert sorted(_paths(tmp_path / "web-users-api.json")) == ["/users/4", "/users/5"]
 
 
@@ -99,8 +88,8 @@ def test_a_pytest_session_with_pact_dir_leaves_the_process_run_as_it_was(
 
 def test_write_file_into_the_pact_dir_after_serve_does_not_write_again(tmp_path: Path) -> None:
     pact = Pact("web", "users-api", pact_dir=tmp_path, run=PactRun())
-    _get_user(pact, 6)
-    _exercise(pact, 6)  # written here, as the serve() block passed
+    get_user(pact, 6)
+    exercise(pact, 6)  # written here, as the serve() block passed
     written = (tmp_path / "web-users-api.json").stat()
     assert pact.write_file(tmp_path) == tmp_path / "web-users-api.json"  # pact-python habit
     again = (tmp_path / "web-users-api.json").stat()
@@ -114,7 +103,7 @@ def test_pacts_without_a_pact_dir_are_written_together_at_the_end(tmp_path: Path
         pact = Pact("web", "users-api", run=run)
         (pact.upon_receiving(f"a request for user {uid}").with_request("GET", f"/users/{uid}")
              .will_respond_with(200).with_body({"id": uid}))
-        _exercise(pact, uid)
+        exercise(pact, uid)
     assert not list(tmp_path.iterdir())  # nothing written during the run
     assert run.write_deferred() == [tmp_path / "web-users-api.json"]
     assert _paths(tmp_path / "web-users-api.json") == ["/users/0", "/users/1", "/users/2"]
