@@ -22,7 +22,7 @@ import re
 import time
 from collections.abc import Container, Mapping
 from typing import Literal, Self, overload
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 
@@ -30,6 +30,7 @@ from accord import __version__
 from accord.errors import BrokerError
 from accord.model.jsontypes import JsonMapping, JsonObject, JsonValue
 from accord.tlscontext import client_ssl_context
+from accord.urlmask import mask_password
 
 __all__ = ["HAL_ACCEPT", "HalClient", "auth_for", "error_text", "expand", "find_link"]
 
@@ -105,19 +106,6 @@ def error_text(reply: httpx.Response) -> str:
         if isinstance(notices, list) and notices:
             return " ".join(str(n.get("text", "")) for n in notices if isinstance(n, Mapping))
     return json.dumps(body)[:300]
-
-
-def _without_password(url: str) -> str:
-    """``url`` with the password of its user info (``https://user:pw@host``) masked."""
-    try:
-        parts = urlsplit(url)
-        if not parts.password:
-            return url
-    except ValueError:
-        return re.sub(r"(://[^/@]*?:)[^/@]*@", rf"\g<1>{MASK}@", url)
-    userinfo, _, host = parts.netloc.rpartition("@")
-    netloc = f"{userinfo.split(':', 1)[0]}:{MASK}@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def _retry_after(reply: httpx.Response) -> float:
@@ -292,7 +280,7 @@ class HalClient:
                            unreachable=status in _UNAVAILABLE)
 
     def _shown(self, url: object) -> str:
-        return _without_password(str(url))
+        return mask_password(str(url), MASK)
 
     def _clean(self, message: str) -> str:
         """``message`` with every credential this client holds masked."""

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from accord.model.jsontypes import JsonMapping, JsonObject
+from accord.urlmask import mask_password
 
 __all__ = [
     "MASK",
@@ -50,26 +51,17 @@ def redact_url(url: str) -> str:
     """
     if not isinstance(url, str) or not url:
         return url
+    masked = mask_password(url, MASK)
     try:
-        parts = urlsplit(url)
-        password = parts.password
+        parts = urlsplit(masked)
     except ValueError:
-        return re.sub(r"(://[^/@]*?:)[^/@]*@", rf"\g<1>{MASK}@", url)
-    netloc = parts.netloc
-    if password:
-        userinfo, _, host = netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:{MASK}@{host}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(is_secret_name(name) and value for name, value in pairs):
-            query = urlencode(
-                [(n, MASK if is_secret_name(n) and v else v) for n, v in pairs], safe="${}*"
-            )
-    if netloc == parts.netloc and query == parts.query:
-        return url
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        return masked
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(is_secret_name(name) and value for name, value in pairs):
+        return masked
+    query = urlencode([(n, MASK if is_secret_name(n) and v else v) for n, v in pairs],
+                      safe="${}*")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 def redact_text(text: str) -> str:
