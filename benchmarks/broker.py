@@ -99,6 +99,25 @@ def _large_pact() -> dict[str, Any]:
     }
 
 
+def _add_pact_version(rows: dict[str, list[dict[str, Any]]], ids: dict[str, int], pid: int,
+                      doc: dict[str, Any], when: datetime) -> int:
+    """Add the row of one pact content (of consumer ``pid``, for the provider) and return
+    its id."""
+    ids["pv"] += 1
+    rows["pact_versions"].append(
+        {
+            "id": ids["pv"],
+            "consumer_id": pid,
+            "provider_id": 1,
+            "sha": canonical_sha(doc),
+            "content": json.dumps(doc),
+            "interactions_count": len(doc["interactions"]),
+            "created_at": when,
+        }
+    )
+    return ids["pv"]
+
+
 def _seed_large_pact(
     rows: dict[str, list[dict[str, Any]]], ids: dict[str, int], pid: int, when: datetime
 ) -> None:
@@ -119,19 +138,7 @@ def _seed_large_pact(
             "updated_at": when,
         }
     )
-    doc = with_interaction_ids(_large_pact())
-    ids["pv"] += 1
-    rows["pact_versions"].append(
-        {
-            "id": ids["pv"],
-            "consumer_id": pid,
-            "provider_id": 1,
-            "sha": canonical_sha(doc),
-            "content": json.dumps(doc),
-            "interactions_count": LARGE_PACT,
-            "created_at": when,
-        }
-    )
+    _add_pact_version(rows, ids, pid, with_interaction_ids(_large_pact()), when)
     ids["pp"] += 1
     rows["pact_publications"].append(
         {
@@ -322,19 +329,7 @@ def seed(url: str, consumers: int, versions: int) -> dict[str, Any]:
             revision = n // 10
             if revision not in shas:
                 doc = with_interaction_ids(_pact(name, revision))
-                ids["pv"] += 1
-                shas[revision] = ids["pv"]
-                rows["pact_versions"].append(
-                    {
-                        "id": ids["pv"],
-                        "consumer_id": pid,
-                        "provider_id": 1,
-                        "sha": canonical_sha(doc),
-                        "content": json.dumps(doc),
-                        "interactions_count": 5,
-                        "created_at": created,
-                    }
-                )
+                shas[revision] = _add_pact_version(rows, ids, pid, doc, created)
                 pv_index = min(n // 3, len(provider_versions) - 1)
                 for offset in (
                     0,
