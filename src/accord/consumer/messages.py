@@ -30,7 +30,6 @@ returns an awaitable.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import inspect
 import json
@@ -159,11 +158,19 @@ def _run(result: Any, then: Callable[[Any], Any]) -> Any:
     async def finish() -> Any:
         return then(await result)
 
+    return _awaited(finish())
+
+
+def _awaited(coroutine: Any) -> Any:
+    """Run ``coroutine`` to its end when no event loop is running; inside a running one,
+    return it for the caller to await. (asyncio loads here, for an ``async`` handler only.)"""
+    import asyncio
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(finish())
-    return finish()
+        return asyncio.run(coroutine)
+    return coroutine
 
 
 def _generated(contents: MessageContents, catalogue: Catalogue | None) -> MessageContents:
@@ -528,12 +535,7 @@ class SyncMessageInteraction(InteractionBuilder):
         if not inspect.isawaitable(result):
             self._close(model, channel)
             return None
-        finish = self._finish(model, channel, result)
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(finish)
-        return finish
+        return _awaited(self._finish(model, channel, result))
 
     async def averify(self, consumer: ConsumerFunction) -> None:
         """``verify`` for ``async`` tests (works with sync and ``async def`` consumers)."""

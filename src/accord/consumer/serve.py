@@ -8,7 +8,6 @@ report; otherwise the interactions are recorded on the pact (and its file writte
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -155,11 +154,15 @@ class PactServer:
         self._finish(exc)
 
     async def __aenter__(self) -> PactServer:
+        import asyncio  # the caller's loop is running: loaded already
+
         return await asyncio.to_thread(self._start)
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
         __tracebackhide__ = True
+        import asyncio
+
         await asyncio.to_thread(self.mock.stop)
         self._finish(exc)
 

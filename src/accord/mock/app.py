@@ -100,11 +100,17 @@ class MockApp:
         The server calls this instead of the ASGI entry point when it has the whole request
         in hand: no task, no ``receive``/``send`` messages per request.
         """
-        path = _decode_raw_path(raw_path)
         if len(body) > self.max_body_bytes:
-            return self._refusal(method, unquote(path), query_string, headers, 413,
-                                 self._too_large(_declared_length(headers)))
-        return self._dispatch(method, path, query_string, headers, body)
+            return self.refuse_oversized(method, raw_path, query_string, headers)
+        return self._dispatch(method, _decode_raw_path(raw_path), query_string, headers, body)
+
+    def refuse_oversized(self, method: str, raw_path: bytes, query_string: bytes,
+                         headers: Sequence[tuple[bytes, bytes]]) -> Answer:
+        """The 413 answer to a request whose body is over ``max_body_bytes``, recorded as a
+        failure; a server calls it as soon as it knows, without reading the rest."""
+        path = unquote(_decode_raw_path(raw_path))
+        return self._refusal(method, path, query_string, headers, 413,
+                             self._too_large(_declared_length(headers)))
 
     def _dispatch(self, method: str, path: str, query_string: bytes,
                   headers: Sequence[tuple[bytes, bytes]], body: bytes) -> Answer:

@@ -1,21 +1,19 @@
 """``MockServer``: a pact's HTTP interactions served on a real socket, off the caller's thread.
 
-Every mock server of the process runs on one background daemon thread with its own asyncio
-event loop (started on first use), serving ``MockApp`` over a small httptools protocol
-(``accord.mock._http``). Starting a server is then only binding a socket and registering it
-with that loop -- a fraction of a millisecond, which matters when every consumer test starts
-one. ``start()`` returns once the socket is listening (the port is bound first, so ``url`` is
-known at once); ``stop()`` closes idle keep-alive connections and lets in-flight requests
-finish. Any number of servers may run at once, each with its own session and report; the
-caller's own event loop (``async with``) is never used for serving.
+Every mock server of the process runs on one background daemon thread with a ``selectors``
+loop (``accord.mock._reactor``, started on first use), serving ``MockApp`` over a small
+httptools connection (``accord.mock._http``). Starting a server is then only binding a socket
+and handing it to that loop -- a fraction of a millisecond, which matters when every consumer
+test starts one. ``start()`` returns once the socket is listening (the port is bound first, so
+``url`` is known at once); ``stop()`` closes idle keep-alive connections and lets in-flight
+requests finish. Any number of servers may run at once, each with its own session and report;
+the caller's own event loop (``async with``) is never used for serving.
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
+import contextlib
 import dataclasses
-import os
 import socket
 import ssl
 import threading
@@ -26,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from accord.errors import MismatchError
 from accord.jsonlimits import DEFAULT_MAX_DEPTH
-from accord.mock._http import HttpProtocol, ServerState
+from accord.mock._http import ServerState
+from accord.mock._reactor import STOP_GRACE, Listener, Reactor
 from accord.mock.app import DEFAULT_MAX_BODY_BYTES, MockApp
 from accord.mock.core import MockSession
 from accord.mock.report import MockReport, RequestResult
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MockServer"]
 
-_STOP_GRACE = 5.0  # seconds in-flight requests get to finish when the server stops
+_KEEP_ALIVE_TIMEOUT = 60.0  # seconds an idle keep-alive connection is kept open
 
 
 class MockServer:
@@ -89,8 +88,7 @@ class MockServer:
         self._on_result = on_result
         self._limits = {"max_body_bytes": max_body_bytes, "max_json_depth": max_json_depth}
         self._port: int | None = None
-        # resolves to (asyncio server, ServerState) on the background loop
-        self._opened: concurrent.futures.Future[tuple[Any, Any]] | None = None
+        self._listener: Listener | None = None  # serving on the background loop
         self.certificate: Path | None = None
 
     # ------------------------------------------------------------------ addresses
@@ -110,7 +108,7 @@ class MockServer:
 
     @property
     def running(self) -> bool:
-        return self._opened is not None
+        return self._listener is not None
 
     def client_ssl_context(self) -> ssl.SSLContext:
         """An SSL context that trusts this server's self-signed certificate."""
@@ -127,15 +125,15 @@ class MockServer:
         queues the connection until the loop accepts it, microseconds later); no round trip
         to the loop thread is waited for.
         """
-        if self._opened is not None:
+        if self._listener is not None:
             raise RuntimeError("this mock server is already started")
         sock = _listen(self.host, self._requested_port)
         self._port = sock.getsockname()[1]
         try:
             app = MockApp(self.session, context=self._context_arg(), cors=self.cors,
                           admin=self._admin, on_result=self._on_result, **self._limits)
-            config = self._config(app)
-            self._opened = _Reactor.get().submit(_open(config, sock))
+            state = ServerState(app, self._ssl_context(), _KEEP_ALIVE_TIMEOUT)
+            self._listener = Reactor.get().serve(sock, state)
         except BaseException:
             sock.close()
             raise
@@ -143,9 +141,12 @@ class MockServer:
 
     def stop(self) -> None:
         """Stop serving (idempotent). In-flight requests finish first."""
-        opened, self._opened = self._opened, None
-        if opened is not None:
-            _Reactor.get().submit(_close(opened)).result()
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            stopped = threading.Event()
+            listener.reactor.stop(listener, stopped.set)
+            if not stopped.wait(STOP_GRACE + 10):
+                raise RuntimeError("the mock server did not stop: its thread is not running")
 
     def __enter__(self) -> MockServer:
         return self.start()
@@ -161,9 +162,19 @@ class MockServer:
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
-        opened, self._opened = self._opened, None
-        if opened is not None:
-            await asyncio.wrap_future(_Reactor.get().submit(_close(opened)))
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            import asyncio  # the caller's loop is running: asyncio is loaded already
+
+            loop = asyncio.get_running_loop()
+            stopped = loop.create_future()
+
+            def resolve() -> None:
+                if not stopped.done():
+                    stopped.set_result(None)
+
+            listener.reactor.stop(listener, lambda: _call_soon(loop, resolve))
+            await stopped
         if self.raise_on_exit and exc_type is None:
             self.assert_ok()
 
@@ -204,97 +215,22 @@ class MockServer:
 
         return fresh
 
-    def _config(self, app: MockApp) -> _Config:
-        ssl_context = None
-        if self.tls:
-            from accord.mock.tls import self_signed_certificate
+    def _ssl_context(self) -> ssl.SSLContext | None:
+        if not self.tls:
+            return None
+        from accord.mock.tls import self_signed_certificate
 
-            cert, key = self_signed_certificate()
-            self.certificate = cert
-            ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ssl_context.load_cert_chain(str(cert), str(key))
-        return _Config(app, ssl_context)
-
-
-@dataclasses.dataclass(frozen=True)
-class _Config:
-    """What the background loop needs to serve one mock server."""
-
-    app: MockApp
-    ssl: ssl.SSLContext | None
+        cert, key = self_signed_certificate()
+        self.certificate = cert
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(cert), str(key))
+        return context
 
 
-class _Reactor:
-    """The daemon thread and event loop every mock server of this process is served on."""
-
-    _lock = threading.Lock()
-    _instance: _Reactor | None = None
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="accord-mock-server",
-                                       daemon=True)
-        self.thread.start()
-
-    @classmethod
-    def get(cls) -> _Reactor:
-        reactor = cls._instance
-        if reactor is None or not reactor.thread.is_alive():
-            with cls._lock:
-                reactor = cls._instance
-                if reactor is None or not reactor.thread.is_alive():
-                    reactor = cls._instance = _Reactor()
-        return reactor
-
-    def submit(self, coro: Any) -> concurrent.futures.Future[Any]:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop)
-
-    @classmethod
-    def _forget(cls) -> None:  # in a forked child the thread is gone: start afresh
-        cls._instance = None
-        cls._lock = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_Reactor._forget)
-
-
-async def _open(config: _Config, sock: socket.socket) -> tuple[Any, ServerState]:
-    loop = asyncio.get_running_loop()
-    state = ServerState()
-    scheme = "https" if config.ssl is not None else "http"
-
-    def protocol() -> asyncio.Protocol:
-        return HttpProtocol(config.app, state, scheme=scheme, keep_alive_timeout=60)
-
-    try:
-        server = await loop.create_server(protocol, sock=sock, ssl=config.ssl, backlog=1024)
-    except BaseException:
-        sock.close()
-        raise
-    return server, state
-
-
-async def _close(opened: concurrent.futures.Future[tuple[Any, Any]]) -> None:
-    try:
-        server, state = await asyncio.wrap_future(opened)
-    except Exception as exc:
-        raise RuntimeError(f"the mock server could not serve: {exc}") from exc
-    server.close()
-    for connection in list(state.connections):
-        connection.shutdown()
-    for _ in range(3):  # idle connections close within a loop iteration or two
-        if not (state.connections or state.tasks):
-            break
-        await asyncio.sleep(0)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + _STOP_GRACE
-    while (state.connections or state.tasks) and loop.time() < deadline:
-        await asyncio.sleep(0.001)
-    for task in list(state.tasks):
-        task.cancel()
-    for connection in list(state.connections):
-        connection.transport.abort()
+def _call_soon(loop: Any, callback: Callable[[], None]) -> None:
+    """Run ``callback`` on the caller's event loop (gone already: nobody is waiting)."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(callback)
 
 
 def _listen(host: str, port: int) -> socket.socket:
