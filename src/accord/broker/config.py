@@ -10,7 +10,7 @@ import hashlib
 import ipaddress
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from urllib.parse import urlsplit
 
 from accord import sizes
@@ -24,6 +24,7 @@ from accord.broker.services.webhook_policy import (
     parse_seconds,
 )
 from accord.broker.storage.db import DEFAULT_DATABASE_URL
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from accord.consumer.matchers import Matcher, reify
 from accord.errors import ContractDefinitionError
 from accord.model import Body, Generator, Rule, RuleList, is_json_type, is_xml_type
+from accord.model.valueclass import dataclass
 
 __all__ = ["BodySpec", "ScalarSpec", "body_spec", "form_spec", "multipart_spec", "scalar_spec"]
 

@@ -18,13 +18,14 @@ import enum
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Final, TypeAlias
 
 from accord.consumer.generator_values import implied
 from accord.errors import ContractDefinitionError
 from accord.model import Generator, Rule, RuleList
 from accord.model.jsontypes import JsonValue
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "ArrayContaining",

@@ -34,7 +34,6 @@ import contextlib
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from accord.consumer._parts import BodySpec, body_spec, scalar_spec
@@ -59,6 +58,7 @@ from accord.model import (
 from accord.model.body import is_text_type
 from accord.model.catalogue import Catalogue
 from accord.model.jsontypes import JsonMapping, JsonObject, JsonValue
+from accord.model.valueclass import dataclass
 
 if TYPE_CHECKING:
     from accord.consumer.pact import Pact

@@ -18,10 +18,10 @@ e.g. ``today + 1 day @ 9 o'clock``, ``now - 2 hours`` (as a time expression), ``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from accord.errors import GeneratorError
+from accord.model.valueclass import dataclass
 
 __all__ = ["evaluate_date", "evaluate_datetime", "evaluate_time"]
 

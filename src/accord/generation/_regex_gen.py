@@ -18,12 +18,13 @@ import random
 import re
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import TypeVar
 
 from accord.errors import GeneratorError
 from accord.model.regex import RegexError, RegexTimeout, compile_pattern
+from accord.model.valueclass import dataclass
 
 __all__ = ["example_from_regex", "generate_from_regex"]
 

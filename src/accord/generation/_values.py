@@ -13,7 +13,7 @@ import random
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -24,6 +24,7 @@ from accord.generation._regex_gen import generate_from_regex
 from accord.model.catalogue import Catalogue
 from accord.model.generators import Generator
 from accord.model.regex import RegexError, compile_pattern
+from accord.model.valueclass import dataclass
 
 __all__ = ["GeneratorContext", "applies_in", "generate_value"]
 

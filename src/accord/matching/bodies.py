@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
@@ -23,6 +23,7 @@ from accord.matching.result import Mismatch
 from accord.matching.rules import RuleIndex, apply_rules, check_string
 from accord.model.body import Body, BodyState, base_content_type, is_json_type, is_xml_type
 from accord.model.catalogue import Catalogue
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "DEFAULT_CATALOGUE",

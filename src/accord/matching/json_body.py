@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -29,6 +28,7 @@ from accord.matching.rules import (
 from accord.model.docpath import STAR, DocPath
 from accord.model.jsontypes import JsonValue
 from accord.model.rules import Rule, RuleList
+from accord.model.valueclass import dataclass
 
 __all__ = ["JsonContext", "compare_json", "path_text"]
 

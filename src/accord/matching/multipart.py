@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from accord.model.valueclass import dataclass
 
 __all__ = ["Part", "parse_multipart"]
 

@@ -9,7 +9,7 @@ plugin. ``accord.plugins`` re-exports the context for plugin authors.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from accord.matching.result import Mismatch
@@ -19,6 +19,7 @@ from accord.model.catalogue import ContentPlugin
 from accord.model.docpath import DocPath
 from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.model.rules import RuleList
+from accord.model.valueclass import dataclass
 
 __all__ = ["ContentMatchContext", "match_with_plugin"]
 

@@ -6,10 +6,11 @@ Mismatches serialise with the field names the official tools use (``type``, ``pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from accord.model.jsontypes import JsonObject
+from accord.model.valueclass import dataclass
 
 __all__ = ["MISMATCH_KINDS", "MatchResult", "Mismatch"]
 

@@ -9,13 +9,14 @@ with different names may come in any order; elements with the same name are comp
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from accord.matching.display import excerpt
 from accord.matching.json_body import path_text
 from accord.matching.result import Mismatch
 from accord.matching.rules import RuleIndex, check_string, rule_errors
+from accord.model.valueclass import dataclass
 
 __all__ = ["XmlElement", "compare_xml", "parse_xml"]
 

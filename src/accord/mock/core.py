@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -47,6 +47,7 @@ from accord.model import (
     SynchronousHttp,
     parse_query_string,
 )
+from accord.model.valueclass import dataclass
 
 if TYPE_CHECKING:
     from typing import TypeAlias

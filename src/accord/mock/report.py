@@ -8,13 +8,14 @@ The JSON items use the official mock server's type names (``request-mismatch``,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Literal
 
 from accord.jsonlimits import DEFAULT_MAX_DEPTH, json_depth
 from accord.model import Body, BodyState, HttpRequest, SynchronousHttp
 from accord.model.jsontypes import JsonObject
 from accord.model.target import request_target
+from accord.model.valueclass import dataclass
 
 if TYPE_CHECKING:
     from accord.matching import Mismatch

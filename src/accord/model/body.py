@@ -7,11 +7,11 @@ expectation at all), so ``Body`` has a ``state`` as well as bytes.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
 from accord.model.jsontypes import JsonValue
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "Body",

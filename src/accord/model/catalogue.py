@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Protocol
 
 from accord.errors import CatalogueError, MatchingRuleError
 from accord.model.body import Body, base_content_type
 from accord.model.generators import Generator
 from accord.model.rules import RULE_KINDS
+from accord.model.valueclass import dataclass
 
 __all__ = ["Catalogue", "ContentPlugin", "ContentPredicate", "content_predicate"]
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "PATTERN_LETTERS",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from accord.errors import DocPathError
+from accord.model.valueclass import dataclass
 
 __all__ = ["STAR", "DocPath", "Location"]
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from accord.errors import GeneratorError
 from accord.model.jsontypes import JsonObject, JsonValue
+from accord.model.valueclass import dataclass
 
 __all__ = ["GENERATOR_KINDS", "Generator", "Generators"]
 

@@ -7,13 +7,14 @@ versions into it and writes it back out.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, ClassVar, Self, TypeVar
 
 from accord.model.body import Body
 from accord.model.generators import Generators
 from accord.model.jsontypes import JsonMapping, JsonObject
 from accord.model.rules import MatchingRules
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "AsynchronousMessage",

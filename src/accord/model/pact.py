@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from enum import Enum
 from typing import Any
 
 from accord.errors import PactFormatError
 from accord.model.interactions import Interaction, UnreadableInteraction
+from accord.model.valueclass import dataclass
 
 __all__ = ["Pact", "SpecVersion"]
 

@@ -11,11 +11,12 @@ one rule fails with a mismatch when it is used (the consumer DSL rejects it when
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from accord.errors import MatchingRuleError
 from accord.model.jsontypes import JsonObject, JsonValue
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "CATEGORIES",

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from accord.errors import AccordError
 from accord.model.jsontypes import JsonMapping, JsonValue
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "METHODS",

@@ -9,10 +9,11 @@ comparison (it never passes by accident); ``warning`` ones are shown but do not 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from accord.model.jsontypes import JsonObject
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "CheckReport",

@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from accord.matching.rules import RuleIndex
 from accord.model.jsontypes import JsonMapping, JsonValue
+from accord.model.valueclass import dataclass
 from accord.openapi.document import OpenApiDocument, OpenApiError, escape_pointer
 from accord.openapi.findings import Finding, body_path
 

@@ -26,7 +26,7 @@ that only the plugin understands, so pacts using them still load.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from accord.errors import AccordError
@@ -36,6 +36,7 @@ from accord.model.body import Body
 from accord.model.generators import Generator
 from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.model.rules import Rule, RuleList
+from accord.model.valueclass import dataclass
 
 if TYPE_CHECKING:
     from accord.generation import GeneratorContext

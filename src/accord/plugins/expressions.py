@@ -19,7 +19,6 @@ Supported: ``matching(type|equalTo|number|integer|decimal|boolean|semver|include
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from accord.errors import MatchingRuleError
@@ -27,6 +26,7 @@ from accord.model.generators import Generator
 from accord.model.jsontypes import JsonValue
 from accord.model.regex import regex_problem
 from accord.model.rules import Rule
+from accord.model.valueclass import dataclass
 
 __all__ = ["Definition", "definition_of", "is_definition", "parse_definition"]
 

@@ -23,7 +23,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -35,6 +34,7 @@ from accord.errors import VerificationFailed, VerificationSetupError
 from accord.model import Interaction
 from accord.model.catalogue import Catalogue
 from accord.model.jsontypes import JsonMapping, JsonObject, JsonValue
+from accord.model.valueclass import dataclass
 from accord.verifier.broker_source import BrokerSource, close_brokers
 from accord.verifier.messages import (
     MessageProducer,

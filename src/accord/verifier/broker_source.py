@@ -15,11 +15,12 @@ transient failures with exponential back-off (``accord.hal.HalClient``)::
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from accord.broker_client import BrokerClient
 from accord.errors import AccordError, BrokerError
 from accord.model.jsontypes import JsonObject
+from accord.model.valueclass import dataclass
 from accord.verifier.results import SourceFailure
 from accord.verifier.sources import LoadedPact
 

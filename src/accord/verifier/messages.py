@@ -23,7 +23,7 @@ import base64
 import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, TypeAlias, TypeGuard
 
 import httpx
@@ -40,6 +40,7 @@ from accord.model import (
     message_content_type,
 )
 from accord.model.jsontypes import JsonMapping, JsonValue
+from accord.model.valueclass import dataclass
 from accord.verifier.deadline import KeepAlivePoster
 from accord.verifier.states import call_flexibly
 from accord.verifier.transports import AsyncBridge, SendRaw

@@ -10,11 +10,12 @@ Per pact (``broker-api.md`` §2c): with a provider branch, follow the pact's ``p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from accord import __version__
 from accord.errors import BrokerError
 from accord.model.jsontypes import JsonObject
+from accord.model.valueclass import dataclass
 from accord.verifier.results import InteractionResult, VerificationResult
 from accord.verifier.sources import LoadedPact
 

@@ -12,13 +12,14 @@ A pending interaction (or pact) that fails is reported but never fails the run::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
 
 from accord.errors import VerificationFailed
 from accord.model import HttpRequest, HttpResponse, MessageContents
 from accord.model.jsontypes import JsonObject
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "InteractionResult",

@@ -18,7 +18,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import httpx
@@ -34,6 +34,7 @@ from accord.model import (
     UnreadableInteraction,
 )
 from accord.model.catalogue import Catalogue
+from accord.model.valueclass import dataclass
 from accord.verifier.broker_source import close_brokers
 from accord.verifier.messages import MessageError, MessageProducers
 from accord.verifier.results import InteractionResult, Outcome, SourceFailure, VerificationResult

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from accord.hal import HAL_ACCEPT, auth_for, find_link
 from accord.model import Pact, load_pact
 from accord.model.catalogue import Catalogue
 from accord.model.jsontypes import JsonMapping, JsonValue
+from accord.model.valueclass import dataclass
 from accord.tlscontext import client_ssl_context
 from accord.verifier.results import SourceFailure
 

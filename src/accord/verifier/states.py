@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, TypeAlias, TypeVar
 
 import httpx
@@ -29,6 +29,7 @@ import httpx
 from accord.errors import StateError
 from accord.model import ProviderState
 from accord.model.jsontypes import JsonMapping, JsonObject
+from accord.model.valueclass import dataclass
 from accord.verifier.deadline import KeepAlivePoster
 from accord.verifier.transports import AsyncBridge, SendRaw
 

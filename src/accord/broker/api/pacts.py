@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +19,7 @@ from accord.broker.api.routing import Ctx, Router, not_found
 from accord.broker.clock import iso
 from accord.broker.storage import pacts_repo, repo
 from accord.model.jsontypes import JsonObject
+from accord.model.valueclass import dataclass
 
 
 def pact_document(

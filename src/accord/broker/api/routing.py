@@ -9,7 +9,7 @@ worker thread inside one database transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 from urllib.parse import unquote
 
@@ -22,6 +22,7 @@ from accord.broker.api.hal import hal_response, json_response, seg
 from accord.broker.api.rack_query import parse_nested_query
 from accord.jsonlimits import JsonLimitError
 from accord.model.jsontypes import JsonObject, JsonValue
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "ACCESS_LEVELS",

@@ -16,7 +16,7 @@ import binascii
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Row
 from accord.broker.services.matrix_selectors import Selector
 from accord.broker.storage import contracts_repo, pacts_repo, repo
 from accord.model.jsontypes import JsonObject, JsonValue
+from accord.model.valueclass import dataclass
 
 if TYPE_CHECKING:  # matrix imports this module
     from accord.broker.services.matrix import Row as MatrixRow

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from sqlalchemy import Connection
@@ -26,6 +26,7 @@ from sqlalchemy import Connection
 from accord.broker.services import contract_comparison
 from accord.broker.services.matrix_selectors import Selector, flag
 from accord.broker.storage import matrix_repo, repo
+from accord.model.valueclass import dataclass
 
 __all__ = ["MatrixError", "MatrixQuery", "Row", "Selector", "run_matrix"]
 

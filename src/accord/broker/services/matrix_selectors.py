@@ -10,12 +10,12 @@ can-i-deploy is no, with ``missing_text``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row
 
 from accord.model.jsontypes import JsonMapping
+from accord.model.valueclass import dataclass
 
 __all__ = ["Selector", "flag"]
 

@@ -10,7 +10,7 @@ import base64
 import binascii
 import difflib
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from accord import jsonlimits
@@ -18,6 +18,7 @@ from accord.broker.names import MAX_NAME_LENGTH, name_problem
 from accord.broker.services.content import pacticipant_names
 from accord.jsonlimits import JsonLimitError
 from accord.model.jsontypes import JsonMapping, JsonValue
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "Contract",

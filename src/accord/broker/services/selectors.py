@@ -8,11 +8,12 @@ Pure logic. The resolution against the database lives in
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from typing import Any
 
 from accord.model.jsontypes import JsonMapping, JsonValue
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "PendingNotices",

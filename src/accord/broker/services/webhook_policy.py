@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "DEFAULT_POLICY",

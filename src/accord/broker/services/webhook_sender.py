@@ -16,7 +16,7 @@ import socket
 import ssl
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 
 from accord.broker.services.redaction import MASK, is_secret_name, redact_headers, redact_url
@@ -28,6 +28,7 @@ from accord.broker.services.webhook_policy import (
     split_target,
 )
 from accord.model.jsontypes import JsonMapping
+from accord.model.valueclass import dataclass
 
 __all__ = ["EXCERPT_BYTES", "Attempt", "not_sent", "send_webhook"]
 

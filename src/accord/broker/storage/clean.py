@@ -9,7 +9,6 @@ versions and verifications from CI is what slows brokers down over time (#203, #
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, func, select
@@ -24,6 +23,7 @@ from accord.broker.storage.schema import (
     tags,
     versions,
 )
+from accord.model.valueclass import dataclass
 
 __all__ = ["CleanResult", "clean", "versions_to_delete"]
 

@@ -3,7 +3,6 @@ many versions, read in bulk once (a few statements whatever the count) for rende
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -28,6 +27,7 @@ from accord.broker.storage.schema import (
     pacticipants,
     released_versions,
 )
+from accord.model.valueclass import dataclass
 
 __all__ = ["VersionFacts"]
 

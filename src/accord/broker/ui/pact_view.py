@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +26,7 @@ from accord.model import (
     load_pact,
 )
 from accord.model.jsontypes import JsonMapping
+from accord.model.valueclass import dataclass
 
 __all__ = ["MAX_SHOWN_BODY", "InteractionView", "PactView", "Part", "view_pact"]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import Response
@@ -20,6 +19,7 @@ from accord.broker.storage import deployments_repo, pacts_repo, repo, verificati
 from accord.broker.storage.deployments_repo import all_environments
 from accord.broker.ui.pact_view import PactView, view_pact
 from accord.broker.ui.render import page
+from accord.model.valueclass import dataclass
 
 __all__ = [
     "PAGE_SIZE",

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from accord.errors import MatchingRuleError
 from accord.model.generators import Generator
 from accord.model.jsontypes import JsonMapping
 from accord.model.rules import Rule, RuleList
+from accord.model.valueclass import dataclass
 from accord.plugins.api import PluginError
 from accord.plugins.expressions import Definition, definition_of
 from accord.plugins.protobuf.codec import is_map, is_repeated

@@ -22,12 +22,13 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from accord.model.jsontypes import JsonMapping
+from accord.model.valueclass import dataclass
 from accord.plugins.api import PluginError
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from concurrent import futures
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from accord.errors import MismatchError
@@ -32,6 +32,7 @@ from accord.model.catalogue import Catalogue
 from accord.model.interactions import MessageContents, SynchronousMessages
 from accord.model.jsontypes import JsonMapping
 from accord.model.pact import Pact
+from accord.model.valueclass import dataclass
 from accord.plugins.api import PluginError
 from accord.plugins.registry import find_plugin, with_pact_plugins
 
