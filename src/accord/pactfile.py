@@ -193,7 +193,8 @@ def render_pact(pact: Pact, version: SpecVersion | str | None = None) -> str:
             if doc.get(section):
                 return _spliced(doc, section, fragments)
     text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
-    return _PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], text) + "\n"
+    return re.sub(_PLACEHOLDER, lambda m: fragments[int(m.group(1))], text,
+                  flags=re.MULTILINE) + "\n"
 
 
 def _spliced(doc: dict[str, Any], section: str, fragments: list[str]) -> str:
@@ -213,7 +214,7 @@ def _render_spliced(pact: Pact, version: SpecVersion, fragments: list[str]) -> s
     return _spliced(doc, "interactions", fragments)
 
 
-_PLACEHOLDER = re.compile(r'^    "\\u0000(\d+)\\u0000"', re.MULTILINE)
+_PLACEHOLDER = r'^    "\\u0000(\d+)\\u0000"'  # compiled by ``re`` on first use
 
 
 class _Rendered:

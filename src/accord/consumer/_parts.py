@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import mimetypes
 import os
 import re
 import sys
@@ -134,7 +133,11 @@ def multipart_spec(part_name: str, file: str | os.PathLike[str] | bytes, content
             raise ContractDefinitionError(
                 f"interaction {where!r}: cannot read multipart file {str(path)!r}: {exc}") from None
         name = filename or path.name
-    ct = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if not content_type:
+        import mimetypes  # reads the system's type maps: only for a file part without a type
+
+        content_type = mimetypes.guess_type(name)[0]
+    ct = content_type or "application/octet-stream"
     boundary = boundary or "accord-boundary-7MA4YWxkTrZu0gW"
     head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{part_name}\"; "
             f"filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n").encode()

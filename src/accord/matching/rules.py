@@ -67,7 +67,7 @@ STATUS_CLASSES: dict[str, tuple[Callable[[int], bool], str]] = {
     "error": (lambda s: s >= 400, "Error response (>= 400)"),
 }
 
-_SEMVER = re.compile(
+_SEMVER = (  # compiled (and cached by ``re``) by the first semver rule, not at import
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
@@ -564,7 +564,7 @@ def check_json(
             return (
                 f"Expected something that matches a semantic version, but got '{shown(actual)}'"
             )
-        if _SEMVER.fullmatch(actual):
+        if re.fullmatch(_SEMVER, actual):
             return None
         return f"'{excerpt(actual)}' is not a valid semantic version"
     if kind == "statusCode" and _is_int(actual):
@@ -613,7 +613,7 @@ def check_string(rule: Rule, expected: str, actual: str, cascaded: bool = False)
     if kind == "notEmpty":
         return None if actual else "Expected '' to not be empty"
     if kind == "semver":
-        if _SEMVER.fullmatch(actual):
+        if re.fullmatch(_SEMVER, actual):
             return None
         return f"'{excerpt(actual)}' is not a valid semantic version"
     if kind == "contentType":

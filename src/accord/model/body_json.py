@@ -77,21 +77,23 @@ def is_official_binary_type(content_type: str | None) -> bool:
     return main != "text" and not is_official_text_type(content_type)
 
 
-_XML = re.compile(r"^\s*<\?xml\s*version.*")
-_HTML = re.compile(r"^\s*(<!DOCTYPE)|(<HTML>).*")
-_XML2 = re.compile(r'^\s*<\w+\s*(:\w+=["”][^"”]+["”])?.*')
-_JSON = re.compile(r'^\s*(true|false|null|[0-9]+|"\w*|\{\s*(}|"\w+)|\[\s*)')
+# patterns, not compiled at import: ``re`` compiles (and caches) them on first use, which
+# only a body without a content type needs
+_XML = r"^\s*<\?xml\s*version.*"
+_HTML = r"^\s*(<!DOCTYPE)|(<HTML>).*"
+_XML2 = r'^\s*<\w+\s*(:\w+=["”][^"”]+["”])?.*'
+_JSON = r'^\s*(true|false|null|[0-9]+|"\w*|\{\s*(}|"\w+)|\[\s*)'
 
 
 def detect_official_content_type(text: str) -> str:
     """The official core's guess for a body string without a content type (always text)."""
-    if _XML.search(text):
+    if re.search(_XML, text):
         return "application/xml"
-    if _HTML.search(text.upper()):
+    if re.search(_HTML, text.upper()):
         return "text/html"
-    if _XML2.search(text):
+    if re.search(_XML2, text):
         return "application/xml"
-    if _JSON.search(text):
+    if re.search(_JSON, text):
         return "application/json"
     return "text/plain"
 
