@@ -56,7 +56,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> type[MockServer]:
-    # the server (asyncio, sockets, threads) loads on first use, so that importing the pure
+    # the server (sockets, a selector thread) loads on first use, so that importing the pure
     # ``accord.mock.core`` loads no I/O machinery
     if name == "MockServer":
         from accord.mock.server import MockServer

@@ -10,7 +10,7 @@ it is, records the outcome and returns the response to send::
     session.report().ok
 
 A server calls ``handle_wire`` with the raw parts instead (it remembers which interactions an
-identical request matched). A session is not thread-safe: one event loop drives it, while
+identical request matched). A session is not thread-safe: one server thread drives it, while
 ``report()`` may be read from any thread.
 
 Matching stays fast with hundreds of interactions: interactions are indexed by (method, path)
