@@ -27,7 +27,7 @@ import contextlib
 import errno
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = ["Exchanger", "libc_renameat2", "replace_file"]
@@ -92,9 +92,11 @@ class Exchanger:
 _EXCHANGER = Exchanger()
 
 
-def replace_file(path: Path, data: bytes, *, sync: bool = False, exists: bool = True,
-                 exchanger: Exchanger | None = None) -> os.stat_result:
+def replace_file(path: Path, data: bytes | Sequence[bytes], *, sync: bool = False,
+                 exists: bool = True, exchanger: Exchanger | None = None) -> os.stat_result:
     """Give ``path`` the content ``data`` atomically; returns the new file's ``stat``.
+
+    ``data``: the bytes, or pieces of them (written as they are, not joined first).
 
     ``exists``: whether ``path`` is believed to be a file (an exchange needs one to swap with;
     when there is none after all, the plain rename is used; never pass it for a directory).
@@ -116,9 +118,7 @@ def replace_file(path: Path, data: bytes, *, sync: bool = False, exists: bool = 
         break
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _write(fd, [data] if isinstance(data, bytes) else data)
             if sync:
                 os.fsync(fd)
             stat = os.fstat(fd)
@@ -135,3 +135,18 @@ def replace_file(path: Path, data: bytes, *, sync: bool = False, exists: bool = 
             os.unlink(tmp)
         raise
     return stat
+
+
+_IOV_MAX = 1024  # what Linux and the BSDs allow a writev; POSIX guarantees 16
+
+
+def _write(fd: int, chunks: Sequence[bytes]) -> None:
+    writev = getattr(os, "writev", None)
+    step = _IOV_MAX if writev is not None else 1
+    for start in range(0, len(chunks), step):
+        batch = chunks[start:start + step]
+        done = writev(fd, batch) if writev is not None else os.write(fd, batch[0])
+        if done < sum(map(len, batch)):  # a short write (a signal, a full disk): the rest
+            rest = memoryview(b"".join(batch))[done:]
+            while rest:
+                rest = rest[os.write(fd, rest):]

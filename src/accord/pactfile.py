@@ -160,16 +160,16 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
             final = pact.replace(interactions=tuple(interactions), metadata=metadata,
                                  extra=extra, spec_version=target, unreadable=tuple(unreadable))
             if index is not None:
-                data = _render_spliced(final, target, index.texts)
+                chunks = _render_spliced(final, target, index.texts)
             else:
-                data = _render(final, target)
+                chunks = _render(final, target)
                 index = _Index.of(final, target)
-            if known is not None and known.data == data and (known.synced or not sync):
+            if known is not None and known.chunks == chunks and (known.synced or not sync):
                 _WRITTEN[key] = known._replace(pact=final, merge_index=index)
             else:
                 exists = found is not None and stat.S_ISREG(found.st_mode)
-                written = replace_file(path, data, sync=sync, exists=exists)
-                _WRITTEN[key] = _Written(_identity(written), final, data, sync, index)
+                written = replace_file(path, chunks, sync=sync, exists=exists)
+                _WRITTEN[key] = _Written(_identity(written), final, chunks, sync, index)
     except LockTimeout:
         raise PactFileLockError(
             f"could not lock {path} within {lock_timeout:g}s: another process is writing it "
@@ -183,11 +183,11 @@ def render_pact(pact: Pact, version: SpecVersion | str | None = None) -> str:
     Each interaction is rendered once per process and spliced into the document, so a suite
     that merges one interaction at a time into a growing file does not re-encode the rest.
     """
-    return _render(pact, version).decode("utf-8")
+    return b"".join(_render(pact, version)).decode("utf-8")
 
 
-def _render(pact: Pact, version: SpecVersion | str | None) -> bytes:
-    """``render_pact``'s text, encoded as the file holds it."""
+def _render(pact: Pact, version: SpecVersion | str | None) -> list[bytes]:
+    """``render_pact``'s text, encoded, in pieces: the file is their concatenation."""
     fragments: list[bytes] = []
 
     def placeholder(interaction: Interaction, version: SpecVersion) -> str:
@@ -203,25 +203,29 @@ def _render(pact: Pact, version: SpecVersion | str | None) -> bytes:
                 return _spliced(doc, section, fragments)
     text = indented_json(doc)
     text = _PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))].decode("utf-8"), text)
-    return (text + "\n").encode("utf-8")
+    return [(text + "\n").encode("utf-8")]
 
 
-def _spliced(doc: dict[str, Any], section: str, fragments: list[bytes]) -> bytes:
-    """``doc`` as JSON with ``fragments`` (rendered list items) as its ``section`` list: the
-    encoded items are joined once, into the file's bytes (the list is most of the file)."""
+def _spliced(doc: dict[str, Any], section: str, fragments: list[bytes]) -> list[bytes]:
+    """``doc`` as JSON with ``fragments`` (rendered list items) as its ``section`` list, in
+    pieces: the items are most of the file, and written as they are, never joined (joining
+    copies it all, into memory freshly mapped as the file grows)."""
     doc[section] = "\x00*\x00"
     head, marker, tail = indented_json(doc).partition(f'\n  "{section}": "\\u0000*\\u0000"')
     if not marker:
         raise AssertionError(f"no {section} in the rendered pact")
-    return b"".join((f'{head}\n  "{section}": [\n'.encode(), b",\n".join(fragments),
-                     f"\n  ]{tail}\n".encode()))
+    chunks = [b",\n"] * (2 * len(fragments) + 1)  # head, item, separator, ..., item, tail
+    chunks[1::2] = fragments
+    chunks[0] = f'{head}\n  "{section}": [\n'.encode()
+    chunks[-1] = f"\n  ]{tail}\n".encode()
+    return chunks
 
 
-def _render_spliced(pact: Pact, version: SpecVersion, fragments: list[bytes]) -> bytes:
+def _render_spliced(pact: Pact, version: SpecVersion, fragments: list[bytes]) -> list[bytes]:
     """``_render`` of a V4 pact whose interactions' texts are ``fragments``, in order."""
     doc = dump_pact(pact.replace(interactions=()), version)
     if not fragments:
-        return (indented_json(doc) + "\n").encode("utf-8")
+        return [(indented_json(doc) + "\n").encode("utf-8")]
     return _spliced(doc, "interactions", fragments)
 
 
@@ -273,11 +277,11 @@ def _sort_key(interaction: Interaction) -> tuple[str, tuple[str, ...], str]:
 
 class _Written(NamedTuple):
     """What this process last wrote to a pact file: the file's identity then, the pact and
-    its text (encoded), and whether it was flushed to the disk."""
+    its text (encoded, in pieces), and whether it was flushed to the disk."""
 
     identity: tuple[int, int, int] | None
     pact: Pact
-    data: bytes
+    chunks: list[bytes]
     synced: bool
     merge_index: _Index | None
 

@@ -182,3 +182,11 @@ def test_readers_never_see_part_of_a_file(tmp_path: Path, exchanging: bool) -> N
     assert len(seen) >= 2  # the reader saw both contents while they changed
     assert exchanger.supported is (exchanging and LINUX)
     assert files(tmp_path) == ["a.json"]
+
+
+def test_content_in_many_pieces_is_written_whole(tmp_path: Path) -> None:
+    pieces = [f"{n},".encode() for n in range(5000)]  # more than one writev may take
+    path = tmp_path / "a.json"
+    stat = replace_file(path, pieces, exists=False)
+    assert path.read_bytes() == b"".join(pieces)
+    assert stat.st_size == len(b"".join(pieces))
