@@ -37,8 +37,8 @@ from accord.filereplace import replace_file
 from accord.jsontext import indented_json
 from accord.model import Interaction, Pact, SpecVersion, dump_interaction, dump_pact, load_pact
 
-__all__ = ["iter_pact_files", "lock_path", "pact_file_name", "read_pact", "render_pact",
-           "write_pact"]
+__all__ = ["iter_pact_files", "lock_path", "pact_file_name", "prepare_interaction", "read_pact",
+           "render_pact", "write_pact"]
 
 LOCK_TIMEOUT = 60.0  # seconds a writer waits for another worker's write to finish
 
@@ -184,6 +184,13 @@ def render_pact(pact: Pact, version: SpecVersion | str | None = None) -> str:
     that merges one interaction at a time into a growing file does not re-encode the rest.
     """
     return b"".join(_render(pact, version)).decode("utf-8")
+
+
+def prepare_interaction(interaction: Interaction, version: SpecVersion) -> None:
+    """Render ``interaction``'s text in a pact file of ``version`` now, as writing it will
+    (rendered once per process): raises ``UnsupportedVersionError`` when that version cannot
+    hold it. A mock server checks what it serves so, and the test's write then reuses it."""
+    _cached(interaction).data(version)
 
 
 def _render(pact: Pact, version: SpecVersion | str | None) -> list[bytes]:
