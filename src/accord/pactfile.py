@@ -294,10 +294,9 @@ class _Written(NamedTuple):
 
 
 class _Index:
-    """A written V4 pact's interactions in file order, with their sort keys and texts
-    (encoded) and by
-    merge key, so that merging a few more into it costs a few binary searches rather than
-    re-sorting and re-rendering the whole list (sort keys are unique: one interaction per
+    """A written V4 pact's interactions in file order, with their sort keys and encoded texts
+    and by merge key, so that merging a few more into it costs a few binary searches rather
+    than re-sorting and re-rendering the whole list (sort keys are unique: one interaction per
     description and provider states)."""
 
     __slots__ = ("by_key", "items", "keys", "texts", "version")
