@@ -10,7 +10,7 @@ test run does): a test that writes its pact costs no disk flush, and a process k
 write still leaves the whole file behind (a machine crash just after may leave it empty; see
 ``accord.filereplace``). Output is deterministic: interactions sorted by description and
 provider states, keys sorted as the official (Rust) tools write them, two-space indentation
-and a trailing newline (``accord.jsontext``)::
+and a trailing newline::
 
     path = write_pact(pact, "pacts")            # pacts/web-users.json
     pact = read_pact(path)
@@ -34,7 +34,6 @@ from accord import __version__
 from accord.errors import ContractDefinitionError, PactFileLockError, PactFormatError
 from accord.filelocking import LockTimeout, exclusive_lock
 from accord.filereplace import replace_file
-from accord.jsontext import indented_json
 from accord.model import Interaction, Pact, SpecVersion, dump_interaction, dump_pact, load_pact
 
 __all__ = ["iter_pact_files", "lock_path", "pact_file_name", "prepare_interaction", "read_pact",
@@ -208,7 +207,7 @@ def _render(pact: Pact, version: SpecVersion | str | None) -> list[bytes]:
         for section in ("interactions", "messages"):
             if doc.get(section):
                 return _spliced(doc, section, fragments)
-    text = indented_json(doc)
+    text = _indented_json(doc)
     text = _PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))].decode("utf-8"), text)
     return [(text + "\n").encode("utf-8")]
 
@@ -218,7 +217,7 @@ def _spliced(doc: dict[str, Any], section: str, fragments: list[bytes]) -> list[
     pieces: the items are most of the file, and written as they are, never joined (joining
     copies it all, into memory freshly mapped as the file grows)."""
     doc[section] = "\x00*\x00"
-    head, marker, tail = indented_json(doc).partition(f'\n  "{section}": "\\u0000*\\u0000"')
+    head, marker, tail = _indented_json(doc).partition(f'\n  "{section}": "\\u0000*\\u0000"')
     if not marker:
         raise AssertionError(f"no {section} in the rendered pact")
     chunks = [b",\n"] * (2 * len(fragments) + 1)  # head, item, separator, ..., item, tail
@@ -232,8 +231,12 @@ def _render_spliced(pact: Pact, version: SpecVersion, fragments: list[bytes]) ->
     """``_render`` of a V4 pact whose interactions' texts are ``fragments``, in order."""
     doc = dump_pact(pact.replace(interactions=()), version)
     if not fragments:
-        return [(indented_json(doc) + "\n").encode("utf-8")]
+        return [(_indented_json(doc) + "\n").encode("utf-8")]
     return _spliced(doc, "interactions", fragments)
+
+
+def _indented_json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 _PLACEHOLDER = re.compile(r'^    "\\u0000(\d+)\\u0000"', re.MULTILINE)
@@ -256,7 +259,8 @@ class _Rendered:
     def data(self, version: SpecVersion) -> bytes:
         found = self._data.get(version._value_)
         if found is None:
-            text = indented_json(dump_interaction(self.interaction, version), margin="    ")
+            text = "\n".join("    " + line for line in _indented_json(
+                dump_interaction(self.interaction, version)).split("\n"))
             found = self._data[version._value_] = text.encode("utf-8")
         return found
 
