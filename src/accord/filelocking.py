@@ -67,11 +67,16 @@ def _open(path: str) -> int:
     except PermissionError:
         # a lock file another user made (a shared temporary directory): flock needs no write
         return os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        # its folder is missing (a temporary directory cleaned while the process ran)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
 
 
 @contextmanager
 def exclusive_lock(path: str | os.PathLike[str], timeout: float) -> Iterator[None]:
-    """Hold the lock on ``path`` (created when missing) for the ``with`` block.
+    """Hold the lock on ``path`` (created when missing, with its folder) for the ``with``
+    block.
 
     Waits up to ``timeout`` seconds (a negative one: for ever), then raises ``LockTimeout``.
     """

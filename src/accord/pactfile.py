@@ -3,12 +3,14 @@
 ``write_pact`` is safe for parallel test workers (pytest-xdist): it takes a file lock (kept
 in the temporary directory, so a pact directory holds only pacts), merges with what is already
 there (interactions with the same description and provider states are replaced, others kept),
-and replaces the file atomically (a temporary file renamed over it), so a reader never sees
-half a file and no worker loses another's interactions. It does not ``fsync`` unless asked
-(``sync=True``, as the end of a test run does): a test that writes its pact costs no disk
-flush, and a process killed after a write still leaves the whole file behind. Output is
-deterministic: interactions sorted by description and provider states, keys sorted as the
-official (Rust) tools write them, two-space indentation and a trailing newline::
+and replaces the file atomically (``accord.filereplace``: a temporary file renamed over it,
+or on Linux swapped with it), so a reader never sees half a file and no worker loses
+another's interactions. It does not ``fsync`` unless asked (``sync=True``, as the end of a
+test run does): a test that writes its pact costs no disk flush, and a process killed after a
+write still leaves the whole file behind (a machine crash just after may leave it empty; see
+``accord.filereplace``). Output is deterministic: interactions sorted by description and
+provider states, keys sorted as the official (Rust) tools write them, two-space indentation
+and a trailing newline::
 
     path = write_pact(pact, "pacts")            # pacts/web-users.json
     pact = read_pact(path)
@@ -20,10 +22,10 @@ from __future__ import annotations
 
 import binascii
 import bisect
-import contextlib
 import json
 import os
 import re
+import stat
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -31,10 +33,11 @@ from typing import Any, NamedTuple
 from accord import __version__
 from accord.errors import ContractDefinitionError, PactFileLockError, PactFormatError
 from accord.filelocking import LockTimeout, exclusive_lock
+from accord.filereplace import replace_file
 from accord.model import Interaction, Pact, SpecVersion, dump_interaction, dump_pact, load_pact
 
-__all__ = ["iter_pact_files", "lock_path", "pact_file_name", "read_pact", "render_pact",
-           "write_pact"]
+__all__ = ["iter_pact_files", "lock_path", "pact_file_name", "prepare_interaction", "read_pact",
+           "render_pact", "write_pact"]
 
 LOCK_TIMEOUT = 60.0  # seconds a writer waits for another worker's write to finish
 
@@ -113,13 +116,12 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
     """
     target = SpecVersion.parse(version) if version is not None else pact.spec_version
     interactions = _deduplicated(pact.interactions, f"{pact.consumer}-{pact.provider}")
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / pact_file_name(pact.consumer, pact.provider)
+    path = Path(directory, pact_file_name(pact.consumer, pact.provider))
     key = os.path.abspath(path)
     try:
         with exclusive_lock(_lock_file(key, path), lock_timeout):
-            identity = _identity(path)
+            found = _stat(key)
+            identity = _identity(found)
             known = _WRITTEN.get(key)
             if known is not None and known.identity != identity:
                 known = None  # another writer (or a person) changed the file since
@@ -157,15 +159,16 @@ def write_pact(pact: Pact, directory: str | os.PathLike[str], *,
             final = pact.replace(interactions=tuple(interactions), metadata=metadata,
                                  extra=extra, spec_version=target, unreadable=tuple(unreadable))
             if index is not None:
-                text = _render_spliced(final, target, index.texts)
+                chunks = _render_spliced(final, target, index.texts)
             else:
-                text = render_pact(final, target)
+                chunks = _render(final, target)
                 index = _Index.of(final, target)
-            if known is not None and known.text == text and (known.synced or not sync):
+            if known is not None and known.chunks == chunks and (known.synced or not sync):
                 _WRITTEN[key] = known._replace(pact=final, merge_index=index)
             else:
-                _atomic_write(path, text, sync=sync)
-                _WRITTEN[key] = _Written(_identity(path), final, text, sync, index)
+                exists = found is not None and stat.S_ISREG(found.st_mode)
+                written = replace_file(path, chunks, sync=sync, exists=exists)
+                _WRITTEN[key] = _Written(_identity(written), final, chunks, sync, index)
     except LockTimeout:
         raise PactFileLockError(
             f"could not lock {path} within {lock_timeout:g}s: another process is writing it "
@@ -179,10 +182,22 @@ def render_pact(pact: Pact, version: SpecVersion | str | None = None) -> str:
     Each interaction is rendered once per process and spliced into the document, so a suite
     that merges one interaction at a time into a growing file does not re-encode the rest.
     """
-    fragments: list[str] = []
+    return b"".join(_render(pact, version)).decode("utf-8")
+
+
+def prepare_interaction(interaction: Interaction, version: SpecVersion) -> None:
+    """Render ``interaction``'s text in a pact file of ``version`` now, as writing it will
+    (rendered once per process): raises ``UnsupportedVersionError`` when that version cannot
+    hold it. A mock server checks what it serves so, and the test's write then reuses it."""
+    _cached(interaction).data(version)
+
+
+def _render(pact: Pact, version: SpecVersion | str | None) -> list[bytes]:
+    """``render_pact``'s text, encoded, in pieces: the file is their concatenation."""
+    fragments: list[bytes] = []
 
     def placeholder(interaction: Interaction, version: SpecVersion) -> str:
-        fragments.append(_cached(interaction).text(version))
+        fragments.append(_cached(interaction).data(version))
         return f"\x00{len(fragments) - 1}\x00"
 
     doc = dump_pact(pact, version, dump=placeholder)
@@ -192,35 +207,46 @@ def render_pact(pact: Pact, version: SpecVersion | str | None = None) -> str:
         for section in ("interactions", "messages"):
             if doc.get(section):
                 return _spliced(doc, section, fragments)
-    text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
-    return re.sub(_PLACEHOLDER, lambda m: fragments[int(m.group(1))], text,
-                  flags=re.MULTILINE) + "\n"
+    text = re.sub(_PLACEHOLDER, lambda m: fragments[int(m.group(1))].decode("utf-8"),
+                  _indented_json(doc), flags=re.MULTILINE)
+    return [(text + "\n").encode("utf-8")]
 
 
-def _spliced(doc: dict[str, Any], section: str, fragments: list[str]) -> str:
-    """``doc`` as JSON with ``fragments`` (rendered list items) as its ``section`` list."""
+def _spliced(doc: dict[str, Any], section: str, fragments: list[bytes]) -> list[bytes]:
+    """``doc`` as JSON with ``fragments`` (rendered list items) as its ``section`` list, in
+    pieces: the items are most of the file, and written as they are, never joined (joining
+    copies it all, into memory freshly mapped as the file grows)."""
     doc[section] = "\x00*\x00"
-    text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
-    marker = f'\n  "{section}": "\\u0000*\\u0000"'
-    spliced = f'\n  "{section}": [\n' + ",\n".join(fragments) + "\n  ]"
-    return text.replace(marker, spliced, 1) + "\n"
+    head, marker, tail = _indented_json(doc).partition(f'\n  "{section}": "\\u0000*\\u0000"')
+    if not marker:
+        raise AssertionError(f"no {section} in the rendered pact")
+    chunks = [b",\n"] * (2 * len(fragments) + 1)  # head, item, separator, ..., item, tail
+    chunks[1::2] = fragments
+    chunks[0] = f'{head}\n  "{section}": [\n'.encode()
+    chunks[-1] = f"\n  ]{tail}\n".encode()
+    return chunks
 
 
-def _render_spliced(pact: Pact, version: SpecVersion, fragments: list[str]) -> str:
-    """``render_pact`` of a V4 pact whose interactions' texts are ``fragments``, in order."""
+def _render_spliced(pact: Pact, version: SpecVersion, fragments: list[bytes]) -> list[bytes]:
+    """``_render`` of a V4 pact whose interactions' texts are ``fragments``, in order."""
     doc = dump_pact(pact.replace(interactions=()), version)
     if not fragments:
-        return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return [(_indented_json(doc) + "\n").encode("utf-8")]
     return _spliced(doc, "interactions", fragments)
+
+
+def _indented_json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 _PLACEHOLDER = r'^    "\\u0000(\d+)\\u0000"'  # compiled by ``re`` on first use
 
 
 class _Rendered:
-    """An interaction's sort key and its JSON text per version, indented as a list item."""
+    """An interaction's sort key and its JSON text per version, indented as a list item and
+    encoded."""
 
-    __slots__ = ("_texts", "interaction", "sort_key")
+    __slots__ = ("_data", "interaction", "sort_key")
 
     def __init__(self, interaction: Interaction):
         self.interaction = interaction
@@ -228,15 +254,14 @@ class _Rendered:
         params = json.dumps([dict(s.params) for s in interaction.provider_states],
                             sort_keys=True, default=str)
         self.sort_key = (description, states, params)
-        self._texts: dict[str, str] = {}  # by the version's value: an enum hashes slowly
+        self._data: dict[str, bytes] = {}  # by the version's value: an enum hashes slowly
 
-    def text(self, version: SpecVersion) -> str:
-        found = self._texts.get(version._value_)
+    def data(self, version: SpecVersion) -> bytes:
+        found = self._data.get(version._value_)
         if found is None:
-            raw = json.dumps(dump_interaction(self.interaction, version), indent=2,
-                             sort_keys=True, ensure_ascii=False)
-            found = self._texts[version._value_] = "\n".join(
-                "    " + line for line in raw.split("\n"))
+            text = "\n".join("    " + line for line in _indented_json(
+                dump_interaction(self.interaction, version)).split("\n"))
+            found = self._data[version._value_] = text.encode("utf-8")
         return found
 
 
@@ -263,19 +288,19 @@ def _sort_key(interaction: Interaction) -> tuple[str, tuple[str, ...], str]:
 
 class _Written(NamedTuple):
     """What this process last wrote to a pact file: the file's identity then, the pact and
-    its text, and whether it was flushed to the disk."""
+    its text (encoded, in pieces), and whether it was flushed to the disk."""
 
     identity: tuple[int, int, int] | None
     pact: Pact
-    text: str
+    chunks: list[bytes]
     synced: bool
     merge_index: _Index | None
 
 
 class _Index:
-    """A written V4 pact's interactions in file order, with their sort keys and texts and by
-    merge key, so that merging a few more into it costs a few binary searches rather than
-    re-sorting and re-rendering the whole list (sort keys are unique: one interaction per
+    """A written V4 pact's interactions in file order, with their sort keys and encoded texts
+    and by merge key, so that merging a few more into it costs a few binary searches rather
+    than re-sorting and re-rendering the whole list (sort keys are unique: one interaction per
     description and provider states)."""
 
     __slots__ = ("by_key", "items", "keys", "texts", "version")
@@ -285,7 +310,7 @@ class _Index:
         self.items = items
         self.by_key = {i.unique_key: i for i in items}
         self.keys = [_sort_key(i) for i in items]
-        self.texts = [_cached(i).text(version) for i in items]
+        self.texts = [_cached(i).data(version) for i in items]
 
     @classmethod
     def of(cls, pact: Pact, version: SpecVersion) -> _Index | None:
@@ -311,31 +336,32 @@ class _Index:
             at = bisect.bisect_left(out.keys, key)
             out.items.insert(at, interaction)
             out.keys.insert(at, key)
-            out.texts.insert(at, _cached(interaction).text(self.version))
+            out.texts.insert(at, _cached(interaction).data(self.version))
         return out
 
 
 # By absolute path: the next merge into a file need not read and parse it again, nor write it
 # when nothing changed (another writer changes the file's identity, which is checked).
 _WRITTEN: dict[str, _Written] = {}
-_LOCK_FILES: dict[str, Path] = {}
+_LOCK_FILES: dict[str, str] = {}
 
 
-def _identity(path: Path) -> tuple[int, int, int] | None:
+def _stat(path: str) -> os.stat_result | None:
     try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return st.st_ino, st.st_mtime_ns, st.st_size
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # the directory is made when the file is written
 
 
-def _lock_file(key: str, path: Path) -> Path:
+def _identity(found: os.stat_result | None) -> tuple[int, int, int] | None:
+    return None if found is None else (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def _lock_file(key: str, path: Path) -> str:
     lock = _LOCK_FILES.get(key)
     if lock is None:
-        lock = _LOCK_FILES[key] = lock_path(path)
-    elif not lock.parent.is_dir():  # the temporary directory was cleaned meanwhile
-        lock.parent.mkdir(exist_ok=True)
-    return lock
+        lock = _LOCK_FILES[key] = os.fspath(lock_path(path))
+    return lock  # exclusive_lock makes its folder again if the temporary one was cleaned
 
 
 def _merged_plugins(existing: Any, new: Any) -> list[Any]:
@@ -361,29 +387,6 @@ def _deduplicated(interactions: tuple[Interaction, ...], pact_name: str) -> list
             continue
         seen[key] = interaction
     return list(seen.values())
-
-
-def _atomic_write(path: Path, text: str, *, sync: bool) -> None:
-    data = text.encode("utf-8")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
-        try:
-            fd = os.open(tmp, flags, 0o666)  # the umask applies: a pact is an ordinary file
-        except FileExistsError:
-            continue
-        break
-    try:
-        with open(fd, "wb") as fh:
-            fh.write(data)
-            if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def lock_path(path: Path) -> Path:

@@ -398,3 +398,18 @@ def test_merging_into_what_this_process_wrote_gives_the_text_a_fresh_merge_gives
         empty = write_pact(pact(version=SpecVersion.V4), tmp_path / "empty")
         assert empty.read_text() == render_pact(read_pact(empty))
         assert json.loads(empty.read_text())["interactions"] == []
+
+
+def test_preparing_an_interaction_checks_the_version_and_writes_the_same_text(tmp_path):
+    from accord.pactfile import prepare_interaction
+
+    message = AsynchronousMessage(description="m", contents=MessageContents())
+    with pytest.raises(UnsupportedVersionError):
+        prepare_interaction(message, SpecVersion.V2)
+    prepared = [http("a"), http("b", "state")]
+    for interaction in prepared:
+        prepare_interaction(interaction, SpecVersion.V3)
+    path = write_pact(pact(*prepared), tmp_path)
+    fresh = pact(http("a"), http("b", "state"))  # equal interactions, never prepared
+    assert path.read_text() == render_pact(
+        fresh.replace(metadata={"accord": {"version": accord.__version__}}))

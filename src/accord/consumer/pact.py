@@ -45,11 +45,10 @@ from accord.model import (
     Interaction,
     SpecVersion,
     SynchronousHttp,
-    dump_interaction,
 )
 from accord.model import Pact as ModelPact
 from accord.model.jsontypes import JsonMapping, JsonValue
-from accord.pactfile import write_pact
+from accord.pactfile import prepare_interaction, write_pact
 
 if TYPE_CHECKING:
     from accord.consumer.serve import PactServer
@@ -350,7 +349,7 @@ class Pact:
                     f"V3 or later; the pact targets {self.specification.name}")
             model = _without_generators(model)
         try:
-            dump_interaction(model, self.specification)
+            prepare_interaction(model, self.specification)  # its pact-file text, kept
         except UnsupportedVersionError as exc:
             text = str(exc)
             if not text.startswith("interaction "):

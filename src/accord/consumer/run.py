@@ -37,6 +37,9 @@ class PactRun:
     def __init__(self, pact_dir: str | os.PathLike[str] | None = None) -> None:
         self.pact_dir = str(pact_dir) if pact_dir is not None else None
         self._files: dict[tuple[str, str, str], dict[_Key, Interaction]] = {}
+        # (working directory, directory) -> the directory resolved: resolving walks every
+        # part of the path (~10 µs), and a suite records into one directory test after test
+        self._resolved: dict[tuple[str, str], str] = {}
         # by id(): a suite of thousands of Pact objects defers each in constant time
         self._deferred: dict[int, tuple[Pact, Path | None]] = {}
 
@@ -63,7 +66,7 @@ class PactRun:
         its ``Pact`` did not hold yet (not in ``known``) replaces a different one recorded by
         another ``Pact`` (a logged warning, not a Python one, so that suites running with
         ``-W error`` behave as under pact-python)."""
-        recorded = self._files.setdefault((consumer, provider, str(directory.resolve())), {})
+        recorded = self._files.setdefault((consumer, provider, self._resolve(directory)), {})
         for item in items:
             key = item.unique_key
             earlier = recorded.get(key)
@@ -76,6 +79,13 @@ class PactRun:
                     consumer, provider, key[0], ", ".join(key[1]) or "no provider state")
         for item in items:
             recorded[item.unique_key] = item
+
+    def _resolve(self, directory: Path) -> str:
+        key = (os.getcwd(), os.fspath(directory))
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = str(directory.resolve())
+        return found
 
     # Pacts whose recorded interactions go to the default directory (``--pact-dir``,
     # ``$ACCORD_PACT_DIR`` or ``./pacts``) at the end of the run, unless their owner calls
