@@ -22,10 +22,13 @@ HEAVY = ("accord.broker", "accord.verifier", "accord.reporting", "rich", "uvicor
 # (RE2, regex; uuid and platform with them), the filelock package (decimal, secrets, platform),
 # tempfile (shutil and the compression modules), difflib (hints for unexpected requests),
 # hashlib (the pact-file lock is named by CRC-32s), ctypes (renameat2, for writes over an
-# existing pact file; this test's one write makes a new file).
+# existing pact file; this test's one write makes a new file), asyncio and concurrent.futures
+# (the mock servers run on a selectors thread; asyncio loads for async handlers and
+# ``async with`` only), mimetypes (file parts without a type).
 LAZY = ("accord.generation", "accord.model.regex", "accord.model.datetime_format",
         "accord.matching.datetimes", "re2", "regex", "uuid", "platform", "filelock", "decimal",
-        "secrets", "tempfile", "shutil", "difflib", "hashlib", "ctypes")
+        "secrets", "tempfile", "shutil", "difflib", "hashlib", "ctypes", "asyncio",
+        "concurrent.futures", "mimetypes")
 
 CONSUMER_TEST = """
 import http.client
