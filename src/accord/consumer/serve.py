@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.consumer.mismatches import Mismatch, typed_mismatches
 from accord.errors import ContractDefinitionError, MismatchError
-from accord.types import URL
+from accord.url import URL
 
 if TYPE_CHECKING:
     import ssl
