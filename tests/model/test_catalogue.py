@@ -104,3 +104,14 @@ def test_the_built_in_catalogue_has_the_built_in_matchers_and_no_plugins():
     assert DEFAULT.body_matcher_for("application/octet-stream") is None  # binary fallback
     assert DEFAULT.plugins == () and DEFAULT.rule_kinds == frozenset()
     assert isinstance(process_default(), Catalogue)
+
+
+def test_answers_for_many_content_types_stay_right_and_the_memory_bounded():
+    # a long-running mock server or broker sees whatever content types clients send
+    catalogue = Catalogue().with_plugin(Thing()).with_body_matcher("text/x-a", first)
+    for i in range(5_000):
+        assert catalogue.body_matcher_for(f"text/x-{i}") is None
+        assert catalogue.plugin_for(f"application/x-{i}") is None
+    assert catalogue.body_matcher_for("text/x-a") is first
+    assert catalogue.plugin_for("application/x-thing").name == "thing"
+    assert len(catalogue._memo) <= 512  # the bound is what is tested

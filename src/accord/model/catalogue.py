@@ -32,6 +32,8 @@ from accord.model.valueclass import dataclass
 
 __all__ = ["Catalogue", "ContentPlugin", "ContentPredicate", "content_predicate"]
 
+_MEMO_LIMIT = 512  # content types a catalogue remembers its answers for
+
 ContentPredicate = Callable[[str], bool]
 #: ``(expected, actual, ctx) -> [Mismatch]`` (``accord.matching.bodies.BodyMatcher``)
 AnyBodyMatcher = Callable[[Body, Body, Any], list[Any]]
@@ -145,7 +147,7 @@ class Catalogue:
         if found is None:
             found = self.extra_rule_kinds.union(
                 *(_checked_kinds(p.rule_kinds or ()) for p in self.plugins))
-            self._memo[("rule-kinds", "")] = found
+            self._remember(("rule-kinds", ""), found)
         return found
 
     def plugin(self, name: str) -> ContentPlugin | None:
@@ -165,7 +167,7 @@ class Catalogue:
         except KeyError:
             pass
         found = next((p for p in reversed(self.plugins) if p.handles(content_type)), None)
-        self._memo[key] = found
+        self._remember(key, found)
         return found
 
     def body_matcher_for(self, content_type: str) -> AnyBodyMatcher | None:
@@ -184,5 +186,12 @@ class Catalogue:
         except KeyError:
             pass
         found = next((fn for claims, fn in entries if claims(content_type)), None)
-        self._memo[key] = found
+        self._remember(key, found)
         return found
+
+    def _remember(self, key: tuple[str, str], value: Any) -> None:
+        # content types come from requests: a long-running server sent a new one in every
+        # request must not grow the memo for ever
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[key] = value
