@@ -50,6 +50,7 @@ import httpx
 from sqlalchemy import insert, text
 
 from accord.broker.services.content import canonical_sha, with_interaction_ids
+from accord.broker.storage import branch_verifications
 from accord.broker.storage import schema as s
 from accord.broker.storage.db import make_engine, migrate
 from accord.broker.storage.heads import recompute_all as recompute_heads
@@ -400,6 +401,7 @@ def seed(url: str, consumers: int, versions: int) -> dict[str, Any]:
                 for i in range(0, len(data), 5000):
                     conn.execute(insert(table), data[i : i + 5000])
         recompute_heads(conn)  # the broker keeps them as it writes; a bulk load must too
+        branch_verifications.recompute_all(conn)
         if conn.dialect.name == "postgresql":  # keep sequences ahead of the explicit ids
             for table in s.metadata.sorted_tables:
                 if "id" in table.c and rows.get(table.name) and "id" in rows[table.name][0]:

@@ -256,7 +256,7 @@ def _record_version(
     version, created = repo.get_or_create_version(ctx.conn, consumer.id, number)
     repo.set_build_url(ctx.conn, version.id, data.get("buildUrl"))
     if branch:
-        repo.add_branch_version(ctx.conn, consumer, version, branch)
+        repo.add_branch_version(ctx.conn, consumer, version, branch, new_version=created)
     for tag in tags:
         if repo.add_tag(ctx.conn, consumer, version, tag):
             deployments_repo.deploy_for_tag(ctx.conn, consumer, version, tag)

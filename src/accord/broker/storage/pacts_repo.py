@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 from accord.broker.clock import now
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bound
-from accord.broker.storage.pending_repo import verified_outside_wip_on_branch
+from accord.broker.storage.pending_repo import unverified_outside_wip_on_branch
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
@@ -506,7 +506,7 @@ def _head_publications_query(dialect: str, unverified_only: bool) -> Select:
         branch = bindparam("branch", type_=String)
         provider_id = bindparam("provider_id", type_=Integer)
         query = query.where(
-            ~verified_outside_wip_on_branch(found.c.pact_version_id, provider_id, branch)
+            unverified_outside_wip_on_branch(found.c.pact_version_id, provider_id, branch)
         )
     return query
 

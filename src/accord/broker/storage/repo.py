@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from accord.broker.clock import now
 from accord.broker.names import check_name
-from accord.broker.storage import heads
+from accord.broker.storage import branch_verifications, heads
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
@@ -179,9 +179,16 @@ def find_branch(conn: Connection, pid: int, name: str) -> Row | None:
 
 
 def add_branch_version(
-    conn: Connection, pacticipant: Row, version: Row, name: str, auto_created: bool = False
+    conn: Connection,
+    pacticipant: Row,
+    version: Row,
+    name: str,
+    auto_created: bool = False,
+    new_version: bool = False,
 ) -> bool:
-    """Put ``version`` on branch ``name``; True when that link is new."""
+    """Put ``version`` on branch ``name``; True when that link is new. ``new_version``: the
+    version was created in this transaction, so it has made no verifications to record in
+    ``branch_verifications`` (publishing saves that statement)."""
     ts = now()
     branch = find_branch(conn, pacticipant.id, name)
     if branch is None:
@@ -207,6 +214,8 @@ def add_branch_version(
     if added is None:
         return False
     heads.advance(conn, pacticipant.id, "branch", name, version.id)
+    if not new_version:
+        branch_verifications.on_branch_version_added(conn, version.id, branch.id)
     conn.execute(update(branches).where(branches.c.id == branch.id).values(updated_at=ts))
     _maybe_set_main_branch(conn, pacticipant, name)
     return True

@@ -191,6 +191,22 @@ verifications = Table(
     Index(None, "provider_version_id"),
 )
 
+#: a successful verification by a provider version on a branch: one row per (verification,
+#: branch version of its provider version), added when either is (``storage.branch_verifications``,
+#: in that transaction) and removed with either by cascade. Pacts for verification asks "was this
+#: content verified on the provider branch" of ~1,000 heads per request: here that is one probe
+#: by (pact version, branch), instead of the content's verifications and each one's branches.
+branch_verifications = Table(
+    "branch_verifications",
+    metadata,
+    Column("verification_id", Integer, _fk("verifications"), primary_key=True),
+    Column("branch_version_id", Integer, _fk("branch_versions"), primary_key=True),
+    Column("pact_version_id", Integer, _fk("pact_versions"), nullable=False),
+    Column("branch_id", Integer, _fk("branches"), nullable=False),
+    Column("wip", Boolean, nullable=False),
+    Index(None, "pact_version_id", "branch_id", "wip"),
+)
+
 environments = Table(
     "environments",
     metadata,
