@@ -362,3 +362,37 @@ def test_wip_since_is_compared_as_an_instant_whatever_its_offset(client):
     assert versions_of(before) == ["Pact between Foo (2) and Bar"]
     assert before[0]["verificationProperties"]["wip"] is True
     assert pacts(client, **body, includeWipPactsSince=since(timedelta(minutes=30), -5)) == []
+
+
+def test_the_body_is_compact_json_with_shared_notices_written_in_full(client):
+    """The body is written from pieces (shared pending notices encoded once): it is exactly
+    the compact JSON of the document it holds, and every pact has its notices in full."""
+    import json
+
+    publish(client, "Foo", "1", "Bar", "a", branch="main", tags=["prod"])
+    publish(client, "Foo", "2", "Bar", "b", branch="feat")
+    publish(client, "Baz", "1", "Bar", "é \"quoted\"\n", branch="main")
+    verify(client, "Baz", "1", "Bar", "p1", branch="main")
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+        "includeWipPactsSince": "2020-01-01",
+    }
+    get = URL + (
+        "?consumer_version_selectors[][tag]=prod&consumer_version_selectors[][latest]=true"
+        "&provider_version_tags[]=main&include_pending_status=true"
+    )
+    for response in (client.post(URL, json=body), client.post(URL, json={}), client.get(get)):
+        assert response.status_code == 200, response.text
+        document = response.json()
+        compact = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        assert response.content == compact.encode()
+        for item in document["_embedded"]["pacts"]:
+            assert item["verificationProperties"]["notices"][0]["when"] == "before_verification"
+    items = client.post(URL, json=body).json()["_embedded"]["pacts"]
+    states = {(i["verificationProperties"]["pending"], i["verificationProperties"].get("wip"))
+              for i in items}
+    assert states == {(True, None), (False, None), (True, True)}
+    pending = [i for i in items if i["verificationProperties"]["pending"]]
+    assert all(len(i["verificationProperties"]["notices"]) == 6 for i in pending)
