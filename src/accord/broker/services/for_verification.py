@@ -33,17 +33,15 @@ class _Collector:
         self.sorted_consumers = sorted(rows, key=lambda r: r.name)
         self.consumers = {row.id: row for row in self.sorted_consumers}
         self._environments: dict[int, str] | None = None
-        self.production_ids: set[int] = set()
 
     def consumers_for(self, name: str | None) -> list[Row]:
         return [r for r in self.sorted_consumers if name is None or r.name == name]
 
     def environments(self) -> dict[int, str]:
-        """Environment names by id (read once per request)."""
+        """Environment names by id (read once per request, if a selector names one)."""
         if self._environments is None:
             rows = deployments_repo.environment_facts(self.conn)
             self._environments = {eid: name for eid, name, _ in rows}
-            self.production_ids = {eid for eid, _, production in rows if production}
         return self._environments
 
     def add(self, pub: Row, resolved: Resolved) -> None:
@@ -80,44 +78,32 @@ def _resolve_environment(
     released: bool,
     in_environment: bool = False,
 ) -> None:
-    """Deployed and/or released consumer versions (one statement for both)."""
+    """Deployed and/or released consumer versions, with their publications (one statement)."""
     env_id = None
     if env_name:
         env_id = next((i for i, n in c.environments().items() if n == env_name), None)
         if env_id is None:
             return
     ids = [consumer.id for consumer in consumers]
-    if not ids or not (deployed or released):
-        return
-    found = deployments_repo.current_version_records(c.conn, ids, env_id, deployed, released)
-    pubs = {
-        pub.consumer_version_id: pub
-        for pub in pacts_repo.publications_for_versions(
-            c.conn, [row.vid for row in found], c.provider.id
-        )
-    }
-    names = c.environments()
-    for row in found:
-        pub = pubs.get(row.vid)
-        if pub is not None:
-            c.add(
+    for pub in pacts_repo.current_version_publications(
+        c.conn, ids, c.provider.id, env_id, deployed, released
+    ):
+        c.add(
+            pub,
+            _res(
+                pub.kind,
                 pub,
-                _res(
-                    row.kind,
-                    pub,
-                    explicit,
-                    environment=names[row.eid],
-                    in_environment=in_environment,
-                    production=row.eid in c.production_ids,
-                ),
-            )
+                explicit,
+                environment=pub.environment,
+                in_environment=in_environment,
+                production=pub.production,
+            ),
+        )
 
 
 def _resolve_main_branch(c: _Collector, consumers: list[Any], explicit: str | None) -> None:
     with_main = [consumer.id for consumer in consumers if consumer.main_branch]
-    heads = pacts_repo.main_branch_heads(c.conn, with_main)
-    pubs = pacts_repo.publications_for_versions(c.conn, list(heads.values()), c.provider.id)
-    for pub in sorted(pubs, key=lambda p: p.consumer_version_id):
+    for pub in pacts_repo.main_branch_head_publications(c.conn, with_main, c.provider.id):
         main = c.consumers[pub.consumer_id].main_branch
         c.add(pub, _res("main_branch", pub, explicit, branch=main))
 

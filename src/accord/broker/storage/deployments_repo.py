@@ -332,7 +332,7 @@ def current_version_records(
     each in the order recorded; one statement."""
     if not (deployed or released):
         return []
-    query = _current_versions_query(
+    query = current_versions_query(
         conn.dialect.name, deployed, released, environment_id is not None
     )
     params = {"ids": list(dict.fromkeys(pacticipant_ids)), "environment_id": environment_id}
@@ -340,10 +340,11 @@ def current_version_records(
 
 
 @functools.cache
-def _current_versions_query(
+def current_versions_query(
     dialect: str, deployed: bool, released: bool, in_environment: bool
 ) -> Select | CompoundSelect:
-    """Built once per dialect and shape (pacts for verification runs it for its selectors)."""
+    """``current_version_records``'s statement (parameters ``ids`` and ``environment_id``),
+    built once per dialect and shape (pacts for verification runs it for its selectors)."""
     parts = []
     for kind, order, flag, table, current in (
         (

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     Connection,
     Integer,
     Row,
@@ -25,10 +26,12 @@ from sqlalchemy import (
 
 from accord.broker.clock import now
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bound
+from accord.broker.storage.deployments_repo import current_versions_query
 from accord.broker.storage.pending_repo import unverified_outside_wip_on_branch
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
+    environments,
     heads,
     integrations,
     pact_publications,
@@ -426,6 +429,107 @@ def _main_branch_heads_query(dialect: str) -> Select:
             ),
         )
         .where(ids_bound(dialect, c.c.id, "consumer_ids"))
+    )
+
+
+def main_branch_head_publications(
+    conn: Connection, consumer_ids: list[int], provider_id: int
+) -> list[Row]:
+    """The publications for this provider at the head of each consumer's main branch, by
+    consumer version (``publication_query``'s columns): ``main_branch_heads`` and
+    ``publications_for_versions`` in one statement."""
+    if not consumer_ids:
+        return []
+    params = {"consumer_ids": list(dict.fromkeys(consumer_ids)), "provider_id": provider_id}
+    return list(conn.execute(_main_branch_head_publications_query(conn.dialect.name), params))
+
+
+@functools.cache
+def _main_branch_head_publications_query(dialect: str) -> Select:
+    """Built once per dialect: the stored main-branch heads and their publications."""
+    c = pacticipants.alias("c")
+    found = (
+        select(heads.c.version_id)
+        .join(c, and_(c.c.id == heads.c.pacticipant_id, heads.c.name == c.c.main_branch))
+        .where(heads.c.kind == "branch", ids_bound(dialect, heads.c.pacticipant_id, "consumer_ids"))
+    )
+    query, _ = _publications_found(found, found.selected_columns.version_id)
+    return query.order_by(pp.c.consumer_version_id)
+
+
+def _publications_found(found: Select, version_id: Any) -> tuple[Select, CTE]:
+    """The rows of ``found`` with ``publication_query``'s columns of the publication for the
+    provider (parameter ``provider_id``) of their version ``version_id``. Each publication is
+    found by its key in a materialised step, then joined by id: joined directly, SQLite
+    scanned the provider's publications."""
+    pub_id = (
+        select(pp.c.id)
+        .where(
+            pp.c.consumer_version_id == version_id,
+            pp.c.provider_id == bindparam("provider_id", type_=Integer),
+        )
+        .scalar_subquery()
+    )
+    step = found.add_columns(pub_id.label("pub_id")).cte("found_pubs").prefix_with("MATERIALIZED")
+    return (
+        select(
+            pp.c.id,
+            pp.c.consumer_id,
+            pp.c.provider_id,
+            pp.c.consumer_version_id,
+            pp.c.pact_version_id,
+            pp.c.revision_number,
+            pp.c.created_at,
+            pp.c.updated_at,
+            v.c.number.label("consumer_version_number"),
+            pv.c.sha,
+        )
+        .select_from(step)
+        .join(pp, pp.c.id == step.c.pub_id)
+        .join(v, v.c.id == pp.c.consumer_version_id)
+        .join(pv, pv.c.id == pp.c.pact_version_id)
+    ), step
+
+
+def current_version_publications(
+    conn: Connection,
+    consumer_ids: list[int],
+    provider_id: int,
+    environment_id: int | None,
+    deployed: bool,
+    released: bool,
+) -> list[Row]:
+    """The publications for this provider of these consumers' current deployments and/or
+    supported releases (in one environment, unless None), each with ``kind`` ("deployed" or
+    "released"), ``environment`` (its name) and ``production``: deployments first, each kind
+    in the order recorded; ``deployments_repo.current_version_records`` and
+    ``publications_for_versions`` in one statement."""
+    if not consumer_ids or not (deployed or released):
+        return []
+    query = _current_version_publications_query(
+        conn.dialect.name, deployed, released, environment_id is not None
+    )
+    params = {
+        "ids": list(dict.fromkeys(consumer_ids)),
+        "environment_id": environment_id,
+        "provider_id": provider_id,
+    }
+    return list(conn.execute(query, params))
+
+
+@functools.cache
+def _current_version_publications_query(
+    dialect: str, deployed: bool, released: bool, in_environment: bool
+) -> Select:
+    records = current_versions_query(dialect, deployed, released, in_environment).subquery()
+    query, step = _publications_found(select(*records.c), records.c.vid)
+    env = environments
+    return (
+        query.add_columns(
+            step.c.kind, env.c.name.label("environment"), env.c.production.label("production")
+        )
+        .join(env, env.c.id == step.c.eid)
+        .order_by(step.c.kind_order, step.c.row_id)
     )
 
 
