@@ -289,11 +289,16 @@ def _wip_heads(c: _Collector, since: datetime, branch: str | None) -> list[list[
     with a provider branch, verified on it outside WIP mode), grouped by content (consumer
     and SHA), each group ordered by version."""
     groups: dict[tuple[int, str], list[Row]] = {}
+    selected = c.pacts
     found = pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers), since, branch)
     for head in found:
-        key = (head.consumer_id, head.sha)
-        if key not in c.pacts:
-            groups.setdefault(key, []).append(head)
+        key = (head[2], head[6])  # consumer_id, sha
+        if key not in selected:
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [head]
+            else:
+                group.append(head)
     return list(groups.values())
 
 
@@ -308,31 +313,27 @@ def _unverified_outside_wip(
 
 
 def _wip_pact(c: _Collector, heads: list[Row]) -> VerifiablePact:
-    """The WIP pact of one content: its latest head version, a reason per branch or tag."""
-    latest = max(heads, key=lambda h: h.consumer_version_id)
-    consumer = c.consumers[latest.consumer_id]
+    """The WIP pact of one content: its latest head version (the group is ordered by
+    version), a reason per branch or tag it heads (each once: heads are unique by kind and
+    name)."""
+    _, _, consumer_id, version_id, version_number, pact_version_id, sha = heads[-1]
+    consumer = c.consumers[consumer_id]
     pact = VerifiablePact(
         consumer.id,
         consumer.name,
         consumer.main_branch,
-        latest.pact_version_id,
-        latest.sha,
-        latest.consumer_version_id,
-        latest.consumer_version_number,
+        pact_version_id,
+        sha,
+        version_id,
+        version_number,
         wip=True,
     )
-    seen: set[tuple[str, str, int]] = set()  # a head's selector is its kind, name and version
-    for kind, name, version_id, version_number in (
-        (h.kind, h.name, h.consumer_version_id, h.consumer_version_number) for h in heads
-    ):
-        if (kind, name, version_id) in seen:
-            continue
-        seen.add((kind, name, version_id))
-        if kind == "branch":
-            resolved = Resolved("branch", version_id, version_number, branch=name)
-        else:
-            resolved = Resolved("tag_latest", version_id, version_number, tag=name)
-        pact.selectors.append(resolved)
+    pact.selectors = [
+        Resolved("branch", vid, number, branch=name)
+        if kind == "branch"
+        else Resolved("tag_latest", vid, number, tag=name)
+        for kind, name, _, vid, number, _, _ in heads
+    ]
     return pact
 
 
