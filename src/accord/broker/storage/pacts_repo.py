@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from accord.broker.clock import now
+from accord.broker.storage import heads as stored_heads
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bound
 from accord.broker.storage.deployments_repo import current_versions_query
 from accord.broker.storage.pending_repo import unverified_outside_wip_on_branch
@@ -32,6 +33,7 @@ from accord.broker.storage.schema import (
     branch_versions,
     branches,
     environments,
+    head_pacts,
     heads,
     integrations,
     pact_publications,
@@ -153,6 +155,8 @@ def save_publication(
         outcome = "updated"
     else:
         outcome = "same"
+    if outcome != "same":
+        stored_heads.publication_saved(conn, consumer_version_id, provider_id)
     touch_integration(conn, consumer_id, provider_id)
     row = find_publication(conn, consumer_version_id, provider_id)
     assert row is not None
@@ -566,51 +570,31 @@ _BEFORE_ANY_PACT = datetime(1970, 1, 1, tzinfo=UTC)
 @functools.cache
 def _head_publications_query(dialect: str, unverified_only: bool) -> Select:
     """One statement, built once per dialect (pacts for verification runs it every time): the
-    stored heads, each with its pact version found by index in a materialised step, then the
-    version number and SHA of those left. Every lookup is a scalar subquery by key, so that
-    neither database joins the heads to a scan of every publication or version (joined,
-    SQLite scanned the provider's publications and PostgreSQL hashed all of them)."""
-    pact_version = (
-        select(pp.c.pact_version_id)
-        .where(
-            pp.c.consumer_version_id == heads.c.version_id,
-            pp.c.provider_id == bindparam("provider_id", type_=Integer),
-            pp.c.created_at >= bindparam("since", type_=pp.c.created_at.type),
-        )
-        .scalar_subquery()
-    )
-    found = (
-        select(
-            heads.c.kind,
-            heads.c.name,
-            heads.c.pacticipant_id.label("consumer_id"),
-            heads.c.version_id.label("consumer_version_id"),
-            pact_version.label("pact_version_id"),
-        )
-        .where(ids_bound(dialect, heads.c.pacticipant_id, "consumer_ids"))
-        .cte("found")
-        .prefix_with("MATERIALIZED")
-    )
-    number = select(v.c.number).where(v.c.id == found.c.consumer_version_id).scalar_subquery()
-    sha = select(pv.c.sha).where(pv.c.id == found.c.pact_version_id).scalar_subquery()
+    stored head publications of the provider (``head_pacts``), one index range in the
+    order wanted; with a provider branch, those verified on it are left out by anti-joins."""
+    hp = head_pacts
     query = (
         select(
-            found.c.kind,
-            found.c.name,
-            found.c.consumer_id,
-            found.c.consumer_version_id,
-            number.label("consumer_version_number"),
-            found.c.pact_version_id,
-            sha.label("sha"),
+            hp.c.kind,
+            hp.c.name,
+            hp.c.pacticipant_id.label("consumer_id"),
+            hp.c.version_id.label("consumer_version_id"),
+            hp.c.version_number.label("consumer_version_number"),
+            hp.c.pact_version_id,
+            hp.c.sha,
         )
-        .where(found.c.pact_version_id.is_not(None))
-        .order_by(found.c.consumer_id, found.c.consumer_version_id, found.c.kind, found.c.name)
+        .where(
+            hp.c.provider_id == bindparam("provider_id", type_=Integer),
+            ids_bound(dialect, hp.c.pacticipant_id, "consumer_ids"),
+            hp.c.published_at >= bindparam("since", type_=hp.c.published_at.type),
+        )
+        .order_by(hp.c.pacticipant_id, hp.c.version_id, hp.c.kind, hp.c.name)
     )
     if unverified_only:
         branch = bindparam("branch", type_=String)
         provider_id = bindparam("provider_id", type_=Integer)
         query = query.where(
-            unverified_outside_wip_on_branch(found.c.pact_version_id, provider_id, branch)
+            unverified_outside_wip_on_branch(hp.c.pact_version_id, provider_id, branch)
         )
     return query
 
