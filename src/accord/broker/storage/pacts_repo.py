@@ -445,7 +445,7 @@ def main_branch_head_publications(
     if not consumer_ids:
         return []
     params = {"consumer_ids": list(dict.fromkeys(consumer_ids)), "provider_id": provider_id}
-    return list(conn.execute(_main_branch_head_publications_query(conn.dialect.name), params))
+    return list(conn.execute(_main_branch_head_publications_query(conn.dialect.name), params).all())
 
 
 @functools.cache
@@ -518,7 +518,7 @@ def current_version_publications(
         "environment_id": environment_id,
         "provider_id": provider_id,
     }
-    return list(conn.execute(query, params))
+    return list(conn.execute(query, params).all())
 
 
 @functools.cache
