@@ -24,6 +24,11 @@ def test_get_without_parameters_is_cheap_and_has_self(client):
     body = client.get(URL).json()
     assert body["_links"]["self"]["href"] == "http://broker" + URL
     assert client.get("/pacts/provider/Nope/for-verification").status_code == 404
+    # the POST, and a consumer that is no provider, are not found either
+    assert client.post("/pacts/provider/Nope/for-verification", json={}).status_code == 404
+    assert client.post("/pacts/provider/Foo/for-verification", json={}).json()["_embedded"] == {
+        "pacts": []
+    }
 
 
 def test_main_branch_selector_uses_the_head_version(client):

@@ -11,7 +11,7 @@ from accord.broker.api.hal import encode_json, hal_response, hal_text_response, 
 from accord.broker.api.pact_metadata import encode_metadata
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.render import pact_version_url
-from accord.broker.api.routing import READ, Ctx, Router, validation_error
+from accord.broker.api.routing import READ, Ctx, Router, not_found, validation_error
 from accord.broker.services.for_verification import find_pacts_for_verification
 from accord.broker.services.selectors import (
     PendingKey,
@@ -23,7 +23,7 @@ from accord.broker.services.selectors import (
     validate_request,
     why_verified,
 )
-from accord.broker.storage import deployments_repo
+from accord.broker.storage import deployments_repo, pacts_repo
 
 #: the metadata of every WIP pact
 _WIP_METADATA = encode_metadata({"w": "true"})
@@ -150,7 +150,9 @@ def _run(ctx: Ctx, body: dict[str, Any], deprecated: bool) -> Response:
             errors.setdefault("consumerVersionSelectors", []).extend(unknown)
     if errors:
         raise validation_error(errors)
-    provider = require_pacticipant(ctx, ctx.params["provider"])
+    provider, consumers = pacts_repo.provider_and_consumers(ctx.conn, ctx.params["provider"])
+    if provider is None:
+        raise not_found()
     branch = body.get("providerVersionBranch") or None
     tags = [t for t in (body.get("providerVersionTags") or []) if t]
     include_pending = body.get("includePendingStatus") is True
@@ -165,6 +167,7 @@ def _run(ctx: Ctx, body: dict[str, Any], deprecated: bool) -> Response:
         tags,
         include_pending,
         wip_since,
+        consumers,
     )
     return _render(ctx, provider, pacts, branch, tags, include_pending, deprecated)
 

@@ -25,11 +25,13 @@ __all__ = ["find_pacts_for_verification"]
 
 
 class _Collector:
-    def __init__(self, conn: Connection, provider: Row) -> None:
+    def __init__(self, conn: Connection, provider: Row, consumers: list[Row] | None) -> None:
         self.conn = conn
         self.provider = provider
         self.pacts: dict[tuple[int, str], VerifiablePact] = {}
-        rows = pacts_repo.consumers_of_provider(conn, provider.id)
+        rows = consumers if consumers is not None else (
+            pacts_repo.consumers_of_provider(conn, provider.id)
+        )
         self.sorted_consumers = sorted(rows, key=lambda r: r.name)
         self.consumers = {row.id: row for row in self.sorted_consumers}
         self._environments: dict[int, str] | None = None
@@ -345,8 +347,11 @@ def find_pacts_for_verification(
     provider_tags: list[str],
     include_pending: bool,
     wip_since: datetime | None,
+    consumers: list[Row] | None = None,
 ) -> list[VerifiablePact]:
-    c = _Collector(conn, provider)
+    """The pacts ``provider`` should verify; ``consumers``: its consumers when the caller
+    read them already (``pacts_repo.provider_and_consumers``), else they are read here."""
+    c = _Collector(conn, provider, consumers)
     if selectors:
         for sel in selectors:
             _resolve(c, sel, provider_branch)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     CTE,
+    CompoundSelect,
     Connection,
     Integer,
     Row,
@@ -20,7 +21,9 @@ from sqlalchemy import (
     delete,
     exists,
     insert,
+    literal,
     select,
+    union_all,
     update,
 )
 
@@ -296,6 +299,33 @@ def consumers_of_provider(conn: Connection, provider_id: int) -> list[Row]:
             .join(integrations, integrations.c.consumer_id == pacticipants.c.id)
             .where(integrations.c.provider_id == provider_id)
         )
+    )
+
+
+def provider_and_consumers(conn: Connection, name: str) -> tuple[Row | None, list[Row]]:
+    """The pacticipant ``name`` (None if there is none) and the consumers it is the provider
+    of (pacticipant rows), in one statement: ``repo.find_pacticipant`` and
+    ``consumers_of_provider`` together, for pacts for verification."""
+    provider: Row | None = None
+    consumers: list[Row] = []
+    for row in conn.execute(_provider_and_consumers_query(), {"name": name}).all():
+        if row.role == 0:
+            provider = row
+        else:
+            consumers.append(row)
+    return provider, consumers
+
+
+@functools.cache
+def _provider_and_consumers_query() -> CompoundSelect:
+    name = bindparam("name", type_=String)
+    provider = pacticipants.alias("provider")
+    return union_all(
+        select(pacticipants, literal(0).label("role")).where(pacticipants.c.name == name),
+        select(pacticipants, literal(1).label("role"))
+        .join(integrations, integrations.c.consumer_id == pacticipants.c.id)
+        .join(provider, provider.c.id == integrations.c.provider_id)
+        .where(provider.c.name == name),
     )
 
 
