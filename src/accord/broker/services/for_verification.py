@@ -362,16 +362,22 @@ def find_pacts_for_verification(
     if wip_since is not None and (provider_branch or provider_tags):
         wip_heads = _wip_heads(c, wip_since, provider_branch)
     judged = [p.pact_version_id for p in pacts] if include_pending else []
-    judged += [heads[0].pact_version_id for heads in wip_heads]
+    # with a provider branch, the heads statement left out the contents verified on it; with
+    # tags, the WIP candidates are judged here
+    by_tags = not provider_branch
+    if by_tags:
+        judged += [heads[0].pact_version_id for heads in wip_heads]
     facts = _pending_facts(conn, judged, provider.id, provider_branch, provider_tags)
     if include_pending:
         _set_pending(pacts, facts, provider_branch, provider_tags)
     wip = [
         _wip_pact(c, heads)
         for heads in wip_heads
-        if _unverified_outside_wip(heads[0].pact_version_id, facts, provider_branch, provider_tags)
+        if not by_tags
+        or _unverified_outside_wip(heads[0].pact_version_id, facts, provider_branch, provider_tags)
     ]
-    _set_pending(wip, facts, provider_branch, provider_tags, exclude_wip=True)
+    if by_tags:
+        _set_pending(wip, facts, provider_branch, provider_tags, exclude_wip=True)
     for pact in wip:
         pact.pending = True
     return pacts + sorted(wip, key=lambda p: (p.consumer_name, p.consumer_version_id))
