@@ -536,7 +536,7 @@ def current_version_publications(
     """The publications for this provider of these consumers' current deployments and/or
     supported releases (in one environment, unless None), each with ``kind`` ("deployed" or
     "released"), ``environment`` (its name) and ``production``: deployments first, each kind
-    in the order recorded; ``deployments_repo.current_version_records`` and
+    in the order recorded; ``deployments_repo.current_versions_query`` and
     ``publications_for_versions`` in one statement."""
     if not consumer_ids or not (deployed or released):
         return []
