@@ -401,3 +401,27 @@ def test_the_body_is_compact_json_with_shared_notices_written_in_full(client):
     assert states == {(True, None), (False, None), (True, True)}
     pending = [i for i in items if i["verificationProperties"]["pending"]]
     assert all(len(i["verificationProperties"]["notices"]) == 6 for i in pending)
+
+
+def test_pending_with_selectors_judged_in_their_statements_and_others(client):
+    """Main-branch and deployment selectors judge pending in their own statements; a tag
+    selector's pacts are judged apart; both agree on a content they share."""
+    publish(client, "Foo", "1", "Bar", "a", branch="main", tags=["prod"])
+    publish(client, "Baz", "1", "Bar", "b", branch="dev", tags=["prod"])
+    publish(client, "Qux", "1", "Bar", "c", branch="main")
+    verify(client, "Foo", "1", "Bar", "p1", branch="main")
+    verify(client, "Baz", "1", "Bar", "p2", branch="other")
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}, {"tag": "prod"}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+    }
+    found = {
+        item["_links"]["self"]["name"]: item["verificationProperties"]["pending"]
+        for item in pacts(client, **body)
+    }
+    assert found == {
+        "Pact between Foo (1) and Bar": False,  # both selectors, verified on main
+        "Pact between Baz (1) and Bar": True,  # the tag only, verified on another branch
+        "Pact between Qux (1) and Bar": True,  # main branch, never verified
+    }

@@ -25,10 +25,20 @@ __all__ = ["find_pacts_for_verification"]
 
 
 class _Collector:
-    def __init__(self, conn: Connection, provider: Row, consumers: list[Row] | None) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        provider: Row,
+        consumers: list[Row] | None,
+        verified_on: str | None,
+    ) -> None:
         self.conn = conn
         self.provider = provider
         self.pacts: dict[tuple[int, str], VerifiablePact] = {}
+        #: the provider branch pending is judged on, if the selectors' statements can say
+        #: (``verified``: pact version id -> verified successfully on it)
+        self.verified_on = verified_on
+        self.verified: dict[int, bool] = {}
         rows = consumers if consumers is not None else (
             pacts_repo.consumers_of_provider(conn, provider.id)
         )
@@ -88,8 +98,10 @@ def _resolve_environment(
             return
     ids = [consumer.id for consumer in consumers]
     for pub in pacts_repo.current_version_publications(
-        c.conn, ids, c.provider.id, env_id, deployed, released
+        c.conn, ids, c.provider.id, env_id, deployed, released, c.verified_on
     ):
+        if c.verified_on:
+            c.verified[pub.pact_version_id] = bool(pub.verified)
         c.add(
             pub,
             _res(
@@ -105,7 +117,12 @@ def _resolve_environment(
 
 def _resolve_main_branch(c: _Collector, consumers: list[Any], explicit: str | None) -> None:
     with_main = [consumer.id for consumer in consumers if consumer.main_branch]
-    for pub in pacts_repo.main_branch_head_publications(c.conn, with_main, c.provider.id):
+    found = pacts_repo.main_branch_head_publications(
+        c.conn, with_main, c.provider.id, c.verified_on
+    )
+    for pub in found:
+        if c.verified_on:
+            c.verified[pub.pact_version_id] = bool(pub.verified)
         main = c.consumers[pub.consumer_id].main_branch
         c.add(pub, _res("main_branch", pub, explicit, branch=main))
 
@@ -351,7 +368,7 @@ def find_pacts_for_verification(
 ) -> list[VerifiablePact]:
     """The pacts ``provider`` should verify; ``consumers``: its consumers when the caller
     read them already (``pacts_repo.provider_and_consumers``), else they are read here."""
-    c = _Collector(conn, provider, consumers)
+    c = _Collector(conn, provider, consumers, provider_branch if include_pending else None)
     if selectors:
         for sel in selectors:
             _resolve(c, sel, provider_branch)
@@ -361,13 +378,21 @@ def find_pacts_for_verification(
     wip_heads: list[list[Row]] = []
     if wip_since is not None and (provider_branch or provider_tags):
         wip_heads = _wip_heads(c, wip_since, provider_branch)
-    judged = [p.pact_version_id for p in pacts] if include_pending else []
+    # the selectors' statements judged some contents on the provider branch already
+    judged = (
+        [p.pact_version_id for p in pacts if p.pact_version_id not in c.verified]
+        if include_pending
+        else []
+    )
     # with a provider branch, the heads statement left out the contents verified on it; with
     # tags, the WIP candidates are judged here
     by_tags = not provider_branch
     if by_tags:
         judged += [heads[0].pact_version_id for heads in wip_heads]
     facts = _pending_facts(conn, judged, provider.id, provider_branch, provider_tags)
+    if c.verified:
+        ok, outside_wip = facts.get(None, (set(), set()))
+        facts[None] = (ok | {pv for pv, yes in c.verified.items() if yes}, outside_wip)
     if include_pending:
         _set_pending(pacts, facts, provider_branch, provider_tags)
     wip = [

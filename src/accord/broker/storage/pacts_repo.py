@@ -31,7 +31,10 @@ from accord.broker.clock import now
 from accord.broker.storage import heads as stored_heads
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bound
 from accord.broker.storage.deployments_repo import current_versions_query
-from accord.broker.storage.pending_repo import unverified_outside_wip_on_branch
+from accord.broker.storage.pending_repo import (
+    unverified_outside_wip_on_branch,
+    verified_on_branch,
+)
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
@@ -467,19 +470,30 @@ def _main_branch_heads_query(dialect: str) -> Select:
 
 
 def main_branch_head_publications(
-    conn: Connection, consumer_ids: list[int], provider_id: int
+    conn: Connection,
+    consumer_ids: list[int],
+    provider_id: int,
+    verified_on_branch: str | None = None,
 ) -> list[Row]:
     """The publications for this provider at the head of each consumer's main branch, by
     consumer version (``publication_query``'s columns): ``main_branch_heads`` and
-    ``publications_for_versions`` in one statement."""
+    ``publications_for_versions`` in one statement. With ``verified_on_branch``, each row
+    says too whether its content is ``verified`` on that provider branch (``_verified``)."""
     if not consumer_ids:
         return []
-    params = {"consumer_ids": list(dict.fromkeys(consumer_ids)), "provider_id": provider_id}
-    return list(conn.execute(_main_branch_head_publications_query(conn.dialect.name), params).all())
+    params = {
+        "consumer_ids": list(dict.fromkeys(consumer_ids)),
+        "provider_id": provider_id,
+        "branch": verified_on_branch,
+    }
+    query = _main_branch_head_publications_query(
+        conn.dialect.name, verified_on_branch is not None
+    )
+    return list(conn.execute(query, params).all())
 
 
 @functools.cache
-def _main_branch_head_publications_query(dialect: str) -> Select:
+def _main_branch_head_publications_query(dialect: str, with_verified: bool) -> Select:
     """Built once per dialect: the stored main-branch heads and their publications."""
     c = pacticipants.alias("c")
     found = (
@@ -488,7 +502,22 @@ def _main_branch_head_publications_query(dialect: str) -> Select:
         .where(heads.c.kind == "branch", ids_bound(dialect, heads.c.pacticipant_id, "consumer_ids"))
     )
     query, _ = _publications_found(found, found.selected_columns.version_id)
-    return query.order_by(pp.c.consumer_version_id)
+    return _verified(query, with_verified).order_by(pp.c.consumer_version_id)
+
+
+def _verified(query: Select, wanted: bool) -> Select:
+    """``query`` (with ``publication_query``'s columns) with a column ``verified``: its
+    content was verified successfully on the provider branch (parameter ``branch``), as the
+    first set of ``pending_repo.verified(..., branch=...)`` judges it; so that pending needs
+    no statement of its own."""
+    if not wanted:
+        return query
+    verified = verified_on_branch(
+        pp.c.pact_version_id,
+        bindparam("provider_id", type_=Integer),
+        bindparam("branch", type_=String),
+    )
+    return query.add_columns(verified.label("verified"))
 
 
 def _publications_found(found: Select, version_id: Any) -> tuple[Select, CTE]:
@@ -532,36 +561,44 @@ def current_version_publications(
     environment_id: int | None,
     deployed: bool,
     released: bool,
+    verified_on_branch: str | None = None,
 ) -> list[Row]:
     """The publications for this provider of these consumers' current deployments and/or
     supported releases (in one environment, unless None), each with ``kind`` ("deployed" or
     "released"), ``environment`` (its name) and ``production``: deployments first, each kind
     in the order recorded; ``deployments_repo.current_versions_query`` and
-    ``publications_for_versions`` in one statement."""
+    ``publications_for_versions`` in one statement. ``verified_on_branch``: as
+    ``main_branch_head_publications``."""
     if not consumer_ids or not (deployed or released):
         return []
     query = _current_version_publications_query(
-        conn.dialect.name, deployed, released, environment_id is not None
+        conn.dialect.name,
+        deployed,
+        released,
+        environment_id is not None,
+        verified_on_branch is not None,
     )
     params = {
         "ids": list(dict.fromkeys(consumer_ids)),
         "environment_id": environment_id,
         "provider_id": provider_id,
+        "branch": verified_on_branch,
     }
     return list(conn.execute(query, params).all())
 
 
 @functools.cache
 def _current_version_publications_query(
-    dialect: str, deployed: bool, released: bool, in_environment: bool
+    dialect: str, deployed: bool, released: bool, in_environment: bool, with_verified: bool
 ) -> Select:
     records = current_versions_query(dialect, deployed, released, in_environment).subquery()
     query, step = _publications_found(select(*records.c), records.c.vid)
     env = environments
+    query = query.add_columns(
+        step.c.kind, env.c.name.label("environment"), env.c.production.label("production")
+    )
     return (
-        query.add_columns(
-            step.c.kind, env.c.name.label("environment"), env.c.production.label("production")
-        )
+        _verified(query, with_verified)
         .join(env, env.c.id == step.c.eid)
         .order_by(step.c.kind_order, step.c.row_id)
     )

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from accord.broker.storage.bulk import id_chunks, ids_bound
 from accord.broker.storage.schema import branch_verifications, branches, tags, verifications
 
-__all__ = ["Verified", "unverified_outside_wip_on_branch", "verified"]
+__all__ = ["Verified", "unverified_outside_wip_on_branch", "verified", "verified_on_branch"]
 
 Verified = tuple[set[int], set[int]]  # verified successfully at all, and outside WIP mode
 
@@ -106,6 +106,24 @@ def unverified_outside_wip_on_branch(pact_version_id: ColumnElement[int],
         _off_branch(provider_id, branch),
     )
     return and_(~on_branch, ~otherwise)
+
+
+def verified_on_branch(pact_version_id: ColumnElement[int],
+                       provider_id: ColumnElement[int],
+                       branch: ColumnElement[str]) -> ColumnElement[bool]:
+    """SQL: the pact version ``pact_version_id`` was verified successfully (in WIP mode or
+    not) as ``verified(..., branch=...)`` judges it (its first set)."""
+    bv = branch_verifications
+    on_branch = exists().where(
+        bv.c.pact_version_id == pact_version_id,
+        bv.c.branch_id == _branch_id(provider_id, branch),
+    )
+    otherwise = exists().where(
+        verifications.c.pact_version_id == pact_version_id,
+        verifications.c.success.is_(True),
+        _off_branch(provider_id, branch),
+    )
+    return or_(on_branch, otherwise)
 
 
 def _branch_id(provider_id: Any, branch: Any) -> Any:
