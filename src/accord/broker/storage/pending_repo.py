@@ -111,19 +111,31 @@ def unverified_outside_wip_on_branch(pact_version_id: ColumnElement[int],
 def verified_on_branch(pact_version_id: ColumnElement[int],
                        provider_id: ColumnElement[int],
                        branch: ColumnElement[str]) -> ColumnElement[bool]:
-    """SQL: the pact version ``pact_version_id`` was verified successfully (in WIP mode or
-    not) as ``verified(..., branch=...)`` judges it (its first set)."""
+    """SQL, for a column of a few dozen rows: the pact version ``pact_version_id`` was
+    verified successfully (in WIP mode or not) as ``verified(..., branch=...)`` judges it (its
+    first set). Each test is a ``LIMIT 1`` lookup by index: as an ``EXISTS`` in the select
+    list, PostgreSQL hashed every row of the branch instead (~1 ms)."""
     bv = branch_verifications
-    on_branch = exists().where(
-        bv.c.pact_version_id == pact_version_id,
-        bv.c.branch_id == _branch_id(provider_id, branch),
+    on_branch = (
+        select(bv.c.pact_version_id)
+        .where(
+            bv.c.pact_version_id == pact_version_id,
+            bv.c.branch_id == _branch_id(provider_id, branch),
+        )
+        .limit(1)
+        .scalar_subquery()
     )
-    otherwise = exists().where(
-        verifications.c.pact_version_id == pact_version_id,
-        verifications.c.success.is_(True),
-        _off_branch(provider_id, branch),
+    otherwise = (
+        select(verifications.c.pact_version_id)
+        .where(
+            verifications.c.pact_version_id == pact_version_id,
+            verifications.c.success.is_(True),
+            _off_branch(provider_id, branch),
+        )
+        .limit(1)
+        .scalar_subquery()
     )
-    return or_(on_branch, otherwise)
+    return or_(on_branch.is_not(None), otherwise.is_not(None))
 
 
 def _branch_id(provider_id: Any, branch: Any) -> Any:
