@@ -476,9 +476,10 @@ def main_branch_head_publications(
     verified_on_branch: str | None = None,
 ) -> list[Row]:
     """The publications for this provider at the head of each consumer's main branch, by
-    consumer version (``publication_query``'s columns): ``main_branch_heads`` and
-    ``publications_for_versions`` in one statement. With ``verified_on_branch``, each row
-    says too whether its content is ``verified`` on that provider branch (``_verified``)."""
+    consumer version: rows of ``consumer_id``, ``consumer_version_id``,
+    ``consumer_version_number``, ``pact_version_id`` and ``sha`` (read from the stored
+    ``head_pacts``: one index range). With ``verified_on_branch``, each row says too whether
+    its content is ``verified`` on that provider branch (``_verified``)."""
     if not consumer_ids:
         return []
     params = {
@@ -494,26 +495,41 @@ def main_branch_head_publications(
 
 @functools.cache
 def _main_branch_head_publications_query(dialect: str, with_verified: bool) -> Select:
-    """Built once per dialect: the stored main-branch heads and their publications."""
+    """Built once per dialect: the stored publications at the main-branch heads."""
     c = pacticipants.alias("c")
-    found = (
-        select(heads.c.version_id)
-        .join(c, and_(c.c.id == heads.c.pacticipant_id, heads.c.name == c.c.main_branch))
-        .where(heads.c.kind == "branch", ids_bound(dialect, heads.c.pacticipant_id, "consumer_ids"))
+    hp = head_pacts
+    query = (
+        select(
+            hp.c.pacticipant_id.label("consumer_id"),
+            hp.c.version_id.label("consumer_version_id"),
+            hp.c.version_number.label("consumer_version_number"),
+            hp.c.pact_version_id,
+            hp.c.sha,
+        )
+        .select_from(c)
+        .join(
+            hp,
+            and_(
+                hp.c.pacticipant_id == c.c.id,
+                hp.c.kind == "branch",
+                hp.c.name == c.c.main_branch,
+                hp.c.provider_id == bindparam("provider_id", type_=Integer),
+            ),
+        )
+        .where(ids_bound(dialect, c.c.id, "consumer_ids"))
     )
-    query, _ = _publications_found(found, found.selected_columns.version_id)
-    return _verified(query, with_verified).order_by(pp.c.consumer_version_id)
+    return _verified(query, with_verified, hp.c.pact_version_id).order_by(hp.c.version_id)
 
 
-def _verified(query: Select, wanted: bool) -> Select:
-    """``query`` (with ``publication_query``'s columns) with a column ``verified``: its
-    content was verified successfully on the provider branch (parameter ``branch``), as the
-    first set of ``pending_repo.verified(..., branch=...)`` judges it; so that pending needs
-    no statement of its own."""
+def _verified(query: Select, wanted: bool, pact_version_id: Any = pp.c.pact_version_id) -> Select:
+    """``query`` with a column ``verified``: the content ``pact_version_id`` was verified
+    successfully on the provider branch (parameter ``branch``), as the first set of
+    ``pending_repo.verified(..., branch=...)`` judges it; so that pending needs no statement
+    of its own."""
     if not wanted:
         return query
     verified = verified_on_branch(
-        pp.c.pact_version_id,
+        pact_version_id,
         bindparam("provider_id", type_=Integer),
         bindparam("branch", type_=String),
     )
