@@ -17,7 +17,8 @@ starts ``accord broker serve`` on 127.0.0.1 and measures the median latency of:
                            page of interactions, the goal is under 1 s)
 
 Also printed: the SQL statements each request executes (counted in process, BEGIN excluded);
-on PostgreSQL each one is a round trip.
+on PostgreSQL each one is a round trip. Last, the broker server's peak resident memory (RSS,
+from ``os.wait4`` when it exits), over all the requests above.
 
 Usage::
 
@@ -49,6 +50,7 @@ import httpx
 from sqlalchemy import insert, text
 
 from accord.broker.services.content import canonical_sha, with_interaction_ids
+from accord.broker.storage import branch_verifications
 from accord.broker.storage import schema as s
 from accord.broker.storage.db import make_engine, migrate
 from accord.broker.storage.heads import recompute_all as recompute_heads
@@ -399,6 +401,7 @@ def seed(url: str, consumers: int, versions: int) -> dict[str, Any]:
                 for i in range(0, len(data), 5000):
                     conn.execute(insert(table), data[i : i + 5000])
         recompute_heads(conn)  # the broker keeps them as it writes; a bulk load must too
+        branch_verifications.recompute_all(conn)
         if conn.dialect.name == "postgresql":  # keep sequences ahead of the explicit ids
             for table in s.metadata.sorted_tables:
                 if "id" in table.c and rows.get(table.name) and "id" in rows[table.name][0]:
@@ -449,6 +452,21 @@ def measure(
         if i >= 2:  # warm-up
             samples.append(elapsed)
     return statistics.median(samples) * 1000
+
+
+def _reap(server: subprocess.Popen[bytes], timeout: float = 10) -> float:
+    """Wait for the stopped server and return its peak resident memory in MB: ``os.wait4``
+    gives this one process's own ``ru_maxrss`` (kilobytes on Linux)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(server.pid, os.WNOHANG)
+        if pid:
+            server.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_maxrss / 1024
+        if time.monotonic() > deadline:  # it did not stop when asked: kill it, then reap it
+            server.kill()
+            deadline = float("inf")
+        time.sleep(0.01)
 
 
 def count_statements(url: str, requests: dict[str, tuple[str, str, Any, Any]]) -> dict[str, int]:
@@ -609,12 +627,13 @@ def main() -> None:
                 }
         finally:
             server.terminate()
-            server.wait(10)
+            peak_rss_mb = _reap(server)
         statements = count_statements(url, requests)
     baseline = results["heartbeat"]
     print(f"{'request':<24}{'median ms':>10}{'x heartbeat':>14}{'SQL statements':>16}")
     for name, value in results.items():
         print(f"{name:<24}{value:>10.2f}{value / baseline:>14.1f}{statements[name]:>16}")
+    print(f"broker server peak RSS: {peak_rss_mb:.0f} MB (every request above included)")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,11 @@ def test_get_without_parameters_is_cheap_and_has_self(client):
     body = client.get(URL).json()
     assert body["_links"]["self"]["href"] == "http://broker" + URL
     assert client.get("/pacts/provider/Nope/for-verification").status_code == 404
+    # the POST, and a consumer that is no provider, are not found either
+    assert client.post("/pacts/provider/Nope/for-verification", json={}).status_code == 404
+    assert client.post("/pacts/provider/Foo/for-verification", json={}).json()["_embedded"] == {
+        "pacts": []
+    }
 
 
 def test_main_branch_selector_uses_the_head_version(client):
@@ -362,3 +367,61 @@ def test_wip_since_is_compared_as_an_instant_whatever_its_offset(client):
     assert versions_of(before) == ["Pact between Foo (2) and Bar"]
     assert before[0]["verificationProperties"]["wip"] is True
     assert pacts(client, **body, includeWipPactsSince=since(timedelta(minutes=30), -5)) == []
+
+
+def test_the_body_is_compact_json_with_shared_notices_written_in_full(client):
+    """The body is written from pieces (shared pending notices encoded once): it is exactly
+    the compact JSON of the document it holds, and every pact has its notices in full."""
+    import json
+
+    publish(client, "Foo", "1", "Bar", "a", branch="main", tags=["prod"])
+    publish(client, "Foo", "2", "Bar", "b", branch="feat")
+    publish(client, "Baz", "1", "Bar", "é \"quoted\"\n", branch="main")
+    verify(client, "Baz", "1", "Bar", "p1", branch="main")
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+        "includeWipPactsSince": "2020-01-01",
+    }
+    get = URL + (
+        "?consumer_version_selectors[][tag]=prod&consumer_version_selectors[][latest]=true"
+        "&provider_version_tags[]=main&include_pending_status=true"
+    )
+    for response in (client.post(URL, json=body), client.post(URL, json={}), client.get(get)):
+        assert response.status_code == 200, response.text
+        document = response.json()
+        compact = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        assert response.content == compact.encode()
+        for item in document["_embedded"]["pacts"]:
+            assert item["verificationProperties"]["notices"][0]["when"] == "before_verification"
+    items = client.post(URL, json=body).json()["_embedded"]["pacts"]
+    states = {(i["verificationProperties"]["pending"], i["verificationProperties"].get("wip"))
+              for i in items}
+    assert states == {(True, None), (False, None), (True, True)}
+    pending = [i for i in items if i["verificationProperties"]["pending"]]
+    assert all(len(i["verificationProperties"]["notices"]) == 6 for i in pending)
+
+
+def test_pending_with_selectors_judged_in_their_statements_and_others(client):
+    """Main-branch and deployment selectors judge pending in their own statements; a tag
+    selector's pacts are judged apart; both agree on a content they share."""
+    publish(client, "Foo", "1", "Bar", "a", branch="main", tags=["prod"])
+    publish(client, "Baz", "1", "Bar", "b", branch="dev", tags=["prod"])
+    publish(client, "Qux", "1", "Bar", "c", branch="main")
+    verify(client, "Foo", "1", "Bar", "p1", branch="main")
+    verify(client, "Baz", "1", "Bar", "p2", branch="other")
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}, {"tag": "prod"}],
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+    }
+    found = {
+        item["_links"]["self"]["name"]: item["verificationProperties"]["pending"]
+        for item in pacts(client, **body)
+    }
+    assert found == {
+        "Pact between Foo (1) and Bar": False,  # both selectors, verified on main
+        "Pact between Baz (1) and Bar": True,  # the tag only, verified on another branch
+        "Pact between Qux (1) and Bar": True,  # main branch, never verified
+    }

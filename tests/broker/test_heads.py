@@ -1,6 +1,7 @@
-"""The stored branch and tag heads (``storage.heads``) stay equal to the heads computed from
-the history through every operation that can move one: publication, republication, branch
-and tag changes, deleting a version, a branch or a pacticipant, and cleaning."""
+"""The stored branch and tag heads (``storage.heads``), and the publications at them
+(``head_pacts``), stay equal to those computed from the history through every operation that
+can move one: publication, republication, branch and tag changes, deleting a version, a
+branch, a pact or a pacticipant, and cleaning."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select, update
 
 from accord.broker.storage.clean import clean
-from accord.broker.storage.heads import computed_heads, recompute_all, stored_heads
+from accord.broker.storage.heads import (
+    computed_head_pacts,
+    computed_heads,
+    recompute_all,
+    stored_head_pacts,
+    stored_heads,
+)
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
+    pact_publications,
+    pact_versions,
     pacticipants,
     tags,
     versions,
@@ -28,6 +37,7 @@ def _heads(client) -> dict[tuple[str, str, str], str]:
     with client.app.engine.connect() as conn:
         stored = stored_heads(conn)
         assert stored == computed_heads(conn)
+        assert stored_head_pacts(conn) == computed_head_pacts(conn)
         names = dict(conn.execute(select(pacticipants.c.id, pacticipants.c.name)).all())
         numbers = dict(conn.execute(select(versions.c.id, versions.c.number)).all())
     return {(names[p], kind, name): numbers[v] for p, kind, name, v in stored}
@@ -102,8 +112,11 @@ def test_recompute_all_rebuilds_the_stored_heads(client):
         assert stored_heads(conn) == before and len(before) == 2
 
 
-def test_random_operations_keep_stored_heads_equal_to_computed(client):
-    """A seeded random sequence of every operation that can move a head."""
+def test_random_operations_keep_stored_heads_equal_to_computed(make_client):
+    """A seeded random sequence of every operation that can move a head or change the
+    publication at one: publishing (new, changed or the same content, for two providers),
+    tags, branches, and deleting versions, branches, pacts and pacticipants."""
+    client = make_client(allow_dangerous_contract_modification=True)  # content may change
     rng = random.Random(13)
     consumers, numbers = ["Foo", "Baz"], [str(n) for n in range(1, 9)]
     branch_names, tag_names = ["main", "feat", "rel"], ["dev", "prod"]
@@ -114,12 +127,13 @@ def test_random_operations_keep_stored_heads_equal_to_computed(client):
         base = f"/pacticipants/{who}"
         if op <= 2:
             tags = rng.sample(tag_names, rng.randrange(3))
+            provider = rng.choice(["Bar", "Qux"])
             publish(
                 client,
                 who,
                 number,
-                "Bar",
-                f"{who}{number}",
+                provider,
+                f"{who}{number}{rng.choice('ab')}",
                 branch=rng.choice([None, branch]),
                 tags=tags,
             )
@@ -133,8 +147,10 @@ def test_random_operations_keep_stored_heads_equal_to_computed(client):
         elif op == 6:
             response = client.delete(f"{base}/branches/{branch}/versions/{number}")
         elif op == 7:
+            provider = rng.choice(["Bar", "Qux"])
+            pact_url = f"/pacts/provider/{provider}/consumer/{who}/version/{number}"
             response = client.delete(
-                rng.choice([f"{base}/versions/{number}", f"{base}/branches/{branch}"])
+                rng.choice([f"{base}/versions/{number}", f"{base}/branches/{branch}", pact_url])
             )
         elif rng.random() < 0.3:
             response = client.delete(base)
@@ -146,11 +162,16 @@ def test_random_operations_keep_stored_heads_equal_to_computed(client):
         _heads(client)  # asserts stored == computed after every step
     with client.app.engine.connect() as conn:
         assert len(stored_heads(conn)) > 0
+        assert {row[3] for row in stored_head_pacts(conn)} == {
+            pid for pid, in conn.execute(
+                select(pacticipants.c.id).where(pacticipants.c.name.in_(["Bar", "Qux"]))
+            )
+        }  # both providers have pacts at heads at the end
 
 
 def test_the_migration_fills_heads_from_the_existing_history(tmp_path):
-    """Upgrading a database with history to 0004 fills the heads (SQLite; PostgreSQL runs the
-    same INSERT ... SELECT in the migrations test above)."""
+    """Upgrading a database with history to 0004 fills the heads, and 0006 the publications
+    at them (SQLite; PostgreSQL runs the same INSERT ... SELECT in the migrations test)."""
     from pathlib import Path
 
     from alembic import command
@@ -177,9 +198,26 @@ def test_the_migration_fills_heads_from_the_existing_history(tmp_path):
             conn.execute(
                 insert(tags).values(version_id=n, name="dev", pacticipant_id=1, created_at=ts)
             )
+        conn.execute(insert(pacticipants).values(id=2, name="Bar", **times))
+        conn.execute(
+            insert(pact_versions).values(
+                id=1, consumer_id=1, provider_id=2, sha="s1", content="{}", created_at=ts
+            )
+        )
+        for n in (1, 3):  # a pact at the main branch's head (3), none at the tag's (2)
+            conn.execute(
+                insert(pact_publications).values(
+                    id=n, consumer_version_id=n, consumer_id=1, provider_id=2, pact_version_id=1,
+                    **times,
+                )
+            )
         conn.commit()
     db.migrate(engine)
     with engine.connect() as conn:
         assert stored_heads(conn) == {(1, "branch", "main", 3), (1, "tag", "dev", 2)}
         assert stored_heads(conn) == computed_heads(conn)
+        assert [row[:9] for row in stored_head_pacts(conn)] == [
+            (1, "branch", "main", 2, 3, 3, 1, "3", "s1")
+        ]
+        assert stored_head_pacts(conn) == computed_head_pacts(conn)
     engine.dispose()

@@ -159,7 +159,8 @@ def test_statement_counts_do_not_grow_with_consumers(client: Any) -> None:
     assert many == few, (few, many)
     # and they stay small: a few set-based statements per selector, plus pending and WIP
     assert max(few[k] for k in few if k != "publish") <= 3 * len(SELECTORS) + 10, few
-    assert few["publish"] <= 30, few
+    # publishing keeps the stored heads, and the publications at them, with a branch and a tag
+    assert few["publish"] <= 33, few
     assert all(few[label] <= 8 for label in LISTINGS), few
 
 

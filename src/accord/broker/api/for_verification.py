@@ -7,21 +7,23 @@ from typing import Any
 
 from starlette.responses import Response
 
-from accord.broker.api.hal import hal_response, seg
+from accord.broker.api.hal import encode_json, hal_response, hal_text_response, seg
 from accord.broker.api.pact_metadata import encode_metadata
 from accord.broker.api.pacticipants import require_pacticipant
 from accord.broker.api.render import pact_version_url
-from accord.broker.api.routing import READ, Ctx, Router, validation_error
+from accord.broker.api.routing import READ, Ctx, Router, not_found, validation_error
 from accord.broker.services.for_verification import find_pacts_for_verification
 from accord.broker.services.selectors import (
-    PendingNotices,
+    PendingKey,
     VerifiablePact,
-    notices_for,
     parse_date,
+    pending_key,
+    pending_notices,
     short_description,
     validate_request,
+    why_verified,
 )
-from accord.broker.storage import deployments_repo
+from accord.broker.storage import deployments_repo, pacts_repo
 
 #: the metadata of every WIP pact
 _WIP_METADATA = encode_metadata({"w": "true"})
@@ -71,6 +73,15 @@ class _PactVersionUrls:
         return prefix + seg(sha)
 
 
+#: the notice the deprecated GET puts first, as JSON
+_DEPRECATED_NOTICE = encode_json(
+    {
+        "when": "before_verification",
+        "text": "WARNING - this endpoint is deprecated. Please use the POST method instead.",
+    }
+) + ","
+
+
 def _render(
     ctx: Ctx,
     provider: Any,
@@ -80,51 +91,41 @@ def _render(
     include_pending: bool,
     deprecated: bool,
 ) -> Response:
-    items = []
+    """The HAL body, written as JSON text from pieces: the pending notices (most of the
+    ~250 KB a large provider gets) are shared by the pacts in the same pending state, so
+    each is encoded once per request instead of once per pact. The text equals
+    ``encode_json`` of the document (``tests/broker/test_for_verification.py`` checks it)."""
     pact_versions = _PactVersionUrls(ctx, provider.name)
-    pending_notices: PendingNotices = {}
+    tails: dict[PendingKey, str] = {}  # encoded pending notices, by pending state
+    first = _DEPRECATED_NOTICE if deprecated else ""
+    items = []
     for pact in pacts:
         permalink = pact_versions.of(pact.consumer_name, pact.sha)
         url = permalink + "/metadata/" + _metadata(pact, include_pending)
-        props: dict[str, Any] = {}
+        props = ""
+        tail = ""
         if include_pending:
-            props["pending"] = pact.pending
+            props = '"pending":true,' if pact.pending else '"pending":false,'
+            key = pending_key(pact)
+            encoded = tails.get(key)
+            if encoded is None:
+                notices = pending_notices(pact, provider.name, branch, tags)
+                encoded = tails[key] = "".join("," + encode_json(n) for n in notices)
+            tail = encoded
         if pact.wip:
-            props["wip"] = True
-        notices = notices_for(
-            pact, provider.name, permalink, branch, tags, include_pending, pending_notices
-        )
-        if deprecated:
-            notices.insert(
-                0,
-                {
-                    "when": "before_verification",
-                    "text": "WARNING - this endpoint is deprecated. Please use the POST method instead.",
-                },
-            )
-        props["notices"] = notices
+            props += '"wip":true,'
+        why = encode_json(why_verified(pact, provider.name, permalink, branch, tags))
+        name = f"Pact between {pact.consumer_name} ({pact.consumer_version_number}) and {provider.name}"
         items.append(
-            {
-                "shortDescription": short_description(pact),
-                "verificationProperties": props,
-                "_links": {
-                    "self": {
-                        "href": url,
-                        "name": f"Pact between {pact.consumer_name} ({pact.consumer_version_number}) and {provider.name}",
-                    }
-                },
-            }
+            f'{{"shortDescription":{encode_json(short_description(pact))},'
+            f'"verificationProperties":{{{props}"notices":[{first}'
+            f'{{"when":"before_verification","text":{why}}}{tail}]}},'
+            f'"_links":{{"self":{{"href":{encode_json(url)},"name":{encode_json(name)}}}}}}}'
         )
-    return hal_response(
-        {
-            "_embedded": {"pacts": items},
-            "_links": {
-                "self": {
-                    "href": ctx.url("pacts", "provider", provider.name, "for-verification"),
-                    "title": "Pacts to be verified",
-                }
-            },
-        }
+    href = ctx.url("pacts", "provider", provider.name, "for-verification")
+    return hal_text_response(
+        f'{{"_embedded":{{"pacts":[{",".join(items)}]}},'
+        f'"_links":{{"self":{{"href":{encode_json(href)},"title":"Pacts to be verified"}}}}}}'
     )
 
 
@@ -149,7 +150,9 @@ def _run(ctx: Ctx, body: dict[str, Any], deprecated: bool) -> Response:
             errors.setdefault("consumerVersionSelectors", []).extend(unknown)
     if errors:
         raise validation_error(errors)
-    provider = require_pacticipant(ctx, ctx.params["provider"])
+    provider, consumers = pacts_repo.provider_and_consumers(ctx.conn, ctx.params["provider"])
+    if provider is None:
+        raise not_found()
     branch = body.get("providerVersionBranch") or None
     tags = [t for t in (body.get("providerVersionTags") or []) if t]
     include_pending = body.get("includePendingStatus") is True
@@ -164,6 +167,7 @@ def _run(ctx: Ctx, body: dict[str, Any], deprecated: bool) -> Response:
         tags,
         include_pending,
         wip_since,
+        consumers,
     )
     return _render(ctx, provider, pacts, branch, tags, include_pending, deprecated)
 

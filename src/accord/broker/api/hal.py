@@ -12,7 +12,16 @@ from starlette.responses import Response
 
 from accord.model.jsontypes import JsonObject, JsonValue
 
-__all__ = ["HAL_JSON", "hal_response", "header_value", "json_response", "link", "seg"]
+__all__ = [
+    "HAL_JSON",
+    "encode_json",
+    "hal_response",
+    "hal_text_response",
+    "header_value",
+    "json_response",
+    "link",
+    "seg",
+]
 
 HAL_JSON = "application/hal+json;charset=utf-8"
 BROKER_VERSION = "2.120.0-accord"
@@ -49,14 +58,24 @@ def link(
     return out
 
 
+#: JSON text as every response has it (compact, not ASCII-escaped): for a renderer that
+#: writes a large body from pieces encoded once (``hal_text_response``)
+encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def json_response(
     body: JsonValue,
     status: int = 200,
     content_type: str = HAL_JSON,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    data = encode_json(body).encode()
     return Response(data, status_code=status, media_type=content_type, headers=headers)
+
+
+def hal_text_response(text: str, status: int = 200) -> Response:
+    """A HAL response whose body is JSON text already encoded with ``encode_json``."""
+    return Response(text.encode(), status_code=status, media_type=HAL_JSON)
 
 
 def hal_response(

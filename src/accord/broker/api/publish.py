@@ -256,9 +256,9 @@ def _record_version(
     version, created = repo.get_or_create_version(ctx.conn, consumer.id, number)
     repo.set_build_url(ctx.conn, version.id, data.get("buildUrl"))
     if branch:
-        repo.add_branch_version(ctx.conn, consumer, version, branch)
+        repo.add_branch_version(ctx.conn, consumer, version, branch, new_version=created)
     for tag in tags:
-        if repo.add_tag(ctx.conn, consumer, version, tag):
+        if repo.add_tag(ctx.conn, consumer, version, tag, new_version=created):
             deployments_repo.deploy_for_tag(ctx.conn, consumer, version, tag)
     return repo.find_pacticipant(ctx.conn, name) or consumer, version, created
 

@@ -25,25 +25,35 @@ __all__ = ["find_pacts_for_verification"]
 
 
 class _Collector:
-    def __init__(self, conn: Connection, provider: Row) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        provider: Row,
+        consumers: list[Row] | None,
+        verified_on: str | None,
+    ) -> None:
         self.conn = conn
         self.provider = provider
         self.pacts: dict[tuple[int, str], VerifiablePact] = {}
-        rows = pacts_repo.consumers_of_provider(conn, provider.id)
+        #: the provider branch pending is judged on, if the selectors' statements can say
+        #: (``verified``: pact version id -> verified successfully on it)
+        self.verified_on = verified_on
+        self.verified: dict[int, bool] = {}
+        rows = consumers if consumers is not None else (
+            pacts_repo.consumers_of_provider(conn, provider.id)
+        )
         self.sorted_consumers = sorted(rows, key=lambda r: r.name)
         self.consumers = {row.id: row for row in self.sorted_consumers}
         self._environments: dict[int, str] | None = None
-        self.production_ids: set[int] = set()
 
     def consumers_for(self, name: str | None) -> list[Row]:
         return [r for r in self.sorted_consumers if name is None or r.name == name]
 
     def environments(self) -> dict[int, str]:
-        """Environment names by id (read once per request)."""
+        """Environment names by id (read once per request, if a selector names one)."""
         if self._environments is None:
             rows = deployments_repo.environment_facts(self.conn)
             self._environments = {eid: name for eid, name, _ in rows}
-            self.production_ids = {eid for eid, _, production in rows if production}
         return self._environments
 
     def add(self, pub: Row, resolved: Resolved) -> None:
@@ -80,44 +90,39 @@ def _resolve_environment(
     released: bool,
     in_environment: bool = False,
 ) -> None:
-    """Deployed and/or released consumer versions (one statement for both)."""
+    """Deployed and/or released consumer versions, with their publications (one statement)."""
     env_id = None
     if env_name:
         env_id = next((i for i, n in c.environments().items() if n == env_name), None)
         if env_id is None:
             return
     ids = [consumer.id for consumer in consumers]
-    if not ids or not (deployed or released):
-        return
-    found = deployments_repo.current_version_records(c.conn, ids, env_id, deployed, released)
-    pubs = {
-        pub.consumer_version_id: pub
-        for pub in pacts_repo.publications_for_versions(
-            c.conn, [row.vid for row in found], c.provider.id
-        )
-    }
-    names = c.environments()
-    for row in found:
-        pub = pubs.get(row.vid)
-        if pub is not None:
-            c.add(
+    for pub in pacts_repo.current_version_publications(
+        c.conn, ids, c.provider.id, env_id, deployed, released, c.verified_on
+    ):
+        if c.verified_on:
+            c.verified[pub.pact_version_id] = bool(pub.verified)
+        c.add(
+            pub,
+            _res(
+                pub.kind,
                 pub,
-                _res(
-                    row.kind,
-                    pub,
-                    explicit,
-                    environment=names[row.eid],
-                    in_environment=in_environment,
-                    production=row.eid in c.production_ids,
-                ),
-            )
+                explicit,
+                environment=pub.environment,
+                in_environment=in_environment,
+                production=pub.production,
+            ),
+        )
 
 
 def _resolve_main_branch(c: _Collector, consumers: list[Any], explicit: str | None) -> None:
     with_main = [consumer.id for consumer in consumers if consumer.main_branch]
-    heads = pacts_repo.main_branch_heads(c.conn, with_main)
-    pubs = pacts_repo.publications_for_versions(c.conn, list(heads.values()), c.provider.id)
-    for pub in sorted(pubs, key=lambda p: p.consumer_version_id):
+    found = pacts_repo.main_branch_head_publications(
+        c.conn, with_main, c.provider.id, c.verified_on
+    )
+    for pub in found:
+        if c.verified_on:
+            c.verified[pub.pact_version_id] = bool(pub.verified)
         main = c.consumers[pub.consumer_id].main_branch
         c.add(pub, _res("main_branch", pub, explicit, branch=main))
 
@@ -303,11 +308,16 @@ def _wip_heads(c: _Collector, since: datetime, branch: str | None) -> list[list[
     with a provider branch, verified on it outside WIP mode), grouped by content (consumer
     and SHA), each group ordered by version."""
     groups: dict[tuple[int, str], list[Row]] = {}
+    selected = c.pacts
     found = pacts_repo.head_publications(c.conn, c.provider.id, list(c.consumers), since, branch)
     for head in found:
-        key = (head.consumer_id, head.sha)
-        if key not in c.pacts:
-            groups.setdefault(key, []).append(head)
+        key = (head[2], head[6])  # consumer_id, sha
+        if key not in selected:
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [head]
+            else:
+                group.append(head)
     return list(groups.values())
 
 
@@ -322,31 +332,27 @@ def _unverified_outside_wip(
 
 
 def _wip_pact(c: _Collector, heads: list[Row]) -> VerifiablePact:
-    """The WIP pact of one content: its latest head version, a reason per branch or tag."""
-    latest = max(heads, key=lambda h: h.consumer_version_id)
-    consumer = c.consumers[latest.consumer_id]
+    """The WIP pact of one content: its latest head version (the group is ordered by
+    version), a reason per branch or tag it heads (each once: heads are unique by kind and
+    name)."""
+    _, _, consumer_id, version_id, version_number, pact_version_id, sha = heads[-1]
+    consumer = c.consumers[consumer_id]
     pact = VerifiablePact(
         consumer.id,
         consumer.name,
         consumer.main_branch,
-        latest.pact_version_id,
-        latest.sha,
-        latest.consumer_version_id,
-        latest.consumer_version_number,
+        pact_version_id,
+        sha,
+        version_id,
+        version_number,
         wip=True,
     )
-    seen: set[tuple[str, str, int]] = set()  # a head's selector is its kind, name and version
-    for kind, name, version_id, version_number in (
-        (h.kind, h.name, h.consumer_version_id, h.consumer_version_number) for h in heads
-    ):
-        if (kind, name, version_id) in seen:
-            continue
-        seen.add((kind, name, version_id))
-        if kind == "branch":
-            resolved = Resolved("branch", version_id, version_number, branch=name)
-        else:
-            resolved = Resolved("tag_latest", version_id, version_number, tag=name)
-        pact.selectors.append(resolved)
+    pact.selectors = [
+        Resolved("branch", vid, number, branch=name)
+        if kind == "branch"
+        else Resolved("tag_latest", vid, number, tag=name)
+        for kind, name, _, vid, number, _, _ in heads
+    ]
     return pact
 
 
@@ -358,8 +364,11 @@ def find_pacts_for_verification(
     provider_tags: list[str],
     include_pending: bool,
     wip_since: datetime | None,
+    consumers: list[Row] | None = None,
 ) -> list[VerifiablePact]:
-    c = _Collector(conn, provider)
+    """The pacts ``provider`` should verify; ``consumers``: its consumers when the caller
+    read them already (``pacts_repo.provider_and_consumers``), else they are read here."""
+    c = _Collector(conn, provider, consumers, provider_branch if include_pending else None)
     if selectors:
         for sel in selectors:
             _resolve(c, sel, provider_branch)
@@ -369,17 +378,31 @@ def find_pacts_for_verification(
     wip_heads: list[list[Row]] = []
     if wip_since is not None and (provider_branch or provider_tags):
         wip_heads = _wip_heads(c, wip_since, provider_branch)
-    judged = [p.pact_version_id for p in pacts] if include_pending else []
-    judged += [heads[0].pact_version_id for heads in wip_heads]
+    # the selectors' statements judged some contents on the provider branch already
+    judged = (
+        [p.pact_version_id for p in pacts if p.pact_version_id not in c.verified]
+        if include_pending
+        else []
+    )
+    # with a provider branch, the heads statement left out the contents verified on it; with
+    # tags, the WIP candidates are judged here
+    by_tags = not provider_branch
+    if by_tags:
+        judged += [heads[0].pact_version_id for heads in wip_heads]
     facts = _pending_facts(conn, judged, provider.id, provider_branch, provider_tags)
+    if c.verified:
+        ok, outside_wip = facts.get(None, (set(), set()))
+        facts[None] = (ok | {pv for pv, yes in c.verified.items() if yes}, outside_wip)
     if include_pending:
         _set_pending(pacts, facts, provider_branch, provider_tags)
     wip = [
         _wip_pact(c, heads)
         for heads in wip_heads
-        if _unverified_outside_wip(heads[0].pact_version_id, facts, provider_branch, provider_tags)
+        if not by_tags
+        or _unverified_outside_wip(heads[0].pact_version_id, facts, provider_branch, provider_tags)
     ]
-    _set_pending(wip, facts, provider_branch, provider_tags, exclude_wip=True)
+    if by_tags:
+        _set_pending(wip, facts, provider_branch, provider_tags, exclude_wip=True)
     for pact in wip:
         pact.pending = True
     return pacts + sorted(wip, key=lambda p: (p.consumer_name, p.consumer_version_id))

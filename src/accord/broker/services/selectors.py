@@ -10,19 +10,21 @@ from __future__ import annotations
 import functools
 from dataclasses import field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from accord.model.jsontypes import JsonMapping, JsonValue
 from accord.model.valueclass import dataclass
 
 __all__ = [
-    "PendingNotices",
+    "PendingKey",
     "Resolved",
     "VerifiablePact",
-    "notices_for",
+    "pending_key",
+    "pending_notices",
     "short_description",
     "validate_request",
     "validate_selectors",
+    "why_verified",
 ]
 
 BRANCH_KEYS = {
@@ -49,9 +51,9 @@ READ_MORE_PENDING = "Read more at https://docs.pact.io/go/pending"
 READ_MORE_WIP = "Read more at https://docs.pact.io/go/wip"
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """One selector as it matched one consumer version."""
+class Resolved(NamedTuple):
+    """One selector as it matched one consumer version (a named tuple: a request makes
+    hundreds, and a frozen dataclass's ``__init__`` costs four times as much)."""
 
     kind: str  # latest | tag_latest | tag_all | main_branch | branch | deployed | released
     consumer_version_id: int
@@ -464,41 +466,31 @@ def _after_pending_verification(
     ]
 
 
-#: the pending notices of one request, by what they depend on besides the request
-PendingNotices = dict[tuple[bool, bool, tuple[str, ...], tuple[str, ...]], list[dict[str, str]]]
+#: what a pact's pending notices depend on besides the request (its pending state)
+PendingKey = tuple[bool, bool, tuple[str, ...], tuple[str, ...]]
 
 
-def notices_for(
-    pact: VerifiablePact,
-    provider: str,
-    url: str,
-    branch: str | None,
-    tags: list[str],
-    include_pending: bool,
-    pending_notices: PendingNotices | None = None,
+def pending_key(pact: VerifiablePact) -> PendingKey:
+    """The pacts of one request with equal keys have equal ``pending_notices``."""
+    return (pact.pending, pact.wip, tuple(pact.pending_tags), tuple(pact.non_pending_tags))
+
+
+def why_verified(
+    pact: VerifiablePact, provider: str, url: str, branch: str | None, tags: list[str]
+) -> str:
+    """The text of a pact's first notice: why it is verified (its own for every pact)."""
+    if pact.wip:
+        return _why_wip(pact, provider, url, branch, tags)
+    return _why_selected(pact, provider, url)
+
+
+def pending_notices(
+    pact: VerifiablePact, provider: str, branch: str | None, tags: list[str]
 ) -> list[dict[str, str]]:
-    """The ``verificationProperties.notices`` of one verifiable pact: why it is verified,
-    then (with pending status asked for) its pending state and what each outcome leads to.
-
-    ``pending_notices`` (one dict per request, for one provider, branch and tags) keeps the
-    pending texts already built: most pacts of a request share them, so each is built once
-    and its notices are shared (read-only) by those pacts."""
-    why = (
-        _why_wip(pact, provider, url, branch, tags)
-        if pact.wip
-        else _why_selected(pact, provider, url)
-    )
-    notices = [{"when": "before_verification", "text": why}]
-    if not include_pending:
-        return notices
-    key = (pact.pending, pact.wip, tuple(pact.pending_tags), tuple(pact.non_pending_tags))
-    tail = pending_notices.get(key) if pending_notices is not None else None
-    if tail is None:
-        tail = [
-            {"when": "before_verification", "text": _pending_state(pact, provider, branch, tags)}
-        ]
-        if pact.pending:
-            tail += _after_pending_verification(pact, provider, branch, tags)
-        if pending_notices is not None:
-            pending_notices[key] = tail
-    return notices + tail
+    """The notices after the first when pending status was asked for: the pact's pending
+    state, then (a pending pact) what each outcome leads to. Equal for the pacts of one
+    request with the same ``pending_key``."""
+    tail = [{"when": "before_verification", "text": _pending_state(pact, provider, branch, tags)}]
+    if pact.pending:
+        tail += _after_pending_verification(pact, provider, branch, tags)
+    return tail

@@ -320,30 +320,15 @@ def environment_facts(conn: Connection) -> list[Row]:
     )
 
 
-def current_version_records(
-    conn: Connection,
-    pacticipant_ids: list[int],
-    environment_id: int | None,
-    deployed: bool,
-    released: bool,
-) -> list[Row]:
-    """Current deployments and/or supported releases of these pacticipants (in one
-    environment, unless None) as (kind, kind_order, row_id, vid, eid): deployments first,
-    each in the order recorded; one statement."""
-    if not (deployed or released):
-        return []
-    query = _current_versions_query(
-        conn.dialect.name, deployed, released, environment_id is not None
-    )
-    params = {"ids": list(dict.fromkeys(pacticipant_ids)), "environment_id": environment_id}
-    return sorted(conn.execute(query, params).all(), key=lambda r: (r.kind_order, r.row_id))
-
-
 @functools.cache
-def _current_versions_query(
+def current_versions_query(
     dialect: str, deployed: bool, released: bool, in_environment: bool
 ) -> Select | CompoundSelect:
-    """Built once per dialect and shape (pacts for verification runs it for its selectors)."""
+    """The current deployments and/or supported releases of the pacticipants ``ids`` (in
+    the environment ``environment_id`` with ``in_environment``; both are parameters) as
+    (kind, kind_order, row_id, vid, eid): deployments first (``kind_order``), each in the
+    order recorded (``row_id``). Built once per dialect and shape (pacts for verification
+    runs it for its selectors)."""
     parts = []
     for kind, order, flag, table, current in (
         (

@@ -2,7 +2,11 @@
 branch or gets a tag, recomputed for a pacticipant when branch versions, tags or versions are
 removed. The repository functions that make those changes call these in their transaction
 (nothing else writes branch versions or tags), so the stored heads always equal the computed
-ones (``computed_heads``)."""
+ones (``computed_heads``).
+
+With them, the publications at each head (``schema.head_pacts``): refreshed here whenever a
+head moves, and when a publication is saved (``publication_saved``); removed with their
+publication, version or content by cascade. So they always equal ``computed_head_pacts``."""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     Subquery,
+    and_,
     case,
     delete,
     func,
@@ -23,18 +29,116 @@ from sqlalchemy import (
 )
 
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
-from accord.broker.storage.schema import branch_versions, heads, tags
+from accord.broker.storage.schema import (
+    branch_versions,
+    head_pacts,
+    heads,
+    pact_publications,
+    pact_versions,
+    tags,
+    versions,
+)
 
-__all__ = ["advance", "computed_heads", "recompute", "recompute_all", "stored_heads"]
+__all__ = [
+    "advance",
+    "computed_head_pacts",
+    "computed_heads",
+    "publication_saved",
+    "recompute",
+    "recompute_all",
+    "stored_head_pacts",
+    "stored_heads",
+]
 
 
-def advance(conn: Connection, pacticipant_id: int, kind: str, name: str, version_id: int) -> None:
+def advance(
+    conn: Connection,
+    pacticipant_id: int,
+    kind: str,
+    name: str,
+    version_id: int,
+    new_version: bool = False,
+) -> None:
     """``version_id`` joined branch (or got tag) ``name``: it is the head unless a later version
-    already is (one statement; a concurrent publisher on PostgreSQL waits for the row)."""
+    already is (a concurrent publisher on PostgreSQL waits for the row); the head's
+    publications follow it. ``new_version``: the version was created in this transaction, so
+    it has no publications yet (``publication_saved`` adds them): two statements, else three."""
     stmt = dialect_insert(conn, heads).values(
         pacticipant_id=pacticipant_id, kind=kind, name=name, version_id=version_id
     )
     conn.execute(_keep_greater(stmt))
+    this_head = and_(
+        heads.c.pacticipant_id == pacticipant_id, heads.c.kind == kind, heads.c.name == name
+    )
+    head_version = select(heads.c.version_id).where(this_head).scalar_subquery()
+    conn.execute(
+        delete(head_pacts).where(
+            head_pacts.c.pacticipant_id == pacticipant_id,
+            head_pacts.c.kind == kind,
+            head_pacts.c.name == name,
+            head_pacts.c.version_id != head_version,
+        )
+    )
+    if not new_version:
+        _upsert_head_pacts(conn, _head_pacts_query(this_head))
+
+
+def publication_saved(conn: Connection, consumer_version_id: int, provider_id: int) -> None:
+    """The publication of this version for this provider was created or changed: the rows of
+    the heads at that version (if any) for that provider (one statement)."""
+    pp = pact_publications
+    where = and_(pp.c.consumer_version_id == consumer_version_id, pp.c.provider_id == provider_id)
+    _upsert_head_pacts(conn, _head_pacts_query(where))
+
+
+_HEAD_PACT_COLUMNS = [
+    "pacticipant_id",
+    "kind",
+    "name",
+    "provider_id",
+    "publication_id",
+    "version_id",
+    "pact_version_id",
+    "version_number",
+    "sha",
+    "published_at",
+]
+
+
+def _head_pacts_query(where: ColumnElement[bool] | None = None) -> Select:
+    """The heads joined to their publications, in ``_HEAD_PACT_COLUMNS`` order."""
+    pp = pact_publications
+    query = (
+        select(
+            heads.c.pacticipant_id,
+            heads.c.kind,
+            heads.c.name,
+            pp.c.provider_id,
+            pp.c.id,
+            heads.c.version_id,
+            pp.c.pact_version_id,
+            versions.c.number,
+            pact_versions.c.sha,
+            pp.c.created_at,
+        )
+        .join(pp, pp.c.consumer_version_id == heads.c.version_id)
+        .join(versions, versions.c.id == heads.c.version_id)
+        .join(pact_versions, pact_versions.c.id == pp.c.pact_version_id)
+    )
+    # WHERE true: SQLite cannot tell an INSERT ... SELECT's ON CONFLICT from a join without it
+    return query.where(where if where is not None else true())
+
+
+def _upsert_head_pacts(conn: Connection, rows: Select) -> None:
+    stmt = dialect_insert(conn, head_pacts).from_select(_HEAD_PACT_COLUMNS, rows)
+    new = stmt.excluded
+    keep = ["pacticipant_id", "kind", "name", "provider_id"]
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=keep,
+            set_={c: new[c] for c in _HEAD_PACT_COLUMNS if c not in keep},
+        )
+    )
 
 
 def _keep_greater(stmt: Any) -> Any:
@@ -71,12 +175,16 @@ def recompute(conn: Connection, pacticipant_ids: Iterable[int]) -> None:
             id_in(conn, tags.c.pacticipant_id, chunk),
         )
         _insert_from(conn, found)
+        conn.execute(delete(head_pacts).where(id_in(conn, head_pacts.c.pacticipant_id, chunk)))
+        _upsert_head_pacts(conn, _head_pacts_query(id_in(conn, heads.c.pacticipant_id, chunk)))
 
 
 def recompute_all(conn: Connection) -> None:
     """Every head again, from the whole history (after bulk loading)."""
     conn.execute(delete(heads))
     _insert_from(conn, _computed(None, None))
+    conn.execute(delete(head_pacts))
+    _upsert_head_pacts(conn, _head_pacts_query())
 
 
 def _insert_from(conn: Connection, found: Any) -> None:
@@ -98,3 +206,14 @@ def stored_heads(conn: Connection) -> set[tuple[int, str, str, int]]:
 def computed_heads(conn: Connection) -> set[tuple[int, str, str, int]]:
     """Every head computed from the branch versions and tags, as ``stored_heads`` gives them."""
     return {(p, k, n, v) for p, k, n, v in conn.execute(select(*_computed(None, None).c))}
+
+
+def stored_head_pacts(conn: Connection) -> set[tuple[object, ...]]:
+    """Every stored head publication, in ``_HEAD_PACT_COLUMNS`` order."""
+    rows = conn.execute(select(*(head_pacts.c[c] for c in _HEAD_PACT_COLUMNS)))
+    return {tuple(row) for row in rows}
+
+
+def computed_head_pacts(conn: Connection) -> set[tuple[object, ...]]:
+    """The head publications computed from the heads, as ``stored_head_pacts`` gives them."""
+    return {tuple(row) for row in conn.execute(_head_pacts_query())}

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
+    CompoundSelect,
     Connection,
     Integer,
     Row,
@@ -19,16 +21,25 @@ from sqlalchemy import (
     delete,
     exists,
     insert,
+    literal,
     select,
+    union_all,
     update,
 )
 
 from accord.broker.clock import now
+from accord.broker.storage import heads as stored_heads
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in, ids_bound
-from accord.broker.storage.pending_repo import verified_outside_wip_on_branch
+from accord.broker.storage.deployments_repo import current_versions_query
+from accord.broker.storage.pending_repo import (
+    unverified_outside_wip_on_branch,
+    verified_on_branch,
+)
 from accord.broker.storage.schema import (
     branch_versions,
     branches,
+    environments,
+    head_pacts,
     heads,
     integrations,
     pact_publications,
@@ -150,6 +161,8 @@ def save_publication(
         outcome = "updated"
     else:
         outcome = "same"
+    if outcome != "same":
+        stored_heads.publication_saved(conn, consumer_version_id, provider_id)
     touch_integration(conn, consumer_id, provider_id)
     row = find_publication(conn, consumer_version_id, provider_id)
     assert row is not None
@@ -292,6 +305,33 @@ def consumers_of_provider(conn: Connection, provider_id: int) -> list[Row]:
     )
 
 
+def provider_and_consumers(conn: Connection, name: str) -> tuple[Row | None, list[Row]]:
+    """The pacticipant ``name`` (None if there is none) and the consumers it is the provider
+    of (pacticipant rows), in one statement: ``repo.find_pacticipant`` and
+    ``consumers_of_provider`` together, for pacts for verification."""
+    provider: Row | None = None
+    consumers: list[Row] = []
+    for row in conn.execute(_provider_and_consumers_query(), {"name": name}).all():
+        if row.role == 0:
+            provider = row
+        else:
+            consumers.append(row)
+    return provider, consumers
+
+
+@functools.cache
+def _provider_and_consumers_query() -> CompoundSelect:
+    name = bindparam("name", type_=String)
+    provider = pacticipants.alias("provider")
+    return union_all(
+        select(pacticipants, literal(0).label("role")).where(pacticipants.c.name == name),
+        select(pacticipants, literal(1).label("role"))
+        .join(integrations, integrations.c.consumer_id == pacticipants.c.id)
+        .join(provider, provider.c.id == integrations.c.provider_id)
+        .where(provider.c.name == name),
+    )
+
+
 def _has_publication(version_id: Any, provider_id: int) -> Any:
     other = pp.alias("has_pp")
     return exists().where(
@@ -429,6 +469,157 @@ def _main_branch_heads_query(dialect: str) -> Select:
     )
 
 
+def main_branch_head_publications(
+    conn: Connection,
+    consumer_ids: list[int],
+    provider_id: int,
+    verified_on_branch: str | None = None,
+) -> list[Row]:
+    """The publications for this provider at the head of each consumer's main branch, by
+    consumer version: rows of ``consumer_id``, ``consumer_version_id``,
+    ``consumer_version_number``, ``pact_version_id`` and ``sha`` (read from the stored
+    ``head_pacts``: one index range). With ``verified_on_branch``, each row says too whether
+    its content is ``verified`` on that provider branch (``_verified``)."""
+    if not consumer_ids:
+        return []
+    params = {
+        "consumer_ids": list(dict.fromkeys(consumer_ids)),
+        "provider_id": provider_id,
+        "branch": verified_on_branch,
+    }
+    query = _main_branch_head_publications_query(
+        conn.dialect.name, verified_on_branch is not None
+    )
+    return list(conn.execute(query, params).all())
+
+
+@functools.cache
+def _main_branch_head_publications_query(dialect: str, with_verified: bool) -> Select:
+    """Built once per dialect: the stored publications at the main-branch heads."""
+    c = pacticipants.alias("c")
+    hp = head_pacts
+    query = (
+        select(
+            hp.c.pacticipant_id.label("consumer_id"),
+            hp.c.version_id.label("consumer_version_id"),
+            hp.c.version_number.label("consumer_version_number"),
+            hp.c.pact_version_id,
+            hp.c.sha,
+        )
+        .select_from(c)
+        .join(
+            hp,
+            and_(
+                hp.c.pacticipant_id == c.c.id,
+                hp.c.kind == "branch",
+                hp.c.name == c.c.main_branch,
+                hp.c.provider_id == bindparam("provider_id", type_=Integer),
+            ),
+        )
+        .where(ids_bound(dialect, c.c.id, "consumer_ids"))
+    )
+    return _verified(query, with_verified, hp.c.pact_version_id).order_by(hp.c.version_id)
+
+
+def _verified(query: Select, wanted: bool, pact_version_id: Any = pp.c.pact_version_id) -> Select:
+    """``query`` with a column ``verified``: the content ``pact_version_id`` was verified
+    successfully on the provider branch (parameter ``branch``), as the first set of
+    ``pending_repo.verified(..., branch=...)`` judges it; so that pending needs no statement
+    of its own."""
+    if not wanted:
+        return query
+    verified = verified_on_branch(
+        pact_version_id,
+        bindparam("provider_id", type_=Integer),
+        bindparam("branch", type_=String),
+    )
+    return query.add_columns(verified.label("verified"))
+
+
+def _publications_found(found: Select, version_id: Any) -> tuple[Select, CTE]:
+    """The rows of ``found`` with ``publication_query``'s columns of the publication for the
+    provider (parameter ``provider_id``) of their version ``version_id``. Each publication is
+    found by its key in a materialised step, then joined by id: joined directly, SQLite
+    scanned the provider's publications."""
+    pub_id = (
+        select(pp.c.id)
+        .where(
+            pp.c.consumer_version_id == version_id,
+            pp.c.provider_id == bindparam("provider_id", type_=Integer),
+        )
+        .scalar_subquery()
+    )
+    step = found.add_columns(pub_id.label("pub_id")).cte("found_pubs").prefix_with("MATERIALIZED")
+    return (
+        select(
+            pp.c.id,
+            pp.c.consumer_id,
+            pp.c.provider_id,
+            pp.c.consumer_version_id,
+            pp.c.pact_version_id,
+            pp.c.revision_number,
+            pp.c.created_at,
+            pp.c.updated_at,
+            v.c.number.label("consumer_version_number"),
+            pv.c.sha,
+        )
+        .select_from(step)
+        .join(pp, pp.c.id == step.c.pub_id)
+        .join(v, v.c.id == pp.c.consumer_version_id)
+        .join(pv, pv.c.id == pp.c.pact_version_id)
+    ), step
+
+
+def current_version_publications(
+    conn: Connection,
+    consumer_ids: list[int],
+    provider_id: int,
+    environment_id: int | None,
+    deployed: bool,
+    released: bool,
+    verified_on_branch: str | None = None,
+) -> list[Row]:
+    """The publications for this provider of these consumers' current deployments and/or
+    supported releases (in one environment, unless None), each with ``kind`` ("deployed" or
+    "released"), ``environment`` (its name) and ``production``: deployments first, each kind
+    in the order recorded; ``deployments_repo.current_versions_query`` and
+    ``publications_for_versions`` in one statement. ``verified_on_branch``: as
+    ``main_branch_head_publications``."""
+    if not consumer_ids or not (deployed or released):
+        return []
+    query = _current_version_publications_query(
+        conn.dialect.name,
+        deployed,
+        released,
+        environment_id is not None,
+        verified_on_branch is not None,
+    )
+    params = {
+        "ids": list(dict.fromkeys(consumer_ids)),
+        "environment_id": environment_id,
+        "provider_id": provider_id,
+        "branch": verified_on_branch,
+    }
+    return list(conn.execute(query, params).all())
+
+
+@functools.cache
+def _current_version_publications_query(
+    dialect: str, deployed: bool, released: bool, in_environment: bool, with_verified: bool
+) -> Select:
+    records = current_versions_query(dialect, deployed, released, in_environment).subquery()
+    query, step = _publications_found(select(*records.c), records.c.vid)
+    env = environments
+    query = query.add_columns(
+        step.c.kind, env.c.name.label("environment"), env.c.production.label("production")
+    )
+    return (
+        _verified(query, with_verified)
+        .join(env, env.c.id == step.c.eid)
+        .order_by(step.c.kind_order, step.c.row_id)
+    )
+
+
 def head_publications(
     conn: Connection,
     provider_id: int,
@@ -462,51 +653,31 @@ _BEFORE_ANY_PACT = datetime(1970, 1, 1, tzinfo=UTC)
 @functools.cache
 def _head_publications_query(dialect: str, unverified_only: bool) -> Select:
     """One statement, built once per dialect (pacts for verification runs it every time): the
-    stored heads, each with its pact version found by index in a materialised step, then the
-    version number and SHA of those left. Every lookup is a scalar subquery by key, so that
-    neither database joins the heads to a scan of every publication or version (joined,
-    SQLite scanned the provider's publications and PostgreSQL hashed all of them)."""
-    pact_version = (
-        select(pp.c.pact_version_id)
-        .where(
-            pp.c.consumer_version_id == heads.c.version_id,
-            pp.c.provider_id == bindparam("provider_id", type_=Integer),
-            pp.c.created_at >= bindparam("since", type_=pp.c.created_at.type),
-        )
-        .scalar_subquery()
-    )
-    found = (
-        select(
-            heads.c.kind,
-            heads.c.name,
-            heads.c.pacticipant_id.label("consumer_id"),
-            heads.c.version_id.label("consumer_version_id"),
-            pact_version.label("pact_version_id"),
-        )
-        .where(ids_bound(dialect, heads.c.pacticipant_id, "consumer_ids"))
-        .cte("found")
-        .prefix_with("MATERIALIZED")
-    )
-    number = select(v.c.number).where(v.c.id == found.c.consumer_version_id).scalar_subquery()
-    sha = select(pv.c.sha).where(pv.c.id == found.c.pact_version_id).scalar_subquery()
+    stored head publications of the provider (``head_pacts``), one index range in the
+    order wanted; with a provider branch, those verified on it are left out by anti-joins."""
+    hp = head_pacts
     query = (
         select(
-            found.c.kind,
-            found.c.name,
-            found.c.consumer_id,
-            found.c.consumer_version_id,
-            number.label("consumer_version_number"),
-            found.c.pact_version_id,
-            sha.label("sha"),
+            hp.c.kind,
+            hp.c.name,
+            hp.c.pacticipant_id.label("consumer_id"),
+            hp.c.version_id.label("consumer_version_id"),
+            hp.c.version_number.label("consumer_version_number"),
+            hp.c.pact_version_id,
+            hp.c.sha,
         )
-        .where(found.c.pact_version_id.is_not(None))
-        .order_by(found.c.consumer_id, found.c.consumer_version_id, found.c.kind, found.c.name)
+        .where(
+            hp.c.provider_id == bindparam("provider_id", type_=Integer),
+            ids_bound(dialect, hp.c.pacticipant_id, "consumer_ids"),
+            hp.c.published_at >= bindparam("since", type_=hp.c.published_at.type),
+        )
+        .order_by(hp.c.pacticipant_id, hp.c.version_id, hp.c.kind, hp.c.name)
     )
     if unverified_only:
         branch = bindparam("branch", type_=String)
         provider_id = bindparam("provider_id", type_=Integer)
         query = query.where(
-            ~verified_outside_wip_on_branch(found.c.pact_version_id, provider_id, branch)
+            unverified_outside_wip_on_branch(hp.c.pact_version_id, provider_id, branch)
         )
     return query
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from accord.broker.clock import now
 from accord.broker.names import check_name
-from accord.broker.storage import heads
+from accord.broker.storage import branch_verifications, heads
 from accord.broker.storage.bulk import dialect_insert, id_chunks, id_in
 from accord.broker.storage.schema import (
     branch_versions,
@@ -179,9 +179,17 @@ def find_branch(conn: Connection, pid: int, name: str) -> Row | None:
 
 
 def add_branch_version(
-    conn: Connection, pacticipant: Row, version: Row, name: str, auto_created: bool = False
+    conn: Connection,
+    pacticipant: Row,
+    version: Row,
+    name: str,
+    auto_created: bool = False,
+    new_version: bool = False,
 ) -> bool:
-    """Put ``version`` on branch ``name``; True when that link is new."""
+    """Put ``version`` on branch ``name``; True when that link is new. ``new_version``: the
+    version was created in this transaction, so it has made no verifications to record in
+    ``branch_verifications`` nor publications to put at the head (publishing saves those
+    statements)."""
     ts = now()
     branch = find_branch(conn, pacticipant.id, name)
     if branch is None:
@@ -206,7 +214,9 @@ def add_branch_version(
     ).first()
     if added is None:
         return False
-    heads.advance(conn, pacticipant.id, "branch", name, version.id)
+    heads.advance(conn, pacticipant.id, "branch", name, version.id, new_version)
+    if not new_version:
+        branch_verifications.on_branch_version_added(conn, version.id, branch.id)
     conn.execute(update(branches).where(branches.c.id == branch.id).values(updated_at=ts))
     _maybe_set_main_branch(conn, pacticipant, name)
     return True
@@ -307,7 +317,10 @@ def find_tag(conn: Connection, vid: int, name: str) -> Row | None:
     return conn.execute(select(tags).where(tags.c.version_id == vid, tags.c.name == name)).first()
 
 
-def add_tag(conn: Connection, pacticipant: Row, version: Row, name: str) -> bool:
+def add_tag(
+    conn: Connection, pacticipant: Row, version: Row, name: str, new_version: bool = False
+) -> bool:
+    """Tag ``version``; True when the tag is new. ``new_version``: as ``add_branch_version``."""
     check_name(name, "tag name", "tag")
     added = conn.execute(
         dialect_insert(conn, tags)
@@ -317,7 +330,7 @@ def add_tag(conn: Connection, pacticipant: Row, version: Row, name: str) -> bool
     ).first()
     if added is None:
         return False
-    heads.advance(conn, pacticipant.id, "tag", name, version.id)
+    heads.advance(conn, pacticipant.id, "tag", name, version.id, new_version)
     # use_first_tag_as_branch: a fresh branchless version takes its first tag as branch.
     created = version.created_at
     if created.tzinfo is None:
@@ -327,7 +340,9 @@ def add_tag(conn: Connection, pacticipant: Row, version: Row, name: str) -> bool
             select(func.count()).select_from(tags).where(tags.c.version_id == version.id)
         ).scalar_one()
         if has_tags == 1:
-            add_branch_version(conn, pacticipant, version, name, auto_created=True)
+            add_branch_version(
+                conn, pacticipant, version, name, auto_created=True, new_version=new_version
+            )
     else:
         _maybe_set_main_branch(conn, pacticipant, name)
     return True

@@ -191,6 +191,46 @@ verifications = Table(
     Index(None, "provider_version_id"),
 )
 
+#: the publication, for each provider, at the head of every branch and tag (``heads`` joined to
+#: ``pact_publications``, with the version number and the content's SHA), kept with ``heads``
+#: by ``storage.heads`` and removed with the publication, version or content by cascade. Pacts
+#: for verification reads a provider's ~1,000 WIP candidates from it by one index range, where
+#: looking up each head's publication cost a probe per head.
+head_pacts = Table(
+    "head_pacts",
+    metadata,
+    Column("pacticipant_id", Integer, _fk("pacticipants"), primary_key=True),
+    Column("kind", String(10), primary_key=True),
+    Column("name", String(255), primary_key=True),
+    Column("provider_id", Integer, _fk("pacticipants"), primary_key=True),
+    Column("publication_id", Integer, _fk("pact_publications"), nullable=False),
+    Column("version_id", Integer, _fk("versions"), nullable=False),
+    Column("pact_version_id", Integer, _fk("pact_versions"), nullable=False),
+    Column("version_number", String(255), nullable=False),
+    Column("sha", String(64), nullable=False),
+    Column("published_at", TS, nullable=False),
+    Index(None, "provider_id", "pacticipant_id", "version_id", "kind", "name"),
+    Index(None, "publication_id"),
+    Index(None, "version_id"),
+    Index(None, "pact_version_id"),
+)
+
+#: a successful verification by a provider version on a branch: one row per (verification,
+#: branch version of its provider version), added when either is (``storage.branch_verifications``,
+#: in that transaction) and removed with either by cascade. Pacts for verification asks "was this
+#: content verified on the provider branch" of ~1,000 heads per request: here that is one probe
+#: by (pact version, branch), instead of the content's verifications and each one's branches.
+branch_verifications = Table(
+    "branch_verifications",
+    metadata,
+    Column("verification_id", Integer, _fk("verifications"), primary_key=True),
+    Column("branch_version_id", Integer, _fk("branch_versions"), primary_key=True),
+    Column("pact_version_id", Integer, _fk("pact_versions"), nullable=False),
+    Column("branch_id", Integer, _fk("branches"), nullable=False),
+    Column("wip", Boolean, nullable=False),
+    Index(None, "pact_version_id", "branch_id", "wip"),
+)
+
 environments = Table(
     "environments",
     metadata,

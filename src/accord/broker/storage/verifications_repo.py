@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Row, Select, delete, func, insert, select, union_all
 
 from accord.broker.clock import now
+from accord.broker.storage import branch_verifications
 from accord.broker.storage.schema import (
     branch_versions,
     deployed_versions,
@@ -19,11 +20,13 @@ v = versions
 
 def create_verification(conn: Connection, **values: object) -> Row:
     ts = now()
-    return conn.execute(
+    row = conn.execute(
         insert(verifications)
         .values(created_at=ts, execution_date=ts, **values)
         .returning(*verifications.c)
     ).one()
+    branch_verifications.on_verification_recorded(conn, row)
+    return row
 
 
 def verification_query() -> Select:
