@@ -7,8 +7,10 @@ its branch version by cascade (deleting a version, a branch, a branch version, a
 pacticipant). So the stored rows always equal ``computed_rows``.
 
 A verification recorded while another transaction puts its provider version on a branch (both
-uncommitted at once) could miss its row on PostgreSQL; the content then only looks unverified
-on that branch (pending or WIP once more) until ``recompute_all`` runs or it is verified again.
+uncommitted at once) would miss its row on PostgreSQL -- the content would look unverified on
+that branch, pending once more, its failures no longer failing the build -- were it not for
+``heads.hold_version``: both functions hold the provider version's row first, so the second
+transaction reads what the first committed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Connection, Row, Select, delete, select, true
 
 from accord.broker.storage.bulk import dialect_insert
+from accord.broker.storage.heads import hold_version
 from accord.broker.storage.schema import branch_verifications, branch_versions, verifications
 
 __all__ = [
@@ -54,12 +57,14 @@ def _insert(conn: Connection, rows: Select) -> None:
 def on_verification_recorded(conn: Connection, verification: Row) -> None:
     """A verification was recorded: if it succeeded, one row per branch of its provider version."""
     if verification.success:
+        hold_version(conn, verification.provider_version_id)
         _insert(conn, _pairs(verifications.c.id == verification.id))
 
 
 def on_branch_version_added(conn: Connection, version_id: int, branch_id: int) -> None:
     """Version ``version_id`` joined branch ``branch_id``: one row per successful verification
     it made (none for a consumer version: one statement that finds nothing)."""
+    hold_version(conn, version_id)
     _insert(
         conn,
         _pairs(

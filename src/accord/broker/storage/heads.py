@@ -6,7 +6,13 @@ ones (``computed_heads``).
 
 With them, the publications at each head (``schema.head_pacts``): refreshed here whenever a
 head moves, and when a publication is saved (``publication_saved``); removed with their
-publication, version or content by cascade. So they always equal ``computed_head_pacts``."""
+publication, version or content by cascade. So they always equal ``computed_head_pacts``.
+
+On PostgreSQL two transactions may change what one version's stored facts derive from at once
+(its pact published in one, a branch or tag added in the other), each deriving from what it
+can see, which is not the other's uncommitted rows. ``hold_version`` makes them take turns:
+each deriving function first holds the version's row until commit, so the second one reads
+what the first committed. (SQLite runs one writer at a time.)"""
 
 from __future__ import annotations
 
@@ -43,6 +49,7 @@ __all__ = [
     "advance",
     "computed_head_pacts",
     "computed_heads",
+    "hold_version",
     "publication_saved",
     "recompute",
     "recompute_all",
@@ -63,6 +70,7 @@ def advance(
     already is (a concurrent publisher on PostgreSQL waits for the row); the head's
     publications follow it. ``new_version``: the version was created in this transaction, so
     it has no publications yet (``publication_saved`` adds them): two statements, else three."""
+    hold_version(conn, version_id)  # first: every transaction takes its locks in one order
     stmt = dialect_insert(conn, heads).values(
         pacticipant_id=pacticipant_id, kind=kind, name=name, version_id=version_id
     )
@@ -86,9 +94,20 @@ def advance(
 def publication_saved(conn: Connection, consumer_version_id: int, provider_id: int) -> None:
     """The publication of this version for this provider was created or changed: the rows of
     the heads at that version (if any) for that provider (one statement)."""
+    hold_version(conn, consumer_version_id)
     pp = pact_publications
     where = and_(pp.c.consumer_version_id == consumer_version_id, pp.c.provider_id == provider_id)
     _upsert_head_pacts(conn, _head_pacts_query(where))
+
+
+def hold_version(conn: Connection, version_id: int) -> None:
+    """On PostgreSQL, hold version ``version_id``'s row until this transaction ends (``FOR NO
+    KEY UPDATE``: rows referring to the version may still be written), so that transactions
+    deriving stored facts about one version take turns (see the module docstring)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            select(versions.c.id).where(versions.c.id == version_id).with_for_update(key_share=True)
+        )
 
 
 _HEAD_PACT_COLUMNS = [
