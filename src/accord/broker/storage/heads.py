@@ -70,7 +70,8 @@ def advance(
     already is (a concurrent publisher on PostgreSQL waits for the row); the head's
     publications follow it. ``new_version``: the version was created in this transaction, so
     it has no publications yet (``publication_saved`` adds them): two statements, else three."""
-    hold_version(conn, version_id)  # first: every transaction takes its locks in one order
+    if not new_version:  # a version made in this transaction is nobody else's yet
+        hold_version(conn, version_id)  # first: every transaction takes its locks in one order
     stmt = dialect_insert(conn, heads).values(
         pacticipant_id=pacticipant_id, kind=kind, name=name, version_id=version_id
     )
@@ -103,11 +104,19 @@ def publication_saved(conn: Connection, consumer_version_id: int, provider_id: i
 def hold_version(conn: Connection, version_id: int) -> None:
     """On PostgreSQL, hold version ``version_id``'s row until this transaction ends (``FOR NO
     KEY UPDATE``: rows referring to the version may still be written), so that transactions
-    deriving stored facts about one version take turns (see the module docstring)."""
-    if conn.dialect.name == "postgresql":
+    deriving stored facts about one version take turns (see the module docstring). Once per
+    version and transaction."""
+    if conn.dialect.name != "postgresql":
+        return
+    transaction = conn.get_transaction()
+    held: tuple[object, set[int]] | None = conn.info.get("held_versions")
+    if held is None or held[0] is not transaction:
+        held = conn.info["held_versions"] = (transaction, set())
+    if version_id not in held[1]:
         conn.execute(
             select(versions.c.id).where(versions.c.id == version_id).with_for_update(key_share=True)
         )
+        held[1].add(version_id)
 
 
 _HEAD_PACT_COLUMNS = [
