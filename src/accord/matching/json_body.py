@@ -37,6 +37,9 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True, slots=True)
 class JsonContext:
+    """What comparing one JSON body needs throughout: its rules, and whether extra keys
+    are allowed."""
+
     rules: RuleIndex
     allow_unexpected: bool  # responses and messages: extra keys are fine
 

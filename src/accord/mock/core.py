@@ -199,6 +199,9 @@ _FAST_REQUESTS = _plain_dataclass(HttpRequest)
 
 @dataclass(slots=True)
 class _Entry:
+    """An interaction the session serves, with its place in the pact and what a request
+    to it needs precomputed."""
+
     index: int
     interaction: SynchronousHttp
     spec: SpecVersion

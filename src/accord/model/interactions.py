@@ -67,6 +67,9 @@ class _HttpPart:
 
 @dataclass(frozen=True, kw_only=True)
 class HttpRequest(_HttpPart):
+    """An HTTP request as a pact declares it: what the mock server expects, what the
+    verifier sends."""
+
     method: str = "GET"
     path: str = "/"
     query: Query | None = None  # None: not constrained; {}: no query parameters
@@ -79,6 +82,9 @@ class HttpRequest(_HttpPart):
 
 @dataclass(frozen=True, kw_only=True)
 class HttpResponse(_HttpPart):
+    """An HTTP response as a pact declares it: what the mock server answers, what the
+    verifier expects."""
+
     status: int | None = 200  # None: not constrained (spec test cases)
     headers: Headers = field(default_factory=dict)
     body: Body = field(default_factory=Body)
@@ -145,6 +151,8 @@ class Interaction:
 
 @dataclass(frozen=True, kw_only=True)
 class SynchronousHttp(Interaction):
+    """A request and its response (``Synchronous/HTTP``)."""
+
     TYPE: ClassVar[str] = "Synchronous/HTTP"
 
     request: HttpRequest = field(default_factory=HttpRequest)
@@ -153,6 +161,8 @@ class SynchronousHttp(Interaction):
 
 @dataclass(frozen=True, kw_only=True)
 class AsynchronousMessage(Interaction):
+    """A message a provider sends and a consumer handles (``Asynchronous/Messages``)."""
+
     TYPE: ClassVar[str] = "Asynchronous/Messages"
 
     contents: MessageContents = field(default_factory=MessageContents)
@@ -160,6 +170,8 @@ class AsynchronousMessage(Interaction):
 
 @dataclass(frozen=True, kw_only=True)
 class SynchronousMessages(Interaction):
+    """A request message and its response messages (``Synchronous/Messages``)."""
+
     TYPE: ClassVar[str] = "Synchronous/Messages"
 
     request: MessageContents = field(default_factory=MessageContents)

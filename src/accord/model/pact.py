@@ -74,6 +74,9 @@ _RANKS = {version: rank for rank, version in enumerate(SpecVersion)}
 
 @dataclass(frozen=True, kw_only=True)
 class Pact:
+    """A contract between one consumer and one provider: their interactions, the
+    specification version and the file's metadata."""
+
     consumer: str
     provider: str
     interactions: tuple[Interaction, ...] = ()
