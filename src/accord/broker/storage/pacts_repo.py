@@ -54,9 +54,9 @@ from accord.model.jsontypes import JsonMapping
 pp, pv, v = pact_publications, pact_versions, versions
 
 
-def publication_query(with_content: bool = False) -> Select:
-    """Publications with consumer version number/order and the pact version SHA."""
-    cols = [
+def _publication_columns() -> list[Any]:
+    """A publication's columns with its consumer version's number and its content's SHA."""
+    return [
         pp.c.id,
         pp.c.consumer_id,
         pp.c.provider_id,
@@ -68,6 +68,11 @@ def publication_query(with_content: bool = False) -> Select:
         v.c.number.label("consumer_version_number"),
         pv.c.sha,
     ]
+
+
+def publication_query(with_content: bool = False) -> Select:
+    """Publications with consumer version number/order and the pact version SHA."""
+    cols = _publication_columns()
     if with_content:
         cols.append(pv.c.content)
     return (
@@ -551,18 +556,7 @@ def _publications_found(found: Select, version_id: Any) -> tuple[Select, CTE]:
     )
     step = found.add_columns(pub_id.label("pub_id")).cte("found_pubs").prefix_with("MATERIALIZED")
     return (
-        select(
-            pp.c.id,
-            pp.c.consumer_id,
-            pp.c.provider_id,
-            pp.c.consumer_version_id,
-            pp.c.pact_version_id,
-            pp.c.revision_number,
-            pp.c.created_at,
-            pp.c.updated_at,
-            v.c.number.label("consumer_version_number"),
-            pv.c.sha,
-        )
+        select(*_publication_columns())
         .select_from(step)
         .join(pp, pp.c.id == step.c.pub_id)
         .join(v, v.c.id == pp.c.consumer_version_id)
