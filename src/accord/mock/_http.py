@@ -34,6 +34,8 @@ _RECV_SIZE = 256 * 1024
 _BAD_NAME = bytes(range(0x20)) + b"\x7f()<>@,;:[]={} \t\\\""
 _BAD_VALUE = bytes([*range(0x09), *range(0x0A, 0x20), 0x7F])
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+# what a non-blocking socket (plain or TLS) raises when it cannot read or write just now
+_NOT_NOW = (BlockingIOError, InterruptedError, ssl.SSLWantReadError, ssl.SSLWantWriteError)
 _log = logging.getLogger("accord.mock")
 
 #: what ``MockApp.respond`` answers: (status, headers, body, fixed), ``fixed`` an object
@@ -154,16 +156,13 @@ class Connection:
             if self.state.ssl_context is not None:
                 while sock.pending():  # type: ignore[attr-defined]
                     data += sock.recv(_RECV_SIZE)
-        except (BlockingIOError, InterruptedError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+        except _NOT_NOW:
             return
         except OSError:
             self.abort()
             return
-        if not data:  # the client is done sending: answer what was read, then close
-            self.closing = True
-            self._set_reading(False)
-            if not self.out:
-                self.abort()
+        if not data:  # the client is done sending: what was answered goes, then close
+            self._close_soon()
             return
         self.idle_since = None
         try:
@@ -175,9 +174,7 @@ class Connection:
         if self.closed:
             return
         if self.closing:
-            self._set_reading(False)
-            if not self.out:
-                self.abort()
+            self._close_soon()
         elif len(self.out) > _OUT_HIGH_WATER:
             self._set_reading(False)  # resumed once the client has taken the answers
 
@@ -221,7 +218,7 @@ class Connection:
             return
         try:
             sent = self.sock.send(data)
-        except (BlockingIOError, InterruptedError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+        except _NOT_NOW:
             sent = 0
         except OSError:
             self.abort()
@@ -235,8 +232,7 @@ class Connection:
         while out:
             try:
                 sent = self.sock.send(out)
-            except (BlockingIOError, InterruptedError, ssl.SSLWantReadError,
-                    ssl.SSLWantWriteError):
+            except _NOT_NOW:
                 return
             except OSError:
                 self.abort()
@@ -249,11 +245,16 @@ class Connection:
 
     def close_when_done(self) -> None:
         """Close once the request in hand (if any) is answered (the server is stopping)."""
-        if not self.busy and not self.out:
-            self.abort()
-        elif not self.busy:
-            self.closing = True
+        if not self.busy:
+            self._close_soon()
+
+    def _close_soon(self) -> None:
+        """No more requests: close now, or once the answers not yet sent are."""
+        self.closing = True
+        if self.out:
             self._set_reading(False)
+        else:
+            self.abort()
 
     def abort(self) -> None:
         """Close now, whatever is unsent."""

@@ -83,9 +83,6 @@ class Listener:
             state.connections.add(connection)
             self.reactor.watch(connection, read=True, write=False)
 
-    def on_writable(self) -> None:  # pragma: no cover - a listener is watched for reading
-        pass
-
     def _resume(self) -> None:
         if not self.closed:
             self.reactor.watch(self, read=True, write=False)
