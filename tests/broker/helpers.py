@@ -1,10 +1,13 @@
-"""Helpers shared by the broker tests: build pacts, publish, verify, deploy."""
+"""Helpers shared by the broker tests: build pacts, publish, verify, deploy, old databases."""
 
 from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine
 
 
 def pact(
@@ -116,3 +119,21 @@ def deploy(
     )
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def database_at(path: Path, revision: str) -> Engine:
+    """A SQLite broker database at ``path`` migrated up to ``revision`` only: a test fills it
+    with history, then runs the later migrations and checks what they made of it."""
+    from alembic import command
+    from alembic.config import Config
+
+    import accord.broker.storage.db as db
+
+    engine = db.make_engine(f"sqlite:///{path}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(db.__file__).parent.parent / "migrations"))
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+    return engine

@@ -23,7 +23,7 @@ from accord.broker.storage.schema import (
     versions,
 )
 
-from .helpers import publish, verify
+from .helpers import database_at, publish, verify
 
 
 def _rows(client) -> set[tuple[str, str, bool]]:
@@ -161,19 +161,10 @@ def test_random_operations_keep_stored_rows_equal_to_computed(client):
 
 def test_the_migration_fills_the_rows_from_the_existing_history(tmp_path):
     """Upgrading a database with history to 0005 fills the rows (SQLite)."""
-    from pathlib import Path
-
-    from alembic import command
-    from alembic.config import Config
-
     import accord.broker.storage.db as db
 
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(db.__file__).parent.parent / "migrations"))
+    engine = database_at(tmp_path / "old.sqlite3", "0004_heads")
     with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004_heads")
         ts = datetime(2026, 1, 1, tzinfo=UTC)
         times = {"created_at": ts, "updated_at": ts}
         conn.execute(insert(pacticipants), [{"id": 1, "name": "Foo", **times},

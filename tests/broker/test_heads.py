@@ -28,7 +28,7 @@ from accord.broker.storage.schema import (
     versions,
 )
 
-from .helpers import publish
+from .helpers import database_at, publish
 
 
 def _heads(client) -> dict[tuple[str, str, str], str]:
@@ -172,19 +172,10 @@ def test_random_operations_keep_stored_heads_equal_to_computed(make_client):
 def test_the_migration_fills_heads_from_the_existing_history(tmp_path):
     """Upgrading a database with history to 0004 fills the heads, and 0006 the publications
     at them (SQLite; PostgreSQL runs the same INSERT ... SELECT in the migrations test)."""
-    from pathlib import Path
-
-    from alembic import command
-    from alembic.config import Config
-
     import accord.broker.storage.db as db
 
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(db.__file__).parent.parent / "migrations"))
+    engine = database_at(tmp_path / "old.sqlite3", "0003_provider_contracts")
     with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003_provider_contracts")
         ts = datetime(2026, 1, 1, tzinfo=UTC)
         times = {"created_at": ts, "updated_at": ts}
         conn.execute(insert(pacticipants).values(id=1, name="Foo", **times))
